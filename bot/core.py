@@ -1,0 +1,255 @@
+"""The core: one event in, a list of effects out, inside one database transaction.
+
+The core resolves the group and the actor's membership, checks who may do what, calls the
+handler and turns mistakes into plain replies. Because each event is one transaction, a refused
+or failed event stores nothing; effects are returned only after the transaction has committed.
+
+Logging here never includes user ids, names or text: an anonymous submission must not be
+traceable through the logs, so the core logs only what kind of thing happened.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot import routing
+from bot.cards import Button, Card
+from bot.context import Context, Services
+from bot.effects import Effect
+from bot.errors import UserError
+from bot.events import Choice, Command, Event, FormSubmitted, MemberJoined
+from bot.grammar import CommandError, ParsedCommand, parse
+from bot.handlers import ROUTES
+from bot.identity import Where, Who
+from bot.replies import reply, with_their_text
+from bot.store import groups, members
+from bot.store.database import Database
+from bot.store.groups import Group
+from bot.store.members import Member
+from bot.text_safety import TextRejected
+
+log = logging.getLogger(__name__)
+
+PICK_GROUP = "core.pick-group"
+NOT_A_GROUP = (
+    "This channel isn't a co-production group yet. Anyone can make it one by typing `setup` here."
+)
+ANONYMOUS_NEEDS_MEMBERSHIP = (
+    "To keep anonymous things truly anonymous, I only take them from members of the group. "
+    "Please say how you take part first (type `role`), then try again."
+)
+SOMETHING_WENT_WRONG = (
+    "Sorry, something went wrong on my side and nothing was saved. Please try again in a moment."
+)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Core:
+    """The platform-neutral bot. Adapters call `handle`; the scheduler calls `run_job`."""
+
+    def __init__(self, db: Database, services: Services) -> None:
+        self.db = db
+        self.services = services
+
+    @property
+    def clock(self) -> Callable[[], datetime]:
+        return self.services.clock
+
+    async def handle(self, event: Event) -> list[Effect]:
+        """Handle one inbound event. Never raises for the person's mistakes or our own bugs."""
+        kind = type(event).__name__
+        try:
+            async with self.db.write() as conn:
+                ctx = Context(conn, self.services, self.clock(), who=event.who, where=event.where)
+                return await self._dispatch(ctx, event)
+        except (UserError, TextRejected) as exc:
+            original = getattr(exc, "original", "")
+            message = exc.message if isinstance(exc, UserError) else str(exc)
+            return [with_their_text(message, original)]
+        except CommandError as exc:
+            return [reply(str(exc))]
+        except Exception:
+            # The traceback names code, not people: handlers never put user text in exceptions.
+            log.exception("failed to handle a %s event", kind)
+            return [reply(SOMETHING_WENT_WRONG)]
+
+    async def run_job(
+        self, job: Callable[[Context], Awaitable[list[Effect]]], *, group_id: int | None = None
+    ) -> list[Effect]:
+        """Run a scheduled job for a group inside one transaction and return its effects."""
+        async with self.db.write() as conn:
+            group = await groups.get(conn, group_id) if group_id is not None else None
+            if group_id is not None and group is None:
+                return []
+            ctx = Context(conn, self.services, self.clock(), group=group)
+            return await job(ctx)
+
+    # -- dispatch -----------------------------------------------------------------------------
+
+    async def _dispatch(self, ctx: Context, event: Event) -> list[Effect]:
+        if isinstance(event, Command):
+            return await self._command(ctx, event.text, forced_group=None)
+        if isinstance(event, Choice):
+            return await self._choice(ctx, event)
+        if isinstance(event, FormSubmitted):
+            return await self._form(ctx, event)
+        if isinstance(event, MemberJoined):
+            return await self._joined(ctx, event)
+        raise TypeError(f"unknown event {type(event).__name__}")  # pragma: no cover
+
+    async def _command(self, ctx: Context, text: str, forced_group: Group | None) -> list[Effect]:
+        command = parse(text)
+        spec = command.spec
+        assert spec is not None
+        handler = ROUTES.commands.get(command.action)
+        if handler is None:  # pragma: no cover - every grammar action has a handler
+            raise CommandError(f"`{spec.name}` is not available yet.")
+        where, who = ctx.where, ctx.who
+        assert where is not None and who is not None
+        if spec.scope == "channel" and where.is_direct:
+            raise CommandError(f"Please type `{spec.name}` in the channel you want to use.")
+        if spec.scope != "none" or forced_group is not None:
+            group = forced_group or await self._group_for(ctx.conn, where, who)
+            if group is None:
+                if spec.scope == "channel":
+                    return await handler(ctx, command)
+                return await self._no_group_reply(ctx.conn, where, who, text)
+            if isinstance(group, list):
+                return [self._ask_which_group(group, text)]
+            ctx.group = group
+            ctx.member = await self._membership(
+                ctx, group, auto_join=not spec.anonymous and not where.is_direct
+            )
+            if ctx.member is None:
+                if spec.anonymous:
+                    raise UserError(ANONYMOUS_NEEDS_MEMBERSHIP, original=command.arg)
+                raise UserError(f"You're not a member of {group.name}.")
+            await self._check_audience(ctx, spec.audience, command)
+        elif not where.is_direct:
+            ctx.group = await groups.for_conversation(ctx.conn, where)
+            if ctx.group is not None:
+                ctx.member = await members.get(ctx.conn, ctx.group.id, who.user_id)
+        return await handler(ctx, command)
+
+    async def _check_audience(self, ctx: Context, audience: str, command: ParsedCommand) -> None:
+        if audience != "facilitator":
+            return
+        member = ctx.require_member()
+        if member.is_facilitator:
+            return
+        group = ctx.require_group()
+        names = [
+            m.display_name for m in await members.of_group(ctx.conn, group.id) if m.is_facilitator
+        ]
+        who = ", ".join(names[:3]) if names else "a facilitator"
+        what = command.spec.usage.split()[0] if command.spec else "that"
+        raise UserError(f"Only facilitators can use `{what}`. You could ask {who} in {group.name}.")
+
+    async def _group_for(
+        self, conn: AsyncConnection, where: Where, who: Who
+    ) -> Group | list[tuple[int, str]] | None:
+        """The channel's group; in a direct message the person's only group, or the choices."""
+        if not where.is_direct:
+            return await groups.for_conversation(conn, where)
+        mine = await members.groups_of_user(conn, who.platform, who.workspace, who.user_id)
+        if len(mine) == 1:
+            return await groups.get(conn, mine[0][0])
+        return mine or None
+
+    async def _no_group_reply(
+        self, conn: AsyncConnection, where: Where, who: Who, text: str
+    ) -> list[Effect]:
+        if where.is_direct:
+            raise UserError(
+                "You're not in a co-production group yet. When a channel has been set up as a "
+                "group, say hello there (type `role`) and I'll know you.",
+                original=text if len(text) > 40 else "",
+            )
+        raise UserError(NOT_A_GROUP, original=text if len(text) > 40 else "")
+
+    def _ask_which_group(self, options: list[tuple[int, str]], text: str) -> Effect:
+        buttons = tuple(
+            Button(name, PICK_GROUP, routing.encode(group_id, text)) for group_id, name in options
+        )
+        return reply("You're in more than one group. Which group is this for?", buttons=buttons)
+
+    async def _membership(self, ctx: Context, group: Group, *, auto_join: bool) -> Member | None:
+        """The actor's membership; typing in the group's channel makes you a member."""
+        who = ctx.require_who()
+        if who.platform != group.platform or who.workspace != group.workspace:
+            return None
+        member = await members.get(ctx.conn, group.id, who.user_id)
+        if member is None and auto_join:
+            member = await members.add(
+                ctx.conn, group.id, who.user_id, who.display_name[:200] or who.user_id, now=ctx.now
+            )
+        return member
+
+    async def _resolve_encoded(
+        self, ctx: Context, value: str, *, anonymous: bool, audience: str
+    ) -> str:
+        """Find the group a button or form belongs to and check the actor may use it."""
+        decoded = routing.decode(value)
+        if decoded is None:
+            raise UserError("That button no longer works. Please type the command instead.")
+        group_id, payload = decoded
+        group = await groups.get(ctx.conn, group_id)
+        who = ctx.require_who()
+        if group is None or group.platform != who.platform or group.workspace != who.workspace:
+            raise UserError("That group no longer exists here.")
+        ctx.group = group
+        where = ctx.where
+        in_channel = where is not None and not where.is_direct
+        auto_join = not anonymous and in_channel and where == group.where
+        ctx.member = await self._membership(ctx, group, auto_join=auto_join)
+        if ctx.member is None:
+            raise UserError(
+                ANONYMOUS_NEEDS_MEMBERSHIP if anonymous else f"You're not a member of {group.name}."
+            )
+        if audience == "facilitator" and not ctx.member.is_facilitator:
+            raise UserError(f"Only facilitators of {group.name} can do that.")
+        return payload
+
+    async def _choice(self, ctx: Context, event: Choice) -> list[Effect]:
+        if event.action == PICK_GROUP:
+            payload = await self._resolve_encoded(
+                ctx, event.value, anonymous=True, audience="member"
+            )
+            return await self._command(ctx, payload, forced_group=ctx.require_group())
+        route = ROUTES.choices.get(event.action)
+        if route is None:
+            raise UserError("That button no longer works. Please type the command instead.")
+        payload = await self._resolve_encoded(
+            ctx, event.value, anonymous=route.anonymous, audience=route.audience
+        )
+        return await route.handler(ctx, payload)
+
+    async def _form(self, ctx: Context, event: FormSubmitted) -> list[Effect]:
+        route = ROUTES.forms.get(event.form_id)
+        if route is None:
+            raise UserError("That form no longer works. Please type the command instead.")
+        payload = await self._resolve_encoded(
+            ctx, event.context, anonymous=route.anonymous, audience=route.audience
+        )
+        return await route.handler(ctx, event.values, payload)
+
+    async def _joined(self, ctx: Context, event: MemberJoined) -> list[Effect]:
+        group = await groups.for_conversation(ctx.conn, event.where)
+        if group is None:
+            return []
+        ctx.group = group
+        ctx.member = await members.get(ctx.conn, group.id, event.who.user_id)
+        effects: list[Effect] = []
+        for handler in ROUTES.on_join:
+            effects.extend(await handler(ctx))
+        return effects
+
+
+__all__ = ["Card", "Core", "Services", "utc_now"]

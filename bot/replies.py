@@ -1,0 +1,19 @@
+"""Small builders for the most common effects, so handlers read like the conversation they have."""
+
+from __future__ import annotations
+
+from bot.cards import Button, Card
+from bot.effects import ReplyToActor
+from bot.text_safety import neutralise
+
+
+def reply(text: str, *, title: str = "", buttons: tuple[Button, ...] = ()) -> ReplyToActor:
+    """Answer only the person who acted."""
+    return ReplyToActor(Card(title=title, text=text, buttons=buttons))
+
+
+def with_their_text(message: str, original: str) -> ReplyToActor:
+    """A refusal that hands the person's text back to them, so nothing they wrote is lost."""
+    if not original:
+        return reply(message)
+    return ReplyToActor(Card(text=message, footer=f"Your text:\n{neutralise(original)}"))

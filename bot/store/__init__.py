@@ -1,0 +1,1 @@
+"""Storage: the schema, the engine set-up and the queries, one module per concept."""

@@ -1,0 +1,19 @@
+"""The few statements whose spelling differs between SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+
+def insert_or_ignore(conn: AsyncConnection, table: Table) -> Any:
+    """`INSERT … ON CONFLICT DO NOTHING`: the loser of a race on a unique key does nothing.
+
+    Returns an insert whose `rowcount` is 1 when the row was written and 0 when it already existed.
+    """
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    return sqlite.insert(table).on_conflict_do_nothing()

@@ -1,0 +1,112 @@
+"""Queries about members: who belongs to a group, their role, and whether they are facilitators."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.store.schema import groups, members
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A person's membership of one group."""
+
+    id: int
+    group_id: int
+    user_id: str
+    display_name: str
+    role: str | None
+    is_facilitator: bool
+    nudges: bool
+    joined_at: datetime
+
+    @classmethod
+    def from_row(cls, row: RowMapping) -> Member:
+        return cls(**{name: row[name] for name in cls.__slots__})
+
+
+async def get(conn: AsyncConnection, group_id: int, user_id: str) -> Member | None:
+    query = select(members).where(members.c.group_id == group_id, members.c.user_id == user_id)
+    row = (await conn.execute(query)).mappings().first()
+    return Member.from_row(row) if row else None
+
+
+async def by_id(conn: AsyncConnection, member_id: int) -> Member | None:
+    row = (await conn.execute(select(members).where(members.c.id == member_id))).mappings().first()
+    return Member.from_row(row) if row else None
+
+
+async def of_group(conn: AsyncConnection, group_id: int) -> list[Member]:
+    query = select(members).where(members.c.group_id == group_id).order_by(members.c.id)
+    return [Member.from_row(row) for row in (await conn.execute(query)).mappings()]
+
+
+async def groups_of_user(
+    conn: AsyncConnection, platform: str, workspace: str, user_id: str
+) -> list[tuple[int, str]]:
+    """(group id, group name) for every group this person belongs to on this workspace."""
+    query = (
+        select(groups.c.id, groups.c.name)
+        .join(members, members.c.group_id == groups.c.id)
+        .where(
+            groups.c.platform == platform,
+            groups.c.workspace == workspace,
+            members.c.user_id == user_id,
+        )
+        .order_by(groups.c.name, groups.c.id)
+    )
+    return [(row.id, row.name) for row in await conn.execute(query)]
+
+
+async def add(
+    conn: AsyncConnection,
+    group_id: int,
+    user_id: str,
+    display_name: str,
+    *,
+    now: datetime,
+    is_facilitator: bool = False,
+    role: str | None = None,
+) -> Member:
+    await conn.execute(
+        insert(members).values(
+            group_id=group_id,
+            user_id=user_id,
+            display_name=display_name,
+            role=role,
+            is_facilitator=is_facilitator,
+            nudges=True,
+            joined_at=now,
+        )
+    )
+    member = await get(conn, group_id, user_id)
+    assert member is not None
+    return member
+
+
+async def change(conn: AsyncConnection, member_id: int, **values: object) -> Member:
+    await conn.execute(update(members).where(members.c.id == member_id).values(**values))
+    member = await by_id(conn, member_id)
+    assert member is not None
+    return member
+
+
+async def facilitator_count(conn: AsyncConnection, group_id: int) -> int:
+    query = select(func.count()).where(
+        members.c.group_id == group_id, members.c.is_facilitator.is_(True)
+    )
+    return int((await conn.execute(query)).scalar_one())
+
+
+async def find_by_mention(conn: AsyncConnection, group_id: int, token: str) -> list[Member]:
+    """Members matching a mention: `<@ID>` by id, otherwise by display name (case-insensitive)."""
+    if token.startswith("<@") and token.endswith(">"):
+        found = await get(conn, group_id, token[2:-1])
+        return [found] if found else []
+    wanted = token.strip().lstrip("@").casefold()
+    return [m for m in await of_group(conn, group_id) if m.display_name.casefold() == wanted]

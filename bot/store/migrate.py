@@ -1,0 +1,47 @@
+"""Apply Alembic migrations programmatically (used by `migrate`, start-up and the tests)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection
+from sqlalchemy.ext.asyncio import create_async_engine
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def alembic_config(url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def _upgrade(connection: Connection, cfg: Config) -> None:
+    cfg.attributes["connection"] = connection
+    command.upgrade(cfg, "head")
+
+
+async def upgrade(url: str) -> None:
+    """Bring the database at `url` to the newest schema. Safe to run again and concurrently-ish.
+
+    Alembic is synchronous, so it runs on a sync connection borrowed from the async engine.
+    """
+    from bot.store.database import Database
+
+    db = Database(url)  # creates the SQLite directory and applies pragmas
+    try:
+        async with db.engine.begin() as conn:
+            await conn.run_sync(_upgrade, alembic_config(url))
+    finally:
+        await db.dispose()
+
+
+def upgrade_sync(url: str) -> None:
+    asyncio.run(upgrade(url))
+
+
+__all__ = ["alembic_config", "create_async_engine", "upgrade", "upgrade_sync"]

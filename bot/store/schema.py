@@ -1,0 +1,257 @@
+"""The database schema, one SQLAlchemy Core `MetaData` for SQLite and PostgreSQL alike.
+
+Privacy is designed in here: the tables that hold anonymous items (`elephants`, `perspectives`,
+`reflections`) have no column that could say who wrote them. Duplicate protection for anonymous
+actions uses keyed hashes kept in separate token tables, salted per item, so a token neither names
+a member nor links one item to another, and is never stored next to the text it guards.
+
+All times are stored as UTC (`UtcDateTime`), whatever the database.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out; naive UTC on disk for SQLite's sake."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use aware UTC datetimes")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+ROLES = ("lived-experience", "professional", "both", "prefer-not-to-say")
+
+groups = Table(
+    "groups",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("platform", String(20), nullable=False),
+    Column("workspace", String(100), nullable=False),
+    Column("conversation_id", String(200), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("schedule_rule", String(100)),
+    Column("timezone", String(64), nullable=False),
+    Column("quiet_start", String(5)),
+    Column("quiet_end", String(5)),
+    Column("k", Integer, nullable=False),
+    Column("anonymity_delay_minutes", Integer, nullable=False),
+    Column("reciprocity_lock", Boolean, nullable=False, default=False),
+    Column("checkin_lead_minutes", Integer, nullable=False),
+    Column("reminder_after_minutes", Integer, nullable=False),
+    Column("reflection_after_minutes", Integer, nullable=False),
+    Column("retention_days", Integer, nullable=False),
+    UniqueConstraint("platform", "workspace", "conversation_id"),
+)
+
+members = Table(
+    "members",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("group_id", ForeignKey("groups.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", String(200), nullable=False),
+    Column("display_name", String(200), nullable=False),
+    Column("role", String(30)),
+    Column("is_facilitator", Boolean, nullable=False, default=False),
+    Column("nudges", Boolean, nullable=False, default=True),
+    Column("joined_at", UtcDateTime, nullable=False),
+    UniqueConstraint("group_id", "user_id"),
+    CheckConstraint(f"role IS NULL OR role IN {ROLES!r}", name="role_known"),
+)
+
+meetings = Table(
+    "meetings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("group_id", ForeignKey("groups.id", ondelete="CASCADE"), nullable=False),
+    Column("starts_at", UtcDateTime, nullable=False),
+    Column("ends_at", UtcDateTime),
+    Column("status", String(12), nullable=False),  # scheduled | open | ended | cancelled
+    Column("source", String(12), nullable=False),  # schedule | manual
+    Column("checkin_sent_at", UtcDateTime),
+    Column("summary_posted_at", UtcDateTime),
+    UniqueConstraint("group_id", "starts_at"),
+    Index(None, "status", "ends_at"),
+)
+
+# Each scheduled firing (or any once-only action) inserts its key here first; the insert that
+# loses the race on the primary key does nothing else. This is how two clocks stay harmless.
+firings = Table(
+    "firings",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("fired_at", UtcDateTime, nullable=False),
+)
+
+checkins = Table(
+    "checkins",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("meeting_id", ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False),
+    Column("member_id", ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("mood", Integer),  # 1..5; NULL when passed
+    Column("passed", Boolean, nullable=False, default=False),
+    Column("words", Text),
+    Column("visibility", String(12), nullable=False, default="group"),  # group|facilitators|nobody
+    Column("answered_at", UtcDateTime, nullable=False),
+    UniqueConstraint("meeting_id", "member_id"),
+    CheckConstraint("mood IS NULL OR (mood BETWEEN 1 AND 5)", name="mood_range"),
+)
+
+# No author column, by design.
+elephants = Table(
+    "elephants",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("group_id", ForeignKey("groups.id", ondelete="CASCADE"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("size", String(6), nullable=False),  # little | big
+    Column("text", Text, nullable=False),
+    Column("status", String(12), nullable=False),  # open|discussed|addressed|parked|hidden
+    Column("outcome", Text),
+    Column("post_after", UtcDateTime, nullable=False),
+    Column("posted_at", UtcDateTime),
+    Column("perspectives_revealed_at", UtcDateTime),
+    Column("status_changed_at", UtcDateTime),
+    UniqueConstraint("group_id", "number"),
+    Index(None, "posted_at", "post_after"),
+)
+
+# "I see it too": one keyed-hash token per member and elephant (salted with the elephant id).
+elephant_marks = Table(
+    "elephant_marks",
+    metadata,
+    Column("elephant_id", ForeignKey("elephants.id", ondelete="CASCADE"), primary_key=True),
+    Column("token", String(64), primary_key=True),
+)
+
+# Big-elephant perspectives: no author; the role tag is optional and only shown above k.
+perspectives = Table(
+    "perspectives",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("elephant_id", ForeignKey("elephants.id", ondelete="CASCADE"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("role_tag", String(30)),
+)
+
+perspective_tokens = Table(
+    "perspective_tokens",
+    metadata,
+    Column("elephant_id", ForeignKey("elephants.id", ondelete="CASCADE"), primary_key=True),
+    Column("token", String(64), primary_key=True),
+)
+
+rounds = Table(
+    "rounds",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("group_id", ForeignKey("groups.id", ondelete="CASCADE"), nullable=False),
+    Column("meeting_id", ForeignKey("meetings.id", ondelete="SET NULL")),
+    Column("prompt", Text, nullable=False),
+    Column("status", String(10), nullable=False),  # open | revealed | closed
+    Column("opened_at", UtcDateTime, nullable=False),
+    Column("revealed_at", UtcDateTime),
+    Column("closed_at", UtcDateTime),
+)
+
+round_answers = Table(
+    "round_answers",
+    metadata,
+    Column("round_id", ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True),
+    Column("member_id", ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    Column("role", String(30)),  # the member's role when answering, for the ledger
+    Column("kind", String(6), nullable=False),  # share | pass
+    Column("text", Text),
+    Column("consent_summary", Boolean, nullable=False, default=False),
+    Column("answered_at", UtcDateTime, nullable=False),
+)
+
+# Reflection nudge answers ("did you feel heard?"): anonymous, shown only in aggregate above k.
+reflections = Table(
+    "reflections",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("meeting_id", ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False),
+    Column("heard", Integer),
+    Column("change", Text),
+    CheckConstraint("heard IS NULL OR (heard BETWEEN 1 AND 5)", name="heard_range"),
+)
+
+reflection_tokens = Table(
+    "reflection_tokens",
+    metadata,
+    Column("meeting_id", ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
+    Column("token", String(64), primary_key=True),
+)
+
+# Which library prompts a group has had, so none repeats before the library is used up.
+prompt_uses = Table(
+    "prompt_uses",
+    metadata,
+    Column("group_id", ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True),
+    Column("kind", String(10), primary_key=True),  # checkin | round
+    Column("prompt_id", String(40), primary_key=True),
+    Column("used_at", UtcDateTime, nullable=False),
+)
+
+# Adapters remember which platform message a keyed post became, so it can be updated in place.
+platform_posts = Table(
+    "platform_posts",
+    metadata,
+    Column("platform", String(20), primary_key=True),
+    Column("conversation_id", String(200), primary_key=True),
+    Column("key", String(100), primary_key=True),
+    Column("ref", String(300), nullable=False),
+)
+
+# Adapters record platform event ids here to drop retries and duplicate deliveries durably.
+inbound_events = Table(
+    "inbound_events",
+    metadata,
+    Column("platform", String(20), primary_key=True),
+    Column("event_id", String(200), primary_key=True),
+    Column("received_at", UtcDateTime, nullable=False),
+)
