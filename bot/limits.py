@@ -1,0 +1,14 @@
+"""How long the things people type may be. The core enforces these on every platform.
+
+They are generous for a chat message and short enough that a summary stays readable; when text is
+too long the person is told the limit and given their text back.
+"""
+
+GROUP_NAME = 80
+ELEPHANT = 1000
+PERSPECTIVE = 1000
+SHARE = 2000
+CHECKIN_WORDS = 500
+REFLECTION = 500
+OUTCOME = 500
+ROUND_PROMPT = 300
