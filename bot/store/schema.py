@@ -111,6 +111,7 @@ meetings = Table(
     Column("status", String(12), nullable=False),  # scheduled | open | ended | cancelled
     Column("source", String(12), nullable=False),  # schedule | manual
     Column("checkin_sent_at", UtcDateTime),
+    Column("checkin_prompt", Text),  # the question the check-in asked, so its card can be redrawn
     Column("summary_posted_at", UtcDateTime),
     UniqueConstraint("group_id", "starts_at"),
     Index(None, "status", "ends_at"),

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 10:44:28.396237
+Create Date: 2026-11-27 10:50:58.751113
 """
 
 from __future__ import annotations
@@ -110,6 +110,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("source", sa.String(length=12), nullable=False),
         sa.Column("checkin_sent_at", bot.store.schema.UtcDateTime(), nullable=True),
+        sa.Column("checkin_prompt", sa.Text(), nullable=True),
         sa.Column("summary_posted_at", bot.store.schema.UtcDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["group_id"],
