@@ -158,6 +158,9 @@ elephants = Table(
     Column("status_changed_at", UtcDateTime),
     UniqueConstraint("group_id", "number"),
     Index(None, "posted_at", "post_after"),
+    # The summary reads a meeting's elephants by group and status or recent change, not history.
+    Index(None, "group_id", "status"),
+    Index(None, "group_id", "status_changed_at"),
 )
 
 # "I see it too": one keyed-hash token per member and elephant (salted with the elephant id).
@@ -176,6 +179,7 @@ perspectives = Table(
     Column("elephant_id", ForeignKey("elephants.id", ondelete="CASCADE"), nullable=False),
     Column("text", Text, nullable=False),
     Column("role_tag", String(30)),
+    Index(None, "elephant_id"),
 )
 
 perspective_tokens = Table(
@@ -196,6 +200,7 @@ rounds = Table(
     Column("opened_at", UtcDateTime, nullable=False),
     Column("revealed_at", UtcDateTime),
     Column("closed_at", UtcDateTime),
+    Index(None, "meeting_id"),
 )
 
 round_answers = Table(
@@ -219,6 +224,7 @@ reflections = Table(
     Column("heard", Integer),
     Column("change", Text),
     CheckConstraint("heard IS NULL OR (heard BETWEEN 1 AND 5)", name="heard_range"),
+    Index(None, "meeting_id"),
 )
 
 reflection_tokens = Table(
