@@ -254,10 +254,11 @@ def parse(text: str) -> ParsedCommand:
             return ParsedCommand(f"meeting.{sub}", spec=spec)
         raise CommandError("Please say `meeting start` or `meeting end`.")
     if name == "elephant":
-        number = rest.split(None, 1)[0] if rest else ""
-        if number.isdigit():
-            after = rest.split(None, 1)[1] if len(rest.split(None, 1)) > 1 else ""
-            status, note = _split(after)
+        number, after = _split(rest)
+        status, note = _split(after)
+        # "elephant 3 addressed …" is a facilitator's outcome; "elephant 3" or "elephant 3 fixed"
+        # is most likely a mistyped one; "elephant 2021 was a hard year" is a new elephant.
+        if number.isdigit() and (status in ELEPHANT_STATUSES or len(after.split()) <= 1):
             if status not in ELEPHANT_STATUSES:
                 options = "|".join(ELEPHANT_STATUSES[:4])
                 raise CommandError(

@@ -1,0 +1,68 @@
+"""The core's promises: one transaction per event, kind replies, no user text in logs."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.context import Context
+from bot.effects import Effect
+from bot.errors import UserError
+from bot.grammar import ParsedCommand
+from bot.handlers import ROUTES
+from bot.store import groups
+from bot.store.database import Database
+from bot.store.schema import groups as groups_table
+from tests.dialogue import Chat, channel, person
+
+SAM = person("Sam")
+
+
+async def _group_count(db: Database) -> int:
+    async with db.read() as conn:
+        return int(
+            (await conn.execute(select(func.count()).select_from(groups_table))).scalar_one()
+        )
+
+
+async def test_unknown_command_suggests_the_closest_and_help(chat: Chat) -> None:
+    outcome = await chat.say(SAM, "sumary")
+    assert "Did you mean `summary`?" in outcome.reply
+    assert "help" in outcome.reply
+
+
+async def test_a_crash_in_a_handler_stores_nothing_and_logs_no_user_text(
+    chat: Chat, db: Database, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken(ctx: Context, command: ParsedCommand) -> list[Effect]:
+        await groups.create(ctx.conn, channel("x"), "half", now=ctx.now, timezone="UTC", k=3)
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(ROUTES.commands, "privacy", broken)
+    caplog.set_level(logging.DEBUG)
+    outcome = await chat.say(SAM, "privacy")
+    assert "something went wrong" in outcome.reply
+    assert await _group_count(db) == 0
+    assert SAM.user_id not in caplog.text and SAM.display_name not in caplog.text
+
+
+async def test_a_refusal_rolls_back_and_gives_the_text_back(
+    chat: Chat, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def refuses(ctx: Context, command: ParsedCommand) -> list[Effect]:
+        await groups.create(ctx.conn, channel("y"), "half", now=ctx.now, timezone="UTC", k=3)
+        raise UserError("That is too long.", original="my long words")
+
+    monkeypatch.setitem(ROUTES.commands, "privacy", refuses)
+    outcome = await chat.say(SAM, "privacy")
+    assert "That is too long." in outcome.reply
+    assert "my long words" in outcome.reply
+    assert await _group_count(db) == 0
+
+
+async def test_group_commands_in_a_channel_without_a_group_explain_setup(chat: Chat) -> None:
+    outcome = await chat.say(SAM, "elephants")
+    assert "isn't a co-production group yet" in outcome.reply
+    assert "setup" in outcome.reply

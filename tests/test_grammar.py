@@ -1,0 +1,142 @@
+"""The command grammar: every command parses, every mistake gets a helpful message."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.grammar import HELP_SPECS, SPECS, CommandError, parse
+
+
+@pytest.mark.parametrize(
+    ("text", "action", "arg"),
+    [
+        ("", "help", ""),
+        ("help", "help", ""),
+        ("HELP", "help", ""),
+        ("?", "help", ""),
+        ("setup", "setup", ""),
+        ("setup Parents Forum", "setup", "Parents Forum"),
+        ("role", "role", ""),
+        ("role Professional", "role", "professional"),
+        ("role lived-experience", "role", "lived-experience"),
+        ("schedule weekly tue 10:00 90m", "schedule.set", "weekly tue 10:00 90m"),
+        ("schedule off", "schedule.off", ""),
+        ("timezone Europe/London", "timezone", "Europe/London"),
+        ("tz America/New_York", "timezone", "America/New_York"),
+        ("meeting start", "meeting.start", ""),
+        ("meeting end", "meeting.end", ""),
+        ("checkin", "checkin", ""),
+        ("check-in", "checkin", ""),
+        ("elephant", "elephant.new", ""),
+        (
+            "elephant the budget was decided before we met",
+            "elephant.new",
+            "the budget was decided before we met",
+        ),
+        ("elephant 2021 was a hard year", "elephant.new", "2021 was a hard year"),
+        ("elephants", "elephants", ""),
+        ("round", "round.open", ""),
+        ("round What made you smile this week?", "round.open", "What made you smile this week?"),
+        ("round reveal", "round.reveal", ""),
+        ("round close", "round.close", ""),
+        ("round reveal your favourite song", "round.open", "reveal your favourite song"),
+        ("share I was nervous today", "share", "I was nervous today"),
+        ("share", "share", ""),
+        ("pass", "pass", ""),
+        ("summary", "summary", ""),
+        ("nudges OFF", "nudges", "off"),
+        ("quiet-hours 21:00-08:00", "quiet-hours", "21:00-08:00"),
+        ("settings", "settings", ""),
+        ("privacy", "privacy", ""),
+        ("my-data", "my-data", ""),
+        ("forget-me", "forget-me", ""),
+        ("export", "export", ""),
+    ],
+)
+def test_commands_parse(text: str, action: str, arg: str) -> None:
+    parsed = parse(text)
+    assert (parsed.action, parsed.arg) == (action, arg)
+    assert parsed.spec is not None
+
+
+def test_elephant_outcome_is_a_facilitator_command_with_number_and_note() -> None:
+    parsed = parse("elephant 3 addressed We moved the meeting to the evening")
+    assert parsed.action == "elephant.status"
+    assert (parsed.number, parsed.arg, parsed.value) == (
+        3,
+        "addressed",
+        "We moved the meeting to the evening",
+    )
+    assert parsed.spec is not None and parsed.spec.audience == "facilitator"
+    assert not parsed.spec.anonymous
+
+
+def test_naming_an_elephant_is_anonymous_and_for_members() -> None:
+    spec = parse("elephant something").spec
+    assert spec is not None and spec.anonymous and spec.audience == "member"
+
+
+@pytest.mark.parametrize(
+    ("text", "mention"),
+    [
+        ("facilitator <@U123>", "<@U123>"),
+        ("facilitator <@U123|sam>", "<@U123>"),
+        ("facilitator @Sam", "Sam"),
+        ("facilitator add @Sam", "Sam"),
+        ("facilitator remove <@U9>", "<@U9>"),
+        ("facilitator @Sam Jones", "Sam Jones"),
+    ],
+)
+def test_facilitator_mentions(text: str, mention: str) -> None:
+    parsed = parse(text)
+    assert parsed.mention == mention
+    assert parsed.action == ("facilitator.remove" if " remove " in text else "facilitator.add")
+
+
+def test_set_keeps_setting_and_value_apart() -> None:
+    parsed = parse("set reciprocity-lock on")
+    assert (parsed.action, parsed.arg, parsed.value) == ("set", "reciprocity-lock", "on")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("helo", "Did you mean `help`?"),
+        ("sumary", "Did you mean `summary`?"),
+        ("elefant", "Did you mean `elephant`?"),
+        ("xyzzy", "Type `help`"),
+        ("role boss", "is not one of the roles"),
+        ("facilitator", "Please say who"),
+        ("facilitator remove", "Please say who"),
+        ("schedule", "schedule weekly tue 10:00 90m"),
+        ("timezone", "timezone Europe/London"),
+        ("timezone Europe London", "one time zone name"),
+        ("meeting", "`meeting start` or `meeting end`"),
+        ("meeting begin", "`meeting start` or `meeting end`"),
+        ("elephant 3", "Please say what happened to elephant 3"),
+        ("elephant 3 solved", "discussed|addressed|parked|hidden"),
+        ("nudges", "`nudges on` or `nudges off`"),
+        ("nudges maybe", "`nudges on` or `nudges off`"),
+        ("quiet-hours", "quiet-hours 21:00-08:00"),
+        ("set", "set k 4"),
+        ("set k", "set k 4"),
+        ("pass please", "`pass` takes nothing after it"),
+        ("summary now", "`summary` takes nothing after it"),
+    ],
+)
+def test_mistakes_get_helpful_messages(text: str, expected: str) -> None:
+    with pytest.raises(CommandError) as caught:
+        parse(text)
+    assert expected in str(caught.value)
+
+
+def test_unknown_command_message_is_short_even_for_huge_input() -> None:
+    with pytest.raises(CommandError) as caught:
+        parse("x" * 10_000)
+    assert len(str(caught.value)) < 200
+
+
+def test_every_command_is_in_help() -> None:
+    names = {spec.name for spec in HELP_SPECS}
+    assert {spec.name for spec in SPECS} <= names
+    assert "elephant-outcome" in names

@@ -1,0 +1,64 @@
+"""The Alembic migrations and the schema in code describe the same database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection, inspect
+
+from bot.store.database import Database
+from bot.store.migrate import upgrade
+from bot.store.schema import metadata
+
+
+def _diff(connection: Connection) -> list[object]:
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    return list(compare_metadata(context, metadata))
+
+
+def _columns(connection: Connection) -> dict[str, set[str]]:
+    inspector = inspect(connection)
+    return {t: {c["name"] for c in inspector.get_columns(t)} for t in inspector.get_table_names()}
+
+
+async def test_migrated_database_matches_schema(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'm.db'}"
+    await upgrade(url)
+    await upgrade(url)  # running it again is harmless
+    db = Database(url)
+    async with db.engine.connect() as conn:
+        assert await conn.run_sync(_diff) == []
+    await db.dispose()
+
+
+async def test_anonymous_tables_have_no_column_for_an_author(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'm.db'}"
+    await upgrade(url)
+    db = Database(url)
+    async with db.engine.connect() as conn:
+        columns = await conn.run_sync(_columns)
+    await db.dispose()
+    suspicious = ("member", "user", "author", "who", "name", "by")
+    for table in (
+        "elephants",
+        "perspectives",
+        "reflections",
+        "elephant_marks",
+        "perspective_tokens",
+        "reflection_tokens",
+    ):
+        for column in columns[table]:
+            assert not any(word in column for word in suspicious), (table, column)
+
+
+async def test_sqlite_is_configured_for_concurrency(tmp_path: Path) -> None:
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'p.db'}")
+    async with db.read() as conn:
+        mode = (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar()
+        fks = (await conn.exec_driver_sql("PRAGMA foreign_keys")).scalar()
+        busy = (await conn.exec_driver_sql("PRAGMA busy_timeout")).scalar()
+    await db.dispose()
+    assert (mode, fks) == ("wal", 1)
+    assert busy and busy >= 5000
