@@ -1,0 +1,168 @@
+"""Queries about check-in answers: one per member per meeting, and the counts the card shows.
+
+A pass is stored as an answer (`passed` true, no mood) because passing is an answer: it counts as
+checked in everywhere. Words carry the visibility their author chose, and every reader of words
+asks for exactly the visibility it may show (`words_for`), so nobody's "nobody" words leak into a
+summary by a forgotten filter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.store.dialect import insert_or_ignore
+from bot.store.schema import checkins, meetings, members, prompt_uses
+
+Visibility = Literal["group", "facilitators", "nobody"]
+VISIBILITIES: tuple[Visibility, ...] = ("group", "facilitators", "nobody")
+
+
+@dataclass(frozen=True, slots=True)
+class Checkin:
+    """One member's check-in for one meeting."""
+
+    id: int
+    meeting_id: int
+    member_id: int
+    mood: int | None
+    passed: bool
+    words: str | None
+    visibility: str
+    answered_at: datetime
+
+    @classmethod
+    def from_row(cls, row: RowMapping) -> Checkin:
+        return cls(**{name: row[name] for name in cls.__slots__})
+
+
+async def get(conn: AsyncConnection, meeting_id: int, member_id: int) -> Checkin | None:
+    query = select(checkins).where(
+        checkins.c.meeting_id == meeting_id, checkins.c.member_id == member_id
+    )
+    row = (await conn.execute(query)).mappings().first()
+    return Checkin.from_row(row) if row else None
+
+
+async def answer(
+    conn: AsyncConnection,
+    meeting_id: int,
+    member_id: int,
+    *,
+    mood: int | None,
+    words: str | None,
+    visibility: str,
+    now: datetime,
+) -> bool:
+    """Store or replace a member's answer (`mood=None` means a pass). True when it was replaced."""
+    values = {
+        "mood": mood,
+        "passed": mood is None,
+        "words": words,
+        "visibility": visibility,
+        "answered_at": now,
+    }
+    # Insert first and update on conflict, so two quick presses can never make two rows.
+    inserted = await conn.execute(
+        insert_or_ignore(conn, checkins).values(
+            meeting_id=meeting_id, member_id=member_id, **values
+        )
+    )
+    if inserted.rowcount == 1:
+        return False
+    await conn.execute(
+        update(checkins)
+        .where(checkins.c.meeting_id == meeting_id, checkins.c.member_id == member_id)
+        .values(**values)
+    )
+    return True
+
+
+async def count(conn: AsyncConnection, meeting_id: int) -> int:
+    """How many members have checked in, passes included (passing is being present)."""
+    query = select(func.count()).where(checkins.c.meeting_id == meeting_id)
+    return int((await conn.execute(query)).scalar_one())
+
+
+async def member_count(conn: AsyncConnection, group_id: int) -> int:
+    query = select(func.count()).where(members.c.group_id == group_id)
+    return int((await conn.execute(query)).scalar_one())
+
+
+async def moods(conn: AsyncConnection, meeting_id: int) -> dict[int, int]:
+    """How many chose each mood 1–5 (passes are not moods). Show only when the total is >= k."""
+    query = (
+        select(checkins.c.mood, func.count())
+        .where(checkins.c.meeting_id == meeting_id, checkins.c.mood.is_not(None))
+        .group_by(checkins.c.mood)
+    )
+    found = {int(mood): int(n) for mood, n in await conn.execute(query)}
+    return {mood: found.get(mood, 0) for mood in range(1, 6)}
+
+
+async def words_for(
+    conn: AsyncConnection, meeting_id: int, *, audience: Literal["group", "facilitators"]
+) -> list[tuple[str, str]]:
+    """(display name, words) a given audience may read: the group sees only "group" words;
+    facilitators also see "facilitators" words. "nobody" words are never returned here."""
+    allowed = ("group",) if audience == "group" else ("group", "facilitators")
+    query = (
+        select(members.c.display_name, checkins.c.words)
+        .join(members, members.c.id == checkins.c.member_id)
+        .where(
+            checkins.c.meeting_id == meeting_id,
+            checkins.c.words.is_not(None),
+            checkins.c.visibility.in_(allowed),
+        )
+        .order_by(checkins.c.answered_at, checkins.c.id)
+    )
+    return [(row.display_name, row.words) for row in await conn.execute(query)]
+
+
+async def mark_sent(conn: AsyncConnection, meeting_id: int, now: datetime, question: str) -> None:
+    """Record that a meeting's check-in went out, and the question it asked."""
+    await conn.execute(
+        update(meetings)
+        .where(meetings.c.id == meeting_id)
+        .values(checkin_sent_at=now, checkin_prompt=question)
+    )
+
+
+async def question_of(conn: AsyncConnection, meeting_id: int) -> str | None:
+    query = select(meetings.c.checkin_prompt).where(meetings.c.id == meeting_id)
+    value = (await conn.execute(query)).scalar_one_or_none()
+    return str(value) if value else None
+
+
+async def used_prompts(conn: AsyncConnection, group_id: int, kind: str) -> set[str]:
+    query = select(prompt_uses.c.prompt_id).where(
+        prompt_uses.c.group_id == group_id, prompt_uses.c.kind == kind
+    )
+    return {str(prompt_id) for prompt_id in (await conn.execute(query)).scalars()}
+
+
+async def record_prompt(
+    conn: AsyncConnection, group_id: int, kind: str, prompt_id: str, now: datetime, *, reset: bool
+) -> None:
+    """Remember a library prompt was used; `reset` forgets the earlier ones (library used up)."""
+    if reset:
+        await conn.execute(
+            prompt_uses.delete().where(
+                prompt_uses.c.group_id == group_id, prompt_uses.c.kind == kind
+            )
+        )
+    await conn.execute(
+        prompt_uses.delete().where(
+            prompt_uses.c.group_id == group_id,
+            prompt_uses.c.kind == kind,
+            prompt_uses.c.prompt_id == prompt_id,
+        )
+    )
+    await conn.execute(
+        insert(prompt_uses).values(group_id=group_id, kind=kind, prompt_id=prompt_id, used_at=now)
+    )
