@@ -1,9 +1,104 @@
-"""(placeholder until this feature lands)"""
+"""`help`: the commands open to the person asking, in plain words, grouped by who may use them.
+
+Members are not shown facilitator-only commands: a list of things you may not do is noise, and
+it makes the group feel like a hierarchy. Outside a group, help explains how to start one.
+"""
 
 from __future__ import annotations
 
+from bot.cards import Card
+from bot.context import Context
+from bot.effects import Effect, ReplyToActor
+from bot.grammar import ALIASES, HELP_SPECS, SPEC_BY_NAME, CommandSpec, ParsedCommand
+from bot.replies import reply
 from bot.routing import ChoiceRoute, CommandHandler, FormRoute
+from bot.store import members
+from bot.text_safety import neutralise
 
-COMMANDS: dict[str, CommandHandler] = {}
+SECTIONS = (
+    ("anyone", "For everyone"),
+    ("member", "For members"),
+    ("facilitator", "For facilitators"),
+)
+SETUP_EXPLAINED = (
+    "Common Ground helps a co-production group work together as equals: check-ins before "
+    "meetings, naming the elephant in the room anonymously, sharing rounds where everyone "
+    "shares, and a short summary afterwards.\n\n"
+    "To start, type `setup` in the channel your group uses (or `setup Parents Forum` to give "
+    "it a name). Whoever does it becomes the first facilitator, and can share that later."
+)
+ELEPHANT_TIP = (
+    "Tip: to name an elephant without anyone seeing you type it, send `elephant` to me in a "
+    "direct message, or type `elephant` on its own to get a private form. You can always pass."
+)
+
+
+def _line(spec: CommandSpec) -> str:
+    return f"`{spec.usage}`: {spec.summary}"
+
+
+def commands_for(audience: str, *, in_group: bool) -> str:
+    """The help text for someone who may use commands up to `audience`."""
+    levels = {"anyone": 0, "member": 1, "facilitator": 2}
+    sections = []
+    for level, title in SECTIONS:
+        if levels[level] > levels[audience]:
+            continue
+        specs = [
+            spec
+            for spec in HELP_SPECS
+            if spec.audience == level and not (in_group and spec.name == "setup")
+        ]
+        sections.append(title + ":\n" + "\n".join(_line(spec) for spec in specs))
+    return "\n\n".join(sections)
+
+
+def _about(word: str) -> ReplyToActor:
+    """`help <command>`: one command, its usage and who may use it."""
+    name = ALIASES.get(word, word)
+    spec = SPEC_BY_NAME.get(name)
+    if spec is None:
+        shown = word if len(word) <= 30 else word[:30] + "…"
+        return reply(
+            f"There's no command called “{neutralise(shown)}”. Type `help` to see them all."
+        )
+    who = {"anyone": "anyone", "member": "members", "facilitator": "facilitators"}[spec.audience]
+    return reply(f"`{spec.usage}`: {spec.summary}. For {who}.")
+
+
+async def help_command(ctx: Context, command: ParsedCommand) -> list[Effect]:
+    """List what the person can do here; in a channel with no group, explain `setup`."""
+    word = command.arg.strip().lower()
+    if word:
+        return [_about(word.split()[0])]
+    where, who = ctx.where, ctx.require_who()
+    group, member = ctx.group, ctx.member
+    if group is None and where is not None and not where.is_direct:
+        text = f"{SETUP_EXPLAINED}\n\n{commands_for('anyone', in_group=False)}"
+        return [ReplyToActor(Card(title="This channel isn't a group yet", text=text))]
+    if group is None:
+        mine = await members.groups_of_user(ctx.conn, who.platform, who.workspace, who.user_id)
+        if not mine:
+            text = f"You're not in a co-production group yet.\n\n{SETUP_EXPLAINED}"
+            return [ReplyToActor(Card(title="Getting started", text=text))]
+        leads = False
+        for group_id, _name in mine:
+            found = await members.get(ctx.conn, group_id, who.user_id)
+            leads = leads or bool(found and found.is_facilitator)
+        audience = "facilitator" if leads else "member"
+        text = commands_for(audience, in_group=True)
+        return [ReplyToActor(Card(title="What you can do", text=text, footer=ELEPHANT_TIP))]
+    if member is None:
+        text = (
+            f"{commands_for('member', in_group=True)}\n\n"
+            "You're not a member yet: type `role` to say how you take part, and you're in."
+        )
+    else:
+        text = commands_for("facilitator" if member.is_facilitator else "member", in_group=True)
+    title = f"What you can do in {neutralise(group.name)}"
+    return [ReplyToActor(Card(title=title, text=text, footer=ELEPHANT_TIP))]
+
+
+COMMANDS: dict[str, CommandHandler] = {"help": help_command}
 CHOICES: dict[str, ChoiceRoute] = {}
 FORMS: dict[str, FormRoute] = {}

@@ -1,0 +1,126 @@
+"""A member's own data in one group: shown by `my-data`, erased by `forget-me`.
+
+Only rows that name the person can be shown or erased: their membership, their check-ins and
+their round answers. Anonymous things (elephants, perspectives, reflections, "I see it too") were
+stored with no link to anyone, so they can be neither shown as theirs nor erased as theirs; both
+answers say so plainly rather than leave people wondering.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.cards import Card
+from bot.store.groups import Group
+from bot.store.members import Member
+from bot.store.schema import checkins, meetings, members, round_answers, rounds
+from bot.text_safety import neutralise
+
+MOODS = {1: "Struggling", 2: "Low", 3: "Okay", 4: "Good", 5: "Great"}
+SEEN_BY = {
+    "group": "seen by the group",
+    "facilitators": "seen by the facilitators only",
+    "nobody": "seen by nobody (just for you)",
+}
+ROLE_WORDS = {
+    "lived-experience": "lived experience",
+    "professional": "professional",
+    "both": "both lived experience and professional",
+    "prefer-not-to-say": "prefer not to say",
+}
+ANONYMOUS_NOTE = (
+    "What I can't show you: elephants, perspectives on big elephants, reflections and "
+    "“I see it too” are anonymous. I never recorded who sent them, so I can't tell which are "
+    "yours, and nobody else can either."
+)
+
+
+def _day(moment: datetime, zone: ZoneInfo) -> str:
+    local = moment.astimezone(zone)
+    return f"{local:%A} {local.day} {local:%B %Y}"
+
+
+async def _checkin_lines(conn: AsyncConnection, member: Member, zone: ZoneInfo) -> list[str]:
+    query = (
+        select(checkins, meetings.c.starts_at)
+        .join(meetings, meetings.c.id == checkins.c.meeting_id)
+        .where(checkins.c.member_id == member.id)
+        .order_by(meetings.c.starts_at, checkins.c.id)
+    )
+    lines = []
+    for row in (await conn.execute(query)).mappings():
+        if row["passed"] or row["mood"] is None:
+            answer = "you passed"
+        else:
+            answer = f"{MOODS.get(row['mood'], row['mood'])} ({row['mood']} of 5)"
+        if row["words"]:
+            seen = SEEN_BY.get(row["visibility"], row["visibility"])
+            answer += f"; your words, {seen}: “{neutralise(row['words'])}”"
+        lines.append(f"- {_day(row['starts_at'], zone)}: {answer}")
+    return lines
+
+
+async def _round_lines(conn: AsyncConnection, member: Member, zone: ZoneInfo) -> list[str]:
+    query = (
+        select(round_answers, rounds.c.prompt, rounds.c.status, rounds.c.opened_at)
+        .join(rounds, rounds.c.id == round_answers.c.round_id)
+        .where(round_answers.c.member_id == member.id)
+        .order_by(rounds.c.opened_at, rounds.c.id)
+    )
+    lines = []
+    for row in (await conn.execute(query)).mappings():
+        head = f"- {_day(row['opened_at'], zone)}, “{neutralise(row['prompt'])}”: "
+        if row["kind"] != "share":
+            lines.append(head + "you passed")
+            continue
+        consent = "may go in the summary" if row["consent_summary"] else "kept out of the summary"
+        held = " (held until the round is revealed)" if row["status"] == "open" else ""
+        text = neutralise(row["text"] or "")
+        lines.append(f"{head}you shared “{text}”{held}; {consent}")
+    return lines
+
+
+async def my_data_card(conn: AsyncConnection, group: Group, member: Member) -> Card:
+    """Everything held about `member` in `group`, in plain words."""
+    zone = group.zone
+    role = ROLE_WORDS.get(member.role or "", "not given")
+    about = (
+        f"Your membership: your name here is “{neutralise(member.display_name)}”; you joined on "
+        f"{_day(member.joined_at, zone)}; role: {role}; facilitator: "
+        f"{'yes' if member.is_facilitator else 'no'}; nudges: {'on' if member.nudges else 'off'}."
+    )
+    checkin_lines = await _checkin_lines(conn, member, zone)
+    round_lines = await _round_lines(conn, member, zone)
+    parts = [
+        f"This is everything I hold about you in {neutralise(group.name)}. Each group keeps its "
+        "own record: use `my-data` in your other groups to see theirs.",
+        about,
+        "Your check-ins:\n" + "\n".join(checkin_lines)
+        if checkin_lines
+        else "Your check-ins: none.",
+        "Your answers in sharing rounds:\n" + "\n".join(round_lines)
+        if round_lines
+        else "Your answers in sharing rounds: none.",
+        ANONYMOUS_NOTE,
+    ]
+    return Card(
+        title="Your data",
+        text="\n\n".join(parts),
+        footer="To erase all of this, type `forget-me` (I'll ask you to confirm).",
+    )
+
+
+async def erase(conn: AsyncConnection, member: Member) -> None:
+    """Delete every row that names `member`: their check-ins, round answers and membership.
+
+    Each table is cleared explicitly rather than trusting cascades, so the erasure is complete on
+    any database whatever its foreign-key settings. The caller's transaction makes it all or
+    nothing.
+    """
+    await conn.execute(delete(checkins).where(checkins.c.member_id == member.id))
+    await conn.execute(delete(round_answers).where(round_answers.c.member_id == member.id))
+    await conn.execute(delete(members).where(members.c.id == member.id))

@@ -1,0 +1,75 @@
+"""What the bot tells people about their privacy, in plain words, with the group's own numbers.
+
+The same promises appear in three places (the welcome when a group is set up, the private
+greeting when someone joins, and the `privacy` command), so they are written once, here, and
+filled in with the group's settings: a statement that quotes the wrong crowd size or delay would
+be a broken promise.
+"""
+
+from __future__ import annotations
+
+from bot.cards import Card
+from bot.store.groups import (
+    DEFAULT_ANONYMITY_DELAY_MINUTES,
+    DEFAULT_RETENTION_DAYS,
+    Group,
+)
+from bot.text_safety import neutralise
+
+
+def _minutes(n: int) -> str:
+    return "1 minute" if n == 1 else f"{n} minutes"
+
+
+def _delay_words(delay: int) -> str:
+    if delay == 0:
+        return (
+            "This group has turned the posting delay off, so an anonymous item appears as soon "
+            "as it's sent."
+        )
+    return (
+        f"They're posted after a delay (up to about {_minutes(delay)} here), so the time they "
+        "appear doesn't point at whoever sent them."
+    )
+
+
+def short_statement(group: Group) -> str:
+    """The privacy promise in one paragraph, for the welcome and the greeting."""
+    return (
+        "Your privacy, in short: anonymous things (elephants, perspectives and reflections) are "
+        "stored with no name at all, and totals are shown only once at least "
+        f"{group.k} people have taken part. You can always pass. You choose who sees your "
+        "check-in words and whether your shares go in the summary. `my-data` shows what I hold "
+        "about you and `forget-me` erases it. Type `privacy` for the details."
+    )
+
+
+def full_statement(group: Group | None, default_k: int) -> Card:
+    """The `privacy` answer: what is stored, who sees what, for how long, and your rights."""
+    k = group.k if group else default_k
+    delay = group.anonymity_delay_minutes if group else DEFAULT_ANONYMITY_DELAY_MINUTES
+    days = group.retention_days if group else DEFAULT_RETENTION_DAYS
+    where = f"in {neutralise(group.name)}" if group else "in each group"
+    paragraphs = (
+        f"What I keep about you {where}: your name as the platform shows it, the role you chose "
+        "(if any), whether you're a facilitator, and whether you want nudges. Also your "
+        "check-in answers (your mood, any words, and who you said may see them) and your "
+        "answers to sharing rounds (what you shared, or that you passed, and whether your words "
+        "may go in the summary).",
+        "Who sees what: check-in words are seen only by the people you chose: the group, the "
+        "facilitators, or nobody. Round answers are held until the round is revealed, then the "
+        "group sees them. Only words you agreed to share go in the meeting summary. A "
+        "facilitator's export never holds more than facilitators could already see.",
+        "What anonymous means here: elephants, perspectives on big elephants, reflections and "
+        "“I see it too” are stored with no author at all. I never record who sent them, so "
+        "nobody can find out: not the facilitators, not whoever runs me. "
+        f"{_delay_words(delay)} Totals and any breakdown by role are shown only once at least "
+        f"{k} people have taken part.",
+        "Passing is an answer. You can pass on anything. Passing is never shown as "
+        "“not responded”, and I never nudge someone who passed.",
+        f"How long: this group's records are kept for {days} days. Summaries already posted stay "
+        "in the channel like any other message.",
+        "Your rights: `my-data` shows everything I hold about you. `forget-me` erases it (I ask "
+        "you to confirm first). Each group is separate, so use them in each group you're in.",
+    )
+    return Card(title="Your privacy", text="\n\n".join(paragraphs))
