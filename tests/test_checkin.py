@@ -10,8 +10,8 @@ from sqlalchemy import select
 from bot.context import Context
 from bot.effects import Effect, MessageMember, PostToConversation, UpdatePost
 from bot.handlers.checkin import send_checkin
-from bot.render_text import card_text
 from bot.identity import Where
+from bot.render_text import card_text
 from bot.store import checkins, groups, meetings
 from bot.store.database import Database
 from bot.store.schema import checkins as checkins_table
