@@ -94,14 +94,14 @@ async def test_opening_a_round_posts_the_card_and_invites_everyone(
     outcome = await chat.say(FAY, f"round {PROMPT}")
     assert "The round is open" in outcome.reply
     assert "I started one" in outcome.reply  # there was no meeting
-    posts = outcome.of(PostToConversation)
+    posts = [e for e in outcome.effects if isinstance(e, PostToConversation)]
     assert len(posts) == 1
     item = await newest_round(db)
-    assert posts[0].key == f"round:{item.id}"  # type: ignore[union-attr]
+    assert posts[0].key == f"round:{item.id}"
     card = outcome.posts[0]
     for phrase in (PROMPT, "professionals too", "not even facilitators", "0 of 4 have answered"):
         assert phrase in card
-    assert [b.label for b in posts[0].card.buttons] == ["Share", "Pass"]  # type: ignore[union-attr]
+    assert [b.label for b in posts[0].card.buttons] == ["Share", "Pass"]
     for who in (FAY, LEE, PAT, SAM):
         [message] = outcome.messages_to(who)
         assert PROMPT in message and "[1] Share" in message and "[2] Pass" in message

@@ -22,7 +22,7 @@ from bot.grammar import ParsedCommand
 from bot.handlers import elephants, rounds, summary
 from bot.replies import reply
 from bot.routing import ChoiceRoute, CommandHandler, FormRoute
-from bot.store import meetings
+from bot.store import groups, meetings
 from bot.store.meeting_states import due_scheduled, starts_at_taken
 from bot.store.meeting_states import open_scheduled as open_scheduled_row
 from bot.store.meetings import Meeting
@@ -84,14 +84,12 @@ async def end_meeting(ctx: Context, meeting: Meeting) -> list[Effect]:
     ended = await meetings.get(ctx.conn, meeting.id)
     assert ended is not None
     effects: list[Effect] = list(await rounds.on_meeting_end(ctx, ended))
-    elephants_end = getattr(elephants, "on_meeting_end", None)
-    if elephants_end is not None:
-        effects.extend(await elephants_end(ctx, ended))
-    post_summary = getattr(summary, "post_summary", None)
-    closing: list[Effect] = list(await post_summary(ctx, ended)) if post_summary else []
+    effects.extend(await elephants.on_meeting_end(ctx, ended))
+    closing = await summary.post_summary(ctx, ended)
     effects.extend(closing)
+    # The summary is the closing post; only if it had already gone out is a short line needed.
     if not any(isinstance(e, PostToConversation) for e in closing):
-        group = ctx.group
+        group = ctx.group or await groups.get(ctx.conn, ended.group_id)
         if group is not None:
             card = Card(text="The meeting has ended. Thank you, everyone.")
             effects.append(PostToConversation(group.where, card, key=f"meeting-end:{ended.id}"))
