@@ -50,7 +50,15 @@ def answer_buttons(group_id: int, round_id: int, *, with_pass: bool = True) -> t
     return (share, Button("Pass", PASS, encode(group_id, str(round_id))))
 
 
-def round_card(item: Round, *, answered: int, total: int, lock: bool, waiting: str = "") -> Card:
+def round_card(
+    item: Round,
+    *,
+    answered: int,
+    total: int,
+    lock: bool,
+    waiting: str = "",
+    anyone_shared: bool = True,
+) -> Card:
     """The channel card; redrawn (same key) whenever the count or the round's state changes."""
     prompt = neutralise(item.prompt)
     fields = (Field("Answers", count_line(answered, total)),)
@@ -66,6 +74,12 @@ def round_card(item: Round, *, answered: int, total: int, lock: bool, waiting: s
             fields=fields,
             buttons=answer_buttons(item.group_id, item.id),
             footer="Type `share` or `pass` if you prefer typing.",
+        )
+    if item.status == CLOSED and item.revealed_at is None and not anyone_shared:
+        return Card(
+            title="Sharing round (closed)",
+            text=f"{prompt}\n\nThis round is closed. Nobody shared this time — and that's fine.",
+            fields=fields,
         )
     if item.status == CLOSED and item.revealed_at is None:
         return Card(

@@ -40,7 +40,12 @@ async def redraw(ctx: Context, group: Group, round_id: int) -> UpdatePost:
     if item.status == store.OPEN and group.reciprocity_lock and len(answers) >= total:
         waiting = waiting_for(sharers(answers))
     card = round_card(
-        item, answered=len(answers), total=total, lock=group.reciprocity_lock, waiting=waiting
+        item,
+        answered=len(answers),
+        total=total,
+        lock=group.reciprocity_lock,
+        waiting=waiting,
+        anyone_shared=bool(sharers(answers)),
     )
     return UpdatePost(group.where, card_key(item.id), card)
 

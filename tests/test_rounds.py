@@ -612,6 +612,7 @@ async def test_meeting_end_closes_a_round_nobody_shared_in(chat: Chat, db: Datab
     await chat.say(LEE, "pass")
     ended = await chat.say(FAY, "meeting end")
     assert not reveal_posts(ended)
+    assert "Nobody shared this time — and that's fine." in card_updates(ended)[0]
     assert (await newest_round(db)).status == "closed"
 
 
