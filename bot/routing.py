@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from bot.context import Context
 from bot.effects import Effect
@@ -52,11 +53,19 @@ class Routes:
         choices: Mapping[str, ChoiceRoute] | None = None,
         forms: Mapping[str, FormRoute] | None = None,
     ) -> None:
-        for table, new in ((self.commands, commands), (self.choices, choices), (self.forms, forms)):
-            for key, value in (new or {}).items():
-                if key in table:
-                    raise ValueError(f"route {key!r} registered twice")
-                table[key] = value  # type: ignore[index]
+        _merge(self.commands, commands or {})
+        _merge(self.choices, choices or {})
+        _merge(self.forms, forms or {})
+
+
+V = TypeVar("V")
+
+
+def _merge(table: dict[str, V], new: Mapping[str, V]) -> None:
+    for key, value in new.items():
+        if key in table:
+            raise ValueError(f"route {key!r} registered twice")
+        table[key] = value
 
 
 SEPARATOR = "|"
