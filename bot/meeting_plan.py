@@ -71,8 +71,11 @@ def firing_key(meeting_id: int, kind: str) -> str:
     return f"job:{kind}:{meeting_id}"
 
 
+_RANK = {kind: number for number, kind in enumerate(KINDS)}
+
+
 def rank(kind: str) -> int:
-    return KINDS.index(kind)
+    return _RANK[kind]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +95,7 @@ class PlannedJob:
     @property
     def order(self) -> tuple[datetime, int, int]:
         """Sort key: by time, then by kind (a check-in before the start), then by meeting."""
-        return (self.run_at, rank(self.kind), self.meeting_id)
+        return (self.run_at, _RANK[self.kind], self.meeting_id)
 
 
 # -- due times: one definition each, used by the plan and by the decision at run time --------
@@ -172,7 +175,7 @@ def plan_meeting(
             for kind in (REFLECTION, RECIPROCITY):
                 if kind not in done:
                     add(kind, after, run_at)
-    return sorted(jobs, key=lambda job: job.order)
+    return jobs  # already in run order: each kind is added no earlier than the one before
 
 
 def plan(

@@ -1,0 +1,445 @@
+"""The meeting clock: runs each meeting's check-in, start, reminder, end and nudges on time.
+
+The database is the source of truth; APScheduler (3.x, `AsyncIOScheduler`, memory job store) only
+holds timers. Every `sync_interval` seconds the clock re-reads the meetings that still have work
+(`bot.meeting_plan` says what is due when) and adds, moves or drops timers to match, so meetings
+started or ended by web processes, schedule changes and manual ends reach the clock without any
+message between processes. A rebuild at start does the same and catches up on what was missed
+while the bot was down.
+
+Every firing does its work inside one transaction (`Core.run_job`) that first claims the key
+`job:<kind>:<meeting id>` in the `firings` table. A second clock on the same database, or a timer
+that fires twice, finds the key taken and does nothing; if the work fails, the claim rolls back
+with it and the next sync plans the job again. Effects are delivered only after the commit.
+
+Delivery is best effort for now: an effect the platform refuses is logged (its kind and the job,
+never its text or who it was for) and the clock carries on. Nothing retries it later; see
+`_deliver` for what a durable outbox would need.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from typing import Any
+
+from apscheduler.jobstores.base import JobLookupError
+from apscheduler.jobstores.memory import MemoryJobStore
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot import quiet_hours
+from bot.context import Context
+from bot.core import Core
+from bot.delivery import Deliverer
+from bot.effects import Effect
+from bot.meeting_plan import (
+    CHECKIN,
+    END,
+    KINDS,
+    RECIPROCITY,
+    REFLECTION,
+    REMINDER,
+    START,
+    Defer,
+    PlannedJob,
+    decide,
+    firing_key,
+    job_id,
+    keys_to_check,
+    plan,
+)
+from bot.schedule_keeper import ScheduleKeeper, ensure_next_meeting
+from bot.store import meetings
+from bot.store import schedule_queries as queries
+from bot.store.groups import Group
+
+log = logging.getLogger(__name__)
+
+MeetingJob = Callable[[Context, meetings.Meeting], Awaitable[list[Effect]]]
+"""A meeting job's work: `(ctx, meeting) -> effects`, run inside the job's transaction."""
+ContextJob = Callable[[Context], Awaitable[list[Effect]]]
+
+SYNC_JOB_ID = "clock:sync"
+POST_JOB_ID = "clock:post-due"
+MISFIRE_GRACE_SECONDS = 600
+"""A timer that fires this late (a stalled event loop) still runs; later, the next sync replans."""
+DEFAULT_HORIZON = timedelta(hours=24)
+"""Timers are held for jobs due within this; later ones are added by a later sync."""
+DEFAULT_MAX_JOBS = 2000
+"""Timers held at once, the nearest first: APScheduler takes ~80 µs to add one."""
+LONGEST_MEETING = timedelta(hours=12)
+"""The longest meeting a rule allows, to find meetings starting soon by their end time."""
+MAX_CATCH_UP_ROUNDS = 5
+
+HANDLERS: dict[str, tuple[str, str]] = {
+    CHECKIN: ("bot.handlers.checkin", "send_checkin"),
+    START: ("bot.handlers.meetings", "open_scheduled"),
+    REMINDER: ("bot.handlers.nudges", "checkin_reminder"),
+    END: ("bot.handlers.meetings", "end_meeting"),
+    REFLECTION: ("bot.handlers.nudges", "reflection_nudge"),
+    RECIPROCITY: ("bot.handlers.nudges", "reciprocity_note"),
+}
+"""Which feature does each job's work (module, function); looked up when the job runs."""
+
+
+class MissingHandler(RuntimeError):
+    """A job's handler is not available; the job fails, rolls back and is tried again later."""
+
+
+def _resolve(module: str, name: str) -> Callable[..., Awaitable[list[Effect]]]:
+    function = getattr(importlib.import_module(module), name, None)
+    if function is None:
+        raise MissingHandler(f"{module}.{name} is not available")
+    return function  # type: ignore[no-any-return]
+
+
+def _handler(module: str, name: str) -> MeetingJob:
+    async def run(ctx: Context, meeting: meetings.Meeting) -> list[Effect]:
+        return await _resolve(module, name)(ctx, meeting)
+
+    return run
+
+
+async def _post_due(ctx: Context) -> list[Effect]:
+    return await _resolve("bot.handlers.elephants", "post_due")(ctx)
+
+
+@dataclass
+class _MeetingLock:
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    users: int = 0
+
+
+class MeetingClock:
+    """Keeps APScheduler's timers in line with the database and runs each firing once.
+
+    `handlers` replaces the work of some job kinds (tests use it to run stubs); `post_due` the
+    periodic posting of anonymous items; `defer` the quiet-hours rule. Only jobs due within
+    `horizon` get timers, at most `max_jobs` of them (the nearest); the rest are added by later
+    syncs, so thousands of groups cost little memory and a rebuild stays quick.
+    """
+
+    def __init__(
+        self,
+        core: Core,
+        deliverer: Deliverer,
+        *,
+        post_interval: float = 15,
+        sync_interval: float = 30,
+        handlers: Mapping[str, MeetingJob] | None = None,
+        post_due: ContextJob | None = None,
+        defer: Defer | None = None,
+        horizon: timedelta = DEFAULT_HORIZON,
+        max_jobs: int = DEFAULT_MAX_JOBS,
+    ) -> None:
+        self.core = core
+        self.deliverer = deliverer
+        self.post_interval = post_interval
+        self.sync_interval = sync_interval
+        self.horizon = horizon
+        self.max_jobs = max_jobs
+        self._handlers: dict[str, MeetingJob] = {
+            kind: _handler(*where) for kind, where in HANDLERS.items()
+        }
+        self._handlers.update(handlers or {})
+        self._post_due = post_due or _post_due
+        self._defer = defer or quiet_hours.next_allowed
+        self._scheduler = AsyncIOScheduler(
+            timezone=UTC,
+            jobstores={"default": MemoryJobStore()},
+            job_defaults={
+                "coalesce": True,
+                "misfire_grace_time": MISFIRE_GRACE_SECONDS,
+                "max_instances": 1,
+            },
+            logger=logging.getLogger(f"{__name__}.apscheduler"),
+        )
+        self._planned: dict[str, datetime] = {}
+        self._group_of: dict[int, int] = {}
+        self._locks: dict[int, _MeetingLock] = {}
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._sync_lock = asyncio.Lock()
+        self._keeper = ScheduleKeeper()
+
+    @property
+    def grace(self) -> timedelta:
+        return timedelta(hours=self.core.services.settings.catch_up_grace_hours)
+
+    # -- public API ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Rebuild from the database (catching up), then start the timers."""
+        if self._scheduler.running:
+            return
+        logging.getLogger(f"{__name__}.apscheduler").setLevel(logging.WARNING)
+        await self.rebuild()
+        every = {"timezone": UTC}
+        self._scheduler.add_job(
+            self._sync_job,
+            IntervalTrigger(seconds=self.sync_interval, **every),
+            id=SYNC_JOB_ID,
+            name=SYNC_JOB_ID,
+            replace_existing=True,
+        )
+        self._scheduler.add_job(
+            self._post_job,
+            IntervalTrigger(seconds=self.post_interval, **every),
+            id=POST_JOB_ID,
+            name=POST_JOB_ID,
+            replace_existing=True,
+        )
+        self._scheduler.start()
+        log.info("meeting clock started with %d meeting jobs", len(self._planned))
+
+    async def shutdown(self) -> None:
+        """Stop taking new firings, wait for those running, then stop the timers."""
+        if self._scheduler.running:
+            self._scheduler.pause()
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+            await asyncio.sleep(0)  # AsyncIOScheduler finishes shutting down on the loop
+        self._planned.clear()
+
+    async def rebuild(self, now: datetime | None = None) -> int:
+        """Materialise meetings, run what is overdue, (re)create timers; returns timers held."""
+        self._keeper.forget()
+        await self._catch_up(now or self.core.clock())
+        return len(self._planned)
+
+    async def tick(self, now: datetime | None = None) -> None:
+        """Sync and run everything due at `now`, then post due anonymous items (for tests).
+
+        `now` drives the plan; handlers see `core.clock()`, so tests move that clock first.
+        """
+        await self._catch_up(now or self.core.clock())
+        await self._run_post_due()
+
+    async def fire(self, meeting_id: int, kind: str) -> list[Effect]:
+        """Do one job's work now (if it is still due and nobody did it), then deliver it."""
+        if kind not in KINDS:
+            raise ValueError(f"unknown job kind {kind!r}")
+        async with self._meeting_lock(meeting_id):
+            group_id = self._group_of.get(meeting_id) or await self._group_id(meeting_id)
+            if group_id is None:
+                return []
+            work = partial(self._work, meeting_id, kind)
+            effects = await self.core.run_job(work, group_id=group_id)
+            await self._deliver(effects, job_id(meeting_id, kind))
+        return effects
+
+    def jobs(self) -> list[tuple[str, datetime]]:
+        """Meeting timers (and, once started, the periodic ones): id and next run time."""
+        held = sorted(self._planned.items(), key=lambda item: (item[1], item[0]))
+        if self._scheduler.running:
+            for periodic in (SYNC_JOB_ID, POST_JOB_ID):
+                job = self._scheduler.get_job(periodic)
+                if job is not None and job.next_run_time is not None:
+                    held.append((periodic, job.next_run_time))
+        return held
+
+    # -- one firing ---------------------------------------------------------------------------
+
+    async def _work(self, meeting_id: int, kind: str, ctx: Context) -> list[Effect]:
+        meeting = await meetings.get(ctx.conn, meeting_id)
+        group = ctx.group
+        if meeting is None or group is None or meeting.group_id != group.id:
+            return []
+        decision = decide(kind, meeting, group, ctx.now, grace=self.grace, defer=self._defer)
+        if decision == "skip":
+            return []
+        if not await meetings.claim_firing(ctx.conn, firing_key(meeting_id, kind), ctx.now):
+            return []
+        if kind in (START, END):
+            # The next meeting must exist before the summary names it.
+            await ensure_next_meeting(ctx.conn, group.id, ctx.now)
+        if decision == "expire":
+            await meetings.end(ctx.conn, meeting_id, ctx.now)
+            assert meeting.ends_at is not None
+            late = (ctx.now - meeting.ends_at) / timedelta(hours=1)
+            log.warning(
+                "meeting %d ended %.1f h ago, beyond the %.1f h catch-up grace: "
+                "marked ended without a summary",
+                meeting_id,
+                late,
+                self.grace / timedelta(hours=1),
+            )
+            return []
+        return await self._handlers[kind](ctx, meeting)
+
+    async def _group_id(self, meeting_id: int) -> int | None:
+        async with self.core.db.read() as conn:
+            meeting = await meetings.get(conn, meeting_id)
+        return meeting.group_id if meeting else None
+
+    @asynccontextmanager
+    async def _meeting_lock(self, meeting_id: int) -> AsyncIterator[None]:
+        """One firing per meeting at a time in this process, in the order they were started."""
+        held = self._locks.setdefault(meeting_id, _MeetingLock())
+        held.users += 1
+        try:
+            async with held.lock:
+                yield
+        finally:
+            held.users -= 1
+            if held.users == 0:
+                del self._locks[meeting_id]
+
+    async def _deliver(self, effects: Sequence[Effect], source: str) -> None:
+        """Hand effects to the platforms one by one, so one refusal does not stop the rest.
+
+        A durable outbox would store each effect in the job's transaction (a table keyed by
+        firing key and position, with attempts and next-try time), deliver after commit, mark
+        delivered, and let the periodic job retry with back-off; platform posts would need the
+        key to deduplicate (keyed posts already have one). Until then a failure is only logged.
+        """
+        for effect in effects:
+            try:
+                await self.deliverer.deliver([effect])
+            except Exception as exc:
+                log.error(
+                    "could not deliver a %s from %s (%s)",
+                    type(effect).__name__,
+                    source,
+                    type(exc).__name__,
+                )
+
+    # -- syncing with the database ------------------------------------------------------------
+
+    async def _catch_up(self, now: datetime) -> None:
+        """Sync, run what is already due, and sync again while that makes new work due."""
+        tried: set[str] = set()
+        for _ in range(MAX_CATCH_UP_ROUNDS):
+            due = [job for job in await self._sync(now) if job.job_id not in tried]
+            if not due:
+                return
+            for job in due:
+                tried.add(job.job_id)
+                await self._run_safely(job.meeting_id, job.kind)
+
+    async def _sync(self, now: datetime) -> list[PlannedJob]:
+        """Re-plan from the database and adjust the timers; returns jobs to run right away."""
+        async with self._sync_lock:
+            await self._keeper.keep(self.core.db, now)
+            pending, done = await self._read(now)
+            fixes = self._keeper.review(pending, now)
+            if fixes:  # a rule changed without its meetings being moved: obey the rule
+                async with self.core.db.write() as conn:
+                    await fixes.apply(conn, now)
+                await self._keeper.keep(self.core.db, now)
+                pending, done = await self._read(now)
+            self._group_of = {meeting.id: group.id for meeting, group in pending}
+            jobs = plan(pending, now, grace=self.grace, done=done, defer=self._defer)
+            return self._hold(jobs, now)
+
+    async def _read(self, now: datetime) -> tuple[list[tuple[meetings.Meeting, Group]], set[str]]:
+        """Meetings that may have jobs within the horizon, and their firings already claimed."""
+        async with self.core.db.read() as conn:
+            lead, delay = await queries.longest_offsets(conn)
+            pending = await queries.pending_meetings(
+                conn,
+                ending_before=now + self.horizon + timedelta(minutes=lead) + LONGEST_MEETING,
+                ended_since=now - self.grace - timedelta(minutes=delay),
+            )
+            keys = [key for pair in pending for key in keys_to_check(*pair, now)]
+            return pending, await queries.claimed(conn, keys)
+
+    def _hold(self, jobs: Sequence[PlannedJob], now: datetime) -> list[PlannedJob]:
+        """Give APScheduler the nearest future jobs; return the due ones nobody is running."""
+        keep: set[str] = set()
+        run_now: list[PlannedJob] = []
+        future = 0
+        for job in jobs:
+            held_at = self._planned.get(job.job_id)
+            if job.run_at > now + self.horizon:
+                continue
+            if job.run_at <= now:
+                if self._scheduler.running and held_at is not None and held_at <= now:
+                    keep.add(job.job_id)  # its timer has fired or is about to
+                else:
+                    run_now.append(job)
+            elif future < self.max_jobs:
+                future += 1
+                keep.add(job.job_id)
+                if held_at != job.run_at:
+                    self._add_timer(job)
+        for held in [name for name in self._planned if name not in keep]:
+            self._drop_timer(held)
+        return run_now
+
+    def _add_timer(self, job: PlannedJob) -> None:
+        if job.job_id in self._planned and not self._scheduler.running:
+            self._drop_timer(job.job_id)  # not started: replace_existing only applies at start
+        self._scheduler.add_job(
+            self._timer_fired,
+            DateTrigger(run_date=job.run_at, timezone=UTC),
+            args=(job.meeting_id, job.kind, job.run_at),
+            id=job.job_id,
+            name=job.job_id,
+            replace_existing=True,
+        )
+        self._planned[job.job_id] = job.run_at
+
+    def _drop_timer(self, name: str) -> None:
+        self._planned.pop(name, None)
+        with contextlib.suppress(JobLookupError):  # it has fired already
+            self._scheduler.remove_job(name)
+
+    # -- what the timers run ------------------------------------------------------------------
+
+    async def _run_safely(self, meeting_id: int, kind: str) -> None:
+        try:
+            await self.fire(meeting_id, kind)
+        except Exception:
+            # Tracebacks name code, not people; handlers keep user text out of exceptions.
+            log.exception("job %s failed; the next sync tries again", job_id(meeting_id, kind))
+
+    async def _timer_fired(self, meeting_id: int, kind: str, run_at: datetime) -> None:
+        name = job_id(meeting_id, kind)
+        async with self._tracked():
+            try:
+                await self._run_safely(meeting_id, kind)
+            finally:
+                if self._planned.get(name) == run_at:
+                    del self._planned[name]
+
+    async def _sync_job(self) -> None:
+        async with self._tracked():
+            try:
+                await self._catch_up(self.core.clock())
+            except Exception:
+                log.exception("sync with the database failed; trying again next time")
+
+    async def _post_job(self) -> None:
+        async with self._tracked():
+            await self._run_post_due()
+
+    async def _run_post_due(self) -> None:
+        try:
+            effects = await self.core.run_job(self._post_due)
+        except Exception:
+            log.exception("posting due anonymous items failed; trying again next time")
+            return
+        await self._deliver(effects, POST_JOB_ID)
+
+    @asynccontextmanager
+    async def _tracked(self) -> AsyncIterator[None]:
+        """Remember the running task so `shutdown` can wait for it."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._tasks.add(task)
+        try:
+            yield
+        finally:
+            if task is not None:
+                self._tasks.discard(task)
