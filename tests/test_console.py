@@ -7,6 +7,7 @@ A few run against the real core to show the pieces fit.
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import Callable, Sequence
 from typing import TypeVar
@@ -174,14 +175,52 @@ async def test_each_effect_is_marked_for_who_sees_it() -> None:
     assert "#general (updated):\n    1 of 2 checked in" in out
 
 
+async def test_scheduled_messages_sent_one_by_one_still_print_once() -> None:
+    """The scheduler delivers one effect per call; the deliverer shows them as one batch."""
+    adapter, out = console(StandIn())
+    await adapter.become("Sam")
+    await adapter.become("Jo")
+    deliverer = ConsoleDeliverer(adapter)
+    card = Card(text="Did you feel heard today?")
+    for user in ("U-sam", "U-jo"):
+        await deliverer.deliver([MessageMember("console", "local", user, card)])
+    assert "Did you feel heard" not in out.getvalue()  # gathered until the loop turns
+    await asyncio.sleep(0)  # one turn of the event loop, as between the scheduler's jobs
+    assert out.getvalue().count("Did you feel heard today?") == 1
+    assert "→ DM to each of Sam and Jo:" in out.getvalue()
+
+
+async def test_the_same_card_to_several_people_prints_once_with_every_name() -> None:
+    card = Card(text="How are you arriving?", buttons=(Button("Pass", "checkin.answer", "1|p"),))
+    other = Card(text="Something else")
+    effects: list[Effect] = [
+        MessageMember("console", "local", "U-sam", card),
+        MessageMember("console", "local", "U-jo", card),
+        MessageMember("console", "local", "U-priya", card),
+        MessageMember("console", "local", "U-sam", other),
+    ]
+    core = StandIn(lambda e: effects if isinstance(e, Command) else [])
+    out = await session(core, "as Sam", "as Jo", "as Priya", "checkin", "1", "as Sam", "1")
+    assert out.count("How are you arriving?") == 1
+    assert "→ DM to each of Sam, Jo and Priya:\n    How are you arriving?" in out
+    assert "→ DM to Sam:\n    Something else" in out
+    # each of them got their own copy to press, in their own direct chat
+    assert [(c.who.user_id, c.where.conversation_id) for c in core.of(Choice)] == [
+        ("U-priya", "D-U-priya"),
+        ("U-sam", "D-U-sam"),
+    ]
+
+
 async def test_scheduled_effects_print_through_the_deliverer() -> None:
     adapter, out = console(StandIn())
-    await ConsoleDeliverer(adapter).deliver(
-        [
-            PostToConversation(CHANNEL, Card(title="Summary", text="4 people checked in.")),
-            MessageMember("console", "local", "U-nobody-known", Card(text="Did you feel heard?")),
-        ]
+    deliverer = ConsoleDeliverer(adapter)
+    await deliverer.deliver(
+        [PostToConversation(CHANNEL, Card(title="Summary", text="4 people checked in."))]
     )
+    await deliverer.deliver(
+        [MessageMember("console", "local", "U-nobody-known", Card(text="Did you feel heard?"))]
+    )
+    deliverer.flush()
     text = out.getvalue()
     assert "#general:\n    == Summary ==\n    4 people checked in." in text
     assert "→ DM to U-nobody-known:\n    Did you feel heard?" in text
@@ -257,6 +296,29 @@ async def test_press_label_finds_the_newest_visible_button() -> None:
     assert await adapter.press_label("great")
     assert not await adapter.press_label("Struggling")
     assert [c.value for c in core.of(Choice)] == ["1|5"]
+
+
+async def test_press_label_can_pick_the_card_by_its_text() -> None:
+    first = Card(
+        text="Elephant #1: meetings at 10am", buttons=(Button("I see it too", "e", "7|1"),)
+    )
+    second = Card(
+        text="Elephant #2: decided already", buttons=(Button("I see it too", "e", "7|2"),)
+    )
+    core = StandIn(
+        lambda e: (
+            [PostToConversation(CHANNEL, first), PostToConversation(CHANNEL, second)]
+            if isinstance(e, Command)
+            else []
+        )
+    )
+    adapter, _out = console(core)
+    await adapter.become("Priya")
+    await adapter.type("elephants")
+    assert await adapter.press_label("I see", on="#1")
+    assert await adapter.press_label("I see")
+    assert not await adapter.press_label("I see", on="#3")
+    assert [c.value for c in core.of(Choice)] == ["7|1", "7|2"]
 
 
 # -- forms --------------------------------------------------------------------------------------

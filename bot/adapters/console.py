@@ -68,6 +68,7 @@ class _Pressable:
     buttons: tuple[Button, ...]
     where: Where
     audience: str | None  # a user id, or None when everyone in the conversation sees it
+    text: str = ""
 
 
 @dataclass
@@ -281,10 +282,13 @@ class ConsoleAdapter:
             return
         await self._press(card, card.buttons[number - 1])
 
-    async def press_label(self, label: str) -> bool:
-        """Press the newest visible button whose label starts with `label` (used by the demo)."""
+    async def press_label(self, label: str, *, on: str = "") -> bool:
+        """Press the newest visible button whose label starts with `label`, on a card whose
+        text includes `on` (used by the demo). False when there is no such button."""
         wanted = label.lower()
         for card in self._visible_cards():
+            if on and on not in card.text:
+                continue
             for button in card.buttons:
                 if button.label.lower().startswith(wanted):
                     await self._press(card, button)
@@ -301,9 +305,10 @@ class ConsoleAdapter:
     def _open_form(self, form: Form, who: Who, where: Where) -> None:
         self.write("")
         self.write(f"A form for {who.display_name}: {form.title}")
-        for line in (form.intro, *form.notes):
-            if line:
-                self.write(f"    {line}")
+        for paragraph in (form.intro, *form.notes):
+            for line in paragraph.splitlines():
+                if line.strip():
+                    self.write(f"    {line}")
         self.write("    (Answer each question in turn; type `cancel` to close the form.)")
         self._form = _FormInProgress(form, who, where, pending=list(form.inputs))
         if not form.inputs:
@@ -375,29 +380,60 @@ class ConsoleAdapter:
     def show(
         self, effects: Sequence[Effect], *, actor: Who | None = None, where: Where | None = None
     ) -> None:
-        """Print each effect for the person it is for, and remember buttons that can be pressed."""
-        for effect in effects:
-            if isinstance(effect, ReplyToActor):
-                name = actor.display_name if actor else "someone"
-                self._card(f"to {name} (only you can see this):", effect.card)
-                if actor is not None:
-                    self._remember(effect.card, where or self.channel, actor.user_id)
-            elif isinstance(effect, PostToConversation):
-                self._card(f"{self._place(effect.where)}:", effect.card)
-                self._remember(effect.card, effect.where, self._audience(effect.where))
-            elif isinstance(effect, UpdatePost):
-                self._card(f"{self._place(effect.where)} (updated):", effect.card)
-                self._remember(effect.card, effect.where, self._audience(effect.where))
-            elif isinstance(effect, MessageMember):
-                self._card(f"→ DM to {self._name(effect.user_id)}:", effect.card)
-                self._remember(effect.card, direct(effect.user_id), effect.user_id)
-            elif isinstance(effect, OpenForm):
-                if actor is not None:
-                    self._open_form(effect.form, actor, where or self.channel)
-            elif isinstance(effect, FormErrors):
-                self._form_rejected(effect)
-            for listener in self.listeners:
-                listener(effect)
+        """Print each effect for the person it is for, and remember buttons that can be pressed.
+
+        The same card sent privately to several people in a row is printed once, with every
+        name, so a check-in to twelve members does not fill the screen twelve times.
+        """
+        pending = list(effects)
+        while pending:
+            effect = pending.pop(0)
+            if isinstance(effect, MessageMember):
+                batch = [effect]
+                while pending:
+                    following = pending[0]
+                    if not isinstance(following, MessageMember) or following.card != effect.card:
+                        break
+                    batch.append(following)
+                    pending.pop(0)
+                self._direct_messages(batch)
+                for sent in batch:
+                    self._notify(sent)
+                continue
+            self._show_one(effect, actor, where)
+            self._notify(effect)
+
+    def _show_one(self, effect: Effect, actor: Who | None, where: Where | None) -> None:
+        if isinstance(effect, ReplyToActor):
+            name = actor.display_name if actor else "someone"
+            self._card(f"to {name} (only you can see this):", effect.card)
+            if actor is not None:
+                self._remember(effect.card, where or self.channel, actor.user_id)
+        elif isinstance(effect, PostToConversation):
+            self._card(f"{self._place(effect.where)}:", effect.card)
+            self._remember(effect.card, effect.where, self._audience(effect.where))
+        elif isinstance(effect, UpdatePost):
+            self._card(f"{self._place(effect.where)} (updated):", effect.card)
+            self._remember(effect.card, effect.where, self._audience(effect.where))
+        elif isinstance(effect, OpenForm):
+            if actor is not None:
+                self._open_form(effect.form, actor, where or self.channel)
+        elif isinstance(effect, FormErrors):
+            self._form_rejected(effect)
+
+    def _direct_messages(self, batch: list[MessageMember]) -> None:
+        names = [self._name(message.user_id) for message in batch]
+        if len(names) == 1:
+            header = f"→ DM to {names[0]}:"
+        else:
+            header = f"→ DM to each of {', '.join(names[:-1])} and {names[-1]}:"
+        self._card(header, batch[0].card)
+        for message in batch:
+            self._remember(message.card, direct(message.user_id), message.user_id)
+
+    def _notify(self, effect: Effect) -> None:
+        for listener in self.listeners:
+            listener(effect)
 
     def show_scheduled(self, effects: Sequence[Effect]) -> None:
         """Effects from the scheduler: printed between prompts without losing the prompt."""
@@ -416,7 +452,7 @@ class ConsoleAdapter:
 
     def _remember(self, card: Card, where: Where, audience: str | None) -> None:
         if card.buttons:
-            self._cards.append(_Pressable(card.buttons, where, audience))
+            self._cards.append(_Pressable(card.buttons, where, audience, card_text(card)))
             del self._cards[:-KEEP_CARDS]
 
     def _place(self, where: Where) -> str:
@@ -442,13 +478,26 @@ class ConsoleAdapter:
 
 
 class ConsoleDeliverer:
-    """Carries the scheduler's effects (check-ins, summaries, nudges) to the terminal."""
+    """Carries the scheduler's effects (check-ins, summaries, nudges) to the terminal.
+
+    The scheduler hands effects over one at a time; they are gathered until the event loop
+    next turns and then shown together, so a check-in sent to every member prints once.
+    """
 
     def __init__(self, adapter: ConsoleAdapter) -> None:
         self.adapter = adapter
+        self._pending: list[Effect] = []
 
     async def deliver(self, effects: Sequence[Effect]) -> None:
-        self.adapter.show_scheduled(effects)
+        if not self._pending:
+            asyncio.get_running_loop().call_soon(self.flush)
+        self._pending.extend(effects)
+
+    def flush(self) -> None:
+        """Show everything gathered so far (also called by the loop after each batch)."""
+        batch, self._pending = self._pending, []
+        if batch:
+            self.adapter.show_scheduled(batch)
 
 
 def _input_prompt(item: FormInput) -> str:
@@ -457,7 +506,8 @@ def _input_prompt(item: FormInput) -> str:
         lines.append(f"    {item.hint}")
     lines.extend(f"    {n}) {o.label}" for n, o in enumerate(item.options, start=1))
     if item.initial:
-        lines.append(f"    (press Enter to keep “{item.initial}”)")
+        shown = next((o.label for o in item.options if o.value == item.initial), item.initial)
+        lines.append(f"    (press Enter to keep “{shown}”)")
     elif item.optional:
         lines.append("    (press Enter to skip)")
     return "\n".join(lines) + "\n  > "

@@ -1,0 +1,223 @@
+"""Composition: the one place that wires settings, the database, the core and the web app together.
+
+Everything else takes its collaborators as arguments, so tests can build the same pieces with a
+fake clock or a temporary database. The command line (`bot.__main__`) calls the functions here;
+platform adapters will mount their routes on the web application made by `web_app`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TextIO
+
+from aiohttp import web
+from sqlalchemy import text
+
+from bot.context import Services
+from bot.core import Core, utc_now
+from bot.delivery import DeliveryRouter
+from bot.prompts import load_library
+from bot.scheduler import MeetingClock
+from bot.settings import Settings
+from bot.store.database import Database
+from bot.store.migrate import upgrade
+
+log = logging.getLogger(__name__)
+
+APP_KEY: web.AppKey[CommonGround] = web.AppKey("commonground")
+
+# The platforms a later version connects, and the variable whose presence will switch each on.
+# They are listed so `serve` can tell an operator plainly that setting them has no effect yet.
+PLANNED_ADAPTERS = (("Slack", "SLACK_BOT_TOKEN"), ("Microsoft Teams", "TEAMS_APP_ID"))
+
+
+@dataclass
+class CommonGround:
+    """The running bot's parts: what the web app, the scheduler and the console share."""
+
+    settings: Settings
+    db: Database
+    services: Services
+    core: Core
+    router: DeliveryRouter
+
+    async def close(self) -> None:
+        await self.db.dispose()
+
+
+def build(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> CommonGround:
+    """Make the core and its services from settings. Does not touch the database yet."""
+    db = Database(settings.resolved_database_url())
+    services = Services(
+        settings=settings,
+        secret=settings.resolved_secret(),
+        prompts=load_library(),
+        clock=clock,
+    )
+    return CommonGround(settings, db, services, Core(db, services), DeliveryRouter())
+
+
+async def start(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> CommonGround:
+    """Bring the database schema up to date, then build the bot."""
+    await upgrade(settings.resolved_database_url())
+    return build(settings, clock=clock)
+
+
+def configure_logging(level: str = "INFO") -> None:
+    """Plain log lines on stderr. Our own log calls never include user ids, names or text."""
+    numeric = logging.getLevelName(level.upper())
+    if not isinstance(numeric, int):
+        numeric = logging.INFO
+    logging.basicConfig(
+        level=numeric,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+        force=True,
+    )
+    # APScheduler announces every job it adds at INFO; that is noise for operators.
+    logging.getLogger("apscheduler").setLevel(max(numeric, logging.WARNING))
+    logging.getLogger("aiohttp.access").setLevel(max(numeric, logging.WARNING))
+
+
+def configured_adapters(environ: dict[str, str] | None = None) -> list[str]:
+    """The chat platforms this process will talk to. None exist in this version."""
+    return []
+
+
+def adapter_report(environ: dict[str, str] | None = None) -> str:
+    """One or two sentences for operators: which platforms are connected, and why not."""
+    env = os.environ if environ is None else environ
+    active = configured_adapters(dict(env))
+    if active:  # pragma: no cover - no platform adapter exists yet
+        return "Chat platforms connected: " + ", ".join(active) + "."
+    lines = [
+        "Chat platforms connected: none. The Slack and Microsoft Teams adapters are not yet "
+        "available in this version; try `commonground console` to use the bot in a terminal."
+    ]
+    for name, variable in PLANNED_ADAPTERS:
+        if env.get(variable):
+            lines.append(f"{variable} is set, but the {name} adapter is not available yet.")
+    return " ".join(lines)
+
+
+# -- web -------------------------------------------------------------------------------------
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """Liveness and readiness in one: the process answers and the database does too."""
+    bot = request.app[APP_KEY]
+    try:
+        async with bot.db.read() as conn:
+            await conn.execute(text("SELECT 1"))
+    except Exception:
+        log.exception("health check: the database did not answer")
+        return web.json_response({"status": "database unavailable"}, status=503)
+    return web.json_response({"status": "ok"})
+
+
+def web_app(bot: CommonGround) -> web.Application:
+    """The aiohttp application. Platform adapters will add `POST /slack/events` and
+    `POST /api/messages` here; for now it has the health check."""
+    app = web.Application()
+    app[APP_KEY] = bot
+    app.router.add_get("/healthz", healthz)
+    return app
+
+
+# -- long-running processes ------------------------------------------------------------------
+
+
+def _stop_on_signals(stop: asyncio.Event) -> None:
+    """Let SIGINT and SIGTERM (what a process manager sends) end the process gracefully."""
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(sig, stop.set)
+
+
+async def serve(
+    settings: Settings,
+    *,
+    host: str = "0.0.0.0",
+    port: int | None = None,
+    with_clock: bool = True,
+    stop: asyncio.Event | None = None,
+    ready: asyncio.Event | None = None,
+) -> None:
+    """Migrate, then run the web app (and, on a single host, the scheduler) until `stop`."""
+    if stop is None:
+        stop = asyncio.Event()
+        _stop_on_signals(stop)
+    bot = await start(settings)
+    runner = web.AppRunner(web_app(bot), handle_signals=False)
+    await runner.setup()
+    clock: MeetingClock | None = None
+    try:
+        chosen_port = settings.port if port is None else port
+        await web.TCPSite(runner, host, chosen_port).start()
+        if with_clock:
+            clock = MeetingClock(bot.core, bot.router)
+            await clock.start()
+        log.info("%s", adapter_report())
+        log.info(
+            "serving GET /healthz on %s:%d%s",
+            host,
+            chosen_port,
+            "; the scheduler runs in this process" if with_clock else "",
+        )
+        if ready is not None:
+            ready.set()
+        await stop.wait()
+        log.info("stopping")
+    finally:
+        if clock is not None:
+            await clock.shutdown()
+        await runner.cleanup()
+        await bot.close()
+
+
+async def run_clock(
+    settings: Settings, *, stop: asyncio.Event | None = None, ready: asyncio.Event | None = None
+) -> None:
+    """Migrate, then run only the scheduler until `stop` (the `clock` process)."""
+    if stop is None:
+        stop = asyncio.Event()
+        _stop_on_signals(stop)
+    bot = await start(settings)
+    clock = MeetingClock(bot.core, bot.router)
+    try:
+        await clock.start()
+        log.info("%s", adapter_report())
+        log.info("the scheduler is running")
+        if ready is not None:
+            ready.set()
+        await stop.wait()
+    finally:
+        await clock.shutdown()
+        await bot.close()
+
+
+async def run_console(
+    settings: Settings, *, stdin: TextIO | None = None, stdout: TextIO | None = None
+) -> None:
+    """Migrate, then talk to the bot in the terminal with the real scheduler running."""
+    from bot.adapters.console import PLATFORM, ConsoleAdapter, ConsoleDeliverer
+
+    bot = await start(settings)
+    adapter = ConsoleAdapter(bot.core, stdin=stdin, stdout=stdout)
+    bot.router.register(PLATFORM, ConsoleDeliverer(adapter))
+    clock = MeetingClock(bot.core, bot.router)
+    try:
+        await clock.start()
+        await adapter.run()
+    finally:
+        await clock.shutdown()
+        await bot.close()

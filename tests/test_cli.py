@@ -1,0 +1,274 @@
+"""The command line and the web app: migrate, serve, clock, demo, and the settings they read."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot import app as composition
+from bot.__main__ import build_parser, main
+from bot.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No `.env`, no operator variables, and no real logging set-up inside the test process."""
+    monkeypatch.chdir(tmp_path)
+    for name in (
+        "DATABASE_URL",
+        "COMMONGROUND_DATA_DIR",
+        "COMMONGROUND_TIMEZONE",
+        "COMMONGROUND_K",
+        "COMMONGROUND_SECRET_KEY",
+        "PORT",
+        "LOG_LEVEL",
+        "SLACK_BOT_TOKEN",
+        "TEAMS_APP_ID",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(composition, "configure_logging", lambda level="INFO": None)
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite+aiosqlite:///{path}"
+
+
+def tables_in(path: Path) -> set[str]:
+    with sqlite3.connect(path) as conn:
+        return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def settings_for(tmp_path: Path) -> Settings:
+    return Settings(
+        DATABASE_URL=sqlite_url(tmp_path / "cg.db"),
+        COMMONGROUND_DATA_DIR=tmp_path,
+        _env_file=None,
+    )
+
+
+# -- argparse -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["demo", "console", "migrate", "serve", "clock"])
+def test_every_sub_command_parses_with_a_database_url(command: str) -> None:
+    args = build_parser().parse_args([command, "--database-url", "sqlite+aiosqlite:///x.db"])
+    assert args.command == command
+    assert args.database_url == "sqlite+aiosqlite:///x.db"
+    assert callable(args.run)
+
+
+def test_serve_takes_a_host_and_a_port() -> None:
+    args = build_parser().parse_args(["serve", "--host", "127.0.0.1", "--port", "4001"])
+    assert (args.host, args.port) == ("127.0.0.1", 4001)
+    assert build_parser().parse_args(["serve"]).port is None  # PORT or 3000 decides
+
+
+def test_no_sub_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    err = capsys.readouterr().err
+    for command in ("demo", "console", "migrate", "serve", "clock"):
+        assert f"    {command} " in err
+
+
+def test_bad_settings_are_explained_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COMMONGROUND_TIMEZONE", "Mars/Olympus")
+    assert main(["migrate"]) == 2
+    err = capsys.readouterr().err
+    assert "The settings are not right" in err
+    assert "unknown time zone 'Mars/Olympus'" in err
+    assert "config/example.env" in err
+
+
+def test_defaults_are_sqlite_under_data_london_k3_port_3000() -> None:
+    settings = Settings(_env_file=None)
+    assert settings.resolved_database_url() == "sqlite+aiosqlite:///data/commonground.db"
+    assert (settings.default_timezone, settings.default_k, settings.port) == (
+        "Europe/London",
+        3,
+        3000,
+    )
+
+
+def test_example_env_documents_every_setting() -> None:
+    example = (ROOT / "config" / "example.env").read_text()
+    names = {field.alias for field in Settings.model_fields.values() if field.alias is not None}
+    assert names, "settings have environment names"
+    for name in names:
+        assert f"\n{name}=" in example, f"{name} is missing from config/example.env"
+
+
+def test_procfile_runs_serve_and_migrates_on_release() -> None:
+    lines = [
+        line
+        for line in (ROOT / "Procfile").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
+    assert lines == ["web: commonground serve", "release: commonground migrate"]
+
+
+# -- migrate ------------------------------------------------------------------------------------
+
+
+def test_migrate_creates_the_tables(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db_file = tmp_path / "fresh" / "cg.db"
+    assert main(["migrate", "--database-url", sqlite_url(db_file)]) == 0
+    assert {"groups", "members", "meetings", "elephants", "alembic_version"} <= tables_in(db_file)
+    assert "The database is up to date" in capsys.readouterr().out
+    assert main(["migrate", "--database-url", sqlite_url(db_file)]) == 0  # again: harmless
+
+
+def test_migrate_reads_database_url_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db_file = tmp_path / "from-env.db"
+    monkeypatch.setenv("DATABASE_URL", sqlite_url(db_file))
+    assert main(["migrate"]) == 0
+    assert "groups" in tables_in(db_file)
+
+
+def test_a_database_password_is_not_printed() -> None:
+    from bot.__main__ import _describe
+
+    shown = _describe("postgresql+asyncpg://cg:hunter2@db.example/cg")
+    assert "hunter2" not in shown
+    assert "db.example" in shown
+
+
+# -- the web app --------------------------------------------------------------------------------
+
+
+async def test_healthz_answers_ok(tmp_path: Path) -> None:
+    bot = await composition.start(settings_for(tmp_path))
+    try:
+        async with TestClient(TestServer(composition.web_app(bot))) as client:
+            response = await client.get("/healthz")
+            assert response.status == 200
+            assert await response.json() == {"status": "ok"}
+    finally:
+        await bot.close()
+
+
+async def test_healthz_says_when_the_database_is_not_answering(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = Settings(
+        DATABASE_URL=sqlite_url(tmp_path), COMMONGROUND_DATA_DIR=tmp_path, _env_file=None
+    )  # a directory, not a database file
+    bot = composition.build(settings)
+    try:
+        async with TestClient(TestServer(composition.web_app(bot))) as client:
+            response = await client.get("/healthz")
+            assert response.status == 503
+            assert await response.json() == {"status": "database unavailable"}
+    finally:
+        await bot.close()
+    assert "health check: the database did not answer" in caplog.text
+
+
+async def test_serve_migrates_listens_and_stops(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.app")
+    settings = settings_for(tmp_path)
+    port = free_port()
+    stop, ready = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(
+        composition.serve(settings, host="127.0.0.1", port=port, stop=stop, ready=ready)
+    )
+    await asyncio.wait_for(ready.wait(), timeout=15)
+    try:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(f"http://127.0.0.1:{port}/healthz") as response,
+        ):
+            assert response.status == 200
+            assert await response.json() == {"status": "ok"}
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, timeout=15)
+    assert "groups" in tables_in(tmp_path / "cg.db")
+    assert "Chat platforms connected: none" in caplog.text
+    assert "not yet available in this version" in caplog.text
+    assert f"serving GET /healthz on 127.0.0.1:{port}; the scheduler runs" in caplog.text
+
+
+async def test_clock_migrates_runs_and_stops(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.app")
+    stop, ready = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(
+        composition.run_clock(settings_for(tmp_path), stop=stop, ready=ready)
+    )
+    await asyncio.wait_for(ready.wait(), timeout=15)
+    assert "the scheduler is running" in caplog.text
+    stop.set()
+    await asyncio.wait_for(task, timeout=15)
+    assert "meetings" in tables_in(tmp_path / "cg.db")
+
+
+@pytest.mark.parametrize(
+    ("variable", "says"),
+    [
+        ("SLACK_BOT_TOKEN", "SLACK_BOT_TOKEN is set, but the Slack adapter is not available yet."),
+        ("TEAMS_APP_ID", "TEAMS_APP_ID is set, but the Microsoft Teams adapter is not available"),
+    ],
+)
+def test_the_adapter_report_names_platform_settings_that_do_nothing_yet(
+    variable: str, says: str
+) -> None:
+    report = composition.adapter_report({variable: "something"})
+    assert "Chat platforms connected: none." in report
+    assert says in report
+    assert "something" not in report
+    assert says not in composition.adapter_report({})
+
+
+# -- the demo -----------------------------------------------------------------------------------
+
+
+def test_the_demo_runs_a_whole_meeting_and_exits_zero(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "LOG_LEVEL"}}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "demo", "--database-url", sqlite_url(tmp_path / "demo.db")],
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    out = result.stdout
+    for moment in (
+        "Checked in: 6 of 6",  # the scheduler's check-in, answered by everyone (one pass)
+        "== Elephant #1 ==",  # posted by the scheduler, with no name
+        "== Perspectives on elephant #2 ==",  # the big one, revealed together
+        "the reciprocity lock is waiting",  # the professional passed at first
+        "== Round revealed:",
+        "== Meeting summary",  # posted by the scheduler at the meeting's end
+        "→ DM to each of Priya, Jo, Marcus, Dr Ahmed and Tom:",  # the reflection; Sarah passed
+        "The demo is over.",
+    ):
+        assert moment in out, f"the demo never showed {moment!r}"
+    assert "Traceback" not in result.stderr
