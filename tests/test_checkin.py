@@ -139,6 +139,20 @@ async def test_send_checkin_is_guarded_even_for_a_stale_meeting_object(
     assert second == []
 
 
+@pytest.mark.parametrize("status", ["ended", "cancelled"])
+async def test_no_checkin_goes_out_for_a_meeting_that_is_over(
+    chat: Chat, db: Database, status: str
+) -> None:
+    await _group(chat)
+    async with db.write() as conn:
+        meeting = await meetings.create(conn, 1, chat.clock.now, None, status=status, source="x")
+
+    async def send(ctx: Context) -> list[Effect]:
+        return await send_checkin(ctx, meeting)
+
+    assert await chat.core.run_job(send, group_id=1) == []
+
+
 async def test_facilitator_checkin_again_shows_the_count_and_their_form(chat: Chat) -> None:
     await _sent(chat)
     await chat.press(SAM, (await _sent_button(chat, "3 Okay")))

@@ -73,6 +73,8 @@ async def send_checkin(ctx: Context, meeting: Meeting) -> list[Effect]:
     group = group or await groups.get(ctx.conn, meeting.group_id)
     if group is None or meeting.checkin_sent_at is not None:
         return []
+    if meeting.status in (meetings.ENDED, meetings.CANCELLED):
+        return []  # a check-in after the meeting would only ask people to answer into nothing
     if not await meetings.claim_firing(ctx.conn, checkin_key(meeting.id), ctx.now):
         return []
     question = await _choose_question(ctx, group)
