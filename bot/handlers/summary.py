@@ -13,13 +13,15 @@ is in `bot.store.summary_queries` and `bot.store.rounds`, all narrowed to this m
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.context import Context
 from bot.effects import Effect, MessageMember, PostToConversation
 from bot.grammar import ParsedCommand
-from bot.meeting_times import next_meeting
 from bot.reciprocity import meeting_ledger
 from bot.replies import reply
 from bot.routing import ChoiceRoute, CommandHandler, FormRoute
+from bot.schedule_rule import ScheduleRuleError, parse_rule
 from bot.store import groups, meetings, members
 from bot.store import rounds as round_store
 from bot.store import summary_queries as q
@@ -94,7 +96,7 @@ async def gather(
     round_infos = await q.rounds_of(conn, [meeting.id])
     answers = await q.answers_of(conn, [r.id for r in round_infos])
     roster = await q.member_roles(conn, group.id)
-    upcoming = await meetings.next_scheduled(conn, group.id, ctx.now)
+    upcoming = await meetings.next_scheduled(conn, group.id, max(ctx.now, meeting.starts_at))
     data = SummaryData(
         group_name=group.name,
         zone=group.zone,
@@ -117,9 +119,20 @@ async def gather(
         ),
         ledger=meeting_ledger(round_infos, answers, roster, k=group.k, now=until),
         last_reflections=await q.reflection_tally(conn, previous.id) if previous else None,
-        next_meeting=upcoming.starts_at if upcoming else next_meeting(group, ctx.now),
+        next_meeting=upcoming.starts_at if upcoming else _from_rule(group, ctx.now),
     )
     return data, previous
+
+
+def _from_rule(group: Group, now: datetime) -> datetime | None:
+    """The next start by the group's rule, for when the scheduler has not written it down yet."""
+    if not group.schedule_rule:
+        return None
+    try:
+        rule = parse_rule(group.schedule_rule, today=now.astimezone(group.zone).date())
+    except ScheduleRuleError:
+        return None
+    return next((start for start, _ in rule.occurrences(now, group.zone)), None)
 
 
 async def summary_command(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
