@@ -784,3 +784,20 @@ async def test_long_history_summary_shows_only_this_meeting(
     assert "old elephant" not in text
     assert "Last time, 6 people" not in text  # one reflection last time: below k
     assert "No check-ins this time." in text
+
+
+async def test_next_meeting_is_never_the_meeting_being_summarised(chat: Chat, db: Database) -> None:
+    """A scheduled meeting under way (check-in sent, start time still ahead) is not "next"."""
+    await forum(chat)
+    gid = await group_id(db)
+    soon = chat.clock.now + timedelta(minutes=10)
+    async with db.write() as conn:
+        for start in (soon, soon + timedelta(weeks=1)):
+            await meetings.create(
+                conn, gid, start, start + timedelta(hours=1), status="scheduled", source="schedule"
+            )
+    await chat.say(FAY, "checkin")
+    posted = await chat.say(FAY, "summary")
+    text = summary_text(posted)
+    assert "Meeting summary: Tuesday 3 March" in text
+    assert "Next meeting: Tuesday 10 March at 09:10" in text
