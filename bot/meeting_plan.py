@@ -74,6 +74,11 @@ def firing_key(meeting_id: int, kind: str) -> str:
 _RANK = {kind: number for number, kind in enumerate(KINDS)}
 
 
+def firing_keys(meeting_id: int) -> list[str]:
+    """Every key the clock may claim for a meeting."""
+    return [firing_key(meeting_id, kind) for kind in KINDS]
+
+
 def rank(kind: str) -> int:
     return _RANK[kind]
 
@@ -199,7 +204,7 @@ def keys_to_check(meeting: Meeting, group: Group, now: datetime) -> list[str]:
     """Firing keys that could already be claimed: none for a meeting whose first job is ahead."""
     if meeting.status == SCHEDULED and checkin_due(meeting, group) > now:
         return []
-    return [firing_key(meeting.id, kind) for kind in KINDS]
+    return firing_keys(meeting.id)
 
 
 # -- the decision when a job runs -------------------------------------------------------------

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.meeting_plan import next_occurrence, occurrence_end, read_rule
+from bot.meeting_plan import firing_keys, next_occurrence, occurrence_end, read_rule
 from bot.schedule_rule import ScheduleRule
 from bot.store import groups, meetings
 from bot.store import schedule_queries as queries
@@ -79,7 +79,7 @@ class Fixes:
 
     async def apply(self, conn: AsyncConnection, now: datetime) -> None:
         if self.drop:
-            count = await queries.drop_unbegun(conn, self.drop, now)
+            count = await queries.drop_unbegun(conn, self.drop, now, keys_of=firing_keys)
             log.info("dropped %d upcoming meetings no longer on a schedule", count)
         for meeting_id, ends_at in self.retime:
             await queries.retime_unbegun(conn, meeting_id, ends_at, now)
@@ -166,7 +166,7 @@ class ScheduleKeeper:
         if not (orphans or lacking):
             return
         async with db.write() as conn:
-            await queries.drop_unbegun(conn, orphans, now)
+            await queries.drop_unbegun(conn, orphans, now, keys_of=firing_keys)
             lacking = await queries.lacking_next(conn, now)
             by_group = {group_id: (text, zone) for group_id, text, zone in lacking}
             for group_id in await materialise(conn, lacking, now):

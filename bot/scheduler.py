@@ -265,6 +265,8 @@ class MeetingClock:
             await ensure_next_meeting(ctx.conn, group.id, ctx.now)
         if decision == "expire":
             await meetings.end(ctx.conn, meeting_id, ctx.now)
+            for after in (REFLECTION, RECIPROCITY):  # no nudges about a meeting long gone
+                await meetings.claim_firing(ctx.conn, firing_key(meeting_id, after), ctx.now)
             assert meeting.ends_at is not None
             late = (ctx.now - meeting.ends_at) / timedelta(hours=1)
             log.warning(

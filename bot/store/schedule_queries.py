@@ -7,7 +7,7 @@ with thousands of groups: meetings are found through the (status, ends_at) index
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -109,20 +109,35 @@ async def orphaned(
     return list((await conn.execute(query)).scalars())
 
 
-async def drop_unbegun(conn: AsyncConnection, meeting_ids: Sequence[int], now: datetime) -> int:
+async def drop_unbegun(
+    conn: AsyncConnection,
+    meeting_ids: Sequence[int],
+    now: datetime,
+    *,
+    keys_of: Callable[[int], Iterable[str]],
+) -> int:
     """Delete schedule meetings that are no longer on their group's schedule (if not begun).
 
     Such a row is only a copy of the rule, made ahead of time: nobody has answered a check-in
     or opened a round in it, so nothing refers to it. Deleting (rather than cancelling) keeps
-    "cancelled" for meetings someone decided not to hold, which must never come back.
+    "cancelled" for meetings someone decided not to hold, which must never come back. SQLite may
+    give a deleted row's id to the next meeting, so the clock's own firing keys for it
+    (`keys_of(id)`) go too; an unbegun meeting has no others.
     """
-    changed = 0
+    dropped = 0
     for chunk in _chunks(meeting_ids):
-        result = await conn.execute(
-            delete(meetings).where(meetings.c.id.in_(chunk), _upcoming(now))
+        found = await conn.execute(
+            select(meetings.c.id).where(meetings.c.id.in_(chunk), _upcoming(now))
         )
-        changed += result.rowcount
-    return changed
+        ids = list(found.scalars())
+        if not ids:
+            continue
+        await conn.execute(delete(meetings).where(meetings.c.id.in_(ids)))
+        keys = [key for meeting_id in ids for key in keys_of(meeting_id)]
+        for keys_chunk in _chunks(keys):
+            await conn.execute(delete(firings).where(firings.c.key.in_(keys_chunk)))
+        dropped += len(ids)
+    return dropped
 
 
 async def retime_unbegun(
