@@ -13,7 +13,7 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TextIO
@@ -87,15 +87,16 @@ def configure_logging(level: str = "INFO") -> None:
     logging.getLogger("aiohttp.access").setLevel(max(numeric, logging.WARNING))
 
 
-def configured_adapters(environ: dict[str, str] | None = None) -> list[str]:
-    """The chat platforms this process will talk to. None exist in this version."""
+def configured_adapters(environ: Mapping[str, str]) -> list[str]:
+    """The chat platforms this process will talk to. None exist in this version; each adapter
+    will add itself here when its settings are present."""
     return []
 
 
-def adapter_report(environ: dict[str, str] | None = None) -> str:
+def adapter_report(environ: Mapping[str, str] | None = None) -> str:
     """One or two sentences for operators: which platforms are connected, and why not."""
     env = os.environ if environ is None else environ
-    active = configured_adapters(dict(env))
+    active = configured_adapters(env)
     if active:  # pragma: no cover - no platform adapter exists yet
         return "Chat platforms connected: " + ", ".join(active) + "."
     lines = [
