@@ -176,10 +176,11 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def settings_card(group: Group, ctx: Context) -> Card:
+async def settings_card(group: Group, ctx: Context) -> Card:
     """Every setting of the group, each with what it means, and how to change one."""
     fields = [Field("Group name (`name`)", neutralise(group.name))]
-    fields.append(Field("Meetings (`schedule`)", describe_schedule(group, ctx.now)))
+    schedule = await describe_schedule(ctx.conn, group, ctx.now)
+    fields.append(Field("Meetings (`schedule`)", schedule))
     fields.append(Field("Time zone (`timezone`)", group.timezone))
     quiet = quiet_hours.describe(group)
     quiet_words = f"{quiet}: no nudges then" if quiet != "off" else "none set"
@@ -322,7 +323,7 @@ async def change_setting(ctx: Context, setting: Setting, text: str, original: st
 
 async def show_settings(ctx: Context, command: ParsedCommand) -> list[Effect]:
     """`settings`: every group setting, in plain words, to the facilitator who asked."""
-    return [ReplyToActor(settings_card(ctx.require_group(), ctx))]
+    return [ReplyToActor(await settings_card(ctx.require_group(), ctx))]
 
 
 async def set_setting(ctx: Context, command: ParsedCommand) -> list[Effect]:

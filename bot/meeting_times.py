@@ -1,9 +1,8 @@
 """Meeting times as people read them: the group's time zone, its schedule rule, the next meeting.
 
 The schedule rule is kept in the group's local wall-clock time ("Tuesdays at ten"), so changing
-the rule or the time zone moves every future meeting. Meetings the scheduler has already written
-down from the old rule are cancelled here (only those not yet under way) and the scheduler writes
-the new ones from the new rule.
+the rule or the time zone moves every future meeting; `bot.schedule_keeper.apply_schedule` brings
+the stored meetings in line.
 """
 
 from __future__ import annotations
@@ -14,13 +13,13 @@ from datetime import datetime
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.errors import UserError
 from bot.schedule_rule import ScheduleRule, ScheduleRuleError, parse_rule
 from bot.store.groups import Group
-from bot.store.meetings import CANCELLED, SCHEDULED
+from bot.store.meetings import SCHEDULED
 from bot.store.schema import meetings
 
 ZONE_EXAMPLES = "Europe/London, Europe/Dublin, America/New_York or Australia/Sydney"
@@ -65,7 +64,7 @@ def rule_of(group: Group, *, today_from: datetime) -> ScheduleRule | None:
 
 
 def next_meeting(group: Group, now: datetime) -> datetime | None:
-    """When the group's next scheduled meeting starts (UTC), from its rule; None if unscheduled."""
+    """When the group's rule next has a meeting start (UTC); None if it has no schedule."""
     rule = rule_of(group, today_from=now)
     if rule is None:
         return None
@@ -74,29 +73,35 @@ def next_meeting(group: Group, now: datetime) -> datetime | None:
     return None
 
 
-def describe_schedule(group: Group, now: datetime) -> str:
+async def upcoming_meeting(conn: AsyncConnection, group: Group, now: datetime) -> datetime | None:
+    """When the group's next scheduled meeting starts (UTC); None if it has no schedule.
+
+    The stored meeting wins (it knows about an occurrence someone cancelled); the rule is the
+    fallback for the moment between a rule change and the scheduler writing the meeting down.
+    """
+    rule = rule_of(group, today_from=now)
+    if rule is None:
+        return None
+    query = (
+        select(meetings.c.starts_at)
+        .where(
+            meetings.c.group_id == group.id,
+            meetings.c.status == SCHEDULED,
+            meetings.c.starts_at > now,
+            meetings.c.checkin_sent_at.is_(None),  # one under way is "now", not "next"
+        )
+        .order_by(meetings.c.starts_at)
+        .limit(1)
+    )
+    stored: datetime | None = (await conn.execute(query)).scalar()
+    return stored if stored is not None else next_meeting(group, now)
+
+
+async def describe_schedule(conn: AsyncConnection, group: Group, now: datetime) -> str:
     """The schedule in plain words with the next meeting, or how to set one."""
     rule = rule_of(group, today_from=now)
     if rule is None:
         return "not scheduled yet (a facilitator can type `schedule weekly tue 10:00 90m`)"
-    upcoming = next_meeting(group, now)
+    upcoming = await upcoming_meeting(conn, group, now)
     tail = f"; next: {when_local(upcoming, group.zone)}" if upcoming else ""
     return f"{rule.describe()}{tail}"
-
-
-async def cancel_future_scheduled(conn: AsyncConnection, group_id: int, now: datetime) -> int:
-    """Cancel planned meetings that have not begun, so the scheduler re-plans from the new rule.
-
-    A meeting is left alone once its check-in has gone out: people may already be answering.
-    """
-    result = await conn.execute(
-        update(meetings)
-        .where(
-            meetings.c.group_id == group_id,
-            meetings.c.status == SCHEDULED,
-            meetings.c.starts_at > now,
-            meetings.c.checkin_sent_at.is_(None),
-        )
-        .values(status=CANCELLED)
-    )
-    return int(result.rowcount or 0)

@@ -12,21 +12,16 @@ from bot.context import Context
 from bot.effects import Effect, PostToConversation
 from bot.errors import UserError
 from bot.grammar import ParsedCommand
-from bot.meeting_times import (
-    cancel_future_scheduled,
-    next_meeting,
-    resolve_zone,
-    rule_of,
-    when_local,
-)
+from bot.meeting_times import resolve_zone, rule_of, upcoming_meeting, when_local
 from bot.replies import reply
+from bot.schedule_keeper import apply_schedule
 from bot.schedule_rule import ScheduleRuleError, parse_rule
 from bot.store import groups
 from bot.store.groups import Group
 
 
-def _next_line(group: Group, ctx: Context) -> str:
-    upcoming = next_meeting(group, ctx.now)
+async def _next_line(group: Group, ctx: Context) -> str:
+    upcoming = await upcoming_meeting(ctx.conn, group, ctx.now)
     if upcoming is None:
         return ""
     return f"The next meeting is {when_local(upcoming, group.zone)} ({group.timezone} time)."
@@ -42,10 +37,12 @@ async def schedule_set(ctx: Context, command: ParsedCommand) -> list[Effect]:
         raise UserError(str(exc), original=command.arg) from None
     canonical = rule.canonical()
     if canonical == group.schedule_rule:
-        return [reply(f"The group already meets {rule.describe()}. {_next_line(group, ctx)}")]
-    await cancel_future_scheduled(ctx.conn, group.id, ctx.now)
+        next_line = await _next_line(group, ctx)
+        return [reply(f"The group already meets {rule.describe()}. {next_line}")]
     group = await groups.change(ctx.conn, group.id, schedule_rule=canonical)
-    next_line = _next_line(group, ctx)
+    # Planned meetings follow the new rule; one already under way is left as it is.
+    await apply_schedule(ctx.conn, group.id, ctx.now)
+    next_line = await _next_line(group, ctx)
     lead = group.checkin_lead_minutes
     checkin = (
         f"I'll send the check-in {lead} minutes before each meeting."
@@ -68,14 +65,14 @@ async def schedule_set(ctx: Context, command: ParsedCommand) -> list[Effect]:
 
 
 async def schedule_off(ctx: Context, command: ParsedCommand) -> list[Effect]:
-    """Stop scheduled meetings; any planned ones that have not begun are cancelled."""
+    """Stop scheduled meetings; planned ones that have not begun are dropped with the rule."""
     group = ctx.require_group()
-    cancelled = await cancel_future_scheduled(ctx.conn, group.id, ctx.now)
-    if group.schedule_rule is None and not cancelled:
+    if group.schedule_rule is None:
         return [
             reply("There's no schedule to turn off. To set one: `schedule weekly tue 10:00 90m`.")
         ]
     await groups.change(ctx.conn, group.id, schedule_rule=None)
+    await apply_schedule(ctx.conn, group.id, ctx.now)
     return [
         reply(
             "Done. There are no scheduled meetings now. You can still run one any time with "
@@ -98,15 +95,14 @@ async def set_timezone(ctx: Context, command: ParsedCommand) -> list[Effect]:
     if zone_name == group.timezone:
         local_now = ctx.now.astimezone(group.zone)
         return [reply(f"The time zone is already {zone_name}, where it's {local_now:%H:%M} now.")]
-    if rule_of(group, today_from=ctx.now) is not None:
-        await cancel_future_scheduled(ctx.conn, group.id, ctx.now)
     group = await groups.change(ctx.conn, group.id, timezone=zone_name)
+    await apply_schedule(ctx.conn, group.id, ctx.now)  # the rule keeps its local time
     local = ctx.now.astimezone(group.zone)
     lines = [f"Done. The group's time zone is now {zone_name}, where it's {local:%A %H:%M}."]
     effects: list[Effect] = []
     rule = rule_of(group, today_from=ctx.now)
     if rule is not None:
-        next_line = _next_line(group, ctx)
+        next_line = await _next_line(group, ctx)
         lines.append(f"Meetings keep their local time, {rule.describe()}. {next_line}")
         effects.append(
             PostToConversation(

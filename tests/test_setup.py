@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.effects import MessageMember
 from bot.identity import Who
-from bot.store import groups, meetings, members
+from bot.store import groups, members
 from bot.store.database import Database
 from bot.store.groups import Group
 from bot.store.members import Member
@@ -287,26 +287,30 @@ async def test_removing_another_facilitator(chat: Chat) -> None:
 # -- time zone and schedule -------------------------------------------------------------------
 
 
-async def scheduled_meeting(db: Database, starts_at: datetime, *, sent: bool = False) -> int:
+async def planned(db: Database) -> list[tuple[datetime, str, bool]]:
+    """Every meeting row of the group: (start, status, check-in sent), by start."""
     group = await the_group(db)
-    async with db.write() as conn:
-        meeting = await meetings.create(
-            conn, group.id, starts_at, starts_at + timedelta(hours=1), status="scheduled",
-            source="schedule",
-        )  # fmt: skip
-        if sent:
-            await conn.execute(
-                meetings_table.update()
-                .where(meetings_table.c.id == meeting.id)
-                .values(checkin_sent_at=starts_at - timedelta(minutes=15))
-            )
-        return meeting.id
-
-
-async def status_of(db: Database, meeting_id: int) -> str:
     async with db.read() as conn:
-        query = select(meetings_table.c.status).where(meetings_table.c.id == meeting_id)
-        return str((await conn.execute(query)).scalar_one())
+        query = (
+            select(meetings_table)
+            .where(meetings_table.c.group_id == group.id)
+            .order_by(meetings_table.c.starts_at)
+        )
+        rows = (await conn.execute(query)).mappings().all()
+    return [(r["starts_at"], r["status"], r["checkin_sent_at"] is not None) for r in rows]
+
+
+async def mark_checkin_sent(db: Database, starts_at: datetime) -> None:
+    async with db.write() as conn:
+        await conn.execute(
+            meetings_table.update()
+            .where(meetings_table.c.starts_at == starts_at)
+            .values(checkin_sent_at=starts_at - timedelta(minutes=15))
+        )
+
+
+TUE_3_MARCH_10 = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)  # 10:00 in London
+WED_11_MARCH_14 = datetime(2026, 3, 11, 14, 0, tzinfo=UTC)
 
 
 async def test_schedule_is_stored_described_and_announced(chat: Chat, db: Database) -> None:
@@ -317,33 +321,39 @@ async def test_schedule_is_stored_described_and_announced(chat: Chat, db: Databa
     assert "check-in 15 minutes before" in outcome.reply
     assert "This group now meets every Tuesday at 10:00" in outcome.posts[0]
     assert (await the_group(db)).schedule_rule == "weekly tue 10:00 1h30m"
+    assert await planned(db) == [(TUE_3_MARCH_10, "scheduled", False)]
 
 
-async def test_schedule_change_cancels_planned_meetings_not_yet_under_way(
-    chat: Chat, db: Database, clock: object
+async def test_a_new_schedule_replaces_planned_meetings_not_yet_under_way(
+    chat: Chat, db: Database
 ) -> None:
     await started(chat)
     await chat.say(ANA, "schedule weekly tue 10:00 90m")
-    now = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
-    soon = await scheduled_meeting(db, now + timedelta(minutes=60), sent=True)
-    later = await scheduled_meeting(db, now + timedelta(days=7, minutes=60))
-    past = await scheduled_meeting(db, now - timedelta(days=7))
     outcome = await chat.say(ANA, "schedule monthly 2nd wed 14:00 2h")
     assert "on the second Wednesday of each month at 14:00 for 2 hours" in outcome.reply
-    assert "Wednesday 11 March at 14:00" in outcome.reply
-    assert await status_of(db, soon) == "scheduled"  # its check-in has gone out
-    assert await status_of(db, later) == "cancelled"
-    assert await status_of(db, past) == "scheduled"  # not ours to judge: the past stays
+    assert "The next meeting is Wednesday 11 March at 14:00" in outcome.reply
+    assert await planned(db) == [(WED_11_MARCH_14, "scheduled", False)]
+
+
+async def test_a_meeting_whose_check_in_went_out_is_left_alone(chat: Chat, db: Database) -> None:
+    await started(chat)
+    await chat.say(ANA, "schedule weekly tue 10:00 90m")
+    await mark_checkin_sent(db, TUE_3_MARCH_10)
+    outcome = await chat.say(ANA, "schedule monthly 2nd wed 14:00 2h")
+    assert "The next meeting is Wednesday 11 March at 14:00" in outcome.reply
+    # the scheduler writes the new rule's meetings down in its own time
+    assert (TUE_3_MARCH_10, "scheduled", True) in await planned(db)
 
 
 async def test_the_same_schedule_again_changes_nothing(chat: Chat, db: Database) -> None:
     await started(chat)
     await chat.say(ANA, "schedule weekly tue 10:00 90m")
-    later = await scheduled_meeting(db, datetime(2026, 3, 10, 10, 0, tzinfo=UTC))
+    before = await planned(db)
     outcome = await chat.say(ANA, "schedule weekly tuesday 10:00 1h30m")
     assert "The group already meets every Tuesday at 10:00" in outcome.reply
+    assert "The next meeting is Tuesday 3 March at 10:00" in outcome.reply
     assert not outcome.posts
-    assert await status_of(db, later) == "scheduled"
+    assert await planned(db) == before
 
 
 async def test_a_bad_schedule_passes_on_the_examples_and_the_text(chat: Chat, db: Database) -> None:
@@ -352,18 +362,18 @@ async def test_a_bad_schedule_passes_on_the_examples_and_the_text(chat: Chat, db
     assert "A schedule looks like one of these" in outcome.reply
     assert "weekly someday 10:00 90m" in outcome.reply
     assert (await the_group(db)).schedule_rule is None
+    assert await planned(db) == []
 
 
 async def test_schedule_off(chat: Chat, db: Database) -> None:
     await started(chat)
     await chat.say(ANA, "schedule weekly tue 10:00 90m")
-    later = await scheduled_meeting(db, datetime(2026, 3, 10, 10, 0, tzinfo=UTC))
     outcome = await chat.say(ANA, "schedule off")
     assert "There are no scheduled meetings now" in outcome.reply
     assert "`meeting start`" in outcome.reply
     assert "no regular meeting time" in outcome.posts[0]
     assert (await the_group(db)).schedule_rule is None
-    assert await status_of(db, later) == "cancelled"
+    assert await planned(db) == []
     again = await chat.say(ANA, "schedule off")
     assert "There's no schedule to turn off" in again.reply
 
@@ -371,7 +381,6 @@ async def test_schedule_off(chat: Chat, db: Database) -> None:
 async def test_timezone_is_validated_and_moves_the_meetings(chat: Chat, db: Database) -> None:
     await started(chat)
     await chat.say(ANA, "schedule weekly tue 10:00 90m")
-    later = await scheduled_meeting(db, datetime(2026, 3, 10, 10, 0, tzinfo=UTC))
     outcome = await chat.say(ANA, "timezone america/new_york")
     assert "The group's time zone is now America/New_York, where it's Tuesday 04:00" in (
         outcome.reply
@@ -380,7 +389,8 @@ async def test_timezone_is_validated_and_moves_the_meetings(chat: Chat, db: Data
     assert "The next meeting is Tuesday 3 March at 10:00 (America/New_York time)" in outcome.reply
     assert "Meeting times are now in America/New_York time" in outcome.posts[0]
     assert (await the_group(db)).timezone == "America/New_York"
-    assert await status_of(db, later) == "cancelled"
+    # 10:00 in New York, which is five hours behind London until the clocks change on 8 March
+    assert await planned(db) == [(TUE_3_MARCH_10 + timedelta(hours=5), "scheduled", False)]
 
 
 async def test_timezone_without_a_schedule_and_with_quiet_hours(chat: Chat) -> None:

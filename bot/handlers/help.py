@@ -37,6 +37,11 @@ def _line(spec: CommandSpec) -> str:
     return f"`{spec.usage}`: {spec.summary}"
 
 
+def _fits(spec: CommandSpec, in_group: bool) -> bool:
+    """In a group `setup` is done; outside one, only commands that need no group make sense."""
+    return spec.name != "setup" if in_group else spec.scope != "group"
+
+
 def commands_for(audience: str, *, in_group: bool) -> str:
     """The help text for someone who may use commands up to `audience`."""
     levels = {"anyone": 0, "member": 1, "facilitator": 2}
@@ -44,11 +49,9 @@ def commands_for(audience: str, *, in_group: bool) -> str:
     for level, title in SECTIONS:
         if levels[level] > levels[audience]:
             continue
-        specs = [
-            spec
-            for spec in HELP_SPECS
-            if spec.audience == level and not (in_group and spec.name == "setup")
-        ]
+        specs = [spec for spec in HELP_SPECS if spec.audience == level and _fits(spec, in_group)]
+        if not specs:
+            continue
         sections.append(title + ":\n" + "\n".join(_line(spec) for spec in specs))
     return "\n\n".join(sections)
 
