@@ -4,8 +4,13 @@ The database is the source of truth; APScheduler (3.x, `AsyncIOScheduler`, memor
 holds timers. Every `sync_interval` seconds the clock re-reads the meetings that still have work
 (`bot.meeting_plan` says what is due when) and adds, moves or drops timers to match, so meetings
 started or ended by web processes, schedule changes and manual ends reach the clock without any
-message between processes. A rebuild at start does the same and catches up on what was missed
-while the bot was down.
+message between processes. Timers are held only for jobs due within `horizon` (a day), at most
+`max_jobs` of them, so ten thousand groups rebuild in about a second; later jobs get their timers
+from a later sync. A rebuild at start does the same and catches up on what was missed while the
+bot was down: a meeting whose end passed at most `catch_up_grace_hours` ago is ended now, summary
+and all, and its reflection still goes out; one missed by longer is only marked ended (a summary
+days late helps nobody) and gets no nudges; check-ins and reminders of meetings already over are
+skipped. Nudges falling in quiet hours wait for them to end.
 
 Every firing does its work inside one transaction (`Core.run_job`) that first claims the key
 `job:<kind>:<meeting id>` in the `firings` table. A second clock on the same database, or a timer
@@ -21,7 +26,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -41,6 +45,8 @@ from bot.context import Context
 from bot.core import Core
 from bot.delivery import Deliverer
 from bot.effects import Effect
+from bot.handlers import checkin, elephants, nudges
+from bot.handlers import meetings as meeting_handlers
 from bot.meeting_plan import (
     CHECKIN,
     END,
@@ -58,6 +64,7 @@ from bot.meeting_plan import (
     plan,
 )
 from bot.schedule_keeper import ScheduleKeeper, ensure_next_meeting
+from bot.schedule_rule import MAX_DURATION
 from bot.store import meetings
 from bot.store import schedule_queries as queries
 from bot.store.groups import Group
@@ -76,41 +83,17 @@ DEFAULT_HORIZON = timedelta(hours=24)
 """Timers are held for jobs due within this; later ones are added by a later sync."""
 DEFAULT_MAX_JOBS = 2000
 """Timers held at once, the nearest first: APScheduler takes ~80 µs to add one."""
-LONGEST_MEETING = timedelta(hours=12)
-"""The longest meeting a rule allows, to find meetings starting soon by their end time."""
 MAX_CATCH_UP_ROUNDS = 5
 
-HANDLERS: dict[str, tuple[str, str]] = {
-    CHECKIN: ("bot.handlers.checkin", "send_checkin"),
-    START: ("bot.handlers.meetings", "open_scheduled"),
-    REMINDER: ("bot.handlers.nudges", "checkin_reminder"),
-    END: ("bot.handlers.meetings", "end_meeting"),
-    REFLECTION: ("bot.handlers.nudges", "reflection_nudge"),
-    RECIPROCITY: ("bot.handlers.nudges", "reciprocity_note"),
+HANDLERS: dict[str, MeetingJob] = {
+    CHECKIN: checkin.send_checkin,
+    START: meeting_handlers.open_scheduled,
+    REMINDER: nudges.checkin_reminder,
+    END: meeting_handlers.end_meeting,
+    REFLECTION: nudges.reflection_nudge,
+    RECIPROCITY: nudges.reciprocity_note,
 }
-"""Which feature does each job's work (module, function); looked up when the job runs."""
-
-
-class MissingHandler(RuntimeError):
-    """A job's handler is not available; the job fails, rolls back and is tried again later."""
-
-
-def _resolve(module: str, name: str) -> Callable[..., Awaitable[list[Effect]]]:
-    function = getattr(importlib.import_module(module), name, None)
-    if function is None:
-        raise MissingHandler(f"{module}.{name} is not available")
-    return function  # type: ignore[no-any-return]
-
-
-def _handler(module: str, name: str) -> MeetingJob:
-    async def run(ctx: Context, meeting: meetings.Meeting) -> list[Effect]:
-        return await _resolve(module, name)(ctx, meeting)
-
-    return run
-
-
-async def _post_due(ctx: Context) -> list[Effect]:
-    return await _resolve("bot.handlers.elephants", "post_due")(ctx)
+"""Which feature does each job's work. Each also guards itself; the clock's claim comes first."""
 
 
 @dataclass
@@ -147,11 +130,8 @@ class MeetingClock:
         self.sync_interval = sync_interval
         self.horizon = horizon
         self.max_jobs = max_jobs
-        self._handlers: dict[str, MeetingJob] = {
-            kind: _handler(*where) for kind, where in HANDLERS.items()
-        }
-        self._handlers.update(handlers or {})
-        self._post_due = post_due or _post_due
+        self._handlers: dict[str, MeetingJob] = {**HANDLERS, **(handlers or {})}
+        self._post_due = post_due or elephants.post_due
         self._defer = defer or quiet_hours.next_allowed
         self._scheduler = AsyncIOScheduler(
             timezone=UTC,
@@ -239,14 +219,17 @@ class MeetingClock:
         return effects
 
     def jobs(self) -> list[tuple[str, datetime]]:
-        """Meeting timers (and, once started, the periodic ones): id and next run time."""
-        held = sorted(self._planned.items(), key=lambda item: (item[1], item[0]))
+        """The timers, by time: id and next run time. Once started, as APScheduler holds them
+        (the periodic sync and post jobs included); before, the meeting timers waiting for it."""
         if self._scheduler.running:
-            for periodic in (SYNC_JOB_ID, POST_JOB_ID):
-                job = self._scheduler.get_job(periodic)
-                if job is not None and job.next_run_time is not None:
-                    held.append((periodic, job.next_run_time))
-        return held
+            held = [
+                (job.id, job.next_run_time)
+                for job in self._scheduler.get_jobs()
+                if job.next_run_time is not None
+            ]
+        else:
+            held = list(self._planned.items())
+        return sorted(held, key=lambda item: (item[1], item[0]))
 
     # -- one firing ---------------------------------------------------------------------------
 
@@ -350,7 +333,7 @@ class MeetingClock:
             lead, delay = await queries.longest_offsets(conn)
             pending = await queries.pending_meetings(
                 conn,
-                ending_before=now + self.horizon + timedelta(minutes=lead) + LONGEST_MEETING,
+                ending_before=now + self.horizon + timedelta(minutes=lead) + MAX_DURATION,
                 ended_since=now - self.grace - timedelta(minutes=delay),
             )
             keys = [key for pair in pending for key in keys_to_check(*pair, now)]
