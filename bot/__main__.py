@@ -36,7 +36,13 @@ def _migrate(args: argparse.Namespace, settings: Settings) -> int:
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import serve
 
-    asyncio.run(serve(settings, host=args.host, port=args.port))
+    port = settings.port if args.port is None else args.port
+    try:
+        asyncio.run(serve(settings, host=args.host, port=port))
+    except OSError as exc:  # most often: the port is taken by another process
+        print(f"Could not listen on {args.host}:{port}: {exc.strerror or exc}.", file=sys.stderr)
+        print("Choose another port with PORT=<number> or --port <number>.", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -213,6 +213,21 @@ async def test_serve_migrates_listens_and_stops(
     assert f"serving GET /healthz on 127.0.0.1:{port}; the scheduler runs" in caplog.text
 
 
+def test_serve_says_plainly_when_the_port_is_taken(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        url = sqlite_url(tmp_path / "cg.db")
+        code = main(["serve", "--host", "127.0.0.1", "--port", str(port), "--database-url", url])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert f"Could not listen on 127.0.0.1:{port}" in err
+    assert "Choose another port with PORT=<number> or --port <number>." in err
+
+
 async def test_clock_migrates_runs_and_stops(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
