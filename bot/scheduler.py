@@ -147,6 +147,7 @@ class MeetingClock:
         self._group_of: dict[int, int] = {}
         self._locks: dict[int, _MeetingLock] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._firing: set[str] = set()
         self._sync_lock = asyncio.Lock()
         self._keeper = ScheduleKeeper()
 
@@ -349,8 +350,8 @@ class MeetingClock:
             if job.run_at > now + self.horizon:
                 continue
             if job.run_at <= now:
-                if self._scheduler.running and held_at is not None and held_at <= now:
-                    keep.add(job.job_id)  # its timer has fired or is about to
+                if held_at is not None and held_at <= now and self._timer_alive(job.job_id):
+                    keep.add(job.job_id)  # its timer is about to fire, or is running
                 else:
                     run_now.append(job)
             elif future < self.max_jobs:
@@ -361,6 +362,13 @@ class MeetingClock:
         for held in [name for name in self._planned if name not in keep]:
             self._drop_timer(held)
         return run_now
+
+    def _timer_alive(self, name: str) -> bool:
+        """Whether APScheduler will still run (or is running) this timer. One it skipped as
+        misfired (the loop was blocked for longer than the grace) is gone: run it ourselves."""
+        if not self._scheduler.running:
+            return False
+        return name in self._firing or self._scheduler.get_job(name) is not None
 
     def _add_timer(self, job: PlannedJob) -> None:
         if job.job_id in self._planned and not self._scheduler.running:
@@ -391,10 +399,12 @@ class MeetingClock:
 
     async def _timer_fired(self, meeting_id: int, kind: str, run_at: datetime) -> None:
         name = job_id(meeting_id, kind)
+        self._firing.add(name)
         async with self._tracked():
             try:
                 await self._run_safely(meeting_id, kind)
             finally:
+                self._firing.discard(name)
                 if self._planned.get(name) == run_at:
                     del self._planned[name]
 

@@ -684,6 +684,29 @@ async def test_start_holds_timers_in_apscheduler_and_shutdown_waits_for_running_
         await meeting_clock.shutdown()
 
 
+async def test_a_timer_that_apscheduler_dropped_is_run_by_the_next_sync(
+    core: Core, db: Database, clock: FakeClock
+) -> None:
+    now = datetime.now(UTC).replace(microsecond=0)
+    clock.set(now)
+    tomorrow = (now + timedelta(days=1)).astimezone(ZoneInfo("Europe/London"))
+    await make_group(db, rule=f"weekly {tomorrow:%a} 10:00 1h".lower())
+    stubs = Stubs()
+    meeting_clock = stub_clock(core, stubs, horizon=timedelta(days=3))
+    await meeting_clock.start()
+    try:
+        [meeting] = await all_meetings(db)
+        name = f"meeting:{meeting.id}:checkin"
+        checkin_at = dict(meeting_clock.jobs())[name]
+        # APScheduler forgets a one-off job it skipped as misfired (a long-blocked loop)
+        meeting_clock._scheduler.remove_job(name)
+        clock.set(checkin_at + timedelta(minutes=1))
+        await meeting_clock.tick()
+        assert stubs.kinds() == ["checkin"]
+    finally:
+        await meeting_clock.shutdown()
+
+
 # -- scale ------------------------------------------------------------------------------------
 
 
