@@ -93,7 +93,10 @@ async def submit(ctx: Context, values: Mapping[str, str], payload: str) -> list[
     wants_tag = (values.get("role_tag") or "").strip().lower() == TAG
     role_tag = role if wants_tag and role in ROLE_WORDS else None
     token = anonymous_token(ctx.services.secret, PURPOSE, found.id, ctx.require_who())
-    if not await store.add_perspective(ctx.conn, found.id, token, text=text, role_tag=role_tag):
+    stored = await store.add_perspective(
+        ctx.conn, found.id, token, text=text, role_tag=role_tag, rng=ctx.services.rng
+    )
+    if not stored:
         return [reply(ALREADY_GIVEN.format(n=found.number))]
     group = ctx.require_group()
     count = await store.perspective_count(ctx.conn, found.id)

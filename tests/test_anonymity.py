@@ -143,6 +143,18 @@ async def test_the_perspective_that_triggers_the_reveal(
     assert "Perspectives on elephant #1" in seen.outcome.posts[0]
 
 
+async def test_perspective_ids_do_not_follow_the_order_they_were_given(
+    chat: Chat, db: Database
+) -> None:
+    await _group(chat)
+    posted = await _posted(chat, "elephant big: Professionals never share")
+    for who in (PAT, LEE):
+        form = (await chat.press(who, posted.button("Add my perspective"))).forms[0]
+        await chat.submit(who, form, {"text": "a view"})
+    ids = sorted((await snapshot_tables(db))["perspectives"])
+    assert ids != [(ids[0][0],), (ids[0][0] + 1,)]
+
+
 # -- the checks can fail ---------------------------------------------------------------------------
 
 

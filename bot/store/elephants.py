@@ -10,6 +10,7 @@ An elephant not yet posted (its anonymity delay still running) is invisible to e
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -23,6 +24,7 @@ from bot.store.schema import elephant_marks, elephants, perspective_tokens, pers
 LITTLE, BIG = "little", "big"
 OPEN, HIDDEN = "open", "hidden"
 OUTCOME_STATUSES = ("discussed", "addressed", "parked")
+MAX_ID = 2**31 - 1  # fits PostgreSQL's INTEGER as well as SQLite's
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,16 +177,35 @@ async def has_perspective_token(conn: AsyncConnection, elephant_id: int, token: 
 
 
 async def add_perspective(
-    conn: AsyncConnection, elephant_id: int, token: str, *, text: str, role_tag: str | None
+    conn: AsyncConnection,
+    elephant_id: int,
+    token: str,
+    *,
+    text: str,
+    role_tag: str | None,
+    rng: random.Random,
 ) -> bool:
-    """Store a perspective once per token. False (nothing stored) when the token was used."""
+    """Store a perspective once per token. False (nothing stored) when the token was used.
+
+    The perspective gets a random id, not the next number: otherwise the order of the rows in
+    `perspectives` would match the order of the tokens, and anyone holding the key could tell
+    whose words were whose."""
     claimed = await conn.execute(
         insert_or_ignore(conn, perspective_tokens).values(elephant_id=elephant_id, token=token)
     )
     if claimed.rowcount != 1:
         return False
+    for _ in range(20):
+        row_id = rng.randint(1, MAX_ID)
+        taken = await conn.execute(select(perspectives.c.id).where(perspectives.c.id == row_id))
+        if taken.first() is None:
+            break
+    else:  # pragma: no cover - twenty collisions in two billion will not happen
+        raise RuntimeError("could not find a free perspective id")
     await conn.execute(
-        insert(perspectives).values(elephant_id=elephant_id, text=text, role_tag=role_tag)
+        insert(perspectives).values(
+            id=row_id, elephant_id=elephant_id, text=text, role_tag=role_tag
+        )
     )
     return True
 
