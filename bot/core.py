@@ -30,7 +30,7 @@ from bot.store import groups, members
 from bot.store.database import Database
 from bot.store.groups import Group
 from bot.store.members import Member
-from bot.text_safety import TextRejected
+from bot.text_safety import TextRejected, neutralise
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +130,7 @@ class Core:
             if ctx.member is None:
                 if spec.anonymous:
                     raise UserError(ANONYMOUS_NEEDS_MEMBERSHIP, original=command.arg)
-                raise UserError(f"You're not a member of {group.name}.")
+                raise UserError(f"You're not a member of {neutralise(group.name)}.")
             await self._check_audience(ctx, spec.audience, command)
         elif not where.is_direct:
             ctx.group = await groups.for_conversation(ctx.conn, where)
@@ -146,11 +146,15 @@ class Core:
             return
         group = ctx.require_group()
         names = [
-            m.display_name for m in await members.of_group(ctx.conn, group.id) if m.is_facilitator
+            neutralise(m.display_name)
+            for m in await members.of_group(ctx.conn, group.id)
+            if m.is_facilitator
         ]
         who = ", ".join(names[:3]) if names else "a facilitator"
         what = command.spec.usage.split()[0] if command.spec else "that"
-        raise UserError(f"Only facilitators can use `{what}`. You could ask {who} in {group.name}.")
+        raise UserError(
+            f"Only facilitators can use `{what}`. You could ask {who} in {neutralise(group.name)}."
+        )
 
     async def _group_for(
         self, conn: AsyncConnection, where: Where, who: Who
@@ -193,7 +197,7 @@ class Core:
         return member
 
     async def _resolve_encoded(
-        self, ctx: Context, value: str, *, anonymous: bool, audience: str
+        self, ctx: Context, value: str, *, anonymous: bool, audience: str, join: bool = True
     ) -> str:
         """Find the group a button or form belongs to and check the actor may use it."""
         decoded = routing.decode(value)
@@ -207,20 +211,22 @@ class Core:
         ctx.group = group
         where = ctx.where
         in_channel = where is not None and not where.is_direct
-        auto_join = not anonymous and in_channel and where == group.where
+        auto_join = join and not anonymous and in_channel and where == group.where
         ctx.member = await self._membership(ctx, group, auto_join=auto_join)
         if ctx.member is None:
             raise UserError(
-                ANONYMOUS_NEEDS_MEMBERSHIP if anonymous else f"You're not a member of {group.name}."
+                ANONYMOUS_NEEDS_MEMBERSHIP
+                if anonymous
+                else f"You're not a member of {neutralise(group.name)}."
             )
         if audience == "facilitator" and not ctx.member.is_facilitator:
-            raise UserError(f"Only facilitators of {group.name} can do that.")
+            raise UserError(f"Only facilitators of {neutralise(group.name)} can do that.")
         return payload
 
     async def _choice(self, ctx: Context, event: Choice) -> list[Effect]:
         if event.action == PICK_GROUP:
             payload = await self._resolve_encoded(
-                ctx, event.value, anonymous=True, audience="member"
+                ctx, event.value, anonymous=False, audience="member", join=False
             )
             return await self._command(ctx, payload, forced_group=ctx.require_group())
         route = ROUTES.choices.get(event.action)
