@@ -62,3 +62,20 @@ async def test_sqlite_is_configured_for_concurrency(tmp_path: Path) -> None:
     await db.dispose()
     assert (mode, fks) == ("wal", 1)
     assert busy and busy >= 5000
+
+
+async def test_a_deleted_meetings_id_is_never_reused(db: Database) -> None:
+    """Firing keys name meeting ids, so a reused id would silently skip a new meeting's jobs."""
+    from datetime import UTC, datetime
+
+    from bot.store import groups, meetings
+    from bot.store.schema import meetings as meetings_table
+    from tests.dialogue import channel
+
+    when = datetime(2026, 5, 5, 10, tzinfo=UTC)
+    async with db.write() as conn:
+        group = await groups.create(conn, channel(), "G", now=when, timezone="UTC", k=3)
+        first = await meetings.create(conn, group.id, when, None, status="scheduled", source="x")
+        await conn.execute(meetings_table.delete().where(meetings_table.c.id == first.id))
+        second = await meetings.create(conn, group.id, when, None, status="scheduled", source="x")
+    assert second.id != first.id

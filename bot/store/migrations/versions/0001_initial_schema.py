@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 10:52:37.789692
+Create Date: 2026-11-27 11:14:22.181769
 """
 
 from __future__ import annotations
@@ -128,6 +128,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_meetings")),
         sa.UniqueConstraint("group_id", "starts_at", name=op.f("uq_meetings_group_id_starts_at")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("meetings", schema=None) as batch_op:
         batch_op.create_index(
