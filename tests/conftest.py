@@ -7,10 +7,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from bot.prompts import load_library
 
 from bot.context import Services
 from bot.core import Core
+from bot.prompts import load_library
 from bot.settings import Settings
 from bot.store.database import Database
 from bot.store.migrate import upgrade
