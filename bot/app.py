@@ -71,6 +71,9 @@ async def start(settings: Settings, *, clock: Callable[[], datetime] = utc_now) 
     return build(settings, clock=clock)
 
 
+DRIVER_LOGGERS = ("sqlalchemy", "aiosqlite", "asyncpg")
+
+
 def configure_logging(level: str = "INFO") -> None:
     """Plain log lines on stderr. Our own log calls never include user ids, names or text."""
     numeric = logging.getLevelName(level.upper())
@@ -85,6 +88,10 @@ def configure_logging(level: str = "INFO") -> None:
     # APScheduler announces every job it adds at INFO; that is noise for operators.
     logging.getLogger("apscheduler").setLevel(max(numeric, logging.WARNING))
     logging.getLogger("aiohttp.access").setLevel(max(numeric, logging.WARNING))
+    # The database drivers log each statement with its parameters at DEBUG and INFO: a membership
+    # lookup by user id right before an anonymous insert would tie the two together. Never.
+    for name in DRIVER_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def configured_adapters(environ: Mapping[str, str]) -> list[str]:
