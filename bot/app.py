@@ -36,7 +36,7 @@ APP_KEY: web.AppKey[CommonGround] = web.AppKey("commonground")
 
 # The platforms a later version connects, and the variable whose presence will switch each on.
 # They are listed so `serve` can tell an operator plainly that setting them has no effect yet.
-PLANNED_ADAPTERS = (("Slack", "SLACK_BOT_TOKEN"), ("Microsoft Teams", "TEAMS_APP_ID"))
+PLANNED_ADAPTERS = (("Slack", "SLACK_BOT_TOKEN"), ("Microsoft Teams", "MICROSOFT_APP_ID"))
 
 
 @dataclass

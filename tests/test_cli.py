@@ -35,7 +35,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "PORT",
         "LOG_LEVEL",
         "SLACK_BOT_TOKEN",
-        "TEAMS_APP_ID",
+        "MICROSOFT_APP_ID",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(composition, "configure_logging", lambda level="INFO": None)
@@ -247,7 +247,10 @@ async def test_clock_migrates_runs_and_stops(
     ("variable", "says"),
     [
         ("SLACK_BOT_TOKEN", "SLACK_BOT_TOKEN is set, but the Slack adapter is not available yet."),
-        ("TEAMS_APP_ID", "TEAMS_APP_ID is set, but the Microsoft Teams adapter is not available"),
+        (
+            "MICROSOFT_APP_ID",
+            "MICROSOFT_APP_ID is set, but the Microsoft Teams adapter is not available",
+        ),
     ],
 )
 def test_the_adapter_report_names_platform_settings_that_do_nothing_yet(
