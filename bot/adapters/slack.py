@@ -1,0 +1,449 @@
+"""The Slack adapter: Slack requests in as neutral events, the core's effects out as Slack calls.
+
+It is the only module (with its `slack_*` helpers) that imports slack-bolt or slack-sdk. One route,
+`POST /slack/events`, takes slash commands, interactivity and the Events API. The route checks the
+signature itself before anything else, so a forged or stale request is refused with 401 before a
+single row is written; then it records the delivery in `inbound_events`, so Slack's retries (and
+duplicates after a restart) are dropped; then Bolt dispatches to the listeners below.
+
+Listeners acknowledge first and work after (Slack wants an answer within 3 seconds); a modal
+submission is the exception, because validation errors can only be shown in the acknowledgement.
+
+Slack's SDK logs request bodies (user ids, message text) at DEBUG, so its records below WARNING are
+dropped by a filter on the loggers given to it: our own lines name only kinds of things.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import logging
+import re
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qs
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
+from slack_sdk.signature import SignatureVerifier
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from bot.adapters import slack_store
+from bot.adapters.slack_blocks import (
+    card_blocks,
+    card_fallback,
+    form_view,
+    our_action,
+    view_metadata,
+    view_values,
+)
+from bot.adapters.slack_settings import SlackSettings
+from bot.cards import Card
+from bot.effects import (
+    Effect,
+    FormErrors,
+    MessageMember,
+    OpenForm,
+    PostToConversation,
+    ReplyToActor,
+    UpdatePost,
+)
+from bot.events import Choice, Command, Event, FormSubmitted, MemberJoined
+from bot.identity import Where, Who
+from bot.store.database import Database
+
+PLATFORM = slack_store.PLATFORM
+ROUTE = "/slack/events"
+COMMANDS = {"/coprod": "", "/elephant": "elephant"}
+ELEPHANT_SHORTCUT = "elephant.name"
+BOT_ADDED = (
+    "Hello! I'm Common Ground. To make this channel a co-production group, type "
+    "`/coprod setup` followed by the group's name. Type `/coprod help` to see what I can do."
+)
+
+log = logging.getLogger(__name__)
+
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+_OTHER_LINK = re.compile(r"<([#!]?)([^>|]*)(?:\|([^>]*))?>")
+
+
+class _BelowWarning(logging.Filter):
+    """Drops DEBUG and INFO records: Slack's SDK puts request bodies in them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING
+
+
+def _quiet_logger(name: str) -> logging.Logger:
+    logger = logging.getLogger(name)
+    if not any(isinstance(f, _BelowWarning) for f in logger.filters):
+        logger.addFilter(_BelowWarning())
+    return logger
+
+
+SDK_LOG = _quiet_logger("bot.adapters.slack.sdk")
+BOLT_LOG = _quiet_logger("bot.adapters.slack.bolt")
+
+
+def neutral_text(text: str) -> str:
+    """Slack's encoded command text as typed: `<@U1|sam>` becomes `<@U1>` (the core's mention
+    form), channel and link markup becomes its label, and `&amp;` `&lt;` `&gt;` become characters.
+    """
+    text = _MENTION.sub(lambda m: f"<@{m.group(1)}>", text)
+
+    def plain(match: re.Match[str]) -> str:
+        sigil, target, label = match.groups()
+        if sigil == "#":
+            return "#" + (label or target)
+        return label or target
+
+    parts = re.split(r"(<@[UW][A-Z0-9]+>)", text)
+    text = "".join(p if _MENTION.fullmatch(p) else _OTHER_LINK.sub(plain, p) for p in parts)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def retry_handlers(count: int, backoff: float = 0.5) -> list[AsyncRetryHandler]:
+    """429s wait for Retry-After; 500/503 and dropped connections retry with a short backoff."""
+    interval = BackoffRetryIntervalCalculator(backoff_factor=backoff)
+    return [
+        AsyncRateLimitErrorRetryHandler(max_retry_count=count),
+        AsyncServerErrorRetryHandler(max_retry_count=count, interval_calculator=interval),
+        AsyncConnectionErrorRetryHandler(max_retry_count=count, interval_calculator=interval),
+    ]
+
+
+def _error_code(exc: Exception) -> str:
+    if isinstance(exc, SlackApiError):
+        return str(exc.response.get("error") or exc.response.status_code)
+    return type(exc).__name__
+
+
+Handler = Callable[[Event], Awaitable[list[Effect]]]
+
+
+class SlackDeliverer:
+    """Carries out channel posts, direct messages and updates: for requests and the scheduler.
+
+    A failure of one effect is logged (its kind and Slack's error code, never its text or who it
+    was for) and the rest still go out.
+    """
+
+    def __init__(self, client: AsyncWebClient, db: Database) -> None:
+        self.client = client
+        self.db = db
+
+    async def deliver(self, effects: Sequence[Effect]) -> None:
+        for effect in effects:
+            try:
+                await self._one(effect)
+            except Exception as exc:
+                log.warning(
+                    "Slack delivery of a %s failed: %s", type(effect).__name__, _error_code(exc)
+                )
+
+    async def _one(self, effect: Effect) -> None:
+        if isinstance(effect, PostToConversation):
+            await self._post(effect.where.conversation_id, effect.card, effect.key)
+        elif isinstance(effect, MessageMember):
+            await self._post(effect.user_id, effect.card, effect.key)
+        elif isinstance(effect, UpdatePost):
+            found = await slack_store.find_post(self.db, effect.where.conversation_id, effect.key)
+            if found is None:
+                log.warning("an update for a post that was never sent to Slack was skipped")
+                return
+            channel, ts = found
+            await self.client.chat_update(
+                channel=channel,
+                ts=ts,
+                text=card_fallback(effect.card),
+                blocks=card_blocks(effect.card),
+            )
+        else:
+            log.warning("a %s needs a request to answer; not sent", type(effect).__name__)
+
+    async def _post(self, channel: str, card: Card, key: str | None) -> None:
+        response = await self.client.chat_postMessage(
+            channel=channel, text=card_fallback(card), blocks=card_blocks(card)
+        )
+        if key:
+            posted_in = str(response.get("channel") or channel)
+            await slack_store.remember_post(
+                self.db, channel, key, posted_in, str(response.get("ts"))
+            )
+
+
+@dataclass(frozen=True)
+class Request:
+    """What answering one Slack request needs: who acted, where, and how to reach them."""
+
+    who: Who
+    where: Where
+    trigger_id: str = ""
+    response_url: str = ""
+
+
+class SlackAdapter:
+    """One Slack workspace over HTTP: the Bolt app, the Web API client and the deliverer."""
+
+    def __init__(
+        self,
+        handle: Handler,
+        db: Database,
+        secret: bytes,
+        settings: SlackSettings,
+        *,
+        clock: Callable[[], datetime],
+        backoff: float = 0.5,
+    ) -> None:
+        self.handle = handle
+        self.db = db
+        self.secret = secret
+        self.clock = clock
+        self.verifier = SignatureVerifier(settings.signing_secret)
+        self.client = AsyncWebClient(
+            token=settings.bot_token,
+            base_url=settings.base_url(),
+            logger=SDK_LOG,
+            retry_handlers=retry_handlers(settings.retries, backoff),
+        )
+        self.deliverer = SlackDeliverer(self.client, db)
+        self.app = AsyncApp(
+            client=self.client,
+            signing_secret=settings.signing_secret,
+            logger=BOLT_LOG,
+        )
+        self._in_flight = 0
+        self._settled = asyncio.Event()
+        self._settled.set()
+        self._listen()
+
+    async def settled(self) -> None:
+        """Wait until no request is still being worked on after its acknowledgement (tests use
+        this instead of sleeping; shutdown uses it to finish what was acknowledged)."""
+        await self._settled.wait()
+
+    def _tracked(self, listener: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+        """Count a listener as in flight from before its acknowledgement until it ends."""
+
+        @functools.wraps(listener)  # Bolt reads the wrapped listener's argument names
+        async def run(**kwargs: Any) -> None:
+            self._in_flight += 1
+            self._settled.clear()
+            try:
+                await listener(**kwargs)
+            except Exception:
+                log.exception("a Slack request failed after it was acknowledged")
+            finally:
+                self._in_flight -= 1
+                if self._in_flight == 0:
+                    self._settled.set()
+
+        return run
+
+    # -- the HTTP route ------------------------------------------------------------------------
+
+    def mount(self, app: web.Application) -> None:
+        app.router.add_post(ROUTE, self.on_request)
+
+    async def on_request(self, request: web.Request) -> web.Response:
+        """Verify, drop repeats, then let Bolt dispatch."""
+        body = await request.text()
+        timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
+        signature = request.headers.get("X-Slack-Signature", "")
+        try:
+            valid = self.verifier.is_valid(body=body, timestamp=timestamp, signature=signature)
+        except ValueError:  # a missing or non-numeric timestamp
+            valid = False
+        if not valid:
+            log.warning("refused a Slack request with a bad or stale signature")
+            return web.Response(status=401, text="invalid request")
+        key = self._delivery_id(body, request.content_type)
+        if key is not None and not await slack_store.claim_event(self.db, key, self.clock()):
+            retry = request.headers.get("X-Slack-Retry-Num", "")
+            log.info("dropped a repeated Slack delivery%s", f" (retry {retry})" if retry else "")
+            return web.Response(status=200)
+        response = await self.app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(response)
+
+    def _delivery_id(self, body: str, content_type: str) -> str | None:
+        """The event id of an Events API callback, or a keyed hash of any other payload."""
+        if content_type == "application/json":
+            try:
+                data = json.loads(body)
+            except ValueError:
+                return None
+            if not isinstance(data, dict) or data.get("type") != "event_callback":
+                return None  # url_verification and friends change nothing
+            event_id = data.get("event_id")
+            return f"e:{event_id}" if event_id else slack_store.body_digest(self.secret, body)
+        if "ssl_check" in parse_qs(body):
+            return None
+        return slack_store.body_digest(self.secret, body)
+
+    # -- listeners -----------------------------------------------------------------------------
+
+    def _listen(self) -> None:
+        for name in COMMANDS:
+            self.app.command(name)(self._tracked(self._on_command))
+        self.app.action(re.compile(".*"))(self._tracked(self._on_action))
+        self.app.view(re.compile(".*"))(self._tracked(self._on_view))
+        self.app.event("member_joined_channel")(self._tracked(self._on_member_joined))
+        self.app.shortcut(ELEPHANT_SHORTCUT)(self._tracked(self._on_elephant_shortcut))
+
+    async def _on_command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        team = str(body.get("team_id", ""))
+        who = Who(PLATFORM, team, str(body.get("user_id", "")), str(body.get("user_name", "")))
+        channel = str(body.get("channel_id", ""))
+        where = _where(team, channel, body.get("channel_name") == "directmessage")
+        prefix = COMMANDS.get(str(body.get("command", "")), "")
+        text = " ".join(p for p in (prefix, neutral_text(str(body.get("text", "")))) if p)
+        request = Request(
+            who, where, str(body.get("trigger_id", "")), str(body.get("response_url", ""))
+        )
+        await self._run(Command(who, where, text), request)
+
+    async def _on_action(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        who = _who(body)
+        channel = str((body.get("channel") or {}).get("id") or "")
+        container = body.get("container") or {}
+        channel = channel or str(container.get("channel_id") or "")
+        where = _where(who.workspace, channel or who.user_id, not channel or channel[:1] == "D")
+        request = Request(
+            who, where, str(body.get("trigger_id", "")), str(body.get("response_url") or "")
+        )
+        choice = Choice(
+            who, where, our_action(str(action.get("action_id", ""))), str(action.get("value", ""))
+        )
+        await self._run(choice, request)
+
+    async def _on_view(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        who = _who(body)
+        meta = view_metadata(view)
+        channel = str(meta.get("ch") or who.user_id)
+        where = _where(who.workspace, channel, bool(meta.get("d", True)))
+        event = FormSubmitted(
+            who, where, str(view.get("callback_id", "")), view_values(view), str(meta.get("c", ""))
+        )
+        effects = await self.handle(event)
+        errors: dict[str, str] = {}
+        for effect in effects:
+            if isinstance(effect, FormErrors):
+                errors.update(effect.errors)
+        if errors:
+            await ack(response_action="errors", errors=errors)
+            return
+        await ack()
+        await self.carry_out(effects, Request(who, where, str(body.get("trigger_id", ""))))
+
+    async def _on_elephant_shortcut(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        """The global shortcut "Name an elephant": the same as `/elephant` typed privately."""
+        await ack()
+        who = _who(body)
+        where = _where(who.workspace, who.user_id, True)
+        request = Request(who, where, str(body.get("trigger_id", "")))
+        await self._run(Command(who, where, "elephant"), request)
+
+    async def _on_member_joined(
+        self, body: dict[str, Any], event: dict[str, Any], context: dict[str, Any]
+    ) -> None:
+        team = str(event.get("team") or body.get("team_id") or "")
+        user = str(event.get("user", ""))
+        where = _where(team, str(event.get("channel", "")), False)
+        if user and user == context.get("bot_user_id"):
+            await self.deliverer.deliver([PostToConversation(where, Card(text=BOT_ADDED))])
+            return
+        who = Who(PLATFORM, team, user, await self._display_name(user))
+        await self._run(MemberJoined(who, where), Request(who, where))
+
+    async def _display_name(self, user: str) -> str:
+        """The person's display name, or an empty one when Slack will not say."""
+        try:
+            info = await self.client.users_info(user=user)
+        except Exception as exc:
+            log.warning("could not look up a joining member's name: %s", _error_code(exc))
+            return ""
+        person = info.get("user") or {}
+        profile = person.get("profile") or {}
+        return str(profile.get("display_name") or profile.get("real_name") or person.get("name"))
+
+    async def _run(self, event: Event, request: Request) -> None:
+        await self.carry_out(await self.handle(event), request)
+
+    # -- effects for a request -----------------------------------------------------------------
+
+    async def carry_out(self, effects: Sequence[Effect], request: Request) -> None:
+        """Answer the person who acted; everything else goes through the deliverer."""
+        later: list[Effect] = []
+        for effect in effects:
+            try:
+                if isinstance(effect, ReplyToActor):
+                    await self._reply(effect.card, request)
+                elif isinstance(effect, OpenForm):
+                    await self._open_form(effect, request)
+                elif isinstance(effect, FormErrors):
+                    log.warning("form errors arrived outside a form submission; not shown")
+                else:
+                    later.append(effect)
+            except Exception as exc:
+                log.warning(
+                    "Slack answer with a %s failed: %s", type(effect).__name__, _error_code(exc)
+                )
+        await self.deliverer.deliver(later)
+
+    async def _reply(self, card: Card, request: Request) -> None:
+        text, blocks = card_fallback(card), card_blocks(card)
+        if request.response_url:
+            webhook = AsyncWebhookClient(request.response_url, logger=SDK_LOG)
+            await webhook.send(
+                text=text, blocks=blocks, response_type="ephemeral", replace_original=False
+            )
+            return
+        user = request.who.user_id
+        if not request.where.is_direct:
+            try:
+                await self.client.chat_postEphemeral(
+                    channel=request.where.conversation_id, user=user, text=text, blocks=blocks
+                )
+                return
+            except SlackApiError as exc:
+                log.info("an ephemeral reply failed (%s); sending it privately", _error_code(exc))
+        await self.client.chat_postMessage(channel=user, text=text, blocks=blocks)
+
+    async def _open_form(self, effect: OpenForm, request: Request) -> None:
+        if not request.trigger_id:
+            log.warning("a form could not be opened: the request had no trigger")
+            return
+        meta = {
+            "c": effect.form.context,
+            "ch": request.where.conversation_id,
+            "d": request.where.is_direct,
+        }
+        await self.client.views_open(
+            trigger_id=request.trigger_id, view=form_view(effect.form, meta)
+        )
+
+
+def _who(body: Mapping[str, Any]) -> Who:
+    user = body.get("user") or {}
+    team = str(user.get("team_id") or (body.get("team") or {}).get("id") or "")
+    name = str(user.get("name") or user.get("username") or "")
+    return Who(PLATFORM, team, str(user.get("id", "")), name)
+
+
+def _where(team: str, channel: str, is_direct: bool) -> Where:
+    return Where(PLATFORM, team, channel, is_direct=is_direct or channel[:1] == "D")

@@ -1,0 +1,32 @@
+"""The Slack adapter's settings, read from the environment like the rest (`bot.settings`).
+
+`SLACK_BOT_TOKEN` and `SLACK_SIGNING_SECRET` together switch the adapter on for one workspace over
+HTTP. `SLACK_API_URL` points the Web API client somewhere else: a proxy, or a test server.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SLACK_API_URL = "https://slack.com/api/"
+
+
+class SlackSettings(BaseSettings):
+    """What the Slack adapter needs to know about the operator's Slack app."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    bot_token: str = Field(default="", alias="SLACK_BOT_TOKEN")
+    signing_secret: str = Field(default="", alias="SLACK_SIGNING_SECRET")
+    api_url: str = Field(default=SLACK_API_URL, alias="SLACK_API_URL")
+    retries: int = Field(default=3, alias="SLACK_RETRIES", ge=0, le=10)
+
+    @property
+    def enabled(self) -> bool:
+        """True when the adapter has what it needs to serve one workspace over HTTP."""
+        return bool(self.bot_token and self.signing_secret)
+
+    def base_url(self) -> str:
+        """The Web API base URL with the trailing slash the client expects."""
+        return self.api_url if self.api_url.endswith("/") else self.api_url + "/"

@@ -1,0 +1,387 @@
+"""The Slack adapter end to end: signed requests over loopback HTTP into the real web app, against
+a local fake of Slack's Web API (see `tests/slack_fakes.py`)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.adapters.slack import COMMANDS, ELEPHANT_SHORTCUT, neutral_text
+from bot.adapters.slack_blocks import card_blocks, card_fallback, escape
+from bot.app import CommonGround, build
+from bot.cards import Card, Field
+from bot.effects import MessageMember, PostToConversation, UpdatePost
+from bot.elephant_cards import WHAT_IS_STORED
+from bot.identity import Where
+from bot.settings import Settings
+from bot.store.database import Database
+from tests.anonymity_helpers import snapshot_tables
+from tests.dialogue import FakeClock
+from tests.slack_fakes import (
+    BOT_USER,
+    TEAM,
+    FakeSlack,
+    SlackHarness,
+    running,
+    running_fake,
+    signed_headers,
+    slack_person,
+)
+
+FAY = slack_person("U0FAY", "fay")
+PAT = slack_person("U0PAT", "pat")
+LEE = slack_person("U0LEE", "lee")
+CHANNEL = "C0GENERAL"
+
+
+@pytest.fixture(autouse=True)
+def _no_slack_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL", "SLACK_APP_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeSlack]:
+    async with running_fake() as slack:
+        yield slack
+
+
+@pytest.fixture
+async def bot(settings: Settings, db: Database, clock: FakeClock) -> AsyncIterator[CommonGround]:
+    parts = build(settings, clock=clock)
+    yield parts
+    await parts.close()
+
+
+@pytest.fixture
+async def slack(bot: CommonGround, fake: FakeSlack) -> AsyncIterator[SlackHarness]:
+    async with running(bot, fake) as harness:
+        yield harness
+
+
+def texts(blocks: list[dict]) -> str:
+    out = []
+    for b in blocks:
+        if "text" in b and isinstance(b["text"], dict):
+            out.append(b["text"]["text"])
+        for f in b.get("fields", []):
+            out.append(f["text"])
+        for e in b.get("elements", []):
+            if isinstance(e.get("text"), dict):
+                out.append(e["text"]["text"])
+            elif isinstance(e.get("text"), str):
+                out.append(e["text"])
+    return "\n".join(out)
+
+
+async def _group(slack: SlackHarness, fake: FakeSlack) -> None:
+    """Fay sets the channel up; Pat and Lee pick their roles on the posted role picker."""
+    await slack.command(FAY, "setup Parents Forum")
+    picker = fake.of("chat.postMessage")[-1]["blocks"][-1]
+    await slack.press(PAT, picker, "Professional")
+    await slack.press(LEE, picker, "Lived experience")
+    fake.clear()
+
+
+def actions_of(blocks: list[dict]) -> dict:
+    return next(b for b in blocks if b["type"] == "actions")
+
+
+async def test_setup_posts_the_welcome_and_role_picker_in_the_channel(
+    slack: SlackHarness, fake: FakeSlack
+) -> None:
+    status, body = await slack.command(FAY, "setup Parents Forum")
+    assert (status, body) == (200, "")
+    posts = fake.of("chat.postMessage")
+    assert [p["channel"] for p in posts] == [CHANNEL, CHANNEL]
+    assert posts[0]["blocks"][0] == {
+        "type": "header",
+        "text": {"type": "plain_text", "text": "Welcome to Parents Forum", "emoji": True},
+    }
+    assert "fay is the facilitator" in texts(posts[0]["blocks"])
+    picker = actions_of(posts[1]["blocks"])
+    labels = [e["text"]["text"] for e in picker["elements"]]
+    assert labels[:3] == ["Lived experience", "Professional", "Both"]
+    # Slack needs unique action ids in a message; the core's action is before the separator.
+    assert len({e["action_id"] for e in picker["elements"]}) == len(labels)
+    assert all(e["action_id"].startswith("setup.role::") for e in picker["elements"])
+
+
+async def test_role_button_answers_only_the_person_who_pressed(
+    slack: SlackHarness, fake: FakeSlack
+) -> None:
+    await slack.command(FAY, "setup Parents Forum")
+    picker = actions_of(fake.of("chat.postMessage")[-1]["blocks"])
+    fake.clear()
+    status, _ = await slack.press(PAT, picker, "Professional")
+    assert status == 200
+    [answer] = fake.of("respond")
+    assert answer["response_type"] == "ephemeral"
+    assert answer["replace_original"] is False
+    assert "professional" in answer["text"].lower()
+    assert fake.of("chat.postMessage") == [] or all(
+        p["channel"] != CHANNEL for p in fake.of("chat.postMessage")
+    )
+
+
+async def test_checkin_goes_to_channel_and_members_and_a_press_updates_the_count(
+    slack: SlackHarness, fake: FakeSlack
+) -> None:
+    await _group(slack, fake)
+    await slack.command(FAY, "checkin")
+    posts = fake.of("chat.postMessage")
+    assert [p["channel"] for p in posts] == [CHANNEL, FAY.user_id, PAT.user_id, LEE.user_id]
+    labels = [e["text"]["text"] for e in actions_of(posts[0]["blocks"])["elements"]]
+    assert labels == ["1 Struggling", "2 Low", "3 Okay", "4 Good", "5 Great", "Pass", "Add words"]
+    assert "I've posted the check-in" in fake.of("respond")[0]["text"]
+    channel_ts = fake.answers("chat.postMessage")[0]["ts"]
+    fake.clear()
+
+    status, _ = await slack.press(PAT, actions_of(posts[0]["blocks"]), "2 Low")
+    assert status == 200
+    assert "Low days count too" in fake.of("respond")[0]["text"]
+    [update] = fake.of("chat.update")
+    assert update["channel"] == CHANNEL
+    assert update["ts"] == channel_ts
+    assert "*Checked in*\n1 of 3" in texts(update["blocks"])
+
+
+async def test_mentions_reach_the_core_in_its_own_form(
+    slack: SlackHarness, fake: FakeSlack
+) -> None:
+    await _group(slack, fake)
+    await slack.command(FAY, f"facilitator add <@{PAT.user_id}|pat>")
+    assert fake.of("respond")[-1]["text"].startswith("Done. pat is now a facilitator too.")
+
+
+@pytest.mark.parametrize(
+    ("typed", "core_sees"),
+    [
+        ("facilitator add <@U0PAT|pat>", "facilitator add <@U0PAT>"),
+        ("facilitator add <@W0ENT>", "facilitator add <@W0ENT>"),
+        (
+            "elephant see <#C0X|general> &amp; <https://x.test|x.test>",
+            "elephant see #general & x.test",
+        ),
+        ("elephant a &lt;b&gt; c", "elephant a <b> c"),
+        ("elephant &lt;@U0FAKE&gt;", "elephant <@U0FAKE>"),
+    ],
+)
+def test_command_text_is_decoded_to_what_was_typed(typed: str, core_sees: str) -> None:
+    assert neutral_text(typed) == core_sees
+
+
+async def test_elephant_modal_shows_validation_errors_and_then_accepts(
+    slack: SlackHarness, fake: FakeSlack
+) -> None:
+    await _group(slack, fake)
+    status, _ = await slack.command(PAT, "", command="/elephant")
+    assert status == 200
+    [opened] = fake.of("views.open")
+    view = opened["view"]
+    assert opened["trigger_id"].startswith("trigger-")
+    assert view["type"] == "modal"
+    assert view["callback_id"] == "elephant.form"
+    assert view["title"]["text"] == "Name an elephant"
+    assert [b["block_id"] for b in view["blocks"] if b["type"] == "input"] == ["text", "size"]
+    assert escape(WHAT_IS_STORED) in texts(view["blocks"])
+    fake.clear()
+
+    status, body = await slack.submit(PAT, view, {"text": "   ", "size": "little"})
+    assert status == 200
+    answer = json.loads(body)
+    assert answer["response_action"] == "errors"
+    assert set(answer["errors"]) == {"text"}
+    assert fake.calls == []
+
+    status, body = await slack.submit(
+        PAT, view, {"text": "Nobody reads our feedback", "size": "little"}
+    )
+    assert (status, body) == (200, "")
+    [thanks] = fake.of("chat.postEphemeral")
+    assert thanks["channel"] == CHANNEL
+    assert thanks["user"] == PAT.user_id
+    assert thanks["text"].startswith("Thank you for naming it.")
+
+
+async def test_forged_and_stale_signatures_are_refused_and_change_nothing(
+    slack: SlackHarness, fake: FakeSlack, bot: CommonGround
+) -> None:
+    before = await snapshot_tables(bot.db)
+    body = slack.command_body(FAY, "setup Parents Forum", CHANNEL)
+    form = "application/x-www-form-urlencoded"
+    forged = signed_headers(body, secret="not-the-secret")
+    stale = signed_headers(body, age=600)
+    tampered = signed_headers(body.replace("Parents", "Other"))
+    assert (await slack.post(body, form, forged))[0] == 401
+    assert (await slack.post(body, form, stale))[0] == 401
+    assert (await slack.post(body.replace("Parents", "Changed"), form, tampered))[0] == 401
+    assert (await slack.post(body, form, {}))[0] == 401
+    assert await snapshot_tables(bot.db) == before
+    assert fake.calls == []
+
+
+def _join_event(user: str) -> dict[str, str]:
+    return {
+        "type": "member_joined_channel",
+        "user": user,
+        "channel": CHANNEL,
+        "channel_type": "C",
+        "team": TEAM,
+        "event_ts": "1700000000.000100",
+    }
+
+
+async def test_a_member_joining_is_greeted_privately(slack: SlackHarness, fake: FakeSlack) -> None:
+    await _group(slack, fake)
+    body = slack.event_body(_join_event("U0NEW"), "Ev0JOIN1")
+    status, _ = await slack.post(body, "application/json")
+    assert status == 200
+    assert fake.of("users.info") == [{"user": "U0NEW"}]
+    [greeting] = fake.of("chat.postMessage")
+    assert greeting["channel"] == "U0NEW"
+    assert "Lived experience" in texts(greeting["blocks"])
+
+
+async def test_a_retried_event_is_handled_once_even_by_a_new_app_on_the_same_database(
+    slack: SlackHarness, fake: FakeSlack, settings: Settings, clock: FakeClock
+) -> None:
+    await _group(slack, fake)
+    body = slack.event_body(_join_event("U0NEW"), "Ev0RETRY")
+    assert (await slack.post(body, "application/json"))[0] == 200
+    assert len(fake.of("chat.postMessage")) == 1
+    retry = {
+        **signed_headers(body),
+        "X-Slack-Retry-Num": "1",
+        "X-Slack-Retry-Reason": "http_timeout",
+    }
+    assert (await slack.post(body, "application/json", retry))[0] == 200
+    assert len(fake.of("chat.postMessage")) == 1
+
+    restarted = build(settings, clock=clock)
+    try:
+        async with running(restarted, fake) as again:
+            retry = {**signed_headers(body), "X-Slack-Retry-Num": "2"}
+            assert (await again.post(body, "application/json", retry))[0] == 200
+            assert len(fake.of("chat.postMessage")) == 1
+            # A different event still goes through on the new app.
+            other = again.event_body(_join_event("U0OTHER"), "Ev0OTHER")
+            assert (await again.post(other, "application/json"))[0] == 200
+            assert [p["channel"] for p in fake.of("chat.postMessage")] == ["U0NEW", "U0OTHER"]
+    finally:
+        await restarted.close()
+
+
+async def test_url_verification_is_answered(slack: SlackHarness) -> None:
+    body = json.dumps({"token": "legacy", "challenge": "abc123", "type": "url_verification"})
+    status, text = await slack.post(body, "application/json")
+    assert status == 200
+    assert "abc123" in text
+
+
+WHERE = Where("slack", TEAM, CHANNEL)
+
+
+async def test_a_rate_limited_post_is_retried_and_remembered_for_updates(
+    slack: SlackHarness, fake: FakeSlack
+) -> None:
+    fake.fail("chat.postMessage", 429)
+    await slack.adapter.deliverer.deliver([PostToConversation(WHERE, Card(title="Hi"), key="k:1")])
+    assert len(fake.of("chat.postMessage")) == 2
+    ts = fake.answers("chat.postMessage")[-1]["ts"]
+    fake.fail("chat.update", 429)
+    await slack.adapter.deliverer.deliver([UpdatePost(WHERE, "k:1", Card(title="Hi again"))])
+    updates = fake.of("chat.update")
+    assert len(updates) == 2
+    assert updates[-1]["ts"] == ts
+    assert updates[-1]["text"] == "Hi again"
+
+
+async def test_a_failing_delivery_is_logged_without_text_and_the_rest_still_go(
+    slack: SlackHarness, fake: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake.fail("chat.postMessage", 500, 500, 500, 500)
+    effects = [
+        MessageMember("slack", TEAM, "U0ONE", Card(text="Secret words for one")),
+        MessageMember("slack", TEAM, "U0TWO", Card(text="Words for two")),
+    ]
+    with caplog.at_level(logging.DEBUG):
+        await slack.adapter.deliverer.deliver(effects)
+    channels = [p["channel"] for p in fake.of("chat.postMessage")]
+    assert channels == ["U0ONE"] * 4 + ["U0TWO"]
+    assert "Slack delivery of a MessageMember failed: internal_error" in caplog.text
+    assert "Secret words" not in caplog.text
+    assert "U0ONE" not in caplog.text
+
+
+async def test_an_update_of_a_post_never_sent_is_skipped(
+    slack: SlackHarness, fake: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    await slack.adapter.deliverer.deliver([UpdatePost(WHERE, "missing", Card(title="x"))])
+    assert fake.calls == []
+    assert "never sent to Slack" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [("a & b", "a &amp; b"), ("<@U1>", "&lt;@U1&gt;"), ("<!channel>", "&lt;!channel&gt;")],
+)
+def test_every_text_is_escaped_in_blocks(text: str, escaped: str) -> None:
+    card = Card(title=text, text=text, fields=(Field(text, text),), footer=text)
+    blocks = card_blocks(card)
+    assert blocks[1]["text"]["text"] == escaped
+    assert blocks[2]["fields"][0]["text"] == f"*{escaped}*\n{escaped}"
+    assert blocks[3]["elements"][0]["text"] == escaped
+    assert card_fallback(card) == escaped
+
+
+async def test_the_bot_added_to_a_channel_suggests_setup(
+    slack: SlackHarness, fake: FakeSlack
+) -> None:
+    body = slack.event_body(_join_event(BOT_USER), "Ev0BOTJOIN")
+    assert (await slack.post(body, "application/json"))[0] == 200
+    [hello] = fake.of("chat.postMessage")
+    assert hello["channel"] == CHANNEL
+    assert "`/coprod setup`" in texts(hello["blocks"])
+    assert fake.of("users.info") == []
+
+
+async def test_the_global_shortcut_opens_the_elephant_modal(
+    slack: SlackHarness, fake: FakeSlack
+) -> None:
+    await _group(slack, fake)
+    payload = {
+        "type": "shortcut",
+        "token": "legacy",
+        "action_ts": "1700000000.1",
+        "team": {"id": TEAM, "domain": "testers"},
+        "user": {"id": PAT.user_id, "username": "pat", "team_id": TEAM},
+        "callback_id": "elephant.name",
+        "trigger_id": "trigger-shortcut",
+    }
+    assert (await slack.interaction(payload))[0] == 200
+    [opened] = fake.of("views.open")
+    assert opened["trigger_id"] == "trigger-shortcut"
+    assert opened["view"]["callback_id"] == "elephant.form"
+    fake.clear()
+    # Submitted from the shortcut, the thanks arrives as a direct message.
+    await slack.submit(PAT, opened["view"], {"text": "We never hear back", "size": "little"})
+    [thanks] = fake.of("chat.postMessage")
+    assert thanks["channel"] == PAT.user_id
+    assert thanks["text"].startswith("Thank you for naming it.")
+
+
+def test_the_manifest_declares_what_the_adapter_listens_for() -> None:
+    manifest = (Path(__file__).parent.parent / "config" / "slack-manifest.yaml").read_text()
+    for command in COMMANDS:
+        assert f"- command: {command}\n" in manifest
+    assert f"callback_id: {ELEPHANT_SHORTCUT}\n" in manifest
+    assert "      - member_joined_channel\n" in manifest
+    # two commands, events and interactivity all at the one route
+    assert manifest.count("url: https://commonground.example.org/slack/events\n") == 4
+    for scope in ("commands", "chat:write", "im:write", "users:read"):
+        assert f"      - {scope} " in manifest

@@ -1,0 +1,104 @@
+"""Anonymous means anonymous, through Slack too: `/elephant`, its modal and "I see it too".
+
+The same checks as `tests/test_anonymity.py` (every table before and after, every log line at
+DEBUG, the database file's bytes), around real signed Slack requests, with the adapter's own rows
+(`inbound_events`, `platform_posts`) included. Slack always sends the user id; none of it may stay.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.app import CommonGround, build
+from bot.handlers.elephants import post_due
+from bot.settings import Settings
+from bot.store.database import Database
+from tests.anonymity_helpers import anonymous_action
+from tests.dialogue import FakeClock
+from tests.slack_fakes import FakeSlack, SlackHarness, running, running_fake, slack_person
+
+FAY = slack_person("U0FAY", "fay")
+QUINN = slack_person("U0QUINN77", "quinn.marlowe-idris")
+PAT = slack_person("U0PAT", "pat")
+LEE = slack_person("U0LEE", "lee")
+CHANNEL = "C0GENERAL"
+
+
+@pytest.fixture(autouse=True)
+def _no_slack_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+async def slack(settings: Settings, db: Database, clock: FakeClock) -> AsyncIterator[SlackHarness]:
+    bot: CommonGround = build(settings, clock=clock)
+    try:
+        async with running_fake() as fake, running(bot, fake) as harness:
+            yield harness
+    finally:
+        await bot.close()
+
+
+def _actions(blocks: list[dict]) -> dict:
+    return next(b for b in blocks if b["type"] == "actions")
+
+
+async def _group(slack: SlackHarness, fake: FakeSlack) -> None:
+    await slack.command(FAY, "setup Parents Forum")
+    picker = _actions(fake.of("chat.postMessage")[-1]["blocks"])
+    for who, label in ((QUINN, "Lived experience"), (PAT, "Professional"), (LEE, "Both")):
+        await slack.press(who, picker, label)
+    # Quinn also has ordinary rows (a check-in) that must stay exactly as they are.
+    fake.clear()
+    await slack.command(FAY, "checkin")
+    await slack.press(QUINN, _actions(fake.of("chat.postMessage")[0]["blocks"]), "2 Low")
+    fake.clear()
+
+
+async def test_elephant_modal_and_i_see_it_too_leave_no_trace(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture, clock: FakeClock
+) -> None:
+    fake = slack.fake
+    db = slack.bot.db
+    await _group(slack, fake)
+    await slack.command(QUINN, "", command="/elephant")
+    [opened] = fake.of("views.open")
+    fake.clear()
+
+    async with anonymous_action(db, QUINN, caplog):
+        status, body = await slack.submit(
+            QUINN, opened["view"], {"text": "Nobody reads our feedback", "size": "little"}
+        )
+        assert (status, body) == (200, "")
+    [thanks] = fake.of("chat.postEphemeral")
+    assert thanks["text"].startswith("Thank you for naming it.")
+
+    clock.advance(minutes=10)
+    await slack.adapter.deliverer.deliver(await slack.bot.core.run_job(post_due))
+    [post] = fake.of("chat.postMessage")
+    assert "Nobody reads our feedback" in str(post["blocks"])
+    assert QUINN.user_id not in str(post) and QUINN.display_name not in str(post)
+    fake.clear()
+
+    async with anonymous_action(db, QUINN, caplog):
+        status, _ = await slack.press(QUINN, _actions(post["blocks"]), "I see it too")
+        assert status == 200
+    [update] = fake.of("chat.update")
+    assert "*I see it too*\\n1" in str(update["blocks"])
+    assert QUINN.user_id not in str(update) and QUINN.display_name not in str(update)
+    assert "without your name" in fake.of("respond")[0]["text"]
+
+
+async def test_the_checks_catch_a_non_anonymous_action_through_slack(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A role choice is not anonymous: the same checks must fail on it."""
+    fake = slack.fake
+    await slack.command(FAY, "setup Parents Forum")
+    picker = _actions(fake.of("chat.postMessage")[-1]["blocks"])
+    with pytest.raises(AssertionError):
+        async with anonymous_action(slack.bot.db, QUINN, caplog):
+            await slack.press(QUINN, picker, "Lived experience")
