@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.identity import Where
 from bot.store.schema import groups
+from bot.text_safety import neutralise
 
 DEFAULT_ANONYMITY_DELAY_MINUTES = 5
 DEFAULT_CHECKIN_LEAD_MINUTES = 15
@@ -80,7 +81,8 @@ async def create(
         "platform": where.platform,
         "workspace": where.workspace,
         "conversation_id": where.conversation_id,
-        "name": name,
+        # A group's name is only ever shown: store it already safe to show (see members.add).
+        "name": neutralise(name)[:100],
         "created_at": now,
         "timezone": timezone,
         "k": k,
@@ -99,6 +101,8 @@ async def create(
 
 async def change(conn: AsyncConnection, group_id: int, **values: Any) -> Group:
     """Update some settings and return the group as it now is."""
+    if isinstance(values.get("name"), str):
+        values["name"] = neutralise(values["name"])[:100]
     await conn.execute(update(groups).where(groups.c.id == group_id).values(**values))
     group = await get(conn, group_id)
     assert group is not None

@@ -10,6 +10,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.store.schema import groups, members
+from bot.text_safety import neutralise
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +78,9 @@ async def add(
         insert(members).values(
             group_id=group_id,
             user_id=user_id,
-            display_name=display_name,
+            # Names come from the platform and are only ever shown: store them already unable to
+            # ping anyone or carry markup, so no display site can forget (neutralise is idempotent).
+            display_name=neutralise(display_name)[:200],
             role=role,
             is_facilitator=is_facilitator,
             nudges=True,
@@ -90,6 +93,8 @@ async def add(
 
 
 async def change(conn: AsyncConnection, member_id: int, **values: object) -> Member:
+    if isinstance(values.get("display_name"), str):
+        values["display_name"] = neutralise(str(values["display_name"]))[:200]
     await conn.execute(update(members).where(members.c.id == member_id).values(**values))
     member = await by_id(conn, member_id)
     assert member is not None
