@@ -97,7 +97,9 @@ def configure_logging(level: str = "INFO") -> None:
 def configured_adapters(environ: Mapping[str, str]) -> list[str]:
     """The chat platforms this process will talk to. None exist in this version; each adapter
     will add itself here when its settings are present."""
-    return []
+    from bot.adapters import slack
+
+    return ["Slack"] if slack.configured(environ) else []
 
 
 def adapter_report(environ: Mapping[str, str] | None = None) -> str:
@@ -137,6 +139,11 @@ def web_app(bot: CommonGround) -> web.Application:
     app = web.Application()
     app[APP_KEY] = bot
     app.router.add_get("/healthz", healthz)
+    # Slack (when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set): POST /slack/events, and its
+    # deliverer registered on bot.router for the scheduler's effects.
+    from bot.adapters import slack
+
+    slack.attach(app, bot)
     return app
 
 
@@ -200,6 +207,9 @@ async def run_clock(
         stop = asyncio.Event()
         _stop_on_signals(stop)
     bot = await start(settings)
+    from bot.adapters import slack
+
+    slack.attach(None, bot)  # the scheduler's posts and messages reach Slack when it is set up
     clock = MeetingClock(bot.core, bot.router)
     try:
         await clock.start()

@@ -7,12 +7,14 @@ import json
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
+from aiohttp.test_utils import TestClient, TestServer
 
 from bot.adapters.slack import COMMANDS, ELEPHANT_SHORTCUT, neutral_text
 from bot.adapters.slack_blocks import card_blocks, card_fallback, escape
-from bot.app import CommonGround, build
+from bot.app import CommonGround, adapter_report, build, configured_adapters, web_app
 from bot.cards import Card, Field
 from bot.effects import MessageMember, PostToConversation, UpdatePost
 from bot.elephant_cards import WHAT_IS_STORED
@@ -23,6 +25,7 @@ from tests.anonymity_helpers import snapshot_tables
 from tests.dialogue import FakeClock
 from tests.slack_fakes import (
     BOT_USER,
+    SIGNING_SECRET,
     TEAM,
     FakeSlack,
     SlackHarness,
@@ -385,3 +388,49 @@ def test_the_manifest_declares_what_the_adapter_listens_for() -> None:
     assert manifest.count("url: https://commonground.example.org/slack/events\n") == 4
     for scope in ("commands", "chat:write", "im:write", "users:read"):
         assert f"      - {scope} " in manifest
+
+
+async def test_the_environment_switches_slack_on_in_the_web_app_and_the_router(
+    bot: CommonGround, fake: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env = {
+        "SLACK_BOT_TOKEN": "xoxb-env",
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": fake.api_url,
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert configured_adapters(env) == ["Slack"]
+    assert adapter_report(env) == "Chat platforms connected: Slack."
+    client = TestClient(TestServer(web_app(bot)))
+    await client.start_server()
+    try:
+        body = urlencode(
+            {
+                "command": "/coprod",
+                "text": "help",
+                "team_id": TEAM,
+                "user_id": FAY.user_id,
+                "user_name": "fay",
+                "channel_id": CHANNEL,
+                "trigger_id": "t1",
+            }
+        )
+        headers = {"Content-Type": "application/x-www-form-urlencoded", **signed_headers(body)}
+        response = await client.post("/slack/events", data=body, headers=headers)
+        assert response.status == 200
+        assert (await client.get("/healthz")).status == 200
+        await bot.router.deliver([PostToConversation(WHERE, Card(title="From the scheduler"))])
+        assert fake.of("chat.postMessage")[-1]["text"] == "From the scheduler"
+    finally:
+        await client.close()
+
+
+async def test_without_its_settings_slack_is_not_mounted(bot: CommonGround) -> None:
+    assert configured_adapters({"SLACK_BOT_TOKEN": "xoxb-only"}) == []
+    client = TestClient(TestServer(web_app(bot)))
+    await client.start_server()
+    try:
+        assert (await client.post("/slack/events", data="x")).status in (404, 405)
+    finally:
+        await client.close()

@@ -23,7 +23,7 @@ import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qs
 
 from aiohttp import web
@@ -52,6 +52,9 @@ from bot.adapters.slack_blocks import (
 )
 from bot.adapters.slack_settings import SlackSettings
 from bot.cards import Card
+from bot.context import Services
+from bot.core import Core
+from bot.delivery import DeliveryRouter
 from bot.effects import (
     Effect,
     FormErrors,
@@ -447,3 +450,46 @@ def _who(body: Mapping[str, Any]) -> Who:
 
 def _where(team: str, channel: str, is_direct: bool) -> Where:
     return Where(PLATFORM, team, channel, is_direct=is_direct or channel[:1] == "D")
+
+
+class _Parts(Protocol):
+    """What `attach` needs of the running bot (`bot.app.CommonGround`)."""
+
+    @property
+    def core(self) -> Core: ...
+
+    @property
+    def db(self) -> Database: ...
+
+    @property
+    def services(self) -> Services: ...
+
+    @property
+    def router(self) -> DeliveryRouter: ...
+
+
+def attach(
+    app: web.Application | None, bot: _Parts, settings: SlackSettings | None = None
+) -> SlackAdapter | None:
+    """Switch Slack on when its settings are present: deliver scheduled effects to Slack and, given
+    a web app, serve `POST /slack/events` there (finishing acknowledged work on shutdown)."""
+    settings = SlackSettings() if settings is None else settings
+    if not settings.enabled:
+        return None
+    adapter = SlackAdapter(
+        bot.core.handle, bot.db, bot.services.secret, settings, clock=bot.services.clock
+    )
+    bot.router.register(PLATFORM, adapter.deliverer)
+    if app is not None:
+        adapter.mount(app)
+
+        async def finish(_app: web.Application) -> None:
+            await adapter.settled()
+
+        app.on_cleanup.append(finish)
+    return adapter
+
+
+def configured(environ: Mapping[str, str]) -> bool:
+    """Whether these environment variables switch the Slack adapter on (for the operator report)."""
+    return bool(environ.get("SLACK_BOT_TOKEN") and environ.get("SLACK_SIGNING_SECRET"))
