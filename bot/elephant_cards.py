@@ -101,6 +101,15 @@ def elephant_form(group_id: int, delay_minutes: int) -> Form:
     )
 
 
+def marks_text(marks: int, k: int) -> str:
+    """How many see it too, without small crowds: an exact number only from `k` people up."""
+    if marks == 0:
+        return "nobody yet"
+    if marks < k:
+        return f"a few (the number shows from {k})"
+    return str(marks)
+
+
 def elephant_card(group_id: int, elephant: Elephant, marks: int, k: int) -> Card:
     """The channel post for an elephant; hidden ones show only that they were hidden."""
     title = f"Elephant #{elephant.number}"
@@ -123,7 +132,7 @@ def elephant_card(group_id: int, elephant: Elephant, marks: int, k: int) -> Card
                 "",
                 "The perspectives on this elephant have been shared together in the channel.",
             ]
-    fields = [Field("I see it too", str(marks))]
+    fields = [Field("I see it too", marks_text(marks, k))]
     if elephant.status != "open":
         fields.append(Field("Status", STATUS_WORDS.get(elephant.status, elephant.status)))
     if elephant.outcome and elephant.status != "open":

@@ -195,7 +195,7 @@ async def test_post_due_waits_for_the_delay_then_posts_once(chat: Chat, db: Data
     text = card_text(post.card)
     assert "Someone has named an elephant (#1, little)" in text
     assert "Decisions are made before we meet" in text
-    assert "I see it too: 0" in text
+    assert "I see it too: nobody yet" in text
     assert [b.label for b in post.card.buttons] == ["I see it too"]
     assert row["posted_at"] == chat.clock.now
     assert (await _post_due(chat)).effects == []
@@ -244,12 +244,14 @@ async def test_i_see_it_too_counts_once_per_person(chat: Chat) -> None:
     button = posted.button("I see it too")
     first = await chat.press(PAT, button)
     assert "I've counted it for elephant #1, without your name" in first.reply
-    assert "I see it too: 1" in card_text(first.updates[0].card)
+    assert "I see it too: a few (the number shows from 3)" in card_text(first.updates[0].card)
     again = await chat.press(PAT, button)
     assert "You've already said you see elephant #1" in again.reply
     assert not again.updates
     other = await chat.press(LEE, button, where=dm(LEE))
-    assert "I see it too: 2" in card_text(other.updates[0].card)
+    assert "I see it too: a few" in card_text(other.updates[0].card)  # 2 is below k = 3
+    third = await chat.press(SAM, button)
+    assert "I see it too: 3" in card_text(third.updates[0].card)
     assert other.updates[0].key == posted.of(PostToConversation)[0].key  # type: ignore[attr-defined]
 
 
@@ -290,8 +292,8 @@ async def test_elephants_lists_posted_ones_with_counts_not_pending_or_hidden(cha
     await chat.say(SAM, "elephant fourth one")
     chat.clock.advance(minutes=1)
     outcome = await chat.say(LEE, "elephants")
-    assert "#1 (little, open): first one  · I see it too: 1" in outcome.reply
-    assert "#2 (big, open): second one  · I see it too: 0 · perspectives: 0 (shown at 3)" in (
+    assert "#1 (little, open): first one  · I see it too: a few" in outcome.reply
+    assert "#2 (big, open): second one  · I see it too: nobody yet · perspectives: 0 (shown at 3)" in (
         outcome.reply
     )
     assert "third one" not in outcome.reply and "fourth" not in outcome.reply

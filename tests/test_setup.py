@@ -68,9 +68,9 @@ async def test_setup_without_a_name_uses_a_sensible_one(chat: Chat, db: Database
     assert (await the_group(db)).name == "Co-production group"
 
 
-async def test_setup_name_is_cleaned_and_neutralised_on_output(chat: Chat, db: Database) -> None:
+async def test_setup_name_is_cleaned_and_stored_neutralised(chat: Chat, db: Database) -> None:
     outcome = await chat.say(ANA, "setup   *Carers*   @here  ")
-    assert (await the_group(db)).name == "*Carers*   @here"
+    assert (await the_group(db)).name == "\u2217Carers\u2217   @\u2060here"
     assert "*Carers*" not in outcome.text() and "@here" not in outcome.text()
 
 

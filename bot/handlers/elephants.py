@@ -29,6 +29,7 @@ from bot.elephant_cards import (
     elephant_form,
     elephant_key,
     invitation_card,
+    marks_text,
     outcome_card,
     parse_id,
     short,
@@ -206,7 +207,7 @@ async def elephants_list(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
         marks = await store.mark_count(ctx.conn, elephant.id)
         line = (
             f"#{elephant.number} ({elephant.size}, {STATUS_WORDS.get(elephant.status, '')}): "
-            f"{short(elephant.text, 150)}  · I see it too: {marks}"
+            f"{short(elephant.text, 150)}  · I see it too: {marks_text(marks, group.k)}"
         )
         if elephant.is_big and elephant.perspectives_revealed_at is None:
             count = await store.perspective_count(ctx.conn, elephant.id)
