@@ -74,16 +74,21 @@ def _group_part(group: Group, now: datetime) -> dict[str, Any]:
     }
 
 
-async def _members(conn: AsyncConnection, group: Group) -> list[dict[str, Any]]:
+async def _members(conn: AsyncConnection, group: Group) -> dict[str, Any]:
+    """Who is in the group, and how many people take part in each role.
+
+    Roles are self-declared for counting only, so a person's role is not listed by name: the
+    counts are what the summaries' reciprocity ledger already shows the whole group.
+    """
     query = select(members).where(members.c.group_id == group.id).order_by(members.c.id)
-    return [
-        {
-            "name": neutralise(row["display_name"]),
-            "role": row["role"] or NO_ROLE,
-            "facilitator": bool(row["is_facilitator"]),
-        }
-        for row in (await conn.execute(query)).mappings()
-    ]
+    rows = list((await conn.execute(query)).mappings())
+    return {
+        "people": [
+            {"name": neutralise(row["display_name"]), "facilitator": bool(row["is_facilitator"])}
+            for row in rows
+        ],
+        "roles": dict(sorted(Counter(row["role"] or NO_ROLE for row in rows).items())),
+    }
 
 
 def _spread(values: list[int]) -> dict[str, int]:
