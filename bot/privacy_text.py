@@ -67,7 +67,9 @@ def full_statement(group: Group | None, default_k: int) -> Card:
         f"{k} people have taken part.",
         "Passing is an answer. You can pass on anything. Passing is never shown as "
         "“not responded”, and I never nudge someone who passed.",
-        f"How long: this group's records are kept for {days} days. Summaries already posted stay "
+        "How long: the words people write here (check-in words, round answers, elephants, "
+        f"perspectives and reflections) are kept for {days} days, then erased. Moods, passes and "
+        "other counts stay, so the group's totals still add up. Summaries already posted stay "
         "in the channel like any other message.",
         "Your rights: `my-data` shows everything I hold about you. `forget-me` erases it (I ask "
         "you to confirm first). Each group is separate, so use them in each group you're in.",

@@ -10,7 +10,8 @@ from a later sync. A rebuild at start does the same and catches up on what was m
 bot was down: a meeting whose end passed at most `catch_up_grace_hours` ago is ended now, summary
 and all, and its reflection still goes out; one missed by longer is only marked ended (a summary
 days late helps nobody) and gets no nudges; check-ins and reminders of meetings already over are
-skipped. Nudges falling in quiet hours wait for them to end.
+skipped. Nudges falling in quiet hours wait for them to end. Once a day (`clock:retention`, first
+a minute after start) `bot.retention` erases free text older than each group's retention period.
 
 Every firing does its work inside one transaction (`Core.run_job`) that first claims the key
 `job:<kind>:<meeting id>` in the `firings` table. A second clock on the same database, or a timer
@@ -63,6 +64,7 @@ from bot.meeting_plan import (
     keys_to_check,
     plan,
 )
+from bot.retention import retention_job
 from bot.schedule_keeper import ScheduleKeeper, ensure_next_meeting
 from bot.schedule_rule import MAX_DURATION
 from bot.store import meetings
@@ -77,6 +79,10 @@ ContextJob = Callable[[Context], Awaitable[list[Effect]]]
 
 SYNC_JOB_ID = "clock:sync"
 POST_JOB_ID = "clock:post-due"
+RETENTION_JOB_ID = "clock:retention"
+RETENTION_INTERVAL = timedelta(hours=24)
+RETENTION_FIRST_RUN = timedelta(seconds=60)
+"""Retention runs daily, first shortly after start so a clock restarted often still runs it."""
 MISFIRE_GRACE_SECONDS = 600
 """A timer that fires this late (a stalled event loop) still runs; later, the next sync replans."""
 DEFAULT_HORIZON = timedelta(hours=24)
@@ -176,6 +182,14 @@ class MeetingClock:
             IntervalTrigger(seconds=self.post_interval, **every),
             id=POST_JOB_ID,
             name=POST_JOB_ID,
+            replace_existing=True,
+        )
+        self._scheduler.add_job(
+            self._retention_job,
+            IntervalTrigger(seconds=RETENTION_INTERVAL.total_seconds(), **every),
+            next_run_time=datetime.now(UTC) + RETENTION_FIRST_RUN,  # APScheduler runs on wall time
+            id=RETENTION_JOB_ID,
+            name=RETENTION_JOB_ID,
             replace_existing=True,
         )
         self._scheduler.start()
@@ -426,6 +440,19 @@ class MeetingClock:
             log.exception("posting due anonymous items failed; trying again next time")
             return
         await self._deliver(effects, POST_JOB_ID)
+
+    # -- retention: erasing old free text, daily --------------------------------------------
+
+    async def retain(self) -> None:
+        """Apply every group's retention period now (the daily job's work; tests call it)."""
+        try:
+            await self.core.run_job(retention_job)
+        except Exception:
+            log.exception("applying retention failed; trying again tomorrow")
+
+    async def _retention_job(self) -> None:
+        async with self._tracked():
+            await self.retain()
 
     @asynccontextmanager
     async def _tracked(self) -> AsyncIterator[None]:

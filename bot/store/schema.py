@@ -126,6 +126,7 @@ firings = Table(
     metadata,
     Column("key", String(200), primary_key=True),
     Column("fired_at", UtcDateTime, nullable=False),
+    Index(None, "fired_at"),  # the daily retention job prunes old keys by age
 )
 
 checkins = Table(
@@ -203,6 +204,7 @@ rounds = Table(
     Column("revealed_at", UtcDateTime),
     Column("closed_at", UtcDateTime),
     Index(None, "meeting_id"),
+    Index(None, "group_id", "opened_at"),  # retention erases a group's old answers by this
 )
 
 round_answers = Table(
@@ -263,4 +265,5 @@ inbound_events = Table(
     Column("platform", String(20), primary_key=True),
     Column("event_id", String(200), primary_key=True),
     Column("received_at", UtcDateTime, nullable=False),
+    Index(None, "received_at"),  # the daily retention job prunes old event ids by age
 )

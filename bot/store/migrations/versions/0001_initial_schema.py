@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 11:14:22.181769
+Create Date: 2026-11-27 11:21:17.142727
 """
 
 from __future__ import annotations
@@ -28,6 +28,9 @@ def upgrade() -> None:
         sa.Column("fired_at", bot.store.schema.UtcDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_firings")),
     )
+    with op.batch_alter_table("firings", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_firings_fired_at"), ["fired_at"], unique=False)
+
     op.create_table(
         "groups",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -62,6 +65,11 @@ def upgrade() -> None:
         sa.Column("received_at", bot.store.schema.UtcDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("platform", "event_id", name=op.f("pk_inbound_events")),
     )
+    with op.batch_alter_table("inbound_events", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_inbound_events_received_at"), ["received_at"], unique=False
+        )
+
     op.create_table(
         "platform_posts",
         sa.Column("platform", sa.String(length=20), nullable=False),
@@ -296,6 +304,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_rounds")),
     )
     with op.batch_alter_table("rounds", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_rounds_group_id_opened_at"), ["group_id", "opened_at"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_rounds_meeting_id"), ["meeting_id"], unique=False)
 
     op.create_table(
@@ -329,6 +340,7 @@ def downgrade() -> None:
     op.drop_table("round_answers")
     with op.batch_alter_table("rounds", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_rounds_meeting_id"))
+        batch_op.drop_index(batch_op.f("ix_rounds_group_id_opened_at"))
 
     op.drop_table("rounds")
     with op.batch_alter_table("reflections", schema=None) as batch_op:
@@ -356,7 +368,13 @@ def downgrade() -> None:
 
     op.drop_table("elephants")
     op.drop_table("platform_posts")
+    with op.batch_alter_table("inbound_events", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_inbound_events_received_at"))
+
     op.drop_table("inbound_events")
     op.drop_table("groups")
+    with op.batch_alter_table("firings", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_firings_fired_at"))
+
     op.drop_table("firings")
     # ### end Alembic commands ###
