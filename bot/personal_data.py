@@ -15,10 +15,22 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.cards import Card
+from bot.identity import Who
 from bot.store.groups import Group
 from bot.store.members import Member
-from bot.store.schema import checkins, meetings, members, round_answers, rounds
+from bot.store.schema import (
+    checkins,
+    elephant_marks,
+    elephants,
+    meetings,
+    members,
+    perspective_tokens,
+    reflection_tokens,
+    round_answers,
+    rounds,
+)
 from bot.text_safety import neutralise
+from bot.tokens import anonymous_token
 
 MOODS = {1: "Struggling", 2: "Low", 3: "Okay", 4: "Good", 5: "Great"}
 SEEN_BY = {
@@ -124,3 +136,46 @@ async def erase(conn: AsyncConnection, member: Member) -> None:
     await conn.execute(delete(checkins).where(checkins.c.member_id == member.id))
     await conn.execute(delete(round_answers).where(round_answers.c.member_id == member.id))
     await conn.execute(delete(members).where(members.c.id == member.id))
+
+
+# Every purpose a once-per-person token is made for, by the table that keeps it.
+ELEPHANT_TOKEN_PURPOSES = ((elephant_marks, "see-too"), (perspective_tokens, "perspective"))
+MEETING_TOKEN_PURPOSES = ("reflection", "reflection-change")
+
+
+async def erase_tokens(conn: AsyncConnection, group_id: int, who: Who, secret: bytes) -> int:
+    """Delete the person's once-per-person tokens ("I see it too", perspectives, reflections).
+
+    The tokens never name anyone, but whoever holds the server's key could test a guess with
+    them, so forgetting a person removes them too. The anonymous items themselves stay, unlinked.
+    Returns how many tokens were deleted.
+    """
+    elephant_ids = list(
+        (
+            await conn.execute(select(elephants.c.id).where(elephants.c.group_id == group_id))
+        ).scalars()
+    )
+    meeting_ids = list(
+        (await conn.execute(select(meetings.c.id).where(meetings.c.group_id == group_id))).scalars()
+    )
+    erased = 0
+    for table, purpose in ELEPHANT_TOKEN_PURPOSES:
+        mine = [anonymous_token(secret, purpose, item, who) for item in elephant_ids]
+        for chunk in _chunks(mine):
+            result = await conn.execute(delete(table).where(table.c.token.in_(chunk)))
+            erased += result.rowcount
+    mine = [
+        anonymous_token(secret, purpose, item, who)
+        for item in meeting_ids
+        for purpose in MEETING_TOKEN_PURPOSES
+    ]
+    for chunk in _chunks(mine):
+        result = await conn.execute(
+            delete(reflection_tokens).where(reflection_tokens.c.token.in_(chunk))
+        )
+        erased += result.rowcount
+    return erased
+
+
+def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]

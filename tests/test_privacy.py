@@ -25,7 +25,7 @@ from bot.store.schema import (
     rounds,
 )
 from bot.store.schema import members as members_table
-from tests.dialogue import Chat, channel, dm, person
+from tests.dialogue import Chat, Outcome, channel, dm, person
 
 ANA = person("Ana")  # facilitator, lived experience
 BEN = person("Ben")  # professional
@@ -294,7 +294,7 @@ async def test_forget_me_erases_everything_attributable(chat: Chat, db: Database
     outcome = await chat.say(BEN, "forget-me")
     done = await chat.press(BEN, outcome.button("Yes, erase my data"))
     assert "I've erased everything I held about you in Parents Forum" in done.reply
-    assert "What stays: elephants, perspectives, reflections and “I see it too” marks" in (
+    assert "What stays: elephants, perspectives, reflections and the “I see it too” counts" in (
         done.reply
     )
     assert "summaries already posted in the channel" in done.reply
@@ -519,3 +519,30 @@ async def test_build_export_is_json_ready_for_an_empty_group(chat: Chat, db: Dat
         data = await build_export(conn, group, group.k)
     assert json.loads(json.dumps(data))["meetings"] == []
     assert data["exported_at"] is None and data["ledger"] == {}
+
+
+async def test_forget_me_also_deletes_the_persons_once_only_tokens(
+    chat: Chat, db: Database
+) -> None:
+    """Tokens name nobody, but with the server's key a guess could be tested: forget drops them."""
+    from bot.handlers.elephants import post_due
+    from bot.store.schema import elephant_marks
+
+    await forum(chat)
+    await chat.say(BEN, "elephant We never hear from the commissioners")
+    chat.clock.advance(minutes=30)
+    posted = await chat.core.run_job(post_due)
+    button = Outcome(posted).button("I see it too")
+    await chat.press(CAL, button)
+    await chat.press(BEN, button)
+
+    async def marks() -> int:
+        async with db.read() as conn:
+            count = select(func.count()).select_from(elephant_marks)
+            return int((await conn.execute(count)).scalar_one())
+
+    assert await marks() == 2
+    asked = await chat.say(CAL, "forget-me")
+    done = await chat.press(CAL, asked.button("Yes, erase my data"))
+    assert "scrambled codes" in done.reply
+    assert await marks() == 1  # Ben's mark stays; Cal's is gone

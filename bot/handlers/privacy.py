@@ -15,7 +15,7 @@ from bot.effects import Effect, ReplyToActor
 from bot.errors import UserError
 from bot.export import build_export
 from bot.grammar import ParsedCommand
-from bot.personal_data import erase, my_data_card
+from bot.personal_data import erase, erase_tokens, my_data_card
 from bot.privacy_text import full_statement
 from bot.replies import reply
 from bot.routing import ChoiceRoute, CommandHandler, FormRoute, encode
@@ -78,13 +78,15 @@ async def forget_confirmed(ctx: Context, payload: str) -> list[Effect]:
         raise UserError(STALE_BUTTON)
     await _refuse_last_facilitator(ctx)
     await erase(ctx.conn, member)
+    await erase_tokens(ctx.conn, group.id, ctx.require_who(), ctx.services.secret)
     return [
         reply(
             f"Done. I've erased everything I held about you in {neutralise(group.name)}: your "
             "membership, role, check-ins and round answers. Your past shares and passes no "
             "longer count in the sharing ledger.\n\n"
-            "What stays: elephants, perspectives, reflections and “I see it too” marks, which "
-            "were never linked to you, and summaries already posted in the channel.\n\n"
+            "What stays: elephants, perspectives, reflections and the “I see it too” counts, "
+            "which were never linked to you, and summaries already posted in the channel. "
+            "I've also deleted the scrambled codes that stopped you counting twice.\n\n"
             "If you type a command in the group's channel again, you'll join it afresh.",
             title="Your data is erased",
         )
