@@ -42,6 +42,8 @@ ANONYMOUS_NEEDS_MEMBERSHIP = (
     "To keep anonymous things truly anonymous, I only take them from members of the group. "
     "Please say how you take part first (type `role`), then try again."
 )
+# Asking what is held about you, or to erase it, must not make you a member again.
+NEVER_JOINS = frozenset({"my-data", "forget-me"})
 SOMETHING_WENT_WRONG = (
     "Sorry, something went wrong on my side and nothing was saved. Please try again in a moment."
 )
@@ -125,11 +127,17 @@ class Core:
                 return [self._ask_which_group(group, text)]
             ctx.group = group
             ctx.member = await self._membership(
-                ctx, group, auto_join=not spec.anonymous and not where.is_direct
+                ctx,
+                group,
+                auto_join=not spec.anonymous
+                and not where.is_direct
+                and spec.name not in NEVER_JOINS,
             )
             if ctx.member is None:
                 if spec.anonymous:
                     raise UserError(ANONYMOUS_NEEDS_MEMBERSHIP, original=command.arg)
+                if spec.name in NEVER_JOINS:
+                    raise UserError(f"I don't hold anything about you in {group.name}.")
                 raise UserError(f"You're not a member of {neutralise(group.name)}.")
             await self._check_audience(ctx, spec.audience, command)
         elif not where.is_direct:

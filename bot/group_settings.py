@@ -126,7 +126,7 @@ SETTINGS: tuple[Setting, ...] = (
         30,
         3650,
         "365",
-        lambda g: "how long check-ins, round answers and anonymous items are kept",
+        lambda g: "how long the words people write are kept (counts stay)",
         announce=True,
     ),
 )

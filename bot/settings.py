@@ -25,7 +25,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=DEFAULT_DATA_DIR, alias="COMMONGROUND_DATA_DIR")
     port: int = Field(default=3000, alias="PORT", ge=1, le=65535)
     default_timezone: str = Field(default="Europe/London", alias="COMMONGROUND_TIMEZONE")
-    default_k: int = Field(default=3, alias="COMMONGROUND_K", ge=2, le=50)
+    default_k: int = Field(default=3, alias="COMMONGROUND_K", ge=2, le=20)
     secret_key: str = Field(default="", alias="COMMONGROUND_SECRET_KEY")
     catch_up_grace_hours: float = Field(default=12.0, alias="COMMONGROUND_CATCH_UP_HOURS", ge=0)
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")

@@ -66,3 +66,17 @@ async def test_group_commands_in_a_channel_without_a_group_explain_setup(chat: C
     outcome = await chat.say(SAM, "elephants")
     assert "isn't a co-production group yet" in outcome.reply
     assert "setup" in outcome.reply
+
+
+async def test_asking_for_your_data_after_forget_me_does_not_sign_you_up_again(chat: Chat) -> None:
+    ana = person("Ana")
+    await chat.say(SAM, "setup Parents Forum")
+    await chat.say(ana, "role professional")
+    asked = await chat.say(ana, "forget-me")
+    await chat.press(ana, asked.button("Yes, erase my data"))
+    for command in ("my-data", "forget-me"):
+        outcome = await chat.say(ana, command)
+        assert "I don't hold anything about you in Parents Forum." in outcome.reply
+    assert "Parents Forum" in (await chat.say(ana, "my-data")).reply
+    roster = await chat.say(SAM, "facilitator @Ana")
+    assert "Ana" in roster.reply and "Done" not in roster.reply  # still not a member

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.cards import Card
 from bot.context import Context
 from bot.effects import Effect, MessageMember, PostToConversation
 from bot.grammar import ParsedCommand
@@ -22,7 +23,7 @@ from bot.reciprocity import meeting_ledger
 from bot.replies import reply
 from bot.routing import ChoiceRoute, CommandHandler, FormRoute
 from bot.schedule_rule import ScheduleRuleError, parse_rule
-from bot.store import groups, meetings, members
+from bot.store import checkins, groups, meetings, members
 from bot.store import rounds as round_store
 from bot.store import summary_queries as q
 from bot.store.groups import Group
@@ -35,6 +36,7 @@ from bot.summary_builder import (
     summary_card,
     when_words,
 )
+from bot.text_safety import neutralise
 
 NOTHING_TO_SUMMARISE = (
     "There's no meeting to summarise yet. A summary comes at the end of each meeting; "
@@ -64,6 +66,7 @@ async def post_summary(ctx: Context, meeting: Meeting) -> list[Effect]:
     effects: list[Effect] = [
         PostToConversation(group.where, summary_card(data), key=summary_key(meeting.id))
     ]
+    effects.extend(await _words_for_facilitators(ctx, group, meeting))
     if previous is not None and data.last_reflections is not None:
         tally = data.last_reflections
         changes = list(tally.changes)
@@ -80,6 +83,32 @@ async def post_summary(ctx: Context, meeting: Meeting) -> list[Effect]:
                 if m.is_facilitator
             )
     return effects
+
+
+async def _words_for_facilitators(ctx: Context, group: Group, meeting: Meeting) -> list[Effect]:
+    """Check-in words meant for "the facilitators only" reach them privately with the summary.
+
+    They are attributed: the person chose to tell the facilitators, who may want to follow up.
+    """
+    shared = set(await checkins.words_for(ctx.conn, meeting.id, audience="group"))
+    private = [
+        pair
+        for pair in await checkins.words_for(ctx.conn, meeting.id, audience="facilitators")
+        if pair not in shared
+    ]
+    if not private:
+        return []
+    lines = [f"{name}: “{neutralise(words)}”" for name, words in private]
+    card = Card(
+        title="Check-in words for facilitators only",
+        text="\n".join(lines),
+        footer="These people chose to tell only the facilitators. Please keep them to yourselves.",
+    )
+    return [
+        MessageMember(group.platform, group.workspace, m.user_id, card)
+        for m in await members.of_group(ctx.conn, group.id)
+        if m.is_facilitator
+    ]
 
 
 async def gather(
