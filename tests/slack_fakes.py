@@ -9,6 +9,7 @@ Slack's own: slash commands as form posts, interactivity as `payload=` JSON, eve
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import time
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from aiohttp import web
+from aiohttp import WSMsgType, web
 from aiohttp.test_utils import TestClient, TestServer
 from slack_sdk.signature import SignatureVerifier
 
@@ -51,6 +52,9 @@ class FakeSlack:
     failures: dict[str, list[int]] = field(default_factory=dict)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     server: TestServer | None = None
+    sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    from_app: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
+    connected: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
     def api_url(self) -> str:
@@ -119,6 +123,9 @@ class FakeSlack:
             return {"ok": True, "view": {"id": "V1"}}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + str(args.get("users", ""))[1:]}}
+        if method == "apps.connections.open":
+            assert self.server is not None
+            return {"ok": True, "url": str(self.server.make_url("/link")).replace("http", "ws", 1)}
         if method == "users.info":
             user = str(args.get("user", ""))
             return {"ok": True, "user": {"id": user, "profile": {"display_name": f"name-{user}"}}}
@@ -128,8 +135,26 @@ class FakeSlack:
         self.calls.append(Call("respond", await request.json()))
         return web.Response(text="ok")
 
+    async def link(self, request: web.Request) -> web.WebSocketResponse:
+        """Socket Mode's websocket: says hello, then collects what the app sends (acks)."""
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self.sockets.append(ws)
+        await ws.send_json({"type": "hello", "num_connections": 1})
+        self.connected.set()
+        async for message in ws:
+            if message.type == WSMsgType.TEXT:
+                await self.from_app.put(json.loads(message.data))
+        return ws
+
+    async def envelope(self, envelope: dict[str, Any]) -> dict[str, Any]:
+        """Send an envelope over the open socket and return the app's acknowledgement."""
+        await self.sockets[-1].send_json(envelope)
+        return await asyncio.wait_for(self.from_app.get(), timeout=10)
+
     def app(self) -> web.Application:
         app = web.Application()
+        app.router.add_get("/link", self.link)
         app.router.add_post("/api/{method}", self.api)
         app.router.add_get("/api/{method}", self.api)
         app.router.add_post("/respond/{n}", self.respond)

@@ -11,16 +11,25 @@ from urllib.parse import urlencode
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import select
 
-from bot.adapters.slack import COMMANDS, ELEPHANT_SHORTCUT, neutral_text
-from bot.adapters.slack_blocks import card_blocks, card_fallback, escape
+from bot.adapters.slack import COMMANDS, ELEPHANT_SHORTCUT, SORRY, neutral_text
+from bot.adapters.slack_blocks import (
+    MAX_BLOCKS,
+    SHORTENED,
+    card_blocks,
+    card_fallback,
+    escape,
+)
+from bot.adapters.slack_store import claim_event
 from bot.app import CommonGround, adapter_report, build, configured_adapters, web_app
-from bot.cards import Card, Field
+from bot.cards import Button, Card, Field
 from bot.effects import MessageMember, PostToConversation, UpdatePost
 from bot.elephant_cards import WHAT_IS_STORED
 from bot.identity import Where
 from bot.settings import Settings
 from bot.store.database import Database
+from bot.store.schema import inbound_events
 from tests.anonymity_helpers import snapshot_tables
 from tests.dialogue import FakeClock
 from tests.slack_fakes import (
@@ -434,3 +443,133 @@ async def test_without_its_settings_slack_is_not_mounted(bot: CommonGround) -> N
         assert (await client.post("/slack/events", data="x")).status in (404, 405)
     finally:
         await client.close()
+
+
+EVERY_COMMAND = [
+    "help",
+    "privacy",
+    "role professional",
+    "settings",
+    "set k 4",
+    "timezone Europe/Paris",
+    "schedule weekly tue 10:00 90m",
+    "quiet-hours 21:00-08:00",
+    "quiet-hours off",
+    "facilitator add <@U0PAT|pat>",
+    "facilitator remove <@U0PAT|pat>",
+    "meeting start",
+    "checkin",
+    "elephant Nobody reads our feedback",
+    "elephants",
+    "round What would make this easier?",
+    "share More notice before meetings",
+    "pass",
+    "round reveal",
+    "round close",
+    "nudges off",
+    "summary",
+    "meeting end",
+    "elephant 1 discussed we talked",
+    "export",
+    "my-data",
+    "schedule off",
+    "forget-me",
+    "not-a-command",
+]
+
+
+async def test_every_command_gets_an_answer_through_slack(
+    slack: SlackHarness, fake: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Each line of the grammar, typed as `/coprod ...`, is answered and nothing fails."""
+    await _group(slack, fake)
+    for line in EVERY_COMMAND:
+        fake.clear()
+        caplog.clear()
+        status, body = await slack.command(FAY, line)
+        assert (status, body) == (200, ""), line
+        answered = fake.of("respond") + fake.of("views.open") + fake.of("chat.postMessage")
+        assert answered, f"no answer to {line!r}"
+        shown = " ".join(str(a) for a in answered)
+        assert "something went wrong" not in shown, line
+        warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+        assert warnings == [], (line, [r.getMessage() for r in warnings])
+
+
+async def test_a_round_invitation_in_a_dm_opens_the_share_modal(
+    slack: SlackHarness, fake: FakeSlack
+) -> None:
+    await _group(slack, fake)
+    await slack.command(FAY, "round What would make this easier?")
+    sent = {c["channel"]: c for c in fake.of("chat.postMessage")}
+    assert set(sent) == {CHANNEL, FAY.user_id, PAT.user_id, LEE.user_id}
+    dm_channel = next(
+        a["channel"] for a in fake.answers("chat.postMessage") if a["channel"].endswith("PAT")
+    )
+    fake.clear()
+    await slack.press(PAT, actions_of(sent[PAT.user_id]["blocks"]), "Share", channel=dm_channel)
+    [opened] = fake.of("views.open")
+    view = opened["view"]
+    assert view["callback_id"] == "round.share"
+    consent = next(b for b in view["blocks"] if b.get("block_id") == "consent")
+    assert consent["element"]["type"] == "radio_buttons"
+    assert [o["value"] for o in consent["element"]["options"]] == ["yes", "no"]
+    assert json.loads(view["private_metadata"])["d"] is True
+    fake.clear()
+
+    status, body = await slack.submit(PAT, view, {"text": "", "consent": "yes"})
+    assert json.loads(body)["response_action"] == "errors"
+    assert "text" in json.loads(body)["errors"]
+
+    status, body = await slack.submit(PAT, view, {"text": "More notice please", "consent": "yes"})
+    assert (status, body) == (200, "")
+    # Answered privately in the direct message, where the modal was opened from.
+    assert [m["channel"] for m in fake.of("chat.postMessage")] == [PAT.user_id]
+    assert fake.of("chat.postEphemeral") == []
+
+
+async def test_a_failure_in_our_code_gets_a_kind_message_and_a_log_line(
+    slack: SlackHarness, fake: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken(event: object) -> list[object]:
+        raise RuntimeError("a bug")
+
+    slack.adapter.handle = broken  # type: ignore[assignment]
+    status, body = await slack.command(FAY, "help")
+    assert (status, body) == (200, "")
+    [sorry] = fake.of("respond")
+    assert sorry["text"] == SORRY
+    assert sorry["response_type"] == "ephemeral"
+    assert "a Slack request failed after it was acknowledged" in caplog.text
+
+
+async def test_event_records_are_kept_for_a_day_only(bot: CommonGround, clock: FakeClock) -> None:
+    assert await claim_event(bot.db, "e:one", clock())
+    assert not await claim_event(bot.db, "e:one", clock())
+    clock.advance(hours=25)
+    assert await claim_event(bot.db, "e:two", clock())
+    async with bot.db.read() as conn:
+        kept = (await conn.execute(select(inbound_events.c.event_id))).scalars().all()
+    assert kept == ["e:two"]
+
+
+def test_a_huge_card_stays_within_slacks_limits() -> None:
+    paragraphs = "\n\n".join(f"Paragraph {i} " + "word " * 590 for i in range(60))
+    card = Card(
+        title="T" * 400,
+        text=paragraphs,
+        fields=tuple(Field(f"L{i}", "v") for i in range(25)),
+        buttons=tuple(Button(f"B{i}" * 50, "a.b", "v") for i in range(30)),
+        footer="the end",
+    )
+    blocks = card_blocks(card)
+    assert len(blocks) == MAX_BLOCKS
+    assert len(blocks[0]["text"]["text"]) == 150
+    assert all(
+        len(b["text"]["text"]) <= 3000 for b in blocks if b["type"] == "section" and "text" in b
+    )
+    assert blocks[-3]["elements"][0]["text"] == SHORTENED
+    actions = blocks[-2]
+    assert len(actions["elements"]) == 25
+    assert all(len(e["text"]["text"]) <= 75 for e in actions["elements"])
+    assert blocks[-1]["elements"][0]["text"] == "the end"

@@ -20,6 +20,7 @@ import functools
 import json
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,6 +29,8 @@ from urllib.parse import parse_qs
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from slack_bolt.adapter.socket_mode.async_internals import run_async_bolt_app, send_async_response
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
@@ -38,6 +41,9 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
 from slack_sdk.signature import SignatureVerifier
+from slack_sdk.socket_mode.aiohttp import SocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
+from slack_sdk.socket_mode.response import SocketModeResponse
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
@@ -72,6 +78,8 @@ PLATFORM = slack_store.PLATFORM
 ROUTE = "/slack/events"
 COMMANDS = {"/coprod": "", "/elephant": "elephant"}
 ELEPHANT_SHORTCUT = "elephant.name"
+NO_SECRET = "socket-mode-only: no signing secret set"
+SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 BOT_ADDED = (
     "Hello! I'm Common Ground. To make this channel a co-production group, type "
     "`/coprod setup` followed by the group's name. Type `/coprod help` to see what I can do."
@@ -215,7 +223,8 @@ class SlackAdapter:
         self.db = db
         self.secret = secret
         self.clock = clock
-        self.verifier = SignatureVerifier(settings.signing_secret)
+        # Socket Mode alone has no signing secret; the HTTP route is then not mounted at all.
+        self.verifier = SignatureVerifier(settings.signing_secret or NO_SECRET)
         self.client = AsyncWebClient(
             token=settings.bot_token,
             base_url=settings.base_url(),
@@ -225,9 +234,12 @@ class SlackAdapter:
         self.deliverer = SlackDeliverer(self.client, db)
         self.app = AsyncApp(
             client=self.client,
-            signing_secret=settings.signing_secret,
+            signing_secret=settings.signing_secret or NO_SECRET,
+            request_verification_enabled=bool(settings.signing_secret),
             logger=BOLT_LOG,
         )
+        self.settings = settings
+        self.socket: _SocketHandler | None = None
         self._in_flight = 0
         self._settled = asyncio.Event()
         self._settled.set()
@@ -249,6 +261,7 @@ class SlackAdapter:
                 await listener(**kwargs)
             except Exception:
                 log.exception("a Slack request failed after it was acknowledged")
+                await self._sorry(kwargs.get("body"))
             finally:
                 self._in_flight -= 1
                 if self._in_flight == 0:
@@ -259,6 +272,8 @@ class SlackAdapter:
     # -- the HTTP route ------------------------------------------------------------------------
 
     def mount(self, app: web.Application) -> None:
+        if not self.settings.signing_secret:
+            raise RuntimeError("POST /slack/events needs SLACK_SIGNING_SECRET to check requests")
         app.router.add_post(ROUTE, self.on_request)
 
     async def on_request(self, request: web.Request) -> web.Response:
@@ -280,6 +295,19 @@ class SlackAdapter:
             return web.Response(status=200)
         response = await self.app.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(response)
+
+    async def start_socket_mode(self) -> None:
+        """Open the websocket to Slack (Socket Mode); requests then arrive over it."""
+        self.socket = _SocketHandler(self, self.settings.app_token)
+        await self.socket.connect_async()  # type: ignore[no-untyped-call]
+        log.info("connected to Slack in Socket Mode")
+
+    async def stop(self) -> None:
+        """Close the websocket, if any, and finish work already acknowledged."""
+        if self.socket is not None:
+            await self.socket.close_async()  # type: ignore[no-untyped-call]
+            self.socket = None
+        await self.settled()
 
     def _delivery_id(self, body: str, content_type: str) -> str | None:
         """The event id of an Events API callback, or a keyed hash of any other payload."""
@@ -384,6 +412,17 @@ class SlackAdapter:
         profile = person.get("profile") or {}
         return str(profile.get("display_name") or profile.get("real_name") or person.get("name"))
 
+    async def _sorry(self, body: object) -> None:
+        """Tell the person kindly that it failed (never the error itself), when Slack lets us."""
+        url = body.get("response_url") if isinstance(body, dict) else None
+        if not url:
+            return
+        try:
+            webhook = AsyncWebhookClient(str(url), logger=SDK_LOG)
+            await webhook.send(text=SORRY, response_type="ephemeral", replace_original=False)
+        except Exception as exc:
+            log.warning("could not say sorry for a failed request: %s", _error_code(exc))
+
     async def _run(self, event: Event, request: Request) -> None:
         await self.carry_out(await self.handle(event), request)
 
@@ -441,6 +480,29 @@ class SlackAdapter:
         )
 
 
+class _SocketHandler(AsyncSocketModeHandler):
+    """Bolt's Socket Mode handler, dropping envelopes already handled (Slack redelivers an
+    unacknowledged one, with `retry_attempt`) before they reach the listeners."""
+
+    def __init__(self, adapter: SlackAdapter, app_token: str) -> None:
+        super().__init__(adapter.app, app_token, logger=SDK_LOG, web_client=adapter.client)
+        self.adapter = adapter
+
+    async def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
+        if req.type == "events_api" and req.payload.get("event_id"):
+            key = f"e:{req.payload['event_id']}"
+        else:
+            body = json.dumps(req.payload, sort_keys=True)
+            key = slack_store.body_digest(self.adapter.secret, body)
+        if not await slack_store.claim_event(self.adapter.db, key, self.adapter.clock()):
+            log.info("dropped a repeated Slack delivery over Socket Mode")
+            await client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
+            return
+        started = time.time()
+        response = await run_async_bolt_app(self.app, req)
+        await send_async_response(client, req, response, started)
+
+
 def _who(body: Mapping[str, Any]) -> Who:
     user = body.get("user") or {}
     team = str(user.get("team_id") or (body.get("team") or {}).get("id") or "")
@@ -481,10 +543,17 @@ def attach(
     )
     bot.router.register(PLATFORM, adapter.deliverer)
     if app is not None:
-        adapter.mount(app)
+        if settings.signing_secret:
+            adapter.mount(app)
+        if settings.socket_mode:
+
+            async def connect(_app: web.Application) -> None:
+                await adapter.start_socket_mode()
+
+            app.on_startup.append(connect)
 
         async def finish(_app: web.Application) -> None:
-            await adapter.settled()
+            await adapter.stop()
 
         app.on_cleanup.append(finish)
     return adapter
@@ -492,4 +561,5 @@ def attach(
 
 def configured(environ: Mapping[str, str]) -> bool:
     """Whether these environment variables switch the Slack adapter on (for the operator report)."""
-    return bool(environ.get("SLACK_BOT_TOKEN") and environ.get("SLACK_SIGNING_SECRET"))
+    switch = environ.get("SLACK_SIGNING_SECRET") or environ.get("SLACK_APP_TOKEN")
+    return bool(environ.get("SLACK_BOT_TOKEN") and switch)

@@ -20,6 +20,8 @@ ACTION_SEPARATOR = "::"
 check-in's 1-5 and Pass). The button's position is appended after this and dropped on the way in."""
 
 MAX_SECTION = 3000
+MAX_BLOCKS = 50
+SHORTENED = "This message was too long for Slack, so it was shortened. Type `summary` or `export`."
 MAX_FIELDS = 10
 MAX_BUTTONS = 25
 MAX_FALLBACK = 3000
@@ -101,7 +103,17 @@ def card_blocks(card: Card) -> list[Block]:
         )
     if card.footer:
         blocks.append({"type": "context", "elements": [_mrkdwn(card.footer)]})
-    return blocks
+    return _within_message_limit(blocks)
+
+
+def _within_message_limit(blocks: list[Block]) -> list[Block]:
+    """Slack refuses a message of more than 50 blocks: shorten the body, keep buttons and footer."""
+    if len(blocks) <= MAX_BLOCKS:
+        return blocks
+    tail = [b for b in blocks if b["type"] in ("actions", "context")]
+    body = [b for b in blocks if b["type"] not in ("actions", "context")]
+    note = {"type": "context", "elements": [_mrkdwn(SHORTENED)]}
+    return [*body[: MAX_BLOCKS - len(tail) - 1], note, *tail]
 
 
 def card_fallback(card: Card) -> str:

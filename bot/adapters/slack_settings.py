@@ -1,7 +1,8 @@
 """The Slack adapter's settings, read from the environment like the rest (`bot.settings`).
 
 `SLACK_BOT_TOKEN` and `SLACK_SIGNING_SECRET` together switch the adapter on for one workspace over
-HTTP. `SLACK_API_URL` points the Web API client somewhere else: a proxy, or a test server.
+HTTP; `SLACK_BOT_TOKEN` and `SLACK_APP_TOKEN` switch it on in Socket Mode. `SLACK_API_URL` points
+the Web API client somewhere else: a proxy, or a test server.
 """
 
 from __future__ import annotations
@@ -19,13 +20,21 @@ class SlackSettings(BaseSettings):
 
     bot_token: str = Field(default="", alias="SLACK_BOT_TOKEN")
     signing_secret: str = Field(default="", alias="SLACK_SIGNING_SECRET")
+    app_token: str = Field(default="", alias="SLACK_APP_TOKEN")
     api_url: str = Field(default=SLACK_API_URL, alias="SLACK_API_URL")
     retries: int = Field(default=3, alias="SLACK_RETRIES", ge=0, le=10)
 
     @property
     def enabled(self) -> bool:
-        """True when the adapter has what it needs to serve one workspace over HTTP."""
-        return bool(self.bot_token and self.signing_secret)
+        """True when the adapter can serve one workspace: over HTTP (signing secret) or Socket
+        Mode (app-level token)."""
+        return bool(self.bot_token and (self.signing_secret or self.app_token))
+
+    @property
+    def socket_mode(self) -> bool:
+        """`SLACK_APP_TOKEN` switches to Socket Mode: Slack is reached over a websocket we open,
+        so no public URL is needed."""
+        return bool(self.app_token)
 
     def base_url(self) -> str:
         """The Web API base URL with the trailing slash the client expects."""

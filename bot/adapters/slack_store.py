@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -18,6 +18,7 @@ from bot.store.dialect import insert_or_ignore
 from bot.store.schema import inbound_events, platform_posts
 
 PLATFORM = "slack"
+KEEP_EVENTS = timedelta(days=1)
 
 
 def body_digest(secret: bytes, body: str) -> str:
@@ -35,7 +36,16 @@ async def claim_event(db: Database, event_id: str, now: datetime) -> bool:
                 platform=PLATFORM, event_id=event_id[:200], received_at=received
             )
         )
-        return bool(result.rowcount)
+        if not result.rowcount:
+            return False
+        # Slack retries within minutes; a day's record is plenty, and keeps the table small.
+        await conn.execute(
+            inbound_events.delete().where(
+                inbound_events.c.platform == PLATFORM,
+                inbound_events.c.received_at < received - KEEP_EVENTS,
+            )
+        )
+        return True
 
 
 async def remember_post(

@@ -1,0 +1,90 @@
+"""Socket Mode: with `SLACK_APP_TOKEN` the bot opens a websocket to Slack instead of serving
+`POST /slack/events`; here Slack's end is a local websocket server (see `tests/slack_fakes.py`)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+from bot.adapters.slack import attach
+from bot.adapters.slack_settings import SlackSettings
+from bot.app import CommonGround, build
+from bot.settings import Settings
+from bot.store.database import Database
+from tests.dialogue import FakeClock
+from tests.slack_fakes import TEAM, FakeSlack, running_fake, slack_person
+
+FAY = slack_person("U0FAY", "fay")
+
+
+@pytest.fixture(autouse=True)
+def _no_slack_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL", "SLACK_APP_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+async def bot(settings: Settings, db: Database, clock: FakeClock) -> AsyncIterator[CommonGround]:
+    parts = build(settings, clock=clock)
+    yield parts
+    await parts.close()
+
+
+def _command(text: str, n: int, fake: FakeSlack) -> dict[str, str]:
+    return {
+        "token": "legacy",
+        "team_id": TEAM,
+        "channel_id": "C0GENERAL",
+        "channel_name": "general",
+        "user_id": FAY.user_id,
+        "user_name": FAY.display_name,
+        "command": "/coprod",
+        "text": text,
+        "api_app_id": "A0APP",
+        "response_url": fake.response_url(n),
+        "trigger_id": f"trigger-{n}",
+    }
+
+
+async def test_a_slash_command_round_trip_over_socket_mode(bot: CommonGround) -> None:
+    async with running_fake() as fake:
+        settings = SlackSettings(
+            SLACK_BOT_TOKEN="xoxb-test",
+            SLACK_APP_TOKEN="xapp-test",
+            SLACK_API_URL=fake.api_url,
+            _env_file=None,  # type: ignore[call-arg]
+        )
+        app = web.Application()
+        adapter = attach(app, bot, settings)
+        assert adapter is not None
+        assert not any(r.resource.canonical == "/slack/events" for r in app.router.routes())
+        server = TestServer(app)
+        await server.start_server()
+        try:
+            await asyncio.wait_for(fake.connected.wait(), timeout=10)
+            assert fake.of("apps.connections.open") != []
+            envelope = {
+                "envelope_id": "env-1",
+                "type": "slash_commands",
+                "accepts_response_payload": True,
+                "payload": _command("setup Parents Forum", 1, fake),
+            }
+            ack = await fake.envelope(envelope)
+            assert ack["envelope_id"] == "env-1"
+            await adapter.settled()
+            posts = fake.of("chat.postMessage")
+            assert [p["channel"] for p in posts] == ["C0GENERAL", "C0GENERAL"]
+            assert posts[0]["text"] == "Welcome to Parents Forum"
+
+            # Slack redelivers an envelope it thinks was lost: acknowledged, not handled again.
+            again = await fake.envelope({**envelope, "retry_attempt": 1, "retry_reason": "timeout"})
+            assert again == {"envelope_id": "env-1"}
+            await adapter.settled()
+            assert len(fake.of("chat.postMessage")) == 2
+        finally:
+            await server.close()
+        assert adapter.socket is None
