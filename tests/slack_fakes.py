@@ -324,8 +324,9 @@ class SlackHarness:
 @asynccontextmanager
 async def running_fake() -> AsyncIterator[FakeSlack]:
     fake = FakeSlack()
+    # The fake stands for Slack's servers: its access log is Slack's, not ours, so it is off.
     fake.server = TestServer(fake.app())
-    await fake.server.start_server()
+    await fake.server.start_server(access_log=None)
     try:
         yield fake
     finally:

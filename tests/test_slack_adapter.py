@@ -13,7 +13,13 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
-from bot.adapters.slack import COMMANDS, ELEPHANT_SHORTCUT, SORRY, neutral_text
+from bot.adapters.slack import (
+    COMMANDS,
+    ELEPHANT_SHORTCUT,
+    NEEDS_TRIGGER,
+    SORRY,
+    neutral_text,
+)
 from bot.adapters.slack_blocks import (
     MAX_BLOCKS,
     SHORTENED,
@@ -392,10 +398,11 @@ def test_the_manifest_declares_what_the_adapter_listens_for() -> None:
     for command in COMMANDS:
         assert f"- command: {command}\n" in manifest
     assert f"callback_id: {ELEPHANT_SHORTCUT}\n" in manifest
-    assert "      - member_joined_channel\n" in manifest
+    for event in ("member_joined_channel", "message.im", "app_mention"):
+        assert f"      - {event}\n" in manifest
     # two commands, events and interactivity all at the one route
     assert manifest.count("url: https://commonground.example.org/slack/events\n") == 4
-    for scope in ("commands", "chat:write", "im:write", "users:read"):
+    for scope in ("commands", "chat:write", "im:write", "users:read", "im:history"):
         assert f"      - {scope} " in manifest
 
 
@@ -573,3 +580,61 @@ def test_a_huge_card_stays_within_slacks_limits() -> None:
     assert len(actions["elements"]) == 25
     assert all(len(e["text"]["text"]) <= 75 for e in actions["elements"])
     assert blocks[-1]["elements"][0]["text"] == "the end"
+
+
+def _message_event(user: str, text: str, channel: str, kind: str = "message") -> dict[str, str]:
+    event = {"type": kind, "user": user, "text": text, "channel": channel, "team": TEAM}
+    event["ts"] = event["event_ts"] = "1700000000.000200"
+    if kind == "message":
+        event["channel_type"] = "im" if channel.startswith("D") else "channel"
+    return event
+
+
+async def test_a_direct_message_to_the_bot_is_a_command(
+    slack: SlackHarness, fake: FakeSlack
+) -> None:
+    await _group(slack, fake)
+    body = slack.event_body(_message_event(PAT.user_id, "help", "D0PAT"), "Ev0DM1")
+    assert (await slack.post(body, "application/json"))[0] == 200
+    [answer] = fake.of("chat.postMessage")
+    assert answer["channel"] == PAT.user_id
+    assert "checkin" in texts(answer["blocks"])
+
+
+async def test_a_mention_in_the_channel_is_a_command_answered_privately(
+    slack: SlackHarness, fake: FakeSlack
+) -> None:
+    await _group(slack, fake)
+    text = f"<@{BOT_USER}> facilitator add <@{PAT.user_id}>"
+    body = slack.event_body(_message_event(FAY.user_id, text, CHANNEL, "app_mention"), "Ev0AT1")
+    assert (await slack.post(body, "application/json"))[0] == 200
+    [answer] = fake.of("chat.postEphemeral")
+    assert (answer["channel"], answer["user"]) == (CHANNEL, FAY.user_id)
+    assert answer["text"].startswith("Done.")
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        _message_event("U0PAT", "hello all", CHANNEL),  # channel chatter
+        {**_message_event("U0PAT", "help", "D0PAT"), "subtype": "message_changed"},
+        {**_message_event("U0PAT", "help", "D0PAT"), "bot_id": "B0OTHER"},
+    ],
+)
+async def test_other_messages_are_left_alone(
+    slack: SlackHarness, fake: FakeSlack, event: dict[str, str]
+) -> None:
+    body = slack.event_body(event, "Ev0IGNORED")
+    assert (await slack.post(body, "application/json"))[0] == 200
+    assert [c.method for c in fake.calls if c.method != "auth.test"] == []
+
+
+async def test_a_form_asked_for_in_a_typed_message_says_to_use_the_command(
+    slack: SlackHarness, fake: FakeSlack
+) -> None:
+    await _group(slack, fake)
+    body = slack.event_body(_message_event(PAT.user_id, "elephant", "D0PAT"), "Ev0DM2")
+    assert (await slack.post(body, "application/json"))[0] == 200
+    assert fake.of("views.open") == []
+    [answer] = fake.of("chat.postMessage")
+    assert answer["text"] == escape(NEEDS_TRIGGER)

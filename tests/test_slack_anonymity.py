@@ -113,3 +113,25 @@ async def test_the_checks_catch_a_non_anonymous_action_through_slack(
     with pytest.raises(AssertionError):
         async with anonymous_action(slack.bot.db, QUINN, caplog):
             await slack.press(QUINN, picker, "Lived experience")
+
+
+async def test_an_elephant_typed_in_a_direct_message_leaves_no_trace(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    await _group(slack, slack.fake)
+    event = {
+        "type": "message",
+        "channel_type": "im",
+        "user": QUINN.user_id,
+        "text": "elephant We decide before we meet",
+        "channel": "D0QUINN77",
+        "team": QUINN.workspace,
+        "ts": "1700000000.000300",
+        "event_ts": "1700000000.000300",
+    }
+    async with anonymous_action(slack.bot.db, QUINN, caplog):
+        status, _ = await slack.post(slack.event_body(event, "Ev0ANON"), "application/json")
+        assert status == 200
+    [thanks] = slack.fake.of("chat.postMessage")
+    assert thanks["channel"] == QUINN.user_id
+    assert thanks["text"].startswith("Thank you for naming it.")

@@ -78,6 +78,10 @@ PLATFORM = slack_store.PLATFORM
 ROUTE = "/slack/events"
 COMMANDS = {"/coprod": "", "/elephant": "elephant"}
 ELEPHANT_SHORTCUT = "elephant.name"
+NEEDS_TRIGGER = (
+    "That needs a form, and Slack opens forms only from a slash command or a button. "
+    "Please type it as `/coprod <command>` (or `/elephant` to name an elephant)."
+)
 NO_SECRET = "socket-mode-only: no signing secret set"
 SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 BOT_ADDED = (
@@ -88,6 +92,7 @@ BOT_ADDED = (
 log = logging.getLogger(__name__)
 
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+_BOT_MENTION = re.compile(r"^\s*<@[UW][A-Z0-9]+(?:\|[^>]*)?>[\s:,]*")
 _OTHER_LINK = re.compile(r"<([#!]?)([^>|]*)(?:\|([^>]*))?>")
 
 
@@ -333,6 +338,22 @@ class SlackAdapter:
         self.app.view(re.compile(".*"))(self._tracked(self._on_view))
         self.app.event("member_joined_channel")(self._tracked(self._on_member_joined))
         self.app.shortcut(ELEPHANT_SHORTCUT)(self._tracked(self._on_elephant_shortcut))
+        self.app.event("app_mention")(self._tracked(self._on_message))
+        self.app.event("message")(self._tracked(self._on_message))
+
+    async def _on_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        """A direct message to the bot, or `@Common Ground <command>` in a channel: a command."""
+        if event.get("subtype") or event.get("bot_id") or not event.get("user"):
+            return  # edits, deletions, joins and bots' own messages
+        if event.get("type") == "message" and event.get("channel_type") != "im":
+            return  # channel chatter is none of the bot's business; only mentions are
+        team = str(event.get("team") or body.get("team_id") or "")
+        user = str(event["user"])
+        channel = str(event.get("channel", ""))
+        where = _where(team, channel, event.get("channel_type") == "im")
+        text = _BOT_MENTION.sub("", str(event.get("text", "")), count=1).strip()
+        who = Who(PLATFORM, team, user, await self._display_name(user))
+        await self._run(Command(who, where, neutral_text(text)), Request(who, where))
 
     async def _on_command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()
@@ -468,7 +489,8 @@ class SlackAdapter:
 
     async def _open_form(self, effect: OpenForm, request: Request) -> None:
         if not request.trigger_id:
-            log.warning("a form could not be opened: the request had no trigger")
+            # A typed message cannot open a form in Slack; only commands, buttons and shortcuts.
+            await self._reply(Card(text=NEEDS_TRIGGER), request)
             return
         meta = {
             "c": effect.form.context,
