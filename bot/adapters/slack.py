@@ -20,7 +20,6 @@ import functools
 import json
 import logging
 import re
-import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,21 +28,9 @@ from urllib.parse import parse_qs
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
-from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
-from slack_bolt.adapter.socket_mode.async_internals import run_async_bolt_app, send_async_response
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.async_handler import AsyncRetryHandler
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-    AsyncServerErrorRetryHandler,
-)
-from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
 from slack_sdk.signature import SignatureVerifier
-from slack_sdk.socket_mode.aiohttp import SocketModeClient
-from slack_sdk.socket_mode.request import SocketModeRequest
-from slack_sdk.socket_mode.response import SocketModeResponse
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
@@ -56,7 +43,16 @@ from bot.adapters.slack_blocks import (
     view_metadata,
     view_values,
 )
+from bot.adapters.slack_delivery import (
+    BOLT_LOG,
+    SDK_LOG,
+    SlackDeliverer,
+    error_code,
+    retry_handlers,
+)
+from bot.adapters.slack_inbound import BOT_MENTION, neutral_text, where_of, who_of
 from bot.adapters.slack_settings import SlackSettings
+from bot.adapters.slack_socket import SocketHandler
 from bot.cards import Card
 from bot.context import Services
 from bot.core import Core
@@ -64,11 +60,9 @@ from bot.delivery import DeliveryRouter
 from bot.effects import (
     Effect,
     FormErrors,
-    MessageMember,
     OpenForm,
     PostToConversation,
     ReplyToActor,
-    UpdatePost,
 )
 from bot.events import Choice, Command, Event, FormSubmitted, MemberJoined
 from bot.identity import Where, Who
@@ -91,114 +85,7 @@ BOT_ADDED = (
 
 log = logging.getLogger(__name__)
 
-_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
-_BOT_MENTION = re.compile(r"^\s*<@[UW][A-Z0-9]+(?:\|[^>]*)?>[\s:,]*")
-_OTHER_LINK = re.compile(r"<([#!]?)([^>|]*)(?:\|([^>]*))?>")
-
-
-class _BelowWarning(logging.Filter):
-    """Drops DEBUG and INFO records: Slack's SDK puts request bodies in them."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return record.levelno >= logging.WARNING
-
-
-def _quiet_logger(name: str) -> logging.Logger:
-    logger = logging.getLogger(name)
-    if not any(isinstance(f, _BelowWarning) for f in logger.filters):
-        logger.addFilter(_BelowWarning())
-    return logger
-
-
-SDK_LOG = _quiet_logger("bot.adapters.slack.sdk")
-BOLT_LOG = _quiet_logger("bot.adapters.slack.bolt")
-
-
-def neutral_text(text: str) -> str:
-    """Slack's encoded command text as typed: `<@U1|sam>` becomes `<@U1>` (the core's mention
-    form), channel and link markup becomes its label, and `&amp;` `&lt;` `&gt;` become characters.
-    """
-    text = _MENTION.sub(lambda m: f"<@{m.group(1)}>", text)
-
-    def plain(match: re.Match[str]) -> str:
-        sigil, target, label = match.groups()
-        if sigil == "#":
-            return "#" + (label or target)
-        return label or target
-
-    parts = re.split(r"(<@[UW][A-Z0-9]+>)", text)
-    text = "".join(p if _MENTION.fullmatch(p) else _OTHER_LINK.sub(plain, p) for p in parts)
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
-def retry_handlers(count: int, backoff: float = 0.5) -> list[AsyncRetryHandler]:
-    """429s wait for Retry-After; 500/503 and dropped connections retry with a short backoff."""
-    interval = BackoffRetryIntervalCalculator(backoff_factor=backoff)
-    return [
-        AsyncRateLimitErrorRetryHandler(max_retry_count=count),
-        AsyncServerErrorRetryHandler(max_retry_count=count, interval_calculator=interval),
-        AsyncConnectionErrorRetryHandler(max_retry_count=count, interval_calculator=interval),
-    ]
-
-
-def _error_code(exc: Exception) -> str:
-    if isinstance(exc, SlackApiError):
-        return str(exc.response.get("error") or exc.response.status_code)
-    return type(exc).__name__
-
-
 Handler = Callable[[Event], Awaitable[list[Effect]]]
-
-
-class SlackDeliverer:
-    """Carries out channel posts, direct messages and updates: for requests and the scheduler.
-
-    A failure of one effect is logged (its kind and Slack's error code, never its text or who it
-    was for) and the rest still go out.
-    """
-
-    def __init__(self, client: AsyncWebClient, db: Database) -> None:
-        self.client = client
-        self.db = db
-
-    async def deliver(self, effects: Sequence[Effect]) -> None:
-        for effect in effects:
-            try:
-                await self._one(effect)
-            except Exception as exc:
-                log.warning(
-                    "Slack delivery of a %s failed: %s", type(effect).__name__, _error_code(exc)
-                )
-
-    async def _one(self, effect: Effect) -> None:
-        if isinstance(effect, PostToConversation):
-            await self._post(effect.where.conversation_id, effect.card, effect.key)
-        elif isinstance(effect, MessageMember):
-            await self._post(effect.user_id, effect.card, effect.key)
-        elif isinstance(effect, UpdatePost):
-            found = await slack_store.find_post(self.db, effect.where.conversation_id, effect.key)
-            if found is None:
-                log.warning("an update for a post that was never sent to Slack was skipped")
-                return
-            channel, ts = found
-            await self.client.chat_update(
-                channel=channel,
-                ts=ts,
-                text=card_fallback(effect.card),
-                blocks=card_blocks(effect.card),
-            )
-        else:
-            log.warning("a %s needs a request to answer; not sent", type(effect).__name__)
-
-    async def _post(self, channel: str, card: Card, key: str | None) -> None:
-        response = await self.client.chat_postMessage(
-            channel=channel, text=card_fallback(card), blocks=card_blocks(card)
-        )
-        if key:
-            posted_in = str(response.get("channel") or channel)
-            await slack_store.remember_post(
-                self.db, channel, key, posted_in, str(response.get("ts"))
-            )
 
 
 @dataclass(frozen=True)
@@ -244,7 +131,7 @@ class SlackAdapter:
             logger=BOLT_LOG,
         )
         self.settings = settings
-        self.socket: _SocketHandler | None = None
+        self.socket: SocketHandler | None = None
         self._in_flight = 0
         self._settled = asyncio.Event()
         self._settled.set()
@@ -303,7 +190,7 @@ class SlackAdapter:
 
     async def start_socket_mode(self) -> None:
         """Open the websocket to Slack (Socket Mode); requests then arrive over it."""
-        self.socket = _SocketHandler(self, self.settings.app_token)
+        self.socket = SocketHandler(self, self.settings.app_token)
         await self.socket.connect_async()  # type: ignore[no-untyped-call]
         log.info("connected to Slack in Socket Mode")
 
@@ -350,8 +237,8 @@ class SlackAdapter:
         team = str(event.get("team") or body.get("team_id") or "")
         user = str(event["user"])
         channel = str(event.get("channel", ""))
-        where = _where(team, channel, event.get("channel_type") == "im")
-        text = _BOT_MENTION.sub("", str(event.get("text", "")), count=1).strip()
+        where = where_of(team, channel, event.get("channel_type") == "im")
+        text = BOT_MENTION.sub("", str(event.get("text", "")), count=1).strip()
         who = Who(PLATFORM, team, user, await self._display_name(user))
         await self._run(Command(who, where, neutral_text(text)), Request(who, where))
 
@@ -360,7 +247,7 @@ class SlackAdapter:
         team = str(body.get("team_id", ""))
         who = Who(PLATFORM, team, str(body.get("user_id", "")), str(body.get("user_name", "")))
         channel = str(body.get("channel_id", ""))
-        where = _where(team, channel, body.get("channel_name") == "directmessage")
+        where = where_of(team, channel, body.get("channel_name") == "directmessage")
         prefix = COMMANDS.get(str(body.get("command", "")), "")
         text = " ".join(p for p in (prefix, neutral_text(str(body.get("text", "")))) if p)
         request = Request(
@@ -370,11 +257,11 @@ class SlackAdapter:
 
     async def _on_action(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
-        who = _who(body)
+        who = who_of(body)
         channel = str((body.get("channel") or {}).get("id") or "")
         container = body.get("container") or {}
         channel = channel or str(container.get("channel_id") or "")
-        where = _where(who.workspace, channel or who.user_id, not channel or channel[:1] == "D")
+        where = where_of(who.workspace, channel or who.user_id, not channel or channel[:1] == "D")
         request = Request(
             who, where, str(body.get("trigger_id", "")), str(body.get("response_url") or "")
         )
@@ -384,10 +271,10 @@ class SlackAdapter:
         await self._run(choice, request)
 
     async def _on_view(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-        who = _who(body)
+        who = who_of(body)
         meta = view_metadata(view)
         channel = str(meta.get("ch") or who.user_id)
-        where = _where(who.workspace, channel, bool(meta.get("d", True)))
+        where = where_of(who.workspace, channel, bool(meta.get("d", True)))
         event = FormSubmitted(
             who, where, str(view.get("callback_id", "")), view_values(view), str(meta.get("c", ""))
         )
@@ -405,8 +292,8 @@ class SlackAdapter:
     async def _on_elephant_shortcut(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         """The global shortcut "Name an elephant": the same as `/elephant` typed privately."""
         await ack()
-        who = _who(body)
-        where = _where(who.workspace, who.user_id, True)
+        who = who_of(body)
+        where = where_of(who.workspace, who.user_id, True)
         request = Request(who, where, str(body.get("trigger_id", "")))
         await self._run(Command(who, where, "elephant"), request)
 
@@ -415,7 +302,7 @@ class SlackAdapter:
     ) -> None:
         team = str(event.get("team") or body.get("team_id") or "")
         user = str(event.get("user", ""))
-        where = _where(team, str(event.get("channel", "")), False)
+        where = where_of(team, str(event.get("channel", "")), False)
         if user and user == context.get("bot_user_id"):
             await self.deliverer.deliver([PostToConversation(where, Card(text=BOT_ADDED))])
             return
@@ -427,7 +314,7 @@ class SlackAdapter:
         try:
             info = await self.client.users_info(user=user)
         except Exception as exc:
-            log.warning("could not look up a joining member's name: %s", _error_code(exc))
+            log.warning("could not look up a joining member's name: %s", error_code(exc))
             return ""
         person = info.get("user") or {}
         profile = person.get("profile") or {}
@@ -442,7 +329,7 @@ class SlackAdapter:
             webhook = AsyncWebhookClient(str(url), logger=SDK_LOG)
             await webhook.send(text=SORRY, response_type="ephemeral", replace_original=False)
         except Exception as exc:
-            log.warning("could not say sorry for a failed request: %s", _error_code(exc))
+            log.warning("could not say sorry for a failed request: %s", error_code(exc))
 
     async def _run(self, event: Event, request: Request) -> None:
         await self.carry_out(await self.handle(event), request)
@@ -464,7 +351,7 @@ class SlackAdapter:
                     later.append(effect)
             except Exception as exc:
                 log.warning(
-                    "Slack answer with a %s failed: %s", type(effect).__name__, _error_code(exc)
+                    "Slack answer with a %s failed: %s", type(effect).__name__, error_code(exc)
                 )
         await self.deliverer.deliver(later)
 
@@ -484,7 +371,7 @@ class SlackAdapter:
                 )
                 return
             except SlackApiError as exc:
-                log.info("an ephemeral reply failed (%s); sending it privately", _error_code(exc))
+                log.info("an ephemeral reply failed (%s); sending it privately", error_code(exc))
         await self.client.chat_postMessage(channel=user, text=text, blocks=blocks)
 
     async def _open_form(self, effect: OpenForm, request: Request) -> None:
@@ -500,40 +387,6 @@ class SlackAdapter:
         await self.client.views_open(
             trigger_id=request.trigger_id, view=form_view(effect.form, meta)
         )
-
-
-class _SocketHandler(AsyncSocketModeHandler):
-    """Bolt's Socket Mode handler, dropping envelopes already handled (Slack redelivers an
-    unacknowledged one, with `retry_attempt`) before they reach the listeners."""
-
-    def __init__(self, adapter: SlackAdapter, app_token: str) -> None:
-        super().__init__(adapter.app, app_token, logger=SDK_LOG, web_client=adapter.client)
-        self.adapter = adapter
-
-    async def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
-        if req.type == "events_api" and req.payload.get("event_id"):
-            key = f"e:{req.payload['event_id']}"
-        else:
-            body = json.dumps(req.payload, sort_keys=True)
-            key = slack_store.body_digest(self.adapter.secret, body)
-        if not await slack_store.claim_event(self.adapter.db, key, self.adapter.clock()):
-            log.info("dropped a repeated Slack delivery over Socket Mode")
-            await client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
-            return
-        started = time.time()
-        response = await run_async_bolt_app(self.app, req)
-        await send_async_response(client, req, response, started)
-
-
-def _who(body: Mapping[str, Any]) -> Who:
-    user = body.get("user") or {}
-    team = str(user.get("team_id") or (body.get("team") or {}).get("id") or "")
-    name = str(user.get("name") or user.get("username") or "")
-    return Who(PLATFORM, team, str(user.get("id", "")), name)
-
-
-def _where(team: str, channel: str, is_direct: bool) -> Where:
-    return Where(PLATFORM, team, channel, is_direct=is_direct or channel[:1] == "D")
 
 
 class _Parts(Protocol):

@@ -1,0 +1,49 @@
+"""Socket Mode (`SLACK_APP_TOKEN`): Slack's requests arrive over a websocket the bot opens.
+
+Slack redelivers an envelope it thinks was not acknowledged (with `retry_attempt`), so envelopes
+are recorded in `inbound_events` like HTTP deliveries, and repeats are acknowledged and dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import TYPE_CHECKING
+
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from slack_bolt.adapter.socket_mode.async_internals import run_async_bolt_app, send_async_response
+from slack_sdk.socket_mode.aiohttp import SocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
+from slack_sdk.socket_mode.response import SocketModeResponse
+
+from bot.adapters import slack_store
+from bot.adapters.slack_delivery import SDK_LOG
+
+if TYPE_CHECKING:
+    from bot.adapters.slack import SlackAdapter
+
+log = logging.getLogger("bot.adapters.slack")
+
+
+class SocketHandler(AsyncSocketModeHandler):
+    """Bolt's Socket Mode handler, dropping envelopes already handled (Slack redelivers an
+    unacknowledged one, with `retry_attempt`) before they reach the listeners."""
+
+    def __init__(self, adapter: SlackAdapter, app_token: str) -> None:
+        super().__init__(adapter.app, app_token, logger=SDK_LOG, web_client=adapter.client)
+        self.adapter = adapter
+
+    async def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
+        if req.type == "events_api" and req.payload.get("event_id"):
+            key = f"e:{req.payload['event_id']}"
+        else:
+            body = json.dumps(req.payload, sort_keys=True)
+            key = slack_store.body_digest(self.adapter.secret, body)
+        if not await slack_store.claim_event(self.adapter.db, key, self.adapter.clock()):
+            log.info("dropped a repeated Slack delivery over Socket Mode")
+            await client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
+            return
+        started = time.time()
+        response = await run_async_bolt_app(self.app, req)
+        await send_async_response(client, req, response, started)
