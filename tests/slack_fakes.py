@@ -42,6 +42,7 @@ class Call:
     method: str
     args: dict[str, Any]
     answer: dict[str, Any] = field(default_factory=dict)
+    token: str = ""
 
 
 @dataclass
@@ -93,7 +94,8 @@ class FakeSlack:
     async def api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         args = await self._args(request)
-        self.calls.append(Call(method, args))
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        self.calls.append(Call(method, args, token=token))
         pending = self.failures.get(method)
         if pending:
             status = pending.pop(0)
@@ -123,6 +125,19 @@ class FakeSlack:
             return {"ok": True, "view": {"id": "V1"}}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + str(args.get("users", ""))[1:]}}
+        if method == "oauth.v2.access":
+            return {
+                "ok": True,
+                "app_id": "A0APP",
+                "authed_user": {"id": "U0INSTALLER"},
+                "scope": "commands,chat:write",
+                "token_type": "bot",
+                "access_token": "xoxb-second-workspace",
+                "bot_user_id": "UBOT0002",
+                "team": {"id": "T0SECOND", "name": "Second"},
+                "enterprise": None,
+                "is_enterprise_install": False,
+            }
         if method == "apps.connections.open":
             assert self.server is not None
             return {"ok": True, "url": str(self.server.make_url("/link")).replace("http", "ws", 1)}

@@ -398,6 +398,7 @@ def test_the_manifest_declares_what_the_adapter_listens_for() -> None:
     for command in COMMANDS:
         assert f"- command: {command}\n" in manifest
     assert f"callback_id: {ELEPHANT_SHORTCUT}\n" in manifest
+    assert "    - https://commonground.example.org/slack/oauth_redirect\n" in manifest
     for event in ("member_joined_channel", "message.im", "app_mention"):
         assert f"      - {event}\n" in manifest
     # two commands, events and interactivity all at the one route

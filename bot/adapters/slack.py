@@ -51,6 +51,7 @@ from bot.adapters.slack_delivery import (
     retry_handlers,
 )
 from bot.adapters.slack_inbound import BOT_MENTION, neutral_text, where_of, who_of
+from bot.adapters.slack_oauth import Installations, mount_oauth
 from bot.adapters.slack_settings import SlackSettings
 from bot.adapters.slack_socket import SocketHandler
 from bot.cards import Card
@@ -75,6 +76,10 @@ ELEPHANT_SHORTCUT = "elephant.name"
 NEEDS_TRIGGER = (
     "That needs a form, and Slack opens forms only from a slash command or a button. "
     "Please type it as `/coprod <command>` (or `/elephant` to name an elephant)."
+)
+NOT_INSTALLED = (
+    "Common Ground isn't installed in this workspace (or its installation was removed). "
+    "Please ask a workspace admin to add it again from the install page."
 )
 NO_SECRET = "socket-mode-only: no signing secret set"
 SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
@@ -117,18 +122,22 @@ class SlackAdapter:
         self.clock = clock
         # Socket Mode alone has no signing secret; the HTTP route is then not mounted at all.
         self.verifier = SignatureVerifier(settings.signing_secret or NO_SECRET)
+        self.installations = Installations(db, settings) if settings.oauth else None
+        tokens = self.installations.token_for if self.installations else None
         self.client = AsyncWebClient(
-            token=settings.bot_token,
+            token=None if self.installations else settings.bot_token,
             base_url=settings.base_url(),
             logger=SDK_LOG,
             retry_handlers=retry_handlers(settings.retries, backoff),
         )
-        self.deliverer = SlackDeliverer(self.client, db)
+        self.deliverer = SlackDeliverer(self.client, db, tokens)
         self.app = AsyncApp(
             client=self.client,
             signing_secret=settings.signing_secret or NO_SECRET,
             request_verification_enabled=bool(settings.signing_secret),
             logger=BOLT_LOG,
+            oauth_settings=self.installations.settings if self.installations else None,
+            user_facing_authorize_error_message=NOT_INSTALLED,
         )
         self.settings = settings
         self.socket: SocketHandler | None = None
@@ -167,6 +176,8 @@ class SlackAdapter:
         if not self.settings.signing_secret:
             raise RuntimeError("POST /slack/events needs SLACK_SIGNING_SECRET to check requests")
         app.router.add_post(ROUTE, self.on_request)
+        if self.app.oauth_flow is not None:
+            mount_oauth(app, self.app.oauth_flow)
 
     async def on_request(self, request: web.Request) -> web.Response:
         """Verify, drop repeats, then let Bolt dispatch."""
@@ -239,7 +250,7 @@ class SlackAdapter:
         channel = str(event.get("channel", ""))
         where = where_of(team, channel, event.get("channel_type") == "im")
         text = BOT_MENTION.sub("", str(event.get("text", "")), count=1).strip()
-        who = Who(PLATFORM, team, user, await self._display_name(user))
+        who = Who(PLATFORM, team, user, await self._display_name(team, user))
         await self._run(Command(who, where, neutral_text(text)), Request(who, where))
 
     async def _on_command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
@@ -306,13 +317,13 @@ class SlackAdapter:
         if user and user == context.get("bot_user_id"):
             await self.deliverer.deliver([PostToConversation(where, Card(text=BOT_ADDED))])
             return
-        who = Who(PLATFORM, team, user, await self._display_name(user))
+        who = Who(PLATFORM, team, user, await self._display_name(team, user))
         await self._run(MemberJoined(who, where), Request(who, where))
 
-    async def _display_name(self, user: str) -> str:
+    async def _display_name(self, team: str, user: str) -> str:
         """The person's display name, or an empty one when Slack will not say."""
         try:
-            info = await self.client.users_info(user=user)
+            info = await self.client.users_info(user=user, **await self.deliverer.auth(team))
         except Exception as exc:
             log.warning("could not look up a joining member's name: %s", error_code(exc))
             return ""
@@ -367,12 +378,17 @@ class SlackAdapter:
         if not request.where.is_direct:
             try:
                 await self.client.chat_postEphemeral(
-                    channel=request.where.conversation_id, user=user, text=text, blocks=blocks
+                    **await self.deliverer.auth(request.who.workspace),
+                    channel=request.where.conversation_id,
+                    user=user,
+                    text=text,
+                    blocks=blocks,
                 )
                 return
             except SlackApiError as exc:
                 log.info("an ephemeral reply failed (%s); sending it privately", error_code(exc))
-        await self.client.chat_postMessage(channel=user, text=text, blocks=blocks)
+        auth = await self.deliverer.auth(request.who.workspace)
+        await self.client.chat_postMessage(channel=user, text=text, blocks=blocks, **auth)
 
     async def _open_form(self, effect: OpenForm, request: Request) -> None:
         if not request.trigger_id:
@@ -385,7 +401,9 @@ class SlackAdapter:
             "d": request.where.is_direct,
         }
         await self.client.views_open(
-            trigger_id=request.trigger_id, view=form_view(effect.form, meta)
+            **await self.deliverer.auth(request.who.workspace),
+            trigger_id=request.trigger_id,
+            view=form_view(effect.form, meta),
         )
 
 
@@ -420,6 +438,13 @@ def attach(
     if app is not None:
         if settings.signing_secret:
             adapter.mount(app)
+        if adapter.installations is not None:
+            installations = adapter.installations
+
+            async def create_tables(_app: web.Application) -> None:
+                await installations.create_tables()
+
+            app.on_startup.append(create_tables)
         if settings.socket_mode:
 
             async def connect(_app: web.Application) -> None:
@@ -436,5 +461,7 @@ def attach(
 
 def configured(environ: Mapping[str, str]) -> bool:
     """Whether these environment variables switch the Slack adapter on (for the operator report)."""
+    if environ.get("SLACK_CLIENT_ID") and environ.get("SLACK_CLIENT_SECRET"):
+        return bool(environ.get("SLACK_SIGNING_SECRET"))
     switch = environ.get("SLACK_SIGNING_SECRET") or environ.get("SLACK_APP_TOKEN")
     return bool(environ.get("SLACK_BOT_TOKEN") and switch)

@@ -8,7 +8,8 @@ bodies (user ids, message text) at DEBUG, so the loggers handed to it drop recor
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
@@ -27,6 +28,9 @@ from bot.effects import Effect, MessageMember, PostToConversation, UpdatePost
 from bot.store.database import Database
 
 log = logging.getLogger("bot.adapters.slack")
+
+Tokens = Callable[[str], Awaitable[str | None]]
+"""Finds a workspace's bot token (installs in many workspaces); None when not installed."""
 
 
 class _BelowWarning(logging.Filter):
@@ -70,9 +74,19 @@ class SlackDeliverer:
     was for) and the rest still go out.
     """
 
-    def __init__(self, client: AsyncWebClient, db: Database) -> None:
+    def __init__(self, client: AsyncWebClient, db: Database, tokens: Tokens | None = None) -> None:
         self.client = client
         self.db = db
+        self.tokens = tokens
+
+    async def auth(self, workspace: str) -> dict[str, Any]:
+        """Per-call token arguments: none with one workspace's token, else that workspace's."""
+        if self.tokens is None:
+            return {}
+        token = await self.tokens(workspace)
+        if token is None:
+            raise LookupError("the app is not installed in that workspace")
+        return {"token": token}
 
     async def deliver(self, effects: Sequence[Effect]) -> None:
         for effect in effects:
@@ -85,9 +99,10 @@ class SlackDeliverer:
 
     async def _one(self, effect: Effect) -> None:
         if isinstance(effect, PostToConversation):
-            await self._post(effect.where.conversation_id, effect.card, effect.key)
+            where = effect.where
+            await self._post(where.workspace, where.conversation_id, effect.card, effect.key)
         elif isinstance(effect, MessageMember):
-            await self._post(effect.user_id, effect.card, effect.key)
+            await self._post(effect.workspace, effect.user_id, effect.card, effect.key)
         elif isinstance(effect, UpdatePost):
             found = await slack_store.find_post(self.db, effect.where.conversation_id, effect.key)
             if found is None:
@@ -95,6 +110,7 @@ class SlackDeliverer:
                 return
             channel, ts = found
             await self.client.chat_update(
+                **await self.auth(effect.where.workspace),
                 channel=channel,
                 ts=ts,
                 text=card_fallback(effect.card),
@@ -103,9 +119,12 @@ class SlackDeliverer:
         else:
             log.warning("a %s needs a request to answer; not sent", type(effect).__name__)
 
-    async def _post(self, channel: str, card: Card, key: str | None) -> None:
+    async def _post(self, workspace: str, channel: str, card: Card, key: str | None) -> None:
         response = await self.client.chat_postMessage(
-            channel=channel, text=card_fallback(card), blocks=card_blocks(card)
+            **await self.auth(workspace),
+            channel=channel,
+            text=card_fallback(card),
+            blocks=card_blocks(card),
         )
         if key:
             posted_in = str(response.get("channel") or channel)

@@ -11,6 +11,9 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_SCOPES = (
+    "commands,chat:write,im:write,users:read,channels:read,groups:read,im:history,app_mentions:read"
+)
 
 
 class SlackSettings(BaseSettings):
@@ -21,6 +24,9 @@ class SlackSettings(BaseSettings):
     bot_token: str = Field(default="", alias="SLACK_BOT_TOKEN")
     signing_secret: str = Field(default="", alias="SLACK_SIGNING_SECRET")
     app_token: str = Field(default="", alias="SLACK_APP_TOKEN")
+    client_id: str = Field(default="", alias="SLACK_CLIENT_ID")
+    client_secret: str = Field(default="", alias="SLACK_CLIENT_SECRET")
+    scopes: str = Field(default=DEFAULT_SCOPES, alias="SLACK_SCOPES")
     api_url: str = Field(default=SLACK_API_URL, alias="SLACK_API_URL")
     retries: int = Field(default=3, alias="SLACK_RETRIES", ge=0, le=10)
 
@@ -28,7 +34,18 @@ class SlackSettings(BaseSettings):
     def enabled(self) -> bool:
         """True when the adapter can serve one workspace: over HTTP (signing secret) or Socket
         Mode (app-level token)."""
+        if self.oauth:
+            return bool(self.signing_secret)
         return bool(self.bot_token and (self.signing_secret or self.app_token))
+
+    @property
+    def oauth(self) -> bool:
+        """`SLACK_CLIENT_ID` + `SLACK_CLIENT_SECRET`: installs into many workspaces over OAuth,
+        each workspace's token kept in the database (needs `SLACK_SIGNING_SECRET`, HTTP only)."""
+        return bool(self.client_id and self.client_secret)
+
+    def scope_list(self) -> list[str]:
+        return [s.strip() for s in self.scopes.split(",") if s.strip()]
 
     @property
     def socket_mode(self) -> bool:

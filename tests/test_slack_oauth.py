@@ -1,0 +1,132 @@
+"""Many workspaces: `SLACK_CLIENT_ID` + `SLACK_CLIENT_SECRET` switch on Slack's OAuth install flow,
+installations are kept in the project's database, and each workspace is answered with its own
+token, over loopback HTTP against the fake Slack."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from urllib.parse import urlencode
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.adapters.slack import NOT_INSTALLED, attach, configured
+from bot.adapters.slack_settings import SlackSettings
+from bot.app import CommonGround, build
+from bot.cards import Card
+from bot.effects import PostToConversation
+from bot.identity import Where
+from bot.settings import Settings
+from bot.store.database import Database
+from tests.dialogue import FakeClock
+from tests.slack_fakes import SIGNING_SECRET, FakeSlack, running_fake, signed_headers
+
+SECOND = "T0SECOND"
+
+
+@pytest.fixture(autouse=True)
+def _no_slack_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL", "SLACK_CLIENT_ID"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("SLACK_CLIENT_SECRET", raising=False)
+
+
+@pytest.fixture
+async def bot(settings: Settings, db: Database, clock: FakeClock) -> AsyncIterator[CommonGround]:
+    parts = build(settings, clock=clock)
+    yield parts
+    await parts.close()
+
+
+def _command(team: str, text: str, fake: FakeSlack) -> str:
+    return urlencode(
+        {
+            "team_id": team,
+            "channel_id": "C0SECOND",
+            "channel_name": "general",
+            "user_id": "U0SAM",
+            "user_name": "sam",
+            "command": "/coprod",
+            "text": text,
+            "response_url": fake.response_url(1),
+            "trigger_id": "trigger-1",
+        }
+    )
+
+
+async def test_install_then_each_workspace_is_answered_with_its_own_token(
+    bot: CommonGround, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with running_fake() as fake:
+        settings = SlackSettings(
+            SLACK_SIGNING_SECRET=SIGNING_SECRET,
+            SLACK_CLIENT_ID="111.222",
+            SLACK_CLIENT_SECRET="client-secret",
+            SLACK_API_URL=fake.api_url,
+            _env_file=None,  # type: ignore[call-arg]
+        )
+        app = web.Application()
+        adapter = attach(app, bot, settings)
+        assert adapter is not None and adapter.installations is not None
+        client = TestClient(TestServer(app))
+        await client.start_server()
+        try:
+            page = await client.get("/slack/install")
+            assert page.status == 200
+            html = await page.text()
+            assert "client_id=111.222" in html
+            state = re.search(r"state=([A-Za-z0-9-]+)", html)
+            assert state is not None
+            cookie = page.headers["Set-Cookie"].split(";", 1)[0]
+
+            done = await client.get(
+                f"/slack/oauth_redirect?code=the-code&state={state.group(1)}",
+                headers={"Cookie": cookie},
+            )
+            assert done.status == 200, await done.text()
+            assert await adapter.installations.token_for(SECOND) == "xoxb-second-workspace"
+            assert fake.of("oauth.v2.access")[0]["code"] == "the-code"
+            fake.clear()
+
+            body = _command(SECOND, "setup Second Forum", fake)
+            headers = {"Content-Type": "application/x-www-form-urlencoded", **signed_headers(body)}
+            response = await client.post("/slack/events", data=body, headers=headers)
+            assert response.status == 200
+            await adapter.settled()
+            posts = [c for c in fake.calls if c.method == "chat.postMessage"]
+            assert [p.args["channel"] for p in posts] == ["C0SECOND", "C0SECOND"]
+            assert {p.token for p in posts} == {"xoxb-second-workspace"}
+            fake.clear()
+
+            # A workspace that never installed the app gets nothing done.
+            body = _command("T0NEVER", "setup Nobody", fake)
+            headers = {"Content-Type": "application/x-www-form-urlencoded", **signed_headers(body)}
+            response = await client.post("/slack/events", data=body, headers=headers)
+            await adapter.settled()
+            assert response.status == 200
+            assert [c.method for c in fake.calls if c.method != "auth.test"] == ["respond"]
+            assert fake.of("respond")[0]["text"] == NOT_INSTALLED
+            fake.clear()
+
+            # The scheduler's effects: each workspace with its token; a stranger's is skipped.
+            elsewhere = Where("slack", "T0NEVER", "C0NEVER")
+            here = Where("slack", SECOND, "C0SECOND")
+            await bot.router.deliver(
+                [
+                    PostToConversation(elsewhere, Card(title="lost")),
+                    PostToConversation(here, Card(title="Reminder")),
+                ]
+            )
+            [post] = [c for c in fake.calls if c.method == "chat.postMessage"]
+            assert (post.args["text"], post.token) == ("Reminder", "xoxb-second-workspace")
+            assert "Slack delivery of a PostToConversation failed: LookupError" in caplog.text
+        finally:
+            await client.close()
+
+
+def test_oauth_settings_switch_slack_on_with_a_signing_secret() -> None:
+    oauth = {"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "s"}
+    assert configured({**oauth, "SLACK_SIGNING_SECRET": "x"})
+    assert not configured(oauth)
