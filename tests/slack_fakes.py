@@ -121,6 +121,8 @@ class FakeSlack:
             return {"ok": True, "message_ts": f"{next(self._ts)}.000200"}
         if method == "chat.update":
             return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
+        if method == "views.publish":
+            return {"ok": True, "view": {"id": "VHOME"}}
         if method == "views.open":
             return {"ok": True, "view": {"id": "V1"}}
         if method == "conversations.open":

@@ -27,6 +27,7 @@ from bot.adapters.slack_blocks import (
     card_fallback,
     escape,
 )
+from bot.adapters.slack_home import NO_GROUP
 from bot.adapters.slack_store import claim_event
 from bot.app import CommonGround, adapter_report, build, configured_adapters, web_app
 from bot.cards import Button, Card, Field
@@ -399,7 +400,8 @@ def test_the_manifest_declares_what_the_adapter_listens_for() -> None:
         assert f"- command: {command}\n" in manifest
     assert f"callback_id: {ELEPHANT_SHORTCUT}\n" in manifest
     assert "    - https://commonground.example.org/slack/oauth_redirect\n" in manifest
-    for event in ("member_joined_channel", "message.im", "app_mention"):
+    assert "    home_tab_enabled: true\n" in manifest
+    for event in ("member_joined_channel", "message.im", "app_mention", "app_home_opened"):
         assert f"      - {event}\n" in manifest
     # two commands, events and interactivity all at the one route
     assert manifest.count("url: https://commonground.example.org/slack/events\n") == 4
@@ -639,3 +641,40 @@ async def test_a_form_asked_for_in_a_typed_message_says_to_use_the_command(
     assert fake.of("views.open") == []
     [answer] = fake.of("chat.postMessage")
     assert answer["text"] == escape(NEEDS_TRIGGER)
+
+
+def _home_event(user: str) -> dict[str, str]:
+    return {"type": "app_home_opened", "user": user, "channel": "D0HOME", "tab": "home"}
+
+
+async def test_the_home_tab_shows_each_persons_groups_and_part(
+    slack: SlackHarness, fake: FakeSlack
+) -> None:
+    await _group(slack, fake)
+    await slack.command(FAY, "meeting start")
+    fake.clear()
+    body = slack.event_body(_home_event(PAT.user_id), "Ev0HOME1")
+    assert (await slack.post(body, "application/json"))[0] == 200
+    [published] = fake.of("views.publish")
+    assert published["user_id"] == PAT.user_id
+    view = published["view"]
+    assert view["type"] == "home"
+    shown = texts(view["blocks"])
+    assert "Parents Forum" in shown
+    assert "*Your role*\nProfessional" in shown
+    assert "*Reminders*\nOn" in shown
+    assert "A facilitator" not in shown
+    assert "A meeting is under way" in shown
+
+    body = slack.event_body(_home_event(FAY.user_id), "Ev0HOME2")
+    await slack.post(body, "application/json")
+    assert "*You are*\nA facilitator" in texts(fake.of("views.publish")[-1]["view"]["blocks"])
+
+
+async def test_the_home_tab_of_someone_in_no_group_says_how_to_join(
+    slack: SlackHarness, fake: FakeSlack
+) -> None:
+    body = slack.event_body(_home_event("U0STRANGER"), "Ev0HOME3")
+    assert (await slack.post(body, "application/json"))[0] == 200
+    [published] = fake.of("views.publish")
+    assert escape(NO_GROUP) in texts(published["view"]["blocks"])

@@ -50,6 +50,7 @@ from bot.adapters.slack_delivery import (
     error_code,
     retry_handlers,
 )
+from bot.adapters.slack_home import home_cards, home_view
 from bot.adapters.slack_inbound import BOT_MENTION, neutral_text, where_of, who_of
 from bot.adapters.slack_oauth import Installations, mount_oauth
 from bot.adapters.slack_settings import SlackSettings
@@ -238,6 +239,17 @@ class SlackAdapter:
         self.app.shortcut(ELEPHANT_SHORTCUT)(self._tracked(self._on_elephant_shortcut))
         self.app.event("app_mention")(self._tracked(self._on_message))
         self.app.event("message")(self._tracked(self._on_message))
+        self.app.event("app_home_opened")(self._tracked(self._on_home_opened))
+
+    async def _on_home_opened(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        """Publish the person's App Home tab each time they open it."""
+        if event.get("tab", "home") != "home":
+            return
+        team = str(event.get("team") or body.get("team_id") or "")
+        user = str(event.get("user", ""))
+        who = Who(PLATFORM, team, user, "")
+        view = home_view(await home_cards(self.db, who))
+        await self.client.views_publish(user_id=user, view=view, **await self.deliverer.auth(team))
 
     async def _on_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         """A direct message to the bot, or `@Common Ground <command>` in a channel: a command."""
