@@ -115,6 +115,10 @@ async def test_commands_need_someone_to_say_them() -> None:
         ("facilitator @Sam", "facilitator <@U-sam>"),
         ("facilitator @sam", "facilitator <@U-sam>"),
         ("facilitator @Samantha", "facilitator @Samantha"),  # not someone here: left alone
+        ("facilitator <@Sam>", "facilitator <@U-sam>"),  # typed as a platform would send it
+        ("facilitator <@sam>", "facilitator <@U-sam>"),
+        ("facilitator <@U-sam>", "facilitator <@U-sam>"),  # already a user id: left alone
+        ("facilitator <@Samantha>", "facilitator <@Samantha>"),
         ("share my email is me@Sam.org", "share my email is me@Sam.org"),
     ],
 )
@@ -321,6 +325,71 @@ async def test_press_label_can_pick_the_card_by_its_text() -> None:
     assert [c.value for c in core.of(Choice)] == ["7|1", "7|2"]
 
 
+CONSENT = Card(
+    title="Your share",
+    text="May your words appear in the meeting summary?",
+    buttons=(
+        Button("Yes, my words may appear", "round.consent", "1|yes"),
+        Button("No, keep them out", "round.consent", "1|no"),
+    ),
+)
+ROUND_CARD = Card(
+    text="Round open: 1 shared so far",
+    buttons=(Button("Share", "round.share", "1|"), Button("Pass", "round.pass", "1|")),
+)
+
+
+def share_then_round_update(event: Event) -> list[Effect]:
+    """Like the real `share`: a question for the sharer, then the channel's round card updated."""
+    if isinstance(event, Command):
+        return [ReplyToActor(CONSENT), UpdatePost(CHANNEL, "round:1", ROUND_CARD)]
+    return []
+
+
+async def test_numbers_press_the_reply_to_you_before_a_channel_post_printed_after_it() -> None:
+    core = StandIn(share_then_round_update)
+    out = await session(core, "as Jo", "share my words", "1")
+    (choice,) = core.of(Choice)
+    assert (choice.action, choice.value) == ("round.consent", "1|yes")
+    assert "(Jo presses “Yes, my words may appear”)" in out
+    note = (
+        "(Numbers now press the message to Jo above, not the channel post after it: "
+        "[1] Yes, my words may appear, [2] No, keep them out.)"
+    )
+    assert note in out
+    assert out.index("[1] Yes, my words may appear") < out.index("(updated):") < out.index(note)
+
+
+async def test_others_still_press_the_channel_card_and_later_posts_take_over_again() -> None:
+    """The reply outranks only what came with it: someone else, or a later card, is unaffected."""
+
+    def answer(event: Event) -> list[Effect]:
+        if isinstance(event, Command) and event.text == "share my words":
+            return share_then_round_update(event)
+        if isinstance(event, Command):
+            return [PostToConversation(CHANNEL, MOODS)]
+        return []
+
+    core = StandIn(answer)
+    await session(core, "as Jo", "share my words", "as Sam", "1", "as Jo", "checkin", "2")
+    sam_press, jo_press = core.of(Choice)
+    assert (sam_press.who.user_id, sam_press.action) == ("U-sam", "round.share")
+    assert (jo_press.who.user_id, jo_press.value) == ("U-jo", "1|5")
+
+
+async def test_no_note_when_the_reply_is_already_the_last_card() -> None:
+    core = StandIn(
+        lambda e: (
+            [UpdatePost(CHANNEL, "round:1", ROUND_CARD), ReplyToActor(CONSENT)]
+            if isinstance(e, Command)
+            else []
+        )
+    )
+    out = await session(core, "as Jo", "share my words", "1")
+    assert "Numbers now press" not in out
+    assert core.of(Choice)[0].value == "1|yes"
+
+
 # -- forms --------------------------------------------------------------------------------------
 
 FORM = Form(
@@ -464,3 +533,33 @@ async def test_commands_reach_the_real_core_from_both_places(core: Core) -> None
     # Not a group yet: the channel and the direct chat each say what would work.
     assert "This channel isn't a co-production group yet." in out
     assert "You're not in a co-production group yet." in out
+
+
+async def test_a_typed_raw_mention_of_a_name_reaches_the_right_person(core: Core) -> None:
+    out = await session(
+        core,
+        "as Priya",
+        "setup Parents Forum",
+        "as Sam",
+        "role professional",
+        "as Priya",
+        "facilitator <@Sam>",
+    )
+    assert "I can't find" not in out
+    assert "<<@" not in out
+    assert "Sam is now a facilitator" in out
+
+
+async def test_share_then_1_says_yes_to_the_summary_with_the_real_core(core: Core) -> None:
+    out = await session(
+        core,
+        "as Sam",
+        "as Priya",
+        "setup Parents Forum",
+        "round What helped this week?",
+        "as Sam",
+        "share A neighbour walked the dog.",
+        "1",
+    )
+    assert "(Sam presses “Yes, my words may appear" in out
+    assert "(Sam presses “Share”)" not in out

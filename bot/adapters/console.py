@@ -46,7 +46,8 @@ BANNER = """\
 Common Ground console: you can be several people in one channel, #{channel}.
   as <name>      become someone (a new name joins the channel); `as` alone lists everyone
   <command>      talk to the bot, e.g. `setup`, `role`, `help` (or `/coprod help`)
-  1, 2, 3 …      press a button on the last card shown to you
+  1, 2, 3 …      press a button on the last card shown to you (a reply to you comes first)
+  @Name          mention someone, e.g. `facilitator @Sam`
   dm / channel   your direct chat with the bot / back to #{channel}
   quit           leave (Ctrl-D works too)"""
 
@@ -113,6 +114,7 @@ class ConsoleAdapter:
         self._form: _FormInProgress | None = None
         self._submitted: _FormInProgress | None = None
         self._waiting_for_input = False
+        self._shown: list[_Pressable] = []  # cards with buttons printed by the current `show`
 
     # -- the loop ------------------------------------------------------------------------------
 
@@ -252,19 +254,24 @@ class ConsoleAdapter:
         await self.send(Command(self.actor, self.where(), self._mentions(line)))
 
     def _mentions(self, text: str) -> str:
-        """Turn `@Name` for a known person into the neutral mention `<@user id>`."""
+        """Turn `@Name` or `<@Name>` for a known person into the neutral mention `<@user id>`.
+
+        `<@U-sam>` (a user id typed as a platform would send it) is left as it is.
+        """
         for who in sorted(self.people.values(), key=lambda w: -len(w.display_name)):
-            pattern = re.compile(
-                r"(?<![\w@])@" + re.escape(who.display_name) + r"(?![\w-])", re.IGNORECASE
-            )
+            name = re.escape(who.display_name)
+            pattern = re.compile(rf"<@{name}>|(?<![\w@<])@{name}(?![\w-])", re.IGNORECASE)
             text = pattern.sub(f"<@{who.user_id}>", text)
         return text
 
     # -- buttons -------------------------------------------------------------------------------
 
     def _visible_cards(self) -> list[_Pressable]:
-        me = self.actor.user_id if self.actor else None
-        return [c for c in reversed(self._cards) if c.audience is None or c.audience == me]
+        """Cards the current person can press, newest (the one numbers press) first."""
+        return self._visible_to(self.actor.user_id if self.actor else None)
+
+    def _visible_to(self, user_id: str | None) -> list[_Pressable]:
+        return [c for c in reversed(self._cards) if c.audience is None or c.audience == user_id]
 
     async def _press_number(self, number: int) -> None:
         if self.actor is None:
@@ -386,6 +393,7 @@ class ConsoleAdapter:
         name, so a check-in to twelve members does not fill the screen twelve times.
         """
         pending = list(effects)
+        self._shown = []
         while pending:
             effect = pending.pop(0)
             if isinstance(effect, MessageMember):
@@ -402,6 +410,24 @@ class ConsoleAdapter:
                 continue
             self._show_one(effect, actor, where)
             self._notify(effect)
+        if actor is not None:
+            mine = [c for c in self._shown if c.audience == actor.user_id]
+            if mine and self._visible_to(actor.user_id)[0] is not mine[-1]:
+                self._keep_in_front(mine[-1], actor)
+
+    def _keep_in_front(self, card: _Pressable, actor: Who) -> None:
+        """A reply to the person outranks channel posts printed after it: numbers press it.
+
+        After `share`, the consent question comes to the sharer and the round card is updated in
+        the channel below it; "1" must mean "Yes" on the question, not "Share" on the round.
+        """
+        self._cards = [c for c in self._cards if c is not card] + [card]
+        choices = ", ".join(f"[{n}] {b.label}" for n, b in enumerate(card.buttons, start=1))
+        self.write("")
+        self.write(
+            f"  (Numbers now press the message to {actor.display_name} above, not the channel "
+            f"post after it: {choices}.)"
+        )
 
     def _show_one(self, effect: Effect, actor: Who | None, where: Where | None) -> None:
         if isinstance(effect, ReplyToActor):
@@ -452,7 +478,9 @@ class ConsoleAdapter:
 
     def _remember(self, card: Card, where: Where, audience: str | None) -> None:
         if card.buttons:
-            self._cards.append(_Pressable(card.buttons, where, audience, card_text(card)))
+            pressable = _Pressable(card.buttons, where, audience, card_text(card))
+            self._cards.append(pressable)
+            self._shown.append(pressable)
             del self._cards[:-KEEP_CARDS]
 
     def _place(self, where: Where) -> str:
