@@ -1,12 +1,17 @@
 """The demo: a short meeting of six people, played through the console and the real scheduler.
 
 Everything runs for real: the console adapter turns each scripted line into the same event a
-person would send, the core handles it, and `MeetingClock` (APScheduler) sends the check-in, posts
-the anonymous elephants, ends the meeting, posts the summary and sends the nudges on its own. Only
-the timings are squeezed: the group's settings are set to zero minutes where the rules allow it,
-and the meeting's end is brought forward once the script has played, so the whole thing takes
-seconds. The demo waits for each scheduled thing to happen (with a timeout), never for a fixed
-time, so a slow machine makes it slower, not wrong.
+person would send, the core handles it, and `MeetingClock` (APScheduler) sends the check-in and
+its reminder, posts the anonymous elephants, ends the meeting, posts the summary and sends the
+nudges on its own. Only the timings are squeezed: the group's settings are set to the shortest
+times the rules allow, the meeting's start is moved back a minute when the reminder is due, and
+its end is brought forward once the script has played, so the whole thing takes seconds. The demo
+waits for each scheduled thing to happen (with a timeout), never for a fixed time, so a slow
+machine makes it slower, not wrong.
+
+The facilitators' note on sharing looks at recent meetings, so the group is given a short past:
+two earlier meetings, each with a sharing round, are written through the store before the demo's
+meeting, and printed, so the note's counts can be checked against what the reader was shown.
 
 It uses a throw-away database in a temporary folder unless given one.
 """
@@ -17,7 +22,8 @@ import asyncio
 import sys
 import tempfile
 from collections.abc import Callable
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -30,10 +36,13 @@ from bot.scheduler import MeetingClock
 from bot.settings import Settings
 from bot.store import groups
 from bot.store import meetings as meeting_store
+from bot.store import members as member_store
+from bot.store import rounds as round_store
 from bot.store.meetings import Meeting
 from bot.store.schema import meetings as meetings_table
 
 START_IN = timedelta(seconds=2)
+REMINDER_AFTER_MINUTES = 1  # the shortest the setting allows
 BOOKED_LENGTH = timedelta(minutes=30)
 END_IN = timedelta(seconds=1)
 POST_INTERVAL = 0.5
@@ -41,6 +50,40 @@ SYNC_INTERVAL = 1.0
 
 PARENT_CARERS = ("Priya", "Jo", "Marcus")
 PROFESSIONALS = ("Dr Ahmed", "Sarah", "Tom")
+MEETS_AT = time(18, 30)
+MEETING_LENGTH = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class PastMeeting:
+    """An earlier meeting of the group: how many weeks ago, its round, and what each person said."""
+
+    weeks_ago: int
+    prompt: str
+    shares: dict[str, str]  # name -> words; everyone else passed
+
+
+HISTORY = (
+    PastMeeting(
+        2,
+        "What would make appointments easier?",
+        {
+            "Priya": "Letters that say who we'll see and why.",
+            "Jo": "Not being asked to repeat the whole story every time.",
+            "Marcus": "A ground-floor room. The lift is broken more than it works.",
+        },
+    ),
+    PastMeeting(
+        1,
+        "What's one thing that worked this month?",
+        {
+            "Priya": "The new key worker rang back the same day.",
+            "Jo": "School let my daughter start later on Mondays.",
+            "Marcus": "Respite came through, after eight months.",
+            "Tom": "We kept the short-breaks budget at last year's level.",
+        },
+    ),
+)
 
 
 class DemoStalled(RuntimeError):
@@ -128,6 +171,7 @@ class Demo:
         await self.clock.start()
         try:
             group_id = await self.set_up()
+            await self.add_history(group_id)
             meeting = await self.schedule_meeting(group_id)
             await self.check_in(meeting)
             await self.elephants()
@@ -166,17 +210,76 @@ class Demo:
         await self.say("Priya", f"schedule weekly {day} 18:30 1h")
         self.narrate(
             "So the demo fits in seconds, Priya sets the check-in, the anonymity delay and the "
-            "reflection question to zero minutes. A real group keeps the anonymity delay, so "
-            "the time an elephant appears doesn't point at whoever named it; the bot says so."
+            "reflection question to zero minutes, and the check-in reminder to one (the "
+            "shortest). A real group keeps the anonymity delay, so the time an elephant appears "
+            "doesn't point at whoever named it; the bot says so."
         )
         await self.say(
-            "Priya", "set checkin-lead 0", "set anonymity-delay 0", "set reflection-delay 0"
+            "Priya",
+            "set checkin-lead 0",
+            "set anonymity-delay 0",
+            "set reflection-delay 0",
+            f"set reminder {REMINDER_AFTER_MINUTES}",
         )
         async with self.bot.db.read() as conn:
             group = await groups.for_conversation(conn, self.console.channel)
         if group is None:
             raise DemoStalled("the group was not set up")
         return group.id
+
+    async def add_history(self, group_id: int) -> None:
+        """Write the group's two earlier meetings, each with one closed round, and print them.
+
+        The rows are what the bot itself would have stored: an ended meeting on the group's
+        weekly slot, a round revealed and closed within it, and each person's share or pass
+        with the role they had. Nothing is posted: this is the past.
+        """
+        self.narrate(
+            "The group has met before. At the last two meetings, the parent carers shared and "
+            "the professionals mostly passed. The demo writes those meetings into the database "
+            "(as the bot would have recorded them), so the bot has a history to look back on:"
+        )
+        now = self.bot.core.clock()
+        async with self.bot.db.write() as conn:
+            group = await groups.get(conn, group_id)
+            assert group is not None
+            people = {m.display_name: m for m in await member_store.of_group(conn, group_id)}
+            next_day = now.astimezone(group.zone).date() + timedelta(days=3)
+            for past in HISTORY:
+                day = next_day - timedelta(weeks=past.weeks_ago)
+                starts_at = datetime.combine(day, MEETS_AT, tzinfo=group.zone).astimezone(UTC)
+                ends_at = starts_at + MEETING_LENGTH
+                meeting = await meeting_store.create(
+                    conn,
+                    group_id,
+                    starts_at,
+                    ends_at,
+                    status=meeting_store.ENDED,
+                    source="schedule",
+                )
+                asked = starts_at + timedelta(minutes=20)
+                made = await round_store.create(conn, group_id, meeting.id, past.prompt, now=asked)
+                for name, member in people.items():
+                    words = past.shares.get(name)
+                    await round_store.put_answer(
+                        conn,
+                        made.id,
+                        member.id,
+                        role=member.role,
+                        kind=round_store.SHARE if words else round_store.PASS,
+                        text=words,
+                        consent=False,
+                        now=asked + timedelta(minutes=5),
+                    )
+                await round_store.mark_revealed(conn, made.id, asked + timedelta(minutes=15))
+                await round_store.mark_closed(conn, made.id, ends_at)
+                shared = [name for name in people if name in past.shares]
+                passed = [name for name in people if name not in past.shares]
+                when = f"{day:%A} {day.day} {day:%B}"
+                self.out.write(
+                    f"    {when}, round “{past.prompt}”: {_names(shared)} shared; "
+                    f"{_names(passed)} passed.\n"
+                )
 
     async def schedule_meeting(self, group_id: int) -> Meeting:
         """Book a meeting a couple of seconds ahead and let the scheduler take it from there.
@@ -208,17 +311,41 @@ class Demo:
         return meeting
 
     async def check_in(self, meeting: Meeting) -> None:
+        since = self.mark()
         self.narrate("People check in by pressing a button. The count never says who hasn't.")
         await self.press("Priya", "4 Good")
         await self.press("Jo", "2 Low")
         await self.press("Dr Ahmed", "5 Great")
         self.narrate("Sarah passes. Passing is an answer: she counts as checked in.")
         await self.press("Sarah", "Pass")
-        await self.press("Tom", "3 Okay")
         self.narrate("Marcus adds a few words, for the group to read, with the form.")
         await self.press("Marcus", "Add words")
         for answer in ("3", "Up in the night with my son, but glad to be here.", "group"):
             await self.console.type(answer)
+        await self.remind(meeting, since)
+
+    async def remind(self, meeting: Meeting, since: int) -> None:
+        """Tom has not answered: the clock's reminder reaches him, and only him."""
+        self.narrate(
+            f"Tom hasn't answered yet. {REMINDER_AFTER_MINUTES} minute after the start, the "
+            "scheduler reminds, privately, whoever has neither answered nor passed. The demo "
+            "winds the meeting on: it moves the start and the check-in back a minute. The "
+            "reminder goes to Tom alone, never to Sarah: she passed, and passing is an answer."
+        )
+        async with self.bot.db.write() as conn:
+            now = await meeting_store.get(conn, meeting.id)
+            if now is None or now.checkin_sent_at is None:
+                raise DemoStalled("the check-in was not recorded as sent")
+            back = timedelta(minutes=REMINDER_AFTER_MINUTES)
+            await conn.execute(
+                update(meetings_table)
+                .where(meetings_table.c.id == meeting.id)
+                .values(starts_at=now.starts_at - back, checkin_sent_at=now.checkin_sent_at - back)
+            )
+        await self.clock.rebuild()
+        await self.wait_for("the check-in reminder", _reminder, since)
+        self.narrate("Tom answers from the reminder in his direct chat.")
+        await self.press("Tom", "3 Okay")
 
     async def elephants(self) -> None:
         self.narrate(
@@ -313,7 +440,9 @@ class Demo:
         self.narrate(
             "The meeting was booked for half an hour; the demo brings its end forward to now. "
             "The scheduler ends it, posts the summary, and then sends the reflection question "
-            "to those who took part (not to Sarah, who passed)."
+            "to those who took part (not to Sarah, who passed). It also looks back over the "
+            "last three meetings: the parent carers shared every time, the professionals "
+            "seldom, so Priya, the facilitator, gets a private note on sharing."
         )
         since = self.mark()
         end = self.bot.core.clock() + END_IN
@@ -324,6 +453,11 @@ class Demo:
         await self.clock.rebuild()
         await self.wait_for("the summary", _post_with_key(f"summary:{meeting.id}"), since)
         await self.wait_for("the reflection question", _reflection, since)
+        await self.wait_for("the note on sharing", _note_on_sharing, since)
+        self.narrate(
+            "Only facilitators get that note, and it holds counts, never names: nobody is "
+            "blamed, and the group can try a round where professionals go first."
+        )
         self.narrate("Jo answers the reflection question. It is anonymous, like an elephant.")
         await self.press("Jo", "4")
 
@@ -348,6 +482,19 @@ def _post_containing(words: str) -> Callable[[Effect], bool]:
 
 def _reveal_of_perspectives(effect: Effect) -> bool:
     return isinstance(effect, PostToConversation) and "box to tick" in effect.card.text
+
+
+def _names(names: list[str]) -> str:
+    """ "Priya, Jo and Marcus"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _reminder(effect: Effect) -> bool:
+    return isinstance(effect, MessageMember) and "still open" in effect.card.text
+
+
+def _note_on_sharing(effect: Effect) -> bool:
+    return isinstance(effect, MessageMember) and effect.card.title == "A note on sharing"
 
 
 def _reflection(effect: Effect) -> bool:

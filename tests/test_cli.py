@@ -286,7 +286,22 @@ def test_the_demo_runs_a_whole_meeting_and_exits_zero(tmp_path: Path) -> None:
         "== Round revealed:",
         "== Meeting summary",  # posted by the scheduler at the meeting's end
         "→ DM to each of Priya, Jo, Marcus, Dr Ahmed and Tom:",  # the reflection; Sarah passed
+        # the history the note on sharing looks back on, shown before the meeting
+        "Priya, Jo and Marcus shared; Dr Ahmed, Sarah and Tom passed.",
+        # the clock's check-in reminder, privately to the one person who had not answered
+        "→ DM to Tom:\n    == Check-in ==\n    The check-in for today's meeting is still open",
+        "(Tom presses “3 Okay”)",
+        # the facilitator's private note: 9 of 9 lived-experience chances shared, 2 of 9 others
+        "→ DM to Priya:\n    == A note on sharing ==\n    Over the last 3 meetings "
+        "(3 sharing rounds), people with lived experience shared 100% of the time and "
+        "professionals 22%.",
         "The demo is over.",
     ):
         assert moment in out, f"the demo never showed {moment!r}"
+    # One reminder, to Tom only: Sarah passed the check-in, and passing is never nudged.
+    assert out.count("is still open, if you'd like to answer") == 1
+    assert "→ DM to Sarah:\n    == Check-in ==\n    The check-in for today's" not in out
+    assert out.count("== A note on sharing ==") == 1  # to the one facilitator, nobody else
+    assert out.index("is still open") < out.index("== Meeting summary")
+    assert out.index("== Meeting summary") < out.index("== A note on sharing ==")
     assert "Traceback" not in result.stderr
