@@ -22,8 +22,7 @@ import asyncio
 import sys
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -31,18 +30,18 @@ from sqlalchemy import update
 
 from bot.adapters.console import PLATFORM, ConsoleAdapter, ConsoleDeliverer
 from bot.app import CommonGround, start
+from bot.demo_history import add_history
 from bot.effects import Effect, MessageMember, PostToConversation
 from bot.scheduler import MeetingClock
 from bot.settings import Settings
 from bot.store import groups
 from bot.store import meetings as meeting_store
-from bot.store import members as member_store
-from bot.store import rounds as round_store
 from bot.store.meetings import Meeting
 from bot.store.schema import meetings as meetings_table
 
 START_IN = timedelta(seconds=2)
 REMINDER_AFTER_MINUTES = 1  # the shortest the setting allows
+DAYS_TO_NEXT = 3  # the group's weekly meeting is this many days ahead
 BOOKED_LENGTH = timedelta(minutes=30)
 END_IN = timedelta(seconds=1)
 POST_INTERVAL = 0.5
@@ -50,40 +49,6 @@ SYNC_INTERVAL = 1.0
 
 PARENT_CARERS = ("Priya", "Jo", "Marcus")
 PROFESSIONALS = ("Dr Ahmed", "Sarah", "Tom")
-MEETS_AT = time(18, 30)
-MEETING_LENGTH = timedelta(hours=1)
-
-
-@dataclass(frozen=True)
-class PastMeeting:
-    """An earlier meeting of the group: how many weeks ago, its round, and what each person said."""
-
-    weeks_ago: int
-    prompt: str
-    shares: dict[str, str]  # name -> words; everyone else passed
-
-
-HISTORY = (
-    PastMeeting(
-        2,
-        "What would make appointments easier?",
-        {
-            "Priya": "Letters that say who we'll see and why.",
-            "Jo": "Not being asked to repeat the whole story every time.",
-            "Marcus": "A ground-floor room. The lift is broken more than it works.",
-        },
-    ),
-    PastMeeting(
-        1,
-        "What's one thing that worked this month?",
-        {
-            "Priya": "The new key worker rang back the same day.",
-            "Jo": "School let my daughter start later on Mondays.",
-            "Marcus": "Respite came through, after eight months.",
-            "Tom": "We kept the short-breaks budget at last year's level.",
-        },
-    ),
-)
 
 
 class DemoStalled(RuntimeError):
@@ -130,10 +95,26 @@ class Demo:
             await self.console.type(line)
 
     async def press(self, name: str, label: str, *, on: str = "") -> None:
+        """`name` presses a button they can see, waiting for it if its message is on its way.
+
+        Messages from the scheduler are delivered after its transaction commits, one by one,
+        so a button may appear a moment after the thing the script waited for.
+        """
         if self.console.actor is None or self.console.actor.display_name != name:
             await self.as_(name)
-        if not await self.console.press_label(label, on=on):
-            raise DemoStalled(f"{name} could not find a “{label}” button")
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout
+        while True:
+            self._news.clear()
+            if await self.console.press_label(label, on=on):
+                return
+            remaining = deadline - loop.time()
+            try:
+                if remaining <= 0:
+                    raise TimeoutError
+                await asyncio.wait_for(self._news.wait(), remaining)
+            except TimeoutError:
+                raise DemoStalled(f"{name} could not find a “{label}” button") from None
 
     def mark(self) -> int:
         return len(self.seen)
@@ -205,7 +186,7 @@ class Demo:
             "professionals and lived-experience members have shared."
         )
         await self.say("Priya", "set reciprocity-lock on")
-        day = (self.bot.core.clock() + timedelta(days=3)).strftime("%a").lower()
+        day = (self.bot.core.clock() + timedelta(days=DAYS_TO_NEXT)).strftime("%a").lower()
         self.narrate("Priya says when the group meets. The summary will name the next meeting.")
         await self.say("Priya", f"schedule weekly {day} 18:30 1h")
         self.narrate(
@@ -230,9 +211,7 @@ class Demo:
     async def add_history(self, group_id: int) -> None:
         """Write the group's two earlier meetings, each with one closed round, and print them.
 
-        The rows are what the bot itself would have stored: an ended meeting on the group's
-        weekly slot, a round revealed and closed within it, and each person's share or pass
-        with the role they had. Nothing is posted: this is the past.
+        See `bot.demo_history`: the rows are what the bot itself would have stored.
         """
         self.narrate(
             "The group has met before. At the last two meetings, the parent carers shared and "
@@ -242,44 +221,13 @@ class Demo:
         now = self.bot.core.clock()
         async with self.bot.db.write() as conn:
             group = await groups.get(conn, group_id)
-            assert group is not None
-            people = {m.display_name: m for m in await member_store.of_group(conn, group_id)}
-            next_day = now.astimezone(group.zone).date() + timedelta(days=3)
-            for past in HISTORY:
-                day = next_day - timedelta(weeks=past.weeks_ago)
-                starts_at = datetime.combine(day, MEETS_AT, tzinfo=group.zone).astimezone(UTC)
-                ends_at = starts_at + MEETING_LENGTH
-                meeting = await meeting_store.create(
-                    conn,
-                    group_id,
-                    starts_at,
-                    ends_at,
-                    status=meeting_store.ENDED,
-                    source="schedule",
-                )
-                asked = starts_at + timedelta(minutes=20)
-                made = await round_store.create(conn, group_id, meeting.id, past.prompt, now=asked)
-                for name, member in people.items():
-                    words = past.shares.get(name)
-                    await round_store.put_answer(
-                        conn,
-                        made.id,
-                        member.id,
-                        role=member.role,
-                        kind=round_store.SHARE if words else round_store.PASS,
-                        text=words,
-                        consent=False,
-                        now=asked + timedelta(minutes=5),
-                    )
-                await round_store.mark_revealed(conn, made.id, asked + timedelta(minutes=15))
-                await round_store.mark_closed(conn, made.id, ends_at)
-                shared = [name for name in people if name in past.shares]
-                passed = [name for name in people if name not in past.shares]
-                when = f"{day:%A} {day.day} {day:%B}"
-                self.out.write(
-                    f"    {when}, round “{past.prompt}”: {_names(shared)} shared; "
-                    f"{_names(passed)} passed.\n"
-                )
+            if group is None:
+                raise DemoStalled("the group was not set up")
+            # The same weekday `schedule weekly` was given in `set_up`.
+            next_day = (now + timedelta(days=DAYS_TO_NEXT)).date()
+            lines = await add_history(conn, group, next_day)
+        for line in lines:
+            self.out.write(f"    {line}\n")
 
     async def schedule_meeting(self, group_id: int) -> Meeting:
         """Book a meeting a couple of seconds ahead and let the scheduler take it from there.
@@ -345,7 +293,7 @@ class Demo:
         await self.clock.rebuild()
         await self.wait_for("the check-in reminder", _reminder, since)
         self.narrate("Tom answers from the reminder in his direct chat.")
-        await self.press("Tom", "3 Okay")
+        await self.press("Tom", "3 Okay", on="still open")
 
     async def elephants(self) -> None:
         self.narrate(
@@ -459,7 +407,7 @@ class Demo:
             "blamed, and the group can try a round where professionals go first."
         )
         self.narrate("Jo answers the reflection question. It is anonymous, like an elephant.")
-        await self.press("Jo", "4")
+        await self.press("Jo", "4", on="Did you feel heard")
 
 
 # -- what the script waits for ---------------------------------------------------------------
@@ -482,11 +430,6 @@ def _post_containing(words: str) -> Callable[[Effect], bool]:
 
 def _reveal_of_perspectives(effect: Effect) -> bool:
     return isinstance(effect, PostToConversation) and "box to tick" in effect.card.text
-
-
-def _names(names: list[str]) -> str:
-    """ "Priya, Jo and Marcus"."""
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _reminder(effect: Effect) -> bool:
