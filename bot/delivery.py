@@ -17,9 +17,13 @@ log = logging.getLogger(__name__)
 
 
 class Deliverer(Protocol):
-    """Something that can carry out effects on one platform without an inbound request."""
+    """Something that can carry out effects on one platform without an inbound request.
 
-    async def deliver(self, effects: Sequence[Effect]) -> None: ...
+    `deliver` returns the effects the platform did not accept (None or empty: all went out), so
+    the outbox can try those again later. It should not stop at the first failure.
+    """
+
+    async def deliver(self, effects: Sequence[Effect]) -> Sequence[Effect] | None: ...
 
 
 def platform_of(effect: Effect) -> str | None:
@@ -40,7 +44,13 @@ class DeliveryRouter:
     def register(self, platform: str, deliverer: Deliverer) -> None:
         self._by_platform[platform] = deliverer
 
-    async def deliver(self, effects: Sequence[Effect]) -> None:
+    async def deliver(self, effects: Sequence[Effect]) -> list[Effect]:
+        """Deliver each effect through its platform's deliverer; returns those not accepted.
+
+        Effects for a platform with no adapter configured are dropped with a log line: trying
+        again would not help until an operator configures it.
+        """
+        failed: list[Effect] = []
         grouped: dict[str, list[Effect]] = {}
         for effect in effects:
             platform = platform_of(effect)
@@ -53,4 +63,5 @@ class DeliveryRouter:
             if deliverer is None:
                 log.error("no adapter configured for %s; %d effects not sent", platform, len(batch))
                 continue
-            await deliverer.deliver(batch)
+            failed.extend(await deliverer.deliver(batch) or ())
+        return failed

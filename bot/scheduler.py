@@ -16,11 +16,9 @@ a minute after start) `bot.retention` erases free text older than each group's r
 Every firing does its work inside one transaction (`Core.run_job`) that first claims the key
 `job:<kind>:<meeting id>` in the `firings` table. A second clock on the same database, or a timer
 that fires twice, finds the key taken and does nothing; if the work fails, the claim rolls back
-with it and the next sync plans the job again. Effects are delivered only after the commit.
-
-Delivery is best effort for now: an effect the platform refuses is logged (its kind and the job,
-never its text or who it was for) and the clock carries on. Nothing retries it later; see
-`_deliver` for what a durable outbox would need.
+with it and the next sync plans the job again. The job's effects are written to the outbox
+(`bot.outbox`) in that same transaction and delivered after the commit; what a platform refuses,
+or what a clock that died could not send, is sent by a later drain (every `post_interval`).
 """
 
 from __future__ import annotations
@@ -41,6 +39,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot import outbox as outbox_store
 from bot import quiet_hours
 from bot.context import Context
 from bot.core import Core
@@ -64,6 +63,7 @@ from bot.meeting_plan import (
     keys_to_check,
     plan,
 )
+from bot.outbox import Outbox
 from bot.retention import retention_job
 from bot.schedule_keeper import ScheduleKeeper, ensure_next_meeting
 from bot.schedule_rule import MAX_DURATION
@@ -108,6 +108,18 @@ class _MeetingLock:
     users: int = 0
 
 
+def _kept(job: ContextJob) -> ContextJob:
+    """The job, with its effects written to the outbox in the job's own transaction: if the
+    process dies after the commit, the next drain (here or in another clock) still sends them."""
+
+    async def run(ctx: Context) -> list[Effect]:
+        effects = await job(ctx)
+        await outbox_store.enqueue(ctx.conn, effects, ctx.now)
+        return effects
+
+    return run
+
+
 class MeetingClock:
     """Keeps APScheduler's timers in line with the database and runs each firing once.
 
@@ -132,6 +144,7 @@ class MeetingClock:
     ) -> None:
         self.core = core
         self.deliverer = deliverer
+        self.outbox = Outbox(core.db, deliverer, core.clock)
         self.post_interval = post_interval
         self.sync_interval = sync_interval
         self.horizon = horizon
@@ -229,8 +242,8 @@ class MeetingClock:
             if group_id is None:
                 return []
             work = partial(self._work, meeting_id, kind)
-            effects = await self.core.run_job(work, group_id=group_id)
-            await self._deliver(effects, job_id(meeting_id, kind))
+            effects = await self.core.run_job(_kept(work), group_id=group_id)
+        await self._drain()
         return effects
 
     def jobs(self) -> list[tuple[str, datetime]]:
@@ -295,24 +308,12 @@ class MeetingClock:
             if held.users == 0:
                 del self._locks[meeting_id]
 
-    async def _deliver(self, effects: Sequence[Effect], source: str) -> None:
-        """Hand effects to the platforms one by one, so one refusal does not stop the rest.
-
-        A durable outbox would store each effect in the job's transaction (a table keyed by
-        firing key and position, with attempts and next-try time), deliver after commit, mark
-        delivered, and let the periodic job retry with back-off; platform posts would need the
-        key to deduplicate (keyed posts already have one). Until then a failure is only logged.
-        """
-        for effect in effects:
-            try:
-                await self.deliverer.deliver([effect])
-            except Exception as exc:
-                log.error(
-                    "could not deliver a %s from %s (%s)",
-                    type(effect).__name__,
-                    source,
-                    type(exc).__name__,
-                )
+    async def _drain(self) -> None:
+        """Deliver what waits in the outbox. A failure stays there and is tried again later."""
+        try:
+            await self.outbox.drain()
+        except Exception:
+            log.exception("draining the outbox failed; trying again next time")
 
     # -- syncing with the database ------------------------------------------------------------
 
@@ -435,11 +436,10 @@ class MeetingClock:
 
     async def _run_post_due(self) -> None:
         try:
-            effects = await self.core.run_job(self._post_due)
+            await self.core.run_job(_kept(self._post_due))
         except Exception:
             log.exception("posting due anonymous items failed; trying again next time")
-            return
-        await self._deliver(effects, POST_JOB_ID)
+        await self._drain()
 
     # -- retention: erasing old free text, daily --------------------------------------------
 

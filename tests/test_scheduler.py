@@ -21,6 +21,7 @@ from bot.context import Context, Services
 from bot.core import Core
 from bot.effects import Effect, MessageMember, PostToConversation
 from bot.meeting_plan import KINDS
+from bot.outbox import pending
 from bot.schedule_keeper import apply_schedule
 from bot.scheduler import POST_JOB_ID, SYNC_JOB_ID, MeetingClock, MeetingJob
 from bot.settings import Settings
@@ -49,11 +50,10 @@ class Recorder:
         self.effects: list[Effect] = []
         self.refuse = refuse
 
-    async def deliver(self, effects: Sequence[Effect]) -> None:
-        for effect in effects:
-            if self.refuse(effect):
-                raise ConnectionError("the platform said no")
-            self.effects.append(effect)
+    async def deliver(self, effects: Sequence[Effect]) -> list[Effect]:
+        refused = [effect for effect in effects if self.refuse(effect)]
+        self.effects.extend(effect for effect in effects if not self.refuse(effect))
+        return refused
 
     def keys(self) -> list[str | None]:
         return [e.key for e in self.effects if isinstance(e, PostToConversation)]
@@ -317,7 +317,7 @@ async def test_a_failed_job_rolls_back_its_claim_and_runs_at_the_next_sync(
     assert f"job:checkin:{meeting.id}" in await claimed_keys(db)
 
 
-async def test_an_undeliverable_effect_is_logged_without_its_text_and_the_rest_go_out(
+async def test_an_undeliverable_effect_is_logged_without_its_text_kept_and_sent_later(
     core: Core, db: Database, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     group = await make_group(db)
@@ -337,9 +337,14 @@ async def test_an_undeliverable_effect_is_logged_without_its_text_and_the_rest_g
     with caplog.at_level(logging.INFO):
         await tick_at(clock, meeting_clock, at(9, 45))
     assert [type(e).__name__ for e in recorder.effects] == ["MessageMember"]
-    assert "could not deliver a PostToConversation from meeting:1:checkin" in caplog.text
+    assert "outbox row 1 was not delivered; trying again later" in caplog.text
     assert "private words" not in caplog.text
     assert SAM.user_id not in caplog.text
+    assert await pending(db) == 1  # kept, not lost
+    recorder.refuse = lambda effect: False
+    await tick_at(clock, meeting_clock, at(9, 46))  # the pause after a first failure is 15 s
+    assert [type(e).__name__ for e in recorder.effects] == ["MessageMember", "PostToConversation"]
+    assert await pending(db) == 0
 
 
 async def test_fire_refuses_unknown_kinds(core: Core) -> None:

@@ -329,9 +329,10 @@ async def test_a_failing_delivery_is_logged_without_text_and_the_rest_still_go(
         MessageMember("slack", TEAM, "U0TWO", Card(text="Words for two")),
     ]
     with caplog.at_level(logging.DEBUG):
-        await slack.adapter.deliverer.deliver(effects)
+        failed = await slack.adapter.deliverer.deliver(effects)
     channels = [p["channel"] for p in fake.of("chat.postMessage")]
     assert channels == ["U0ONE"] * 4 + ["U0TWO"]
+    assert failed == effects[:1]  # handed back, for the outbox to try again later
     assert "Slack delivery of a MessageMember failed: internal_error" in caplog.text
     assert "Secret words" not in caplog.text
     assert "U0ONE" not in caplog.text
@@ -678,3 +679,22 @@ async def test_the_home_tab_of_someone_in_no_group_says_how_to_join(
     assert (await slack.post(body, "application/json"))[0] == 200
     [published] = fake.of("views.publish")
     assert escape(NO_GROUP) in texts(published["view"]["blocks"])
+
+
+async def test_a_post_slack_refuses_during_a_request_is_kept_and_sent_later(
+    slack: SlackHarness, fake: FakeSlack, bot: CommonGround, clock: FakeClock
+) -> None:
+    from bot.outbox import Outbox, pending
+
+    await _group(slack, fake)
+    fake.clear()
+    fake.fail("chat.postMessage", 500, 500, 500, 500)  # the channel post, and its retries
+    await slack.command(FAY, "checkin")
+    sent = [p["channel"] for p in fake.of("chat.postMessage")]
+    assert sent == [CHANNEL] * 4 + [FAY.user_id, PAT.user_id, LEE.user_id]
+    assert await pending(bot.db) == 1
+    fake.clear()
+    clock.advance(minutes=1)
+    assert await Outbox(bot.db, slack.adapter.deliverer, clock).drain() == 1
+    assert [p["channel"] for p in fake.of("chat.postMessage")] == [CHANNEL]
+    assert await pending(bot.db) == 0

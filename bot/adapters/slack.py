@@ -68,6 +68,7 @@ from bot.effects import (
 )
 from bot.events import Choice, Command, Event, FormSubmitted, MemberJoined
 from bot.identity import Where, Who
+from bot.outbox import keep
 from bot.store.database import Database
 
 PLATFORM = slack_store.PLATFORM
@@ -376,7 +377,9 @@ class SlackAdapter:
                 log.warning(
                     "Slack answer with a %s failed: %s", type(effect).__name__, error_code(exc)
                 )
-        await self.deliverer.deliver(later)
+        failed = await self.deliverer.deliver(later)
+        if failed:
+            await keep(self.db, failed, self.clock())
 
     async def _reply(self, card: Card, request: Request) -> None:
         text, blocks = card_fallback(card), card_blocks(card)

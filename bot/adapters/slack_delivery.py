@@ -71,7 +71,7 @@ class SlackDeliverer:
     """Carries out channel posts, direct messages and updates: for requests and the scheduler.
 
     A failure of one effect is logged (its kind and Slack's error code, never its text or who it
-    was for) and the rest still go out.
+    was for), the rest still go out, and the failed ones are returned for the outbox to retry.
     """
 
     def __init__(self, client: AsyncWebClient, db: Database, tokens: Tokens | None = None) -> None:
@@ -88,14 +88,17 @@ class SlackDeliverer:
             raise LookupError("the app is not installed in that workspace")
         return {"token": token}
 
-    async def deliver(self, effects: Sequence[Effect]) -> None:
+    async def deliver(self, effects: Sequence[Effect]) -> list[Effect]:
+        failed: list[Effect] = []
         for effect in effects:
             try:
                 await self._one(effect)
             except Exception as exc:
+                failed.append(effect)
                 log.warning(
                     "Slack delivery of a %s failed: %s", type(effect).__name__, error_code(exc)
                 )
+        return failed
 
     async def _one(self, effect: Effect) -> None:
         if isinstance(effect, PostToConversation):

@@ -258,6 +258,23 @@ platform_posts = Table(
     Column("ref", String(300), nullable=False),
 )
 
+# Effects nobody is waiting for (scheduled posts, nudges, fan-outs that failed) wait here until a
+# platform has accepted them: written in the same transaction as the work that made them, deleted
+# once delivered, retried with back-off, so a crash or an outage loses nothing.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("platform", String(20), nullable=False),
+    Column("effect", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", UtcDateTime, nullable=False),
+    Column("lease_until", UtcDateTime),
+    Index(None, "next_attempt_at"),
+    sqlite_autoincrement=True,
+)
+
 # Adapters record platform event ids here to drop retries and duplicate deliveries durably.
 inbound_events = Table(
     "inbound_events",
@@ -266,4 +283,15 @@ inbound_events = Table(
     Column("event_id", String(200), primary_key=True),
     Column("received_at", UtcDateTime, nullable=False),
     Index(None, "received_at"),  # the daily retention job prunes old event ids by age
+)
+
+# How to reach a conversation later (Teams: a conversation reference, as JSON, with no person in
+# it), so scheduled posts reach channels after a restart. `workspace` finds a tenant's service URL.
+conversation_refs = Table(
+    "conversation_refs",
+    metadata,
+    Column("platform", String(20), primary_key=True),
+    Column("conversation_id", String(300), primary_key=True),
+    Column("workspace", String(100), nullable=False),
+    Column("ref", Text, nullable=False),
 )
