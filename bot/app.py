@@ -36,7 +36,7 @@ APP_KEY: web.AppKey[CommonGround] = web.AppKey("commonground")
 
 # The platforms a later version connects, and the variable whose presence will switch each on.
 # They are listed so `serve` can tell an operator plainly that setting them has no effect yet.
-PLANNED_ADAPTERS = (("Slack", "SLACK_BOT_TOKEN"), ("Microsoft Teams", "MICROSOFT_APP_ID"))
+PLANNED_ADAPTERS = (("Slack", "SLACK_BOT_TOKEN"),)
 
 
 @dataclass
@@ -98,8 +98,10 @@ def configured_adapters(environ: Mapping[str, str]) -> list[str]:
     """The chat platforms this process will talk to. None exist in this version; each adapter
     will add itself here when its settings are present."""
     from bot.adapters import slack
+    from bot.adapters.teams_settings import configured as teams_configured
 
-    return ["Slack"] if slack.configured(environ) else []
+    active = ["Slack"] if slack.configured(environ) else []
+    return [*active, "Microsoft Teams"] if teams_configured(environ) else active
 
 
 def adapter_report(environ: Mapping[str, str] | None = None) -> str:
@@ -116,6 +118,22 @@ def adapter_report(environ: Mapping[str, str] | None = None) -> str:
         if env.get(variable):
             lines.append(f"{variable} is set, but the {name} adapter is not available yet.")
     return " ".join(lines)
+
+
+def teams_auth_warning(environ: Mapping[str, str] | None = None) -> str:
+    """A loud line when `POST /api/messages` would accept requests without checking tokens."""
+    from bot.adapters.teams_settings import TeamsSettings
+
+    env = os.environ if environ is None else environ
+    teams = TeamsSettings() if environ is None else TeamsSettings.model_validate(dict(env))
+    if not teams.enabled or teams.auth:
+        return ""
+    return (
+        "!!! MICROSOFT TEAMS AUTHENTICATION IS OFF: POST /api/messages accepts requests without "
+        "a Bot Framework token, because MICROSOFT_APP_ID is not set. That is only for local "
+        "testing. Set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD in production, or "
+        "TEAMS_ENABLED=false to switch the Teams route off. !!!"
+    )
 
 
 # -- web -------------------------------------------------------------------------------------
@@ -144,6 +162,11 @@ def web_app(bot: CommonGround) -> web.Application:
     from bot.adapters import slack
 
     slack.attach(app, bot)
+    # Microsoft Teams (unless TEAMS_ENABLED=false): POST /api/messages, with Bot Framework
+    # authentication when MICROSOFT_APP_ID is set, and its deliverer on bot.router.
+    from bot.adapters import teams
+
+    teams.attach(app, bot)
     return app
 
 
@@ -182,6 +205,9 @@ async def serve(
             clock = MeetingClock(bot.core, bot.router)
             await clock.start()
         log.info("%s", adapter_report())
+        teams_warning = teams_auth_warning()
+        if teams_warning:
+            log.warning("%s", teams_warning)
         log.info(
             "serving GET /healthz on %s:%d%s",
             host,
@@ -210,6 +236,9 @@ async def run_clock(
     from bot.adapters import slack
 
     slack.attach(None, bot)  # the scheduler's posts and messages reach Slack when it is set up
+    from bot.adapters import teams
+
+    teams.attach(None, bot)  # ... and Teams, through the conversation references it stored
     clock = MeetingClock(bot.core, bot.router)
     try:
         await clock.start()

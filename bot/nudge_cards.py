@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot import limits, routing
 from bot.cards import Button, Card, Form, FormInput
+from bot.checkin_cards import MOOD_QUESTION
 
 HEARD = "nudges.heard"
 OPEN_CHANGE = "nudges.change"
@@ -21,13 +22,15 @@ OPT_OUT = "Type `nudges off` if you'd rather not get messages like this."
 
 
 def reminder_card(question: str, checkin_buttons: tuple[Button, ...]) -> Card:
-    """A gentle reminder to someone who has neither answered nor passed the check-in yet."""
+    """A gentle reminder to someone who has neither answered nor passed the check-in yet.
+
+    The 1-5 buttons answer the mood question; `question` (from the library) invites words."""
     return Card(
         title="Check-in",
         text=(
             "The check-in for today's meeting is still open, if you'd like to answer.\n"
-            f"{question}\n"
-            "Choose 1 to 5, or Pass. Passing is always fine."
+            f"{MOOD_QUESTION} Choose 1 to 5, or Pass. Passing is always fine.\n"
+            f"If you like, add a few words too: {question}"
         ),
         buttons=checkin_buttons,
         footer=OPT_OUT,

@@ -90,6 +90,7 @@ async def test_reminder_goes_only_to_those_who_neither_answered_nor_passed(
     assert recipients(sent) == names(FAY, ANN, KIM, BOB)
     text = sent.messages_to(ANN)[0]
     assert "still open" in text
+    assert "How are you arriving today? Choose 1 to 5, or Pass." in text
     assert "Passing is always fine." in text
     assert "nudges off" in text
     # Its buttons answer the check-in like the original card.
