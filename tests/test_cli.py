@@ -247,10 +247,6 @@ async def test_clock_migrates_runs_and_stops(
     ("variable", "says"),
     [
         ("SLACK_BOT_TOKEN", "SLACK_BOT_TOKEN is set, but the Slack adapter is not available yet."),
-        (
-            "MICROSOFT_APP_ID",
-            "MICROSOFT_APP_ID is set, but the Microsoft Teams adapter is not available",
-        ),
     ],
 )
 def test_the_adapter_report_names_platform_settings_that_do_nothing_yet(

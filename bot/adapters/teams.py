@@ -1,0 +1,387 @@
+"""The Microsoft Teams adapter: Bot Framework activities in as neutral events, effects out as
+Adaptive Cards through the connector.
+
+It is the only module (with its `teams_*` helpers) that imports botbuilder, so the SDK can be
+swapped for its successor (the Microsoft 365 Agents SDK speaks the same Activity protocol).
+
+`POST /api/messages` is our own route, not `CloudAdapter.process`: that one answers 500 for every
+invoke whose response has a body, and 500 again for a request with a malformed header or body. Ours
+deserializes the activity, lets the SDK check the Bot Framework token (`PermissionError`: 401,
+before anything is stored), then runs the turn: the delivery is recorded in `inbound_events` so a
+repeated delivery changes nothing, the conversation reference is kept for proactive posts, and the
+activity becomes a `Command`, `Choice`, `FormSubmitted` or `MemberJoined` for the core.
+
+Teams has no message only one person in a channel can see, so answers meant for the actor go to
+their 1:1 chat with the bot, and so do forms. An elephant typed into a channel is refused here,
+before the core sees it: everyone has already seen who typed it, so storing it as "anonymous"
+would be a lie. The person is pointed to the 1:1 chat and the private form instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from http import HTTPStatus
+from typing import Any, Protocol
+
+from aiohttp import web
+from botbuilder.core import TurnContext
+from botbuilder.integration.aiohttp import (
+    CloudAdapter,
+    ConfigurationBotFrameworkAuthentication,
+)
+from botbuilder.schema import (
+    Activity,
+    ActivityTypes,
+    ChannelAccount,
+    ConversationParameters,
+    InvokeResponse,
+)
+
+from bot.adapters import teams_store
+from bot.adapters.teams_cards import (
+    errors_content,
+    form_content,
+    submitted_values,
+    unpack_form,
+)
+from bot.adapters.teams_delivery import (
+    TeamsDeliverer,
+    card_message,
+    describe,
+    message,
+    quiet_sdk_loggers,
+)
+from bot.adapters.teams_inbound import command_text, tenant_of, where_of, who_of
+from bot.adapters.teams_settings import TeamsSettings
+from bot.cards import Card, Form
+from bot.context import Services
+from bot.core import Core
+from bot.delivery import DeliveryRouter
+from bot.effects import Effect, FormErrors, OpenForm, ReplyToActor
+from bot.events import Choice, Command, Event, FormSubmitted, MemberJoined
+from bot.grammar import CommandError, parse
+from bot.identity import Where, Who
+from bot.outbox import keep
+from bot.replies import with_their_text
+from bot.store.database import Database
+
+PLATFORM = teams_store.PLATFORM
+ROUTE = "/api/messages"
+BOT_ADDED = (
+    "Hello! I'm Common Ground. To make this channel a co-production group, mention me with "
+    "`setup` and the group's name (for example `@Common Ground setup Parents Forum`). "
+    "Mention me with `help` to see what I can do."
+)
+BOT_ADDED_PERSONAL = (
+    "Hello! I'm Common Ground. This is our private chat: type `help` to see what you can do "
+    "here, or `elephant` to name an elephant anonymously."
+)
+ELEPHANT_IN_CHANNEL = (
+    "I haven't kept that elephant: in a channel everyone can see who typed it, so it could not "
+    "stay anonymous. You may want to delete your message. To name it anonymously, send "
+    "`elephant` and your text to me here in our 1:1 chat, or mention me with just `elephant` in "
+    "the channel to get a private form."
+)
+NO_PRIVATE_CHAT = (
+    "I tried to answer you privately but couldn't open our 1:1 chat. Please open a chat with "
+    "Common Ground (Apps, then Common Ground) and try again there."
+)
+SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Event], Awaitable[list[Effect]]]
+
+
+class _SdkConfig:
+    """The attribute bag `ConfigurationBotFrameworkAuthentication` reads."""
+
+    def __init__(self, settings: TeamsSettings) -> None:
+        self.APP_ID = settings.app_id or None
+        self.APP_PASSWORD = settings.app_password or None
+        self.APP_TYPE = settings.normalised_app_type
+        self.APP_TENANTID = settings.tenant_id or None
+        self.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL = settings.openid_metadata_url or None
+        self.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER = settings.token_issuer or None
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What answering one activity needs: the turn, who acted and where."""
+
+    context: TurnContext
+    who: Who
+    where: Where
+
+
+class TeamsAdapter:
+    """Teams over the Bot Framework: the route, the turn logic and the deliverer."""
+
+    def __init__(
+        self,
+        handle: Handler,
+        db: Database,
+        secret: bytes,
+        settings: TeamsSettings,
+        *,
+        clock: Callable[[], datetime],
+        credentials_factory: Any = None,
+    ) -> None:
+        self.handle = handle
+        self.db = db
+        self.secret = secret
+        self.clock = clock
+        self.settings = settings
+        auth = ConfigurationBotFrameworkAuthentication(
+            _SdkConfig(settings), credentials_factory=credentials_factory
+        )
+        self.cloud = CloudAdapter(auth)
+        self.deliverer = TeamsDeliverer(
+            self.cloud,
+            db,
+            settings.app_id,
+            retries=settings.retries,
+            backoff=settings.retry_backoff,
+        )
+        quiet_sdk_loggers()
+
+    # -- the HTTP route ------------------------------------------------------------------------
+
+    def mount(self, app: web.Application) -> None:
+        app.router.add_post(ROUTE, self.on_request)
+
+    async def on_request(self, request: web.Request) -> web.Response:
+        """Parse, authenticate, run the turn; 4xx for anything malformed, never 500."""
+        if request.content_type != "application/json":
+            return web.Response(status=415, text="expected application/json")
+        try:
+            body = await request.json()
+        except ValueError:
+            return web.Response(status=400, text="the body is not JSON")
+        if not isinstance(body, dict) or not isinstance(body.get("type"), str):
+            return web.Response(status=400, text="the body is not an activity")
+        try:
+            activity = Activity().deserialize(body)
+        except Exception:
+            return web.Response(status=400, text="the body is not an activity")
+        if not activity.service_url or activity.conversation is None:
+            return web.Response(status=400, text="the activity has no serviceUrl or conversation")
+        auth_header = request.headers.get("Authorization", "")
+        try:
+            response = await self.cloud.process_activity(auth_header, activity, self.on_turn)
+        except PermissionError:
+            log.warning("refused a Teams request without a valid token")
+            return web.Response(status=401, text="unauthorized")
+        except Exception as exc:  # the turn itself never raises: this is the token or header
+            log.warning("refused a Teams request: %s", type(exc).__name__)
+            return web.Response(status=401 if self.settings.auth else 400, text="refused")
+        if isinstance(response, InvokeResponse):
+            return web.json_response(response.body or {}, status=int(response.status or 200))
+        return web.Response(status=HTTPStatus.CREATED)
+
+    # -- turns ---------------------------------------------------------------------------------
+
+    async def on_turn(self, context: TurnContext) -> None:
+        """One activity; never raises (a failure is logged by kind and the person told)."""
+        activity = context.activity
+        try:
+            if activity.type == ActivityTypes.invoke:
+                await context.send_activity(
+                    Activity(
+                        type=ActivityTypes.invoke_response,
+                        value=InvokeResponse(status=200, body={}),
+                    )
+                )
+            if not await self._first_delivery(activity):
+                log.info("dropped a repeated Teams delivery")
+                return
+            await self._remember(activity)
+            if activity.type == ActivityTypes.message:
+                await self._on_message(context)
+            elif activity.type == ActivityTypes.conversation_update:
+                await self._on_members_added(context)
+        except Exception as exc:
+            log.exception("a Teams activity failed: %s", describe(exc))
+            if activity.type == ActivityTypes.message:
+                try:
+                    await context.send_activity(message(Card(text=SORRY)))
+                except Exception as again:
+                    log.warning("could not say sorry in Teams: %s", describe(again))
+
+    async def _first_delivery(self, activity: Activity) -> bool:
+        if not activity.id or not activity.conversation or not activity.conversation.id:
+            return True
+        key = teams_store.activity_key(self.secret, activity.conversation.id, activity.id)
+        return await teams_store.claim_activity(self.db, key, self.clock())
+
+    async def _remember(self, activity: Activity) -> None:
+        """Keep how to reach this channel and this tenant later, with no person in it."""
+        ref = TurnContext.get_conversation_reference(activity).serialize()
+        ref.pop("user", None)
+        ref.pop("activityId", None)
+        ref.pop("locale", None)
+        where = where_of(activity)
+        tenant = tenant_of(activity)
+        if not where.is_direct and where.conversation_id:
+            conversation = dict(ref.get("conversation") or {})
+            conversation["id"] = where.conversation_id
+            conversation.pop("name", None)
+            ref["conversation"] = conversation
+            await teams_store.save_reference(self.db, where.conversation_id, tenant, ref)
+        if tenant:
+            reach = {k: ref.get(k) for k in ("serviceUrl", "bot", "channelId")}
+            await teams_store.save_reference(self.db, teams_store.tenant_row(tenant), tenant, reach)
+
+    async def _on_message(self, context: TurnContext) -> None:
+        activity = context.activity
+        turn = Turn(context, who_of(activity), where_of(activity))
+        value = activity.value
+        if isinstance(value, dict) and value.get("form_id"):
+            await self._on_form(turn, value)
+            return
+        if isinstance(value, dict) and value.get("action"):
+            choice = Choice(turn.who, turn.where, str(value["action"]), str(value.get("value", "")))
+            await self.carry_out(await self.handle(choice), turn)
+            return
+        text = command_text(activity)
+        if not turn.where.is_direct and _names_an_elephant(text):
+            await self.carry_out([with_their_text(ELEPHANT_IN_CHANNEL, text)], turn)
+            return
+        await self.carry_out(await self.handle(Command(turn.who, turn.where, text)), turn)
+
+    async def _on_form(self, turn: Turn, value: dict[str, Any]) -> None:
+        form_id, context = str(value["form_id"]), str(value.get("context", ""))
+        values = submitted_values(value)
+        effects = await self.handle(FormSubmitted(turn.who, turn.where, form_id, values, context))
+        errors: dict[str, str] = {}
+        for effect in effects:
+            if isinstance(effect, FormErrors):
+                errors.update(effect.errors)
+        if errors:
+            form = unpack_form(value.get("form"), form_id, context)
+            content = errors_content(form, values, errors)
+            await self._reply_privately(card_message(content, "Please check the form"), turn)
+            return
+        await self.carry_out(effects, turn)
+
+    async def _on_members_added(self, context: TurnContext) -> None:
+        activity = context.activity
+        where = where_of(activity)
+        bot_id = activity.recipient.id if activity.recipient else None
+        for member in activity.members_added or []:
+            if member.id == bot_id:
+                text = BOT_ADDED_PERSONAL if where.is_direct else BOT_ADDED
+                await context.send_activity(message(Card(text=text)))
+                continue
+            if where.is_direct:
+                continue  # a person opening their 1:1 chat joins no group
+            who = Who(PLATFORM, tenant_of(activity), str(member.id), str(member.name or ""))
+            turn = Turn(context, who, where)
+            await self.carry_out(await self.handle(MemberJoined(who, where)), turn)
+
+    # -- effects for a turn --------------------------------------------------------------------
+
+    async def carry_out(self, effects: Sequence[Effect], turn: Turn) -> None:
+        """Answer the person who acted (privately); everything else goes to the deliverer."""
+        later: list[Effect] = []
+        for effect in effects:
+            try:
+                if isinstance(effect, ReplyToActor):
+                    await self._reply_privately(message(effect.card), turn, effect.card)
+                elif isinstance(effect, OpenForm):
+                    await self._reply_privately(_form_message(effect.form), turn)
+                elif isinstance(effect, FormErrors):
+                    log.warning("form errors arrived outside a form submission; not shown")
+                else:
+                    later.append(effect)
+            except Exception as exc:
+                log.warning(
+                    "Teams answer with a %s failed: %s", type(effect).__name__, describe(exc)
+                )
+        failed = await self.deliverer.deliver(later)
+        if failed:
+            await keep(self.db, failed, self.clock())
+
+    async def _reply_privately(self, reply: Activity, turn: Turn, card: Card | None = None) -> None:
+        """In the 1:1 chat: straight back; elsewhere through a 1:1 chat the bot opens."""
+        if turn.where.is_direct:
+            await turn.context.send_activity(reply)
+            return
+        activity = turn.context.activity
+        bot_id = activity.recipient.id if activity.recipient else ""
+
+        async def send(context: TurnContext) -> None:
+            await context.send_activity(reply)
+
+        try:
+            await self.deliverer.retrying(
+                lambda: self.cloud.create_conversation(
+                    self.settings.app_id,
+                    send,
+                    _personal(turn.who, bot_id),
+                    "msteams",
+                    activity.service_url,
+                )
+            )
+        except Exception as exc:
+            log.warning("could not open a 1:1 chat in Teams: %s", describe(exc))
+            await turn.context.send_activity(message(Card(text=NO_PRIVATE_CHAT)))
+
+
+def _personal(who: Who, bot_id: str) -> ConversationParameters:
+    return ConversationParameters(
+        is_group=False,
+        bot=ChannelAccount(id=bot_id),
+        members=[ChannelAccount(id=who.user_id)],
+        tenant_id=who.workspace,
+        channel_data={"tenant": {"id": who.workspace}},
+    )
+
+
+def _form_message(form: Form) -> Activity:
+    return card_message(form_content(form), form.title)
+
+
+def _names_an_elephant(text: str) -> bool:
+    """`elephant <text>`: an elephant typed where everyone sees who typed it."""
+    try:
+        parsed = parse(text)
+    except CommandError:
+        return False
+    return parsed.action == "elephant.new" and bool((parsed.arg or "").strip())
+
+
+class _Parts(Protocol):
+    """What `attach` needs of the running bot (`bot.app.CommonGround`)."""
+
+    @property
+    def core(self) -> Core: ...
+
+    @property
+    def db(self) -> Database: ...
+
+    @property
+    def services(self) -> Services: ...
+
+    @property
+    def router(self) -> DeliveryRouter: ...
+
+
+def attach(
+    app: web.Application | None, bot: _Parts, settings: TeamsSettings | None = None
+) -> TeamsAdapter | None:
+    """Switch Teams on (unless `TEAMS_ENABLED=false`): deliver scheduled effects to Teams and,
+    given a web app, serve `POST /api/messages` there."""
+    settings = TeamsSettings() if settings is None else settings
+    if not settings.enabled:
+        return None
+    adapter = TeamsAdapter(
+        bot.core.handle, bot.db, bot.services.secret, settings, clock=bot.services.clock
+    )
+    bot.router.register(PLATFORM, adapter.deliverer)
+    if app is not None:
+        adapter.mount(app)
+    return adapter

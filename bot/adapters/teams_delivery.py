@@ -1,0 +1,204 @@
+"""Sending effects to Teams through the Bot Framework connector: channel posts from stored
+conversation references, 1:1 messages through `create_conversation`, updates of keyed posts.
+
+`TeamsDeliverer` is registered on the `DeliveryRouter` for platform "teams" (the scheduler's posts
+go through it) and the adapter uses it for everything a request causes beyond answering the actor.
+Connector failures with 429 or 5xx are retried a bounded number of times (honouring `Retry-After`,
+capped); anything else, or the last failure, is logged by kind and status only, never with text,
+and the effect is handed back for the outbox to try again later.
+
+The SDK's own loggers (msrest logs request bodies at DEBUG) keep only WARNING and above.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
+
+from botbuilder.core import TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import (
+    Activity,
+    ActivityTypes,
+    Attachment,
+    ChannelAccount,
+    ConversationParameters,
+    ConversationReference,
+)
+
+from bot.adapters import teams_store
+from bot.adapters.teams_cards import CONTENT_TYPE, card_content, card_summary
+from bot.cards import Card
+from bot.effects import Effect, MessageMember, PostToConversation, UpdatePost
+from bot.store.database import Database
+
+log = logging.getLogger("bot.adapters.teams")
+SDK_PREFIXES = ("msrest", "botbuilder", "botframework", "msal", "urllib3", "requests_oauthlib")
+MAX_WAIT = 30.0
+T = TypeVar("T")
+Send = Callable[[TurnContext], Awaitable[Any]]
+
+
+class _BelowWarning(logging.Filter):
+    """Drops DEBUG and INFO records: the SDK puts request bodies and ids in them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING
+
+
+def quiet_sdk_loggers() -> None:
+    """Filter every SDK logger that exists now (they are made when the SDK is imported)."""
+    names = [n for n in logging.root.manager.loggerDict if n.split(".")[0] in SDK_PREFIXES]
+    for name in [*SDK_PREFIXES, *names]:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _BelowWarning) for f in logger.filters):
+            logger.addFilter(_BelowWarning())
+
+
+def status_of(exc: BaseException) -> int | None:
+    """The HTTP status of a connector failure, when it has one."""
+    response = getattr(exc, "response", None)
+    status = getattr(response, "status_code", None) or getattr(response, "status", None)
+    return status if isinstance(status, int) else None
+
+
+def _retry_after(exc: BaseException) -> float | None:
+    headers = getattr(getattr(exc, "response", None), "headers", None) or {}
+    try:
+        return float(headers.get("Retry-After", ""))
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+def describe(exc: BaseException) -> str:
+    status = status_of(exc)
+    return type(exc).__name__ + (f" (HTTP {status})" if status else "")
+
+
+def card_message(content: dict[str, Any], summary: str) -> Activity:
+    """A message carrying one Adaptive Card."""
+    return Activity(
+        type=ActivityTypes.message,
+        summary=summary,
+        attachments=[Attachment(content_type=CONTENT_TYPE, content=content)],
+    )
+
+
+def message(card: Card) -> Activity:
+    return card_message(card_content(card), card_summary(card))
+
+
+class TeamsDeliverer:
+    """Carries out posts, messages and updates in Teams without a request to answer."""
+
+    def __init__(
+        self, cloud: CloudAdapter, db: Database, app_id: str, *, retries: int, backoff: float
+    ) -> None:
+        self.cloud = cloud
+        self.db = db
+        self.app_id = app_id
+        self.retries = retries
+        self.backoff = backoff
+
+    async def deliver(self, effects: Sequence[Effect]) -> list[Effect]:
+        """Send each effect; those Teams did not accept are returned for the outbox to retry."""
+        failed: list[Effect] = []
+        for effect in effects:
+            try:
+                if isinstance(effect, PostToConversation):
+                    await self.post(effect.where.conversation_id, effect.card, effect.key)
+                elif isinstance(effect, MessageMember):
+                    await self.message_member(effect.workspace, effect.user_id, effect.card)
+                elif isinstance(effect, UpdatePost):
+                    await self.update(effect.where.conversation_id, effect.key, effect.card)
+                else:
+                    log.warning("a %s cannot be sent without a request", type(effect).__name__)
+            except Exception as exc:
+                failed.append(effect)
+                log.error("Teams %s not delivered: %s", type(effect).__name__, describe(exc))
+        return failed
+
+    async def retrying(self, attempt: Callable[[], Awaitable[T]]) -> T:
+        """Run `attempt`, again after 429 or 5xx, at most `retries` more times."""
+        for tried in range(self.retries + 1):
+            try:
+                return await attempt()
+            except Exception as exc:
+                status = status_of(exc)
+                if status is None or (status != 429 and status < 500) or tried == self.retries:
+                    raise
+                wait = _retry_after(exc)
+                wait = self.backoff * 2**tried if wait is None else wait
+                log.info(
+                    "Teams answered %d; trying again (%d of %d)", status, tried + 1, self.retries
+                )
+                await asyncio.sleep(min(max(wait, 0.0), MAX_WAIT))
+        raise AssertionError("unreachable")
+
+    async def _continue(self, ref: dict[str, Any], send: Send) -> Any:
+        """Run `send` in a turn on the referenced conversation; its result."""
+        results: list[Any] = []
+
+        async def callback(context: TurnContext) -> None:
+            # The continuation has a made-up id; answering it would make a thread reply.
+            context.activity.id = None
+            results.append(await send(context))
+
+        reference = ConversationReference().deserialize(ref)
+
+        async def attempt() -> None:
+            results.clear()
+            await self.cloud.continue_conversation(reference, callback, bot_app_id=self.app_id)
+
+        await self.retrying(attempt)
+        return results[0] if results else None
+
+    async def post(self, conversation_id: str, card: Card, key: str | None = None) -> None:
+        ref = await teams_store.load_reference(self.db, conversation_id)
+        if ref is None:
+            log.error("no stored reference for a Teams conversation; a post was not sent")
+            return
+        sent = await self._continue(ref, lambda context: context.send_activity(message(card)))
+        if key and sent is not None and getattr(sent, "id", None):
+            await teams_store.remember_post(self.db, conversation_id, key, str(sent.id))
+
+    async def update(self, conversation_id: str, key: str, card: Card) -> None:
+        activity_id = await teams_store.find_post(self.db, conversation_id, key)
+        ref = await teams_store.load_reference(self.db, conversation_id)
+        if activity_id is None or ref is None:
+            log.info("a Teams post to update was never sent; nothing updated")
+            return
+        updated = message(card)
+        updated.id = activity_id
+        await self._continue(ref, lambda context: context.update_activity(updated))
+
+    async def message_member(
+        self, tenant: str, user_id: str, card: Card, *, service_url: str = "", bot_id: str = ""
+    ) -> None:
+        """A card in the person's 1:1 chat with the bot (Teams makes it, or finds it)."""
+        if not service_url or not bot_id:
+            known = await teams_store.load_reference(self.db, teams_store.tenant_row(tenant))
+            if known is None:
+                log.error("no stored service URL for a Teams tenant; a message was not sent")
+                return
+            service_url = str(known.get("serviceUrl") or "")
+            bot_id = str((known.get("bot") or {}).get("id") or "")
+        parameters = ConversationParameters(
+            is_group=False,
+            bot=ChannelAccount(id=bot_id),
+            members=[ChannelAccount(id=user_id)],
+            tenant_id=tenant,
+            channel_data={"tenant": {"id": tenant}},
+        )
+
+        async def callback(context: TurnContext) -> None:
+            await context.send_activity(message(card))
+
+        async def attempt() -> None:
+            await self.cloud.create_conversation(
+                self.app_id, callback, parameters, "msteams", service_url
+            )
+
+        await self.retrying(attempt)

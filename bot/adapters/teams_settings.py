@@ -1,0 +1,65 @@
+"""The Teams adapter's settings, read from the environment like the rest (`bot.settings`).
+
+`MICROSOFT_APP_ID` (or `MicrosoftAppId`, as Microsoft's samples spell it) switches Bot Framework
+authentication on: every request must then carry a valid token for that app. Without it the Teams
+route still runs, with authentication off, for local testing with a Bot Framework client; `serve`
+says so loudly; `TEAMS_ENABLED=false` switches the route off altogether. `TEAMS_RETRIES` and
+`TEAMS_RETRY_BACKOFF` bound the retries of connector calls answered with 429 or 5xx.
+`TEAMS_OPENID_METADATA_URL` and `TEAMS_TOKEN_ISSUER` exist for tests only: they
+point token checks at a local key server instead of Microsoft's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+APP_ID_NAMES = ("MICROSOFT_APP_ID", "MicrosoftAppId")
+APP_TYPES = {"multitenant": "MultiTenant", "singletenant": "SingleTenant"}
+
+
+def _names(*names: str) -> AliasChoices:
+    return AliasChoices(*names)
+
+
+class TeamsSettings(BaseSettings):
+    """What the Teams adapter needs to know about the operator's Azure Bot registration."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    app_id: str = Field(default="", validation_alias=_names(*APP_ID_NAMES))
+    app_password: str = Field(
+        default="", validation_alias=_names("MICROSOFT_APP_PASSWORD", "MicrosoftAppPassword")
+    )
+    app_type: str = Field(
+        default="MultiTenant", validation_alias=_names("MICROSOFT_APP_TYPE", "MicrosoftAppType")
+    )
+    tenant_id: str = Field(
+        default="",
+        validation_alias=_names("MICROSOFT_APP_TENANT_ID", "MicrosoftAppTenantId"),
+    )
+    enabled: bool = Field(default=True, validation_alias=_names("TEAMS_ENABLED"))
+    retries: int = Field(default=3, validation_alias=_names("TEAMS_RETRIES"), ge=0, le=10)
+    retry_backoff: float = Field(
+        default=0.5, validation_alias=_names("TEAMS_RETRY_BACKOFF"), ge=0, le=30
+    )
+    openid_metadata_url: str = Field(
+        default="", validation_alias=_names("TEAMS_OPENID_METADATA_URL")
+    )
+    token_issuer: str = Field(default="", validation_alias=_names("TEAMS_TOKEN_ISSUER"))
+
+    @property
+    def auth(self) -> bool:
+        """Bot Framework tokens are checked only when an app id is configured."""
+        return bool(self.app_id)
+
+    @property
+    def normalised_app_type(self) -> str:
+        return APP_TYPES.get(self.app_type.strip().lower(), self.app_type.strip() or "MultiTenant")
+
+
+def configured(environ: Mapping[str, str]) -> bool:
+    """Whether these environment variables name a Teams app (for the operator report)."""
+    return any(environ.get(name) for name in APP_ID_NAMES)

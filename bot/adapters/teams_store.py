@@ -1,0 +1,126 @@
+"""The Teams adapter's own rows: activities already handled, how to reach conversations, and which
+message a keyed post became.
+
+Nothing here names a person. Activity ids are recorded as a keyed hash of the conversation and
+activity id (so a retried delivery is dropped even after a restart). A conversation reference is
+stored without its `user` and `activityId` (a channel post must start a new thread, not answer
+whoever spoke last); a tenant's row (`tenant:<id>`) keeps only the service URL and the bot's
+account, which is what opening a 1:1 chat with any member of that tenant needs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.store.database import Database
+from bot.store.dialect import insert_or_ignore
+from bot.store.schema import conversation_refs, inbound_events, platform_posts
+
+PLATFORM = "teams"
+KEEP_EVENTS = timedelta(days=1)
+TENANT_PREFIX = "tenant:"
+
+Json = dict[str, Any]
+
+
+def activity_key(secret: bytes, conversation_id: str, activity_id: str) -> str:
+    """A keyed hash naming one delivered activity, for dropping duplicates."""
+    message = f"{conversation_id}\n{activity_id}".encode()
+    return "h:" + hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+async def claim_activity(db: Database, key: str, now: datetime) -> bool:
+    """Record that the activity `key` arrived; False when it had been recorded before."""
+    received = now.replace(second=0, microsecond=0)  # the row stops repeats; it times nobody
+    async with db.write() as conn:
+        result = await conn.execute(
+            insert_or_ignore(conn, inbound_events).values(
+                platform=PLATFORM, event_id=key, received_at=received
+            )
+        )
+        if not result.rowcount:
+            return False
+        await conn.execute(
+            inbound_events.delete().where(
+                inbound_events.c.platform == PLATFORM,
+                inbound_events.c.received_at < received - KEEP_EVENTS,
+            )
+        )
+        return True
+
+
+async def save_reference(db: Database, conversation_id: str, workspace: str, ref: Json) -> None:
+    """Keep how to reach `conversation_id`; written only when it changed."""
+    text = json.dumps(ref, sort_keys=True)
+    async with db.read() as conn:
+        known = await conn.scalar(
+            select(conversation_refs.c.ref).where(
+                conversation_refs.c.platform == PLATFORM,
+                conversation_refs.c.conversation_id == conversation_id,
+            )
+        )
+    if known == text:
+        return
+    async with db.write() as conn:
+        await conn.execute(
+            conversation_refs.delete().where(
+                conversation_refs.c.platform == PLATFORM,
+                conversation_refs.c.conversation_id == conversation_id,
+            )
+        )
+        await conn.execute(
+            conversation_refs.insert().values(
+                platform=PLATFORM, conversation_id=conversation_id, workspace=workspace, ref=text
+            )
+        )
+
+
+async def load_reference(db: Database, conversation_id: str) -> Json | None:
+    async with db.read() as conn:
+        text = await conn.scalar(
+            select(conversation_refs.c.ref).where(
+                conversation_refs.c.platform == PLATFORM,
+                conversation_refs.c.conversation_id == conversation_id,
+            )
+        )
+    return json.loads(text) if text else None
+
+
+def tenant_row(tenant: str) -> str:
+    return TENANT_PREFIX + tenant
+
+
+async def remember_post(db: Database, conversation_id: str, key: str, activity_id: str) -> None:
+    """Remember which activity the keyed post in `conversation_id` became (for updates)."""
+    async with db.write() as conn:
+        await conn.execute(
+            platform_posts.delete().where(
+                platform_posts.c.platform == PLATFORM,
+                platform_posts.c.conversation_id == conversation_id,
+                platform_posts.c.key == key,
+            )
+        )
+        await conn.execute(
+            platform_posts.insert().values(
+                platform=PLATFORM, conversation_id=conversation_id, key=key, ref=activity_id
+            )
+        )
+
+
+async def find_post(db: Database, conversation_id: str, key: str) -> str | None:
+    """The activity id of the keyed post, if it was sent."""
+    async with db.read() as conn:
+        found = await conn.scalar(
+            select(platform_posts.c.ref).where(
+                platform_posts.c.platform == PLATFORM,
+                platform_posts.c.conversation_id == conversation_id,
+                platform_posts.c.key == key,
+            )
+        )
+    return str(found) if found else None

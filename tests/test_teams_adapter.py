@@ -1,0 +1,415 @@
+"""Teams end to end: Teams-shaped activities over loopback HTTP into `POST /api/messages`
+(authentication off), the real core and store, and a fake Bot Framework connector recording every
+card the bot sends. Each test asserts on what a person would see and on the rows stored."""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import func, select
+
+from bot.adapters import teams as teams_adapter
+from bot.adapters.teams import ELEPHANT_IN_CHANNEL
+from bot.adapters.teams_settings import TeamsSettings
+from bot.app import CommonGround, build, configured_adapters, teams_auth_warning, web_app
+from bot.cards import Card
+from bot.effects import MessageMember, PostToConversation
+from bot.identity import Where
+from bot.settings import Settings
+from bot.store.database import Database
+from bot.store.schema import conversation_refs, elephants, inbound_events, members
+from tests.dialogue import FakeClock
+from tests.teams_fakes import (
+    BOT_ID,
+    BOT_NAME,
+    GENERAL,
+    TENANT,
+    FakeTeams,
+    Sent,
+    TeamsHarness,
+    running_fake,
+    teams_person,
+)
+
+FAY = teams_person("29:1fay", "Fay Okafor")
+SAM = teams_person("29:1sam", "Sam Lee")
+PAT = teams_person("29:1pat", "Pat Quinn")
+CHANNEL = Where("teams", TENANT, GENERAL)
+
+ENV = (
+    "SLACK_BOT_TOKEN",
+    "SLACK_SIGNING_SECRET",
+    "SLACK_APP_TOKEN",
+    "SLACK_CLIENT_ID",
+    "SLACK_CLIENT_SECRET",
+    "MICROSOFT_APP_ID",
+    "MicrosoftAppId",
+    "MICROSOFT_APP_PASSWORD",
+    "MicrosoftAppPassword",
+    "MICROSOFT_APP_TYPE",
+    "MICROSOFT_APP_TENANT_ID",
+    "TEAMS_ENABLED",
+    "TEAMS_RETRIES",
+)
+
+
+@pytest.fixture(autouse=True)
+def _environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ENV:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TEAMS_RETRY_BACKOFF", "0")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+
+
+class Teams(TeamsHarness):
+    bot: CommonGround
+
+
+@pytest.fixture
+async def teams(settings: Settings, db: Database, clock: FakeClock) -> AsyncIterator[Teams]:
+    bot = build(settings, clock=clock)
+    try:
+        async with running_fake() as fake:
+            client = TestClient(TestServer(web_app(bot), host="127.0.0.1"))
+            await client.start_server()
+            try:
+                harness = Teams(client, fake)
+                harness.bot = bot
+                yield harness
+            finally:
+                await client.close()
+    finally:
+        await bot.close()
+
+
+async def count(db: Database, table: Any) -> int:
+    async with db.read() as conn:
+        return int(await conn.scalar(select(func.count()).select_from(table)) or 0)
+
+
+def last_to(fake: FakeTeams, who: Any) -> Sent:
+    sent = fake.to_user(who)
+    assert sent, f"nothing reached {who.display_name} privately"
+    return sent[-1]
+
+
+def button_starting(sent: Sent, prefix: str) -> dict[str, Any]:
+    for action in sent.actions():
+        if action["title"].startswith(prefix):
+            return dict(action["data"])
+    raise AssertionError(f"no button starting {prefix!r}")
+
+
+async def group(teams: Teams) -> None:
+    """Fay sets up the channel; Sam and Pat choose roles with the picker's buttons."""
+    fake = teams.fake
+    assert await teams.say(FAY, "setup Parents Forum") == 201
+    picker = fake.in_channel()[-1]
+    for who, label in ((SAM, "Lived experience"), (PAT, "Professional")):
+        assert await teams.press(who, picker.button(label)) == 201
+    fake.clear()
+
+
+# -- commands ------------------------------------------------------------------------------------
+
+
+async def test_setup_by_mention_posts_in_the_channel_and_answers_privately(teams: Teams) -> None:
+    fake = teams.fake
+    assert await teams.say(FAY, "setup Parents Forum") == 201
+    [created] = [s for s in fake.sent if s.kind == "create"]
+    assert created.body["members"] == [{"id": FAY.user_id}]
+    assert created.body["channelData"] == {"tenant": {"id": TENANT}}
+    assert "is set up and you're its first facilitator" in last_to(fake, FAY).texts()
+    welcome, picker = fake.in_channel()
+    assert welcome.kind == "send" and welcome.conversation == GENERAL  # a new post, not a reply
+    assert "Welcome to Parents Forum" in welcome.texts()
+    assert picker.button("Lived experience")["action"]
+    content = welcome.body["attachments"][0]
+    assert content["contentType"] == "application/vnd.microsoft.card.adaptive"
+    # the core's backticked commands are bold in Teams, which shows no code style
+    assert "**help**" in welcome.texts() and "`" not in welcome.texts()
+
+
+async def test_a_role_button_in_the_channel_makes_a_member(teams: Teams) -> None:
+    await group(teams)
+    async with teams.bot.db.read() as conn:
+        rows = (await conn.execute(select(members.c.user_id, members.c.role))).all()
+    assert set(rows) >= {(SAM.user_id, "lived-experience"), (PAT.user_id, "professional")}
+
+
+async def test_another_persons_mention_becomes_the_neutral_form(teams: Teams) -> None:
+    await group(teams)
+    status = await teams.say(FAY, f"facilitator <at>{SAM.display_name}</at>", mentions=(SAM,))
+    assert status == 201
+    async with teams.bot.db.read() as conn:
+        facilitator = await conn.scalar(
+            select(members.c.is_facilitator).where(members.c.user_id == SAM.user_id)
+        )
+    assert facilitator
+
+
+async def test_plain_commands_in_the_one_to_one_chat(teams: Teams) -> None:
+    await group(teams)
+    assert await teams.say(SAM, "help", personal=True) == 201
+    [answer] = teams.fake.to_user(SAM)
+    assert answer.kind == "reply"  # straight back in the 1:1 chat, no new conversation
+    assert "elephant" in answer.texts()
+    assert not [s for s in teams.fake.sent if s.kind == "create"]
+
+
+async def test_html_and_entities_in_message_text_are_read_as_plain_text(teams: Teams) -> None:
+    await group(teams)
+    activity = teams.message(FAY, "")
+    activity["text"] = f"<p><at>{BOT_NAME}</at>&nbsp;help</p>"
+    status, _ = await teams.post(activity)
+    assert status == 201
+    assert "For members" in last_to(teams.fake, FAY).texts()
+
+
+# -- elephants: never typed into a channel -----------------------------------------------------
+
+
+async def test_an_elephant_typed_in_the_channel_is_refused_and_not_stored(teams: Teams) -> None:
+    await group(teams)
+    fake = teams.fake
+    assert await teams.say(SAM, "elephant We never hear from parents") == 201
+    assert await count(teams.bot.db, elephants) == 0
+    assert fake.in_channel() == []  # nothing more in the channel
+    refusal = last_to(fake, SAM).texts()
+    assert "haven't kept that elephant" in refusal
+    assert "We never hear from parents" in refusal  # their words handed back, privately
+    assert ELEPHANT_IN_CHANNEL.split(".")[0] in refusal
+
+
+async def test_elephant_alone_sends_a_private_form_that_stores_it(teams: Teams) -> None:
+    await group(teams)
+    fake = teams.fake
+    assert await teams.say(SAM, "elephant") == 201
+    form = last_to(fake, SAM)
+    kinds = {e.get("id"): e["type"] for e in form.card["body"] if "id" in e}
+    assert kinds == {"in:text": "Input.Text", "in:size": "Input.ChoiceSet"}
+    submit = form.card["actions"][0]
+    assert submit["type"] == "Action.Submit"
+    assert submit["data"]["form_id"] and submit["data"]["context"]
+    assert fake.in_channel() == []
+    assert await teams.fill(SAM, form, {"text": "Meetings start late", "size": "little"}) == 201
+    assert await count(teams.bot.db, elephants) == 1
+    assert "Thank you for naming it" in last_to(fake, SAM).texts()
+
+
+async def test_a_rejected_form_comes_back_with_errors_and_what_was_typed(teams: Teams) -> None:
+    await group(teams)
+    fake = teams.fake
+    await teams.say(SAM, "elephant")
+    form = last_to(fake, SAM)
+    too_long = "x" * 5000
+    assert await teams.fill(SAM, form, {"text": too_long, "size": "big"}) == 201
+    again = last_to(fake, SAM)
+    assert again is not form
+    fields = {e["id"]: e for e in again.card["body"] if "id" in e}
+    assert fields["in:text"]["value"] == too_long  # kept
+    assert fields["in:size"]["value"] == "big"
+    errors = [e for e in again.card["body"] if e.get("color") == "Attention"]
+    assert errors, "the error is shown"
+    assert await count(teams.bot.db, elephants) == 0
+
+
+# -- check-in: buttons on a channel card, the live count updated in place ----------------------
+
+
+async def test_a_checkin_answer_updates_the_channel_card(teams: Teams) -> None:
+    await group(teams)
+    fake = teams.fake
+    assert await teams.say(FAY, "checkin") == 201
+    [post] = [s for s in fake.in_channel() if s.kind == "send"]
+    assert [a["title"] for a in post.actions()][-2:] == ["Pass", "Add words"]
+    assert "Pass" in post.texts()
+    fake.clear()
+    assert await teams.press(SAM, button_starting(post, "3")) == 201
+    [update] = [s for s in fake.sent if s.kind == "update"]
+    assert update.conversation == GENERAL
+    assert update.activity_id == post.activity_id
+    assert update.texts() != post.texts()
+
+
+# -- installation and joining --------------------------------------------------------------------
+
+
+async def test_the_bot_added_to_a_team_greets_it_and_suggests_setup(teams: Teams) -> None:
+    status, _ = await teams.post(teams.members_added({"id": BOT_ID}))
+    assert status == 201
+    [greeting] = teams.fake.in_channel()
+    assert "setup" in greeting.texts()
+
+
+async def test_the_bot_added_to_a_personal_chat_says_hello(teams: Teams) -> None:
+    status, _ = await teams.post(teams.members_added({"id": BOT_ID}, personal=True))
+    assert status == 201
+    [hello] = teams.fake.sent
+    assert "This is our private chat" in hello.texts()
+
+
+async def test_a_person_added_is_greeted_privately_with_the_role_picker(teams: Teams) -> None:
+    await group(teams)
+    newcomer = teams_person("29:1new", "Noor")
+    status, _ = await teams.post(
+        teams.members_added({"id": newcomer.user_id, "aadObjectId": "aad-new"})
+    )
+    assert status == 201
+    welcome = last_to(teams.fake, newcomer)
+    assert "Welcome to Parents Forum" in welcome.texts()
+    assert welcome.button("Lived experience")
+
+
+# -- reliability -----------------------------------------------------------------------------------
+
+
+async def test_a_repeated_delivery_changes_nothing(teams: Teams) -> None:
+    await group(teams)
+    await teams.say(SAM, "elephant")
+    form = last_to(teams.fake, SAM)
+    activity = teams.submit(
+        SAM,
+        form.card["actions"][0]["data"],
+        inputs={"in:text": "Same one twice", "in:size": "little"},
+    )
+    first, _ = await teams.post(activity)
+    sent = len(teams.fake.sent)
+    again, _ = await teams.post(copy.deepcopy(activity))
+    assert (first, again) == (201, 201)
+    assert await count(teams.bot.db, elephants) == 1
+    assert len(teams.fake.sent) == sent
+    async with teams.bot.db.read() as conn:
+        keys = (await conn.execute(select(inbound_events.c.event_id))).scalars().all()
+    assert keys and all(k.startswith("h:") and SAM.user_id not in k for k in keys)
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "status"),
+    [
+        ("{}", {}, 415),
+        ("not json", {"Content-Type": "application/json"}, 400),
+        ("[1, 2]", {"Content-Type": "application/json"}, 400),
+        ('{"type": 5}', {"Content-Type": "application/json"}, 400),
+        ('{"type": "message", "text": "help"}', {"Content-Type": "application/json"}, 400),
+    ],
+)
+async def test_malformed_requests_get_4xx(
+    teams: Teams, body: str, headers: dict[str, str], status: int
+) -> None:
+    response = await teams.client.post("/api/messages", data=body, headers=headers)
+    assert response.status == status
+    assert await count(teams.bot.db, inbound_events) == 0
+
+
+async def test_an_invoke_is_answered_with_a_json_body(teams: Teams) -> None:
+    activity = teams.message(FAY, "help")
+    activity["type"] = "invoke"
+    activity["name"] = "task/fetch"
+    activity["value"] = {"data": {}}
+    status, body = await teams.post(activity)
+    assert (status, json.loads(body)) == (200, {})
+
+
+async def test_connector_429_and_5xx_are_retried_within_bounds(
+    teams: Teams, caplog: pytest.LogCaptureFixture
+) -> None:
+    await group(teams)
+    fake = teams.fake
+    fake.fail("send", 503, 429)
+    await teams.bot.router.deliver([PostToConversation(CHANNEL, Card(text="After two tries"))])
+    assert "After two tries" in fake.in_channel()[-1].texts()
+    fake.clear()
+    fake.hits.clear()
+    fake.fail("send", 500, 500, 500, 500, 500)
+    never = PostToConversation(CHANNEL, Card(text="Never"))
+    with caplog.at_level(logging.ERROR):
+        failed = await teams.bot.router.deliver([never])
+    assert failed == [never]  # handed back, so the outbox tries again later
+    assert fake.hits["send"] == 4  # the first try and three retries, then it stops
+    assert fake.in_channel() == []
+    assert (
+        "Teams PostToConversation not delivered: ErrorResponseException (HTTP 500)" in caplog.text
+    )
+    fake.hits.clear()
+    fake.failures.clear()
+    fake.fail("send", 400)
+    await teams.bot.router.deliver([PostToConversation(CHANNEL, Card(text="Bad"))])
+    assert fake.hits["send"] == 1  # a client error is not retried
+
+
+# -- proactive: after a restart, from stored references -------------------------------------------
+
+
+async def test_scheduled_posts_and_messages_reach_teams_after_a_restart(
+    teams: Teams, settings: Settings, clock: FakeClock
+) -> None:
+    await group(teams)
+    async with teams.bot.db.read() as conn:
+        stored = (await conn.execute(select(conversation_refs))).mappings().all()
+    assert {r["conversation_id"] for r in stored} == {GENERAL, f"tenant:{TENANT}"}
+    for row in stored:  # no person in any reference
+        for who in (FAY, SAM, PAT):
+            assert who.user_id not in row["ref"] and who.display_name not in row["ref"]
+    restarted = build(settings, clock=clock)
+    try:
+        web_app(restarted)  # attaches the adapters to the new process's router
+        await restarted.router.deliver(
+            [
+                PostToConversation(CHANNEL, Card(text="Meeting at ten")),
+                MessageMember("teams", TENANT, PAT.user_id, Card(text="Your check-in")),
+            ]
+        )
+    finally:
+        await restarted.close()
+    fake = teams.fake
+    post = fake.in_channel()[-1]
+    assert (post.kind, post.conversation) == ("send", GENERAL)
+    assert "Meeting at ten" in post.texts()
+    assert "Your check-in" in last_to(fake, PAT).texts()
+
+
+# -- settings and the operator report -----------------------------------------------------------
+
+
+def test_settings_accept_both_spellings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MicrosoftAppId", "app-1")
+    monkeypatch.setenv("MicrosoftAppPassword", "pw")
+    monkeypatch.setenv("MicrosoftAppType", "singletenant")
+    monkeypatch.setenv("MicrosoftAppTenantId", "tenant-9")
+    found = TeamsSettings(_env_file=None)
+    assert (found.app_id, found.app_password, found.tenant_id) == ("app-1", "pw", "tenant-9")
+    assert found.normalised_app_type == "SingleTenant" and found.auth
+    monkeypatch.setenv("MICROSOFT_APP_ID", "app-2")
+    assert TeamsSettings(_env_file=None).app_id == "app-2"
+
+
+def test_the_operator_report_names_teams_and_warns_when_auth_is_off() -> None:
+    assert configured_adapters({"MICROSOFT_APP_ID": "app-1"}) == ["Microsoft Teams"]
+    assert configured_adapters({"MicrosoftAppId": "app-1"}) == ["Microsoft Teams"]
+    assert "AUTHENTICATION IS OFF" in teams_auth_warning({})
+    assert teams_auth_warning({"MICROSOFT_APP_ID": "app-1"}) == ""
+    assert teams_auth_warning({"TEAMS_ENABLED": "false"}) == ""
+
+
+async def test_teams_can_be_switched_off(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, clock: FakeClock
+) -> None:
+    monkeypatch.setenv("TEAMS_ENABLED", "false")
+    bot = build(settings, clock=clock)
+    client = TestClient(TestServer(web_app(bot), host="127.0.0.1"))
+    await client.start_server()
+    try:
+        response = await client.post("/api/messages", data="{}")
+        assert response.status in (404, 405)
+    finally:
+        await client.close()
+        await bot.close()
+    assert teams_adapter.attach(None, bot, TeamsSettings(TEAMS_ENABLED="false")) is None
