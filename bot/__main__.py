@@ -5,6 +5,7 @@
     migrate   bring the database schema up to date
     serve     the web app and the scheduler (one host with SQLite does everything)
     clock     only the scheduler (for a later set-up with several web processes)
+    teams-package  build the Microsoft Teams app package (zip) with the configured app id
 
 Settings come from the environment and an optional `.env` file (see `config/example.env`);
 `--database-url` and `--port` override them for one run.
@@ -66,6 +67,23 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(
         run_demo(database_url=args.database_url, step_timeout=args.timeout, settings=settings)
     )
+
+
+def _teams_package(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from bot.adapters.teams_package import PackageRefused, build_package
+    from bot.adapters.teams_settings import TeamsSettings
+
+    app_id = args.app_id or TeamsSettings().app_id
+    try:
+        written = build_package(app_id, Path(args.out), Path(args.manifest))
+    except PackageRefused as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    print(f"Wrote the Teams app package to {written}. Upload it in Teams: Apps, Manage your apps,")
+    print("Upload an app (or give it to your Teams admin for the organisation's app catalogue).")
+    return 0
 
 
 def _describe(url: str) -> str:
@@ -130,6 +148,21 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the scheduler without the web app. Migrates first.",
     )
     clock.set_defaults(run=_clock, quiet=False)
+
+    package = commands.add_parser(
+        "teams-package",
+        help="build the Microsoft Teams app package (zip) with the configured app id",
+        description="Zip config/teams/manifest.json and its icons, with MICROSOFT_APP_ID (or "
+        "--app-id) filled in, for uploading in Teams.",
+    )
+    package.add_argument("--app-id", help="the bot's Microsoft App ID (default: MICROSOFT_APP_ID)")
+    package.add_argument(
+        "--out", default="commonground-teams.zip", help="the zip to write (default: %(default)s)"
+    )
+    package.add_argument(
+        "--manifest", default="config/teams/manifest.json", help="the manifest template to use"
+    )
+    package.set_defaults(run=_teams_package, quiet=True)
     return parser
 
 

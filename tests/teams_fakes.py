@@ -20,6 +20,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot.app import CommonGround, web_app
 from bot.identity import Who
 
 TENANT = "tenant-0001"
@@ -185,14 +186,48 @@ async def running_fake() -> AsyncIterator[FakeTeams]:
         await fake.server.close()
 
 
+ENV = (
+    "SLACK_BOT_TOKEN",
+    "SLACK_SIGNING_SECRET",
+    "SLACK_APP_TOKEN",
+    "SLACK_CLIENT_ID",
+    "SLACK_CLIENT_SECRET",
+    "MICROSOFT_APP_ID",
+    "MicrosoftAppId",
+    "MICROSOFT_APP_PASSWORD",
+    "MicrosoftAppPassword",
+    "MICROSOFT_APP_TYPE",
+    "MICROSOFT_APP_TENANT_ID",
+    "TEAMS_ENABLED",
+    "TEAMS_RETRIES",
+)
+
+
+def teams_environment(monkeypatch: Any) -> None:
+    """No operator settings; Teams with authentication off, no retry pauses, no proxy."""
+    for name in ENV:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TEAMS_RETRY_BACKOFF", "0")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+
+
 class TeamsHarness:
     """Posts Teams-shaped activities to the real web app over loopback HTTP."""
 
-    def __init__(self, client: TestClient, fake: FakeTeams) -> None:
+    def __init__(
+        self, client: TestClient, fake: FakeTeams, bot: CommonGround | None = None
+    ) -> None:
         self.client = client
         self.fake = fake
+        self._bot = bot
         self._ids = itertools.count(1_700_000_000_001)
         self.token = ""
+
+    @property
+    def bot(self) -> CommonGround:
+        assert self._bot is not None
+        return self._bot
 
     def _base(self, who: Who, *, personal: bool, channel: str = GENERAL) -> Json:
         activity_id = str(next(self._ids))
@@ -308,3 +343,15 @@ class TeamsHarness:
         inputs = {f"in:{name}": value for name, value in values.items()}
         status, _ = await self.post(self.submit(who, data, inputs=inputs))
         return status
+
+
+@asynccontextmanager
+async def running_teams(bot: CommonGround) -> AsyncIterator[TeamsHarness]:
+    """The whole web app (Teams attached from the environment) and a fake connector."""
+    async with running_fake() as fake:
+        client = TestClient(TestServer(web_app(bot), host="127.0.0.1"))
+        await client.start_server()
+        try:
+            yield TeamsHarness(client, fake, bot)
+        finally:
+            await client.close()

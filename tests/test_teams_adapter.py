@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from bot.adapters import teams as teams_adapter
 from bot.adapters.teams import ELEPHANT_IN_CHANNEL
 from bot.adapters.teams_settings import TeamsSettings
-from bot.app import CommonGround, build, configured_adapters, teams_auth_warning, web_app
+from bot.app import build, configured_adapters, teams_auth_warning, web_app
 from bot.cards import Card
 from bot.effects import MessageMember, PostToConversation
 from bot.identity import Where
@@ -33,7 +33,8 @@ from tests.teams_fakes import (
     FakeTeams,
     Sent,
     TeamsHarness,
-    running_fake,
+    running_teams,
+    teams_environment,
     teams_person,
 )
 
@@ -42,49 +43,21 @@ SAM = teams_person("29:1sam", "Sam Lee")
 PAT = teams_person("29:1pat", "Pat Quinn")
 CHANNEL = Where("teams", TENANT, GENERAL)
 
-ENV = (
-    "SLACK_BOT_TOKEN",
-    "SLACK_SIGNING_SECRET",
-    "SLACK_APP_TOKEN",
-    "SLACK_CLIENT_ID",
-    "SLACK_CLIENT_SECRET",
-    "MICROSOFT_APP_ID",
-    "MicrosoftAppId",
-    "MICROSOFT_APP_PASSWORD",
-    "MicrosoftAppPassword",
-    "MICROSOFT_APP_TYPE",
-    "MICROSOFT_APP_TENANT_ID",
-    "TEAMS_ENABLED",
-    "TEAMS_RETRIES",
-)
-
 
 @pytest.fixture(autouse=True)
 def _environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ENV:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("TEAMS_RETRY_BACKOFF", "0")
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    teams_environment(monkeypatch)
 
 
-class Teams(TeamsHarness):
-    bot: CommonGround
+Teams = TeamsHarness
 
 
 @pytest.fixture
 async def teams(settings: Settings, db: Database, clock: FakeClock) -> AsyncIterator[Teams]:
     bot = build(settings, clock=clock)
     try:
-        async with running_fake() as fake:
-            client = TestClient(TestServer(web_app(bot), host="127.0.0.1"))
-            await client.start_server()
-            try:
-                harness = Teams(client, fake)
-                harness.bot = bot
-                yield harness
-            finally:
-                await client.close()
+        async with running_teams(bot) as harness:
+            yield harness
     finally:
         await bot.close()
 

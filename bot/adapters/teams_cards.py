@@ -178,6 +178,7 @@ def pack_form(form: Form) -> Json:
                 i.max_length or 0,
                 i.hint,
                 [[o.label, o.value] for o in i.options],
+                i.initial,
             ]
             for i in form.inputs
         ],
@@ -199,8 +200,9 @@ def unpack_form(data: object, form_id: str, context: str) -> Form | None:
                 max_length=int(max_length) or None,
                 hint=str(hint),
                 options=tuple(Option(str(a), str(b)) for a, b in options),
+                initial=str(initial),
             )
-            for name, label, kind, optional, max_length, hint, options in data["i"]
+            for name, label, kind, optional, max_length, hint, options, initial in data["i"]
         )
         return Form(
             form_id=form_id,

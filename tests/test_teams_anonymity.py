@@ -1,0 +1,84 @@
+"""Anonymous means anonymous, through Teams too: the elephant form in the 1:1 chat, and "I see it
+too" pressed on the channel post. The same checks as `tests/test_anonymity.py` (every table before
+and after, every log line at DEBUG, the database file's bytes), around real Teams activities over
+HTTP, with the adapter's own rows (`inbound_events`, `conversation_refs`, `platform_posts`)
+included. Teams always sends the user id and name; none of it may stay."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.app import build
+from bot.handlers.elephants import post_due
+from bot.settings import Settings
+from bot.store.database import Database
+from tests.anonymity_helpers import anonymous_action
+from tests.dialogue import FakeClock
+from tests.teams_fakes import TENANT, running_teams, teams_environment, teams_person
+from tests.teams_fakes import TeamsHarness as Teams
+from tests.test_teams_adapter import group, last_to
+
+QUINN = teams_person("29:1quinn77", "Quinn Marlowe-Idris")
+
+
+@pytest.fixture(autouse=True)
+def _environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    teams_environment(monkeypatch)
+
+
+@pytest.fixture
+async def teams(settings: Settings, db: Database, clock: FakeClock) -> AsyncIterator[Teams]:
+    bot = build(settings, clock=clock)
+    try:
+        async with running_teams(bot) as harness:
+            yield harness
+    finally:
+        await bot.close()
+
+
+async def test_the_elephant_form_and_i_see_it_too_leave_no_trace(
+    teams: Teams, caplog: pytest.LogCaptureFixture, clock: FakeClock
+) -> None:
+    fake = teams.fake
+    db = teams.bot.db
+    await group(teams)
+    await teams.say(QUINN, "role lived-experience")
+    await teams.say(QUINN, "elephant")
+    form = last_to(fake, QUINN)
+    fake.clear()
+
+    async with anonymous_action(db, QUINN, caplog):
+        status = await teams.fill(
+            QUINN, form, {"text": "Nobody reads our feedback", "size": "little"}
+        )
+        assert status == 201
+    assert "Thank you for naming it" in last_to(fake, QUINN).texts()
+    fake.clear()
+
+    clock.advance(minutes=30)
+    await teams.bot.router.deliver(await teams.bot.core.run_job(post_due))
+    [post] = fake.in_channel()
+    assert "Nobody reads our feedback" in post.texts()
+    for secret in (QUINN.user_id, QUINN.display_name, TENANT + QUINN.user_id):
+        assert secret not in str(post.body)
+    fake.clear()
+
+    async with anonymous_action(db, QUINN, caplog):
+        assert await teams.press(QUINN, post.button("I see it too")) == 201
+    [update] = [s for s in fake.sent if s.kind == "update"]
+    assert update.activity_id == post.activity_id
+    assert QUINN.user_id not in str(update.body) and QUINN.display_name not in str(update.body)
+    assert "without your name" in last_to(fake, QUINN).texts()
+
+
+async def test_the_checks_catch_a_non_anonymous_action_through_teams(
+    teams: Teams, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A role choice is not anonymous: the same checks must fail on it."""
+    await teams.say(teams_person("29:1fay", "Fay Okafor"), "setup Parents Forum")
+    picker = teams.fake.in_channel()[-1]
+    with pytest.raises(AssertionError):
+        async with anonymous_action(teams.bot.db, QUINN, caplog):
+            await teams.press(QUINN, picker.button("Lived experience"))
