@@ -341,7 +341,8 @@ class TeamsHarness:
     async def fill(self, who: Who, form: Sent, values: dict[str, str]) -> int:
         data = form.card["actions"][0]["data"]
         inputs = {f"in:{name}": value for name, value in values.items()}
-        status, _ = await self.post(self.submit(who, data, inputs=inputs))
+        activity = self.submit(who, data, inputs=inputs, reply_to=form.activity_id)
+        status, _ = await self.post(activity)
         return status
 
 

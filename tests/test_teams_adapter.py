@@ -174,7 +174,10 @@ async def test_elephant_alone_sends_a_private_form_that_stores_it(teams: Teams) 
     assert fake.in_channel() == []
     assert await teams.fill(SAM, form, {"text": "Meetings start late", "size": "little"}) == 201
     assert await count(teams.bot.db, elephants) == 1
-    assert "Thank you for naming it" in last_to(fake, SAM).texts()
+    replaced, thanks = fake.to_user(SAM)[-2:]
+    assert (replaced.kind, replaced.activity_id) == ("update", form.activity_id)
+    assert replaced.texts() == "Sent. Thank you."  # the form cannot be sent twice
+    assert "Thank you for naming it" in thanks.texts()
 
 
 async def test_a_rejected_form_comes_back_with_errors_and_what_was_typed(teams: Teams) -> None:
@@ -185,7 +188,7 @@ async def test_a_rejected_form_comes_back_with_errors_and_what_was_typed(teams: 
     too_long = "x" * 5000
     assert await teams.fill(SAM, form, {"text": too_long, "size": "big"}) == 201
     again = last_to(fake, SAM)
-    assert again is not form
+    assert (again.kind, again.activity_id) == ("update", form.activity_id)  # in place
     fields = {e["id"]: e for e in again.card["body"] if "id" in e}
     assert fields["in:text"]["value"] == too_long  # kept
     assert fields["in:size"]["value"] == "big"
@@ -386,3 +389,46 @@ async def test_teams_can_be_switched_off(
         await client.close()
         await bot.close()
     assert teams_adapter.attach(None, bot, TeamsSettings(TEAMS_ENABLED="false")) is None
+
+
+async def test_the_bots_name_inside_a_command_is_kept(teams: Teams) -> None:
+    assert await teams.say(FAY, f"setup {BOT_NAME} Forum") == 201
+    assert f"Welcome to {BOT_NAME} Forum" in teams.fake.in_channel()[0].texts()
+
+
+async def test_a_failure_inside_is_answered_kindly(
+    teams: Teams, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken(event: object) -> list[object]:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(teams.bot.core, "handle", broken)
+    client = TestClient(TestServer(web_app(teams.bot), host="127.0.0.1"))
+    await client.start_server()
+    try:
+        harness = TeamsHarness(client, teams.fake, teams.bot)
+        assert await harness.say(SAM, "help", personal=True) == 201
+    finally:
+        await client.close()
+    [sorry] = teams.fake.to_user(SAM)
+    assert "Sorry, something went wrong on my side" in sorry.texts()
+    assert "a Teams activity failed: RuntimeError" in caplog.text
+
+
+async def test_when_no_private_chat_can_be_opened_the_channel_is_told_without_details(
+    teams: Teams,
+) -> None:
+    await group(teams)
+    teams.fake.fail("create", 403)
+    assert await teams.say(SAM, "elephant Our budget is decided elsewhere") == 201
+    [notice] = teams.fake.in_channel()
+    assert notice.kind == "reply"  # in the thread of the message
+    assert "couldn't open our 1:1 chat" in notice.texts()
+    assert "budget" not in notice.texts()
+    assert await count(teams.bot.db, elephants) == 0
+
+
+async def test_someone_joining_a_channel_without_a_group_gets_nothing(teams: Teams) -> None:
+    status, _ = await teams.post(teams.members_added({"id": "29:1new", "name": "Noor"}))
+    assert status == 201
+    assert teams.fake.sent == []

@@ -89,6 +89,7 @@ NO_PRIVATE_CHAT = (
     "I tried to answer you privately but couldn't open our 1:1 chat. Please open a chat with "
     "Common Ground (Apps, then Common Ground) and try again there."
 )
+FORM_SENT = "Sent. Thank you."
 SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 
 log = logging.getLogger(__name__)
@@ -262,10 +263,26 @@ class TeamsAdapter:
                 errors.update(effect.errors)
         if errors:
             form = unpack_form(value.get("form"), form_id, context)
-            content = errors_content(form, values, errors)
-            await self._reply_privately(card_message(content, "Please check the form"), turn)
+            again = card_message(errors_content(form, values, errors), "Please check the form")
+            if not await self._replace_form(turn, again):
+                await self._reply_privately(again, turn)
             return
+        await self._replace_form(turn, message(Card(text=FORM_SENT)))
         await self.carry_out(effects, turn)
+
+    async def _replace_form(self, turn: Turn, replacement: Activity) -> bool:
+        """Show `replacement` in place of the form card just submitted in the 1:1 chat (so it
+        cannot be sent twice and errors appear where the person is looking). False if not."""
+        form_message = turn.context.activity.reply_to_id
+        if not form_message or not turn.where.is_direct:
+            return False
+        replacement.id = form_message
+        try:
+            await turn.context.update_activity(replacement)
+        except Exception as exc:
+            log.info("could not replace a submitted form card: %s", describe(exc))
+            return False
+        return True
 
     async def _on_members_added(self, context: TurnContext) -> None:
         activity = context.activity

@@ -1,8 +1,11 @@
 """Reading Teams activities: who acted, in which conversation, and command text as typed.
 
 Teams writes mentions as `<at>Name</at>` with an entity naming the account. The bot's own mention
-is removed (`TurnContext.remove_recipient_mention`); anyone else's becomes the core's neutral
-`<@ID>` form, with the Teams user id (`29:...`, the id in `from.id`). The little HTML Teams puts in
+is removed by replacing exactly the text of its mention entity; anyone else's becomes the core's
+neutral `<@ID>` form, with the Teams user id (`29:...`, the id in `from.id`). The SDK's
+`TurnContext.remove_recipient_mention` is not used: it turns the bot's name into a regular
+expression and deletes it everywhere in the message, so `setup Common Ground Forum` would lose
+words (and a name with brackets would not be removed at all). The little HTML Teams puts in
 message text (`<p>`, `<br>`, entities such as `&amp;`) becomes plain text.
 
 A channel message may arrive with its thread in the conversation id (`19:...;messageid=...`): the
@@ -11,7 +14,6 @@ channel itself (`channelData.channel.id`) is the conversation a group lives in.
 
 from __future__ import annotations
 
-import contextlib
 import html
 import re
 from typing import Any
@@ -71,9 +73,6 @@ def _mentions(activity: Activity) -> list[tuple[str, str]]:
 def command_text(activity: Activity) -> str:
     """The message as a command: the bot's mention gone, other mentions as `<@ID>`, no HTML."""
     bot_id = activity.recipient.id if activity.recipient else None
-    # A mention entity without the expected parts makes the SDK fail; it is removed below anyway.
-    with contextlib.suppress(AttributeError, KeyError, TypeError, re.error):
-        TurnContext.remove_recipient_mention(activity)
     text = activity.text or ""
     people: list[str] = []
     for written, account in _mentions(activity):
