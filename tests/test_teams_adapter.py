@@ -23,7 +23,13 @@ from bot.effects import MessageMember, PostToConversation
 from bot.identity import Where
 from bot.settings import Settings
 from bot.store.database import Database
-from bot.store.schema import conversation_refs, elephants, inbound_events, members
+from bot.store.schema import (
+    conversation_refs,
+    elephants,
+    inbound_events,
+    members,
+    round_answers,
+)
 from tests.dialogue import FakeClock
 from tests.teams_fakes import (
     BOT_ID,
@@ -432,3 +438,79 @@ async def test_someone_joining_a_channel_without_a_group_gets_nothing(teams: Tea
     status, _ = await teams.post(teams.members_added({"id": "29:1new", "name": "Noor"}))
     assert status == 201
     assert teams.fake.sent == []
+
+
+# -- every command, and the round's share form --------------------------------------------------
+
+EVERY_COMMAND: list[tuple[str, bool]] = [  # (line, typed in the 1:1 chat)
+    ("help", False),
+    ("privacy", False),
+    ("role professional", False),
+    ("settings", False),
+    ("set k 4", False),
+    ("timezone Europe/Paris", False),
+    ("schedule weekly tue 10:00 90m", False),
+    ("quiet-hours 21:00-08:00", False),
+    ("quiet-hours off", False),
+    (f"facilitator add <at>{PAT.display_name}</at>", False),
+    (f"facilitator remove <at>{PAT.display_name}</at>", False),
+    ("meeting start", False),
+    ("checkin", False),
+    ("elephant Nobody reads our feedback", True),
+    ("elephants", False),
+    ("round What would make this easier?", False),
+    ("share More notice before meetings", True),
+    ("pass", True),
+    ("round reveal", False),
+    ("round close", False),
+    ("nudges off", True),
+    ("summary", False),
+    ("meeting end", False),
+    ("elephant 1 discussed we talked", False),
+    ("export", False),
+    ("my-data", True),
+    ("schedule off", False),
+    ("forget-me", True),
+    ("not-a-command", False),
+]
+
+
+async def test_every_command_gets_an_answer_through_teams(
+    teams: Teams, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Each line of the grammar, by @mention in the channel or plainly in the 1:1 chat, is
+    answered and nothing fails."""
+    await group(teams)
+    fake = teams.fake
+    for line, personal in EVERY_COMMAND:
+        fake.clear()
+        caplog.clear()
+        status = await teams.say(FAY, line, personal=personal, mentions=(PAT,))
+        assert status == 201, line
+        answered = [s for s in fake.sent if s.kind != "create"]
+        assert answered, f"no answer to {line!r}"
+        shown = " ".join(s.texts() for s in answered)
+        assert "something went wrong" not in shown, line
+        warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+        assert warnings == [], (line, [r.getMessage() for r in warnings])
+
+
+async def test_a_round_invitation_in_the_one_to_one_chat_opens_the_share_form(
+    teams: Teams,
+) -> None:
+    await group(teams)
+    fake = teams.fake
+    assert await teams.say(FAY, "round What would make this easier?") == 201
+    invitation = last_to(fake, PAT)
+    fake.clear()
+    assert await teams.press(PAT, invitation.button("Share"), personal=True) == 201
+    form = last_to(fake, PAT)
+    inputs = {e["id"]: e for e in form.card["body"] if "id" in e}
+    assert inputs["in:consent"]["type"] == "Input.ChoiceSet"
+    choices = [c["value"] for c in inputs["in:consent"]["choices"]]
+    assert choices == ["yes", "no"]
+    assert await teams.fill(PAT, form, {"text": "More notice", "consent": "no"}) == 201
+    assert "Sent. Thank you." in fake.to_user(PAT)[-2].texts()
+    async with teams.bot.db.read() as conn:
+        answers = (await conn.execute(select(round_answers.c.text))).scalars().all()
+    assert answers == ["More notice"]
