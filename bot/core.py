@@ -28,8 +28,10 @@ from bot.identity import Where, Who
 from bot.replies import reply, with_their_text
 from bot.store import groups, members
 from bot.store.database import Database
+from bot.store.dialect import insert_or_ignore
 from bot.store.groups import Group
 from bot.store.members import Member
+from bot.store.schema import inbound_events
 from bot.text_safety import TextRejected, neutralise
 
 log = logging.getLogger(__name__)
@@ -64,12 +66,20 @@ class Core:
     def clock(self) -> Callable[[], datetime]:
         return self.services.clock
 
-    async def handle(self, event: Event) -> list[Effect]:
-        """Handle one inbound event. Never raises for the person's mistakes or our own bugs."""
+    async def handle(self, event: Event, *, once: str | None = None) -> list[Effect]:
+        """Handle one inbound event. Never raises for the person's mistakes or our own bugs.
+
+        `once` is the platform's id for this delivery (Slack's event id, say): it is recorded in
+        `inbound_events` inside the event's own transaction, and an id already recorded returns
+        nothing. So a retried delivery is handled exactly once, and one that failed half-way
+        (rolled back, record and all) is handled when the platform tries again."""
         kind = type(event).__name__
         try:
             async with self.db.write() as conn:
                 ctx = Context(conn, self.services, self.clock(), who=event.who, where=event.where)
+                if once is not None and not await _first_delivery(ctx, once):
+                    log.info("dropped a repeated %s delivery", kind)
+                    return []
                 return await self._dispatch(ctx, event)
         except (UserError, TextRejected) as exc:
             original = getattr(exc, "original", "")
@@ -264,6 +274,19 @@ class Core:
         for handler in ROUTES.on_join:
             effects.extend(await handler(ctx))
         return effects
+
+
+async def _first_delivery(ctx: Context, once: str) -> bool:
+    """Record a platform delivery id in this transaction; False when it was recorded before."""
+    who = ctx.require_who()
+    # Only the minute is kept: the row exists to stop repeats, not to time anyone's actions.
+    received = ctx.now.replace(second=0, microsecond=0)
+    result = await ctx.conn.execute(
+        insert_or_ignore(ctx.conn, inbound_events).values(
+            platform=who.platform, event_id=once[:200], received_at=received
+        )
+    )
+    return bool(result.rowcount)
 
 
 __all__ = ["Card", "Core", "Services", "utc_now"]

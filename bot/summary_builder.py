@@ -177,7 +177,12 @@ def _rounds_section(data: SummaryData) -> str:
 
 
 def _ledger_section(data: SummaryData) -> str:
-    ledger = data.ledger
+    return ledger_text(data.ledger)
+
+
+def ledger_text(ledger: Ledger | None) -> str:
+    """The ledger as shown to people: passes and silence by role only when every role has k
+    people, else added up across everyone (see `bot.reciprocity`). Also used by the home tab."""
     if ledger is None or not ledger.roles:
         return ""
     lines = ["Who shared, by role"]

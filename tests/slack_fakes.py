@@ -51,6 +51,8 @@ class FakeSlack:
 
     calls: list[Call] = field(default_factory=list)
     failures: dict[str, list[int]] = field(default_factory=dict)
+    # Display names `users.info` gives (others get "name-<id>"); the harness fills it in.
+    names: dict[str, str] = field(default_factory=dict)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     server: TestServer | None = None
     sockets: list[web.WebSocketResponse] = field(default_factory=list)
@@ -145,7 +147,8 @@ class FakeSlack:
             return {"ok": True, "url": str(self.server.make_url("/link")).replace("http", "ws", 1)}
         if method == "users.info":
             user = str(args.get("user", ""))
-            return {"ok": True, "user": {"id": user, "profile": {"display_name": f"name-{user}"}}}
+            name = self.names.get(user, f"name-{user}")
+            return {"ok": True, "user": {"id": user, "profile": {"display_name": name}}}
         return {"ok": False, "error": "unknown_method"}
 
     async def respond(self, request: web.Request) -> web.Response:
@@ -222,6 +225,7 @@ class SlackHarness:
 
     def command_body(self, who: Who, text: str, channel: str, command: str = "/coprod") -> str:
         n = next(self._n)
+        self.fake.names.setdefault(who.user_id, who.display_name)
         return urlencode(
             {
                 "token": "legacy",
@@ -246,6 +250,7 @@ class SlackHarness:
         return await self.post(body, "application/x-www-form-urlencoded")
 
     def _user(self, who: Who) -> dict[str, str]:
+        self.fake.names.setdefault(who.user_id, who.display_name)
         return {
             "id": who.user_id,
             "username": who.display_name,

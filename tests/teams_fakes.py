@@ -97,6 +97,7 @@ class FakeTeams:
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     server: TestServer | None = None
     hits: dict[str, int] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -165,6 +166,16 @@ class FakeTeams:
     async def members(self, request: web.Request) -> web.Response:
         return web.json_response([])
 
+    async def member(self, request: web.Request) -> web.Response:
+        """One member of a team's roster: only those in `names` are known."""
+        self.hits["member"] = self.hits.get("member", 0) + 1
+        member_id = request.match_info["mid"]
+        if member_id not in self.names:
+            return web.json_response({"error": {"code": "NotFound", "message": "x"}}, status=404)
+        return web.json_response(
+            {"id": member_id, "name": self.names[member_id], "aadObjectId": "aad-x"}
+        )
+
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_post("/v3/conversations", self.create)
@@ -172,6 +183,7 @@ class FakeTeams:
         app.router.add_post("/v3/conversations/{cid}/activities/{aid}", self.reply)
         app.router.add_put("/v3/conversations/{cid}/activities/{aid}", self.update)
         app.router.add_get("/v3/conversations/{cid}/members", self.members)
+        app.router.add_get("/v3/conversations/{cid}/members/{mid}", self.member)
         return app
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from bot.adapters.slack import (
     COMMANDS,
     ELEPHANT_SHORTCUT,
+    MESSAGE_SHORTCUT,
     NEEDS_TRIGGER,
     SORRY,
     neutral_text,
@@ -400,9 +401,21 @@ def test_the_manifest_declares_what_the_adapter_listens_for() -> None:
     for command in COMMANDS:
         assert f"- command: {command}\n" in manifest
     assert f"callback_id: {ELEPHANT_SHORTCUT}\n" in manifest
+    assert (
+        f"    - name: Name as an elephant\n      type: message\n"
+        f"      callback_id: {MESSAGE_SHORTCUT}\n"
+    ) in manifest
     assert "    - https://commonground.example.org/slack/oauth_redirect\n" in manifest
     assert "    home_tab_enabled: true\n" in manifest
-    for event in ("member_joined_channel", "message.im", "app_mention", "app_home_opened"):
+    events = (
+        "member_joined_channel",
+        "message.im",
+        "app_mention",
+        "app_home_opened",
+        "app_uninstalled",
+        "tokens_revoked",
+    )
+    for event in events:
         assert f"      - {event}\n" in manifest
     # two commands, events and interactivity all at the one route
     assert manifest.count("url: https://commonground.example.org/slack/events\n") == 4
@@ -542,7 +555,7 @@ async def test_a_round_invitation_in_a_dm_opens_the_share_modal(
 async def test_a_failure_in_our_code_gets_a_kind_message_and_a_log_line(
     slack: SlackHarness, fake: FakeSlack, caplog: pytest.LogCaptureFixture
 ) -> None:
-    async def broken(event: object) -> list[object]:
+    async def broken(event: object, **_: object) -> list[object]:
         raise RuntimeError("a bug")
 
     slack.adapter.handle = broken  # type: ignore[assignment]
@@ -698,3 +711,65 @@ async def test_a_post_slack_refuses_during_a_request_is_kept_and_sent_later(
     assert await Outbox(bot.db, slack.adapter.deliverer, clock).drain() == 1
     assert [p["channel"] for p in fake.of("chat.postMessage")] == [CHANNEL]
     assert await pending(bot.db) == 0
+
+
+async def test_a_delivery_whose_handling_failed_leaves_no_record_so_slacks_retry_is_handled(
+    slack: SlackHarness,
+    fake: FakeSlack,
+    bot: CommonGround,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bot.handlers import ROUTES
+
+    await _group(slack, fake)
+    original = ROUTES.commands["help"]
+    calls: list[int] = []
+
+    async def fails_once(ctx, cmd):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("a bug, after the record was written")
+        return await original(ctx, cmd)
+
+    monkeypatch.setitem(ROUTES.commands, "help", fails_once)
+    body = slack.event_body(_message_event(PAT.user_id, "help", "D0PAT"), "Ev0FAILS")
+
+    async def recorded() -> list[str]:
+        async with bot.db.read() as conn:
+            rows = await conn.execute(
+                select(inbound_events.c.event_id).where(inbound_events.c.event_id == "e:Ev0FAILS")
+            )
+            return list(rows.scalars())
+
+    assert (await slack.post(body, "application/json"))[0] == 200
+    [sorry] = fake.of("chat.postMessage")
+    assert "something went wrong" in sorry["text"]
+    assert await recorded() == []
+
+    fake.clear()
+    retry = {**signed_headers(body), "X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "x"}
+    assert (await slack.post(body, "application/json", retry))[0] == 200
+    [answer] = fake.of("chat.postMessage")
+    assert "checkin" in texts(answer["blocks"])
+    assert await recorded() == ["e:Ev0FAILS"]
+
+    fake.clear()
+    retry = {**signed_headers(body), "X-Slack-Retry-Num": "2", "X-Slack-Retry-Reason": "x"}
+    assert (await slack.post(body, "application/json", retry))[0] == 200
+    assert fake.of("chat.postMessage") == []
+    assert len(calls) == 2
+
+
+async def test_the_core_records_a_delivery_once_even_past_the_early_look(
+    bot: CommonGround,
+) -> None:
+    """Two copies racing past the adapter's early look: the core's record lets one through."""
+    from bot.events import Command
+    from bot.identity import Who
+
+    who = Who("slack", TEAM, PAT.user_id, "pat")
+    event = Command(who, Where("slack", TEAM, "D0PAT", is_direct=True), "help")
+    first = await bot.core.handle(event, once="e:Ev0TWICE")
+    second = await bot.core.handle(event, once="e:Ev0TWICE")
+    assert first and second == []
+    assert await bot.core.handle(event, once="e:Ev0OTHER") != []

@@ -4,6 +4,8 @@ token, over loopback HTTP against the fake Slack."""
 
 from __future__ import annotations
 
+import json
+import logging
 import re
 from collections.abc import AsyncIterator
 from urllib.parse import urlencode
@@ -130,3 +132,90 @@ def test_oauth_settings_switch_slack_on_with_a_signing_secret() -> None:
     oauth = {"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "s"}
     assert configured({**oauth, "SLACK_SIGNING_SECRET": "x"})
     assert not configured(oauth)
+
+
+def _event(team: str, event: dict[str, object], event_id: str) -> str:
+    return json.dumps(
+        {
+            "token": "legacy",
+            "team_id": team,
+            "api_app_id": "A0APP",
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": 1700000000,
+        }
+    )
+
+
+async def _post_event(client: TestClient[web.Request, web.Application], body: str) -> int:
+    headers = {"Content-Type": "application/json", **signed_headers(body)}
+    return (await client.post("/slack/events", data=body, headers=headers)).status
+
+
+async def test_uninstalling_or_revoking_the_bot_token_deletes_the_installation(
+    bot: CommonGround, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    async with running_fake() as fake:
+        settings = SlackSettings(
+            SLACK_SIGNING_SECRET=SIGNING_SECRET,
+            SLACK_CLIENT_ID="111.222",
+            SLACK_CLIENT_SECRET="client-secret",
+            SLACK_API_URL=fake.api_url,
+            _env_file=None,  # type: ignore[call-arg]
+        )
+        app = web.Application()
+        adapter = attach(app, bot, settings)
+        assert adapter is not None and adapter.installations is not None
+        installations = adapter.installations
+        client = TestClient(TestServer(app))
+        await client.start_server()
+
+        async def install() -> None:
+            page = await client.get("/slack/install")
+            state = re.search(r"state=([A-Za-z0-9-]+)", await page.text())
+            assert state is not None
+            cookie = page.headers["Set-Cookie"].split(";", 1)[0]
+            done = await client.get(
+                f"/slack/oauth_redirect?code=c&state={state.group(1)}", headers={"Cookie": cookie}
+            )
+            assert done.status == 200
+            assert await installations.token_for(SECOND) == "xoxb-second-workspace"
+
+        try:
+            await install()
+            uninstalled = _event(
+                SECOND, {"type": "app_uninstalled", "event_ts": "1700000000.1"}, "Ev0GONE"
+            )
+            assert await _post_event(client, uninstalled) == 200
+            await adapter.settled()
+            assert await installations.token_for(SECOND) is None
+            assert (
+                "removed the installation of Slack workspace T0SECOND: the app was uninstalled"
+                in caplog.text
+            )
+
+            # A later command from that workspace is told plainly that the app is not there.
+            body = _command(SECOND, "help", fake)
+            headers = {"Content-Type": "application/x-www-form-urlencoded", **signed_headers(body)}
+            assert (await client.post("/slack/events", data=body, headers=headers)).status == 200
+            await adapter.settled()
+            assert fake.of("respond")[-1]["text"] == NOT_INSTALLED
+
+            await install()
+            users_only = {"type": "tokens_revoked", "tokens": {"oauth": ["U0SAM"], "bot": []}}
+            assert await _post_event(client, _event(SECOND, users_only, "Ev0USERS")) == 200
+            await adapter.settled()
+            assert await installations.token_for(SECOND) == "xoxb-second-workspace"
+
+            bot_token = {"type": "tokens_revoked", "tokens": {"bot": ["UBOT0002"]}}
+            assert await _post_event(client, _event(SECOND, bot_token, "Ev0BOTREV")) == 200
+            await adapter.settled()
+            assert await installations.token_for(SECOND) is None
+            assert "its bot token was revoked" in caplog.text
+            # Only the workspace is named in the logs, never a person or the bot's user.
+            for name in ("U0SAM", "U0INSTALLER", "UBOT0002"):
+                assert name not in caplog.text
+        finally:
+            await client.close()

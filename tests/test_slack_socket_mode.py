@@ -13,7 +13,9 @@ from aiohttp.test_utils import TestServer
 from bot.adapters.slack import attach
 from bot.adapters.slack_settings import SlackSettings
 from bot.app import CommonGround, build
+from bot.identity import Where
 from bot.settings import Settings
+from bot.store import groups, members
 from bot.store.database import Database
 from tests.dialogue import FakeClock
 from tests.slack_fakes import TEAM, FakeSlack, running_fake, slack_person
@@ -88,3 +90,74 @@ async def test_a_slash_command_round_trip_over_socket_mode(bot: CommonGround) ->
         finally:
             await server.close()
         assert adapter.socket is None
+
+
+async def test_a_button_press_over_socket_mode_is_handled_once(bot: CommonGround) -> None:
+    async with running_fake() as fake:
+        settings = SlackSettings(
+            SLACK_BOT_TOKEN="xoxb-test",
+            SLACK_APP_TOKEN="xapp-test",
+            SLACK_API_URL=fake.api_url,
+            _env_file=None,  # type: ignore[call-arg]
+        )
+        app = web.Application()
+        adapter = attach(app, bot, settings)
+        assert adapter is not None
+        server = TestServer(app)
+        await server.start_server()
+        try:
+            await asyncio.wait_for(fake.connected.wait(), timeout=10)
+            setup = {
+                "envelope_id": "env-setup",
+                "type": "slash_commands",
+                "accepts_response_payload": True,
+                "payload": _command("setup Parents Forum", 1, fake),
+            }
+            await fake.envelope(setup)
+            await adapter.settled()
+            picker = next(
+                b for b in fake.of("chat.postMessage")[-1]["blocks"] if b["type"] == "actions"
+            )
+            button = next(e for e in picker["elements"] if e["text"]["text"] == "Professional")
+            fake.clear()
+            press = {
+                "envelope_id": "env-press",
+                "type": "interactive",
+                "accepts_response_payload": False,
+                "payload": {
+                    "type": "block_actions",
+                    "user": {"id": "U0PAT", "username": "pat", "team_id": TEAM},
+                    "team": {"id": TEAM},
+                    "channel": {"id": "C0GENERAL"},
+                    "container": {"type": "message", "channel_id": "C0GENERAL"},
+                    "trigger_id": "trigger-press",
+                    "response_url": fake.response_url(2),
+                    "actions": [
+                        {
+                            "action_id": button["action_id"],
+                            "value": button["value"],
+                            "type": "button",
+                            "block_id": "b1",
+                            "action_ts": "1700000000.5",
+                        }
+                    ],
+                },
+            }
+            ack = await fake.envelope(press)
+            assert ack["envelope_id"] == "env-press"
+            await adapter.settled()
+            [answer] = fake.of("respond")
+            assert answer["response_type"] == "ephemeral"
+            assert "professional" in answer["text"].lower()
+            async with bot.db.read() as conn:
+                group = await groups.for_conversation(conn, Where("slack", TEAM, "C0GENERAL"))
+                assert group is not None
+                pat = await members.get(conn, group.id, "U0PAT")
+            assert pat is not None and pat.role == "professional"
+
+            again = await fake.envelope({**press, "retry_attempt": 1, "retry_reason": "timeout"})
+            assert again == {"envelope_id": "env-press"}
+            await adapter.settled()
+            assert len(fake.of("respond")) == 1
+        finally:
+            await server.close()

@@ -241,6 +241,7 @@ async def test_the_bot_added_to_a_personal_chat_says_hello(teams: Teams) -> None
 async def test_a_person_added_is_greeted_privately_with_the_role_picker(teams: Teams) -> None:
     await group(teams)
     newcomer = teams_person("29:1new", "Noor")
+    teams.fake.names[newcomer.user_id] = "Noor Haddad"  # Teams sends no name; the roster has it
     status, _ = await teams.post(
         teams.members_added({"id": newcomer.user_id, "aadObjectId": "aad-new"})
     )
@@ -248,6 +249,11 @@ async def test_a_person_added_is_greeted_privately_with_the_role_picker(teams: T
     welcome = last_to(teams.fake, newcomer)
     assert "Welcome to Parents Forum" in welcome.texts()
     assert welcome.button("Lived experience")
+    async with teams.bot.db.read() as conn:
+        name = await conn.scalar(
+            select(members.c.display_name).where(members.c.user_id == newcomer.user_id)
+        )
+    assert name == "Noor Haddad"
 
 
 # -- reliability -----------------------------------------------------------------------------------

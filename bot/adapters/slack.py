@@ -3,8 +3,11 @@
 It is the only module (with its `slack_*` helpers) that imports slack-bolt or slack-sdk. One route,
 `POST /slack/events`, takes slash commands, interactivity and the Events API. The route checks the
 signature itself before anything else, so a forged or stale request is refused with 401 before a
-single row is written; then it records the delivery in `inbound_events`, so Slack's retries (and
-duplicates after a restart) are dropped; then Bolt dispatches to the listeners below.
+single row is written; then Bolt dispatches to the listeners below. Each delivery's id (the event
+id, or a keyed hash of an interaction) goes to the core as `once`, which records it in
+`inbound_events` inside the event's own transaction: Slack's retries, even after a restart, are
+handled exactly once, and a delivery whose handling failed (rolled back, record and all) is handled
+when Slack tries again. A read of that table before dispatch drops obvious repeats cheaply.
 
 Listeners acknowledge first and work after (Slack wants an answer within 3 seconds); a modal
 submission is the exception, because validation errors can only be shown in the acknowledgement.
@@ -20,8 +23,9 @@ import functools
 import json
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 from urllib.parse import parse_qs
@@ -75,6 +79,8 @@ PLATFORM = slack_store.PLATFORM
 ROUTE = "/slack/events"
 COMMANDS = {"/coprod": "", "/elephant": "elephant"}
 ELEPHANT_SHORTCUT = "elephant.name"
+MESSAGE_SHORTCUT = "elephant.from-message"
+NAME_SECONDS = 300.0  # how long a looked-up display name is trusted in this process
 NEEDS_TRIGGER = (
     "That needs a form, and Slack opens forms only from a slash command or a button. "
     "Please type it as `/coprod <command>` (or `/elephant` to name an elephant)."
@@ -92,7 +98,13 @@ BOT_ADDED = (
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Event], Awaitable[list[Effect]]]
+ONCE = slack_store.ONCE
+
+
+class Handler(Protocol):
+    """`Core.handle`: one event in, effects out; `once` is the delivery's id for deduplication."""
+
+    def __call__(self, event: Event, *, once: str | None = None) -> Awaitable[list[Effect]]: ...
 
 
 @dataclass(frozen=True)
@@ -103,6 +115,8 @@ class Request:
     where: Where
     trigger_id: str = ""
     response_url: str = ""
+    # Form inputs to fill in before the form opens (the message a message shortcut was used on).
+    prefill: Mapping[str, str] = field(default_factory=dict)
 
 
 class SlackAdapter:
@@ -146,6 +160,7 @@ class SlackAdapter:
         self._in_flight = 0
         self._settled = asyncio.Event()
         self._settled.set()
+        self._names: dict[tuple[str, str], tuple[float, str]] = {}
         self._listen()
 
     async def settled(self) -> None:
@@ -194,11 +209,14 @@ class SlackAdapter:
             log.warning("refused a Slack request with a bad or stale signature")
             return web.Response(status=401, text="invalid request")
         key = self._delivery_id(body, request.content_type)
-        if key is not None and not await slack_store.claim_event(self.db, key, self.clock()):
+        if key is not None and await slack_store.seen(self.db, key):
             retry = request.headers.get("X-Slack-Retry-Num", "")
             log.info("dropped a repeated Slack delivery%s", f" (retry {retry})" if retry else "")
             return web.Response(status=200)
-        response = await self.app.async_dispatch(await to_bolt_request(request))
+        bolt_request = await to_bolt_request(request)
+        if key is not None:
+            bolt_request.context[ONCE] = key
+        response = await self.app.async_dispatch(bolt_request)
         return await to_aiohttp_response(response)
 
     async def start_socket_mode(self) -> None:
@@ -238,6 +256,9 @@ class SlackAdapter:
         self.app.view(re.compile(".*"))(self._tracked(self._on_view))
         self.app.event("member_joined_channel")(self._tracked(self._on_member_joined))
         self.app.shortcut(ELEPHANT_SHORTCUT)(self._tracked(self._on_elephant_shortcut))
+        self.app.shortcut(MESSAGE_SHORTCUT)(self._tracked(self._on_message_shortcut))
+        self.app.event("app_uninstalled")(self._tracked(self._on_uninstalled))
+        self.app.event("tokens_revoked")(self._tracked(self._on_tokens_revoked))
         self.app.event("app_mention")(self._tracked(self._on_message))
         self.app.event("message")(self._tracked(self._on_message))
         self.app.event("app_home_opened")(self._tracked(self._on_home_opened))
@@ -249,10 +270,12 @@ class SlackAdapter:
         team = str(event.get("team") or body.get("team_id") or "")
         user = str(event.get("user", ""))
         who = Who(PLATFORM, team, user, "")
-        view = home_view(await home_cards(self.db, who))
+        view = home_view(await home_cards(self.db, who, self.clock()))
         await self.client.views_publish(user_id=user, view=view, **await self.deliverer.auth(team))
 
-    async def _on_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+    async def _on_message(
+        self, body: dict[str, Any], event: dict[str, Any], context: dict[str, Any]
+    ) -> None:
         """A direct message to the bot, or `@Common Ground <command>` in a channel: a command."""
         if event.get("subtype") or event.get("bot_id") or not event.get("user"):
             return  # edits, deletions, joins and bots' own messages
@@ -263,13 +286,18 @@ class SlackAdapter:
         channel = str(event.get("channel", ""))
         where = where_of(team, channel, event.get("channel_type") == "im")
         text = BOT_MENTION.sub("", str(event.get("text", "")), count=1).strip()
-        who = Who(PLATFORM, team, user, await self._display_name(team, user))
-        await self._run(Command(who, where, neutral_text(text)), Request(who, where))
+        who = Who(PLATFORM, team, user, await self._display_name(team, user, fallback=""))
+        await self._run(Command(who, where, neutral_text(text)), Request(who, where), context)
 
-    async def _on_command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+    async def _on_command(
+        self, ack: AsyncAck, body: dict[str, Any], context: dict[str, Any]
+    ) -> None:
         await ack()
         team = str(body.get("team_id", ""))
-        who = Who(PLATFORM, team, str(body.get("user_id", "")), str(body.get("user_name", "")))
+        user = str(body.get("user_id", ""))
+        # `user_name` is the legacy handle; the display name is what people see in Slack.
+        name = await self._display_name(team, user, fallback=str(body.get("user_name", "")))
+        who = Who(PLATFORM, team, user, name)
         channel = str(body.get("channel_id", ""))
         where = where_of(team, channel, body.get("channel_name") == "directmessage")
         prefix = COMMANDS.get(str(body.get("command", "")), "")
@@ -277,11 +305,17 @@ class SlackAdapter:
         request = Request(
             who, where, str(body.get("trigger_id", "")), str(body.get("response_url", ""))
         )
-        await self._run(Command(who, where, text), request)
+        await self._run(Command(who, where, text), request, context)
 
-    async def _on_action(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+    async def _on_action(
+        self,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        context: dict[str, Any],
+    ) -> None:
         await ack()
-        who = who_of(body)
+        who = await self._who(body)
         channel = str((body.get("channel") or {}).get("id") or "")
         container = body.get("container") or {}
         channel = channel or str(container.get("channel_id") or "")
@@ -292,17 +326,23 @@ class SlackAdapter:
         choice = Choice(
             who, where, our_action(str(action.get("action_id", ""))), str(action.get("value", ""))
         )
-        await self._run(choice, request)
+        await self._run(choice, request, context)
 
-    async def _on_view(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-        who = who_of(body)
+    async def _on_view(
+        self,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        context: dict[str, Any],
+    ) -> None:
+        who = await self._who(body)
         meta = view_metadata(view)
         channel = str(meta.get("ch") or who.user_id)
         where = where_of(who.workspace, channel, bool(meta.get("d", True)))
         event = FormSubmitted(
             who, where, str(view.get("callback_id", "")), view_values(view), str(meta.get("c", ""))
         )
-        effects = await self.handle(event)
+        effects = await self.handle(event, once=context.get(ONCE))
         errors: dict[str, str] = {}
         for effect in effects:
             if isinstance(effect, FormErrors):
@@ -313,13 +353,60 @@ class SlackAdapter:
         await ack()
         await self.carry_out(effects, Request(who, where, str(body.get("trigger_id", ""))))
 
-    async def _on_elephant_shortcut(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+    async def _on_elephant_shortcut(
+        self, ack: AsyncAck, body: dict[str, Any], context: dict[str, Any]
+    ) -> None:
         """The global shortcut "Name an elephant": the same as `/elephant` typed privately."""
         await ack()
-        who = who_of(body)
+        who = await self._who(body)
         where = where_of(who.workspace, who.user_id, True)
         request = Request(who, where, str(body.get("trigger_id", "")))
-        await self._run(Command(who, where, "elephant"), request)
+        await self._run(Command(who, where, "elephant"), request, context)
+
+    async def _on_message_shortcut(
+        self, ack: AsyncAck, body: dict[str, Any], context: dict[str, Any]
+    ) -> None:
+        """The message shortcut "Name as an elephant": the elephant form, opened with the
+        message's text filled in, as if `/elephant` were typed in that message's channel. Nothing
+        is stored unless the person submits the form (they can change or clear the words first).
+        """
+        await ack()
+        who = await self._who(body)
+        channel = str((body.get("channel") or {}).get("id") or "")
+        where = where_of(who.workspace, channel or who.user_id, not channel)
+        message = body.get("message") or {}
+        request = Request(
+            who,
+            where,
+            str(body.get("trigger_id", "")),
+            str(body.get("response_url") or ""),
+            prefill={"text": neutral_text(str(message.get("text") or ""))},
+        )
+        await self._run(Command(who, where, "elephant"), request, context)
+
+    async def _on_uninstalled(self, body: dict[str, Any]) -> None:
+        """The app was removed from a workspace: forget its installation."""
+        await self._forget_workspace(body, "the app was uninstalled")
+
+    async def _on_tokens_revoked(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        """Tokens were revoked: when the bot's own token is among them, forget the installation
+        (user tokens are never kept, so their revocation changes nothing here)."""
+        tokens = event.get("tokens") or {}
+        if not tokens.get("bot"):
+            log.info(
+                "Slack revoked user tokens in workspace %s; none are kept", body.get("team_id")
+            )
+            return
+        await self._forget_workspace(body, "its bot token was revoked")
+
+    async def _forget_workspace(self, body: dict[str, Any], why: str) -> None:
+        team = str(body.get("team_id") or "")
+        enterprise = body.get("enterprise_id") or None
+        if self.installations is None:
+            log.warning("Slack workspace %s: %s; SLACK_BOT_TOKEN no longer works there", team, why)
+            return
+        await self.installations.forget(team, enterprise)
+        log.info("removed the installation of Slack workspace %s: %s", team, why)
 
     async def _on_member_joined(
         self, body: dict[str, Any], event: dict[str, Any], context: dict[str, Any]
@@ -328,21 +415,47 @@ class SlackAdapter:
         user = str(event.get("user", ""))
         where = where_of(team, str(event.get("channel", "")), False)
         if user and user == context.get("bot_user_id"):
+            # No core event to carry the record, so the greeting claims the delivery itself.
+            once = context.get(ONCE)
+            if once and not await slack_store.claim_event(self.db, once, self.clock()):
+                return
             await self.deliverer.deliver([PostToConversation(where, Card(text=BOT_ADDED))])
             return
-        who = Who(PLATFORM, team, user, await self._display_name(team, user))
-        await self._run(MemberJoined(who, where), Request(who, where))
+        who = Who(PLATFORM, team, user, await self._display_name(team, user, fallback=""))
+        await self._run(MemberJoined(who, where), Request(who, where), context)
 
-    async def _display_name(self, team: str, user: str) -> str:
-        """The person's display name, or an empty one when Slack will not say."""
+    async def _who(self, body: Mapping[str, Any]) -> Who:
+        """Who acted on an interaction, with their display name rather than their handle."""
+        who = who_of(body)
+        name = await self._display_name(who.workspace, who.user_id, fallback=who.display_name)
+        return replace(who, display_name=name)
+
+    async def _display_name(self, team: str, user: str, *, fallback: str) -> str:
+        """The person's display name from `users.info`, remembered for a few minutes in this
+        process; `fallback` (their handle, or nothing) when Slack will not say."""
+        key = (team, user)
+        now = time.monotonic()
+        cached = self._names.get(key)
+        if cached is not None and cached[0] > now:
+            return cached[1]
         try:
             info = await self.client.users_info(user=user, **await self.deliverer.auth(team))
         except Exception as exc:
-            log.warning("could not look up a joining member's name: %s", error_code(exc))
-            return ""
+            log.warning("could not look up a person's display name: %s", error_code(exc))
+            return fallback
         person = info.get("user") or {}
         profile = person.get("profile") or {}
-        return str(profile.get("display_name") or profile.get("real_name") or person.get("name"))
+        name = str(
+            profile.get("display_name")
+            or profile.get("real_name")
+            or person.get("real_name")
+            or person.get("name")
+            or fallback
+        )
+        if len(self._names) > 5000:  # a long-running process meets many people; drop stale ones
+            self._names = {k: v for k, v in self._names.items() if v[0] > now}
+        self._names[key] = (now + NAME_SECONDS, name)
+        return name
 
     async def _sorry(self, body: object) -> None:
         """Tell the person kindly that it failed (never the error itself), when Slack lets us."""
@@ -355,8 +468,9 @@ class SlackAdapter:
         except Exception as exc:
             log.warning("could not say sorry for a failed request: %s", error_code(exc))
 
-    async def _run(self, event: Event, request: Request) -> None:
-        await self.carry_out(await self.handle(event), request)
+    async def _run(self, event: Event, request: Request, context: Mapping[str, Any]) -> None:
+        effects = await self.handle(event, once=context.get(ONCE))
+        await self.carry_out(effects, request)
 
     # -- effects for a request -----------------------------------------------------------------
 
@@ -410,6 +524,17 @@ class SlackAdapter:
             # A typed message cannot open a form in Slack; only commands, buttons and shortcuts.
             await self._reply(Card(text=NEEDS_TRIGGER), request)
             return
+        form = effect.form
+        if request.prefill:
+            form = replace(
+                form,
+                inputs=tuple(
+                    replace(i, initial=request.prefill[i.name][: i.max_length or None])
+                    if request.prefill.get(i.name)
+                    else i
+                    for i in form.inputs
+                ),
+            )
         meta = {
             "c": effect.form.context,
             "ch": request.where.conversation_id,
@@ -418,7 +543,7 @@ class SlackAdapter:
         await self.client.views_open(
             **await self.deliverer.auth(request.who.workspace),
             trigger_id=request.trigger_id,
-            view=form_view(effect.form, meta),
+            view=form_view(form, meta),
         )
 
 

@@ -61,6 +61,13 @@ class Installations:
         found = await self.store.async_find_bot(enterprise_id=None, team_id=workspace)
         return found.bot_token if found is not None else None
 
+    async def forget(self, workspace: str, enterprise: str | None = None) -> None:
+        """Delete a workspace's installation and bot token (the app was uninstalled there)."""
+        if not self._ready:
+            await self.create_tables()
+        await self.store.async_delete_bot(enterprise_id=enterprise, team_id=workspace)
+        await self.store.async_delete_installation(enterprise_id=enterprise, team_id=workspace)
+
 
 def mount_oauth(app: web.Application, flow: AsyncOAuthFlow) -> None:
     """`GET /slack/install` (the Add to Slack page) and `GET /slack/oauth_redirect`."""

@@ -1,7 +1,8 @@
 """Socket Mode (`SLACK_APP_TOKEN`): Slack's requests arrive over a websocket the bot opens.
 
-Slack redelivers an envelope it thinks was not acknowledged (with `retry_attempt`), so envelopes
-are recorded in `inbound_events` like HTTP deliveries, and repeats are acknowledged and dropped.
+Slack redelivers an envelope it thinks was not acknowledged (with `retry_attempt`), so each
+envelope's id goes to the core as `once` like an HTTP delivery's (recorded in `inbound_events` in
+the event's own transaction), and repeats already recorded are acknowledged and dropped early.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import time
 from typing import TYPE_CHECKING
 
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
-from slack_bolt.adapter.socket_mode.async_internals import run_async_bolt_app, send_async_response
+from slack_bolt.adapter.socket_mode.async_internals import send_async_response
+from slack_bolt.adapter.socket_mode.internals import build_headers
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.socket_mode.aiohttp import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
@@ -40,10 +43,17 @@ class SocketHandler(AsyncSocketModeHandler):
         else:
             body = json.dumps(req.payload, sort_keys=True)
             key = slack_store.body_digest(self.adapter.secret, body)
-        if not await slack_store.claim_event(self.adapter.db, key, self.adapter.clock()):
+        if await slack_store.seen(self.adapter.db, key):
             log.info("dropped a repeated Slack delivery over Socket Mode")
             await client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
             return
         started = time.time()
-        response = await run_async_bolt_app(self.app, req)
+        # Bolt's own run_async_bolt_app, plus the delivery id for the core's once-only record.
+        bolt_request = AsyncBoltRequest(
+            mode="socket_mode",
+            body=req.payload,
+            headers=build_headers(req),
+            context={slack_store.ONCE: key},
+        )
+        response = await self.app.async_dispatch(bolt_request)
         await send_async_response(client, req, response, started)

@@ -19,11 +19,24 @@ from bot.store.schema import inbound_events, platform_posts
 
 PLATFORM = "slack"
 KEEP_EVENTS = timedelta(days=1)
+ONCE = "common_ground_once"  # where a delivery's id travels in Bolt's request context
 
 
 def body_digest(secret: bytes, body: str) -> str:
     """A keyed hash of a request body, for deduplicating payloads that carry no event id."""
     return "h:" + hmac.new(secret, body.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+async def seen(db: Database, event_id: str) -> bool:
+    """Whether `event_id` was recorded already (a cheap early look; the core's insert within the
+    event's transaction is what guarantees once-only handling)."""
+    async with db.read() as conn:
+        found = await conn.scalar(
+            select(inbound_events.c.event_id).where(
+                inbound_events.c.platform == PLATFORM, inbound_events.c.event_id == event_id[:200]
+            )
+        )
+    return found is not None
 
 
 async def claim_event(db: Database, event_id: str, now: datetime) -> bool:

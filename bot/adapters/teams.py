@@ -28,6 +28,7 @@ from typing import Any, Protocol
 
 from aiohttp import web
 from botbuilder.core import TurnContext
+from botbuilder.core.teams import TeamsInfo
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
@@ -295,7 +296,8 @@ class TeamsAdapter:
                 continue
             if where.is_direct:
                 continue  # a person opening their 1:1 chat joins no group
-            who = Who(PLATFORM, tenant_of(activity), str(member.id), str(member.name or ""))
+            name = await _member_name(context, member)
+            who = Who(PLATFORM, tenant_of(activity), str(member.id), name)
             turn = Turn(context, who, where)
             await self.carry_out(await self.handle(MemberJoined(who, where)), turn)
 
@@ -346,6 +348,18 @@ class TeamsAdapter:
         except Exception as exc:
             log.warning("could not open a 1:1 chat in Teams: %s", describe(exc))
             await turn.context.send_activity(message(Card(text=NO_PRIVATE_CHAT)))
+
+
+async def _member_name(context: TurnContext, member: ChannelAccount) -> str:
+    """A joining member's display name: Teams rarely sends it, so ask the team's roster."""
+    if member.name:
+        return str(member.name)
+    try:
+        account = await TeamsInfo.get_member(context, member.id)
+    except Exception as exc:
+        log.info("could not look up a joining member's name: %s", describe(exc))
+        return ""
+    return str(getattr(account, "name", "") or "")
 
 
 def _personal(who: Who, bot_id: str) -> ConversationParameters:
