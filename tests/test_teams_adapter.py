@@ -520,3 +520,29 @@ async def test_a_round_invitation_in_the_one_to_one_chat_opens_the_share_form(
     async with teams.bot.db.read() as conn:
         answers = (await conn.execute(select(round_answers.c.text))).scalars().all()
     assert answers == ["More notice"]
+
+
+async def test_the_bot_framework_emulator_gets_answers_in_its_one_conversation(
+    teams: Teams,
+) -> None:
+    activity = teams.message(FAY, "help", personal=True)
+    activity["channelId"] = "emulator"
+    activity["conversation"] = {"id": "emulator-conversation-1"}
+    activity.pop("channelData")
+    status, _ = await teams.post(activity)
+    assert status == 201
+    [answer] = teams.fake.sent
+    assert (answer.kind, answer.conversation) == ("reply", "emulator-conversation-1")
+    assert "setup" in answer.texts()
+
+
+def test_single_tenant_needs_its_tenant_id() -> None:
+    with pytest.raises(ValueError, match="needs MICROSOFT_APP_TENANT_ID"):
+        TeamsSettings(MICROSOFT_APP_ID="app-1", MICROSOFT_APP_TYPE="SingleTenant", _env_file=None)
+    found = TeamsSettings(
+        MICROSOFT_APP_ID="app-1",
+        MICROSOFT_APP_TYPE="SingleTenant",
+        MICROSOFT_APP_TENANT_ID="tenant-9",
+        _env_file=None,
+    )
+    assert found.tenant_id == "tenant-9"

@@ -71,6 +71,7 @@ from bot.store.database import Database
 
 PLATFORM = teams_store.PLATFORM
 ROUTE = "/api/messages"
+TEAMS_CHANNEL = "msteams"
 BOT_ADDED = (
     "Hello! I'm Common Ground. To make this channel a co-production group, mention me with "
     "`setup` and the group's name (for example `@Common Ground setup Parents Forum`). "
@@ -249,7 +250,8 @@ class TeamsAdapter:
             await self.carry_out(await self.handle(choice), turn)
             return
         text = command_text(activity)
-        if not turn.where.is_direct and _names_an_elephant(text):
+        in_channel = not turn.where.is_direct and activity.channel_id == TEAMS_CHANNEL
+        if in_channel and _names_an_elephant(text):
             await self.carry_out([with_their_text(ELEPHANT_IN_CHANNEL, text)], turn)
             return
         await self.carry_out(await self.handle(Command(turn.who, turn.where, text)), turn)
@@ -325,8 +327,9 @@ class TeamsAdapter:
             await keep(self.db, failed, self.clock())
 
     async def _reply_privately(self, reply: Activity, turn: Turn, card: Card | None = None) -> None:
-        """In the 1:1 chat: straight back; elsewhere through a 1:1 chat the bot opens."""
-        if turn.where.is_direct:
+        """In the 1:1 chat: straight back; elsewhere through a 1:1 chat the bot opens. Outside
+        Teams (the Bot Framework Emulator, Web Chat) there is only the one conversation."""
+        if turn.where.is_direct or turn.context.activity.channel_id != TEAMS_CHANNEL:
             await turn.context.send_activity(reply)
             return
         activity = turn.context.activity
@@ -341,7 +344,7 @@ class TeamsAdapter:
                     self.settings.app_id,
                     send,
                     _personal(turn.who, bot_id),
-                    "msteams",
+                    TEAMS_CHANNEL,
                     activity.service_url,
                 )
             )

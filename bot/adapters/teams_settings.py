@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 APP_ID_NAMES = ("MICROSOFT_APP_ID", "MicrosoftAppId")
@@ -49,6 +49,15 @@ class TeamsSettings(BaseSettings):
         default="", validation_alias=_names("TEAMS_OPENID_METADATA_URL")
     )
     token_issuer: str = Field(default="", validation_alias=_names("TEAMS_TOKEN_ISSUER"))
+
+    @model_validator(mode="after")
+    def _single_tenant_needs_its_tenant(self) -> TeamsSettings:
+        if self.app_id and self.normalised_app_type == "SingleTenant" and not self.tenant_id:
+            raise ValueError(
+                "MICROSOFT_APP_TYPE=SingleTenant needs MICROSOFT_APP_TENANT_ID (the Directory "
+                "(tenant) ID of your Azure Bot's app registration)"
+            )
+        return self
 
     @property
     def auth(self) -> bool:
