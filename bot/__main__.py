@@ -4,7 +4,9 @@
     console   use the bot in this terminal, as several people
     migrate   bring the database schema up to date
     serve     the web app and the scheduler (one host with SQLite does everything)
-    clock     only the scheduler (for a later set-up with several web processes)
+    web       only the web app (PostgreSQL: run as many as you like, beside one `clock`)
+    clock     only the scheduler and its deliveries (PostgreSQL: one beside the web processes)
+    backup    an online, consistent copy of the SQLite database
     teams-package  build the Microsoft Teams app package (zip) with the configured app id
 
 Settings come from the environment and an optional `.env` file (see `config/example.env`);
@@ -39,7 +41,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     port = settings.port if args.port is None else args.port
     try:
-        asyncio.run(serve(settings, host=args.host, port=port))
+        asyncio.run(serve(settings, host=args.host, port=port, with_clock=args.with_clock))
     except OSError as exc:  # most often: the port is taken by another process
         print(f"Could not listen on {args.host}:{port}: {exc.strerror or exc}.", file=sys.stderr)
         print("Choose another port with PORT=<number> or --port <number>.", file=sys.stderr)
@@ -51,6 +53,20 @@ def _clock(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import run_clock
 
     asyncio.run(run_clock(settings))
+    return 0
+
+
+def _backup(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from bot.backup import BackupRefused, backup
+
+    try:
+        written = backup(settings.resolved_database_url(), Path(args.path))
+    except BackupRefused as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    print(f"Backed up the database to {written}.")
     return 0
 
 
@@ -139,13 +155,35 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0)")
     serve.add_argument("--port", type=int, help="port to listen on (default: PORT, or 3000)")
-    serve.set_defaults(run=_serve, quiet=False)
+    serve.set_defaults(run=_serve, quiet=False, with_clock=True)
+
+    web = commands.add_parser(
+        "web",
+        parents=[common],
+        help="only the web app (with PostgreSQL, any number of these and one `clock`)",
+        description="Serve the web app (GET /healthz, /readyz, /metrics and the chat platforms' "
+        "routes) without the scheduler. Migrates first.",
+    )
+    web.add_argument("--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0)")
+    web.add_argument("--port", type=int, help="port to listen on (default: PORT, or 3000)")
+    web.set_defaults(run=_serve, quiet=False, with_clock=False)
+
+    backup = commands.add_parser(
+        "backup",
+        parents=[common],
+        help="an online, consistent copy of the SQLite database",
+        description="Copy the SQLite database to PATH while the bot keeps running. "
+        "For PostgreSQL, use pg_dump (this command says how).",
+    )
+    backup.add_argument("path", metavar="PATH", help="the new file to write (never overwritten)")
+    backup.set_defaults(run=_backup, quiet=False)
 
     clock = commands.add_parser(
         "clock",
         parents=[common],
-        help="only the scheduler",
-        description="Run the scheduler without the web app. Migrates first.",
+        help="only the scheduler and its deliveries",
+        description="Run the scheduler and deliver what it posts, without the web app. "
+        "Migrates first. One is intended; a second is harmless (each firing is claimed once).",
     )
     clock.set_defaults(run=_clock, quiet=False)
 
@@ -195,7 +233,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     level = settings.log_level
     if args.quiet and not getattr(args, "log_level", None):
         level = "WARNING"  # the console and the demo are conversations, not logs
-    configure_logging(level)
+    configure_logging(level, settings.log_format)
     run: Runner = args.run
     try:
         return run(args, settings)

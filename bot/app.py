@@ -19,11 +19,17 @@ from datetime import datetime
 from typing import TextIO
 
 from aiohttp import web
-from sqlalchemy import text
 
 from bot.context import Services
 from bot.core import Core, utc_now
 from bot.delivery import DeliveryRouter
+from bot.observability import (
+    CountingDeliverer,
+    JsonFormatter,
+    count_requests,
+    metrics,
+    readiness,
+)
 from bot.prompts import load_library
 from bot.scheduler import MeetingClock
 from bot.settings import Settings
@@ -74,17 +80,19 @@ async def start(settings: Settings, *, clock: Callable[[], datetime] = utc_now) 
 DRIVER_LOGGERS = ("sqlalchemy", "aiosqlite", "asyncpg")
 
 
-def configure_logging(level: str = "INFO") -> None:
-    """Plain log lines on stderr. Our own log calls never include user ids, names or text."""
+def configure_logging(level: str = "INFO", log_format: str = "text") -> None:
+    """Log lines on stderr, plain or (`LOG_FORMAT=json`) one JSON object per line.
+
+    Our own log calls never include user ids, names, text or secrets."""
     numeric = logging.getLevelName(level.upper())
     if not isinstance(numeric, int):
         numeric = logging.INFO
-    logging.basicConfig(
-        level=numeric,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-        force=True,
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    if log_format.strip().lower() == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=numeric, handlers=[handler], force=True)
     # APScheduler announces every job it adds at INFO; that is noise for operators.
     logging.getLogger("apscheduler").setLevel(max(numeric, logging.WARNING))
     logging.getLogger("aiohttp.access").setLevel(max(numeric, logging.WARNING))
@@ -140,23 +148,26 @@ def teams_auth_warning(environ: Mapping[str, str] | None = None) -> str:
 
 
 async def healthz(request: web.Request) -> web.Response:
-    """Liveness and readiness in one: the process answers and the database does too."""
-    bot = request.app[APP_KEY]
-    try:
-        async with bot.db.read() as conn:
-            await conn.execute(text("SELECT 1"))
-    except Exception:
-        log.exception("health check: the database did not answer")
-        return web.json_response({"status": "database unavailable"}, status=503)
+    """Liveness: the process is up and its event loop answers. Restart it if this fails."""
     return web.json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    """Readiness: the database answers and its schema is the one this code expects (else 503)."""
+    ready, status = await readiness(request.app[APP_KEY].db)
+    if not ready:
+        log.warning("not ready: %s", status)
+    return web.json_response({"status": status}, status=200 if ready else 503)
 
 
 def web_app(bot: CommonGround) -> web.Application:
     """The aiohttp application. Platform adapters will add `POST /slack/events` and
     `POST /api/messages` here; for now it has the health check."""
-    app = web.Application()
+    app = web.Application(middlewares=[count_requests])
     app[APP_KEY] = bot
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics)
     # Slack (when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set): POST /slack/events, and its
     # deliverer registered on bot.router for the scheduler's effects.
     from bot.adapters import slack
@@ -202,7 +213,7 @@ async def serve(
         chosen_port = settings.port if port is None else port
         await web.TCPSite(runner, host, chosen_port).start()
         if with_clock:
-            clock = MeetingClock(bot.core, bot.router)
+            clock = MeetingClock(bot.core, CountingDeliverer(bot.router))
             await clock.start()
         log.info("%s", adapter_report())
         teams_warning = teams_auth_warning()
@@ -212,16 +223,20 @@ async def serve(
             "serving GET /healthz on %s:%d%s",
             host,
             chosen_port,
-            "; the scheduler runs in this process" if with_clock else "",
+            "; the scheduler runs in this process"
+            if with_clock
+            else "; no scheduler here: run one `commonground clock` beside the web processes",
         )
         if ready is not None:
             ready.set()
         await stop.wait()
         log.info("stopping")
     finally:
+        # Graceful: stop listening and let in-flight requests finish, then let running scheduled
+        # jobs finish their work and deliveries, and only then close the database.
+        await runner.cleanup()
         if clock is not None:
             await clock.shutdown()
-        await runner.cleanup()
         await bot.close()
 
 
@@ -239,8 +254,14 @@ async def run_clock(
     from bot.adapters import teams
 
     teams.attach(None, bot)  # ... and Teams, through the conversation references it stored
-    clock = MeetingClock(bot.core, bot.router)
+    clock = MeetingClock(bot.core, CountingDeliverer(bot.router))
+    runner: web.AppRunner | None = None
     try:
+        if settings.metrics_port is not None:
+            runner = web.AppRunner(metrics_app(), handle_signals=False, access_log=None)
+            await runner.setup()
+            await web.TCPSite(runner, "0.0.0.0", settings.metrics_port).start()
+            log.info("serving GET /metrics and /healthz on port %d", settings.metrics_port)
         await clock.start()
         log.info("%s", adapter_report())
         log.info("the scheduler is running")
@@ -248,8 +269,18 @@ async def run_clock(
             ready.set()
         await stop.wait()
     finally:
-        await clock.shutdown()
+        await clock.shutdown()  # running jobs finish, with their deliveries
+        if runner is not None:
+            await runner.cleanup()
         await bot.close()
+
+
+def metrics_app() -> web.Application:
+    """The clock's small web app (with `METRICS_PORT`): its metrics and a liveness check."""
+    app = web.Application()
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics)
+    return app
 
 
 async def run_console(
@@ -261,7 +292,7 @@ async def run_console(
     bot = await start(settings)
     adapter = ConsoleAdapter(bot.core, stdin=stdin, stdout=stdout)
     bot.router.register(PLATFORM, ConsoleDeliverer(adapter))
-    clock = MeetingClock(bot.core, bot.router)
+    clock = MeetingClock(bot.core, CountingDeliverer(bot.router))
     try:
         await clock.start()
         await adapter.run()

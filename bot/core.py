@@ -25,9 +25,10 @@ from bot.events import Choice, Command, Event, FormSubmitted, MemberJoined
 from bot.grammar import CommandError, ParsedCommand, parse
 from bot.handlers import ROUTES
 from bot.identity import Where, Who
+from bot.observability import RETRIES
 from bot.replies import reply, with_their_text
 from bot.store import groups, members
-from bot.store.database import Database
+from bot.store.database import RACE_ATTEMPTS, Database, lost_a_race
 from bot.store.dialect import insert_or_ignore
 from bot.store.groups import Group
 from bot.store.members import Member
@@ -75,12 +76,22 @@ class Core:
         (rolled back, record and all) is handled when the platform tries again."""
         kind = type(event).__name__
         try:
-            async with self.db.write() as conn:
-                ctx = Context(conn, self.services, self.clock(), who=event.who, where=event.where)
-                if once is not None and not await _first_delivery(ctx, once):
-                    log.info("dropped a repeated %s delivery", kind)
-                    return []
-                return await self._dispatch(ctx, event)
+            for attempt in range(1, RACE_ATTEMPTS + 1):
+                try:
+                    async with self.db.write() as conn:
+                        ctx = Context(
+                            conn, self.services, self.clock(), who=event.who, where=event.where
+                        )
+                        if once is not None and not await _first_delivery(ctx, once):
+                            log.info("dropped a repeated %s delivery", kind)
+                            return []
+                        return await self._dispatch(ctx, event)
+                except Exception as exc:
+                    if attempt == RACE_ATTEMPTS or not lost_a_race(exc):
+                        raise
+                    RETRIES.labels("transaction").inc()
+                    log.info("a %s event met a concurrent write; running it again", kind)
+            raise AssertionError("unreachable")  # pragma: no cover
         except (UserError, TextRejected) as exc:
             original = getattr(exc, "original", "")
             message = exc.message if isinstance(exc, UserError) else str(exc)
@@ -95,13 +106,24 @@ class Core:
     async def run_job(
         self, job: Callable[[Context], Awaitable[list[Effect]]], *, group_id: int | None = None
     ) -> list[Effect]:
-        """Run a scheduled job for a group inside one transaction and return its effects."""
-        async with self.db.write() as conn:
-            group = await groups.get(conn, group_id) if group_id is not None else None
-            if group_id is not None and group is None:
-                return []
-            ctx = Context(conn, self.services, self.clock(), group=group)
-            return await job(ctx)
+        """Run a scheduled job for a group inside one transaction and return its effects.
+
+        On PostgreSQL a job that loses a race to another process (a second clock, a web process)
+        runs again; its once-only guards then see the winner's work and do nothing twice."""
+        for attempt in range(1, RACE_ATTEMPTS + 1):
+            try:
+                async with self.db.write() as conn:
+                    group = await groups.get(conn, group_id) if group_id is not None else None
+                    if group_id is not None and group is None:
+                        return []
+                    ctx = Context(conn, self.services, self.clock(), group=group)
+                    return await job(ctx)
+            except Exception as exc:
+                if attempt == RACE_ATTEMPTS or not lost_a_race(exc):
+                    raise
+                RETRIES.labels("transaction").inc()
+                log.info("a scheduled job met a concurrent write; running it again")
+        raise AssertionError("unreachable")  # pragma: no cover
 
     # -- dispatch -----------------------------------------------------------------------------
 

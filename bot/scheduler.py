@@ -63,6 +63,7 @@ from bot.meeting_plan import (
     keys_to_check,
     plan,
 )
+from bot.observability import observe_lateness
 from bot.outbox import Outbox
 from bot.retention import retention_job
 from bot.schedule_keeper import ScheduleKeeper, ensure_next_meeting
@@ -414,6 +415,7 @@ class MeetingClock:
 
     async def _timer_fired(self, meeting_id: int, kind: str, run_at: datetime) -> None:
         name = job_id(meeting_id, kind)
+        observe_lateness(run_at)
         self._firing.add(name)
         async with self._tracked():
             try:

@@ -24,11 +24,19 @@ class Settings(BaseSettings):
     database_url: str = Field(default="", alias="DATABASE_URL")
     data_dir: Path = Field(default=DEFAULT_DATA_DIR, alias="COMMONGROUND_DATA_DIR")
     port: int = Field(default=3000, alias="PORT", ge=1, le=65535)
+    # The `clock` has no web app; with this set it serves GET /metrics and /healthz on this port.
+    metrics_port: int | None = Field(default=None, alias="METRICS_PORT", ge=1, le=65535)
     default_timezone: str = Field(default="Europe/London", alias="COMMONGROUND_TIMEZONE")
     default_k: int = Field(default=3, alias="COMMONGROUND_K", ge=2, le=20)
     secret_key: str = Field(default="", alias="COMMONGROUND_SECRET_KEY")
     catch_up_grace_hours: float = Field(default=12.0, alias="COMMONGROUND_CATCH_UP_HOURS", ge=0)
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+    log_format: str = Field(default="text", alias="LOG_FORMAT", pattern="^(?i:text|json)$")
+
+    @field_validator("metrics_port", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("default_timezone")
     @classmethod

@@ -184,7 +184,8 @@ async def anonymous_action(
     """Run one anonymous action inside the block and check it left no trace of `who`."""
     seen = Seen(before=await snapshot_tables(db))
     names = names_of(seen.before, who)
-    file_before = count_in_file(checkpoint_and_read(db), names)
+    # The file check reads SQLite's own file; on PostgreSQL the row and log checks still run.
+    file_before = count_in_file(checkpoint_and_read(db), names) if db.is_sqlite else {}
     caplog.clear()
     with caplog.at_level(logging.DEBUG), _every_logger_at_debug():
         yield seen
@@ -196,7 +197,7 @@ async def anonymous_action(
         logged = f"{record.name} {record.getMessage()} {record.exc_text or ''}"
         for secret in names:
             assert secret not in logged, "a log line names them"
-    file_after = count_in_file(checkpoint_and_read(db), names)
+    file_after = count_in_file(checkpoint_and_read(db), names) if db.is_sqlite else {}
     for needle, count in file_after.items():
         # Fewer is fine (a freed page that held an old copy was reused); more is a trace.
         assert count <= file_before[needle], "the database file holds their id or name more often"

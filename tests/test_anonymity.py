@@ -187,6 +187,7 @@ async def test_the_log_check_catches_a_logged_id(
             logging.getLogger("bot.somewhere").debug("acted: %s", QUINN.user_id)
 
 
+@pytest.mark.sqlite_only(reason="counts copies of an id in the SQLite database file")
 async def test_the_file_check_counts_new_copies_of_the_id(chat: Chat, db: Database) -> None:
     await _group(chat)
     names = {QUINN.user_id}

@@ -38,7 +38,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "MICROSOFT_APP_ID",
     ):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(composition, "configure_logging", lambda level="INFO": None)
+    monkeypatch.setattr(composition, "configure_logging", lambda *args, **kwargs: None)
 
 
 def sqlite_url(path: Path) -> str:
@@ -118,13 +118,17 @@ def test_example_env_documents_every_setting() -> None:
         assert f"\n{name}=" in example, f"{name} is missing from config/example.env"
 
 
-def test_procfile_runs_serve_and_migrates_on_release() -> None:
+def test_procfile_migrates_on_release_and_splits_web_from_the_clock() -> None:
     lines = [
         line
         for line in (ROOT / "Procfile").read_text().splitlines()
         if line and not line.startswith("#")
     ]
-    assert lines == ["web: commonground serve", "release: commonground migrate"]
+    assert lines == [
+        "release: commonground migrate",
+        "web: commonground web",
+        "clock: commonground clock",
+    ]
 
 
 # -- migrate ------------------------------------------------------------------------------------
@@ -169,7 +173,7 @@ async def test_healthz_answers_ok(tmp_path: Path) -> None:
         await bot.close()
 
 
-async def test_healthz_says_when_the_database_is_not_answering(
+async def test_readyz_says_when_the_database_is_not_answering(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     settings = Settings(
@@ -178,12 +182,13 @@ async def test_healthz_says_when_the_database_is_not_answering(
     bot = composition.build(settings)
     try:
         async with TestClient(TestServer(composition.web_app(bot))) as client:
-            response = await client.get("/healthz")
+            response = await client.get("/readyz")
             assert response.status == 503
-            assert await response.json() == {"status": "database unavailable"}
+            assert await response.json() == {"status": "database unavailable (OperationalError)"}
+            assert (await client.get("/healthz")).status == 200  # the process itself is fine
     finally:
         await bot.close()
-    assert "health check: the database did not answer" in caplog.text
+    assert "not ready: database unavailable" in caplog.text
 
 
 async def test_serve_migrates_listens_and_stops(

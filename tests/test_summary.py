@@ -742,6 +742,7 @@ def scans(db: Database, statements: list[tuple[str, Any]]) -> list[str]:
     return found
 
 
+@pytest.mark.sqlite_only(reason="reads SQLite's EXPLAIN QUERY PLAN")
 async def test_summary_cost_follows_the_meeting_not_the_history(
     chat: Chat, core: Core, db: Database
 ) -> None:

@@ -15,9 +15,24 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# PostgreSQL's codes for losing a race to a concurrent transaction: a unique key written first by
+# the other side, a serialization failure, a deadlock. Running the whole transaction again sees
+# the winner's rows and does the right thing (joins the existing member, takes the next number).
+RACE_SQLSTATES = frozenset({"23505", "40001", "40P01"})
+RACE_ATTEMPTS = 3
+
+
+def lost_a_race(exc: BaseException) -> bool:
+    """Whether `exc` is PostgreSQL telling us a concurrent transaction got there first.
+
+    SQLite never says so: its writers queue one at a time (`BEGIN IMMEDIATE`)."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    return getattr(exc.orig, "sqlstate", None) in RACE_SQLSTATES
 
 
 def _prepare_sqlite(engine: AsyncEngine) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.store.dialect import insert_or_ignore
-from bot.store.schema import elephant_marks, elephants, perspective_tokens, perspectives
+from bot.store.schema import elephant_marks, elephants, groups, perspective_tokens, perspectives
 
 LITTLE, BIG = "little", "big"
 OPEN, HIDDEN = "open", "hidden"
@@ -63,7 +63,12 @@ class Perspective:
 async def create(
     conn: AsyncConnection, group_id: int, *, text: str, size: str, post_after: datetime
 ) -> Elephant:
-    """Store a new elephant with the group's next number. There is no author to pass."""
+    """Store a new elephant with the group's next number. There is no author to pass.
+
+    The group's row is locked first (`FOR UPDATE`; a no-op on SQLite, whose writers already queue)
+    so two elephants raised at once in one group on PostgreSQL cannot both take the same number.
+    """
+    await conn.execute(select(groups.c.id).where(groups.c.id == group_id).with_for_update())
     top = select(func.max(elephants.c.number)).where(elephants.c.group_id == group_id)
     number = int((await conn.execute(top)).scalar_one() or 0) + 1
     result = await conn.execute(

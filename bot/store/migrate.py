@@ -40,8 +40,15 @@ async def upgrade(url: str) -> None:
         await db.dispose()
 
 
+def head_revisions() -> set[str]:
+    """The revision(s) the code expects the database to be at."""
+    from alembic.script import ScriptDirectory
+
+    return set(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
+
+
 def upgrade_sync(url: str) -> None:
     asyncio.run(upgrade(url))
 
 
-__all__ = ["alembic_config", "create_async_engine", "upgrade", "upgrade_sync"]
+__all__ = ["alembic_config", "create_async_engine", "head_revisions", "upgrade", "upgrade_sync"]

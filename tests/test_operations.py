@@ -1,0 +1,232 @@
+"""Operations: readiness, metrics, JSON logs, backups and the `web` process."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from prometheus_client import REGISTRY
+from sqlalchemy import text
+
+from bot import app as composition
+from bot.__main__ import build_parser, main
+from bot.backup import POSTGRES_ADVICE, BackupRefused, backup
+from bot.cards import Card
+from bot.effects import Effect, PostToConversation
+from bot.observability import CountingDeliverer, JsonFormatter
+from bot.settings import Settings
+from bot.store.database import Database
+from tests.conftest import ON_POSTGRES
+from tests.dialogue import Chat, channel, person
+
+
+def sample(name: str, **labels: str) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+async def test_readyz_is_ok_when_migrated_and_503_when_the_schema_is_behind(
+    settings: Settings, db: Database
+) -> None:
+    bot = composition.build(settings)
+    try:
+        async with TestClient(TestServer(composition.web_app(bot))) as client:
+            response = await client.get("/readyz")
+            assert response.status == 200
+            assert await response.json() == {"status": "ok"}
+            async with db.write() as conn:
+                head = (await conn.execute(text("SELECT version_num FROM alembic_version"))).one()
+                await conn.execute(text("UPDATE alembic_version SET version_num = 'old'"))
+            try:
+                response = await client.get("/readyz")
+                assert response.status == 503
+                assert await response.json() == {
+                    "status": "database schema is not current; run `commonground migrate`"
+                }
+            finally:
+                async with db.write() as conn:
+                    await conn.execute(
+                        text("UPDATE alembic_version SET version_num = :v"), {"v": head[0]}
+                    )
+    finally:
+        await bot.close()
+
+
+async def test_metrics_count_requests_by_route_pattern(settings: Settings, db: Database) -> None:
+    bot = composition.build(settings)
+    before = sample(
+        "commonground_http_requests_total", method="GET", route="/healthz", status="200"
+    )
+    try:
+        async with TestClient(TestServer(composition.web_app(bot))) as client:
+            await client.get("/healthz")
+            await client.get("/healthz")
+            missing = await client.get("/no/such/page/U123")
+            assert missing.status == 404
+            response = await client.get("/metrics")
+            assert response.status == 200
+            assert response.headers["Content-Type"].startswith("text/plain")
+            body = await response.text()
+    finally:
+        await bot.close()
+    after = sample("commonground_http_requests_total", method="GET", route="/healthz", status="200")
+    assert after == before + 2
+    assert 'route="unmatched",status="404"' in body  # the concrete path never becomes a label
+    assert "U123" not in body
+    for name in (
+        "commonground_deliveries_total",
+        "commonground_delivery_failures_total",
+        "commonground_retries_total",
+        "commonground_scheduler_lateness_seconds_bucket",
+    ):
+        assert f"# TYPE {name.removesuffix('_bucket').removesuffix('_total')}" in body
+
+
+class Flaky:
+    """A platform that refuses every second delivery (by raising, or by returning it)."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def deliver(self, effects: Sequence[Effect]) -> list[Effect]:
+        self.calls += 1
+        if self.calls == 2:
+            raise ConnectionError("the platform is down")
+        return list(effects) if self.calls == 4 else []
+
+
+async def test_deliveries_failures_and_retries_are_counted() -> None:
+    counting = CountingDeliverer(Flaky())
+    where = channel()
+    labels = {"platform": where.platform, "kind": "PostToConversation"}
+    ok = sample("commonground_deliveries_total", **labels)
+    failed = sample("commonground_delivery_failures_total", **labels)
+    retried = sample("commonground_retries_total", what="delivery")
+    posts = [PostToConversation(where, Card(title=f"Post {n}")) for n in range(3)]
+    assert await counting.deliver([posts[0]]) == []
+    with pytest.raises(ConnectionError):
+        await counting.deliver([posts[1]])
+    assert await counting.deliver([posts[1]]) == []  # the outbox tried again: it went out
+    assert await counting.deliver([posts[2]]) == [posts[2]]  # refused, not raised
+    assert sample("commonground_deliveries_total", **labels) == ok + 2
+    assert sample("commonground_delivery_failures_total", **labels) == failed + 2
+    assert sample("commonground_retries_total", what="delivery") == retried + 1
+
+
+async def test_race_retries_are_counted(chat: Chat) -> None:
+    import asyncio
+
+    before = sample("commonground_retries_total", what="transaction")
+    await chat.say(person("Fay"), "setup Parents Forum")
+    newcomer = person("Sam")
+    await asyncio.gather(*(chat.say(newcomer, "role professional") for _ in range(4)))
+    retried = sample("commonground_retries_total", what="transaction") - before
+    if ON_POSTGRES:
+        assert retried >= 1  # the losers of the race on the member row ran again
+    else:
+        assert retried == 0  # SQLite writers queue; nobody loses a race
+
+
+def test_json_log_lines_carry_only_time_level_logger_and_message() -> None:
+    record = logging.LogRecord("bot.core", logging.INFO, __file__, 1, "handled %d", (3,), None)
+    record.user_text = "my secret elephant"  # an extra attribute never rides along
+    line = JsonFormatter().format(record)
+    entry = json.loads(line)
+    assert set(entry) == {"time", "level", "logger", "message"}
+    assert entry["message"] == "handled 3"
+    assert entry["level"] == "INFO"
+    assert "my secret elephant" not in line
+
+
+def test_log_format_json_is_used(capsys: pytest.CaptureFixture[str]) -> None:
+    try:
+        composition.configure_logging("INFO", "json")
+        logging.getLogger("bot.test").info("hello")
+        assert json.loads(capsys.readouterr().err.strip().splitlines()[-1])["message"] == "hello"
+    finally:
+        composition.configure_logging("WARNING")
+
+
+def test_web_is_serve_without_the_scheduler() -> None:
+    assert build_parser().parse_args(["web"]).with_clock is False
+    assert build_parser().parse_args(["serve"]).with_clock is True
+
+
+# -- backup ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.sqlite_only(reason="backs up the SQLite file")
+async def test_backup_is_a_consistent_copy_while_the_bot_is_open(
+    chat: Chat, db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await chat.say(person("Fay"), "setup Parents Forum")
+    target = tmp_path / "copies" / "cg-backup.db"
+    target.parent.mkdir()
+    url = str(db.url)
+    assert main(["backup", str(target), "--database-url", url]) == 0
+    assert f"Backed up the database to {target}." in capsys.readouterr().out
+    with sqlite3.connect(target) as copy:
+        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert copy.execute("SELECT name FROM groups").fetchall() == [("Parents Forum",)]
+        assert copy.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+    assert sorted(p.name for p in target.parent.iterdir()) == ["cg-backup.db"]
+
+
+@pytest.mark.sqlite_only(reason="backs up the SQLite file")
+async def test_backup_never_overwrites(db: Database, tmp_path: Path) -> None:
+    target = tmp_path / "exists.db"
+    target.write_text("precious")
+    with pytest.raises(BackupRefused, match="already exists; choose a new file name"):
+        backup(str(db.url), target)
+    assert target.read_text() == "precious"
+    with pytest.raises(BackupRefused, match="does not exist; create it first"):
+        backup(str(db.url), tmp_path / "nowhere" / "x.db")
+    with pytest.raises(BackupRefused, match="different file from the database"):
+        backup(str(db.url), Path(str(db.url.database)))
+
+
+def test_backup_refuses_postgresql_with_advice(capsys: pytest.CaptureFixture[str]) -> None:
+    url = "postgresql+asyncpg://cg:pw@db.example/cg"
+    assert main(["backup", "/tmp/never.db", "--database-url", url]) == 1
+    err = capsys.readouterr().err
+    assert err.strip() == POSTGRES_ADVICE
+    assert "pg_dump" in err and "pw" not in err
+
+
+def test_backup_says_when_there_is_no_database_yet(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'none.db'}"
+    with pytest.raises(BackupRefused, match=r"There is no database at .* yet"):
+        backup(url, tmp_path / "copy.db")
+
+
+async def test_the_clock_serves_metrics_on_its_own_port(tmp_path: Path) -> None:
+    import asyncio
+
+    import aiohttp
+
+    from tests.test_cli import free_port
+
+    port = free_port()
+    settings = Settings(
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'clock.db'}",
+        COMMONGROUND_DATA_DIR=tmp_path,
+        METRICS_PORT=port,
+        _env_file=None,
+    )
+    stop, ready = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(composition.run_clock(settings, stop=stop, ready=ready))
+    try:
+        await asyncio.wait_for(ready.wait(), timeout=15)
+        async with aiohttp.ClientSession() as session:
+            async with session.get(f"http://127.0.0.1:{port}/metrics") as response:
+                assert response.status == 200
+                assert "commonground_scheduler_lateness_seconds" in await response.text()
+            async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
+                assert response.status == 200
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, timeout=15)
