@@ -9,6 +9,7 @@ standard library on purpose.
     python3 dev.py demo            the scripted meeting (throw-away database)
     python3 dev.py test [args]     the test suite (pytest arguments pass through)
     python3 dev.py lint            ruff and mypy (strict on bot/)
+    python3 dev.py bench [--quick] the benchmarks; writes docs/benchmarks.md
     python3 dev.py bot <args>      any `commonground` sub-command, e.g. `bot console`
     python3 dev.py regen-migration rebuild the initial Alembic migration from bot/store/schema.py
 """
@@ -66,7 +67,10 @@ def main(argv: list[str]) -> int:
     if command == "test":
         return run([py, "-m", "pytest", *rest])
     if command == "lint":
-        return run([py, "-m", "ruff", "check", "bot", "tests", "dev.py"]) or run([py, "-m", "mypy"])
+        ruff = [py, "-m", "ruff", "check", "bot", "tests", "bench", "dev.py"]
+        return run(ruff) or run([py, "-m", "mypy"])
+    if command == "bench":
+        return run([py, "-m", "bench", *rest])
     if command == "bot":
         return run([py, "-m", "bot", *rest])
     if command == "regen-migration":

@@ -1,0 +1,86 @@
+"""`python -m bench [--quick] [--only N ...] [--no-write]`: run the benchmarks of issue 6, print
+the table and write it to docs/benchmarks.md with the machine it ran on.
+
+Every figure is printed beside a baseline measured in the same run, since ratios hold across
+machines while absolute times on a shared machine do not. Bars from the issue say PASS or MISS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+
+from bench import ack, fanout, ingest, scale, summary
+from bench.common import ROOT, Row, Scale
+from bench.report import machine, markdown, plain
+
+BENCHMARKS: dict[int, tuple[str, Callable[[Scale], Awaitable[list[Row]]]]] = {
+    1: ("acknowledgement under load", ack.run),
+    2: ("fan-out at the platform's limit", fanout.run),
+    3: ("summary cost against history", summary.run),
+    4: ("scheduler at scale", scale.run),
+    5: ("ingest", ingest.run),
+}
+
+
+async def run_all(sizes: Scale, chosen: list[int]) -> list[Row]:
+    rows: list[Row] = []
+    for number in chosen:
+        name, bench = BENCHMARKS[number]
+        print(f"[{number}] {name} …", flush=True)
+        start = time.perf_counter()
+        try:
+            found = await bench(sizes)
+        except Exception as exc:  # one broken benchmark must not hide the others' figures
+            logging.getLogger("bench").exception("benchmark %d failed", number)
+            found = [
+                Row(
+                    f"{number}. {name}",
+                    "(failed)",
+                    "not measured",
+                    "",
+                    "",
+                    "not measured",
+                    f"{type(exc).__name__}: {exc}"[:200],
+                )
+            ]
+        rows.extend(found)
+        print(plain(found), f"   ({time.perf_counter() - start:.0f} s)", sep="\n", flush=True)
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes (a minute or two)")
+    parser.add_argument(
+        "--only",
+        type=int,
+        action="append",
+        choices=sorted(BENCHMARKS),
+        help="run only this benchmark (repeatable)",
+    )
+    parser.add_argument("--no-write", action="store_true", help="do not write docs/benchmarks.md")
+    parser.add_argument("--note", default="", help="a line to add under the machine description")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
+    sizes = Scale.small() if args.quick else Scale.full()
+    chosen = args.only or sorted(BENCHMARKS)
+    started = time.perf_counter()
+    rows = asyncio.run(run_all(sizes, chosen))
+    took = time.perf_counter() - started
+    print("\n" + plain(rows))
+    misses = [r for r in rows if r.verdict == "MISS"]
+    print(f"\n{len(misses)} bar(s) missed; {took:.0f} s in all.")
+    if not args.no_write:
+        path = ROOT / "docs" / "benchmarks.md"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(markdown(rows, machine(), sizes, took, args.note))
+        print(f"Written to {path.relative_to(ROOT)}.")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

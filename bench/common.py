@@ -1,0 +1,262 @@
+"""What every benchmark shares: results, percentiles, throw-away databases and bulk seeding.
+
+Seeding writes rows straight into the tables (one bulk insert per table) instead of going through
+the core: the benchmarks measure the work done *with* the data, not the typing that made it.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import statistics
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert
+from sqlalchemy.engine import make_url
+
+from bot.app import CommonGround, build
+from bot.settings import Settings
+from bot.store.database import Database
+from bot.store.migrate import upgrade
+from bot.store.schema import groups, meetings, members
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+SECRET = "bench-secret-key-for-keyed-hashes"
+POSTGRES_SERVER = os.environ.get(
+    "COMMONGROUND_BENCH_POSTGRES", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+@dataclass
+class Row:
+    """One line of the table: a figure, its same-run baseline, and the bar from the issue."""
+
+    section: str
+    what: str
+    figure: str
+    baseline: str = ""
+    bar: str = ""
+    verdict: str = ""  # PASS, MISS, "" (no bar) or "not measured"
+    note: str = ""
+
+
+@dataclass
+class Scale:
+    """Sizes for one run: the issue's, or small ones (`--quick`, and the smoke test)."""
+
+    quick: bool
+    ack_requests: int = 3000
+    ack_clients: int = 50
+    fanout_members: int = 1000
+    fanout_limit: int = 50
+    summary_members: int = 200
+    summary_histories: tuple[int, ...] = (1, 52, 260)
+    summary_repeats: int = 15
+    groups: int = 10_000
+    due_together: int = 1000
+    due_lead: float = 40.0
+    ingest_submissions: int = 3000
+    ingest_concurrency: int = 20
+
+    @classmethod
+    def full(cls) -> Scale:
+        return cls(quick=False)
+
+    @classmethod
+    def small(cls) -> Scale:
+        return cls(
+            quick=True,
+            ack_requests=200,
+            ack_clients=10,
+            fanout_members=40,
+            fanout_limit=20,
+            summary_members=20,
+            summary_histories=(1, 3, 6),
+            summary_repeats=3,
+            groups=300,
+            due_together=30,
+            due_lead=12.0,
+            ingest_submissions=200,
+            ingest_concurrency=5,
+        )
+
+    @classmethod
+    def tiny(cls) -> Scale:
+        """Just enough to prove each benchmark's code works (the smoke test); no timing."""
+        return cls(
+            quick=True,
+            ack_requests=20,
+            ack_clients=4,
+            fanout_members=5,
+            fanout_limit=100,
+            summary_members=5,
+            summary_histories=(1, 2),
+            summary_repeats=1,
+            groups=40,
+            due_together=4,
+            due_lead=6.0,
+            ingest_submissions=20,
+            ingest_concurrency=3,
+        )
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The q-th percentile (0..100) by nearest rank; 0.0 for no values."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    rank = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[rank]
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values) if values else 0.0
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def workdir(prefix: str) -> Path:
+    return Path(tempfile.mkdtemp(prefix=f"cg-bench-{prefix}-"))
+
+
+def sqlite_url(directory: Path, name: str = "bench.db") -> str:
+    return f"sqlite+aiosqlite:///{directory / name}"
+
+
+def settings_for(url: str, directory: Path) -> Settings:
+    return Settings(
+        DATABASE_URL=url,
+        COMMONGROUND_DATA_DIR=directory,
+        COMMONGROUND_SECRET_KEY=SECRET,
+        LOG_LEVEL="WARNING",
+        _env_file=None,  # type: ignore[call-arg]
+    )
+
+
+async def fresh_bot(url: str, directory: Path) -> CommonGround:
+    """A migrated database and the bot's parts on the real clock."""
+    await upgrade(url)
+    return build(settings_for(url, directory))
+
+
+async def _admin(statement: str) -> None:
+    import asyncpg  # type: ignore[import-untyped]
+
+    server = make_url(POSTGRES_SERVER)
+    conn = await asyncpg.connect(
+        host=server.host or "127.0.0.1",
+        port=server.port or 5432,
+        user=server.username or "postgres",
+        password=server.password,
+        database=server.database or "postgres",
+    )
+    try:
+        await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
+async def create_postgres() -> str:
+    """A throw-away PostgreSQL database (dropped by `drop_postgres`); returns its URL."""
+    name = f"cg_bench_{secrets.token_hex(5)}"
+    await _admin(f'CREATE DATABASE "{name}"')
+    return make_url(POSTGRES_SERVER).set(database=name).render_as_string(hide_password=False)
+
+
+async def drop_postgres(url: str) -> None:
+    await _admin(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+
+
+# -- seeding ----------------------------------------------------------------------------------
+
+T0 = datetime(2020, 1, 6, 9, 0, tzinfo=UTC)
+"""Groups and members were made long before any seeded meeting (five years of history fit)."""
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def group_row(number: int, *, rule: str | None, platform: str = "slack") -> dict[str, Any]:
+    return {
+        "platform": platform,
+        "workspace": "T0TEAM",
+        "conversation_id": f"C{number:07d}",
+        "name": f"Group {number}",
+        "created_at": T0,
+        "schedule_rule": rule,
+        "timezone": "Europe/London",
+        "k": 3,
+        "anonymity_delay_minutes": 5,
+        "reciprocity_lock": False,
+        "checkin_lead_minutes": 15,
+        "reminder_after_minutes": 10,
+        "reflection_after_minutes": 60,
+        "retention_days": 3650,
+    }
+
+
+def weekly_rule(number: int) -> str:
+    return f"weekly {DAYS[number % 7]} {8 + number % 12:02d}:{(number * 5) % 60:02d} 90m"
+
+
+async def add_groups(db: Database, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert groups in bulk; returns their ids in order."""
+    async with db.write() as conn:
+        result = await conn.execute(insert(groups).returning(groups.c.id), rows)
+        return [int(i) for i in result.scalars()]
+
+
+async def add_members(
+    db: Database, group_id: int, count: int, *, prefix: str = "U", facilitators: int = 1
+) -> list[int]:
+    rows = [
+        {
+            "group_id": group_id,
+            "user_id": f"{prefix}{n:06d}",
+            "display_name": f"person {n}",
+            "role": ("lived-experience", "professional", "both")[n % 3],
+            "is_facilitator": n < facilitators,
+            "nudges": True,
+            "joined_at": T0,
+        }
+        for n in range(count)
+    ]
+    async with db.write() as conn:
+        result = await conn.execute(insert(members).returning(members.c.id), rows)
+        return [int(i) for i in result.scalars()]
+
+
+async def add_meeting(
+    db: Database,
+    group_id: int,
+    starts_at: datetime,
+    *,
+    status: str,
+    minutes: int = 90,
+    source: str = "manual",
+    checkin_sent: bool = True,
+) -> int:
+    row = {
+        "group_id": group_id,
+        "starts_at": starts_at,
+        "ends_at": starts_at + timedelta(minutes=minutes),
+        "status": status,
+        "source": source,
+        "checkin_sent_at": starts_at - timedelta(minutes=15) if checkin_sent else None,
+        "checkin_prompt": "How are you arriving today?",
+        "summary_posted_at": starts_at + timedelta(minutes=minutes) if status == "ended" else None,
+    }
+    async with db.write() as conn:
+        result = await conn.execute(insert(meetings).returning(meetings.c.id), [row])
+        return int(result.scalar_one())

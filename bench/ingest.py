@@ -1,0 +1,180 @@
+"""5. Ingest: check-in answers (the mood buttons) through the core, `concurrency` at a time, each
+from a different member, into SQLite and into PostgreSQL; then every answer is counted. The
+baseline is the database's floor in the same run: one committed single-row insert per answer."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import func, insert, select
+
+from bench.common import (
+    ROOT,
+    Row,
+    Scale,
+    add_groups,
+    add_meeting,
+    add_members,
+    create_postgres,
+    drop_postgres,
+    fresh_bot,
+    group_row,
+    sqlite_url,
+    verdict,
+    workdir,
+)
+from bot.app import CommonGround
+from bot.checkin_cards import ANSWER
+from bot.events import Choice
+from bot.identity import Where, Who
+from bot.routing import encode
+from bot.store.schema import checkins, inbound_events
+
+BAR_SQLITE = 500.0
+
+
+async def _pace(
+    count: int, concurrency: int, one: Callable[[int], Awaitable[bool]]
+) -> tuple[float, int]:
+    """Run `one(n)` for n < count, `concurrency` at a time; (per second, how many failed)."""
+    numbers = iter(range(count))
+    failed = 0
+
+    async def worker() -> None:
+        nonlocal failed
+        for n in numbers:
+            if not await one(n):
+                failed += 1
+
+    start = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return count / (time.perf_counter() - start), failed
+
+
+async def _measure(bot: CommonGround, scale: Scale) -> dict[str, float]:
+    count = scale.ingest_submissions
+    [group_id] = await add_groups(bot.db, [group_row(1, rule=None)])
+    await add_members(bot.db, group_id, count)
+    meeting_id = await add_meeting(
+        bot.db, group_id, bot.services.clock(), status="open", minutes=600
+    )
+    where = Where("slack", "T0TEAM", "C0000001")
+
+    async def answer(n: int) -> bool:
+        who = Who("slack", "T0TEAM", f"U{n:06d}", f"person {n}")
+        value = encode(group_id, f"{meeting_id}:{1 + n % 5}")
+        effects = await bot.core.handle(Choice(who, where, ANSWER, value))
+        return any("Thank" in str(getattr(e, "card", "")) for e in effects)
+
+    async def floor(n: int) -> bool:
+        async with bot.db.write() as conn:
+            await conn.execute(
+                insert(inbound_events).values(
+                    platform="bench", event_id=f"floor-{n}", received_at=datetime.now(UTC)
+                )
+            )
+        return True
+
+    await _pace(min(50, count), scale.ingest_concurrency, floor)  # warm the pool
+    base, _ = await _pace(count, scale.ingest_concurrency, lambda n: floor(n + count))
+    rate, refused = await _pace(count, scale.ingest_concurrency, answer)
+    async with bot.db.read() as conn:
+        stored = int(
+            (
+                await conn.execute(
+                    select(func.count())
+                    .select_from(checkins)
+                    .where(checkins.c.meeting_id == meeting_id)
+                )
+            ).scalar_one()
+        )
+    return {"rate": rate, "base": base, "refused": refused, "lost": count - stored}
+
+
+def postgres_committed() -> bool:
+    """Whether PostgreSQL support has been committed (it was being finished during this work)."""
+    found = subprocess.run(
+        ["git", "log", "-i", "--grep=postgres", "--oneline"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return bool(found.stdout.strip())
+
+
+async def run(scale: Scale, *, postgres: bool | None = None) -> list[Row]:
+    rows: list[Row] = []
+    directory = workdir("ingest")
+    bot = await fresh_bot(sqlite_url(directory), directory)
+    try:
+        sqlite = await _measure(bot, scale)
+    finally:
+        await bot.close()
+    count = scale.ingest_submissions
+    section = f"5. Ingest, {count:,} check-ins, {scale.ingest_concurrency} at a time"
+    rows.append(
+        Row(
+            section,
+            "SQLite (WAL file)",
+            f"{sqlite['rate']:.0f} /s",
+            f"single-row insert floor {sqlite['base']:.0f} /s",
+            f">= {BAR_SQLITE:.0f}/s, none lost",
+            verdict(sqlite["rate"] >= BAR_SQLITE and sqlite["lost"] == 0 and not sqlite["refused"]),
+            f"lost {sqlite['lost']:.0f}, refused {sqlite['refused']:.0f}",
+        )
+    )
+    use_pg = postgres_committed() if postgres is None else postgres
+    if not use_pg:
+        rows.append(
+            Row(
+                section,
+                "PostgreSQL",
+                "not measured",
+                "",
+                "none lost",
+                "not measured",
+                "PostgreSQL support was not committed when this ran",
+            )
+        )
+        return rows
+    try:
+        url = await create_postgres()
+    except OSError as exc:
+        rows.append(
+            Row(
+                section,
+                "PostgreSQL",
+                "not measured",
+                "",
+                "none lost",
+                "not measured",
+                f"no server at 127.0.0.1:5432 ({type(exc).__name__})",
+            )
+        )
+        return rows
+    try:
+        pg_dir = workdir("ingest-pg")
+        bot = await fresh_bot(url, pg_dir)
+        try:
+            pg = await _measure(bot, scale)
+        finally:
+            await bot.close()
+    finally:
+        await drop_postgres(url)
+    rows.append(
+        Row(
+            section,
+            "PostgreSQL (local, throw-away database)",
+            f"{pg['rate']:.0f} /s",
+            f"single-row insert floor {pg['base']:.0f} /s",
+            "none lost",
+            verdict(pg["lost"] == 0 and not pg["refused"]),
+            f"lost {pg['lost']:.0f}, refused {pg['refused']:.0f}",
+        )
+    )
+    return rows

@@ -1,0 +1,270 @@
+"""4. Scheduler at scale: `groups` groups with weekly meetings. The meeting clock's rebuild at
+start (the first one writes every group's next meeting; a restart finds them written), the resident
+memory of an idle `commonground serve` on that database, and the lateness of `due_together`
+summaries whose meetings end at the same moment, with the real clock and timers."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import insert, select
+
+from bench.common import (
+    SECRET,
+    Row,
+    Scale,
+    add_groups,
+    fresh_bot,
+    group_row,
+    percentile,
+    sqlite_url,
+    verdict,
+    weekly_rule,
+    workdir,
+)
+from bench.procs import free_port, rss_mb, spawn, stop, tail, wait_http
+from bot.app import CommonGround
+from bot.effects import Effect, PostToConversation
+from bot.meeting_plan import CHECKIN, REMINDER, START, firing_key
+from bot.scheduler import MeetingClock
+from bot.store.schema import checkins, firings, meetings, members
+from tests.slack_fakes import SIGNING_SECRET
+
+BAR_REBUILD = 5.0
+BAR_RSS_MB = 300.0
+BAR_LATE = 60.0
+SETTLE = 3.0
+"""Seconds an idle `serve` is left alone after its clock has started, before reading VmRSS."""
+
+
+class Recorder:
+    """A deliverer that notes when each summary reached it."""
+
+    def __init__(self) -> None:
+        self.summaries: Counter[str] = Counter()
+        self.when: dict[str, float] = {}
+
+    async def deliver(self, effects: Sequence[Effect]) -> list[Effect]:
+        now = time.time()
+        for effect in effects:
+            key = getattr(effect, "key", None)
+            if isinstance(effect, PostToConversation) and key and key.startswith("summary:"):
+                self.summaries[key] += 1
+                self.when.setdefault(key, now)
+        return []
+
+
+async def _database(count: int) -> tuple[CommonGround, Path, str]:
+    directory = workdir(f"scale{count}")
+    url = sqlite_url(directory)
+    bot = await fresh_bot(url, directory)
+    for start in range(0, count, 2000):
+        rows = [group_row(n, rule=weekly_rule(n)) for n in range(start, min(count, start + 2000))]
+        await add_groups(bot.db, rows)
+    return bot, directory, url
+
+
+def quiet_moment() -> datetime:
+    """Next Monday 03:00 UTC: no seeded group (meetings 08:00-20:00 London) has a job due, so
+    the rebuild is timed alone, not the catch-up of meetings that happen to be under way."""
+    now = datetime.now(UTC)
+    monday = now + timedelta(days=7 - now.weekday())
+    return monday.replace(hour=3, minute=0, second=0, microsecond=0)
+
+
+async def _rebuild(bot: CommonGround) -> tuple[float, int]:
+    clock = MeetingClock(bot.core, Recorder())
+    start = time.perf_counter()
+    held = await clock.rebuild(quiet_moment())
+    return time.perf_counter() - start, held
+
+
+async def _idle_rss(url: str, directory: Path) -> float:
+    """Start `commonground serve` on this database, wait for its clock, read its VmRSS."""
+    port = free_port()
+    env = {
+        "DATABASE_URL": url,
+        "COMMONGROUND_DATA_DIR": str(directory),
+        "COMMONGROUND_SECRET_KEY": SECRET,
+        "SLACK_BOT_TOKEN": "xoxb-bench",
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": "http://127.0.0.1:9/api/",
+        "TEAMS_ENABLED": "false",
+        "LOG_LEVEL": "INFO",
+    }
+    log = directory / f"serve-{port}.log"
+    server = spawn(["-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(port)], env, log)
+    try:
+        await wait_http(f"http://127.0.0.1:{port}/healthz", server, log)
+        deadline = time.monotonic() + 120
+        # "serving" is logged once the clock's rebuild is done; polling a child's log file.
+        while time.monotonic() < deadline:  # a child's log file is polled
+            if "serving GET /healthz" in tail(log, 100_000):
+                break
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(SETTLE)
+        return rss_mb(server.pid)
+    finally:
+        stop(server)
+
+
+async def _due_together(
+    bot: CommonGround, count: int, group_ids: Sequence[int], lead: float
+) -> dict[str, float]:
+    """`count` open meetings (5 members, 5 check-ins each) all ending at the same second; run the
+    real clock until every summary has come out (or the bar has long passed)."""
+    due = (datetime.now(UTC) + timedelta(seconds=lead)).replace(microsecond=0)
+    chosen = list(group_ids)[:count]
+    async with bot.db.write() as conn:
+        ids = (
+            (
+                await conn.execute(
+                    insert(meetings).returning(meetings.c.id),
+                    [
+                        {
+                            "group_id": g,
+                            "starts_at": due - timedelta(minutes=60),
+                            "ends_at": due,
+                            "status": "open",
+                            "source": "manual",
+                            "checkin_sent_at": due - timedelta(minutes=70),
+                            "checkin_prompt": "How are you arriving today?",
+                        }
+                        for g in chosen
+                    ],
+                )
+            )
+            .scalars()
+            .all()
+        )
+        people = (
+            await conn.execute(
+                insert(members).returning(members.c.id, members.c.group_id),
+                [
+                    {
+                        "group_id": g,
+                        "user_id": f"U{g:06d}{n}",
+                        "display_name": f"person {n}",
+                        "role": "professional",
+                        "is_facilitator": n == 0,
+                        "nudges": True,
+                        "joined_at": due - timedelta(days=30),
+                    }
+                    for g in chosen
+                    for n in range(5)
+                ],
+            )
+        ).all()
+        meeting_of = dict(zip(chosen, ids, strict=True))
+        await conn.execute(
+            insert(checkins),
+            [
+                {
+                    "meeting_id": meeting_of[g],
+                    "member_id": m,
+                    "mood": 4,
+                    "passed": False,
+                    "words": None,
+                    "visibility": "group",
+                    "answered_at": due - timedelta(minutes=65),
+                }
+                for m, g in people
+            ],
+        )
+        await conn.execute(
+            insert(firings),
+            [
+                {"key": firing_key(i, kind), "fired_at": due - timedelta(minutes=60)}
+                for i in ids
+                for kind in (CHECKIN, START, REMINDER)
+            ],
+        )
+    recorder = Recorder()
+    clock = MeetingClock(bot.core, recorder)
+    await clock.start()
+    try:
+        deadline = due.timestamp() + BAR_LATE + 60
+        while time.time() < deadline:  # the recording deliverer is polled
+            if len(recorder.summaries) >= count:
+                break
+            await asyncio.sleep(0.5)
+    finally:
+        await clock.shutdown()
+    late = [
+        recorder.when[f"summary:{i}"] - due.timestamp()
+        for i in ids
+        if f"summary:{i}" in recorder.when
+    ]
+    return {
+        "posted": len(late),
+        "twice": sum(1 for n in recorder.summaries.values() if n > 1),
+        "p50": percentile(late, 50),
+        "max": max(late, default=float("inf")),
+    }
+
+
+async def run(scale: Scale) -> list[Row]:
+    small = max(scale.groups // 10, 1)
+    base_bot, _, _ = await _database(small)
+    try:
+        base_first, _ = await _rebuild(base_bot)
+    finally:
+        await base_bot.close()
+    bot, directory, url = await _database(scale.groups)
+    try:
+        first, held = await _rebuild(bot)
+        again, _ = await _rebuild(bot)
+        empty_dir = workdir("empty")
+        empty_url = sqlite_url(empty_dir)
+        await (await fresh_bot(empty_url, empty_dir)).close()
+        rss_empty = await _idle_rss(empty_url, empty_dir)
+        rss = await _idle_rss(url, directory)
+        async with bot.db.read() as conn:
+            group_ids = (await conn.execute(select(meetings.c.group_id).distinct())).scalars().all()
+        late = await _due_together(bot, scale.due_together, group_ids, scale.due_lead)
+    finally:
+        await bot.close()
+    section = f"4. Scheduler, {scale.groups:,} weekly groups"
+    ok_late = late["posted"] == scale.due_together and late["twice"] == 0
+    return [
+        Row(
+            section,
+            "rebuild at first start (writes each group's next meeting), at a quiet hour",
+            f"{first:.2f} s",
+            f"{small:,} groups: {base_first:.2f} s (x{first / base_first:.1f} for x10 groups)",
+            f"< {BAR_REBUILD:.0f} s",
+            verdict(first < BAR_REBUILD),
+            f"{held} timers held (nearest first, within a day)",
+        ),
+        Row(
+            section,
+            "rebuild at restart (meetings already written), at a quiet hour",
+            f"{again:.2f} s",
+            f"first start {first:.2f} s",
+            f"< {BAR_REBUILD:.0f} s",
+            verdict(again < BAR_REBUILD),
+        ),
+        Row(
+            section,
+            "resident memory of idle `serve` (VmRSS)",
+            f"{rss:.0f} MB",
+            f"empty database {rss_empty:.0f} MB",
+            f"< {BAR_RSS_MB:.0f} MB",
+            verdict(rss < BAR_RSS_MB),
+            f"read {SETTLE:.0f} s after its clock started",
+        ),
+        Row(
+            section,
+            f"{scale.due_together:,} summaries due at the same second: latest",
+            f"{late['max']:.1f} s late" if late["posted"] else "none posted",
+            f"median {late['p50']:.1f} s late" if late["posted"] else "",
+            f"all within {BAR_LATE:.0f} s, each once",
+            verdict(ok_late and late["max"] <= BAR_LATE),
+            f"{late['posted']} of {scale.due_together} posted, {late['twice']} twice",
+        ),
+    ]
