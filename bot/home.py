@@ -34,8 +34,8 @@ ROLE_NAMES = {
     "prefer-not-to-say": "Prefer not to say",
 }
 NO_GROUP = (
-    "You're not in a co-production group yet. In your group's channel, type `/coprod role` to "
-    "say how you take part, or `/coprod setup` to make a channel a group."
+    "You're not in a co-production group yet. In your group's channel, type `role` to say how "
+    "you take part, or `setup` to make a channel a group."
 )
 NO_LEDGER = "No sharing rounds in recent meetings yet."
 

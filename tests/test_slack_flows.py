@@ -14,10 +14,13 @@ from sqlalchemy import func, select
 from bot.adapters.slack import MESSAGE_SHORTCUT
 from bot.app import CommonGround, build
 from bot.handlers.elephants import post_due
+from bot.handlers.nudges import reflection_nudge
 from bot.home import NO_LEDGER
+from bot.identity import Where
 from bot.settings import Settings
+from bot.store import groups, meetings, members
 from bot.store.database import Database
-from bot.store.schema import elephants, perspectives
+from bot.store.schema import elephants, perspectives, reflections
 from tests.dialogue import FakeClock
 from tests.slack_fakes import TEAM, FakeSlack, SlackHarness, running, running_fake, slack_person
 from tests.test_slack_adapter import _group, _home_event, actions_of, texts
@@ -317,3 +320,80 @@ async def test_display_names_come_from_users_info_cached_with_the_handle_as_fall
     await slack.press(PAT, picker, "Professional")
     await slack.command(FAY, f"facilitator add <@{PAT.user_id}>")
     assert fake.of("respond")[-1]["text"].startswith("Done. pat is now a facilitator too.")
+
+
+# -- after the meeting, rounds and erasing -------------------------------------------------------
+
+
+async def test_the_reflection_question_buttons_and_change_modal_work_through_slack(
+    slack: SlackHarness, fake: FakeSlack, bot: CommonGround
+) -> None:
+    await _group(slack, fake)
+    await slack.command(FAY, "checkin")
+    await slack.press(PAT, actions_of(fake.of("chat.postMessage")[0]["blocks"]), "3 Okay")
+    await slack.command(FAY, "meeting end")
+    async with bot.db.read() as conn:
+        group = await groups.for_conversation(conn, Where("slack", TEAM, CHANNEL))
+        assert group is not None
+        meeting = await meetings.latest_ended(conn, group.id)
+    assert meeting is not None
+    fake.clear()
+
+    async def job(ctx: Any) -> Any:
+        return await reflection_nudge(ctx, meeting)
+
+    await slack.adapter.deliverer.deliver(await bot.core.run_job(job, group_id=group.id))
+    [question] = fake.of("chat.postMessage")
+    assert question["channel"] == PAT.user_id
+    buttons = actions_of(question["blocks"])
+    before = await _count(bot.db, reflections)
+    fake.clear()
+
+    await slack.press(PAT, buttons, "4", channel="D0PAT")
+    assert await _count(bot.db, reflections) == before + 1
+    assert fake.of("respond")[0]["response_type"] == "ephemeral"
+    fake.clear()
+
+    await slack.press(PAT, buttons, "One thing to change", channel="D0PAT")
+    [opened] = fake.of("views.open")
+    view = opened["view"]
+    assert view["callback_id"] == "nudges.reflection"
+    fake.clear()
+    status, body = await slack.submit(PAT, view, {"change": "Shorter meetings, please"})
+    assert (status, body) == (200, "")
+    assert [m["channel"] for m in fake.of("chat.postMessage")] == [PAT.user_id]
+
+
+async def test_round_pass_button_and_forget_me_buttons_through_slack(
+    slack: SlackHarness, fake: FakeSlack, bot: CommonGround
+) -> None:
+    await _group(slack, fake)
+    await slack.command(FAY, "round What would make this easier?")
+    card = actions_of(fake.of("chat.postMessage")[0]["blocks"])
+    fake.clear()
+    await slack.press(LEE, card, "Pass")
+    [answer] = fake.of("respond")
+    assert answer["text"] == "Thanks — you've passed. Passing is always fine."
+    assert "*Answers*\n1 of 3 has answered" in texts(fake.of("chat.update")[-1]["blocks"])
+    fake.clear()
+
+    await slack.command(PAT, "forget-me")
+    [ask] = fake.of("respond")
+    confirm = actions_of(ask["blocks"])
+    assert [e["text"]["text"] for e in confirm["elements"]] == [
+        "Yes, erase my data",
+        "No, keep it",
+    ]
+    fake.clear()
+
+    async def pat_is_member() -> bool:
+        async with bot.db.read() as conn:
+            group = await groups.for_conversation(conn, Where("slack", TEAM, CHANNEL))
+            assert group is not None
+            return await members.get(conn, group.id, PAT.user_id) is not None
+
+    await slack.press(PAT, confirm, "No, keep it")
+    assert fake.of("respond")
+    assert await pat_is_member()
+    await slack.press(PAT, confirm, "Yes, erase my data")
+    assert not await pat_is_member()
