@@ -347,8 +347,36 @@ class TeamsHarness:
         return status
 
     async def press(self, who: Who, data: Json, *, personal: bool = False) -> int:
+        """Press a button: a dialog button (on channel cards) sends `task/fetch`, others a
+        message with `value`, as Teams does."""
+        if (data.get("msteams") or {}).get("type") == "task/fetch":
+            status, _ = await self.dialog(who, data, personal=personal)
+            return status
         status, _ = await self.post(self.submit(who, data, personal=personal))
         return status
+
+    def invoke(self, who: Who, name: str, data: Json, *, personal: bool = False) -> Json:
+        activity = self._base(who, personal=personal)
+        activity.update(
+            type="invoke", name=name, value={"data": data, "context": {"theme": "default"}}
+        )
+        return activity
+
+    async def dialog(
+        self, who: Who, data: Json, *, personal: bool = False
+    ) -> tuple[int, Json | None]:
+        """`task/fetch` for a dialog button; the invoke answer (None when empty)."""
+        status, body = await self.post(self.invoke(who, "task/fetch", data, personal=personal))
+        return status, json.loads(body) if body else None
+
+    async def submit_dialog(
+        self, who: Who, shown: Json, values: dict[str, str]
+    ) -> tuple[int, Json | None]:
+        """Fill the form a dialog shows and send it (`task/submit`)."""
+        card = shown["task"]["value"]["card"]["content"]
+        data = {**card["actions"][0]["data"], **{f"in:{k}": v for k, v in values.items()}}
+        status, body = await self.post(self.invoke(who, "task/submit", data))
+        return status, json.loads(body) if body else None
 
     async def fill(self, who: Who, form: Sent, values: dict[str, str]) -> int:
         data = form.card["actions"][0]["data"]
@@ -368,3 +396,13 @@ async def running_teams(bot: CommonGround) -> AsyncIterator[TeamsHarness]:
             yield TeamsHarness(client, fake, bot)
         finally:
             await client.close()
+
+
+def dialog_texts(answer: Json | None) -> str:
+    """What a dialog answer shows: its card's texts, or its message."""
+    assert answer is not None, "no dialog"
+    task = answer["task"]
+    if task["type"] == "message":
+        return str(task["value"])
+    content = task["value"]["card"]
+    return Sent("dialog", "", {"attachments": [content]}).texts()

@@ -5,7 +5,6 @@ card the bot sends. Each test asserts on what a person would see and on the rows
 from __future__ import annotations
 
 import copy
-import json
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
@@ -24,6 +23,7 @@ from bot.identity import Where
 from bot.settings import Settings
 from bot.store.database import Database
 from bot.store.schema import (
+    checkins,
     conversation_refs,
     elephants,
     inbound_events,
@@ -39,6 +39,7 @@ from tests.teams_fakes import (
     FakeTeams,
     Sent,
     TeamsHarness,
+    dialog_texts,
     running_teams,
     teams_environment,
     teams_person,
@@ -92,7 +93,9 @@ async def group(teams: Teams) -> None:
     assert await teams.say(FAY, "setup Parents Forum") == 201
     picker = fake.in_channel()[-1]
     for who, label in ((SAM, "Lived experience"), (PAT, "Professional")):
-        assert await teams.press(who, picker.button(label)) == 201
+        status, answer = await teams.dialog(who, picker.button(label))
+        assert status == 200
+        assert "lived experience" in dialog_texts(answer).lower() or who is PAT
     fake.clear()
 
 
@@ -214,7 +217,10 @@ async def test_a_checkin_answer_updates_the_channel_card(teams: Teams) -> None:
     assert [a["title"] for a in post.actions()][-2:] == ["Pass", "Add words"]
     assert "Pass" in post.texts()
     fake.clear()
-    assert await teams.press(SAM, button_starting(post, "3")) == 201
+    status, answer = await teams.dialog(SAM, button_starting(post, "3"))
+    assert status == 200
+    assert dialog_texts(answer)  # the private answer, in a dialog where Sam pressed
+    assert fake.to_user(SAM) == []  # and not in the 1:1 chat
     [update] = [s for s in fake.sent if s.kind == "update"]
     assert update.conversation == GENERAL
     assert update.activity_id == post.activity_id
@@ -297,13 +303,45 @@ async def test_malformed_requests_get_4xx(
     assert await count(teams.bot.db, inbound_events) == 0
 
 
-async def test_an_invoke_is_answered_with_a_json_body(teams: Teams) -> None:
-    activity = teams.message(FAY, "help")
-    activity["type"] = "invoke"
-    activity["name"] = "task/fetch"
-    activity["value"] = {"data": {}}
-    status, body = await teams.post(activity)
-    assert (status, json.loads(body)) == (200, {})
+async def test_an_invoke_we_do_not_use_is_answered_with_an_empty_200(teams: Teams) -> None:
+    status, body = await teams.post(teams.invoke(FAY, "composeExtension/query", {}))
+    assert (status, body) == (200, "")
+    status, body = await teams.post(teams.invoke(FAY, "task/fetch", {"nothing": "of ours"}))
+    assert (status, body) == (200, "")
+
+
+async def test_a_form_button_on_a_channel_card_opens_the_form_in_a_dialog(teams: Teams) -> None:
+    """Add words on the check-in card: the form opens where Sam pressed (a task module), errors
+    are shown in it with the words kept, and the answer is stored."""
+    await group(teams)
+    fake = teams.fake
+    await teams.say(FAY, "checkin")
+    [post] = [s for s in fake.in_channel() if s.kind == "send"]
+    fake.clear()
+    status, shown = await teams.dialog(SAM, post.button("Add words"))
+    assert status == 200 and shown is not None
+    assert shown["task"]["type"] == "continue"
+    content = shown["task"]["value"]["card"]["content"]
+    ids = [e["id"] for e in content["body"] if "id" in e]
+    assert ids == ["in:mood", "in:words", "in:visibility"]
+    too_long = "w" * 2000
+    status, again = await teams.submit_dialog(SAM, shown, {"mood": "4", "words": too_long})
+    assert status == 200 and again is not None
+    kept = {e["id"]: e for e in again["task"]["value"]["card"]["content"]["body"] if "id" in e}
+    assert kept["in:words"]["value"] == too_long
+    assert any(
+        b.get("color") == "Attention" for b in again["task"]["value"]["card"]["content"]["body"]
+    )
+    visibility = kept["in:visibility"]["choices"][0]["value"]
+    status, done = await teams.submit_dialog(
+        SAM, shown, {"mood": "4", "words": "tired but here", "visibility": visibility}
+    )
+    assert status == 200
+    assert "Thank" in dialog_texts(done), dialog_texts(done)
+    async with teams.bot.db.read() as conn:
+        words = (await conn.execute(select(checkins.c.words))).scalars().all()
+    assert words == ["tired but here"]
+    assert fake.to_user(SAM) == []  # all of it in the dialog, nothing in the 1:1 chat
 
 
 async def test_connector_429_and_5xx_are_retried_within_bounds(

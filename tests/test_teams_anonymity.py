@@ -16,7 +16,7 @@ from bot.settings import Settings
 from bot.store.database import Database
 from tests.anonymity_helpers import anonymous_action
 from tests.dialogue import FakeClock
-from tests.teams_fakes import TENANT, running_teams, teams_environment, teams_person
+from tests.teams_fakes import TENANT, dialog_texts, running_teams, teams_environment, teams_person
 from tests.teams_fakes import TeamsHarness as Teams
 from tests.test_teams_adapter import group, last_to
 
@@ -66,11 +66,12 @@ async def test_the_elephant_form_and_i_see_it_too_leave_no_trace(
     fake.clear()
 
     async with anonymous_action(db, QUINN, caplog):
-        assert await teams.press(QUINN, post.button("I see it too")) == 201
+        status, answer = await teams.dialog(QUINN, post.button("I see it too"))
+        assert status == 200
     [update] = [s for s in fake.sent if s.kind == "update"]
     assert update.activity_id == post.activity_id
     assert QUINN.user_id not in str(update.body) and QUINN.display_name not in str(update.body)
-    assert "without your name" in last_to(fake, QUINN).texts()
+    assert "without your name" in dialog_texts(answer)
 
 
 async def test_the_checks_catch_a_non_anonymous_action_through_teams(

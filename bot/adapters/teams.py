@@ -11,10 +11,13 @@ before anything is stored), then runs the turn: the delivery is recorded in `inb
 repeated delivery changes nothing, the conversation reference is kept for proactive posts, and the
 activity becomes a `Command`, `Choice`, `FormSubmitted` or `MemberJoined` for the core.
 
-Teams has no message only one person in a channel can see, so answers meant for the actor go to
-their 1:1 chat with the bot, and so do forms. An elephant typed into a channel is refused here,
-before the core sees it: everyone has already seen who typed it, so storing it as "anonymous"
-would be a lie. The person is pointed to the 1:1 chat and the private form instead.
+Teams has no message only one person in a channel can see. A button on a channel card opens a
+dialog (a task module, `teams_dialogs`) where the answer or form for that person appears; answers
+to a command typed in a channel, and forms it opens, go to the person's 1:1 chat with the bot.
+
+An elephant typed into a channel is refused here, before the core sees it: everyone has already
+seen who typed it, so storing it as "anonymous" would be a lie. The person is pointed to the 1:1
+chat and the private form instead.
 """
 
 from __future__ import annotations
@@ -55,6 +58,7 @@ from bot.adapters.teams_delivery import (
     message,
     quiet_sdk_loggers,
 )
+from bot.adapters.teams_dialogs import FORM_SENT, dialog_answer, dialog_event, dialog_message
 from bot.adapters.teams_inbound import command_text, tenant_of, where_of, who_of
 from bot.adapters.teams_settings import TeamsSettings
 from bot.cards import Card, Form
@@ -91,7 +95,6 @@ NO_PRIVATE_CHAT = (
     "I tried to answer you privately but couldn't open our 1:1 chat. Please open a chat with "
     "Common Ground (Apps, then Common Ground) and try again there."
 )
-FORM_SENT = "Sent. Thank you."
 SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 
 log = logging.getLogger(__name__)
@@ -182,7 +185,10 @@ class TeamsAdapter:
             log.warning("refused a Teams request: %s", type(exc).__name__)
             return web.Response(status=401 if self.settings.auth else 400, text="refused")
         if isinstance(response, InvokeResponse):
-            return web.json_response(response.body or {}, status=int(response.status or 200))
+            status = int(response.status or 200)
+            if response.body is None:
+                return web.Response(status=status)
+            return web.json_response(response.body, status=status)
         return web.Response(status=HTTPStatus.CREATED)
 
     # -- turns ---------------------------------------------------------------------------------
@@ -190,14 +196,10 @@ class TeamsAdapter:
     async def on_turn(self, context: TurnContext) -> None:
         """One activity; never raises (a failure is logged by kind and the person told)."""
         activity = context.activity
+        if activity.type == ActivityTypes.invoke:
+            await self._answer_invoke(context)
+            return
         try:
-            if activity.type == ActivityTypes.invoke:
-                await context.send_activity(
-                    Activity(
-                        type=ActivityTypes.invoke_response,
-                        value=InvokeResponse(status=200, body={}),
-                    )
-                )
             if not await self._first_delivery(activity):
                 log.info("dropped a repeated Teams delivery")
                 return
@@ -213,6 +215,36 @@ class TeamsAdapter:
                     await context.send_activity(message(Card(text=SORRY)))
                 except Exception as again:
                     log.warning("could not say sorry in Teams: %s", describe(again))
+
+    async def _answer_invoke(self, context: TurnContext) -> None:
+        """An invoke needs its answer in the HTTP response: a dialog to show, or nothing."""
+        body: Any = None
+        try:
+            if await self._first_delivery(context.activity):
+                await self._remember(context.activity)
+                body = await self._on_dialog(context)
+        except Exception as exc:
+            log.exception("a Teams invoke failed: %s", describe(exc))
+            body = dialog_message(SORRY)
+        await context.send_activity(
+            Activity(
+                type=ActivityTypes.invoke_response, value=InvokeResponse(status=200, body=body)
+            )
+        )
+
+    async def _on_dialog(self, context: TurnContext) -> Any:
+        """A button on a channel card (`task/fetch`) or a form in a dialog (`task/submit`): the
+        core's answer for the person is shown in the dialog; the rest is delivered as usual."""
+        activity = context.activity
+        found = dialog_event(activity, who_of(activity), where_of(activity))
+        if found is None:
+            return None
+        event, data = found
+        body, later = dialog_answer(event, data, await self.handle(event))
+        failed = await self.deliverer.deliver(later)
+        if failed:
+            await keep(self.db, failed, self.clock())
+        return body
 
     async def _first_delivery(self, activity: Activity) -> bool:
         if not activity.id or not activity.conversation or not activity.conversation.id:

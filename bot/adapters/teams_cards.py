@@ -48,7 +48,7 @@ def _paragraphs(text: str, **extra: Any) -> list[Json]:
     return [_block(p.replace("\n", "\n\n"), **extra) for p in parts]
 
 
-def _card(body: list[Json], actions: list[Json] | None = None) -> Json:
+def adaptive_card(body: list[Json], actions: list[Json] | None = None) -> Json:
     card: Json = {
         "type": "AdaptiveCard",
         "$schema": SCHEMA,
@@ -65,19 +65,21 @@ def attachment(content: Json) -> Json:
     return {"contentType": CONTENT_TYPE, "content": content}
 
 
-def button_action(button: Button) -> Json:
-    action: Json = {
-        "type": "Action.Submit",
-        "title": button.label,
-        "data": {"action": button.action, "value": button.value},
-    }
+def button_action(button: Button, *, dialog: bool = False) -> Json:
+    """`dialog`: the press opens a task module (a dialog) in Teams instead of sending a message,
+    which is how a channel card answers one person privately, right where they pressed."""
+    data: Json = {"action": button.action, "value": button.value}
+    if dialog:
+        data["msteams"] = {"type": "task/fetch"}
+    action: Json = {"type": "Action.Submit", "title": button.label, "data": data}
     if button.style in STYLES:
         action["style"] = STYLES[button.style]
     return action
 
 
-def card_content(card: Card) -> Json:
-    """An Adaptive Card showing a `Card`: title, paragraphs, facts, buttons, footer."""
+def card_content(card: Card, *, in_channel: bool = False) -> Json:
+    """An Adaptive Card showing a `Card`: title, paragraphs, facts, buttons, footer. Buttons on
+    a card in a channel open a dialog (see `button_action`)."""
     body: list[Json] = []
     if card.title:
         body.append(_block(card.title, weight="Bolder", size="Medium"))
@@ -85,14 +87,14 @@ def card_content(card: Card) -> Json:
     if card.fields:
         facts = [{"title": f.label, "value": teams_text(f.value)} for f in card.fields]
         body.append({"type": "FactSet", "facts": facts})
-    buttons = [button_action(b) for b in card.buttons]
+    buttons = [button_action(b, dialog=in_channel) for b in card.buttons]
     for start in range(0, len(buttons), MAX_ACTIONS_PER_ROW):
         body.append({"type": "ActionSet", "actions": buttons[start : start + MAX_ACTIONS_PER_ROW]})
     if card.footer:
         body.extend(_paragraphs(card.footer, isSubtle=True, size="Small"))
     if not body:
         body.append(_block(" "))
-    return _card(body)
+    return adaptive_card(body)
 
 
 def card_summary(card: Card) -> str:
@@ -152,7 +154,7 @@ def form_content(
         "style": "positive",
         "data": {"form_id": form.form_id, "context": form.context, "form": pack_form(form)},
     }
-    return _card(body, [submit])
+    return adaptive_card(body, [submit])
 
 
 def _error_summary(form: Form, errors: Mapping[str, str]) -> str:
@@ -226,7 +228,7 @@ def errors_content(form: Form | None, values: Mapping[str, str], errors: Mapping
     body = [_block("That form needs another look", weight="Bolder"), *_paragraphs(lines)]
     if kept:
         body.extend(_paragraphs("What you wrote:\n" + kept, isSubtle=True))
-    return _card(body)
+    return adaptive_card(body)
 
 
 # -- submissions -----------------------------------------------------------------------------

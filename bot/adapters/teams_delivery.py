@@ -86,8 +86,8 @@ def card_message(content: dict[str, Any], summary: str) -> Activity:
     )
 
 
-def message(card: Card) -> Activity:
-    return card_message(card_content(card), card_summary(card))
+def message(card: Card, *, in_channel: bool = False) -> Activity:
+    return card_message(card_content(card, in_channel=in_channel), card_summary(card))
 
 
 class TeamsDeliverer:
@@ -160,7 +160,8 @@ class TeamsDeliverer:
         if ref is None:
             log.error("no stored reference for a Teams conversation; a post was not sent")
             return
-        sent = await self._continue(ref, lambda context: context.send_activity(message(card)))
+        post = message(card, in_channel=True)  # references are kept for shared conversations only
+        sent = await self._continue(ref, lambda context: context.send_activity(post))
         if key and sent is not None and getattr(sent, "id", None):
             await teams_store.remember_post(self.db, conversation_id, key, str(sent.id))
 
@@ -170,7 +171,7 @@ class TeamsDeliverer:
         if activity_id is None or ref is None:
             log.info("a Teams post to update was never sent; nothing updated")
             return
-        updated = message(card)
+        updated = message(card, in_channel=True)
         updated.id = activity_id
         await self._continue(ref, lambda context: context.update_activity(updated))
 
