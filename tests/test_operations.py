@@ -230,3 +230,16 @@ async def test_the_clock_serves_metrics_on_its_own_port(tmp_path: Path) -> None:
     finally:
         stop.set()
         await asyncio.wait_for(task, timeout=15)
+
+
+async def test_a_late_timer_is_measured(chat: Chat) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.scheduler import MeetingClock
+
+    clock = MeetingClock(chat.core, Flaky())
+    count = sample("commonground_scheduler_lateness_seconds_count")
+    prompt = sample("commonground_scheduler_lateness_seconds_bucket", le="60.0")
+    await clock._timer_fired(999_999, "end", datetime.now(UTC) - timedelta(minutes=2))
+    assert sample("commonground_scheduler_lateness_seconds_count") == count + 1
+    assert sample("commonground_scheduler_lateness_seconds_bucket", le="60.0") == prompt  # > 60 s

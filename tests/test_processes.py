@@ -30,6 +30,8 @@ from bot.store.database import Database
 from bot.store.schema import groups, meetings
 from tests.conftest import RESET_POSTGRES, TEST_SECRET
 from tests.slack_fakes import SIGNING_SECRET, TEAM, FakeSlack, running_fake, signed_headers
+from tests.teams_fakes import GENERAL, FakeTeams, TeamsHarness, teams_person
+from tests.teams_fakes import running_fake as running_teams_fake
 
 ROOT = Path(__file__).resolve().parents[1]
 CHANNELS = ("C0ONE", "C0TWO")
@@ -91,9 +93,9 @@ async def wait_for(check: Any, what: str, within: float = STARTUP_SECONDS) -> No
 
 
 @asynccontextmanager
-async def slack() -> AsyncIterator[FakeSlack]:
-    async with running_fake() as fake:
-        yield fake
+async def fakes() -> AsyncIterator[tuple[FakeSlack, FakeTeams]]:
+    async with running_fake() as slack, running_teams_fake() as teams:
+        yield slack, teams
 
 
 def command_body(user: str, command_text: str, channel: str, fake: FakeSlack, n: int) -> str:
@@ -142,10 +144,25 @@ async def post(
         return response.status
 
 
-def posts(fake: FakeSlack) -> list[tuple[str, str]]:
-    """Every post and update Slack received: (channel, what it said)."""
+def posts(fake: FakeSlack, teams: FakeTeams) -> list[tuple[str, str]]:
+    """Every post and update either platform received: (where, what it said)."""
     sent = fake.of("chat.postMessage") + fake.of("chat.update")
-    return [(str(p["channel"]), json.dumps([p.get("text"), p.get("blocks")])) for p in sent]
+    found = [(str(p["channel"]), json.dumps([p.get("text"), p.get("blocks")])) for p in sent]
+    for item in teams.sent:
+        if item.kind != "create":
+            where = item.conversation.split(";")[0]
+            found.append((where, f"{item.kind} {item.activity_id} {item.texts()}"))
+    return found
+
+
+async def post_activity(session: aiohttp.ClientSession, port: int, activity: dict[str, Any]) -> int:
+    async with session.post(
+        f"http://127.0.0.1:{port}/api/messages",
+        data=json.dumps(activity),
+        headers={"Content-Type": "application/json"},
+    ) as response:
+        await response.read()
+        return response.status
 
 
 async def test_two_web_two_clocks_one_killed_everything_exactly_once(
@@ -154,11 +171,11 @@ async def test_two_web_two_clocks_one_killed_everything_exactly_once(
     database = Database(postgres_url)
     async with database.write() as conn:
         await conn.execute(text(RESET_POSTGRES))
-    async with slack() as fake, aiohttp.ClientSession() as session:
+    async with fakes() as (fake, teams), aiohttp.ClientSession() as session:
         env = {
             key: value
             for key, value in os.environ.items()
-            if not key.startswith(("SLACK_", "MICROSOFT_", "TEAMS_"))
+            if not key.startswith(("SLACK_", "MICROSOFT_", "Microsoft", "TEAMS_"))
         }
         env.update(
             DATABASE_URL=postgres_url,
@@ -167,7 +184,7 @@ async def test_two_web_two_clocks_one_killed_everything_exactly_once(
             SLACK_BOT_TOKEN="xoxb-test",
             SLACK_SIGNING_SECRET=SIGNING_SECRET,
             SLACK_API_URL=fake.api_url,
-            TEAMS_ENABLED="false",
+            TEAMS_RETRY_BACKOFF="0",  # Teams with authentication off: loopback only
             LOG_LEVEL="INFO",
             NO_PROXY="127.0.0.1,localhost",
             PYTHONUNBUFFERED="1",
@@ -213,6 +230,20 @@ async def test_two_web_two_clocks_one_killed_everything_exactly_once(
                 "team": TEAM,
                 "event_ts": "1700000000.000100",
             }
+            # Teams too: a group in its General channel, set up through both web processes.
+            harness = TeamsHarness(None, teams)  # type: ignore[arg-type]
+            say = [(teams_person("29:fay", "Fay"), "setup Teams Forum")]
+            say += [(teams_person(f"29:{n}", n), "role both") for n in ("pat", "lee")]
+            for i, (who, words) in enumerate(say):
+                assert await post_activity(session, ports[i % 2], harness.message(who, words)) in {
+                    200,
+                    201,
+                }
+            repeated = harness.message(teams_person("29:kit", "Kit"), "role professional")
+            before = len([s for s in teams.sent if s.kind != "create"])
+            for port in ports:  # a repeated delivery reaching the other process changes nothing
+                assert await post_activity(session, port, repeated) in {200, 201}
+
             body = event_body(join, "Ev0ACROSS")
             assert await post(session, ports[0], body, "application/json") == 200
             retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
@@ -235,18 +266,26 @@ async def test_two_web_two_clocks_one_killed_everything_exactly_once(
                     )
                 )
                 group_ids = list((await conn.execute(select(groups.c.id))).scalars())
-                assert len(group_ids) == 2
+                assert len(group_ids) == 3
                 for i, group_id in enumerate(group_ids):
                     await conn.execute(
                         meetings.insert().values(
                             group_id=group_id,
                             starts_at=now - timedelta(seconds=1),
-                            ends_at=now + timedelta(seconds=8 + 2 * i),
+                            ends_at=now + timedelta(seconds=10 + 2 * i),
                             status="scheduled",
                             source="schedule",
                         )
                     )
+            async with database.read() as conn:
+                kit = await conn.execute(
+                    text("SELECT count(*) FROM members WHERE user_id = '29:kit'")
+                )
+                assert kit.scalar_one() == 1
+            replies = [s for s in teams.sent if s.kind != "create"][before:]
+            assert len(replies) == 1, [r.texts() for r in replies]  # one answer, not two
             fake.clear()
+            teams.clear()
 
             clocks = [
                 Process(f"clock{n}", ["clock"], env, tmp_path / f"clock{n}.log") for n in (0, 1)
@@ -259,11 +298,14 @@ async def test_two_web_two_clocks_one_killed_everything_exactly_once(
             await wait_for(clocks_running, "the clock processes")
 
             async def checkins_posted() -> bool:
-                return {c for c, _ in posts(fake)} >= set(CHANNELS)
+                return {c for c, _ in posts(fake, teams)} >= {*CHANNELS, GENERAL}
 
             await wait_for(checkins_posted, "the check-ins")
             clocks[0].popen.send_signal(signal.SIGKILL)  # mid-run: the meetings have not ended
             clocks[0].popen.wait()
+            async with database.read() as conn:
+                summaries = (await conn.execute(select(meetings.c.summary_posted_at))).scalars()
+                assert all(at is None for at in summaries), "killed too late to test anything"
 
             async def all_done() -> bool:
                 async with database.read() as conn:
@@ -274,10 +316,10 @@ async def test_two_web_two_clocks_one_killed_everything_exactly_once(
             await asyncio.sleep(1.5)  # the nudges that follow the end, and their deliveries
 
             assert clocks[1].popen.poll() is None, clocks[1].text()
-            sent = posts(fake)
+            sent = posts(fake, teams)
             doubled = [item for item, count in Counter(sent).items() if count > 1]
             assert doubled == [], "a post was made twice"
-            for channel in CHANNELS:
+            for channel in (*CHANNELS, GENERAL):
                 in_channel = [said for where, said in sent if where == channel]
                 assert any("check-in" in said.lower() for said in in_channel), channel
                 assert any("summary" in said.lower() for said in in_channel), channel
