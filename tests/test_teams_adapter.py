@@ -584,3 +584,19 @@ def test_single_tenant_needs_its_tenant_id() -> None:
         _env_file=None,
     )
     assert found.tenant_id == "tenant-9"
+
+
+async def test_a_post_to_a_channel_never_heard_from_is_handed_back(
+    teams: Teams, caplog: pytest.LogCaptureFixture
+) -> None:
+    """No reference yet: nothing is sent, and the effects go back for the outbox to try later."""
+    effects = [
+        PostToConversation(Where("teams", TENANT, "19:other@thread.tacv2"), Card(text="Hi")),
+        MessageMember("teams", "another-tenant", SAM.user_id, Card(text="Hello")),
+    ]
+    with caplog.at_level(logging.ERROR):
+        failed = await teams.bot.router.deliver(effects)
+    assert failed == effects
+    assert teams.fake.sent == []
+    assert "Teams PostToConversation not delivered: LookupError" in caplog.text
+    assert SAM.user_id not in caplog.text and "Hello" not in caplog.text

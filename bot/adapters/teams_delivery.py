@@ -158,8 +158,8 @@ class TeamsDeliverer:
     async def post(self, conversation_id: str, card: Card, key: str | None = None) -> None:
         ref = await teams_store.load_reference(self.db, conversation_id)
         if ref is None:
-            log.error("no stored reference for a Teams conversation; a post was not sent")
-            return
+            # Kept for the outbox: the first activity from that channel brings its reference.
+            raise LookupError("the bot has had no activity from that conversation yet")
         post = message(card, in_channel=True)  # references are kept for shared conversations only
         sent = await self._continue(ref, lambda context: context.send_activity(post))
         if key and sent is not None and getattr(sent, "id", None):
@@ -182,8 +182,7 @@ class TeamsDeliverer:
         if not service_url or not bot_id:
             known = await teams_store.load_reference(self.db, teams_store.tenant_row(tenant))
             if known is None:
-                log.error("no stored service URL for a Teams tenant; a message was not sent")
-                return
+                raise LookupError("the bot has had no activity from that tenant yet")
             service_url = str(known.get("serviceUrl") or "")
             bot_id = str((known.get("bot") or {}).get("id") or "")
         parameters = ConversationParameters(
