@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     def resolved_database_url(self) -> str:
         """The SQLAlchemy URL to use: `DATABASE_URL`, or an SQLite file in the data directory."""
         if self.database_url:
+            # Hosts that provide PostgreSQL set `postgres://…` or `postgresql://…`: use asyncpg.
+            for prefix in ("postgres://", "postgresql://"):
+                if self.database_url.startswith(prefix):
+                    return "postgresql+asyncpg://" + self.database_url.removeprefix(prefix)
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'commonground.db').as_posix()}"
 

@@ -243,3 +243,66 @@ async def test_a_late_timer_is_measured(chat: Chat) -> None:
     await clock._timer_fired(999_999, "end", datetime.now(UTC) - timedelta(minutes=2))
     assert sample("commonground_scheduler_lateness_seconds_count") == count + 1
     assert sample("commonground_scheduler_lateness_seconds_bucket", le="60.0") == prompt  # > 60 s
+
+
+@pytest.mark.parametrize(
+    ("given", "used"),
+    [
+        ("postgres://u:p@db:5432/cg", "postgresql+asyncpg://u:p@db:5432/cg"),
+        ("postgresql://u@db/cg", "postgresql+asyncpg://u@db/cg"),
+        ("postgresql+asyncpg://u@db/cg", "postgresql+asyncpg://u@db/cg"),
+        ("sqlite+aiosqlite:///x.db", "sqlite+aiosqlite:///x.db"),
+    ],
+)
+def test_a_hosts_postgres_url_is_used_with_asyncpg(given: str, used: str) -> None:
+    assert Settings(DATABASE_URL=given, _env_file=None).resolved_database_url() == used
+
+
+async def test_stopping_lets_a_request_in_flight_finish(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    import aiohttp
+    from aiohttp import web
+
+    from tests.test_cli import free_port
+
+    started, release = asyncio.Event(), asyncio.Event()
+
+    async def slow(request: web.Request) -> web.Response:
+        started.set()
+        await release.wait()
+        return web.Response(text="finished")
+
+    real_web_app = composition.web_app
+
+    def with_slow_route(bot: composition.CommonGround) -> web.Application:
+        app = real_web_app(bot)
+        app.router.add_get("/slow", slow)
+        return app
+
+    monkeypatch.setattr(composition, "web_app", with_slow_route)
+    settings = Settings(
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'web.db'}",
+        COMMONGROUND_DATA_DIR=tmp_path,
+        _env_file=None,
+    )
+    port = free_port()
+    stop, ready = asyncio.Event(), asyncio.Event()
+    server = asyncio.create_task(
+        composition.serve(settings, host="127.0.0.1", port=port, stop=stop, ready=ready)
+    )
+    await asyncio.wait_for(ready.wait(), timeout=15)
+    async with aiohttp.ClientSession() as session:
+        request = asyncio.create_task(session.get(f"http://127.0.0.1:{port}/slow"))
+        await asyncio.wait_for(started.wait(), timeout=5)
+        stop.set()  # what SIGTERM does
+        await asyncio.sleep(0.2)
+        assert not server.done()  # still waiting for the request in flight
+        release.set()
+        response = await asyncio.wait_for(request, timeout=5)
+        assert response.status == 200
+        assert await response.text() == "finished"
+        response.release()
+    await asyncio.wait_for(server, timeout=15)
