@@ -209,13 +209,9 @@ class SlackAdapter:
             log.warning("refused a Slack request with a bad or stale signature")
             return web.Response(status=401, text="invalid request")
         key = self._delivery_id(body, request.content_type)
-        # Only Slack's retries are looked up before the acknowledgement: a first delivery cannot
-        # have been seen, and the look-up waits for a database connection behind the work of
-        # earlier requests (under load that made acknowledgements as slow as the work itself).
-        # Any other repeat is still dropped by the core's once-only insert.
-        retry = request.headers.get("X-Slack-Retry-Num", "")
-        if key is not None and retry and await slack_store.seen(self.db, key):
-            log.info("dropped a repeated Slack delivery (retry %s)", retry)
+        if key is not None and await slack_store.seen(self.db, key):
+            retry = request.headers.get("X-Slack-Retry-Num", "")
+            log.info("dropped a repeated Slack delivery%s", f" (retry {retry})" if retry else "")
             return web.Response(status=200)
         bolt_request = await to_bolt_request(request)
         if key is not None:
