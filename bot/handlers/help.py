@@ -29,7 +29,8 @@ SETUP_EXPLAINED = (
 )
 ELEPHANT_TIP = (
     "Tip: to name an elephant without anyone seeing you type it, send `elephant` to me in a "
-    "direct message, or type `elephant` on its own to get a private form. You can always pass."
+    "direct message (in Teams, our 1:1 chat), or type `elephant` on its own to get a private "
+    "form. Never type the elephant itself in the channel. You can always pass."
 )
 
 
