@@ -14,7 +14,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 from bench import ack, fanout, ingest, scale, summary
-from bench.common import ROOT, Row, Scale
+from bench.common import ROOT, Row, Scale, cleanup
 from bench.report import machine, markdown, plain
 
 BENCHMARKS: dict[int, tuple[str, Callable[[Scale], Awaitable[list[Row]]]]] = {
@@ -63,13 +63,18 @@ def main(argv: list[str] | None = None) -> int:
         help="run only this benchmark (repeatable)",
     )
     parser.add_argument("--no-write", action="store_true", help="do not write docs/benchmarks.md")
+    parser.add_argument("--keep", action="store_true", help="keep the databases and server logs")
     parser.add_argument("--note", default="", help="a line to add under the machine description")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
     sizes = Scale.small() if args.quick else Scale.full()
     chosen = args.only or sorted(BENCHMARKS)
     started = time.perf_counter()
-    rows = asyncio.run(run_all(sizes, chosen))
+    try:
+        rows = asyncio.run(run_all(sizes, chosen))
+    finally:
+        if not args.keep:
+            cleanup()
     took = time.perf_counter() - started
     print("\n" + plain(rows))
     misses = [r for r in rows if r.verdict == "MISS"]

@@ -57,7 +57,9 @@ class Load:
         return self.acknowledged / self.seconds if self.seconds else 0.0
 
 
-def _bodies(count: int, clients: int, channel: str, group_id: int, meeting_id: int) -> list[str]:
+def _bodies(
+    count: int, clients: int, channel: str, group_id: int, meeting_id: int, respond: str
+) -> list[str]:
     """Alternately a `/coprod checkin` and a mood button, from `clients` different people."""
     numbers = itertools.count(1)
     out: list[str] = []
@@ -78,7 +80,7 @@ def _bodies(count: int, clients: int, channel: str, group_id: int, meeting_id: i
                         "command": "/coprod",
                         "text": "checkin",
                         "api_app_id": "A0APP",
-                        "response_url": "http://127.0.0.1:1/unused",
+                        "response_url": f"{respond}/{n}",
                         "trigger_id": trigger,
                     }
                 )
@@ -175,6 +177,7 @@ async def run(scale: Scale) -> list[Row]:
     await bot.close()
 
     fake_port, ours_port, bare_port = free_port(), free_port(), free_port()
+    respond = f"http://127.0.0.1:{fake_port}/respond"
     env = {
         "DATABASE_URL": url,
         "COMMONGROUND_DATA_DIR": str(directory),
@@ -205,10 +208,10 @@ async def run(scale: Scale) -> list[Row]:
             try:
                 await wait_http(f"http://127.0.0.1:{port}/healthz", server, log)
                 target = f"http://127.0.0.1:{port}/slack/events"
-                warm = _bodies(WARM_UP, scale.ack_clients, channel, group_id, meeting_id)
+                warm = _bodies(WARM_UP, scale.ack_clients, channel, group_id, meeting_id, respond)
                 await drive(target, warm, scale.ack_clients)
                 bodies = _bodies(
-                    scale.ack_requests, scale.ack_clients, channel, group_id, meeting_id
+                    scale.ack_requests, scale.ack_clients, channel, group_id, meeting_id, respond
                 )
                 results[name] = await drive(target, bodies, scale.ack_clients)
                 if name == "ours":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import statistics
 import sys
 import tempfile
@@ -58,7 +59,7 @@ class Scale:
     fanout_limit: int = 50
     summary_members: int = 200
     summary_histories: tuple[int, ...] = (1, 52, 260)
-    summary_repeats: int = 15
+    summary_repeats: int = 25
     groups: int = 10_000
     due_together: int = 1000
     due_lead: float = 40.0
@@ -128,8 +129,23 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
 
 
+_RUN_DIR: Path | None = None
+
+
 def workdir(prefix: str) -> Path:
-    return Path(tempfile.mkdtemp(prefix=f"cg-bench-{prefix}-"))
+    """A fresh directory for one benchmark's databases and logs, inside this run's directory."""
+    global _RUN_DIR
+    if _RUN_DIR is None:
+        _RUN_DIR = Path(tempfile.mkdtemp(prefix="cg-bench-"))
+    return Path(tempfile.mkdtemp(prefix=f"{prefix}-", dir=_RUN_DIR))
+
+
+def cleanup() -> None:
+    """Remove this run's databases and logs (the 10,000-group one is not small)."""
+    global _RUN_DIR
+    if _RUN_DIR is not None:
+        shutil.rmtree(_RUN_DIR, ignore_errors=True)
+        _RUN_DIR = None
 
 
 def sqlite_url(directory: Path, name: str = "bench.db") -> str:

@@ -96,15 +96,16 @@ async def _measure(bot: CommonGround, scale: Scale) -> dict[str, float]:
 
 
 def postgres_committed() -> bool:
-    """Whether PostgreSQL support has been committed (it was being finished during this work)."""
+    """Whether the PostgreSQL work (being finished while this suite was written) is committed:
+    the committed engine set-up knows PostgreSQL's lost races, which that work added."""
     found = subprocess.run(
-        ["git", "log", "-i", "--grep=postgres", "--oneline"],
+        ["git", "show", "HEAD:bot/store/database.py"],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=False,
     )
-    return bool(found.stdout.strip())
+    return "lost_a_race" in found.stdout
 
 
 async def run(scale: Scale, *, postgres: bool | None = None) -> list[Row]:
@@ -138,7 +139,7 @@ async def run(scale: Scale, *, postgres: bool | None = None) -> list[Row]:
                 "",
                 "none lost",
                 "not measured",
-                "PostgreSQL support was not committed when this ran",
+                "PostgreSQL support (retrying lost races) was not yet committed when this ran",
             )
         )
         return rows

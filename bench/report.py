@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bench.common import Row, Scale
 
-COLUMNS = ("What", "Figure", "Baseline (same run)", "Bar", "")
+COLUMNS = ("What", "Figure", "Baseline (same run)", "Bar", "Result")
 
 
 def machine() -> dict[str, str]:
@@ -75,7 +75,7 @@ def markdown(rows: list[Row], about: dict[str, str], sizes: Scale, took: float, 
     ]
     if note:
         lines.append(f"- {note}")
-    lines += ["", "## Results", ""]
+    lines += ["", "## Results"]
     section = None
     for row in rows:
         if row.section != section:
@@ -88,4 +88,7 @@ def markdown(rows: list[Row], about: dict[str, str], sizes: Scale, took: float, 
                 "|" + "---|" * (len(COLUMNS) + 1),
             ]
         lines.append("| " + " | ".join(_md(c) for c in (*_cells(row), row.note)) + " |")
+    notes = Path(__file__).with_name("notes.md")
+    if notes.exists():
+        lines += ["", notes.read_text().strip()]
     return "\n".join(lines) + "\n"

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 
 from bench import ack, fanout, ingest, scale, summary
-from bench.common import Row, Scale
+from bench.common import Row, Scale, cleanup
 from bench.report import machine, markdown, plain
 
 
@@ -31,7 +31,10 @@ async def test_each_benchmark_runs_and_fills_its_rows(
 ) -> None:
     for variable in ("DATABASE_URL", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL"):
         monkeypatch.delenv(variable, raising=False)
-    rows = await bench(Scale.tiny())
+    try:
+        rows = await bench(Scale.tiny())
+    finally:
+        cleanup()
     assert rows
     assert all(
         row.figure and row.figure != "not measured" for row in rows if row.what != "PostgreSQL"
