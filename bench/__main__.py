@@ -53,7 +53,10 @@ async def run_all(sizes: Scale, chosen: list[int]) -> list[Row]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Run the benchmarks of issue 6 and write docs/benchmarks.md.",
+    )
     parser.add_argument("--quick", action="store_true", help="small sizes (a minute or two)")
     parser.add_argument(
         "--only",
