@@ -119,6 +119,11 @@ class Request:
     prefill: Mapping[str, str] = field(default_factory=dict)
 
 
+CORE_SLOTS = 4
+"""Events handled by the core at once: enough to overlap database round trips, few enough that
+the connection pool (5 + 10 overflow) never runs dry."""
+
+
 class SlackAdapter:
     """One Slack workspace over HTTP: the Bolt app, the Web API client and the deliverer."""
 
@@ -133,6 +138,7 @@ class SlackAdapter:
         backoff: float = 0.5,
     ) -> None:
         self.handle = handle
+        self._slots = asyncio.Semaphore(CORE_SLOTS)
         self.db = db
         self.secret = secret
         self.clock = clock
@@ -209,9 +215,12 @@ class SlackAdapter:
             log.warning("refused a Slack request with a bad or stale signature")
             return web.Response(status=401, text="invalid request")
         key = self._delivery_id(body, request.content_type)
-        if key is not None and await slack_store.seen(self.db, key):
-            retry = request.headers.get("X-Slack-Retry-Num", "")
-            log.info("dropped a repeated Slack delivery%s", f" (retry {retry})" if retry else "")
+        # Only Slack's retries are looked up before the acknowledgement: a first delivery cannot
+        # have been seen, and the acknowledgement must not wait for the database. Any other repeat
+        # is still dropped by the core's once-only insert, inside the event's own transaction.
+        retry = request.headers.get("X-Slack-Retry-Num", "")
+        if key is not None and retry and await slack_store.seen(self.db, key):
+            log.info("dropped a repeated Slack delivery (retry %s)", retry)
             return web.Response(status=200)
         bolt_request = await to_bolt_request(request)
         if key is not None:
@@ -342,7 +351,7 @@ class SlackAdapter:
         event = FormSubmitted(
             who, where, str(view.get("callback_id", "")), view_values(view), str(meta.get("c", ""))
         )
-        effects = await self.handle(event, once=context.get(ONCE))
+        effects = await self._handled(event, context)
         errors: dict[str, str] = {}
         for effect in effects:
             if isinstance(effect, FormErrors):
@@ -469,8 +478,18 @@ class SlackAdapter:
             log.warning("could not say sorry for a failed request: %s", error_code(exc))
 
     async def _run(self, event: Event, request: Request, context: Mapping[str, Any]) -> None:
-        effects = await self.handle(event, once=context.get(ONCE))
+        effects = await self._handled(event, context)
         await self.carry_out(effects, request)
+
+    async def _handled(self, event: Event, context: Mapping[str, Any]) -> list[Effect]:
+        """The core's answer, with at most `CORE_SLOTS` events in the core at once.
+
+        Work runs after the acknowledgement; under a burst, events wait here for a slot instead
+        of all queueing for database connections (which would time out and fail people's
+        requests). Calls to Slack happen outside the slots, so a slow API doesn't hold one.
+        """
+        async with self._slots:
+            return await self.handle(event, once=context.get(ONCE))
 
     # -- effects for a request -----------------------------------------------------------------
 
