@@ -120,8 +120,8 @@ class Request:
 
 
 CORE_SLOTS = 4
-"""Events handled by the core at once: enough to overlap database round trips, few enough that
-the connection pool (5 + 10 overflow) never runs dry."""
+"""Events handled by the core at once on PostgreSQL: enough to overlap database round trips, few
+enough that the connection pool (5 + 10 overflow) never runs dry."""
 
 
 class SlackAdapter:
@@ -138,7 +138,8 @@ class SlackAdapter:
         backoff: float = 0.5,
     ) -> None:
         self.handle = handle
-        self._slots = asyncio.Semaphore(CORE_SLOTS)
+        # SQLite takes one writer at a time anyway: more slots would only wait on its lock.
+        self._slots = asyncio.Semaphore(1 if db.is_sqlite else CORE_SLOTS)
         self.db = db
         self.secret = secret
         self.clock = clock
