@@ -36,9 +36,24 @@ def _migrate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _teams_refused() -> bool:
+    """Teams settings that cannot work stop `serve`, `web` and `clock` with one plain line."""
+    from bot.adapters.teams_settings import settings_problem
+
+    problem = settings_problem()
+    if problem:
+        print(
+            f"The Teams settings are not right: {problem}. See config/example.env.",
+            file=sys.stderr,
+        )
+    return problem is not None
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import serve
 
+    if _teams_refused():
+        return 2
     port = settings.port if args.port is None else args.port
     try:
         asyncio.run(serve(settings, host=args.host, port=port, with_clock=args.with_clock))
@@ -52,6 +67,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 def _clock(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import run_clock
 
+    if _teams_refused():
+        return 2
     asyncio.run(run_clock(settings))
     return 0
 

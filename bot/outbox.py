@@ -2,8 +2,9 @@
 
 Scheduled work writes its effects here in the same transaction as the work (`enqueue`), so a
 summary claimed by a clock that then dies is still posted by the next drain. Adapters put here
-what a platform refused after a request (`keep`). `Outbox.drain` leases due rows (so two clocks
-never send the same row), hands each effect to the platform, deletes it once accepted, and
+what a platform refused after a request (`keep`), or everything a request causes beyond answering
+the person, so the answer need not wait for it (`defer`). `Outbox.drain` leases due rows (so two
+clocks never send the same row), hands each effect to the platform, deletes it once accepted, and
 otherwise tries again later with growing pauses, giving up (with a log line) after a day or so.
 
 Logs name the kind of effect and the row, never its text or who it was for.
@@ -65,6 +66,14 @@ async def keep(db: Database, effects: Sequence[Effect], now: datetime) -> int:
     if count:
         log.warning("kept %d undelivered effects in the outbox to try again", count)
     return count
+
+
+async def defer(db: Database, effects: Sequence[Effect], now: datetime) -> int:
+    """Hand effects over to be sent right after a request is answered: due at once, so the
+    adapter's own drain (or any other) sends them, in the order given, without the request
+    waiting for them."""
+    async with db.write() as conn:
+        return await enqueue(conn, effects, now)
 
 
 async def pending(db: Database) -> int:

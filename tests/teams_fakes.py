@@ -10,6 +10,7 @@ application over loopback HTTP and posts activities with `channelData` and tenan
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 from collections.abc import AsyncIterator
@@ -20,6 +21,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot.adapters.teams import TEAMS_KEY
 from bot.app import CommonGround, web_app
 from bot.identity import Who
 
@@ -98,6 +100,7 @@ class FakeTeams:
     server: TestServer | None = None
     hits: dict[str, int] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
+    hold_creates: asyncio.Event | None = None
 
     @property
     def url(self) -> str:
@@ -152,7 +155,14 @@ class FakeTeams:
     async def update(self, request: web.Request) -> web.Response:
         return await self._record("update", request)
 
+    def hold_personal_chats(self) -> asyncio.Event:
+        """Make every 1:1 conversation creation wait until the returned event is set."""
+        self.hold_creates = asyncio.Event()
+        return self.hold_creates
+
     async def create(self, request: web.Request) -> web.Response:
+        if self.hold_creates is not None:
+            await self.hold_creates.wait()
         failed = self._failure("create")
         if failed is not None:
             return failed
@@ -335,12 +345,25 @@ class TeamsHarness:
             activity["channelData"]["eventType"] = "teamMemberAdded"
         return activity
 
-    async def post(self, activity: Json, headers: dict[str, str] | None = None) -> tuple[int, str]:
+    async def post(
+        self, activity: Json, headers: dict[str, str] | None = None, *, settle: bool = True
+    ) -> tuple[int, str]:
+        """Post an activity; then (unless `settle` is False) wait until what the turn handed
+        to the outbox has been sent, so the fake connector holds all of it."""
         sent = {"Content-Type": "application/json", **(headers or {})}
         if self.token:
             sent.setdefault("Authorization", f"Bearer {self.token}")
         response = await self.client.post("/api/messages", data=json.dumps(activity), headers=sent)
-        return response.status, await response.text()
+        answer = response.status, await response.text()
+        if settle:
+            await self.settled()
+        return answer
+
+    async def settled(self) -> None:
+        """Wait for the adapter's drains (none to wait for when Teams is switched off)."""
+        adapter = self.client.app.get(TEAMS_KEY) if self.client.app is not None else None
+        if adapter is not None:
+            await adapter.settled()
 
     async def say(self, who: Who, text: str, **kwargs: Any) -> int:
         status, _ = await self.post(self.message(who, text, **kwargs))

@@ -322,3 +322,24 @@ def dm_recipients(out: str, words: str) -> list[str]:
         for part in people.split(", "):
             names.extend(part.split(" and "))
     return names
+
+
+@pytest.mark.parametrize("command", ["serve", "web", "clock"])
+def test_single_tenant_teams_without_a_tenant_id_is_one_plain_line(
+    command: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    monkeypatch.setenv("MICROSOFT_APP_ID", "app-1")
+    monkeypatch.setenv("MICROSOFT_APP_TYPE", "SingleTenant")
+    monkeypatch.delenv("MICROSOFT_APP_TENANT_ID", raising=False)
+    monkeypatch.delenv("MicrosoftAppTenantId", raising=False)
+    url = sqlite_url(tmp_path / "cg.db")
+    assert main([command, "--database-url", url]) == 2
+    err = capsys.readouterr().err
+    assert err.strip().count("\n") == 0
+    assert "Traceback" not in err
+    assert err.startswith("The Teams settings are not right: MICROSOFT_APP_TYPE=SingleTenant")
+    assert "needs MICROSOFT_APP_TENANT_ID" in err and "config/example.env" in err
+    assert not (tmp_path / "cg.db").exists()  # stopped before touching the database

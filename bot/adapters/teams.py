@@ -18,6 +18,10 @@ to a command typed in a channel, and forms it opens, go to the person's 1:1 chat
 An elephant typed into a channel is refused here, before the core sees it: everyone has already
 seen who typed it, so storing it as "anonymous" would be a lie. The person is pointed to the 1:1
 chat and the private form instead.
+
+A turn carries out only what must happen within it (the answer to the person, a form, a dialog,
+the card replaced after a submit); channel posts, 1:1 messages and updates are handed to the outbox
+and sent right after the answer (`teams_after`), so a large group never makes Teams wait.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ from botbuilder.schema import (
 )
 
 from bot.adapters import teams_store
+from bot.adapters.teams_after import CLOSE_WAIT, AfterTurn
 from bot.adapters.teams_cards import (
     errors_content,
     form_content,
@@ -64,12 +69,11 @@ from bot.adapters.teams_settings import TeamsSettings
 from bot.cards import Card, Form
 from bot.context import Services
 from bot.core import Core
-from bot.delivery import DeliveryRouter
+from bot.delivery import Deliverer, DeliveryRouter
 from bot.effects import Effect, FormErrors, OpenForm, ReplyToActor
 from bot.events import Choice, Command, Event, FormSubmitted, MemberJoined
 from bot.grammar import CommandError, parse
 from bot.identity import Where, Who
-from bot.outbox import keep
 from bot.replies import with_their_text
 from bot.store.database import Database
 
@@ -135,6 +139,7 @@ class TeamsAdapter:
         *,
         clock: Callable[[], datetime],
         credentials_factory: Any = None,
+        router: Deliverer | None = None,
     ) -> None:
         self.handle = handle
         self.db = db
@@ -152,12 +157,30 @@ class TeamsAdapter:
             retries=settings.retries,
             backoff=settings.retry_backoff,
         )
+        # The app's router when there is one: a drain may lease any platform's due rows.
+        self.after = AfterTurn(db, router or self.deliverer, clock)
         quiet_sdk_loggers()
 
     # -- the HTTP route ------------------------------------------------------------------------
 
     def mount(self, app: web.Application) -> None:
         app.router.add_post(ROUTE, self.on_request)
+        app[TEAMS_KEY] = self
+
+        async def cleanup(_: web.Application) -> None:
+            await self.close()
+
+        app.on_cleanup.append(cleanup)
+
+    async def hand_over(self, effects: Sequence[Effect]) -> None:
+        """Everything but the answer: to the outbox, sent right after the turn (`teams_after`)."""
+        await self.after.hand_over(effects)
+
+    async def settled(self) -> None:
+        await self.after.settled()
+
+    async def close(self, wait: float = CLOSE_WAIT) -> None:
+        await self.after.close(wait)
 
     async def on_request(self, request: web.Request) -> web.Response:
         """Parse, authenticate, run the turn; 4xx for anything malformed, never 500."""
@@ -241,9 +264,7 @@ class TeamsAdapter:
             return None
         event, data = found
         body, later = dialog_answer(event, data, await self.handle(event))
-        failed = await self.deliverer.deliver(later)
-        if failed:
-            await keep(self.db, failed, self.clock())
+        await self.hand_over(later)
         return body
 
     async def _first_delivery(self, activity: Activity) -> bool:
@@ -338,7 +359,8 @@ class TeamsAdapter:
     # -- effects for a turn --------------------------------------------------------------------
 
     async def carry_out(self, effects: Sequence[Effect], turn: Turn) -> None:
-        """Answer the person who acted (privately); everything else goes to the deliverer."""
+        """Answer the person who acted (privately); everything else goes to the outbox, to be
+        sent right after the turn is answered."""
         later: list[Effect] = []
         for effect in effects:
             try:
@@ -354,9 +376,7 @@ class TeamsAdapter:
                 log.warning(
                     "Teams answer with a %s failed: %s", type(effect).__name__, describe(exc)
                 )
-        failed = await self.deliverer.deliver(later)
-        if failed:
-            await keep(self.db, failed, self.clock())
+        await self.hand_over(later)
 
     async def _reply_privately(self, reply: Activity, turn: Turn, card: Card | None = None) -> None:
         """In the 1:1 chat: straight back; elsewhere through a 1:1 chat the bot opens. Outside
@@ -383,6 +403,10 @@ class TeamsAdapter:
         except Exception as exc:
             log.warning("could not open a 1:1 chat in Teams: %s", describe(exc))
             await turn.context.send_activity(message(Card(text=NO_PRIVATE_CHAT)))
+
+
+TEAMS_KEY = web.AppKey("teams", TeamsAdapter)
+"""Where the web app keeps its Teams adapter (tests wait for its drains through it)."""
 
 
 async def _member_name(context: TurnContext, member: ChannelAccount) -> str:
@@ -445,7 +469,12 @@ def attach(
     if not settings.enabled:
         return None
     adapter = TeamsAdapter(
-        bot.core.handle, bot.db, bot.services.secret, settings, clock=bot.services.clock
+        bot.core.handle,
+        bot.db,
+        bot.services.secret,
+        settings,
+        clock=bot.services.clock,
+        router=bot.router,
     )
     bot.router.register(PLATFORM, adapter.deliverer)
     if app is not None:

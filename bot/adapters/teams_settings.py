@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 APP_ID_NAMES = ("MICROSOFT_APP_ID", "MicrosoftAppId")
@@ -72,3 +72,18 @@ class TeamsSettings(BaseSettings):
 def configured(environ: Mapping[str, str]) -> bool:
     """Whether these environment variables name a Teams app (for the operator report)."""
     return any(environ.get(name) for name in APP_ID_NAMES)
+
+
+def settings_problem() -> str | None:
+    """What is wrong with the Teams settings in the environment, in one line (None: nothing),
+    so `serve` can say so plainly instead of stopping with a traceback."""
+    try:
+        TeamsSettings()
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            text = str(error["msg"]).removeprefix("Value error, ")
+            where = ".".join(str(p) for p in error["loc"])
+            problems.append(f"{where}: {text}" if where else text)
+        return "; ".join(problems)
+    return None
