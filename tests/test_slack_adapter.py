@@ -154,7 +154,11 @@ async def test_checkin_goes_to_channel_and_members_and_a_press_updates_the_count
     await _group(slack, fake)
     await slack.command(FAY, "checkin")
     posts = fake.of("chat.postMessage")
-    assert [p["channel"] for p in posts] == [CHANNEL, FAY.user_id, PAT.user_id, LEE.user_id]
+    # The channel card first; the members' messages then go out side by side, in any order.
+    assert posts[0]["channel"] == CHANNEL
+    assert sorted(p["channel"] for p in posts[1:]) == sorted(
+        [FAY.user_id, PAT.user_id, LEE.user_id]
+    )
     labels = [e["text"]["text"] for e in actions_of(posts[0]["blocks"])["elements"]]
     assert labels == ["1 Struggling", "2 Low", "3 Okay", "4 Good", "5 Great", "Pass", "Add words"]
     assert "I've posted the check-in" in fake.of("respond")[0]["text"]
@@ -337,6 +341,23 @@ async def test_a_failing_delivery_is_logged_without_text_and_the_rest_still_go(
     assert "Slack delivery of a MessageMember failed: internal_error" in caplog.text
     assert "Secret words" not in caplog.text
     assert "U0ONE" not in caplog.text
+
+
+async def test_a_keyed_post_or_message_delivered_twice_is_sent_once(
+    slack: SlackHarness, fake: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The outbox is at-least-once: a batch handed over again after a crash sends nothing new."""
+    where = Where("slack", TEAM, "C0KEYED")
+    batch = [
+        PostToConversation(where, Card(text="Keyed channel card"), key="bench:1"),
+        MessageMember("slack", TEAM, "U0ONE", Card(text="Keyed message"), key="bench:1"),
+    ]
+    assert await slack.adapter.deliverer.deliver(batch) == []
+    with caplog.at_level(logging.DEBUG, logger="bot.adapters"):
+        assert await slack.adapter.deliverer.deliver(batch) == []
+    assert [p["channel"] for p in fake.of("chat.postMessage")] == ["C0KEYED", "U0ONE"]
+    assert "a keyed Slack post was sent before; not sent again" in caplog.text
+    assert "Keyed" not in caplog.text and "U0ONE" not in caplog.text
 
 
 async def test_an_update_of_a_post_never_sent_is_skipped(

@@ -371,6 +371,26 @@ async def test_connector_429_and_5xx_are_retried_within_bounds(
     assert fake.hits["send"] == 1  # a client error is not retried
 
 
+async def test_a_keyed_post_or_message_delivered_twice_is_sent_once(
+    teams: Teams, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The outbox is at-least-once: a batch handed over again after a crash sends nothing new."""
+    await group(teams)
+    fake = teams.fake
+    fake.clear()
+    batch = [
+        PostToConversation(CHANNEL, Card(text="Keyed channel card"), key="bench:1"),
+        MessageMember("teams", TENANT, PAT.user_id, Card(text="Keyed invitation"), key="bench:1"),
+    ]
+    assert await teams.bot.router.deliver(batch) == []
+    with caplog.at_level(logging.DEBUG, logger="bot.adapters"):
+        assert await teams.bot.router.deliver(batch) == []
+    assert sum("Keyed channel card" in s.texts() for s in fake.in_channel()) == 1
+    assert sum("Keyed invitation" in s.texts() for s in fake.to_user(PAT)) == 1
+    assert "sent before; not sent again" in caplog.text
+    assert "Keyed" not in caplog.text and PAT.user_id not in caplog.text
+
+
 # -- proactive: after a restart, from stored references -------------------------------------------
 
 

@@ -39,6 +39,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.adapters import slack_store
+from bot.adapters.pacing import Pacer
 from bot.adapters.slack_blocks import (
     card_blocks,
     card_fallback,
@@ -147,13 +148,16 @@ class SlackAdapter:
         self.verifier = SignatureVerifier(settings.signing_secret or NO_SECRET)
         self.installations = Installations(db, settings) if settings.oauth else None
         tokens = self.installations.token_for if self.installations else None
+        pacer = Pacer(settings.posts_per_second)
         self.client = AsyncWebClient(
             token=None if self.installations else settings.bot_token,
             base_url=settings.base_url(),
             logger=SDK_LOG,
-            retry_handlers=retry_handlers(settings.retries, backoff),
+            retry_handlers=retry_handlers(settings.retries, backoff, pacer),
         )
-        self.deliverer = SlackDeliverer(self.client, db, tokens)
+        self.deliverer = SlackDeliverer(
+            self.client, db, tokens, pacer=pacer, workers=settings.send_workers
+        )
         self.app = AsyncApp(
             client=self.client,
             signing_secret=settings.signing_secret or NO_SECRET,

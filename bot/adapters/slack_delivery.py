@@ -19,9 +19,13 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncServerErrorRetryHandler,
 )
 from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters import slack_store
+from bot.adapters.pacing import Pacer, deliver_in_lanes
 from bot.adapters.slack_blocks import card_blocks, card_fallback
 from bot.cards import Card
 from bot.effects import Effect, MessageMember, PostToConversation, UpdatePost
@@ -51,11 +55,59 @@ SDK_LOG = _quiet_logger("bot.adapters.slack.sdk")
 BOLT_LOG = _quiet_logger("bot.adapters.slack.bolt")
 
 
-def retry_handlers(count: int, backoff: float = 0.5) -> list[AsyncRetryHandler]:
+DEFAULT_RATE = 40.0
+DEFAULT_WORKERS = 6
+
+
+class PacedRateLimitHandler(AsyncRateLimitErrorRetryHandler):
+    """A 429 pauses every sender sharing `pacer` for Retry-After once; the retry then takes a
+    token like any request, so the senders come back spread out rather than all together."""
+
+    def __init__(self, pacer: Pacer, max_retry_count: int) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.pacer = pacer
+
+    async def prepare_for_next_attempt_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        if response is None:
+            if error is not None:
+                raise error
+            return
+        state.next_attempt_requested = True
+        self.pacer.pause(retry_after(response))
+        await self.pacer.acquire()
+        state.increment_current_attempt()
+
+
+def retry_after(response: HttpResponse) -> float:
+    """Seconds Slack asked us to wait (1 when it did not say)."""
+    for name, values in response.headers.items():
+        if name.lower() == "retry-after" and values:
+            try:
+                return max(float(values[0]), 0.0)
+            except ValueError:
+                break
+    return 1.0
+
+
+def retry_handlers(
+    count: int, backoff: float = 0.5, pacer: Pacer | None = None
+) -> list[AsyncRetryHandler]:
     """429s wait for Retry-After; 500/503 and dropped connections retry with a short backoff."""
     interval = BackoffRetryIntervalCalculator(backoff_factor=backoff)
+    limited: AsyncRetryHandler = (
+        AsyncRateLimitErrorRetryHandler(max_retry_count=count)
+        if pacer is None
+        else PacedRateLimitHandler(pacer, count)
+    )
     return [
-        AsyncRateLimitErrorRetryHandler(max_retry_count=count),
+        limited,
         AsyncServerErrorRetryHandler(max_retry_count=count, interval_calculator=interval),
         AsyncConnectionErrorRetryHandler(max_retry_count=count, interval_calculator=interval),
     ]
@@ -72,12 +124,25 @@ class SlackDeliverer:
 
     A failure of one effect is logged (its kind and Slack's error code, never its text or who it
     was for), the rest still go out, and the failed ones are returned for the outbox to retry.
+    Up to `workers` conversations are served at once, every request paced by `pacer` (the same
+    one the client's 429 handler pauses); a keyed post already sent is not sent again, since the
+    outbox may hand a batch over twice after a crash.
     """
 
-    def __init__(self, client: AsyncWebClient, db: Database, tokens: Tokens | None = None) -> None:
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        db: Database,
+        tokens: Tokens | None = None,
+        *,
+        pacer: Pacer | None = None,
+        workers: int = DEFAULT_WORKERS,
+    ) -> None:
         self.client = client
         self.db = db
         self.tokens = tokens
+        self.pacer = pacer or Pacer(DEFAULT_RATE)
+        self.workers = workers
 
     async def auth(self, workspace: str) -> dict[str, Any]:
         """Per-call token arguments: none with one workspace's token, else that workspace's."""
@@ -89,16 +154,15 @@ class SlackDeliverer:
         return {"token": token}
 
     async def deliver(self, effects: Sequence[Effect]) -> list[Effect]:
-        failed: list[Effect] = []
-        for effect in effects:
-            try:
-                await self._one(effect)
-            except Exception as exc:
-                failed.append(effect)
-                log.warning(
-                    "Slack delivery of a %s failed: %s", type(effect).__name__, error_code(exc)
-                )
-        return failed
+        return await deliver_in_lanes(effects, self._sent, self.workers)
+
+    async def _sent(self, effect: Effect) -> bool:
+        try:
+            await self._one(effect)
+        except Exception as exc:
+            log.warning("Slack delivery of a %s failed: %s", type(effect).__name__, error_code(exc))
+            return False
+        return True
 
     async def _one(self, effect: Effect) -> None:
         if isinstance(effect, PostToConversation):
@@ -112,8 +176,10 @@ class SlackDeliverer:
                 log.warning("an update for a post that was never sent to Slack was skipped")
                 return
             channel, ts = found
+            auth = await self.auth(effect.where.workspace)
+            await self.pacer.acquire()
             await self.client.chat_update(
-                **await self.auth(effect.where.workspace),
+                **auth,
                 channel=channel,
                 ts=ts,
                 text=card_fallback(effect.card),
@@ -123,8 +189,13 @@ class SlackDeliverer:
             log.warning("a %s needs a request to answer; not sent", type(effect).__name__)
 
     async def _post(self, workspace: str, channel: str, card: Card, key: str | None) -> None:
+        if key and await slack_store.find_post(self.db, channel, key) is not None:
+            log.debug("a keyed Slack post was sent before; not sent again")
+            return
+        auth = await self.auth(workspace)
+        await self.pacer.acquire()
         response = await self.client.chat_postMessage(
-            **await self.auth(workspace),
+            **auth,
             channel=channel,
             text=card_fallback(card),
             blocks=card_blocks(card),

@@ -29,6 +29,9 @@ class SlackSettings(BaseSettings):
     scopes: str = Field(default=DEFAULT_SCOPES, alias="SLACK_SCOPES")
     api_url: str = Field(default=SLACK_API_URL, alias="SLACK_API_URL")
     retries: int = Field(default=3, alias="SLACK_RETRIES", ge=0, le=10)
+    # Posts a second across all channels (Slack allows about one a second per channel, in bursts).
+    posts_per_second: float = Field(default=40.0, alias="SLACK_POSTS_PER_SECOND", gt=0, le=1000)
+    send_workers: int = Field(default=6, alias="SLACK_SEND_WORKERS", ge=1, le=64)
 
     @property
     def enabled(self) -> bool:

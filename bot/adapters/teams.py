@@ -49,6 +49,7 @@ from botbuilder.schema import (
 )
 
 from bot.adapters import teams_store
+from bot.adapters.pacing import Pacer
 from bot.adapters.teams_after import CLOSE_WAIT, AfterTurn
 from bot.adapters.teams_cards import (
     errors_content,
@@ -156,6 +157,8 @@ class TeamsAdapter:
             settings.app_id,
             retries=settings.retries,
             backoff=settings.retry_backoff,
+            pacer=Pacer(settings.posts_per_second),
+            workers=settings.send_workers,
         )
         # The app's router when there is one: a drain may lease any platform's due rows.
         self.after = AfterTurn(db, router or self.deliverer, clock)

@@ -29,6 +29,7 @@ from botbuilder.schema import (
 )
 
 from bot.adapters import teams_store
+from bot.adapters.pacing import Pacer, deliver_in_lanes
 from bot.adapters.teams_cards import CONTENT_TYPE, card_content, card_summary
 from bot.cards import Card
 from bot.effects import Effect, MessageMember, PostToConversation, UpdatePost
@@ -37,6 +38,8 @@ from bot.store.database import Database
 log = logging.getLogger("bot.adapters.teams")
 SDK_PREFIXES = ("msrest", "botbuilder", "botframework", "msal", "urllib3", "requests_oauthlib")
 MAX_WAIT = 30.0
+DEFAULT_RATE = 40.0
+DEFAULT_WORKERS = 6
 T = TypeVar("T")
 Send = Callable[[TurnContext], Awaitable[Any]]
 
@@ -90,40 +93,66 @@ def message(card: Card, *, in_channel: bool = False) -> Activity:
     return card_message(card_content(card, in_channel=in_channel), card_summary(card))
 
 
+def member_row(tenant: str, user_id: str) -> str:
+    """The `platform_posts` conversation a keyed 1:1 message is recorded under (Teams names the
+    1:1 conversation only once it is made)."""
+    return f"member:{tenant}:{user_id}"[:200]
+
+
 class TeamsDeliverer:
-    """Carries out posts, messages and updates in Teams without a request to answer."""
+    """Carries out posts, messages and updates in Teams without a request to answer.
+
+    Up to `workers` conversations are served at once, every connector call paced by `pacer`, and
+    a 429 pauses all of them for its Retry-After. A keyed post or message already sent is not
+    sent again, since the outbox may hand a batch over twice after a crash.
+    """
 
     def __init__(
-        self, cloud: CloudAdapter, db: Database, app_id: str, *, retries: int, backoff: float
+        self,
+        cloud: CloudAdapter,
+        db: Database,
+        app_id: str,
+        *,
+        retries: int,
+        backoff: float,
+        pacer: Pacer | None = None,
+        workers: int = DEFAULT_WORKERS,
     ) -> None:
         self.cloud = cloud
         self.db = db
         self.app_id = app_id
         self.retries = retries
         self.backoff = backoff
+        self.pacer = pacer or Pacer(DEFAULT_RATE)
+        self.workers = workers
 
     async def deliver(self, effects: Sequence[Effect]) -> list[Effect]:
         """Send each effect; those Teams did not accept are returned for the outbox to retry."""
-        failed: list[Effect] = []
-        for effect in effects:
-            try:
-                if isinstance(effect, PostToConversation):
-                    await self.post(effect.where.conversation_id, effect.card, effect.key)
-                elif isinstance(effect, MessageMember):
-                    await self.message_member(effect.workspace, effect.user_id, effect.card)
-                elif isinstance(effect, UpdatePost):
-                    await self.update(effect.where.conversation_id, effect.key, effect.card)
-                else:
-                    log.warning("a %s cannot be sent without a request", type(effect).__name__)
-            except Exception as exc:
-                failed.append(effect)
-                log.error("Teams %s not delivered: %s", type(effect).__name__, describe(exc))
-        return failed
+        return await deliver_in_lanes(effects, self._sent, self.workers)
+
+    async def _sent(self, effect: Effect) -> bool:
+        try:
+            if isinstance(effect, PostToConversation):
+                await self.post(effect.where.conversation_id, effect.card, effect.key)
+            elif isinstance(effect, MessageMember):
+                await self.message_member(
+                    effect.workspace, effect.user_id, effect.card, key=effect.key
+                )
+            elif isinstance(effect, UpdatePost):
+                await self.update(effect.where.conversation_id, effect.key, effect.card)
+            else:
+                log.warning("a %s cannot be sent without a request", type(effect).__name__)
+        except Exception as exc:
+            log.error("Teams %s not delivered: %s", type(effect).__name__, describe(exc))
+            return False
+        return True
 
     async def retrying(self, attempt: Callable[[], Awaitable[T]]) -> T:
-        """Run `attempt`, again after 429 or 5xx, at most `retries` more times."""
+        """Run `attempt` (each try paced), again after 429 or 5xx, at most `retries` more times.
+        A 429 pauses every sender on the same pacer, not only this one."""
         for tried in range(self.retries + 1):
             try:
+                await self.pacer.acquire()
                 return await attempt()
             except Exception as exc:
                 status = status_of(exc)
@@ -134,7 +163,10 @@ class TeamsDeliverer:
                 log.info(
                     "Teams answered %d; trying again (%d of %d)", status, tried + 1, self.retries
                 )
-                await asyncio.sleep(min(max(wait, 0.0), MAX_WAIT))
+                if status == 429:
+                    self.pacer.pause(min(max(wait, 0.0), MAX_WAIT))
+                else:
+                    await asyncio.sleep(min(max(wait, 0.0), MAX_WAIT))
         raise AssertionError("unreachable")
 
     async def _continue(self, ref: dict[str, Any], send: Send) -> Any:
@@ -156,6 +188,9 @@ class TeamsDeliverer:
         return results[0] if results else None
 
     async def post(self, conversation_id: str, card: Card, key: str | None = None) -> None:
+        if key and await teams_store.find_post(self.db, conversation_id, key) is not None:
+            log.debug("a keyed Teams post was sent before; not sent again")
+            return
         ref = await teams_store.load_reference(self.db, conversation_id)
         if ref is None:
             # Kept for the outbox: the first activity from that channel brings its reference.
@@ -176,9 +211,20 @@ class TeamsDeliverer:
         await self._continue(ref, lambda context: context.update_activity(updated))
 
     async def message_member(
-        self, tenant: str, user_id: str, card: Card, *, service_url: str = "", bot_id: str = ""
+        self,
+        tenant: str,
+        user_id: str,
+        card: Card,
+        *,
+        service_url: str = "",
+        bot_id: str = "",
+        key: str | None = None,
     ) -> None:
         """A card in the person's 1:1 chat with the bot (Teams makes it, or finds it)."""
+        row = member_row(tenant, user_id)
+        if key and await teams_store.find_post(self.db, row, key) is not None:
+            log.debug("a keyed Teams message was sent before; not sent again")
+            return
         if not service_url or not bot_id:
             known = await teams_store.load_reference(self.db, teams_store.tenant_row(tenant))
             if known is None:
@@ -193,12 +239,18 @@ class TeamsDeliverer:
             channel_data={"tenant": {"id": tenant}},
         )
 
+        sent: list[Any] = []
+
         async def callback(context: TurnContext) -> None:
-            await context.send_activity(message(card))
+            sent.append(await context.send_activity(message(card)))
 
         async def attempt() -> None:
+            sent.clear()
             await self.cloud.create_conversation(
                 self.app_id, callback, parameters, "msteams", service_url
             )
 
         await self.retrying(attempt)
+        activity_id = getattr(sent[0], "id", None) if sent else None
+        if key and activity_id:
+            await teams_store.remember_post(self.db, row, key, str(activity_id))

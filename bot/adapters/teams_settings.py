@@ -45,6 +45,11 @@ class TeamsSettings(BaseSettings):
     retry_backoff: float = Field(
         default=0.5, validation_alias=_names("TEAMS_RETRY_BACKOFF"), ge=0, le=30
     )
+    # Connector calls a second across all conversations, and how many conversations at once.
+    posts_per_second: float = Field(
+        default=40.0, validation_alias=_names("TEAMS_POSTS_PER_SECOND"), gt=0, le=1000
+    )
+    send_workers: int = Field(default=6, validation_alias=_names("TEAMS_SEND_WORKERS"), ge=1, le=64)
     openid_metadata_url: str = Field(
         default="", validation_alias=_names("TEAMS_OPENID_METADATA_URL")
     )
