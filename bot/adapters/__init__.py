@@ -2,6 +2,6 @@
 
 Each adapter turns what arrives from its platform into neutral events for `bot.core.Core`, and
 carries out the effects the core returns (and, through a `bot.delivery.Deliverer`, the effects the
-scheduler makes). In this version there is one: `console`, a terminal where you can play several
-people at once. Slack (`slack.py`) and Microsoft Teams (`teams.py`) come later, beside it.
+scheduler makes): `console` (a terminal where you can play several people at once), `slack` and
+`teams`.
 """

@@ -40,6 +40,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.adapters import slack_store
 from bot.adapters.pacing import Pacer
+from bot.adapters.parts import BotParts
 from bot.adapters.slack_blocks import (
     card_blocks,
     card_fallback,
@@ -61,9 +62,6 @@ from bot.adapters.slack_oauth import Installations, mount_oauth
 from bot.adapters.slack_settings import SlackSettings
 from bot.adapters.slack_socket import SocketHandler
 from bot.cards import Card
-from bot.context import Services
-from bot.core import Core
-from bot.delivery import DeliveryRouter
 from bot.effects import (
     Effect,
     FormErrors,
@@ -571,24 +569,8 @@ class SlackAdapter:
         )
 
 
-class _Parts(Protocol):
-    """What `attach` needs of the running bot (`bot.app.CommonGround`)."""
-
-    @property
-    def core(self) -> Core: ...
-
-    @property
-    def db(self) -> Database: ...
-
-    @property
-    def services(self) -> Services: ...
-
-    @property
-    def router(self) -> DeliveryRouter: ...
-
-
 def attach(
-    app: web.Application | None, bot: _Parts, settings: SlackSettings | None = None
+    app: web.Application | None, bot: BotParts, settings: SlackSettings | None = None
 ) -> SlackAdapter | None:
     """Switch Slack on when its settings are present: deliver scheduled effects to Slack and, given
     a web app, serve `POST /slack/events` there (finishing acknowledged work on shutdown)."""

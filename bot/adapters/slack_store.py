@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from bot.store import deliveries
 from bot.store.database import Database
-from bot.store.dialect import insert_or_ignore
-from bot.store.schema import inbound_events, platform_posts
+from bot.store.schema import inbound_events
 
 PLATFORM = "slack"
 KEEP_EVENTS = timedelta(days=1)
@@ -40,58 +40,23 @@ async def seen(db: Database, event_id: str) -> bool:
 
 
 async def claim_event(db: Database, event_id: str, now: datetime) -> bool:
-    """Record that `event_id` arrived; False when it had been recorded before (a retry)."""
-    # Only the minute is kept: the row exists to stop repeats, not to time anyone's actions.
-    received = now.replace(second=0, microsecond=0)
-    async with db.write() as conn:
-        result = await conn.execute(
-            insert_or_ignore(conn, inbound_events).values(
-                platform=PLATFORM, event_id=event_id[:200], received_at=received
-            )
-        )
-        if not result.rowcount:
-            return False
-        # Slack retries within minutes; a day's record is plenty, and keeps the table small.
-        await conn.execute(
-            inbound_events.delete().where(
-                inbound_events.c.platform == PLATFORM,
-                inbound_events.c.received_at < received - KEEP_EVENTS,
-            )
-        )
-        return True
+    """Record that `event_id` arrived; False when it had been recorded before (a retry).
+
+    Slack retries within minutes; a day's record is plenty."""
+    return await deliveries.claim_delivery(db, PLATFORM, event_id, now, KEEP_EVENTS)
 
 
 async def remember_post(
     db: Database, conversation_id: str, key: str, channel: str, ts: str
 ) -> None:
     """Remember that the post `key` in `conversation_id` is Slack message `ts` in `channel`."""
-    ref = f"{channel} {ts}"
-    async with db.write() as conn:
-        await conn.execute(
-            platform_posts.delete().where(
-                platform_posts.c.platform == PLATFORM,
-                platform_posts.c.conversation_id == conversation_id,
-                platform_posts.c.key == key,
-            )
-        )
-        await conn.execute(
-            platform_posts.insert().values(
-                platform=PLATFORM, conversation_id=conversation_id, key=key, ref=ref
-            )
-        )
+    await deliveries.remember_post(db, PLATFORM, conversation_id, key, f"{channel} {ts}")
 
 
 async def find_post(db: Database, conversation_id: str, key: str) -> tuple[str, str] | None:
     """(channel, ts) of the message a keyed post became, if it was sent."""
-    async with db.read() as conn:
-        ref = await conn.scalar(
-            select(platform_posts.c.ref).where(
-                platform_posts.c.platform == PLATFORM,
-                platform_posts.c.conversation_id == conversation_id,
-                platform_posts.c.key == key,
-            )
-        )
+    ref = await deliveries.find_post(db, PLATFORM, conversation_id, key)
     if not ref:
         return None
-    channel, _, ts = str(ref).partition(" ")
+    channel, _, ts = ref.partition(" ")
     return channel, ts

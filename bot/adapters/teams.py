@@ -31,7 +31,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from http import HTTPStatus
-from typing import Any, Protocol
+from typing import Any
 
 from aiohttp import web
 from botbuilder.core import TurnContext
@@ -50,6 +50,7 @@ from botbuilder.schema import (
 
 from bot.adapters import teams_store
 from bot.adapters.pacing import Pacer
+from bot.adapters.parts import BotParts
 from bot.adapters.teams_after import CLOSE_WAIT, AfterTurn
 from bot.adapters.teams_cards import (
     errors_content,
@@ -68,9 +69,7 @@ from bot.adapters.teams_dialogs import FORM_SENT, dialog_answer, dialog_event, d
 from bot.adapters.teams_inbound import command_text, tenant_of, where_of, who_of
 from bot.adapters.teams_settings import TeamsSettings
 from bot.cards import Card, Form
-from bot.context import Services
-from bot.core import Core
-from bot.delivery import Deliverer, DeliveryRouter
+from bot.delivery import Deliverer
 from bot.effects import Effect, FormErrors, OpenForm, ReplyToActor
 from bot.events import Choice, Command, Event, FormSubmitted, MemberJoined
 from bot.grammar import CommandError, parse
@@ -447,24 +446,8 @@ def _names_an_elephant(text: str) -> bool:
     return parsed.action == "elephant.new" and bool((parsed.arg or "").strip())
 
 
-class _Parts(Protocol):
-    """What `attach` needs of the running bot (`bot.app.CommonGround`)."""
-
-    @property
-    def core(self) -> Core: ...
-
-    @property
-    def db(self) -> Database: ...
-
-    @property
-    def services(self) -> Services: ...
-
-    @property
-    def router(self) -> DeliveryRouter: ...
-
-
 def attach(
-    app: web.Application | None, bot: _Parts, settings: TeamsSettings | None = None
+    app: web.Application | None, bot: BotParts, settings: TeamsSettings | None = None
 ) -> TeamsAdapter | None:
     """Switch Teams on (unless `TEAMS_ENABLED=false`): deliver scheduled effects to Teams and,
     given a web app, serve `POST /api/messages` there."""

@@ -18,9 +18,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.store import deliveries
 from bot.store.database import Database
-from bot.store.dialect import insert_or_ignore
-from bot.store.schema import conversation_refs, inbound_events, platform_posts
+from bot.store.schema import conversation_refs
 
 PLATFORM = "teams"
 KEEP_EVENTS = timedelta(days=1)
@@ -37,22 +37,7 @@ def activity_key(secret: bytes, conversation_id: str, activity_id: str) -> str:
 
 async def claim_activity(db: Database, key: str, now: datetime) -> bool:
     """Record that the activity `key` arrived; False when it had been recorded before."""
-    received = now.replace(second=0, microsecond=0)  # the row stops repeats; it times nobody
-    async with db.write() as conn:
-        result = await conn.execute(
-            insert_or_ignore(conn, inbound_events).values(
-                platform=PLATFORM, event_id=key, received_at=received
-            )
-        )
-        if not result.rowcount:
-            return False
-        await conn.execute(
-            inbound_events.delete().where(
-                inbound_events.c.platform == PLATFORM,
-                inbound_events.c.received_at < received - KEEP_EVENTS,
-            )
-        )
-        return True
+    return await deliveries.claim_delivery(db, PLATFORM, key, now, KEEP_EVENTS)
 
 
 async def save_reference(db: Database, conversation_id: str, workspace: str, ref: Json) -> None:
@@ -98,29 +83,9 @@ def tenant_row(tenant: str) -> str:
 
 async def remember_post(db: Database, conversation_id: str, key: str, activity_id: str) -> None:
     """Remember which activity the keyed post in `conversation_id` became (for updates)."""
-    async with db.write() as conn:
-        await conn.execute(
-            platform_posts.delete().where(
-                platform_posts.c.platform == PLATFORM,
-                platform_posts.c.conversation_id == conversation_id,
-                platform_posts.c.key == key,
-            )
-        )
-        await conn.execute(
-            platform_posts.insert().values(
-                platform=PLATFORM, conversation_id=conversation_id, key=key, ref=activity_id
-            )
-        )
+    await deliveries.remember_post(db, PLATFORM, conversation_id, key, activity_id)
 
 
 async def find_post(db: Database, conversation_id: str, key: str) -> str | None:
     """The activity id of the keyed post, if it was sent."""
-    async with db.read() as conn:
-        found = await conn.scalar(
-            select(platform_posts.c.ref).where(
-                platform_posts.c.platform == PLATFORM,
-                platform_posts.c.conversation_id == conversation_id,
-                platform_posts.c.key == key,
-            )
-        )
-    return str(found) if found else None
+    return await deliveries.find_post(db, PLATFORM, conversation_id, key)
