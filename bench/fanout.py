@@ -41,20 +41,26 @@ PATIENCE = 300.0
 """Seconds to keep draining the outbox (its first retry waits 15 s) before counting losses."""
 
 
-def _slack(bot: CommonGround, url: str) -> None:
+def _slack(bot: CommonGround, url: str, limit: int) -> None:
+    """The adapter paced to the enforced limit, as an operator sets it to their workspace's."""
     settings = SlackSettings(
         SLACK_BOT_TOKEN="xoxb-bench",
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         SLACK_API_URL=f"{url}/api/",
+        SLACK_POSTS_PER_SECOND=limit,
         _env_file=None,  # type: ignore[call-arg]
     )
     slack.attach(None, bot, settings)
 
 
-async def _teams(bot: CommonGround, url: str) -> None:
-    """The adapter without authentication (as in local testing), and the channel and tenant
-    references it would have stored from an earlier message, pointing at the fake connector."""
-    teams.attach(None, bot, TeamsSettings.model_validate({"TEAMS_ENABLED": "true"}))
+async def _teams(bot: CommonGround, url: str, limit: int) -> None:
+    """The adapter without authentication (as in local testing), paced to the enforced limit,
+    and the channel and tenant references it would have stored from an earlier message, pointing
+    at the fake connector."""
+    settings = TeamsSettings.model_validate(
+        {"TEAMS_ENABLED": "true", "TEAMS_POSTS_PER_SECOND": str(limit)}
+    )
+    teams.attach(None, bot, settings)
     reach = {
         "serviceUrl": f"{url}/",
         "bot": {"id": BOT_ID, "name": BOT_NAME},
@@ -74,7 +80,7 @@ async def _teams(bot: CommonGround, url: str) -> None:
 
 
 async def _fan_out(
-    scale: Scale, platform: str, setup: Callable[[CommonGround, str], Any]
+    scale: Scale, platform: str, setup: Callable[[CommonGround, str, int], Any]
 ) -> tuple[dict[str, Any], float, float, int]:
     """Send one check-in to the whole group; (the fake's stats, first pass s, all s, left)."""
     directory = workdir(f"fanout-{platform}")
@@ -85,7 +91,7 @@ async def _fan_out(
     fake = spawn(args, {}, log)
     try:
         await wait_http(f"http://127.0.0.1:{port}/stats", fake, log)
-        done = setup(bot, f"http://127.0.0.1:{port}")
+        done = setup(bot, f"http://127.0.0.1:{port}", scale.fanout_limit)
         if asyncio.iscoroutine(done):
             await done
         row = group_row(1, rule=None, platform=platform)
@@ -118,7 +124,7 @@ async def _fan_out(
 
 
 async def _one(scale: Scale, platform: str, name: str) -> list[Row]:
-    setup: Callable[[CommonGround, str], Any] = _slack if platform == "slack" else _teams
+    setup: Callable[[CommonGround, str, int], Any] = _slack if platform == "slack" else _teams
     stats, first_pass, total, left = await _fan_out(scale, platform, setup)
     posted: dict[str, int] = stats["posted"]
     people = [f"U{n:06d}" for n in range(scale.fanout_members)]
