@@ -230,6 +230,15 @@ class Core:
         if who.platform != group.platform or who.workspace != group.workspace:
             return None
         member = await members.get(ctx.conn, group.id, who.user_id)
+        return await self._admit(ctx, group, member, auto_join=auto_join)
+
+    async def _admit(
+        self, ctx: Context, group: Group, member: Member | None, *, auto_join: bool
+    ) -> Member | None:
+        """The membership found for the actor, or a new one when acting here makes them a member."""
+        who = ctx.require_who()
+        if who.platform != group.platform or who.workspace != group.workspace:
+            return None
         if member is None and auto_join:
             member = await members.add(
                 ctx.conn, group.id, who.user_id, who.display_name[:200] or who.user_id, now=ctx.now
@@ -244,15 +253,15 @@ class Core:
         if decoded is None:
             raise UserError("That button no longer works. Please type the command instead.")
         group_id, payload = decoded
-        group = await groups.get(ctx.conn, group_id)
         who = ctx.require_who()
+        group, member = await members.with_group(ctx.conn, group_id, who.user_id)
         if group is None or group.platform != who.platform or group.workspace != who.workspace:
             raise UserError("That group no longer exists here.")
         ctx.group = group
         where = ctx.where
         in_channel = where is not None and not where.is_direct
         auto_join = join and not anonymous and in_channel and where == group.where
-        ctx.member = await self._membership(ctx, group, auto_join=auto_join)
+        ctx.member = await self._admit(ctx, group, member, auto_join=auto_join)
         if ctx.member is None:
             raise UserError(
                 ANONYMOUS_NEEDS_MEMBERSHIP

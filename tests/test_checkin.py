@@ -320,6 +320,22 @@ async def test_passing_in_the_form_with_no_words_is_fine(chat: Chat, db: Databas
     assert row["passed"] is True and row["words"] is None
 
 
+async def test_the_card_counts_each_answer_once_as_the_group_answers(chat: Chat) -> None:
+    sent = await _sent(chat)
+    (posted,) = [e for e in sent.effects if isinstance(e, PostToConversation)]
+    question = card_text(posted.card).splitlines()[0]
+    assert _count(await chat.press(SAM, sent.button("2 Low"))) == "Checked in: 1 of 3"
+    assert _count(await chat.press(SAM, sent.button("5 Great"))) == "Checked in: 1 of 3"
+    assert _count(await chat.press(PAT, sent.button("Pass"))) == "Checked in: 2 of 3"
+    # Someone new pressing in the channel joins the group and is counted among its members.
+    joined = await chat.press(person("Noor"), sent.button("3 Okay"))
+    assert _count(joined) == "Checked in: 3 of 4"
+    assert question in card_text(joined.updates[0].card)
+    form = (await chat.press(PAT, sent.button("Add words"))).forms[0]
+    changed = await chat.submit(PAT, form, {"mood": "4", "words": "", "visibility": "group"})
+    assert _count(changed) == "Checked in: 3 of 4"
+
+
 async def test_facilitators_answer_with_the_buttons_too(chat: Chat) -> None:
     sent = await _sent(chat)
     outcome = await chat.press(FAY, sent.button("4 Good"))

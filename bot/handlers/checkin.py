@@ -36,7 +36,7 @@ from bot.prompts import choose_prompt
 from bot.replies import reply
 from bot.routing import ChoiceRoute, CommandHandler, FormRoute
 from bot.store import checkins, groups, meetings, members
-from bot.store.checkins import VISIBILITIES
+from bot.store.checkins import VISIBILITIES, Checkin
 from bot.store.groups import Group
 from bot.store.meetings import Meeting
 from bot.text_safety import TextRejected, clean_text
@@ -100,13 +100,11 @@ async def _choose_question(ctx: Context, group: Group) -> str:
     return prompt.text
 
 
-async def card_update(ctx: Context, group: Group, meeting_id: int) -> UpdatePost:
+def card_update(group: Group, meeting: Meeting, answered: int, total: int) -> UpdatePost:
     """The channel card redrawn with the current count."""
-    question = await checkins.question_of(ctx.conn, meeting_id) or DEFAULT_QUESTION
-    answered = await checkins.count(ctx.conn, meeting_id)
-    total = await checkins.member_count(ctx.conn, group.id)
-    card = checkin_card(group.id, meeting_id, question, answered, total)
-    return UpdatePost(group.where, checkin_key(meeting_id), card)
+    question = meeting.checkin_prompt or DEFAULT_QUESTION
+    card = checkin_card(group.id, meeting.id, question, answered, total)
+    return UpdatePost(group.where, checkin_key(meeting.id), card)
 
 
 # -- the command ----------------------------------------------------------------------------------
@@ -131,7 +129,7 @@ async def checkin_command(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
         meeting = fresh or meeting
     if meeting is None or meeting.checkin_sent_at is None:
         return [reply(NO_CHECKIN_OPEN)]
-    form = await _form_for(ctx, group, meeting.id)
+    form = await _form_for(ctx, group, meeting)
     if not member.is_facilitator:
         return [form]
     answered = await checkins.count(ctx.conn, meeting.id)
@@ -152,39 +150,45 @@ async def _start_meeting(ctx: Context) -> Meeting:
     return await start_meeting(ctx)
 
 
-async def _form_for(ctx: Context, group: Group, meeting_id: int) -> OpenForm:
-    question = await checkins.question_of(ctx.conn, meeting_id) or DEFAULT_QUESTION
-    current = await checkins.get(ctx.conn, meeting_id, ctx.require_member().id)
-    return OpenForm(answer_form(group.id, meeting_id, question, current))
+async def _form_for(ctx: Context, group: Group, meeting: Meeting) -> OpenForm:
+    current = await checkins.get(ctx.conn, meeting.id, ctx.require_member().id)
+    return _form(group, meeting, current)
+
+
+def _form(group: Group, meeting: Meeting, current: Checkin | None) -> OpenForm:
+    """The answer form, filled with the member's answer so far."""
+    question = meeting.checkin_prompt or DEFAULT_QUESTION
+    return OpenForm(answer_form(group.id, meeting.id, question, current))
 
 
 # -- buttons and the form -----------------------------------------------------------------------
 
 
-async def _meeting_for(ctx: Context, meeting_part: str) -> Meeting | None:
-    """The meeting a button or form names, if it is this group's and still running."""
+async def _answering(ctx: Context, meeting_part: str) -> checkins.Answering | None:
+    """The meeting a button or form names, with the member's answer so far and the card's counts;
+    None when the meeting is over. A meeting of another group is a stale button."""
     meeting_id = parse_id(meeting_part)
     if meeting_id is None:
         raise UserError(STALE_BUTTON)
-    meeting = await meetings.get(ctx.conn, meeting_id)
-    if meeting is None or meeting.group_id != ctx.require_group().id:
+    found = await checkins.answering(ctx.conn, meeting_id, ctx.require_member().id)
+    if found is None or found.meeting.group_id != ctx.require_group().id:
         raise UserError(STALE_BUTTON)
-    if meeting.status in (meetings.ENDED, meetings.CANCELLED):
+    if found.meeting.status in (meetings.ENDED, meetings.CANCELLED):
         return None
-    return meeting
+    return found
 
 
 async def on_answer(ctx: Context, payload: str) -> list[Effect]:
     """A mood button or Pass. Keeps any words already given; replaces the earlier mood."""
     meeting_part, _, choice = payload.partition(":")
-    meeting = await _meeting_for(ctx, meeting_part)
-    if meeting is None:
+    found = await _answering(ctx, meeting_part)
+    if found is None:
         return [reply(MEETING_ENDED)]
     if choice not in CHOICES_TEXT:
         raise UserError(STALE_BUTTON)
     mood = None if choice == PASS else int(choice)
     group, member = ctx.require_group(), ctx.require_member()
-    earlier = await checkins.get(ctx.conn, meeting.id, member.id)
+    meeting, earlier = found.meeting, found.earlier
     words = earlier.words if earlier else None
     visibility = earlier.visibility if earlier else "group"
     replaced = await checkins.answer(
@@ -193,22 +197,24 @@ async def on_answer(ctx: Context, payload: str) -> list[Effect]:
     text = thanks(mood, replaced=replaced, visibility=visibility if words else None)
     if not words:
         text += "\nYou can add a few words with the Add words button, or type `checkin`."
-    return [reply(text), await card_update(ctx, group, meeting.id)]
+    answered = found.answered_after(replaced=replaced)
+    return [reply(text), card_update(group, meeting, answered, found.members)]
 
 
 async def on_open_form(ctx: Context, payload: str) -> list[Effect]:
     """The "Add words" button: the full form, filled with the answer so far."""
-    meeting = await _meeting_for(ctx, payload)
-    if meeting is None:
+    found = await _answering(ctx, payload)
+    if found is None:
         return [reply(MEETING_ENDED)]
-    return [await _form_for(ctx, ctx.require_group(), meeting.id)]
+    return [_form(ctx.require_group(), found.meeting, found.earlier)]
 
 
 async def on_form(ctx: Context, values: Mapping[str, str], payload: str) -> list[Effect]:
     """The answer form. Checks everything first, so a refused form stores nothing."""
-    meeting = await _meeting_for(ctx, payload)
-    if meeting is None:
+    found = await _answering(ctx, payload)
+    if found is None:
         return [reply(MEETING_ENDED)]
+    meeting = found.meeting
     choice = (values.get("mood") or "").strip().lower()
     if choice not in CHOICES_TEXT:
         return [FormErrors({"mood": CHOOSE_MOOD})]
@@ -229,7 +235,8 @@ async def on_form(ctx: Context, values: Mapping[str, str], payload: str) -> list
         ctx.conn, meeting.id, member.id, mood=mood, words=words, visibility=visibility, now=ctx.now
     )
     text = thanks(mood, replaced=replaced, visibility=visibility if words else None)
-    return [reply(text), await card_update(ctx, group, meeting.id)]
+    answered = found.answered_after(replaced=replaced)
+    return [reply(text), card_update(group, meeting, answered, found.members)]
 
 
 COMMANDS: dict[str, CommandHandler] = {"checkin": checkin_command}

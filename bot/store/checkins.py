@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import and_, bindparam, func, insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.store.dialect import insert_or_ignore
+from bot.store.meetings import Meeting
 from bot.store.schema import checkins, meetings, members, prompt_uses
 
 Visibility = Literal["group", "facilitators", "nobody"]
@@ -47,6 +48,70 @@ async def get(conn: AsyncConnection, meeting_id: int, member_id: int) -> Checkin
     )
     row = (await conn.execute(query)).mappings().first()
     return Checkin.from_row(row) if row else None
+
+
+@dataclass(frozen=True, slots=True)
+class Answering:
+    """What answering a meeting's check-in needs, read in one statement (a whole group answers
+    within a minute or two, so every statement counts): the meeting, the member's answer so far,
+    and the two counts the channel card shows."""
+
+    meeting: Meeting
+    earlier: Checkin | None
+    answered: int
+    """How many had checked in before this answer."""
+    members: int
+
+    def answered_after(self, *, replaced: bool) -> int:
+        """The count once this answer is stored: one more, unless it replaced an earlier one."""
+        return self.answered if replaced else self.answered + 1
+
+
+_COUNTED = checkins.alias("counted")  # every answer of the meeting, not the joined one
+_ANSWERING = (
+    select(
+        meetings,
+        *(column.label(f"answer_{column.name}") for column in checkins.c),
+        select(func.count())
+        .where(_COUNTED.c.meeting_id == meetings.c.id)
+        .scalar_subquery()
+        .label("answered_count"),
+        select(func.count())
+        .where(members.c.group_id == meetings.c.group_id)
+        .scalar_subquery()
+        .label("member_count"),
+    )
+    .select_from(
+        meetings.outerjoin(
+            checkins,
+            and_(
+                checkins.c.meeting_id == meetings.c.id,
+                checkins.c.member_id == bindparam("member_id"),
+            ),
+        )
+    )
+    .where(meetings.c.id == bindparam("meeting_id"))
+)
+"""Built once: a whole group answers within a minute or two, and building the statement again
+for each answer costs as much as running it."""
+
+
+async def answering(conn: AsyncConnection, meeting_id: int, member_id: int) -> Answering | None:
+    """The meeting (None if there is no such meeting) with this member's answer and the counts.
+
+    Read inside the answer's own write transaction, so on SQLite (one writer at a time) the
+    counts are exact; on PostgreSQL two answers committed at the same instant may each show the
+    other's count one short, until the next answer redraws the card."""
+    found = await conn.execute(_ANSWERING, {"meeting_id": meeting_id, "member_id": member_id})
+    row = found.mappings().first()
+    if row is None:
+        return None
+    earlier = None
+    if row["answer_id"] is not None:
+        earlier = Checkin(**{name: row[f"answer_{name}"] for name in Checkin.__slots__})
+    return Answering(
+        Meeting.from_row(row), earlier, int(row["answered_count"]), int(row["member_count"])
+    )
 
 
 async def answer(

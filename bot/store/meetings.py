@@ -30,6 +30,8 @@ class Meeting:
     source: str
     checkin_sent_at: datetime | None
     summary_posted_at: datetime | None
+    checkin_prompt: str | None = None
+    """The question the check-in asked, once it has gone out."""
 
     @classmethod
     def from_row(cls, row: RowMapping) -> Meeting:

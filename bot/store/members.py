@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import and_, bindparam, func, insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.store.groups import Group
 from bot.store.schema import groups, members
 from bot.text_safety import neutralise
 
@@ -35,6 +36,34 @@ async def get(conn: AsyncConnection, group_id: int, user_id: str) -> Member | No
     query = select(members).where(members.c.group_id == group_id, members.c.user_id == user_id)
     row = (await conn.execute(query)).mappings().first()
     return Member.from_row(row) if row else None
+
+
+_WITH_GROUP = (
+    select(groups, *(column.label(f"member_{column.name}") for column in members.c))
+    .select_from(
+        groups.outerjoin(
+            members,
+            and_(members.c.group_id == groups.c.id, members.c.user_id == bindparam("user_id")),
+        )
+    )
+    .where(groups.c.id == bindparam("group_id"))
+)
+"""Built once: it runs for every button pressed and form sent."""
+
+
+async def with_group(
+    conn: AsyncConnection, group_id: int, user_id: str
+) -> tuple[Group | None, Member | None]:
+    """A group and this person's membership of it, read in one statement: every button and form
+    names its group, and the core needs both before the handler runs."""
+    found = await conn.execute(_WITH_GROUP, {"group_id": group_id, "user_id": user_id})
+    row = found.mappings().first()
+    if row is None:
+        return None, None
+    group = Group.from_row(row)
+    if row["member_id"] is None:
+        return group, None
+    return group, Member(**{name: row[f"member_{name}"] for name in Member.__slots__})
 
 
 async def by_id(conn: AsyncConnection, member_id: int) -> Member | None:
