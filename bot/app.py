@@ -23,6 +23,7 @@ from aiohttp import web
 from bot.context import Services
 from bot.core import Core, utc_now
 from bot.delivery import DeliveryRouter
+from bot.gc_tuning import settle_after_start
 from bot.observability import (
     CountingDeliverer,
     JsonFormatter,
@@ -227,6 +228,7 @@ async def serve(
             if with_clock
             else "; no scheduler here: run one `commonground clock` beside the web processes",
         )
+        settle_after_start()
         if ready is not None:
             ready.set()
         await stop.wait()
@@ -265,6 +267,7 @@ async def run_clock(
         await clock.start()
         log.info("%s", adapter_report())
         log.info("the scheduler is running")
+        settle_after_start()
         if ready is not None:
             ready.set()
         await stop.wait()

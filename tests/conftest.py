@@ -9,6 +9,7 @@ and dropped at the end. Tests that look at the SQLite file itself mark themselve
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import random
 import secrets
@@ -93,6 +94,16 @@ async def _admin(statement: str) -> None:
         await conn.execute(statement)
     finally:
         await conn.close()
+
+
+@pytest.fixture(autouse=True)
+def _collector_as_found() -> Iterator[None]:
+    """Serving in-process tunes the garbage collector (bot/gc_tuning.py): put it back as it was,
+    so one test's tuning never changes the next one's."""
+    threshold = gc.get_threshold()
+    yield
+    gc.unfreeze()
+    gc.set_threshold(*threshold)
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import socket
@@ -17,6 +18,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot import app as composition
 from bot.__main__ import build_parser, main
+from bot.gc_tuning import YOUNGEST_THRESHOLD
 from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -203,6 +205,9 @@ async def test_serve_migrates_listens_and_stops(
     )
     await asyncio.wait_for(ready.wait(), timeout=15)
     try:
+        # What start-up made is frozen out of the collector's view before the first request.
+        assert gc.get_freeze_count() > 0
+        assert gc.get_threshold()[0] == YOUNGEST_THRESHOLD
         async with (
             aiohttp.ClientSession() as session,
             session.get(f"http://127.0.0.1:{port}/healthz") as response,
