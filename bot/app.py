@@ -27,6 +27,7 @@ from bot.gc_tuning import settle_after_start
 from bot.observability import (
     CountingDeliverer,
     JsonFormatter,
+    TextFormatter,
     count_requests,
     metrics,
     readiness,
@@ -92,7 +93,7 @@ def configure_logging(level: str = "INFO", log_format: str = "text") -> None:
     if log_format.strip().lower() == "json":
         handler.setFormatter(JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(TextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=numeric, handlers=[handler], force=True)
     # APScheduler announces every job it adds at INFO; that is noise for operators.
     logging.getLogger("apscheduler").setLevel(max(numeric, logging.WARNING))

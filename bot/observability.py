@@ -10,8 +10,11 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import traceback
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
@@ -138,11 +141,64 @@ async def readiness(db: Database) -> tuple[bool, str]:
 # -- logs ----------------------------------------------------------------------------------------
 
 
+ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None] | tuple[None, None, None]
+WITHHELD = "(message withheld: it may hold what someone wrote)"
+
+
+def traceback_without_messages(exc_info: ExcInfo) -> str:
+    """A traceback with its frames and exception types, but not the exceptions' messages.
+
+    Our code keeps user text out of its exceptions, but a library's may not: `int("my words")`
+    puts the words in the message, an API error may echo what was sent. A log must never carry
+    what an anonymous author wrote, so no message is logged; where it failed is still there."""
+    exc = exc_info[1]
+    chain: list[tuple[BaseException, str]] = []
+    seen: set[int] = set()
+    link = ""
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        chain.append((exc, link))
+        if exc.__cause__ is not None:
+            exc, link = exc.__cause__, "The above exception was the direct cause of the following:"
+        elif exc.__context__ is not None and not exc.__suppress_context__:
+            exc, link = exc.__context__, "During handling of the above, another exception occurred:"
+        else:
+            exc = None
+    lines: list[str] = []
+    for error, joined_by in reversed(chain):
+        lines.append("Traceback (most recent call last):\n")
+        lines.extend(traceback.format_tb(error.__traceback__))
+        kind = type(error)
+        lines.append(f"{kind.__module__}.{kind.__qualname__}: {WITHHELD}\n")
+        if joined_by:
+            lines.append(f"\n{joined_by}\n\n")
+    return "".join(lines).rstrip("\n")
+
+
+class TextFormatter(logging.Formatter):
+    """Plain log lines; a traceback keeps its frames and exception types, not their messages."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        # Another handler may have cached its own rendering of the traceback, messages and all.
+        cached, record.exc_text = record.exc_text, None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_text = cached
+
+    def formatException(self, ei: Any) -> str:
+        return traceback_without_messages(ei)
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message (and the traceback, if any).
 
     Only what our code logs goes out, and our code never logs user text, ids or secrets; extra
-    record attributes are not copied, so nothing rides along by accident."""
+    record attributes are not copied, so nothing rides along by accident. Tracebacks go without
+    the exceptions' messages, as in `TextFormatter`."""
+
+    def formatException(self, ei: Any) -> str:
+        return traceback_without_messages(ei)
 
     def format(self, record: logging.LogRecord) -> str:
         entry = {

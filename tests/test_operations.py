@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,9 @@ from bot import app as composition
 from bot.__main__ import build_parser, main
 from bot.backup import POSTGRES_ADVICE, BackupRefused, backup
 from bot.cards import Card
+from bot.core import Core
 from bot.effects import Effect, PostToConversation
-from bot.observability import CountingDeliverer, JsonFormatter
+from bot.observability import CountingDeliverer, JsonFormatter, TextFormatter
 from bot.settings import Settings
 from bot.store.database import Database
 from tests.dialogue import Chat, channel, person
@@ -122,8 +124,6 @@ async def test_a_lost_race_runs_the_event_again_and_is_counted(
 ) -> None:
     from sqlalchemy.exc import IntegrityError
 
-    from bot.core import Core
-
     class UniqueViolation(Exception):
         sqlstate = "23505"
 
@@ -156,6 +156,68 @@ def test_json_log_lines_carry_only_time_level_logger_and_message() -> None:
     assert entry["message"] == "handled 3"
     assert entry["level"] == "INFO"
     assert "my secret elephant" not in line
+
+
+SECRET_WORDS = "the thing nobody says out loud"
+
+
+def _failure_record() -> logging.LogRecord:
+    """A logged failure whose exceptions (a library's, and ours raised from it) quote user text."""
+    try:
+        try:
+            int(SECRET_WORDS)
+        except ValueError as exc:
+            raise RuntimeError(f"could not read {SECRET_WORDS!r}") from exc
+    except RuntimeError:
+        exc_info = sys.exc_info()
+    return logging.LogRecord(
+        "bot.core",
+        logging.ERROR,
+        __file__,
+        1,
+        "failed to handle a %s event",
+        ("Command",),
+        exc_info,
+    )
+
+
+@pytest.mark.parametrize("formatter", [TextFormatter(), JsonFormatter()], ids=["text", "json"])
+def test_logged_tracebacks_keep_where_and_what_but_not_the_messages(
+    formatter: logging.Formatter,
+) -> None:
+    line = formatter.format(_failure_record())
+    assert SECRET_WORDS not in line
+    assert "failed to handle a Command event" in line
+    assert "builtins.ValueError: (message withheld" in line
+    assert "builtins.RuntimeError: (message withheld" in line
+    assert "direct cause" in line
+    assert "_failure_record" in line  # the frame where it went wrong is still there
+
+
+def test_a_traceback_cached_by_another_handler_is_not_reused() -> None:
+    record = _failure_record()
+    logging.Formatter().format(record)  # a plain formatter caches the full traceback
+    assert record.exc_text and SECRET_WORDS in record.exc_text
+    assert SECRET_WORDS not in TextFormatter().format(record)
+
+
+async def test_a_failing_handler_logs_no_user_text(
+    chat: Chat, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async def fail(self: Core, ctx: Any, event: Any) -> Any:
+        raise ValueError(f"invalid literal: {event.text!r}")
+
+    monkeypatch.setattr(Core, "_dispatch", fail)
+    try:
+        composition.configure_logging("INFO")
+        outcome = await chat.say(person("Sam"), f"elephant {SECRET_WORDS}")
+    finally:
+        composition.configure_logging("WARNING")
+    assert "something went wrong" in outcome.text().lower()
+    err = capsys.readouterr().err
+    assert "failed to handle a Command event" in err
+    assert "builtins.ValueError: (message withheld" in err
+    assert SECRET_WORDS not in err
 
 
 def test_log_format_json_is_used(capsys: pytest.CaptureFixture[str]) -> None:
