@@ -17,10 +17,9 @@ from bot.adapters.slack import (
     COMMANDS,
     ELEPHANT_SHORTCUT,
     MESSAGE_SHORTCUT,
-    NEEDS_TRIGGER,
-    SORRY,
     neutral_text,
 )
+from bot.adapters.slack_answers import NEEDS_TRIGGER, SORRY
 from bot.adapters.slack_blocks import (
     MAX_BLOCKS,
     SHORTENED,

@@ -23,9 +23,8 @@ import functools
 import json
 import logging
 import re
-import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, Protocol
 from urllib.parse import parse_qs
@@ -33,31 +32,23 @@ from urllib.parse import parse_qs
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncAck, AsyncApp
-from slack_sdk.errors import SlackApiError
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
-from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.adapters import slack_store
 from bot.adapters.pacing import Pacer
 from bot.adapters.parts import BotParts
-from bot.adapters.slack_blocks import (
-    card_blocks,
-    card_fallback,
-    form_view,
-    our_action,
-    view_metadata,
-    view_values,
-)
+from bot.adapters.slack_answers import Answers, Request
+from bot.adapters.slack_blocks import our_action, view_metadata, view_values
 from bot.adapters.slack_delivery import (
     BOLT_LOG,
     SDK_LOG,
     SlackDeliverer,
-    error_code,
     retry_handlers,
 )
 from bot.adapters.slack_home import home_cards, home_view
 from bot.adapters.slack_inbound import BOT_MENTION, neutral_text, where_of, who_of
+from bot.adapters.slack_names import DisplayNames
 from bot.adapters.slack_oauth import Installations, mount_oauth
 from bot.adapters.slack_settings import SlackSettings
 from bot.adapters.slack_socket import SocketHandler
@@ -65,13 +56,10 @@ from bot.cards import Card
 from bot.effects import (
     Effect,
     FormErrors,
-    OpenForm,
     PostToConversation,
-    ReplyToActor,
 )
 from bot.events import Choice, Command, Event, FormSubmitted, MemberJoined
-from bot.identity import Where, Who
-from bot.outbox import keep
+from bot.identity import Who
 from bot.store.database import Database
 
 PLATFORM = slack_store.PLATFORM
@@ -79,17 +67,11 @@ ROUTE = "/slack/events"
 COMMANDS = {"/coprod": "", "/elephant": "elephant"}
 ELEPHANT_SHORTCUT = "elephant.name"
 MESSAGE_SHORTCUT = "elephant.from-message"
-NAME_SECONDS = 300.0  # how long a looked-up display name is trusted in this process
-NEEDS_TRIGGER = (
-    "That needs a form, and Slack opens forms only from a slash command or a button. "
-    "Please type it as `/coprod <command>` (or `/elephant` to name an elephant)."
-)
 NOT_INSTALLED = (
     "Common Ground isn't installed in this workspace (or its installation was removed). "
     "Please ask a workspace admin to add it again from the install page."
 )
 NO_SECRET = "socket-mode-only: no signing secret set"
-SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 BOT_ADDED = (
     "Hello! I'm Common Ground. To make this channel a co-production group, type "
     "`/coprod setup` followed by the group's name. Type `/coprod help` to see what I can do."
@@ -104,18 +86,6 @@ class Handler(Protocol):
     """`Core.handle`: one event in, effects out; `once` is the delivery's id for deduplication."""
 
     def __call__(self, event: Event, *, once: str | None = None) -> Awaitable[list[Effect]]: ...
-
-
-@dataclass(frozen=True)
-class Request:
-    """What answering one Slack request needs: who acted, where, and how to reach them."""
-
-    who: Who
-    where: Where
-    trigger_id: str = ""
-    response_url: str = ""
-    # Form inputs to fill in before the form opens (the message a message shortcut was used on).
-    prefill: Mapping[str, str] = field(default_factory=dict)
 
 
 CORE_SLOTS = 4
@@ -169,7 +139,8 @@ class SlackAdapter:
         self._in_flight = 0
         self._settled = asyncio.Event()
         self._settled.set()
-        self._names: dict[tuple[str, str], tuple[float, str]] = {}
+        self.names = DisplayNames(self.client, self.deliverer.auth)
+        self.answers = Answers(self.client, self.deliverer, db, clock)
         self._listen()
 
     async def settled(self) -> None:
@@ -188,7 +159,7 @@ class SlackAdapter:
                 await listener(**kwargs)
             except Exception:
                 log.exception("a Slack request failed after it was acknowledged")
-                await self._sorry(kwargs.get("body"))
+                await self.answers.sorry(kwargs.get("body"))
             finally:
                 self._in_flight -= 1
                 if self._in_flight == 0:
@@ -298,7 +269,7 @@ class SlackAdapter:
         channel = str(event.get("channel", ""))
         where = where_of(team, channel, event.get("channel_type") == "im")
         text = BOT_MENTION.sub("", str(event.get("text", "")), count=1).strip()
-        who = Who(PLATFORM, team, user, await self._display_name(team, user, fallback=""))
+        who = Who(PLATFORM, team, user, await self.names.of(team, user, fallback=""))
         await self._run(Command(who, where, neutral_text(text)), Request(who, where), context)
 
     async def _on_command(
@@ -308,7 +279,7 @@ class SlackAdapter:
         team = str(body.get("team_id", ""))
         user = str(body.get("user_id", ""))
         # `user_name` is the legacy handle; the display name is what people see in Slack.
-        name = await self._display_name(team, user, fallback=str(body.get("user_name", "")))
+        name = await self.names.of(team, user, fallback=str(body.get("user_name", "")))
         who = Who(PLATFORM, team, user, name)
         channel = str(body.get("channel_id", ""))
         where = where_of(team, channel, body.get("channel_name") == "directmessage")
@@ -363,7 +334,7 @@ class SlackAdapter:
             await ack(response_action="errors", errors=errors)
             return
         await ack()
-        await self.carry_out(effects, Request(who, where, str(body.get("trigger_id", ""))))
+        await self.answers.carry_out(effects, Request(who, where, str(body.get("trigger_id", ""))))
 
     async def _on_elephant_shortcut(
         self, ack: AsyncAck, body: dict[str, Any], context: dict[str, Any]
@@ -433,56 +404,18 @@ class SlackAdapter:
                 return
             await self.deliverer.deliver([PostToConversation(where, Card(text=BOT_ADDED))])
             return
-        who = Who(PLATFORM, team, user, await self._display_name(team, user, fallback=""))
+        who = Who(PLATFORM, team, user, await self.names.of(team, user, fallback=""))
         await self._run(MemberJoined(who, where), Request(who, where), context)
 
     async def _who(self, body: Mapping[str, Any]) -> Who:
         """Who acted on an interaction, with their display name rather than their handle."""
         who = who_of(body)
-        name = await self._display_name(who.workspace, who.user_id, fallback=who.display_name)
+        name = await self.names.of(who.workspace, who.user_id, fallback=who.display_name)
         return replace(who, display_name=name)
-
-    async def _display_name(self, team: str, user: str, *, fallback: str) -> str:
-        """The person's display name from `users.info`, remembered for a few minutes in this
-        process; `fallback` (their handle, or nothing) when Slack will not say."""
-        key = (team, user)
-        now = time.monotonic()
-        cached = self._names.get(key)
-        if cached is not None and cached[0] > now:
-            return cached[1]
-        try:
-            info = await self.client.users_info(user=user, **await self.deliverer.auth(team))
-        except Exception as exc:
-            log.warning("could not look up a person's display name: %s", error_code(exc))
-            return fallback
-        person = info.get("user") or {}
-        profile = person.get("profile") or {}
-        name = str(
-            profile.get("display_name")
-            or profile.get("real_name")
-            or person.get("real_name")
-            or person.get("name")
-            or fallback
-        )
-        if len(self._names) > 5000:  # a long-running process meets many people; drop stale ones
-            self._names = {k: v for k, v in self._names.items() if v[0] > now}
-        self._names[key] = (now + NAME_SECONDS, name)
-        return name
-
-    async def _sorry(self, body: object) -> None:
-        """Tell the person kindly that it failed (never the error itself), when Slack lets us."""
-        url = body.get("response_url") if isinstance(body, dict) else None
-        if not url:
-            return
-        try:
-            webhook = AsyncWebhookClient(str(url), logger=SDK_LOG)
-            await webhook.send(text=SORRY, response_type="ephemeral", replace_original=False)
-        except Exception as exc:
-            log.warning("could not say sorry for a failed request: %s", error_code(exc))
 
     async def _run(self, event: Event, request: Request, context: Mapping[str, Any]) -> None:
         effects = await self._handled(event, context)
-        await self.carry_out(effects, request)
+        await self.answers.carry_out(effects, request)
 
     async def _handled(self, event: Event, context: Mapping[str, Any]) -> list[Effect]:
         """The core's answer, with at most `CORE_SLOTS` events in the core at once.
@@ -493,80 +426,6 @@ class SlackAdapter:
         """
         async with self._slots:
             return await self.handle(event, once=context.get(ONCE))
-
-    # -- effects for a request -----------------------------------------------------------------
-
-    async def carry_out(self, effects: Sequence[Effect], request: Request) -> None:
-        """Answer the person who acted; everything else goes through the deliverer."""
-        later: list[Effect] = []
-        for effect in effects:
-            try:
-                if isinstance(effect, ReplyToActor):
-                    await self._reply(effect.card, request)
-                elif isinstance(effect, OpenForm):
-                    await self._open_form(effect, request)
-                elif isinstance(effect, FormErrors):
-                    log.warning("form errors arrived outside a form submission; not shown")
-                else:
-                    later.append(effect)
-            except Exception as exc:
-                log.warning(
-                    "Slack answer with a %s failed: %s", type(effect).__name__, error_code(exc)
-                )
-        failed = await self.deliverer.deliver(later)
-        if failed:
-            await keep(self.db, failed, self.clock())
-
-    async def _reply(self, card: Card, request: Request) -> None:
-        text, blocks = card_fallback(card), card_blocks(card)
-        if request.response_url:
-            webhook = AsyncWebhookClient(request.response_url, logger=SDK_LOG)
-            await webhook.send(
-                text=text, blocks=blocks, response_type="ephemeral", replace_original=False
-            )
-            return
-        user = request.who.user_id
-        if not request.where.is_direct:
-            try:
-                await self.client.chat_postEphemeral(
-                    **await self.deliverer.auth(request.who.workspace),
-                    channel=request.where.conversation_id,
-                    user=user,
-                    text=text,
-                    blocks=blocks,
-                )
-                return
-            except SlackApiError as exc:
-                log.info("an ephemeral reply failed (%s); sending it privately", error_code(exc))
-        auth = await self.deliverer.auth(request.who.workspace)
-        await self.client.chat_postMessage(channel=user, text=text, blocks=blocks, **auth)
-
-    async def _open_form(self, effect: OpenForm, request: Request) -> None:
-        if not request.trigger_id:
-            # A typed message cannot open a form in Slack; only commands, buttons and shortcuts.
-            await self._reply(Card(text=NEEDS_TRIGGER), request)
-            return
-        form = effect.form
-        if request.prefill:
-            form = replace(
-                form,
-                inputs=tuple(
-                    replace(i, initial=request.prefill[i.name][: i.max_length or None])
-                    if request.prefill.get(i.name)
-                    else i
-                    for i in form.inputs
-                ),
-            )
-        meta = {
-            "c": effect.form.context,
-            "ch": request.where.conversation_id,
-            "d": request.where.is_direct,
-        }
-        await self.client.views_open(
-            **await self.deliverer.auth(request.who.workspace),
-            trigger_id=request.trigger_id,
-            view=form_view(form, meta),
-        )
 
 
 def attach(
