@@ -17,10 +17,11 @@ import re
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol, TextIO
 
-from bot.cards import Button, Card, Form, FormInput
+from bot.adapters.console_forms import ConsoleForms
+from bot.cards import Button, Card
 from bot.effects import (
     Effect,
     FormErrors,
@@ -30,7 +31,7 @@ from bot.effects import (
     ReplyToActor,
     UpdatePost,
 )
-from bot.events import Choice, Command, Event, FormSubmitted, MemberJoined
+from bot.events import Choice, Command, Event, MemberJoined
 from bot.identity import Where, Who
 from bot.render_text import card_text
 
@@ -72,15 +73,6 @@ class _Pressable:
     text: str = ""
 
 
-@dataclass
-class _FormInProgress:
-    form: Form
-    who: Who
-    where: Where
-    values: dict[str, str] = field(default_factory=dict)
-    pending: list[FormInput] = field(default_factory=list)
-
-
 class Handler(Protocol):
     """What the console needs of the core (tests may pass a stand-in)."""
 
@@ -111,8 +103,7 @@ class ConsoleAdapter:
         self.in_dm = False
         self.listeners: list[Callable[[Effect], None]] = []
         self._cards: list[_Pressable] = []
-        self._form: _FormInProgress | None = None
-        self._submitted: _FormInProgress | None = None
+        self.forms = ConsoleForms(self.write)
         self._waiting_for_input = False
         self._shown: list[_Pressable] = []  # cards with buttons printed by the current `show`
 
@@ -167,8 +158,9 @@ class ConsoleAdapter:
         return queue
 
     def prompt(self) -> str:
-        if self._form is not None and self._form.pending:
-            return _input_prompt(self._form.pending[0])
+        question = self.forms.prompt()
+        if question is not None:
+            return question
         place = "DM" if self.in_dm else f"#{self.channel_name}"
         who = self.actor.display_name if self.actor else "(nobody yet)"
         return f"{who} {place}> "
@@ -178,8 +170,10 @@ class ConsoleAdapter:
     async def handle_line(self, raw: str) -> bool:
         """Act on one typed line. Returns False when the person wants to leave."""
         line = raw.strip()
-        if self._form is not None:
-            await self._answer_form(line)
+        if self.forms.active:
+            submitted = self.forms.answer(line)
+            if submitted is not None:
+                await self.send(submitted)
             return True
         if not line:
             return True
@@ -307,75 +301,6 @@ class ConsoleAdapter:
         self.write(f"  ({self.actor.display_name} presses “{button.label}”)")
         await self.send(Choice(self.actor, card.where, button.action, button.value))
 
-    # -- forms ---------------------------------------------------------------------------------
-
-    def _open_form(self, form: Form, who: Who, where: Where) -> None:
-        self.write("")
-        self.write(f"A form for {who.display_name}: {form.title}")
-        for paragraph in (form.intro, *form.notes):
-            for line in paragraph.splitlines():
-                if line.strip():
-                    self.write(f"    {line}")
-        self.write("    (Answer each question in turn; type `cancel` to close the form.)")
-        self._form = _FormInProgress(form, who, where, pending=list(form.inputs))
-        if not form.inputs:
-            self._form = None
-            self.write("    (This form has nothing to fill in.)")
-
-    async def _answer_form(self, line: str) -> None:
-        state = self._form
-        assert state is not None and state.pending
-        if line.lower() == "cancel":
-            self._form = None
-            self.write("Form closed. Nothing was sent.")
-            return
-        value = self._form_value(state.pending[0], line)
-        if value is None:
-            return
-        state.values[state.pending.pop(0).name] = value
-        if not state.pending:
-            self._form = None
-            self._submitted = state
-            values = {i.name: state.values.get(i.name, "") for i in state.form.inputs}
-            event = FormSubmitted(
-                state.who, state.where, state.form.form_id, values, state.form.context
-            )
-            await self.send(event)
-
-    def _form_value(self, item: FormInput, line: str) -> str | None:
-        """The value for one input, or None (after saying why) when it must be asked again."""
-        if not line:
-            if item.initial:
-                return item.initial
-            if item.optional:
-                return ""
-            self.write("    This one is needed. Type your answer, or `cancel` to close the form.")
-            return None
-        if not item.options:
-            return line
-        if line.isdigit() and 1 <= int(line) <= len(item.options):
-            return item.options[int(line) - 1].value
-        for option in item.options:
-            if line.lower() in {option.value.lower(), option.label.lower()}:
-                return option.value
-        skip = " or press Enter to skip" if item.optional else ""
-        self.write(f"    Please type a number from 1 to {len(item.options)}{skip}.")
-        return None
-
-    def _form_rejected(self, errors: FormErrors) -> None:
-        state = self._submitted
-        self.write("")
-        self.write("The form needs another look:")
-        labels = {i.name: i.label for i in state.form.inputs} if state else {}
-        for name, message in errors.errors.items():
-            self.write(f"    {labels.get(name, name)}: {message}")
-        if state is None:
-            return
-        again = [i for i in state.form.inputs if i.name in errors.errors]
-        state.pending = again or list(state.form.inputs)
-        self._form = state
-        self.write("    (Your other answers are kept. Type `cancel` to close the form.)")
-
     # -- output --------------------------------------------------------------------------------
 
     async def send(self, event: Event) -> list[Effect]:
@@ -443,9 +368,9 @@ class ConsoleAdapter:
             self._remember(effect.card, effect.where, self._audience(effect.where))
         elif isinstance(effect, OpenForm):
             if actor is not None:
-                self._open_form(effect.form, actor, where or self.channel)
+                self.forms.open(effect.form, actor, where or self.channel)
         elif isinstance(effect, FormErrors):
-            self._form_rejected(effect)
+            self.forms.rejected(effect)
 
     def _direct_messages(self, batch: list[MessageMember]) -> None:
         names = [self._name(message.user_id) for message in batch]
@@ -526,19 +451,6 @@ class ConsoleDeliverer:
         batch, self._pending = self._pending, []
         if batch:
             self.adapter.show_scheduled(batch)
-
-
-def _input_prompt(item: FormInput) -> str:
-    lines = [f"  {item.label}" + (" (optional)" if item.optional else "")]
-    if item.hint:
-        lines.append(f"    {item.hint}")
-    lines.extend(f"    {n}) {o.label}" for n, o in enumerate(item.options, start=1))
-    if item.initial:
-        shown = next((o.label for o in item.options if o.value == item.initial), item.initial)
-        lines.append(f"    (press Enter to keep “{shown}”)")
-    elif item.optional:
-        lines.append("    (press Enter to skip)")
-    return "\n".join(lines) + "\n  > "
 
 
 def _is_tty(stream: TextIO) -> bool:
