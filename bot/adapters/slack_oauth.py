@@ -28,6 +28,7 @@ class Installations:
     """The workspaces the app is installed in, and the OAuth flow that adds them."""
 
     def __init__(self, db: Database, settings: SlackSettings) -> None:
+        self.db = db
         self.store = AsyncSQLAlchemyInstallationStore(
             client_id=settings.client_id, engine=db.engine, logger=SDK_LOG
         )
@@ -49,9 +50,11 @@ class Installations:
         self._ready = False
 
     async def create_tables(self) -> None:
-        """Create slack-sdk's tables if they are missing (safe to repeat)."""
-        await self.store.create_tables()  # type: ignore[no-untyped-call]
-        await self.states.create_tables()  # type: ignore[no-untyped-call]
+        """Create slack-sdk's tables if they are missing (safe to repeat, and from several
+        processes starting at once: they take turns, like migrations)."""
+        async with self.db.schema_change() as conn:
+            await conn.run_sync(self.store.metadata.create_all)
+            await conn.run_sync(self.states.metadata.create_all)
         self._ready = True
 
     async def token_for(self, workspace: str) -> str | None:

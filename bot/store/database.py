@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
@@ -25,6 +25,7 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 # the winner's rows and does the right thing (joins the existing member, takes the next number).
 RACE_SQLSTATES = frozenset({"23505", "40001", "40P01"})
 RACE_ATTEMPTS = 3
+SCHEMA_LOCK_KEY = 0x436F4752  # any fixed number: PostgreSQL's advisory lock for schema changes
 
 
 def lost_a_race(exc: BaseException) -> bool:
@@ -84,6 +85,19 @@ class Database:
             conn = await conn.execution_options(write=True)
             async with conn.begin():
                 yield conn
+
+    @asynccontextmanager
+    async def schema_change(self) -> AsyncIterator[AsyncConnection]:
+        """A write transaction for changing the schema, one process at a time.
+
+        Several processes may start at once (web processes after a deploy, a clock beside them),
+        and each brings the schema up to date first. Without turns, two would both see a table
+        missing and both create it, and one would fail. PostgreSQL takes an advisory lock held
+        until the transaction ends; SQLite's `BEGIN IMMEDIATE` already lets one writer in."""
+        async with self.write() as conn:
+            if not self.is_sqlite:
+                await conn.execute(select(func.pg_advisory_xact_lock(SCHEMA_LOCK_KEY)))
+            yield conn
 
     @asynccontextmanager
     async def _one_writer(self) -> AsyncIterator[None]:

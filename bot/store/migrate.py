@@ -26,7 +26,9 @@ def _upgrade(connection: Connection, cfg: Config) -> None:
 
 
 async def upgrade(url: str) -> None:
-    """Bring the database at `url` to the newest schema. Safe to run again and concurrently-ish.
+    """Bring the database at `url` to the newest schema. Safe to run again, and from several
+    processes at once: they take turns (`Database.schema_change`), and the later ones find the
+    schema already up to date.
 
     Alembic is synchronous, so it runs on a sync connection borrowed from the async engine.
     """
@@ -34,7 +36,7 @@ async def upgrade(url: str) -> None:
 
     db = Database(url)  # creates the SQLite directory and applies pragmas
     try:
-        async with db.engine.begin() as conn:
+        async with db.schema_change() as conn:
             await conn.run_sync(_upgrade, alembic_config(url))
     finally:
         await db.dispose()
