@@ -133,13 +133,18 @@ class Outbox:
             log.warning("delivery of %d outbox rows failed (%s)", len(leased), type(exc).__name__)
             failed = effects
         refused = {id(effect) for effect in failed}
-        sent = 0
+        delivered = [
+            row_id
+            for (row_id, _, _), effect in zip(leased, effects, strict=True)
+            if id(effect) not in refused
+        ]
         async with self.db.write() as conn:
+            if delivered:  # one statement for the batch: a fan-out is hundreds of rows
+                await conn.execute(delete(outbox).where(outbox.c.id.in_(delivered)))
             for (row_id, attempts, _), effect in zip(leased, effects, strict=True):
                 if id(effect) not in refused:
-                    await conn.execute(delete(outbox).where(outbox.c.id == row_id))
-                    sent += 1
-                elif attempts >= MAX_ATTEMPTS:
+                    continue
+                if attempts >= MAX_ATTEMPTS:
                     await conn.execute(delete(outbox).where(outbox.c.id == row_id))
                     log.error(
                         "gave up on a %s after %d attempts (outbox row %d)",
@@ -157,4 +162,4 @@ class Outbox:
                             next_attempt_at=self.clock() + pause_after(attempts),
                         )
                     )
-        return sent
+        return len(delivered)
