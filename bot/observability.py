@@ -150,7 +150,9 @@ def traceback_without_messages(exc_info: ExcInfo) -> str:
 
     Our code keeps user text out of its exceptions, but a library's may not: `int("my words")`
     puts the words in the message, an API error may echo what was sent. A log must never carry
-    what an anonymous author wrote, so no message is logged; where it failed is still there."""
+    what an anonymous author wrote, so no message is logged; where it failed is still there.
+    The one exception is the operating system's own errors (a refused connection, a missing
+    file): their messages come from the system, not from anyone's words, and say what to fix."""
     exc = exc_info[1]
     chain: list[tuple[BaseException, str]] = []
     seen: set[int] = set()
@@ -169,7 +171,8 @@ def traceback_without_messages(exc_info: ExcInfo) -> str:
         lines.append("Traceback (most recent call last):\n")
         lines.extend(traceback.format_tb(error.__traceback__))
         kind = type(error)
-        lines.append(f"{kind.__module__}.{kind.__qualname__}: {WITHHELD}\n")
+        said = str(error) if isinstance(error, OSError) else WITHHELD
+        lines.append(f"{kind.__module__}.{kind.__qualname__}: {said}\n")
         if joined_by:
             lines.append(f"\n{joined_by}\n\n")
     return "".join(lines).rstrip("\n")

@@ -194,6 +194,18 @@ def test_logged_tracebacks_keep_where_and_what_but_not_the_messages(
     assert "_failure_record" in line  # the frame where it went wrong is still there
 
 
+def test_the_systems_own_errors_keep_their_messages() -> None:
+    """A refused connection says where it tried: that comes from the system, not from anyone."""
+    try:
+        raise ConnectionRefusedError(111, "Connect call failed ('127.0.0.1', 5432)")
+    except ConnectionRefusedError:
+        record = logging.LogRecord(
+            "bot.app", logging.ERROR, __file__, 1, "could not start", (), sys.exc_info()
+        )
+    line = TextFormatter().format(record)
+    assert "builtins.ConnectionRefusedError: [Errno 111] Connect call failed" in line
+
+
 def test_a_traceback_cached_by_another_handler_is_not_reused() -> None:
     record = _failure_record()
     logging.Formatter().format(record)  # a plain formatter caches the full traceback
