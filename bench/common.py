@@ -7,7 +7,6 @@ the core: the benchmarks measure the work done *with* the data, not the typing t
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 import statistics
 import sys
@@ -19,13 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert
-from sqlalchemy.engine import make_url
 
 from bot.app import CommonGround, build
 from bot.settings import Settings
 from bot.store.database import Database
 from bot.store.migrate import upgrade
 from bot.store.schema import groups, meetings, members
+from tests.throwaway_postgres import create_database, drop_database
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -168,32 +167,13 @@ async def fresh_bot(url: str, directory: Path) -> CommonGround:
     return build(settings_for(url, directory))
 
 
-async def _admin(statement: str) -> None:
-    import asyncpg  # type: ignore[import-untyped]
-
-    server = make_url(POSTGRES_SERVER)
-    conn = await asyncpg.connect(
-        host=server.host or "127.0.0.1",
-        port=server.port or 5432,
-        user=server.username or "postgres",
-        password=server.password,
-        database=server.database or "postgres",
-    )
-    try:
-        await conn.execute(statement)
-    finally:
-        await conn.close()
-
-
 async def create_postgres() -> str:
     """A throw-away PostgreSQL database (dropped by `drop_postgres`); returns its URL."""
-    name = f"cg_bench_{secrets.token_hex(5)}"
-    await _admin(f'CREATE DATABASE "{name}"')
-    return make_url(POSTGRES_SERVER).set(database=name).render_as_string(hide_password=False)
+    return await create_database("cg_bench", POSTGRES_SERVER)
 
 
 async def drop_postgres(url: str) -> None:
-    await _admin(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+    await drop_database(url, POSTGRES_SERVER)
 
 
 # -- seeding ----------------------------------------------------------------------------------

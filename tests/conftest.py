@@ -12,13 +12,11 @@ import asyncio
 import gc
 import os
 import random
-import secrets
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 from bot.context import Services
 from bot.core import Core
@@ -28,13 +26,11 @@ from bot.store.database import Database
 from bot.store.migrate import upgrade
 from bot.store.schema import metadata
 from tests.dialogue import Chat, FakeClock
+from tests.throwaway_postgres import create_database, drop_database
 
 TEST_SECRET = "test-secret-key-for-keyed-hashes"
 TEST_DATABASE = os.environ.get("COMMONGROUND_TEST_DATABASE", "sqlite").strip().lower()
 ON_POSTGRES = TEST_DATABASE in {"postgresql", "postgres", "pg"}
-POSTGRES_SERVER = os.environ.get(
-    "COMMONGROUND_TEST_POSTGRES", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
-)
 # Children first; alembic_version is left alone.
 ALL_TABLES = ", ".join(table.name for table in reversed(metadata.sorted_tables))
 # Emptying the tables between tests: DELETE is several times quicker than TRUNCATE on tables this
@@ -79,23 +75,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason=f"SQLite only: {reason}"))
 
 
-async def _admin(statement: str) -> None:
-    import asyncpg
-
-    server = make_url(POSTGRES_SERVER)
-    conn = await asyncpg.connect(
-        host=server.host or "127.0.0.1",
-        port=server.port or 5432,
-        user=server.username or "postgres",
-        password=server.password,
-        database=server.database or "postgres",
-    )
-    try:
-        await conn.execute(statement)
-    finally:
-        await conn.close()
-
-
 @pytest.fixture(autouse=True)
 def _collector_as_found() -> Iterator[None]:
     """Serving in-process tunes the garbage collector (bot/gc_tuning.py): put it back as it was,
@@ -111,14 +90,12 @@ def postgres_url() -> Iterator[str]:
     """A fresh, migrated PostgreSQL database for this test session, dropped afterwards."""
     if not ON_POSTGRES:
         pytest.skip("needs COMMONGROUND_TEST_DATABASE=postgresql")
-    name = f"cg_test_{secrets.token_hex(6)}"
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
-    url = make_url(POSTGRES_SERVER).set(database=name).render_as_string(hide_password=False)
+    url = asyncio.run(create_database("cg_test"))
     try:
         asyncio.run(upgrade(url))
         yield url
     finally:
-        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        asyncio.run(drop_database(url))
 
 
 @pytest.fixture

@@ -5,20 +5,19 @@ on a brand-new database, and for the Slack SDK's own tables alike."""
 from __future__ import annotations
 
 import asyncio
-import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect
-from sqlalchemy.engine import make_url
 
 from bot.adapters.slack_oauth import Installations
 from bot.adapters.slack_settings import SlackSettings
 from bot.store.database import Database
 from bot.store.migrate import head_revisions, upgrade
 from bot.store.schema import metadata
-from tests.conftest import ON_POSTGRES, POSTGRES_SERVER, _admin
+from tests.conftest import ON_POSTGRES
+from tests.throwaway_postgres import create_database, drop_database
 
 STARTING_AT_ONCE = 4
 SLACK_TABLES = {"slack_bots", "slack_installations", "slack_oauth_states"}
@@ -30,12 +29,11 @@ async def new_database(tmp_path: Path) -> AsyncIterator[str]:
     if not ON_POSTGRES:
         yield f"sqlite+aiosqlite:///{tmp_path / 'new.db'}"
         return
-    name = f"cg_turns_{secrets.token_hex(6)}"
-    await _admin(f'CREATE DATABASE "{name}"')
+    url = await create_database("cg_turns")
     try:
-        yield make_url(POSTGRES_SERVER).set(database=name).render_as_string(hide_password=False)
+        yield url
     finally:
-        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await drop_database(url)
 
 
 async def _tables(url: str) -> set[str]:
