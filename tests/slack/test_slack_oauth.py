@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import AsyncIterator
 from urllib.parse import urlencode
 
 import pytest
@@ -16,30 +15,13 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.adapters.slack import NOT_INSTALLED, attach, configured
 from bot.adapters.slack_settings import SlackSettings
-from bot.app import CommonGround, build
+from bot.app import CommonGround
 from bot.cards import Card
 from bot.effects import PostToConversation
 from bot.identity import Where
-from bot.settings import Settings
-from bot.store.database import Database
-from tests.dialogue import FakeClock
 from tests.slack_fakes import SIGNING_SECRET, FakeSlack, running_fake, signed_headers
 
 SECOND = "T0SECOND"
-
-
-@pytest.fixture(autouse=True)
-def _no_slack_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL", "SLACK_CLIENT_ID"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.delenv("SLACK_CLIENT_SECRET", raising=False)
-
-
-@pytest.fixture
-async def bot(settings: Settings, db: Database, clock: FakeClock) -> AsyncIterator[CommonGround]:
-    parts = build(settings, clock=clock)
-    yield parts
-    await parts.close()
 
 
 def _command(team: str, text: str, fake: FakeSlack) -> str:

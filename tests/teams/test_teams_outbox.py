@@ -3,38 +3,16 @@ through the outbox and a drain the adapter owns, so a large group never makes Te
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
 from sqlalchemy import select
 
 from bot.adapters.teams import TEAMS_KEY
-from bot.app import build
 from bot.outbox import pending
-from bot.settings import Settings
 from bot.store import members as members_store
-from bot.store.database import Database
 from bot.store.schema import groups
-from tests.dialogue import FakeClock
-from tests.teams_fakes import TeamsHarness, running_teams, teams_environment, teams_person
+from tests.teams_fakes import TeamsHarness, teams_person
 
 FAY = teams_person("29:1fay", "Fay Okafor")
 PROMPT = "What would make this easier?"
-
-
-@pytest.fixture(autouse=True)
-def _environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    teams_environment(monkeypatch)
-
-
-@pytest.fixture
-async def teams(settings: Settings, db: Database, clock: FakeClock) -> AsyncIterator[TeamsHarness]:
-    bot = build(settings, clock=clock)
-    try:
-        async with running_teams(bot) as harness:
-            yield harness
-    finally:
-        await bot.close()
 
 
 async def large_group(teams: TeamsHarness, size: int) -> list[object]:

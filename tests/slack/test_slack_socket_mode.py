@@ -4,36 +4,18 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
-import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from bot.adapters.slack import attach
 from bot.adapters.slack_settings import SlackSettings
-from bot.app import CommonGround, build
+from bot.app import CommonGround
 from bot.identity import Where
-from bot.settings import Settings
 from bot.store import groups, members
-from bot.store.database import Database
-from tests.dialogue import FakeClock
 from tests.slack_fakes import TEAM, FakeSlack, running_fake, slack_person
 
 FAY = slack_person("U0FAY", "fay")
-
-
-@pytest.fixture(autouse=True)
-def _no_slack_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL", "SLACK_APP_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-async def bot(settings: Settings, db: Database, clock: FakeClock) -> AsyncIterator[CommonGround]:
-    parts = build(settings, clock=clock)
-    yield parts
-    await parts.close()
 
 
 def _command(text: str, n: int, fake: FakeSlack) -> dict[str, str]:

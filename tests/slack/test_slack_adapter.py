@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -35,7 +34,6 @@ from bot.effects import MessageMember, PostToConversation, UpdatePost
 from bot.elephant_cards import WHAT_IS_STORED
 from bot.identity import Where
 from bot.settings import Settings
-from bot.store.database import Database
 from bot.store.schema import inbound_events
 from tests.anonymity_helpers import snapshot_tables
 from tests.dialogue import FakeClock
@@ -46,7 +44,6 @@ from tests.slack_fakes import (
     FakeSlack,
     SlackHarness,
     running,
-    running_fake,
     signed_headers,
     slack_person,
 )
@@ -55,31 +52,6 @@ FAY = slack_person("U0FAY", "fay")
 PAT = slack_person("U0PAT", "pat")
 LEE = slack_person("U0LEE", "lee")
 CHANNEL = "C0GENERAL"
-
-
-@pytest.fixture(autouse=True)
-def _no_slack_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL", "SLACK_APP_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    async with running_fake() as slack:
-        yield slack
-
-
-@pytest.fixture
-async def bot(settings: Settings, db: Database, clock: FakeClock) -> AsyncIterator[CommonGround]:
-    parts = build(settings, clock=clock)
-    yield parts
-    await parts.close()
-
-
-@pytest.fixture
-async def slack(bot: CommonGround, fake: FakeSlack) -> AsyncIterator[SlackHarness]:
-    async with running(bot, fake) as harness:
-        yield harness
 
 
 def texts(blocks: list[dict]) -> str:
@@ -417,7 +389,7 @@ async def test_the_global_shortcut_opens_the_elephant_modal(
 
 
 def test_the_manifest_declares_what_the_adapter_listens_for() -> None:
-    manifest = (Path(__file__).parent.parent / "config" / "slack-manifest.yaml").read_text()
+    manifest = (Path(__file__).parents[2] / "config" / "slack-manifest.yaml").read_text()
     for command in COMMANDS:
         assert f"- command: {command}\n" in manifest
     assert f"callback_id: {ELEPHANT_SHORTCUT}\n" in manifest

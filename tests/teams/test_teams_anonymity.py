@@ -6,36 +6,16 @@ included. Teams always sends the user id and name; none of it may stay."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
-from bot.app import build
 from bot.handlers.elephants import post_due
-from bot.settings import Settings
-from bot.store.database import Database
 from tests.anonymity_helpers import anonymous_action
 from tests.dialogue import FakeClock
-from tests.teams_fakes import TENANT, dialog_texts, running_teams, teams_environment, teams_person
+from tests.teams.test_teams_adapter import group, last_to
+from tests.teams_fakes import TENANT, dialog_texts, teams_person
 from tests.teams_fakes import TeamsHarness as Teams
-from tests.test_teams_adapter import group, last_to
 
 QUINN = teams_person("29:1quinn77", "Quinn Marlowe-Idris")
-
-
-@pytest.fixture(autouse=True)
-def _environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    teams_environment(monkeypatch)
-
-
-@pytest.fixture
-async def teams(settings: Settings, db: Database, clock: FakeClock) -> AsyncIterator[Teams]:
-    bot = build(settings, clock=clock)
-    try:
-        async with running_teams(bot) as harness:
-            yield harness
-    finally:
-        await bot.close()
 
 
 async def test_the_elephant_form_and_i_see_it_too_leave_no_trace(

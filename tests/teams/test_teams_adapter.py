@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 import logging
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -40,8 +39,6 @@ from tests.teams_fakes import (
     Sent,
     TeamsHarness,
     dialog_texts,
-    running_teams,
-    teams_environment,
     teams_person,
 )
 
@@ -51,22 +48,7 @@ PAT = teams_person("29:1pat", "Pat Quinn")
 CHANNEL = Where("teams", TENANT, GENERAL)
 
 
-@pytest.fixture(autouse=True)
-def _environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    teams_environment(monkeypatch)
-
-
 Teams = TeamsHarness
-
-
-@pytest.fixture
-async def teams(settings: Settings, db: Database, clock: FakeClock) -> AsyncIterator[Teams]:
-    bot = build(settings, clock=clock)
-    try:
-        async with running_teams(bot) as harness:
-            yield harness
-    finally:
-        await bot.close()
 
 
 async def count(db: Database, table: Any) -> int:

@@ -7,39 +7,18 @@ DEBUG, the database file's bytes), around real signed Slack requests, with the a
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
-from bot.app import CommonGround, build
 from bot.handlers.elephants import post_due
-from bot.settings import Settings
-from bot.store.database import Database
 from tests.anonymity_helpers import anonymous_action
 from tests.dialogue import FakeClock
-from tests.slack_fakes import FakeSlack, SlackHarness, running, running_fake, slack_person
+from tests.slack_fakes import FakeSlack, SlackHarness, slack_person
 
 FAY = slack_person("U0FAY", "fay")
 QUINN = slack_person("U0QUINN77", "quinn.marlowe-idris")
 PAT = slack_person("U0PAT", "pat")
 LEE = slack_person("U0LEE", "lee")
 CHANNEL = "C0GENERAL"
-
-
-@pytest.fixture(autouse=True)
-def _no_slack_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL"):
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-async def slack(settings: Settings, db: Database, clock: FakeClock) -> AsyncIterator[SlackHarness]:
-    bot: CommonGround = build(settings, clock=clock)
-    try:
-        async with running_fake() as fake, running(bot, fake) as harness:
-            yield harness
-    finally:
-        await bot.close()
 
 
 def _actions(blocks: list[dict]) -> dict:

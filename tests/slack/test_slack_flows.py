@@ -5,55 +5,27 @@ facilitators' ledger, the message shortcut, and display names from `users.info`.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
 from sqlalchemy import func, select
 
 from bot.adapters.slack import MESSAGE_SHORTCUT
-from bot.app import CommonGround, build
+from bot.app import CommonGround
 from bot.handlers.elephants import post_due
 from bot.handlers.nudges import reflection_nudge
 from bot.home import NO_LEDGER
 from bot.identity import Where
-from bot.settings import Settings
 from bot.store import groups, meetings, members
 from bot.store.database import Database
 from bot.store.schema import elephants, perspectives, reflections
 from tests.dialogue import FakeClock
-from tests.slack_fakes import TEAM, FakeSlack, SlackHarness, running, running_fake, slack_person
-from tests.test_slack_adapter import _group, _home_event, actions_of, texts
+from tests.slack.test_slack_adapter import _group, _home_event, actions_of, texts
+from tests.slack_fakes import TEAM, FakeSlack, SlackHarness, slack_person
 
 FAY = slack_person("U0FAY", "fay")
 PAT = slack_person("U0PAT", "pat")
 LEE = slack_person("U0LEE", "lee")
 CHANNEL = "C0GENERAL"
-
-
-@pytest.fixture(autouse=True)
-def _no_slack_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL", "SLACK_APP_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    async with running_fake() as slack:
-        yield slack
-
-
-@pytest.fixture
-async def bot(settings: Settings, db: Database, clock: FakeClock) -> AsyncIterator[CommonGround]:
-    parts = build(settings, clock=clock)
-    yield parts
-    await parts.close()
-
-
-@pytest.fixture
-async def slack(bot: CommonGround, fake: FakeSlack) -> AsyncIterator[SlackHarness]:
-    async with running(bot, fake) as harness:
-        yield harness
 
 
 async def _count(db: Database, table: Any) -> int:

@@ -13,7 +13,7 @@ import pytest
 from bot.__main__ import main
 from bot.adapters.teams_package import PackageRefused, build_package
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = ROOT / "config" / "teams" / "manifest.json"
 APP_ID = "11111111-2222-3333-4444-555555555555"
 
