@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from http import HTTPStatus
 from typing import Any
@@ -44,7 +43,6 @@ from botbuilder.schema import (
     Activity,
     ActivityTypes,
     ChannelAccount,
-    ConversationParameters,
     InvokeResponse,
 )
 
@@ -52,9 +50,9 @@ from bot.adapters import teams_store
 from bot.adapters.pacing import Pacer
 from bot.adapters.parts import BotParts
 from bot.adapters.teams_after import CLOSE_WAIT, AfterTurn
+from bot.adapters.teams_answers import TEAMS_CHANNEL, Turn, TurnAnswers
 from bot.adapters.teams_cards import (
     errors_content,
-    form_content,
     submitted_values,
     unpack_form,
 )
@@ -68,18 +66,17 @@ from bot.adapters.teams_delivery import (
 from bot.adapters.teams_dialogs import FORM_SENT, dialog_answer, dialog_event, dialog_message
 from bot.adapters.teams_inbound import command_text, tenant_of, where_of, who_of
 from bot.adapters.teams_settings import TeamsSettings
-from bot.cards import Card, Form
+from bot.cards import Card
 from bot.delivery import Deliverer
-from bot.effects import Effect, FormErrors, OpenForm, ReplyToActor
+from bot.effects import Effect, FormErrors
 from bot.events import Choice, Command, Event, FormSubmitted, MemberJoined
 from bot.grammar import CommandError, parse
-from bot.identity import Where, Who
+from bot.identity import Who
 from bot.replies import with_their_text
 from bot.store.database import Database
 
 PLATFORM = teams_store.PLATFORM
 ROUTE = "/api/messages"
-TEAMS_CHANNEL = "msteams"
 BOT_ADDED = (
     "Hello! I'm Common Ground. To make this channel a co-production group, mention me with "
     "`setup` and the group's name (for example `@Common Ground setup Parents Forum`). "
@@ -94,10 +91,6 @@ ELEPHANT_IN_CHANNEL = (
     "stay anonymous. You may want to delete your message. To name it anonymously, send "
     "`elephant` and your text to me here in our 1:1 chat, or mention me with just `elephant` in "
     "the channel to get a private form."
-)
-NO_PRIVATE_CHAT = (
-    "I tried to answer you privately but couldn't open our 1:1 chat. Please open a chat with "
-    "Common Ground (Apps, then Common Ground) and try again there."
 )
 SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 
@@ -116,15 +109,6 @@ class _SdkConfig:
         self.APP_TENANTID = settings.tenant_id or None
         self.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL = settings.openid_metadata_url or None
         self.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER = settings.token_issuer or None
-
-
-@dataclass(frozen=True)
-class Turn:
-    """What answering one activity needs: the turn, who acted and where."""
-
-    context: TurnContext
-    who: Who
-    where: Where
 
 
 class TeamsAdapter:
@@ -161,6 +145,7 @@ class TeamsAdapter:
         )
         # The app's router when there is one: a drain may lease any platform's due rows.
         self.after = AfterTurn(db, router or self.deliverer, clock)
+        self.answers = TurnAnswers(self.cloud, self.deliverer, settings.app_id, self.hand_over)
         quiet_sdk_loggers()
 
     # -- the HTTP route ------------------------------------------------------------------------
@@ -302,14 +287,14 @@ class TeamsAdapter:
             return
         if isinstance(value, dict) and value.get("action"):
             choice = Choice(turn.who, turn.where, str(value["action"]), str(value.get("value", "")))
-            await self.carry_out(await self.handle(choice), turn)
+            await self.answers.carry_out(await self.handle(choice), turn)
             return
         text = command_text(activity)
         in_channel = not turn.where.is_direct and activity.channel_id == TEAMS_CHANNEL
         if in_channel and _names_an_elephant(text):
-            await self.carry_out([with_their_text(ELEPHANT_IN_CHANNEL, text)], turn)
+            await self.answers.carry_out([with_their_text(ELEPHANT_IN_CHANNEL, text)], turn)
             return
-        await self.carry_out(await self.handle(Command(turn.who, turn.where, text)), turn)
+        await self.answers.carry_out(await self.handle(Command(turn.who, turn.where, text)), turn)
 
     async def _on_form(self, turn: Turn, value: dict[str, Any]) -> None:
         form_id, context = str(value["form_id"]), str(value.get("context", ""))
@@ -323,10 +308,10 @@ class TeamsAdapter:
             form = unpack_form(value.get("form"), form_id, context)
             again = card_message(errors_content(form, values, errors), "Please check the form")
             if not await self._replace_form(turn, again):
-                await self._reply_privately(again, turn)
+                await self.answers.reply_privately(again, turn)
             return
         await self._replace_form(turn, message(Card(text=FORM_SENT)))
-        await self.carry_out(effects, turn)
+        await self.answers.carry_out(effects, turn)
 
     async def _replace_form(self, turn: Turn, replacement: Activity) -> bool:
         """Show `replacement` in place of the form card just submitted in the 1:1 chat (so it
@@ -356,55 +341,7 @@ class TeamsAdapter:
             name = await _member_name(context, member)
             who = Who(PLATFORM, tenant_of(activity), str(member.id), name)
             turn = Turn(context, who, where)
-            await self.carry_out(await self.handle(MemberJoined(who, where)), turn)
-
-    # -- effects for a turn --------------------------------------------------------------------
-
-    async def carry_out(self, effects: Sequence[Effect], turn: Turn) -> None:
-        """Answer the person who acted (privately); everything else goes to the outbox, to be
-        sent right after the turn is answered."""
-        later: list[Effect] = []
-        for effect in effects:
-            try:
-                if isinstance(effect, ReplyToActor):
-                    await self._reply_privately(message(effect.card), turn, effect.card)
-                elif isinstance(effect, OpenForm):
-                    await self._reply_privately(_form_message(effect.form), turn)
-                elif isinstance(effect, FormErrors):
-                    log.warning("form errors arrived outside a form submission; not shown")
-                else:
-                    later.append(effect)
-            except Exception as exc:
-                log.warning(
-                    "Teams answer with a %s failed: %s", type(effect).__name__, describe(exc)
-                )
-        await self.hand_over(later)
-
-    async def _reply_privately(self, reply: Activity, turn: Turn, card: Card | None = None) -> None:
-        """In the 1:1 chat: straight back; elsewhere through a 1:1 chat the bot opens. Outside
-        Teams (the Bot Framework Emulator, Web Chat) there is only the one conversation."""
-        if turn.where.is_direct or turn.context.activity.channel_id != TEAMS_CHANNEL:
-            await turn.context.send_activity(reply)
-            return
-        activity = turn.context.activity
-        bot_id = activity.recipient.id if activity.recipient else ""
-
-        async def send(context: TurnContext) -> None:
-            await context.send_activity(reply)
-
-        try:
-            await self.deliverer.retrying(
-                lambda: self.cloud.create_conversation(
-                    self.settings.app_id,
-                    send,
-                    _personal(turn.who, bot_id),
-                    TEAMS_CHANNEL,
-                    activity.service_url,
-                )
-            )
-        except Exception as exc:
-            log.warning("could not open a 1:1 chat in Teams: %s", describe(exc))
-            await turn.context.send_activity(message(Card(text=NO_PRIVATE_CHAT)))
+            await self.answers.carry_out(await self.handle(MemberJoined(who, where)), turn)
 
 
 TEAMS_KEY = web.AppKey("teams", TeamsAdapter)
@@ -421,20 +358,6 @@ async def _member_name(context: TurnContext, member: ChannelAccount) -> str:
         log.info("could not look up a joining member's name: %s", describe(exc))
         return ""
     return str(getattr(account, "name", "") or "")
-
-
-def _personal(who: Who, bot_id: str) -> ConversationParameters:
-    return ConversationParameters(
-        is_group=False,
-        bot=ChannelAccount(id=bot_id),
-        members=[ChannelAccount(id=who.user_id)],
-        tenant_id=who.workspace,
-        channel_data={"tenant": {"id": who.workspace}},
-    )
-
-
-def _form_message(form: Form) -> Activity:
-    return card_message(form_content(form), form.title)
 
 
 def _names_an_elephant(text: str) -> bool:
