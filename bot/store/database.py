@@ -37,13 +37,29 @@ def lost_a_race(exc: BaseException) -> bool:
     return getattr(exc.orig, "sqlstate", None) in RACE_SQLSTATES
 
 
+def _use_wal(cursor: Any) -> None:
+    """Put the file in WAL mode, which it keeps: the first connection to a new file does it.
+
+    The switch needs the file to itself and SQLite does not wait for that (no busy handler), so
+    when several connections open a brand-new file at once, all but one are told "locked". The
+    one that got in makes the file WAL for everyone, so the others carry on."""
+    cursor.execute("PRAGMA journal_mode")
+    if str(cursor.fetchone()[0]).lower() == "wal":
+        return
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+    except Exception as exc:
+        if "locked" not in str(exc).lower():
+            raise
+
+
 def _prepare_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode=WAL")
+        _use_wal(cursor)
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
