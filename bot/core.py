@@ -235,10 +235,9 @@ class Core:
     async def _admit(
         self, ctx: Context, group: Group, member: Member | None, *, auto_join: bool
     ) -> Member | None:
-        """The membership found for the actor, or a new one when acting here makes them a member."""
+        """The membership found for the actor, or a new one when acting here makes them a member.
+        The caller has checked the group is on the actor's own workspace."""
         who = ctx.require_who()
-        if who.platform != group.platform or who.workspace != group.workspace:
-            return None
         if member is None and auto_join:
             member = await members.add(
                 ctx.conn, group.id, who.user_id, who.display_name[:200] or who.user_id, now=ctx.now
