@@ -42,6 +42,8 @@ class Context:
     where: Where | None = None
     group: Group | None = None
     member: Member | None = None
+    seen_by_others: bool = False
+    """The command was typed where the others in the conversation read it."""
 
     def require_group(self) -> Group:
         assert self.group is not None, "handler registered as group-scoped got no group"

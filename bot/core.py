@@ -80,7 +80,12 @@ class Core:
                 try:
                     async with self.db.write() as conn:
                         ctx = Context(
-                            conn, self.services, self.clock(), who=event.who, where=event.where
+                            conn,
+                            self.services,
+                            self.clock(),
+                            who=event.who,
+                            where=event.where,
+                            seen_by_others=isinstance(event, Command) and event.seen_by_others,
                         )
                         if once is not None and not await _first_delivery(ctx, once):
                             log.info("dropped a repeated %s delivery", kind)

@@ -20,6 +20,9 @@ class Command:
     who: Who
     where: Where
     text: str
+    seen_by_others: bool = False
+    """Typed where the others in the conversation read it (a message in a channel), rather than
+    privately to the bot (a slash command, a direct message)."""
 
 
 @dataclass(frozen=True, slots=True)

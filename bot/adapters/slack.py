@@ -270,7 +270,8 @@ class SlackAdapter:
         where = where_of(team, channel, event.get("channel_type") == "im")
         text = BOT_MENTION.sub("", str(event.get("text", "")), count=1).strip()
         who = Who(PLATFORM, team, user, await self.names.of(team, user, fallback=""))
-        await self._run(Command(who, where, neutral_text(text)), Request(who, where), context)
+        command = Command(who, where, neutral_text(text), seen_by_others=not where.is_direct)
+        await self._run(command, Request(who, where), context)
 
     async def _on_command(
         self, ack: AsyncAck, body: dict[str, Any], context: dict[str, Any]

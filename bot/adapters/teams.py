@@ -70,9 +70,7 @@ from bot.cards import Card
 from bot.delivery import Deliverer
 from bot.effects import Effect, FormErrors
 from bot.events import Choice, Command, Event, FormSubmitted, MemberJoined
-from bot.grammar import CommandError, parse
 from bot.identity import Who
-from bot.replies import with_their_text
 from bot.store.database import Database
 
 PLATFORM = teams_store.PLATFORM
@@ -85,12 +83,6 @@ BOT_ADDED = (
 BOT_ADDED_PERSONAL = (
     "Hello! I'm Common Ground. This is our private chat: type `help` to see what you can do "
     "here, or `elephant` to name an elephant anonymously."
-)
-ELEPHANT_IN_CHANNEL = (
-    "I haven't kept that elephant: in a channel everyone can see who typed it, so it could not "
-    "stay anonymous. You may want to delete your message. To name it anonymously, send "
-    "`elephant` and your text to me here in our 1:1 chat, or mention me with just `elephant` in "
-    "the channel to get a private form."
 )
 SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 
@@ -289,12 +281,9 @@ class TeamsAdapter:
             choice = Choice(turn.who, turn.where, str(value["action"]), str(value.get("value", "")))
             await self.answers.carry_out(await self.handle(choice), turn)
             return
-        text = command_text(activity)
         in_channel = not turn.where.is_direct and activity.channel_id == TEAMS_CHANNEL
-        if in_channel and _names_an_elephant(text):
-            await self.answers.carry_out([with_their_text(ELEPHANT_IN_CHANNEL, text)], turn)
-            return
-        await self.answers.carry_out(await self.handle(Command(turn.who, turn.where, text)), turn)
+        command = Command(turn.who, turn.where, command_text(activity), seen_by_others=in_channel)
+        await self.answers.carry_out(await self.handle(command), turn)
 
     async def _on_form(self, turn: Turn, value: dict[str, Any]) -> None:
         form_id, context = str(value["form_id"]), str(value.get("context", ""))
@@ -358,15 +347,6 @@ async def _member_name(context: TurnContext, member: ChannelAccount) -> str:
         log.info("could not look up a joining member's name: %s", describe(exc))
         return ""
     return str(getattr(account, "name", "") or "")
-
-
-def _names_an_elephant(text: str) -> bool:
-    """`elephant <text>`: an elephant typed where everyone sees who typed it."""
-    try:
-        parsed = parse(text)
-    except CommandError:
-        return False
-    return parsed.action == "elephant.new" and bool((parsed.arg or "").strip())
 
 
 def attach(

@@ -91,11 +91,21 @@ def _split_size(text: str) -> tuple[str, str]:
     return LITTLE, text
 
 
+TYPED_IN_THE_OPEN = (
+    "I haven't kept that elephant: in the channel everyone can see who typed it, so it could "
+    "not stay anonymous. You may want to delete your message. To name it anonymously, send "
+    "`elephant` and your text to me in a direct message, or use `elephant` on its own in the "
+    "channel to get a private form."
+)
+
+
 async def elephant_new(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     """`elephant` alone opens the form; `elephant [big:] <text>` names one straight away."""
     group = ctx.require_group()
     if not cmd.arg.strip():
         return [OpenForm(elephant_form(group.id, group.anonymity_delay_minutes))]
+    if ctx.seen_by_others:
+        raise UserError(TYPED_IN_THE_OPEN, original=cmd.arg)
     size, raw = _split_size(cmd.arg)
     text = clean_text(raw, limit=limits.ELEPHANT, what="your elephant")
     answer = await _store_elephant(ctx, text, size)

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.adapters.slack import (
     COMMANDS,
@@ -32,9 +32,10 @@ from bot.app import CommonGround, adapter_report, build, configured_adapters, we
 from bot.cards import Button, Card, Field
 from bot.effects import MessageMember, PostToConversation, UpdatePost
 from bot.elephant_cards import WHAT_IS_STORED
+from bot.handlers.elephants import TYPED_IN_THE_OPEN
 from bot.identity import Where
 from bot.settings import Settings
-from bot.store.schema import inbound_events
+from bot.store.schema import elephants, inbound_events
 from tests.anonymity_helpers import snapshot_tables
 from tests.dialogue import FakeClock
 from tests.slack_fakes import (
@@ -620,6 +621,23 @@ async def test_a_mention_in_the_channel_is_a_command_answered_privately(
     [answer] = fake.of("chat.postEphemeral")
     assert (answer["channel"], answer["user"]) == (CHANNEL, FAY.user_id)
     assert answer["text"].startswith("Done.")
+
+
+async def test_an_elephant_typed_in_a_mention_is_refused_and_not_stored(
+    slack: SlackHarness, fake: FakeSlack
+) -> None:
+    """Everyone in the channel sees who wrote a mention, so it cannot name an elephant."""
+    await _group(slack, fake)
+    text = f"<@{BOT_USER}> elephant We never hear from parents"
+    body = slack.event_body(_message_event(PAT.user_id, text, CHANNEL, "app_mention"), "Ev0EL1")
+    assert (await slack.post(body, "application/json"))[0] == 200
+    async with slack.bot.db.read() as conn:
+        assert await conn.scalar(select(func.count()).select_from(elephants)) == 0
+    [answer] = fake.of("chat.postEphemeral")
+    assert (answer["channel"], answer["user"]) == (CHANNEL, PAT.user_id)
+    assert TYPED_IN_THE_OPEN.split(".")[0] in answer["text"]
+    assert "We never hear from parents" in texts(answer["blocks"])  # handed back, privately
+    assert fake.of("chat.postMessage") == []
 
 
 @pytest.mark.parametrize(

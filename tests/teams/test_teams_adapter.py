@@ -13,11 +13,11 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
 
 from bot.adapters import teams as teams_adapter
-from bot.adapters.teams import ELEPHANT_IN_CHANNEL
 from bot.adapters.teams_settings import TeamsSettings
 from bot.app import build, configured_adapters, teams_auth_warning, web_app
 from bot.cards import Card
 from bot.effects import MessageMember, PostToConversation
+from bot.handlers.elephants import TYPED_IN_THE_OPEN
 from bot.identity import Where
 from bot.settings import Settings
 from bot.store.database import Database
@@ -149,7 +149,7 @@ async def test_an_elephant_typed_in_the_channel_is_refused_and_not_stored(teams:
     refusal = last_to(fake, SAM).texts()
     assert "haven't kept that elephant" in refusal
     assert "We never hear from parents" in refusal  # their words handed back, privately
-    assert ELEPHANT_IN_CHANNEL.split(".")[0] in refusal
+    assert TYPED_IN_THE_OPEN.split(".")[0] in refusal
 
 
 async def test_elephant_alone_sends_a_private_form_that_stores_it(teams: Teams) -> None:
