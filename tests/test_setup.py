@@ -255,6 +255,15 @@ async def test_the_last_facilitator_is_told_how_to_hand_over(chat: Chat, db: Dat
     assert ana is not None and ana.is_facilitator
 
 
+async def test_a_name_with_markup_characters_is_found_as_typed(chat: Chat) -> None:
+    """Names are stored made safe (`jo_smith` keeps no underscore that could make italics), yet
+    typing the name as it looks still finds the person."""
+    await started(chat)
+    await chat.say(Who("console", "local", "U-jo", "jo_smith"), "role both")
+    outcome = await chat.say(ANA, "facilitator @jo_smith")
+    assert "is now a facilitator" in outcome.reply
+
+
 async def test_an_ambiguous_display_name_asks_for_a_mention(chat: Chat) -> None:
     await started(chat)
     await chat.say(Who("console", "local", "U-ben-2", "Ben"), "role both")

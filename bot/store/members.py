@@ -142,5 +142,6 @@ async def find_by_mention(conn: AsyncConnection, group_id: int, token: str) -> l
     if token.startswith("<@") and token.endswith(">"):
         found = await get(conn, group_id, token[2:-1])
         return [found] if found else []
-    wanted = token.strip().lstrip("@").casefold()
+    # Names are stored made safe (`neutralise`): compare what was typed made safe the same way.
+    wanted = neutralise(token.strip().lstrip("@")).casefold()
     return [m for m in await of_group(conn, group_id) if m.display_name.casefold() == wanted]
