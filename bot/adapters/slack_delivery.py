@@ -45,7 +45,11 @@ class _BelowWarning(logging.Filter):
 
 
 def _quiet_logger(name: str) -> logging.Logger:
+    """The SDK's logger: WARNING as its own level, because the SDK builds its DEBUG records
+    (request and response bodies) only when the level lets them through, which is work on every
+    call; and the filter, so they are dropped even if something lowers that level again."""
     logger = logging.getLogger(name)
+    logger.setLevel(logging.WARNING)
     if not any(isinstance(f, _BelowWarning) for f in logger.filters):
         logger.addFilter(_BelowWarning())
     return logger

@@ -43,7 +43,8 @@ class SocketHandler(AsyncSocketModeHandler):
         else:
             body = json.dumps(req.payload, sort_keys=True)
             key = slack_store.body_digest(self.adapter.secret, body)
-        if await slack_store.seen(self.adapter.db, key):
+        # Only a redelivery (Slack marks it) can have been handled before: no look-up otherwise.
+        if req.retry_attempt and await slack_store.seen(self.adapter.db, key):
             log.info("dropped a repeated Slack delivery over Socket Mode")
             await client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
             return

@@ -52,10 +52,13 @@ class _BelowWarning(logging.Filter):
 
 
 def quiet_sdk_loggers() -> None:
-    """Filter every SDK logger that exists now (they are made when the SDK is imported)."""
+    """Quiet every SDK logger that exists now (they are made when the SDK is imported): WARNING
+    as its level, so DEBUG records are not even built, and a filter, so they are dropped even if
+    something lowers that level again."""
     names = [n for n in logging.root.manager.loggerDict if n.split(".")[0] in SDK_PREFIXES]
     for name in [*SDK_PREFIXES, *names]:
         logger = logging.getLogger(name)
+        logger.setLevel(logging.WARNING)
         if not any(isinstance(f, _BelowWarning) for f in logger.filters):
             logger.addFilter(_BelowWarning())
 
