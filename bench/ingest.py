@@ -5,7 +5,6 @@ baseline is the database's floor in the same run: one committed single-row inser
 from __future__ import annotations
 
 import asyncio
-import subprocess
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -13,7 +12,6 @@ from datetime import UTC, datetime
 from sqlalchemy import func, insert, select
 
 from bench.common import (
-    ROOT,
     Row,
     Scale,
     add_groups,
@@ -95,20 +93,7 @@ async def _measure(bot: CommonGround, scale: Scale) -> dict[str, float]:
     return {"rate": rate, "base": base, "refused": refused, "lost": count - stored}
 
 
-def postgres_committed() -> bool:
-    """Whether the PostgreSQL work (being finished while this suite was written) is committed:
-    the committed engine set-up knows PostgreSQL's lost races, which that work added."""
-    found = subprocess.run(
-        ["git", "show", "HEAD:bot/store/database.py"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return "lost_a_race" in found.stdout
-
-
-async def run(scale: Scale, *, postgres: bool | None = None) -> list[Row]:
+async def run(scale: Scale, *, postgres: bool = True) -> list[Row]:
     rows: list[Row] = []
     directory = workdir("ingest")
     bot = await fresh_bot(sqlite_url(directory), directory)
@@ -129,19 +114,7 @@ async def run(scale: Scale, *, postgres: bool | None = None) -> list[Row]:
             f"lost {sqlite['lost']:.0f}, refused {sqlite['refused']:.0f}",
         )
     )
-    use_pg = postgres_committed() if postgres is None else postgres
-    if not use_pg:
-        rows.append(
-            Row(
-                section,
-                "PostgreSQL",
-                "not measured",
-                "",
-                "none lost",
-                "not measured",
-                "PostgreSQL support (retrying lost races) was not yet committed when this ran",
-            )
-        )
+    if not postgres:
         return rows
     try:
         url = await create_postgres()
