@@ -7,17 +7,18 @@ swapped for its successor (the Microsoft 365 Agents SDK speaks the same Activity
 `POST /api/messages` is our own route, not `CloudAdapter.process`: that one answers 500 for every
 invoke whose response has a body, and 500 again for a request with a malformed header or body. Ours
 deserializes the activity, lets the SDK check the Bot Framework token (`PermissionError`: 401,
-before anything is stored), then runs the turn: the delivery is recorded in `inbound_events` so a
-repeated delivery changes nothing, the conversation reference is kept for proactive posts, and the
-activity becomes a `Command`, `Choice`, `FormSubmitted` or `MemberJoined` for the core.
+before anything is stored), then runs the turn: the conversation reference is kept for proactive
+posts, and the activity becomes a `Command`, `Choice`, `FormSubmitted` or `MemberJoined` for the
+core, with the activity's keyed id as `once`: the core records it in `inbound_events` in the
+event's own transaction, so a repeated delivery changes nothing and a failed one is handled when
+Teams tries again.
 
 Teams has no message only one person in a channel can see. A button on a channel card opens a
 dialog (a task module, `teams_dialogs`) where the answer or form for that person appears; answers
 to a command typed in a channel, and forms it opens, go to the person's 1:1 chat with the bot.
 
-An elephant typed into a channel is refused here, before the core sees it: everyone has already
-seen who typed it, so storing it as "anonymous" would be a lie. The person is pointed to the 1:1
-chat and the private form instead.
+A command typed in a channel is marked `seen_by_others`: everyone has already seen who typed it,
+so the elephant handler refuses to store an elephant typed there as "anonymous".
 
 A turn carries out only what must happen within it (the answer to the person, a form, a dialog,
 the card replaced after a submit); channel posts, 1:1 messages and updates are handed to the outbox
@@ -28,9 +29,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from contextvars import ContextVar
 from datetime import datetime
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Protocol
 
 from aiohttp import web
 from botbuilder.core import TurnContext
@@ -88,7 +90,15 @@ SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Event], Awaitable[list[Effect]]]
+
+class Handler(Protocol):
+    """`Core.handle`: one event in, effects out; `once` is the delivery's id for deduplication."""
+
+    def __call__(self, event: Event, *, once: str | None = None) -> Awaitable[list[Effect]]: ...
+
+
+_DELIVERY: ContextVar[str | None] = ContextVar("teams_delivery", default=None)
+"""The keyed id of the activity this turn is for (see `TeamsAdapter._handled`)."""
 
 
 class _SdkConfig:
@@ -202,9 +212,7 @@ class TeamsAdapter:
             await self._answer_invoke(context)
             return
         try:
-            if not await self._first_delivery(activity):
-                log.info("dropped a repeated Teams delivery")
-                return
+            _DELIVERY.set(self._delivery_key(activity))
             await self._remember(activity)
             if activity.type == ActivityTypes.message:
                 await self._on_message(context)
@@ -222,9 +230,9 @@ class TeamsAdapter:
         """An invoke needs its answer in the HTTP response: a dialog to show, or nothing."""
         body: Any = None
         try:
-            if await self._first_delivery(context.activity):
-                await self._remember(context.activity)
-                body = await self._on_dialog(context)
+            _DELIVERY.set(self._delivery_key(context.activity))
+            await self._remember(context.activity)
+            body = await self._on_dialog(context)
         except Exception as exc:
             log.exception("a Teams invoke failed: %s", describe(exc))
             body = dialog_message(SORRY)
@@ -242,15 +250,23 @@ class TeamsAdapter:
         if found is None:
             return None
         event, data = found
-        body, later = dialog_answer(event, data, await self.handle(event))
+        body, later = dialog_answer(event, data, await self._handled(event))
         await self.hand_over(later)
         return body
 
-    async def _first_delivery(self, activity: Activity) -> bool:
+    def _delivery_key(self, activity: Activity) -> str | None:
+        """A keyed hash naming this delivered activity (None when Teams gave it no id)."""
         if not activity.id or not activity.conversation or not activity.conversation.id:
-            return True
-        key = teams_store.activity_key(self.secret, activity.conversation.id, activity.id)
-        return await teams_store.claim_activity(self.db, key, self.clock())
+            return None
+        return teams_store.activity_key(self.secret, activity.conversation.id, activity.id)
+
+    async def _handled(self, event: Event, *, part: str = "") -> list[Effect]:
+        """The core's answer to one event of this turn's activity. The activity's id goes with it
+        as `once`, recorded in the event's own transaction: a redelivery is handled once, and one
+        whose handling failed (rolled back, record and all) is handled when Teams tries again.
+        `part` tells apart several events from one activity (each member added)."""
+        key = _DELIVERY.get()
+        return await self.handle(event, once=f"{key}:{part}" if key and part else key)
 
     async def _remember(self, activity: Activity) -> None:
         """Keep how to reach this channel and this tenant later, with no person in it."""
@@ -279,16 +295,16 @@ class TeamsAdapter:
             return
         if isinstance(value, dict) and value.get("action"):
             choice = Choice(turn.who, turn.where, str(value["action"]), str(value.get("value", "")))
-            await self.answers.carry_out(await self.handle(choice), turn)
+            await self.answers.carry_out(await self._handled(choice), turn)
             return
         in_channel = not turn.where.is_direct and activity.channel_id == TEAMS_CHANNEL
         command = Command(turn.who, turn.where, command_text(activity), seen_by_others=in_channel)
-        await self.answers.carry_out(await self.handle(command), turn)
+        await self.answers.carry_out(await self._handled(command), turn)
 
     async def _on_form(self, turn: Turn, value: dict[str, Any]) -> None:
         form_id, context = str(value["form_id"]), str(value.get("context", ""))
         values = submitted_values(value)
-        effects = await self.handle(FormSubmitted(turn.who, turn.where, form_id, values, context))
+        effects = await self._handled(FormSubmitted(turn.who, turn.where, form_id, values, context))
         errors: dict[str, str] = {}
         for effect in effects:
             if isinstance(effect, FormErrors):
@@ -322,6 +338,12 @@ class TeamsAdapter:
         bot_id = activity.recipient.id if activity.recipient else None
         for member in activity.members_added or []:
             if member.id == bot_id:
+                # No core event carries the record, so the greeting claims the delivery itself.
+                key = _DELIVERY.get()
+                if key and not await teams_store.claim_activity(
+                    self.db, f"{key}:bot", self.clock()
+                ):
+                    continue
                 text = BOT_ADDED_PERSONAL if where.is_direct else BOT_ADDED
                 await context.send_activity(message(Card(text=text)))
                 continue
@@ -330,7 +352,8 @@ class TeamsAdapter:
             name = await _member_name(context, member)
             who = Who(PLATFORM, tenant_of(activity), str(member.id), name)
             turn = Turn(context, who, where)
-            await self.answers.carry_out(await self.handle(MemberJoined(who, where)), turn)
+            joined = await self._handled(MemberJoined(who, where), part=str(member.id))
+            await self.answers.carry_out(joined, turn)
 
 
 TEAMS_KEY = web.AppKey("teams", TeamsAdapter)

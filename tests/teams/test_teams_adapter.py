@@ -16,6 +16,7 @@ from bot.adapters import teams as teams_adapter
 from bot.adapters.teams_settings import TeamsSettings
 from bot.app import build, configured_adapters, teams_auth_warning, web_app
 from bot.cards import Card
+from bot.core import Core
 from bot.effects import MessageMember, PostToConversation
 from bot.handlers.elephants import TYPED_IN_THE_OPEN
 from bot.identity import Where
@@ -267,6 +268,29 @@ async def test_a_repeated_delivery_changes_nothing(teams: Teams) -> None:
     assert keys and all(k.startswith("h:") and SAM.user_id not in k for k in keys)
 
 
+async def test_a_delivery_that_failed_is_handled_when_teams_tries_again(
+    teams: Teams, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The delivery is recorded in the event's own transaction: a failure rolls it back too."""
+    await group(teams)
+    real_dispatch = Core._dispatch
+    calls = 0
+
+    async def fail_once(self: Core, ctx: Any, event: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise RuntimeError("the database went away")
+        return await real_dispatch(self, ctx, event)
+
+    monkeypatch.setattr(Core, "_dispatch", fail_once)
+    activity = teams.message(SAM, "elephant Nobody asks the parents first", personal=True)
+    assert (await teams.post(activity))[0] == 201
+    assert await count(teams.bot.db, elephants) == 0
+    assert (await teams.post(copy.deepcopy(activity)))[0] == 201  # Teams tries again
+    assert await count(teams.bot.db, elephants) == 1
+
+
 @pytest.mark.parametrize(
     ("body", "headers", "status"),
     [
@@ -451,7 +475,7 @@ async def test_the_bots_name_inside_a_command_is_kept(teams: Teams) -> None:
 async def test_a_failure_inside_is_answered_kindly(
     teams: Teams, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    async def broken(event: object) -> list[object]:
+    async def broken(event: object, **_: object) -> list[object]:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(teams.bot.core, "handle", broken)
