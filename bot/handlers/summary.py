@@ -90,12 +90,9 @@ async def _words_for_facilitators(ctx: Context, group: Group, meeting: Meeting) 
 
     They are attributed: the person chose to tell the facilitators, who may want to follow up.
     """
-    shared = set(await checkins.words_for(ctx.conn, meeting.id, audience="group"))
-    private = [
-        pair
-        for pair in await checkins.words_for(ctx.conn, meeting.id, audience="facilitators")
-        if pair not in shared
-    ]
+    private = await checkins.words_for(
+        ctx.conn, meeting.id, audience="facilitators", meant_only_for_them=True
+    )
     if not private:
         return []
     lines = [f"{name}: “{neutralise(words)}”" for name, words in private]

@@ -171,11 +171,18 @@ async def moods(conn: AsyncConnection, meeting_id: int) -> dict[int, int]:
 
 
 async def words_for(
-    conn: AsyncConnection, meeting_id: int, *, audience: Literal["group", "facilitators"]
+    conn: AsyncConnection,
+    meeting_id: int,
+    *,
+    audience: Literal["group", "facilitators"],
+    meant_only_for_them: bool = False,
 ) -> list[tuple[str, str]]:
     """(display name, words) a given audience may read: the group sees only "group" words;
-    facilitators also see "facilitators" words. "nobody" words are never returned here."""
-    allowed = ("group",) if audience == "group" else ("group", "facilitators")
+    facilitators also see "facilitators" words. "nobody" words are never returned here.
+    `meant_only_for_them`: only the words whose author chose exactly this audience."""
+    allowed: tuple[str, ...] = ("group",) if audience == "group" else ("group", "facilitators")
+    if meant_only_for_them:
+        allowed = (audience,)
     query = (
         select(members.c.display_name, checkins.c.words)
         .join(members, members.c.id == checkins.c.member_id)
