@@ -42,11 +42,9 @@ log = logging.getLogger(__name__)
 
 APP_KEY: web.AppKey[CommonGround] = web.AppKey("commonground")
 
+
 # The platforms a later version connects, and the variable whose presence will switch each on.
 # They are listed so `serve` can tell an operator plainly that setting them has no effect yet.
-PLANNED_ADAPTERS = (("Slack", "SLACK_BOT_TOKEN"),)
-
-
 @dataclass
 class CommonGround:
     """The running bot's parts: what the web app, the scheduler and the console share."""
@@ -105,28 +103,29 @@ def configure_logging(level: str = "INFO", log_format: str = "text") -> None:
 
 
 def configured_adapters(environ: Mapping[str, str]) -> list[str]:
-    """The chat platforms this process will talk to. None exist in this version; each adapter
-    will add itself here when its settings are present."""
-    from bot.adapters import slack
+    """The chat platforms this process will talk to, going by their settings."""
+    from bot.adapters.slack_settings import configured as slack_configured
     from bot.adapters.teams_settings import configured as teams_configured
 
-    active = ["Slack"] if slack.configured(environ) else []
+    active = ["Slack"] if slack_configured(environ) else []
     return [*active, "Microsoft Teams"] if teams_configured(environ) else active
 
 
 def adapter_report(environ: Mapping[str, str] | None = None) -> str:
     """One or two sentences for operators: which platforms are connected, and why not."""
+    from bot.adapters.slack_settings import half_configured
+
     env = os.environ if environ is None else environ
     active = configured_adapters(env)
-    if active:  # pragma: no cover - no platform adapter exists yet
-        return "Chat platforms connected: " + ", ".join(active) + "."
-    lines = [
-        "Chat platforms connected: none. The Slack and Microsoft Teams adapters are not yet "
-        "available in this version; try `commonground console` to use the bot in a terminal."
-    ]
-    for name, variable in PLANNED_ADAPTERS:
-        if env.get(variable):
-            lines.append(f"{variable} is set, but the {name} adapter is not available yet.")
+    lines = ["Chat platforms connected: " + (", ".join(active) if active else "none") + "."]
+    missing = half_configured(env)
+    if missing:
+        lines.append(missing)
+    if not active:
+        lines.append(
+            'To connect one, see "Setting up on Slack" or "Setting up on Microsoft Teams" in '
+            "README.md; meanwhile `commonground console` uses the bot in a terminal."
+        )
     return " ".join(lines)
 
 

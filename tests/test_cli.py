@@ -219,7 +219,7 @@ async def test_serve_migrates_listens_and_stops(
         await asyncio.wait_for(task, timeout=15)
     assert "groups" in tables_in(tmp_path / "cg.db")
     assert "Chat platforms connected: none" in caplog.text
-    assert "not yet available in this version" in caplog.text
+    assert "`commonground console` uses the bot in a terminal" in caplog.text
     assert f"serving GET /healthz on 127.0.0.1:{port}; the scheduler runs" in caplog.text
 
 
@@ -256,7 +256,8 @@ async def test_clock_migrates_runs_and_stops(
 @pytest.mark.parametrize(
     ("variable", "says"),
     [
-        ("SLACK_BOT_TOKEN", "SLACK_BOT_TOKEN is set, but the Slack adapter is not available yet."),
+        ("SLACK_BOT_TOKEN", "SLACK_BOT_TOKEN is set, but Slack also needs SLACK_SIGNING_SECRET"),
+        ("SLACK_CLIENT_ID", "SLACK_CLIENT_ID is set, but installing in many workspaces also needs"),
     ],
 )
 def test_the_adapter_report_names_platform_settings_that_do_nothing_yet(

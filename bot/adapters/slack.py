@@ -465,11 +465,3 @@ def attach(
 
         app.on_cleanup.append(finish)
     return adapter
-
-
-def configured(environ: Mapping[str, str]) -> bool:
-    """Whether these environment variables switch the Slack adapter on (for the operator report)."""
-    if environ.get("SLACK_CLIENT_ID") and environ.get("SLACK_CLIENT_SECRET"):
-        return bool(environ.get("SLACK_SIGNING_SECRET"))
-    switch = environ.get("SLACK_SIGNING_SECRET") or environ.get("SLACK_APP_TOKEN")
-    return bool(environ.get("SLACK_BOT_TOKEN") and switch)

@@ -7,6 +7,8 @@ the Web API client somewhere else: a proxy, or a test server.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -59,3 +61,29 @@ class SlackSettings(BaseSettings):
     def base_url(self) -> str:
         """The Web API base URL with the trailing slash the client expects."""
         return self.api_url if self.api_url.endswith("/") else self.api_url + "/"
+
+
+def configured(environ: Mapping[str, str]) -> bool:
+    """Whether these environment variables switch the Slack adapter on (for the operator report,
+    without importing Slack's SDK): the same answer as `SlackSettings.enabled`."""
+    if environ.get("SLACK_CLIENT_ID") and environ.get("SLACK_CLIENT_SECRET"):
+        return bool(environ.get("SLACK_SIGNING_SECRET"))
+    switch = environ.get("SLACK_SIGNING_SECRET") or environ.get("SLACK_APP_TOKEN")
+    return bool(environ.get("SLACK_BOT_TOKEN") and switch)
+
+
+def half_configured(environ: Mapping[str, str]) -> str | None:
+    """What is missing when Slack settings are present but not enough to switch it on."""
+    if configured(environ):
+        return None
+    if environ.get("SLACK_CLIENT_ID") or environ.get("SLACK_CLIENT_SECRET"):
+        return (
+            "SLACK_CLIENT_ID is set, but installing in many workspaces also needs "
+            "SLACK_CLIENT_SECRET and SLACK_SIGNING_SECRET."
+        )
+    if environ.get("SLACK_BOT_TOKEN"):
+        return (
+            "SLACK_BOT_TOKEN is set, but Slack also needs SLACK_SIGNING_SECRET (over HTTP) or "
+            "SLACK_APP_TOKEN (Socket Mode)."
+        )
+    return None

@@ -13,8 +13,8 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.adapters.slack import NOT_INSTALLED, attach, configured
-from bot.adapters.slack_settings import SlackSettings
+from bot.adapters.slack import NOT_INSTALLED, attach
+from bot.adapters.slack_settings import SlackSettings, configured
 from bot.app import CommonGround
 from bot.cards import Card
 from bot.effects import PostToConversation
