@@ -29,10 +29,9 @@ from bot.observability import RETRIES
 from bot.replies import reply, with_their_text
 from bot.store import groups, members
 from bot.store.database import RACE_ATTEMPTS, Database, lost_a_race
-from bot.store.dialect import insert_or_ignore
+from bot.store.deliveries import record_delivery
 from bot.store.groups import Group
 from bot.store.members import Member
-from bot.store.schema import inbound_events
 from bot.text_safety import TextRejected, neutralise
 
 log = logging.getLogger(__name__)
@@ -313,15 +312,7 @@ class Core:
 
 async def _first_delivery(ctx: Context, once: str) -> bool:
     """Record a platform delivery id in this transaction; False when it was recorded before."""
-    who = ctx.require_who()
-    # Only the minute is kept: the row exists to stop repeats, not to time anyone's actions.
-    received = ctx.now.replace(second=0, microsecond=0)
-    result = await ctx.conn.execute(
-        insert_or_ignore(ctx.conn, inbound_events).values(
-            platform=who.platform, event_id=once[:200], received_at=received
-        )
-    )
-    return bool(result.rowcount)
+    return await record_delivery(ctx.conn, ctx.require_who().platform, once, ctx.now)
 
 
 __all__ = ["Card", "Core", "Services", "utc_now"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.store.database import Database
 from bot.store.dialect import insert_or_ignore
@@ -48,22 +49,30 @@ async def find_post(db: Database, platform: str, conversation_id: str, key: str)
     return str(found) if found else None
 
 
+async def record_delivery(
+    conn: AsyncConnection, platform: str, event_id: str, now: datetime
+) -> bool:
+    """Record in the caller's transaction that a delivery arrived; False when it had been
+    recorded before (a repeat). Only the minute is kept: the row exists to stop repeats, not to
+    time anyone's actions."""
+    result = await conn.execute(
+        insert_or_ignore(conn, inbound_events).values(
+            platform=platform,
+            event_id=event_id[:200],
+            received_at=now.replace(second=0, microsecond=0),
+        )
+    )
+    return bool(result.rowcount)
+
+
 async def claim_delivery(
     db: Database, platform: str, event_id: str, now: datetime, keep: timedelta
 ) -> bool:
-    """Record that a delivery arrived; False when it had been recorded before (a repeat).
-
-    Only the minute is kept: the row exists to stop repeats, not to time anyone's actions.
-    Records older than `keep` are dropped on the way, so the table stays small.
-    """
+    """`record_delivery` in a transaction of its own, for a delivery no core event carries.
+    Records older than `keep` are dropped on the way, so the table stays small."""
     received = now.replace(second=0, microsecond=0)
     async with db.write() as conn:
-        result = await conn.execute(
-            insert_or_ignore(conn, inbound_events).values(
-                platform=platform, event_id=event_id[:200], received_at=received
-            )
-        )
-        if not result.rowcount:
+        if not await record_delivery(conn, platform, event_id, now):
             return False
         await conn.execute(
             inbound_events.delete().where(
