@@ -15,10 +15,16 @@ from dataclasses import dataclass
 
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
-from botbuilder.schema import Activity, ChannelAccount, ConversationParameters
+from botbuilder.schema import Activity
 
 from bot.adapters.teams_cards import form_content
-from bot.adapters.teams_delivery import TeamsDeliverer, card_message, describe, message
+from bot.adapters.teams_delivery import (
+    TeamsDeliverer,
+    card_message,
+    describe,
+    message,
+    personal,
+)
 from bot.cards import Card, Form
 from bot.effects import Effect, FormErrors, OpenForm, ReplyToActor
 from bot.identity import Where, Who
@@ -90,7 +96,7 @@ class TurnAnswers:
                 lambda: self.cloud.create_conversation(
                     self.app_id,
                     send,
-                    personal(turn.who, bot_id),
+                    personal(turn.who.workspace, turn.who.user_id, bot_id),
                     TEAMS_CHANNEL,
                     activity.service_url,
                 )
@@ -98,17 +104,6 @@ class TurnAnswers:
         except Exception as exc:
             log.warning("could not open a 1:1 chat in Teams: %s", describe(exc))
             await turn.context.send_activity(message(Card(text=NO_PRIVATE_CHAT)))
-
-
-def personal(who: Who, bot_id: str) -> ConversationParameters:
-    """The parameters that open (or find) the person's 1:1 chat with the bot."""
-    return ConversationParameters(
-        is_group=False,
-        bot=ChannelAccount(id=bot_id),
-        members=[ChannelAccount(id=who.user_id)],
-        tenant_id=who.workspace,
-        channel_data={"tenant": {"id": who.workspace}},
-    )
 
 
 def form_message(form: Form) -> Activity:

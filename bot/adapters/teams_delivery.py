@@ -102,6 +102,17 @@ def member_row(tenant: str, user_id: str) -> str:
     return f"member:{tenant}:{user_id}"[:200]
 
 
+def personal(tenant: str, user_id: str, bot_id: str) -> ConversationParameters:
+    """The parameters that open (or find) a person's 1:1 chat with the bot."""
+    return ConversationParameters(
+        is_group=False,
+        bot=ChannelAccount(id=bot_id),
+        members=[ChannelAccount(id=user_id)],
+        tenant_id=tenant,
+        channel_data={"tenant": {"id": tenant}},
+    )
+
+
 class TeamsDeliverer:
     """Carries out posts, messages and updates in Teams without a request to answer.
 
@@ -219,8 +230,6 @@ class TeamsDeliverer:
         user_id: str,
         card: Card,
         *,
-        service_url: str = "",
-        bot_id: str = "",
         key: str | None = None,
     ) -> None:
         """A card in the person's 1:1 chat with the bot (Teams makes it, or finds it)."""
@@ -228,19 +237,11 @@ class TeamsDeliverer:
         if key and await teams_store.find_post(self.db, row, key) is not None:
             log.debug("a keyed Teams message was sent before; not sent again")
             return
-        if not service_url or not bot_id:
-            known = await teams_store.load_reference(self.db, teams_store.tenant_row(tenant))
-            if known is None:
-                raise LookupError("the bot has had no activity from that tenant yet")
-            service_url = str(known.get("serviceUrl") or "")
-            bot_id = str((known.get("bot") or {}).get("id") or "")
-        parameters = ConversationParameters(
-            is_group=False,
-            bot=ChannelAccount(id=bot_id),
-            members=[ChannelAccount(id=user_id)],
-            tenant_id=tenant,
-            channel_data={"tenant": {"id": tenant}},
-        )
+        known = await teams_store.load_reference(self.db, teams_store.tenant_row(tenant))
+        if known is None:
+            raise LookupError("the bot has had no activity from that tenant yet")
+        service_url = str(known.get("serviceUrl") or "")
+        parameters = personal(tenant, user_id, str((known.get("bot") or {}).get("id") or ""))
 
         sent: list[Any] = []
 
