@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.delivery import Deliverer, platform_of
@@ -79,7 +79,7 @@ async def defer(db: Database, effects: Sequence[Effect], now: datetime) -> int:
 async def pending(db: Database) -> int:
     """How many effects are waiting (for health checks and tests)."""
     async with db.read() as conn:
-        return len((await conn.execute(select(outbox.c.id))).all())
+        return int((await conn.execute(select(func.count()).select_from(outbox))).scalar_one())
 
 
 class Outbox:
@@ -103,13 +103,17 @@ class Outbox:
 
     async def _lease(self, now: datetime) -> list[tuple[int, int, str]]:
         free = or_(outbox.c.lease_until.is_(None), outbox.c.lease_until < now)
+        due = (
+            select(outbox.c.id)
+            .where(outbox.c.next_attempt_at <= now, free)
+            .order_by(outbox.c.id)
+            .limit(BATCH)
+        )
+        # Most drains find nothing due: a read says so without taking SQLite's one writer.
+        async with self.db.read() as conn:
+            if (await conn.execute(due.limit(1))).first() is None:
+                return []
         async with self.db.write() as conn:
-            due = (
-                select(outbox.c.id)
-                .where(outbox.c.next_attempt_at <= now, free)
-                .order_by(outbox.c.id)
-                .limit(BATCH)
-            )
             ids = list((await conn.execute(due)).scalars())
             if not ids:
                 return []
