@@ -66,9 +66,10 @@ class CountingDeliverer:
         self._failed: dict[int, None] = {}
 
     async def deliver(self, effects: Sequence[Effect]) -> list[Effect]:
-        for effect in effects:
-            if self._failed.pop(hash(repr(effect)), 1) is None:
-                RETRIES.labels("delivery").inc()
+        if self._failed:  # only after a failure can a delivery be a retry: no work otherwise
+            for effect in effects:
+                if self._failed.pop(hash(repr(effect)), 1) is None:
+                    RETRIES.labels("delivery").inc()
         try:
             failed = list(await self.inner.deliver(effects) or ())
         except Exception:
@@ -78,9 +79,10 @@ class CountingDeliverer:
         return failed
 
     def _count(self, effects: Sequence[Effect], failed: Sequence[Effect]) -> None:
+        refused = {id(effect) for effect in failed}  # the same objects, handed back
         for effect in effects:
             labels = (platform_of(effect) or "none", type(effect).__name__)
-            if effect in failed:
+            if id(effect) in refused:
                 DELIVERY_FAILURES.labels(*labels).inc()
                 self._remember(effect)
             else:
