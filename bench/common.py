@@ -62,6 +62,8 @@ class Scale:
     groups: int = 10_000
     due_together: int = 1000
     due_lead: float = 40.0
+    settle: float = 3.0
+    """Seconds an idle `serve` is left to settle before its memory is read."""
     ingest_submissions: int = 3000
     ingest_concurrency: int = 20
 
@@ -101,7 +103,8 @@ class Scale:
             summary_repeats=1,
             groups=40,
             due_together=4,
-            due_lead=6.0,
+            due_lead=3.0,
+            settle=0.0,
             ingest_submissions=20,
             ingest_concurrency=3,
         )

@@ -38,7 +38,6 @@ from tests.slack_fakes import SIGNING_SECRET
 BAR_REBUILD = 5.0
 BAR_RSS_MB = 300.0
 BAR_LATE = 60.0
-SETTLE = 3.0
 """Seconds an idle `serve` is left alone after its clock has started, before reading VmRSS."""
 
 
@@ -84,7 +83,7 @@ async def _rebuild(bot: CommonGround) -> tuple[float, int]:
     return time.perf_counter() - start, held
 
 
-async def _idle_rss(url: str, directory: Path) -> float:
+async def _idle_rss(url: str, directory: Path, settle: float) -> float:
     """Start `commonground serve` on this database, wait for its clock, read its VmRSS."""
     port = free_port()
     env = {
@@ -107,7 +106,7 @@ async def _idle_rss(url: str, directory: Path) -> float:
             if "serving GET /healthz" in tail(log, 100_000):
                 break
             await asyncio.sleep(0.1)
-        await asyncio.sleep(SETTLE)
+        await asyncio.sleep(settle)
         return rss_mb(server.pid)
     finally:
         stop(server)
@@ -222,8 +221,8 @@ async def run(scale: Scale) -> list[Row]:
         empty_dir = workdir("empty")
         empty_url = sqlite_url(empty_dir)
         await (await fresh_bot(empty_url, empty_dir)).close()
-        rss_empty = await _idle_rss(empty_url, empty_dir)
-        rss = await _idle_rss(url, directory)
+        rss_empty = await _idle_rss(empty_url, empty_dir, scale.settle)
+        rss = await _idle_rss(url, directory, scale.settle)
         async with bot.db.read() as conn:
             group_ids = (await conn.execute(select(meetings.c.group_id).distinct())).scalars().all()
         late = await _due_together(bot, scale.due_together, group_ids, scale.due_lead)
@@ -256,7 +255,7 @@ async def run(scale: Scale) -> list[Row]:
             f"empty database {rss_empty:.0f} MB",
             f"< {BAR_RSS_MB:.0f} MB",
             verdict(rss < BAR_RSS_MB),
-            f"read {SETTLE:.0f} s after its clock started",
+            f"read {scale.settle:.0f} s after its clock started",
         ),
         Row(
             section,
