@@ -26,8 +26,10 @@ from urllib.parse import urlencode
 import aiohttp
 from sqlalchemy import select, text, update
 
+from bot.meeting_plan import RECIPROCITY, REFLECTION, firing_key
+from bot.outbox import pending
 from bot.store.database import Database
-from bot.store.schema import groups, meetings
+from bot.store.schema import firings, groups, meetings
 from tests.conftest import RESET_POSTGRES, TEST_SECRET
 from tests.slack_fakes import SIGNING_SECRET, TEAM, FakeSlack, running_fake, signed_headers
 from tests.teams_fakes import GENERAL, FakeTeams, TeamsHarness, teams_person
@@ -248,9 +250,15 @@ async def test_two_web_two_clocks_one_killed_everything_exactly_once(
             assert await post(session, ports[0], body, "application/json") == 200
             retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
             assert await post(session, ports[1], body, "application/json", retry) == 200
-            await asyncio.sleep(0.5)  # work after the acknowledgement
-            greetings = [p for p in fake.of("chat.postMessage") if p["channel"] == "U0NEW"]
-            assert len(greetings) == 1
+
+            def greetings() -> list[dict[str, Any]]:
+                return [p for p in fake.of("chat.postMessage") if p["channel"] == "U0NEW"]
+
+            async def greeted() -> bool:  # the work after the acknowledgement
+                return bool(greetings())
+
+            await wait_for(greeted, "the greeting")
+            assert len(greetings()) == 1
 
             # One meeting per group: it began a moment ago and ends in a few seconds; its
             # check-in, start, reminder, end (summary), reflection and note all fall due now.
@@ -267,8 +275,9 @@ async def test_two_web_two_clocks_one_killed_everything_exactly_once(
                 )
                 group_ids = list((await conn.execute(select(groups.c.id))).scalars())
                 assert len(group_ids) == 3
+                meeting_ids: list[int] = []
                 for i, group_id in enumerate(group_ids):
-                    await conn.execute(
+                    inserted = await conn.execute(
                         meetings.insert().values(
                             group_id=group_id,
                             starts_at=now - timedelta(seconds=1),
@@ -277,6 +286,7 @@ async def test_two_web_two_clocks_one_killed_everything_exactly_once(
                             source="schedule",
                         )
                     )
+                    meeting_ids.append(int(inserted.inserted_primary_key[0]))
             async with database.read() as conn:
                 kit = await conn.execute(
                     text("SELECT count(*) FROM members WHERE user_id = '29:kit'")
@@ -284,6 +294,7 @@ async def test_two_web_two_clocks_one_killed_everything_exactly_once(
                 assert kit.scalar_one() == 1
             replies = [s for s in teams.sent if s.kind != "create"][before:]
             assert len(replies) == 1, [r.texts() for r in replies]  # one answer, not two
+            assert len(greetings()) == 1  # and still one greeting, a while later
             fake.clear()
             teams.clear()
 
@@ -313,7 +324,17 @@ async def test_two_web_two_clocks_one_killed_everything_exactly_once(
                     return all(row[0] is not None for row in rows)
 
             await wait_for(all_done, "both summaries")
-            await asyncio.sleep(1.5)  # the nudges that follow the end, and their deliveries
+
+            async def follow_ups_sent() -> bool:
+                """The nudges that follow each end have fired, and everything is delivered."""
+                keys = {
+                    firing_key(m, kind) for m in meeting_ids for kind in (REFLECTION, RECIPROCITY)
+                }
+                async with database.read() as conn:
+                    fired = set((await conn.execute(select(firings.c.key))).scalars())
+                return keys <= fired and await pending(database) == 0
+
+            await wait_for(follow_ups_sent, "the nudges after the end, and their deliveries")
 
             assert clocks[1].popen.poll() is None, clocks[1].text()
             sent = posts(fake, teams)
