@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import sqlite3
@@ -348,8 +349,21 @@ def test_a_hosts_postgres_url_is_used_with_asyncpg(given: str, used: str) -> Non
     assert Settings(DATABASE_URL=given, _env_file=None).resolved_database_url() == used
 
 
+class _Heard(logging.Handler):
+    """Sets `event` when a log line with `words` goes out: waiting for it needs no sleep."""
+
+    def __init__(self, words: str) -> None:
+        super().__init__()
+        self.words = words
+        self.event = asyncio.Event()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.words in record.getMessage():
+            self.event.set()
+
+
 async def test_stopping_lets_a_request_in_flight_finish(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     import asyncio
 
@@ -387,9 +401,16 @@ async def test_stopping_lets_a_request_in_flight_finish(
     async with aiohttp.ClientSession() as session:
         request = asyncio.create_task(session.get(f"http://127.0.0.1:{port}/slow"))
         await asyncio.wait_for(started.wait(), timeout=5)
-        stop.set()  # what SIGTERM does
-        await asyncio.sleep(0.2)
-        assert not server.done()  # still waiting for the request in flight
+        caplog.set_level(logging.INFO, logger="bot.app")
+        stopping = _Heard("stopping")
+        logging.getLogger("bot.app").addHandler(stopping)
+        try:
+            stop.set()  # what SIGTERM does
+            await asyncio.wait_for(stopping.event.wait(), timeout=5)  # serve has begun to stop
+        finally:
+            logging.getLogger("bot.app").removeHandler(stopping)
+        await asyncio.sleep(0)
+        assert not server.done()  # ... and is still waiting for the request in flight
         release.set()
         response = await asyncio.wait_for(request, timeout=5)
         assert response.status == 200
