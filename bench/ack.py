@@ -31,11 +31,12 @@ from bench.common import (
     verdict,
     workdir,
 )
-from bench.procs import free_port, spawn, stop, wait_http
+from bench.procs import spawn, stop, wait_http
 from bot.checkin_cards import ANSWER
 from bot.routing import encode
 from bot.store.database import Database
 from bot.store.schema import inbound_events
+from tests.loopback import free_port
 from tests.slack_fakes import SIGNING_SECRET, TEAM, signed_headers
 
 BAR_RATIO = 0.7

@@ -26,13 +26,14 @@ from bench.common import (
     verdict,
     workdir,
 )
-from bench.procs import free_port, spawn, stop, wait_http
+from bench.procs import spawn, stop, wait_http
 from bot.adapters import slack, teams, teams_store
 from bot.adapters.slack_settings import SlackSettings
 from bot.adapters.teams_settings import TeamsSettings
 from bot.app import CommonGround
 from bot.outbox import pending
 from bot.scheduler import MeetingClock
+from tests.loopback import free_port
 from tests.slack_fakes import SIGNING_SECRET
 from tests.teams_fakes import BOT_ID, BOT_NAME, GENERAL, TENANT
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
@@ -18,12 +17,6 @@ from bench.common import PYTHON, ROOT
 def tail(log: Path, size: int = 3000) -> str:
     """The end of a child's output (small local file: read without a thread)."""
     return log.read_text(errors="replace")[-size:]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def spawn(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:

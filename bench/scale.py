@@ -27,12 +27,13 @@ from bench.common import (
     weekly_rule,
     workdir,
 )
-from bench.procs import free_port, rss_mb, spawn, stop, tail, wait_http
+from bench.procs import rss_mb, spawn, stop, tail, wait_http
 from bot.app import CommonGround
 from bot.effects import Effect, PostToConversation
 from bot.meeting_plan import CHECKIN, REMINDER, START, firing_key
 from bot.scheduler import MeetingClock
 from bot.store.schema import checkins, firings, meetings, members
+from tests.loopback import free_port
 from tests.slack_fakes import SIGNING_SECRET
 
 BAR_REBUILD = 5.0

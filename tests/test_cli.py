@@ -20,6 +20,7 @@ from bot import app as composition
 from bot.__main__ import build_parser, main
 from bot.gc_tuning import YOUNGEST_THRESHOLD
 from bot.settings import Settings
+from tests.loopback import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,13 +51,6 @@ def sqlite_url(path: Path) -> str:
 def tables_in(path: Path) -> set[str]:
     with sqlite3.connect(path) as conn:
         return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def settings_for(tmp_path: Path) -> Settings:

@@ -299,7 +299,7 @@ async def test_the_clock_serves_metrics_on_its_own_port(tmp_path: Path) -> None:
 
     import aiohttp
 
-    from tests.test_cli import free_port
+    from tests.loopback import free_port
 
     port = free_port()
     settings = Settings(
@@ -370,7 +370,7 @@ async def test_stopping_lets_a_request_in_flight_finish(
     import aiohttp
     from aiohttp import web
 
-    from tests.test_cli import free_port
+    from tests.loopback import free_port
 
     started, release = asyncio.Event(), asyncio.Event()
 

@@ -11,7 +11,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -31,6 +30,7 @@ from bot.outbox import pending
 from bot.store.database import Database
 from bot.store.schema import firings, groups, meetings
 from tests.conftest import RESET_POSTGRES, TEST_SECRET
+from tests.loopback import free_port
 from tests.slack_fakes import SIGNING_SECRET, TEAM, FakeSlack, running_fake, signed_headers
 from tests.teams_fakes import GENERAL, FakeTeams, TeamsHarness, teams_person
 from tests.teams_fakes import running_fake as running_teams_fake
@@ -39,12 +39,6 @@ ROOT = Path(__file__).resolve().parents[1]
 CHANNELS = ("C0ONE", "C0TWO")
 FACILITATOR, OTHERS = "U0FAY", ("U0PAT", "U0LEE")
 STARTUP_SECONDS = 30
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Process:
