@@ -9,6 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
 
 from bot.cards import Button, Card, Form
 from bot.core import Core
@@ -24,6 +27,7 @@ from bot.effects import (
 from bot.events import Choice, Command, FormSubmitted, MemberJoined
 from bot.identity import Where, Who
 from bot.render_text import card_text
+from bot.store.database import Database
 
 PLATFORM = "console"
 WORKSPACE = "local"
@@ -166,3 +170,12 @@ class Chat:
         await self.say(facilitator, f"setup {name}")
         for who, role in others:
             await self.say(who, f"role {role}")
+
+
+async def count(db: Database, table: Any, **where: object) -> int:
+    """How many rows `table` holds (those whose columns equal `where`, if given)."""
+    async with db.read() as conn:
+        query = select(func.count()).select_from(table)
+        for column, value in where.items():
+            query = query.where(table.c[column] == value)
+        return int((await conn.execute(query)).scalar_one())

@@ -25,7 +25,7 @@ from bot.store.schema import (
     rounds,
 )
 from bot.store.schema import members as members_table
-from tests.dialogue import Chat, Outcome, channel, dm, person
+from tests.dialogue import Chat, Outcome, channel, count, dm, person
 
 ANA = person("Ana")  # facilitator, lived experience
 BEN = person("Ben")  # professional
@@ -46,14 +46,6 @@ async def member_id(db: Database, who: Who, name: str = "general") -> int | None
     async with db.read() as conn:
         found = await members.get(conn, group.id, who.user_id)
     return found.id if found else None
-
-
-async def count(db: Database, table: Any, **where: object) -> int:
-    async with db.read() as conn:
-        query = select(func.count()).select_from(table)
-        for column, value in where.items():
-            query = query.where(table.c[column] == value)
-        return int((await conn.execute(query)).scalar_one())
 
 
 async def forum(chat: Chat) -> None:

@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 
 from bot.core import Core
 from bot.handlers import elephants as elephant_handlers
@@ -31,7 +31,7 @@ from bot.store.schema import (
     round_answers,
     rounds,
 )
-from tests.dialogue import Chat, FakeClock, Outcome, channel, person
+from tests.dialogue import Chat, FakeClock, Outcome, channel, count, person
 
 FAY = person("Fay")
 SAM = person("Sam")
@@ -208,11 +208,6 @@ async def test_one_group_only_when_the_context_names_it(
     assert not any("Second group" in text for text in held)
 
 
-async def count_of(db: Database, table: Any) -> int:
-    async with db.read() as conn:
-        return int((await conn.execute(select(func.count()).select_from(table))).scalar_one())
-
-
 async def test_old_firing_keys_and_event_ids_are_pruned_and_recent_ones_kept(
     chat: Chat, core: Core, db: Database, clock: FakeClock
 ) -> None:
@@ -256,7 +251,7 @@ async def test_keys_of_a_meeting_still_open_are_never_pruned(
     await chat.say(FAY, "meeting end")
     clock.advance(days=45)
     await run(core)
-    assert await count_of(db, firings) == 0  # ended and long past: nothing can plan it again
+    assert await count(db, firings) == 0  # ended and long past: nothing can plan it again
 
 
 async def test_the_clock_runs_retention_daily_and_logs_only_counts(

@@ -8,12 +8,13 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert
 
 from bot.store.database import Database
 from bot.store.migrate import upgrade
 from bot.store.schema import inbound_events
 from tests.conftest import ON_POSTGRES
+from tests.dialogue import count
 
 pytestmark = pytest.mark.skipif(ON_POSTGRES, reason="SQLite's single writer")
 
@@ -27,12 +28,6 @@ async def _record(db: Database, event_id: str) -> None:
         )
 
 
-async def _recorded(db: Database) -> int:
-    async with db.read() as conn:
-        query = select(func.count()).select_from(inbound_events)
-        return int((await conn.execute(query)).scalar_one())
-
-
 async def _database(path: Path) -> Database:
     url = f"sqlite+aiosqlite:///{path / 'writers.db'}"
     await upgrade(url)
@@ -43,7 +38,7 @@ async def test_a_burst_of_writers_all_land(tmp_path: Path) -> None:
     db = await _database(tmp_path)
     try:
         await asyncio.gather(*(_record(db, f"e{n}") for n in range(60)))
-        assert await _recorded(db) == 60
+        assert await count(db, inbound_events) == 60
     finally:
         await db.dispose()
 
@@ -71,9 +66,9 @@ async def test_a_writer_kept_waiting_too_long_is_told_and_stores_nothing(tmp_pat
             await _record(db, "second")
         release.set()
         await holder
-        assert await _recorded(db) == 1
+        assert await count(db, inbound_events) == 1
         await _record(db, "third")  # the turn was handed back: later writers go in
-        assert await _recorded(db) == 2
+        assert await count(db, inbound_events) == 2
     finally:
         await db.dispose()
 
@@ -87,5 +82,5 @@ def test_turns_are_taken_under_each_event_loop_in_turn(tmp_path: Path) -> None:
 
     asyncio.run(burst("a"))
     asyncio.run(burst("b"))
-    assert asyncio.run(_recorded(db)) == 20
+    assert asyncio.run(count(db, inbound_events)) == 20
     asyncio.run(db.dispose())

@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import func, select
-
 from bot.adapters.slack import MESSAGE_SHORTCUT
 from bot.app import CommonGround
 from bot.handlers.elephants import post_due
@@ -16,9 +14,8 @@ from bot.handlers.nudges import reflection_nudge
 from bot.home import NO_LEDGER
 from bot.identity import Where
 from bot.store import groups, meetings, members
-from bot.store.database import Database
 from bot.store.schema import elephants, perspectives, reflections
-from tests.dialogue import FakeClock
+from tests.dialogue import FakeClock, count
 from tests.slack.test_slack_adapter import _group, _home_event, actions_of, texts
 from tests.slack_fakes import TEAM, FakeSlack, SlackHarness, slack_person
 
@@ -26,11 +23,6 @@ FAY = slack_person("U0FAY", "fay")
 PAT = slack_person("U0PAT", "pat")
 LEE = slack_person("U0LEE", "lee")
 CHANNEL = "C0GENERAL"
-
-
-async def _count(db: Database, table: Any) -> int:
-    async with db.read() as conn:
-        return int(await conn.scalar(select(func.count()).select_from(table)) or 0)
 
 
 # -- check-in ------------------------------------------------------------------------------------
@@ -94,7 +86,7 @@ async def test_a_big_elephant_invitation_opens_the_perspective_modal(
 
     status, body = await slack.submit(LEE, view, {"text": "", "role_tag": "none"})
     assert json.loads(body)["response_action"] == "errors"
-    assert await _count(bot.db, perspectives) == 0
+    assert await count(bot.db, perspectives) == 0
 
     status, body = await slack.submit(
         LEE, view, {"text": "It would help to hear from staff", "role_tag": "tag"}
@@ -103,7 +95,7 @@ async def test_a_big_elephant_invitation_opens_the_perspective_modal(
     [thanks] = fake.of("chat.postMessage")
     assert thanks["channel"] == LEE.user_id
     assert "stored without your name" in thanks["text"]
-    assert await _count(bot.db, perspectives) == 1
+    assert await count(bot.db, perspectives) == 1
 
 
 # -- which group ---------------------------------------------------------------------------------
@@ -266,13 +258,13 @@ async def test_the_message_shortcut_opens_the_elephant_form_filled_in_and_stores
         text_input["element"]["initial_value"]
         == "We keep <deciding> things before <@U0LEE> arrives"
     )
-    assert await _count(bot.db, elephants) == 0
+    assert await count(bot.db, elephants) == 0
     fake.clear()
 
     await slack.submit(PAT, view, {"text": "We keep deciding things early", "size": "little"})
     [thanks] = fake.of("chat.postEphemeral")
     assert (thanks["channel"], thanks["user"]) == (CHANNEL, PAT.user_id)
-    assert await _count(bot.db, elephants) == 1
+    assert await count(bot.db, elephants) == 1
 
 
 # -- display names -------------------------------------------------------------------------------
@@ -318,11 +310,11 @@ async def test_the_reflection_question_buttons_and_change_modal_work_through_sla
     [question] = fake.of("chat.postMessage")
     assert question["channel"] == PAT.user_id
     buttons = actions_of(question["blocks"])
-    before = await _count(bot.db, reflections)
+    before = await count(bot.db, reflections)
     fake.clear()
 
     await slack.press(PAT, buttons, "4", channel="D0PAT")
-    assert await _count(bot.db, reflections) == before + 1
+    assert await count(bot.db, reflections) == before + 1
     assert fake.of("respond")[0]["response_type"] == "ephemeral"
     fake.clear()
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.adapters import teams as teams_adapter
 from bot.adapters.teams_settings import TeamsSettings
@@ -21,7 +21,6 @@ from bot.effects import MessageMember, PostToConversation
 from bot.handlers.elephants import TYPED_IN_THE_OPEN
 from bot.identity import Where
 from bot.settings import Settings
-from bot.store.database import Database
 from bot.store.schema import (
     checkins,
     conversation_refs,
@@ -30,7 +29,7 @@ from bot.store.schema import (
     members,
     round_answers,
 )
-from tests.dialogue import FakeClock
+from tests.dialogue import FakeClock, count
 from tests.teams_fakes import (
     BOT_ID,
     BOT_NAME,
@@ -50,11 +49,6 @@ CHANNEL = Where("teams", TENANT, GENERAL)
 
 
 Teams = TeamsHarness
-
-
-async def count(db: Database, table: Any) -> int:
-    async with db.read() as conn:
-        return int(await conn.scalar(select(func.count()).select_from(table)) or 0)
 
 
 def last_to(fake: FakeTeams, who: Any) -> Sent:
