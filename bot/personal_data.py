@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.cards import Card
 from bot.identity import Who
+from bot.store.dialect import in_chunks
 from bot.store.groups import Group
 from bot.store.members import Member
 from bot.store.schema import (
@@ -161,7 +162,7 @@ async def erase_tokens(conn: AsyncConnection, group_id: int, who: Who, secret: b
     erased = 0
     for table, purpose in ELEPHANT_TOKEN_PURPOSES:
         mine = [anonymous_token(secret, purpose, item, who) for item in elephant_ids]
-        for chunk in _chunks(mine):
+        for chunk in in_chunks(mine):
             result = await conn.execute(delete(table).where(table.c.token.in_(chunk)))
             erased += result.rowcount
     mine = [
@@ -169,13 +170,9 @@ async def erase_tokens(conn: AsyncConnection, group_id: int, who: Who, secret: b
         for item in meeting_ids
         for purpose in MEETING_TOKEN_PURPOSES
     ]
-    for chunk in _chunks(mine):
+    for chunk in in_chunks(mine):
         result = await conn.execute(
             delete(reflection_tokens).where(reflection_tokens.c.token.in_(chunk))
         )
         erased += result.rowcount
     return erased
-
-
-def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
-    return [items[i : i + size] for i in range(0, len(items), size)]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
@@ -17,3 +18,15 @@ def insert_or_ignore(conn: AsyncConnection, table: Table) -> Any:
     if conn.dialect.name == "postgresql":
         return postgresql.insert(table).on_conflict_do_nothing()
     return sqlite.insert(table).on_conflict_do_nothing()
+
+
+CHUNK = 500
+"""Values per `IN (...)` list: far below every database's limit on bound parameters."""
+
+T = TypeVar("T")
+
+
+def in_chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    """`items` in slices short enough for one `IN (...)` each."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

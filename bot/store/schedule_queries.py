@@ -9,28 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.store.dialect import insert_or_ignore
+from bot.store.dialect import in_chunks, insert_or_ignore
 from bot.store.groups import Group
 from bot.store.meetings import CANCELLED, ENDED, OPEN, SCHEDULED, Meeting
 from bot.store.schema import firings, groups, meetings
 
 SCHEDULE = "schedule"
-CHUNK = 500
-"""Ids per `IN (...)` list: far below every database's limit on bound parameters."""
-
-T = TypeVar("T")
-
-
-def _chunks(items: Sequence[T]) -> Iterable[Sequence[T]]:
-    for start in range(0, len(items), CHUNK):
-        yield items[start : start + CHUNK]
-
-
 _GROUP_COLUMNS = [column.label(f"g_{column.name}") for column in groups.c]
 
 
@@ -71,7 +60,7 @@ async def longest_offsets(conn: AsyncConnection) -> tuple[int, int]:
 async def claimed(conn: AsyncConnection, keys: Sequence[str]) -> set[str]:
     """Which of these firing keys have been claimed already."""
     found: set[str] = set()
-    for chunk in _chunks(keys):
+    for chunk in in_chunks(keys):
         rows = await conn.execute(select(firings.c.key).where(firings.c.key.in_(chunk)))
         found.update(rows.scalars())
     return found
@@ -92,7 +81,7 @@ async def upcoming_of(
 ) -> list[Meeting]:
     """The not-yet-begun schedule meetings of these groups (to check them against the rule)."""
     found: list[Meeting] = []
-    for chunk in _chunks(group_ids):
+    for chunk in in_chunks(group_ids):
         query = select(meetings).where(meetings.c.group_id.in_(chunk), _upcoming(now))
         found.extend(Meeting.from_row(row) for row in (await conn.execute(query)).mappings())
     return found
@@ -125,7 +114,7 @@ async def drop_unbegun(
     (`keys_of(id)`) go too; an unbegun meeting has no others.
     """
     dropped = 0
-    for chunk in _chunks(meeting_ids):
+    for chunk in in_chunks(meeting_ids):
         found = await conn.execute(
             select(meetings.c.id).where(meetings.c.id.in_(chunk), _upcoming(now))
         )
@@ -134,7 +123,7 @@ async def drop_unbegun(
             continue
         await conn.execute(delete(meetings).where(meetings.c.id.in_(ids)))
         keys = [key for meeting_id in ids for key in keys_of(meeting_id)]
-        for keys_chunk in _chunks(keys):
+        for keys_chunk in in_chunks(keys):
             await conn.execute(delete(firings).where(firings.c.key.in_(keys_chunk)))
         dropped += len(ids)
     return dropped
@@ -173,7 +162,7 @@ async def cancelled_starts(
 ) -> dict[int, set[datetime]]:
     """Future start times cancelled per group: those occurrences must not come back."""
     found: dict[int, set[datetime]] = {}
-    for chunk in _chunks(group_ids):
+    for chunk in in_chunks(group_ids):
         query = select(meetings.c.group_id, meetings.c.starts_at).where(
             meetings.c.group_id.in_(chunk),
             meetings.c.starts_at > now,
