@@ -25,28 +25,19 @@ class LimitedSlack(FakeSlack):
 
     def __init__(self, limit: int) -> None:
         super().__init__()
-        self.limit = limit
-        self.window = 0
-        self.in_window = 0
+        self.window = Window(limit)
         self.posted: Counter[str] = Counter()
         self.methods: Counter[str] = Counter()
-        self.refused = 0
         self.first = 0.0
         self.last = 0.0
 
     async def api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         self.methods[method] += 1
-        if self.limit and method in LIMITED:
-            now = time.monotonic()
-            if int(now) != self.window:
-                self.window, self.in_window = int(now), 0
-            if self.in_window >= self.limit:
-                self.refused += 1
-                return web.json_response(
-                    {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"}
-                )
-            self.in_window += 1
+        if method in LIMITED and not self.window.allows():
+            return web.json_response(
+                {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"}
+            )
         args = await self._args(request)
         answer = self._answer(method, args)
         if method == "chat.postMessage":
@@ -66,7 +57,7 @@ class LimitedSlack(FakeSlack):
             {
                 "posted": dict(self.posted),
                 "methods": dict(self.methods),
-                "refused": self.refused,
+                "refused": self.window.refused,
                 "span": self.last - self.first,
             }
         )
@@ -74,7 +65,7 @@ class LimitedSlack(FakeSlack):
     async def reset(self, request: web.Request) -> web.Response:
         self.posted.clear()
         self.methods.clear()
-        self.refused, self.first, self.last = 0, 0.0, 0.0
+        self.window.refused, self.first, self.last = 0, 0.0, 0.0
         return web.json_response({"ok": True})
 
     def app(self) -> web.Application:
