@@ -13,10 +13,9 @@ from sqlalchemy import func, insert
 from bot.store.database import Database
 from bot.store.migrate import upgrade
 from bot.store.schema import inbound_events
-from tests.conftest import ON_POSTGRES
 from tests.dialogue import count
 
-pytestmark = pytest.mark.skipif(ON_POSTGRES, reason="SQLite's single writer")
+pytestmark = pytest.mark.sqlite_only(reason="SQLite's single writer")
 
 
 async def _record(db: Database, event_id: str) -> None:

@@ -89,7 +89,7 @@ async def test_the_checks_catch_a_non_anonymous_action_through_slack(
     fake = slack.fake
     await slack.command(FAY, "setup Parents Forum")
     picker = _actions(fake.of("chat.postMessage")[-1]["blocks"])
-    with pytest.raises(AssertionError):
+    with pytest.raises(AssertionError, match=r"names them|member id|rows changed"):
         async with anonymous_action(slack.bot.db, QUINN, caplog):
             await slack.press(QUINN, picker, "Lived experience")
 
