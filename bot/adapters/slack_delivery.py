@@ -59,10 +59,6 @@ SDK_LOG = _quiet_logger("bot.adapters.slack.sdk")
 BOLT_LOG = _quiet_logger("bot.adapters.slack.bolt")
 
 
-DEFAULT_RATE = 40.0
-DEFAULT_WORKERS = 6
-
-
 class PacedRateLimitHandler(AsyncRateLimitErrorRetryHandler):
     """A 429 pauses every sender sharing `pacer` for Retry-After once; the retry then takes a
     token like any request, so the senders come back spread out rather than all together."""
@@ -100,18 +96,12 @@ def retry_after(response: HttpResponse) -> float:
     return 1.0
 
 
-def retry_handlers(
-    count: int, backoff: float = 0.5, pacer: Pacer | None = None
-) -> list[AsyncRetryHandler]:
-    """429s wait for Retry-After; 500/503 and dropped connections retry with a short backoff."""
+def retry_handlers(count: int, backoff: float, pacer: Pacer) -> list[AsyncRetryHandler]:
+    """429s pause every sender for Retry-After; 500/503 and dropped connections retry with a
+    short backoff."""
     interval = BackoffRetryIntervalCalculator(backoff_factor=backoff)
-    limited: AsyncRetryHandler = (
-        AsyncRateLimitErrorRetryHandler(max_retry_count=count)
-        if pacer is None
-        else PacedRateLimitHandler(pacer, count)
-    )
     return [
-        limited,
+        PacedRateLimitHandler(pacer, count),
         AsyncServerErrorRetryHandler(max_retry_count=count, interval_calculator=interval),
         AsyncConnectionErrorRetryHandler(max_retry_count=count, interval_calculator=interval),
     ]
@@ -137,15 +127,15 @@ class SlackDeliverer:
         self,
         client: AsyncWebClient,
         db: Database,
-        tokens: Tokens | None = None,
+        tokens: Tokens | None,
         *,
-        pacer: Pacer | None = None,
-        workers: int = DEFAULT_WORKERS,
+        pacer: Pacer,
+        workers: int,
     ) -> None:
         self.client = client
         self.db = db
         self.tokens = tokens
-        self.pacer = pacer or Pacer(DEFAULT_RATE)
+        self.pacer = pacer
         self.workers = workers
 
     async def auth(self, workspace: str) -> dict[str, Any]:

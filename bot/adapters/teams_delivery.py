@@ -38,8 +38,6 @@ from bot.store.database import Database
 log = logging.getLogger("bot.adapters.teams")
 SDK_PREFIXES = ("msrest", "botbuilder", "botframework", "msal", "urllib3", "requests_oauthlib")
 MAX_WAIT = 30.0
-DEFAULT_RATE = 40.0
-DEFAULT_WORKERS = 6
 T = TypeVar("T")
 Send = Callable[[TurnContext], Awaitable[Any]]
 
@@ -129,15 +127,15 @@ class TeamsDeliverer:
         *,
         retries: int,
         backoff: float,
-        pacer: Pacer | None = None,
-        workers: int = DEFAULT_WORKERS,
+        pacer: Pacer,
+        workers: int,
     ) -> None:
         self.cloud = cloud
         self.db = db
         self.app_id = app_id
         self.retries = retries
         self.backoff = backoff
-        self.pacer = pacer or Pacer(DEFAULT_RATE)
+        self.pacer = pacer
         self.workers = workers
 
     async def deliver(self, effects: Sequence[Effect]) -> list[Effect]:
