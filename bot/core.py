@@ -74,28 +74,23 @@ class Core:
         nothing. So a retried delivery is handled exactly once, and one that failed half-way
         (rolled back, record and all) is handled when the platform tries again."""
         kind = type(event).__name__
+
+        async def work(conn: AsyncConnection) -> list[Effect]:
+            ctx = Context(
+                conn,
+                self.services,
+                self.clock(),
+                who=event.who,
+                where=event.where,
+                seen_by_others=isinstance(event, Command) and event.seen_by_others,
+            )
+            if once is not None and not await _first_delivery(ctx, once):
+                log.info("dropped a repeated %s delivery", kind)
+                return []
+            return await self._dispatch(ctx, event)
+
         try:
-            for attempt in range(1, RACE_ATTEMPTS + 1):
-                try:
-                    async with self.db.write() as conn:
-                        ctx = Context(
-                            conn,
-                            self.services,
-                            self.clock(),
-                            who=event.who,
-                            where=event.where,
-                            seen_by_others=isinstance(event, Command) and event.seen_by_others,
-                        )
-                        if once is not None and not await _first_delivery(ctx, once):
-                            log.info("dropped a repeated %s delivery", kind)
-                            return []
-                        return await self._dispatch(ctx, event)
-                except Exception as exc:
-                    if attempt == RACE_ATTEMPTS or not lost_a_race(exc):
-                        raise
-                    RETRIES.labels("transaction").inc()
-                    log.info("a %s event met a concurrent write; running it again", kind)
-            raise AssertionError("unreachable")  # pragma: no cover
+            return await self._in_one_transaction(work, f"a {kind} event")
         except (UserError, TextRejected) as exc:
             original = getattr(exc, "original", "")
             message = exc.message if isinstance(exc, UserError) else str(exc)
@@ -114,19 +109,29 @@ class Core:
 
         On PostgreSQL a job that loses a race to another process (a second clock, a web process)
         runs again; its once-only guards then see the winner's work and do nothing twice."""
+
+        async def work(conn: AsyncConnection) -> list[Effect]:
+            group = await groups.get(conn, group_id) if group_id is not None else None
+            if group_id is not None and group is None:
+                return []
+            return await job(Context(conn, self.services, self.clock(), group=group))
+
+        return await self._in_one_transaction(work, "a scheduled job")
+
+    async def _in_one_transaction(
+        self, work: Callable[[AsyncConnection], Awaitable[list[Effect]]], what: str
+    ) -> list[Effect]:
+        """`work` in one write transaction, run again (at most `RACE_ATTEMPTS` times in all) when
+        PostgreSQL says a concurrent transaction got there first."""
         for attempt in range(1, RACE_ATTEMPTS + 1):
             try:
                 async with self.db.write() as conn:
-                    group = await groups.get(conn, group_id) if group_id is not None else None
-                    if group_id is not None and group is None:
-                        return []
-                    ctx = Context(conn, self.services, self.clock(), group=group)
-                    return await job(ctx)
+                    return await work(conn)
             except Exception as exc:
                 if attempt == RACE_ATTEMPTS or not lost_a_race(exc):
                     raise
                 RETRIES.labels("transaction").inc()
-                log.info("a scheduled job met a concurrent write; running it again")
+                log.info("%s met a concurrent write; running it again", what)
         raise AssertionError("unreachable")  # pragma: no cover
 
     # -- dispatch -----------------------------------------------------------------------------
