@@ -32,12 +32,12 @@ from bench.common import (
     workdir,
 )
 from bench.procs import spawn, stop, wait_http
-from bot.checkin_cards import ANSWER
+from bot.handlers.checkin.cards import ANSWER
 from bot.routing import encode
 from bot.store.database import Database
 from bot.store.schema import inbound_events
-from tests.loopback import free_port
-from tests.slack_fakes import SIGNING_SECRET, TEAM, signed_headers
+from testkit.fake_slack import SIGNING_SECRET, TEAM, signed_headers
+from testkit.loopback import free_port
 
 BAR_RATIO = 0.7
 BAR_P99 = 0.100

@@ -24,7 +24,7 @@ from bot.settings import Settings
 from bot.store.database import Database
 from bot.store.migrate import upgrade
 from bot.store.schema import groups, meetings, members
-from tests.throwaway_postgres import create_database, drop_database
+from testkit.throwaway_postgres import create_database, drop_database
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable

@@ -13,8 +13,8 @@ from collections import Counter
 
 from aiohttp import web
 
-from tests.slack_fakes import FakeSlack
-from tests.teams_fakes import FakeTeams
+from testkit.fake_slack import FakeSlack
+from testkit.fake_teams import FakeTeams
 
 LIMITED = frozenset({"chat.postMessage", "chat.update", "chat.postEphemeral"})
 

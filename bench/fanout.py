@@ -27,15 +27,17 @@ from bench.common import (
     workdir,
 )
 from bench.procs import spawn, stop, wait_http
-from bot.adapters import slack, teams, teams_store
-from bot.adapters.slack_settings import SlackSettings
-from bot.adapters.teams_settings import TeamsSettings
+from bot.adapters.slack import adapter as slack
+from bot.adapters.slack.settings import SlackSettings
+from bot.adapters.teams import adapter as teams
+from bot.adapters.teams import store as teams_store
+from bot.adapters.teams.settings import TeamsSettings
 from bot.app import CommonGround
-from bot.outbox import pending
-from bot.scheduler import MeetingClock
-from tests.loopback import free_port
-from tests.slack_fakes import SIGNING_SECRET
-from tests.teams_fakes import BOT_ID, BOT_NAME, GENERAL, TENANT
+from bot.delivery.outbox import pending
+from bot.scheduling.clock import MeetingClock
+from testkit.fake_slack import SIGNING_SECRET
+from testkit.fake_teams import BOT_ID, BOT_NAME, GENERAL, TENANT
+from testkit.loopback import free_port
 
 BAR_RATE = 0.9
 PATIENCE = 300.0

@@ -26,8 +26,8 @@ from bench.common import (
     workdir,
 )
 from bot.app import CommonGround
-from bot.checkin_cards import ANSWER
 from bot.events import Choice
+from bot.handlers.checkin.cards import ANSWER
 from bot.identity import Where, Who
 from bot.routing import encode
 from bot.store.schema import checkins, inbound_events

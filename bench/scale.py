@@ -30,11 +30,11 @@ from bench.common import (
 from bench.procs import rss_mb, spawn, stop, tail, wait_http
 from bot.app import CommonGround
 from bot.effects import Effect, PostToConversation
-from bot.meeting_plan import CHECKIN, REMINDER, START, firing_key
-from bot.scheduler import MeetingClock
+from bot.scheduling.clock import MeetingClock
+from bot.scheduling.plan import CHECKIN, REMINDER, START, firing_key
 from bot.store.schema import checkins, firings, meetings, members
-from tests.loopback import free_port
-from tests.slack_fakes import SIGNING_SECRET
+from testkit.fake_slack import SIGNING_SECRET
+from testkit.loopback import free_port
 
 BAR_REBUILD = 5.0
 BAR_RSS_MB = 300.0

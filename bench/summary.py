@@ -25,7 +25,7 @@ from bench.common import (
 from bot.app import CommonGround
 from bot.context import Context
 from bot.effects import Effect
-from bot.handlers.summary import post_summary
+from bot.handlers.summary.commands import post_summary
 from bot.store import meetings as meeting_store
 from bot.store.schema import checkins, elephants, meetings, reflections, round_answers, rounds
 

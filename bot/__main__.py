@@ -38,7 +38,7 @@ def _migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 def _teams_refused() -> bool:
     """Teams settings that cannot work stop `serve`, `web` and `clock` with one plain line."""
-    from bot.adapters.teams_settings import settings_problem
+    from bot.adapters.teams.settings import settings_problem
 
     problem = settings_problem()
     if problem:
@@ -76,7 +76,7 @@ def _clock(args: argparse.Namespace, settings: Settings) -> int:
 def _backup(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
-    from bot.backup import BackupRefused, backup
+    from bot.ops.backup import BackupRefused, backup
 
     try:
         written = backup(settings.resolved_database_url(), Path(args.path))
@@ -95,7 +95,7 @@ def _console(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.demo import run_demo
+    from bot.demo.meeting import run_demo
 
     return asyncio.run(
         run_demo(database_url=args.database_url, step_timeout=args.timeout, settings=settings)
@@ -105,8 +105,8 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
 def _teams_package(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
-    from bot.adapters.teams_package import PackageRefused, build_package
-    from bot.adapters.teams_settings import TeamsSettings
+    from bot.adapters.teams.package import PackageRefused, build_package
+    from bot.adapters.teams.settings import TeamsSettings
 
     app_id = args.app_id or TeamsSettings().app_id
     try:

@@ -22,9 +22,9 @@ from aiohttp import web
 
 from bot.context import Services
 from bot.core import Core, utc_now
-from bot.delivery import DeliveryRouter
-from bot.gc_tuning import settle_after_start
-from bot.observability import (
+from bot.delivery.router import DeliveryRouter
+from bot.ops.gc_tuning import settle_after_start
+from bot.ops.observability import (
     CountingDeliverer,
     JsonFormatter,
     TextFormatter,
@@ -33,7 +33,7 @@ from bot.observability import (
     readiness,
 )
 from bot.prompts import load_library
-from bot.scheduler import MeetingClock
+from bot.scheduling.clock import MeetingClock
 from bot.settings import Settings
 from bot.store.database import Database
 from bot.store.migrate import upgrade
@@ -104,8 +104,8 @@ def configure_logging(level: str = "INFO", log_format: str = "text") -> None:
 
 def configured_adapters(environ: Mapping[str, str]) -> list[str]:
     """The chat platforms this process will talk to, going by their settings."""
-    from bot.adapters.slack_settings import configured as slack_configured
-    from bot.adapters.teams_settings import configured as teams_configured
+    from bot.adapters.slack.settings import configured as slack_configured
+    from bot.adapters.teams.settings import configured as teams_configured
 
     active = ["Slack"] if slack_configured(environ) else []
     return [*active, "Microsoft Teams"] if teams_configured(environ) else active
@@ -113,7 +113,7 @@ def configured_adapters(environ: Mapping[str, str]) -> list[str]:
 
 def adapter_report(environ: Mapping[str, str] | None = None) -> str:
     """One or two sentences for operators: which platforms are connected, and why not."""
-    from bot.adapters.slack_settings import half_configured
+    from bot.adapters.slack.settings import half_configured
 
     env = os.environ if environ is None else environ
     active = configured_adapters(env)
@@ -131,7 +131,7 @@ def adapter_report(environ: Mapping[str, str] | None = None) -> str:
 
 def teams_auth_warning(environ: Mapping[str, str] | None = None) -> str:
     """A loud line when `POST /api/messages` would accept requests without checking tokens."""
-    from bot.adapters.teams_settings import TeamsSettings
+    from bot.adapters.teams.settings import TeamsSettings
 
     env = os.environ if environ is None else environ
     teams = TeamsSettings() if environ is None else TeamsSettings.model_validate(dict(env))
@@ -171,12 +171,12 @@ def web_app(bot: CommonGround) -> web.Application:
     app.router.add_get("/metrics", metrics)
     # Slack (when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set): POST /slack/events, and its
     # deliverer registered on bot.router for the scheduler's effects.
-    from bot.adapters import slack
+    from bot.adapters.slack import adapter as slack
 
     slack.attach(app, bot)
     # Microsoft Teams (unless TEAMS_ENABLED=false): POST /api/messages, with Bot Framework
     # authentication when MICROSOFT_APP_ID is set, and its deliverer on bot.router.
-    from bot.adapters import teams
+    from bot.adapters.teams import adapter as teams
 
     teams.attach(app, bot)
     return app
@@ -250,10 +250,10 @@ async def run_clock(
         stop = asyncio.Event()
         _stop_on_signals(stop)
     bot = await start(settings)
-    from bot.adapters import slack
+    from bot.adapters.slack import adapter as slack
 
     slack.attach(None, bot)  # the scheduler's posts and messages reach Slack when it is set up
-    from bot.adapters import teams
+    from bot.adapters.teams import adapter as teams
 
     teams.attach(None, bot)  # ... and Teams, through the conversation references it stored
     clock = MeetingClock(bot.core, CountingDeliverer(bot.router))
@@ -290,7 +290,7 @@ async def run_console(
     settings: Settings, *, stdin: TextIO | None = None, stdout: TextIO | None = None
 ) -> None:
     """Migrate, then talk to the bot in the terminal with the real scheduler running."""
-    from bot.adapters.console import PLATFORM, ConsoleAdapter, ConsoleDeliverer
+    from bot.adapters.console.adapter import PLATFORM, ConsoleAdapter, ConsoleDeliverer
 
     bot = await start(settings)
     adapter = ConsoleAdapter(bot.core, stdin=stdin, stdout=stdout)

@@ -25,7 +25,7 @@ from bot.events import Choice, Command, Event, FormSubmitted, MemberJoined
 from bot.grammar import CommandError, ParsedCommand, parse
 from bot.handlers import ROUTES
 from bot.identity import Where, Who
-from bot.observability import RETRIES
+from bot.ops.observability import RETRIES
 from bot.replies import reply, with_their_text
 from bot.store import groups, members
 from bot.store.database import RACE_ATTEMPTS, Database, lost_a_race

@@ -33,9 +33,9 @@ from typing import Any
 import pytest
 from sqlalchemy import Integer, Table, select
 
+from bot.adapters.console.render import card_text
 from bot.effects import MessageMember, PostToConversation, UpdatePost
 from bot.identity import Who
-from bot.render_text import card_text
 from bot.store.database import Database
 from bot.store.schema import metadata
 from tests.dialogue import Outcome

@@ -25,8 +25,8 @@ from bot.settings import Settings
 from bot.store.database import Database
 from bot.store.migrate import upgrade
 from bot.store.schema import metadata
+from testkit.throwaway_postgres import create_database, drop_database
 from tests.dialogue import Chat, FakeClock
-from tests.throwaway_postgres import create_database, drop_database
 
 TEST_SECRET = "test-secret-key-for-keyed-hashes"
 TEST_DATABASE = os.environ.get("COMMONGROUND_TEST_DATABASE", "sqlite").strip().lower()

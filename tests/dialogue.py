@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from bot.adapters.console.render import card_text
 from bot.cards import Button, Card, Form
 from bot.core import Core
 from bot.effects import (
@@ -26,7 +27,6 @@ from bot.effects import (
 )
 from bot.events import Choice, Command, FormSubmitted, MemberJoined
 from bot.identity import Where, Who
-from bot.render_text import card_text
 from bot.store.database import Database
 
 PLATFORM = "console"

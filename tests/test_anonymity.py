@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from bot.handlers.elephants import post_due
+from bot.handlers.elephants.commands import post_due
 from bot.store.database import Database
 from bot.store.schema import elephants
 from tests.anonymity_helpers import (

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.handlers.elephants import post_due
-from bot.render_text import card_text
+from bot.adapters.console.render import card_text
+from bot.handlers.elephants.commands import post_due
 from bot.store.database import Database
 from bot.store.schema import checkins, elephants, perspectives
 from bot.text_safety import WORD_JOINER

@@ -18,9 +18,9 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot import app as composition
 from bot.__main__ import build_parser, main
-from bot.gc_tuning import YOUNGEST_THRESHOLD
+from bot.ops.gc_tuning import YOUNGEST_THRESHOLD
 from bot.settings import Settings
-from tests.loopback import free_port
+from testkit.loopback import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 

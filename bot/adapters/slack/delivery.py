@@ -1,0 +1,201 @@
+"""Sending effects to Slack's Web API: retries, failures logged without text, quiet SDK logs.
+
+`SlackDeliverer` is what the scheduler's effects go through (registered on the `DeliveryRouter` for
+platform "slack"), and what the adapter uses for posts after a request. Slack's SDK logs request
+bodies (user ids, message text) at DEBUG, so the loggers handed to it drop records below WARNING.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack import store as slack_store
+from bot.adapters.slack.blocks import card_blocks, card_fallback
+from bot.cards import Card
+from bot.delivery.pacing import Pacer, deliver_in_lanes
+from bot.effects import Effect, MessageMember, PostToConversation, UpdatePost
+from bot.store.database import Database
+
+log = logging.getLogger("bot.adapters.slack")
+
+Tokens = Callable[[str], Awaitable[str | None]]
+"""Finds a workspace's bot token (installs in many workspaces); None when not installed."""
+
+
+class _BelowWarning(logging.Filter):
+    """Drops DEBUG and INFO records: Slack's SDK puts request bodies in them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING
+
+
+def _quiet_logger(name: str) -> logging.Logger:
+    """The SDK's logger: WARNING as its own level, because the SDK builds its DEBUG records
+    (request and response bodies) only when the level lets them through, which is work on every
+    call; and the filter, so they are dropped even if something lowers that level again."""
+    logger = logging.getLogger(name)
+    logger.setLevel(logging.WARNING)
+    if not any(isinstance(f, _BelowWarning) for f in logger.filters):
+        logger.addFilter(_BelowWarning())
+    return logger
+
+
+SDK_LOG = _quiet_logger("bot.adapters.slack.sdk")
+BOLT_LOG = _quiet_logger("bot.adapters.slack.bolt")
+
+
+class PacedRateLimitHandler(AsyncRateLimitErrorRetryHandler):
+    """A 429 pauses every sender sharing `pacer` for Retry-After once; the retry then takes a
+    token like any request, so the senders come back spread out rather than all together."""
+
+    def __init__(self, pacer: Pacer, max_retry_count: int) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.pacer = pacer
+
+    async def prepare_for_next_attempt_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        if response is None:
+            if error is not None:
+                raise error
+            return
+        state.next_attempt_requested = True
+        self.pacer.pause(retry_after(response))
+        await self.pacer.acquire()
+        state.increment_current_attempt()
+
+
+def retry_after(response: HttpResponse) -> float:
+    """Seconds Slack asked us to wait (1 when it did not say)."""
+    for name, values in response.headers.items():
+        if name.lower() == "retry-after" and values:
+            try:
+                return max(float(values[0]), 0.0)
+            except ValueError:
+                break
+    return 1.0
+
+
+def retry_handlers(count: int, backoff: float, pacer: Pacer) -> list[AsyncRetryHandler]:
+    """429s pause every sender for Retry-After; 500/503 and dropped connections retry with a
+    short backoff."""
+    interval = BackoffRetryIntervalCalculator(backoff_factor=backoff)
+    return [
+        PacedRateLimitHandler(pacer, count),
+        AsyncServerErrorRetryHandler(max_retry_count=count, interval_calculator=interval),
+        AsyncConnectionErrorRetryHandler(max_retry_count=count, interval_calculator=interval),
+    ]
+
+
+def error_code(exc: Exception) -> str:
+    if isinstance(exc, SlackApiError):
+        return str(exc.response.get("error") or exc.response.status_code)
+    return type(exc).__name__
+
+
+class SlackDeliverer:
+    """Carries out channel posts, direct messages and updates: for requests and the scheduler.
+
+    A failure of one effect is logged (its kind and Slack's error code, never its text or who it
+    was for), the rest still go out, and the failed ones are returned for the outbox to retry.
+    Up to `workers` conversations are served at once, every request paced by `pacer` (the same
+    one the client's 429 handler pauses); a keyed post already sent is not sent again, since the
+    outbox may hand a batch over twice after a crash.
+    """
+
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        db: Database,
+        tokens: Tokens | None,
+        *,
+        pacer: Pacer,
+        workers: int,
+    ) -> None:
+        self.client = client
+        self.db = db
+        self.tokens = tokens
+        self.pacer = pacer
+        self.workers = workers
+
+    async def auth(self, workspace: str) -> dict[str, Any]:
+        """Per-call token arguments: none with one workspace's token, else that workspace's."""
+        if self.tokens is None:
+            return {}
+        token = await self.tokens(workspace)
+        if token is None:
+            raise LookupError("the app is not installed in that workspace")
+        return {"token": token}
+
+    async def deliver(self, effects: Sequence[Effect]) -> list[Effect]:
+        return await deliver_in_lanes(effects, self._sent, self.workers)
+
+    async def _sent(self, effect: Effect) -> bool:
+        try:
+            await self._one(effect)
+        except Exception as exc:
+            log.warning("Slack delivery of a %s failed: %s", type(effect).__name__, error_code(exc))
+            return False
+        return True
+
+    async def _one(self, effect: Effect) -> None:
+        if isinstance(effect, PostToConversation):
+            where = effect.where
+            await self._post(where.workspace, where.conversation_id, effect.card, effect.key)
+        elif isinstance(effect, MessageMember):
+            await self._post(effect.workspace, effect.user_id, effect.card, effect.key)
+        elif isinstance(effect, UpdatePost):
+            found = await slack_store.find_post(self.db, effect.where.conversation_id, effect.key)
+            if found is None:
+                log.warning("an update for a post that was never sent to Slack was skipped")
+                return
+            channel, ts = found
+            auth = await self.auth(effect.where.workspace)
+            await self.pacer.acquire()
+            await self.client.chat_update(
+                **auth,
+                channel=channel,
+                ts=ts,
+                text=card_fallback(effect.card),
+                blocks=card_blocks(effect.card),
+            )
+        else:
+            log.warning("a %s needs a request to answer; not sent", type(effect).__name__)
+
+    async def _post(self, workspace: str, channel: str, card: Card, key: str | None) -> None:
+        if key and await slack_store.find_post(self.db, channel, key) is not None:
+            log.debug("a keyed Slack post was sent before; not sent again")
+            return
+        auth = await self.auth(workspace)
+        await self.pacer.acquire()
+        response = await self.client.chat_postMessage(
+            **auth,
+            channel=channel,
+            text=card_fallback(card),
+            blocks=card_blocks(card),
+        )
+        if key:
+            posted_in = str(response.get("channel") or channel)
+            await slack_store.remember_post(
+                self.db, channel, key, posted_in, str(response.get("ts"))
+            )

@@ -1,0 +1,44 @@
+"""The App Home tab: the person's home cards (`bot.handlers.home.page`, platform-neutral) drawn as
+Block Kit.
+
+It only reads. The cards carry the same buttons as the check-in and round messages, so a press
+on the home tab reaches the core like a press in a direct message.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.adapters.slack.blocks import Block, card_blocks
+from bot.cards import Card
+from bot.handlers.home.page import NO_GROUP
+from bot.handlers.home.page import home_cards as core_home_cards
+from bot.identity import Who
+from bot.store.database import Database
+
+MAX_HOME_BLOCKS = 100
+FOOTER = (
+    "`/coprod help` lists what you can do. `/coprod privacy` says what is stored; "
+    "`/coprod my-data` shows what I hold about you."
+)
+
+__all__ = ["NO_GROUP", "home_cards", "home_view"]
+
+
+async def home_cards(db: Database, who: Who, now: datetime) -> list[Card]:
+    """The person's home cards, read in one read-only transaction."""
+    async with db.read() as conn:
+        return await core_home_cards(conn, who, now)
+
+
+def home_view(cards: list[Card]) -> dict[str, Any]:
+    """The `home` view published for the person."""
+    blocks: list[Block] = []
+    for card in cards:
+        if blocks:
+            blocks.append({"type": "divider"})
+        blocks.extend(card_blocks(card))
+    blocks = blocks[: MAX_HOME_BLOCKS - 1]
+    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": FOOTER}]})
+    return {"type": "home", "blocks": blocks}

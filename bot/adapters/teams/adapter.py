@@ -1,0 +1,394 @@
+"""The Microsoft Teams adapter: Bot Framework activities in as neutral events, effects out as
+Adaptive Cards through the connector.
+
+It is the only module (with its `teams_*` helpers) that imports botbuilder, so the SDK can be
+swapped for its successor (the Microsoft 365 Agents SDK speaks the same Activity protocol).
+
+`POST /api/messages` is our own route, not `CloudAdapter.process`: that one answers 500 for every
+invoke whose response has a body, and 500 again for a request with a malformed header or body. Ours
+deserializes the activity, lets the SDK check the Bot Framework token (`PermissionError`: 401,
+before anything is stored), then runs the turn: the conversation reference is kept for proactive
+posts, and the activity becomes a `Command`, `Choice`, `FormSubmitted` or `MemberJoined` for the
+core, with the activity's keyed id as `once`: the core records it in `inbound_events` in the
+event's own transaction, so a repeated delivery changes nothing and a failed one is handled when
+Teams tries again.
+
+Teams has no message only one person in a channel can see. A button on a channel card opens a
+dialog (a task module, `teams_dialogs`) where the answer or form for that person appears; answers
+to a command typed in a channel, and forms it opens, go to the person's 1:1 chat with the bot.
+
+A command typed in a channel is marked `seen_by_others`: everyone has already seen who typed it,
+so the elephant handler refuses to store an elephant typed there as "anonymous".
+
+A turn carries out only what must happen within it (the answer to the person, a form, a dialog,
+the card replaced after a submit); channel posts, 1:1 messages and updates are handed to the outbox
+and sent right after the answer (`teams_after`), so a large group never makes Teams wait.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from contextvars import ContextVar
+from datetime import datetime
+from http import HTTPStatus
+from typing import Any, Protocol
+
+from aiohttp import web
+from botbuilder.core import TurnContext
+from botbuilder.core.teams import TeamsInfo
+from botbuilder.integration.aiohttp import (
+    CloudAdapter,
+    ConfigurationBotFrameworkAuthentication,
+)
+from botbuilder.schema import (
+    Activity,
+    ActivityTypes,
+    ChannelAccount,
+    InvokeResponse,
+)
+
+from bot.adapters.base import BotParts
+from bot.adapters.teams import store as teams_store
+from bot.adapters.teams.after import CLOSE_WAIT, AfterTurn
+from bot.adapters.teams.answers import TEAMS_CHANNEL, Turn, TurnAnswers
+from bot.adapters.teams.cards import (
+    errors_content,
+    submitted_values,
+    unpack_form,
+)
+from bot.adapters.teams.delivery import (
+    TeamsDeliverer,
+    card_message,
+    describe,
+    message,
+    quiet_sdk_loggers,
+)
+from bot.adapters.teams.dialogs import FORM_SENT, dialog_answer, dialog_event, dialog_message
+from bot.adapters.teams.inbound import command_text, tenant_of, where_of, who_of
+from bot.adapters.teams.settings import TeamsSettings
+from bot.cards import Card
+from bot.delivery.pacing import Pacer
+from bot.delivery.router import Deliverer
+from bot.effects import Effect, FormErrors
+from bot.events import Choice, Command, Event, FormSubmitted, MemberJoined
+from bot.identity import Who
+from bot.store.database import Database
+
+PLATFORM = teams_store.PLATFORM
+ROUTE = "/api/messages"
+BOT_ADDED = (
+    "Hello! I'm Common Ground. To make this channel a co-production group, mention me with "
+    "`setup` and the group's name (for example `@Common Ground setup Parents Forum`). "
+    "Mention me with `help` to see what I can do."
+)
+BOT_ADDED_PERSONAL = (
+    "Hello! I'm Common Ground. This is our private chat: type `help` to see what you can do "
+    "here, or `elephant` to name an elephant anonymously."
+)
+SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
+
+log = logging.getLogger(__name__)
+
+
+class Handler(Protocol):
+    """`Core.handle`: one event in, effects out; `once` is the delivery's id for deduplication."""
+
+    def __call__(self, event: Event, *, once: str | None = None) -> Awaitable[list[Effect]]: ...
+
+
+_DELIVERY: ContextVar[str | None] = ContextVar("teams_delivery", default=None)
+"""The keyed id of the activity this turn is for (see `TeamsAdapter._handled`)."""
+
+
+class _SdkConfig:
+    """The attribute bag `ConfigurationBotFrameworkAuthentication` reads."""
+
+    def __init__(self, settings: TeamsSettings) -> None:
+        self.APP_ID = settings.app_id or None
+        self.APP_PASSWORD = settings.app_password or None
+        self.APP_TYPE = settings.normalised_app_type
+        self.APP_TENANTID = settings.tenant_id or None
+        self.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL = settings.openid_metadata_url or None
+        self.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER = settings.token_issuer or None
+
+
+class TeamsAdapter:
+    """Teams over the Bot Framework: the route, the turn logic and the deliverer."""
+
+    def __init__(
+        self,
+        handle: Handler,
+        db: Database,
+        secret: bytes,
+        settings: TeamsSettings,
+        *,
+        clock: Callable[[], datetime],
+        credentials_factory: Any = None,
+        router: Deliverer | None = None,
+    ) -> None:
+        self.handle = handle
+        self.db = db
+        self.secret = secret
+        self.clock = clock
+        self.settings = settings
+        auth = ConfigurationBotFrameworkAuthentication(
+            _SdkConfig(settings), credentials_factory=credentials_factory
+        )
+        self.cloud = CloudAdapter(auth)
+        self.deliverer = TeamsDeliverer(
+            self.cloud,
+            db,
+            settings.app_id,
+            retries=settings.retries,
+            backoff=settings.retry_backoff,
+            pacer=Pacer(settings.posts_per_second),
+            workers=settings.send_workers,
+        )
+        # The app's router when there is one: a drain may lease any platform's due rows.
+        self.after = AfterTurn(db, router or self.deliverer, clock)
+        self.answers = TurnAnswers(self.cloud, self.deliverer, settings.app_id, self.hand_over)
+        quiet_sdk_loggers()
+
+    # -- the HTTP route ------------------------------------------------------------------------
+
+    def mount(self, app: web.Application) -> None:
+        app.router.add_post(ROUTE, self.on_request)
+        app[TEAMS_KEY] = self
+
+        async def cleanup(_: web.Application) -> None:
+            await self.close()
+
+        app.on_cleanup.append(cleanup)
+
+    async def hand_over(self, effects: Sequence[Effect]) -> None:
+        """Everything but the answer: to the outbox, sent right after the turn (`teams_after`)."""
+        await self.after.hand_over(effects)
+
+    async def settled(self) -> None:
+        await self.after.settled()
+
+    async def close(self, wait: float = CLOSE_WAIT) -> None:
+        await self.after.close(wait)
+
+    async def on_request(self, request: web.Request) -> web.Response:
+        """Parse, authenticate, run the turn; 4xx for anything malformed, never 500."""
+        if request.content_type != "application/json":
+            return web.Response(status=415, text="expected application/json")
+        try:
+            body = await request.json()
+        except ValueError:
+            return web.Response(status=400, text="the body is not JSON")
+        if not isinstance(body, dict) or not isinstance(body.get("type"), str):
+            return web.Response(status=400, text="the body is not an activity")
+        try:
+            activity = Activity().deserialize(body)
+        except Exception:
+            return web.Response(status=400, text="the body is not an activity")
+        if not activity.service_url or activity.conversation is None:
+            return web.Response(status=400, text="the activity has no serviceUrl or conversation")
+        auth_header = request.headers.get("Authorization", "")
+        try:
+            response = await self.cloud.process_activity(auth_header, activity, self.on_turn)
+        except PermissionError:
+            log.warning("refused a Teams request without a valid token")
+            return web.Response(status=401, text="unauthorized")
+        except Exception as exc:  # the turn itself never raises: this is the token or header
+            log.warning("refused a Teams request: %s", type(exc).__name__)
+            return web.Response(status=401 if self.settings.auth else 400, text="refused")
+        if isinstance(response, InvokeResponse):
+            status = int(response.status or 200)
+            if response.body is None:
+                return web.Response(status=status)
+            return web.json_response(response.body, status=status)
+        return web.Response(status=HTTPStatus.CREATED)
+
+    # -- turns ---------------------------------------------------------------------------------
+
+    async def on_turn(self, context: TurnContext) -> None:
+        """One activity; never raises (a failure is logged by kind and the person told)."""
+        activity = context.activity
+        if activity.type == ActivityTypes.invoke:
+            await self._answer_invoke(context)
+            return
+        try:
+            _DELIVERY.set(self._delivery_key(activity))
+            await self._remember(activity)
+            if activity.type == ActivityTypes.message:
+                await self._on_message(context)
+            elif activity.type == ActivityTypes.conversation_update:
+                await self._on_members_added(context)
+        except Exception as exc:
+            log.exception("a Teams activity failed: %s", describe(exc))
+            if activity.type == ActivityTypes.message:
+                try:
+                    await context.send_activity(message(Card(text=SORRY)))
+                except Exception as again:
+                    log.warning("could not say sorry in Teams: %s", describe(again))
+
+    async def _answer_invoke(self, context: TurnContext) -> None:
+        """An invoke needs its answer in the HTTP response: a dialog to show, or nothing."""
+        body: Any = None
+        try:
+            _DELIVERY.set(self._delivery_key(context.activity))
+            await self._remember(context.activity)
+            body = await self._on_dialog(context)
+        except Exception as exc:
+            log.exception("a Teams invoke failed: %s", describe(exc))
+            body = dialog_message(SORRY)
+        await context.send_activity(
+            Activity(
+                type=ActivityTypes.invoke_response, value=InvokeResponse(status=200, body=body)
+            )
+        )
+
+    async def _on_dialog(self, context: TurnContext) -> Any:
+        """A button on a channel card (`task/fetch`) or a form in a dialog (`task/submit`): the
+        core's answer for the person is shown in the dialog; the rest is delivered as usual."""
+        activity = context.activity
+        found = dialog_event(activity, who_of(activity), where_of(activity))
+        if found is None:
+            return None
+        event, data = found
+        body, later = dialog_answer(event, data, await self._handled(event))
+        await self.hand_over(later)
+        return body
+
+    def _delivery_key(self, activity: Activity) -> str | None:
+        """A keyed hash naming this delivered activity (None when Teams gave it no id)."""
+        if not activity.id or not activity.conversation or not activity.conversation.id:
+            return None
+        return teams_store.activity_key(self.secret, activity.conversation.id, activity.id)
+
+    async def _handled(self, event: Event, *, part: str = "") -> list[Effect]:
+        """The core's answer to one event of this turn's activity. The activity's id goes with it
+        as `once`, recorded in the event's own transaction: a redelivery is handled once, and one
+        whose handling failed (rolled back, record and all) is handled when Teams tries again.
+        `part` tells apart several events from one activity (each member added)."""
+        key = _DELIVERY.get()
+        return await self.handle(event, once=f"{key}:{part}" if key and part else key)
+
+    async def _remember(self, activity: Activity) -> None:
+        """Keep how to reach this channel and this tenant later, with no person in it."""
+        ref = TurnContext.get_conversation_reference(activity).serialize()
+        ref.pop("user", None)
+        ref.pop("activityId", None)
+        ref.pop("locale", None)
+        where = where_of(activity)
+        tenant = tenant_of(activity)
+        if not where.is_direct and where.conversation_id:
+            conversation = dict(ref.get("conversation") or {})
+            conversation["id"] = where.conversation_id
+            conversation.pop("name", None)
+            ref["conversation"] = conversation
+            await teams_store.save_reference(self.db, where.conversation_id, tenant, ref)
+        if tenant:
+            reach = {k: ref.get(k) for k in ("serviceUrl", "bot", "channelId")}
+            await teams_store.save_reference(self.db, teams_store.tenant_row(tenant), tenant, reach)
+
+    async def _on_message(self, context: TurnContext) -> None:
+        activity = context.activity
+        turn = Turn(context, who_of(activity), where_of(activity))
+        value = activity.value
+        if isinstance(value, dict) and value.get("form_id"):
+            await self._on_form(turn, value)
+            return
+        if isinstance(value, dict) and value.get("action"):
+            choice = Choice(turn.who, turn.where, str(value["action"]), str(value.get("value", "")))
+            await self.answers.carry_out(await self._handled(choice), turn)
+            return
+        in_channel = not turn.where.is_direct and activity.channel_id == TEAMS_CHANNEL
+        command = Command(turn.who, turn.where, command_text(activity), seen_by_others=in_channel)
+        await self.answers.carry_out(await self._handled(command), turn)
+
+    async def _on_form(self, turn: Turn, value: dict[str, Any]) -> None:
+        form_id, context = str(value["form_id"]), str(value.get("context", ""))
+        values = submitted_values(value)
+        effects = await self._handled(FormSubmitted(turn.who, turn.where, form_id, values, context))
+        errors: dict[str, str] = {}
+        for effect in effects:
+            if isinstance(effect, FormErrors):
+                errors.update(effect.errors)
+        if errors:
+            form = unpack_form(value.get("form"), form_id, context)
+            again = card_message(errors_content(form, values, errors), "Please check the form")
+            if not await self._replace_form(turn, again):
+                await self.answers.reply_privately(again, turn)
+            return
+        await self._replace_form(turn, message(Card(text=FORM_SENT)))
+        await self.answers.carry_out(effects, turn)
+
+    async def _replace_form(self, turn: Turn, replacement: Activity) -> bool:
+        """Show `replacement` in place of the form card just submitted in the 1:1 chat (so it
+        cannot be sent twice and errors appear where the person is looking). False if not."""
+        form_message = turn.context.activity.reply_to_id
+        if not form_message or not turn.where.is_direct:
+            return False
+        replacement.id = form_message
+        try:
+            await turn.context.update_activity(replacement)
+        except Exception as exc:
+            log.info("could not replace a submitted form card: %s", describe(exc))
+            return False
+        return True
+
+    async def _on_members_added(self, context: TurnContext) -> None:
+        activity = context.activity
+        where = where_of(activity)
+        bot_id = activity.recipient.id if activity.recipient else None
+        for member in activity.members_added or []:
+            if member.id == bot_id:
+                # No core event carries the record, so the greeting claims the delivery itself.
+                key = _DELIVERY.get()
+                if key and not await teams_store.claim_activity(
+                    self.db, f"{key}:bot", self.clock()
+                ):
+                    continue
+                text = BOT_ADDED_PERSONAL if where.is_direct else BOT_ADDED
+                await context.send_activity(message(Card(text=text)))
+                continue
+            if where.is_direct:
+                continue  # a person opening their 1:1 chat joins no group
+            name = await _member_name(context, member)
+            who = Who(PLATFORM, tenant_of(activity), str(member.id), name)
+            turn = Turn(context, who, where)
+            joined = await self._handled(MemberJoined(who, where), part=str(member.id))
+            await self.answers.carry_out(joined, turn)
+
+
+TEAMS_KEY = web.AppKey("teams", TeamsAdapter)
+"""Where the web app keeps its Teams adapter (tests wait for its drains through it)."""
+
+
+async def _member_name(context: TurnContext, member: ChannelAccount) -> str:
+    """A joining member's display name: Teams rarely sends it, so ask the team's roster."""
+    if member.name:
+        return str(member.name)
+    try:
+        account = await TeamsInfo.get_member(context, member.id)
+    except Exception as exc:
+        log.info("could not look up a joining member's name: %s", describe(exc))
+        return ""
+    return str(getattr(account, "name", "") or "")
+
+
+def attach(
+    app: web.Application | None, bot: BotParts, settings: TeamsSettings | None = None
+) -> TeamsAdapter | None:
+    """Switch Teams on (unless `TEAMS_ENABLED=false`): deliver scheduled effects to Teams and,
+    given a web app, serve `POST /api/messages` there."""
+    settings = TeamsSettings() if settings is None else settings
+    if not settings.enabled:
+        return None
+    adapter = TeamsAdapter(
+        bot.core.handle,
+        bot.db,
+        bot.services.secret,
+        settings,
+        clock=bot.services.clock,
+        router=bot.router,
+    )
+    bot.router.register(PLATFORM, adapter.deliverer)
+    if app is not None:
+        adapter.mount(app)
+    return adapter

@@ -1,0 +1,110 @@
+"""Answering the person behind one Teams activity, privately: in the 1:1 chat it came from, or
+through a 1:1 chat the bot opens when they acted in a channel. Everything else the core returns
+is handed to the outbox, sent right after the turn is answered (`teams_after`).
+
+Outside Teams (the Bot Framework Emulator, Web Chat) there is only the one conversation, so the
+answer goes straight back there. When Teams will not open the 1:1 chat, the person is told in
+the channel how to open it, never what the answer said.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from botbuilder.core import TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import Activity
+
+from bot.adapters.teams.cards import form_content
+from bot.adapters.teams.delivery import (
+    TeamsDeliverer,
+    card_message,
+    describe,
+    message,
+    personal,
+)
+from bot.cards import Card, Form
+from bot.effects import Effect, FormErrors, OpenForm, ReplyToActor
+from bot.identity import Where, Who
+
+TEAMS_CHANNEL = "msteams"
+NO_PRIVATE_CHAT = (
+    "I tried to answer you privately but couldn't open our 1:1 chat. Please open a chat with "
+    "Common Ground (Apps, then Common Ground) and try again there."
+)
+
+log = logging.getLogger(__name__)
+
+HandOver = Callable[[Sequence[Effect]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What answering one activity needs: the turn, who acted and where."""
+
+    context: TurnContext
+    who: Who
+    where: Where
+
+
+class TurnAnswers:
+    """Carries out the core's effects for one turn."""
+
+    def __init__(
+        self, cloud: CloudAdapter, deliverer: TeamsDeliverer, app_id: str, hand_over: HandOver
+    ) -> None:
+        self.cloud = cloud
+        self.deliverer = deliverer
+        self.app_id = app_id
+        self.hand_over = hand_over
+
+    async def carry_out(self, effects: Sequence[Effect], turn: Turn) -> None:
+        """Answer the person who acted (privately); everything else goes to the outbox, to be
+        sent right after the turn is answered."""
+        later: list[Effect] = []
+        for effect in effects:
+            try:
+                if isinstance(effect, ReplyToActor):
+                    await self.reply_privately(message(effect.card), turn)
+                elif isinstance(effect, OpenForm):
+                    await self.reply_privately(form_message(effect.form), turn)
+                elif isinstance(effect, FormErrors):
+                    log.warning("form errors arrived outside a form submission; not shown")
+                else:
+                    later.append(effect)
+            except Exception as exc:
+                log.warning(
+                    "Teams answer with a %s failed: %s", type(effect).__name__, describe(exc)
+                )
+        await self.hand_over(later)
+
+    async def reply_privately(self, reply: Activity, turn: Turn) -> None:
+        """In the 1:1 chat: straight back; elsewhere through a 1:1 chat the bot opens."""
+        if turn.where.is_direct or turn.context.activity.channel_id != TEAMS_CHANNEL:
+            await turn.context.send_activity(reply)
+            return
+        activity = turn.context.activity
+        bot_id = activity.recipient.id if activity.recipient else ""
+
+        async def send(context: TurnContext) -> None:
+            await context.send_activity(reply)
+
+        try:
+            await self.deliverer.retrying(
+                lambda: self.cloud.create_conversation(
+                    self.app_id,
+                    send,
+                    personal(turn.who.workspace, turn.who.user_id, bot_id),
+                    TEAMS_CHANNEL,
+                    activity.service_url,
+                )
+            )
+        except Exception as exc:
+            log.warning("could not open a 1:1 chat in Teams: %s", describe(exc))
+            await turn.context.send_activity(message(Card(text=NO_PRIVATE_CHAT)))
+
+
+def form_message(form: Form) -> Activity:
+    return card_message(form_content(form), form.title)

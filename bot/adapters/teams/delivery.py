@@ -1,0 +1,258 @@
+"""Sending effects to Teams through the Bot Framework connector: channel posts from stored
+conversation references, 1:1 messages through `create_conversation`, updates of keyed posts.
+
+`TeamsDeliverer` is registered on the `DeliveryRouter` for platform "teams" (the scheduler's posts
+go through it) and the adapter uses it for everything a request causes beyond answering the actor.
+Connector failures with 429 or 5xx are retried a bounded number of times (honouring `Retry-After`,
+capped); anything else, or the last failure, is logged by kind and status only, never with text,
+and the effect is handed back for the outbox to try again later.
+
+The SDK's own loggers (msrest logs request bodies at DEBUG) keep only WARNING and above.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
+
+from botbuilder.core import TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import (
+    Activity,
+    ActivityTypes,
+    Attachment,
+    ChannelAccount,
+    ConversationParameters,
+    ConversationReference,
+)
+
+from bot.adapters.teams import store as teams_store
+from bot.adapters.teams.cards import CONTENT_TYPE, card_content, card_summary
+from bot.cards import Card
+from bot.delivery.pacing import Pacer, deliver_in_lanes
+from bot.effects import Effect, MessageMember, PostToConversation, UpdatePost
+from bot.store.database import Database
+
+log = logging.getLogger("bot.adapters.teams")
+SDK_PREFIXES = ("msrest", "botbuilder", "botframework", "msal", "urllib3", "requests_oauthlib")
+MAX_WAIT = 30.0
+T = TypeVar("T")
+Send = Callable[[TurnContext], Awaitable[Any]]
+
+
+class _BelowWarning(logging.Filter):
+    """Drops DEBUG and INFO records: the SDK puts request bodies and ids in them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING
+
+
+def quiet_sdk_loggers() -> None:
+    """Quiet every SDK logger that exists now (they are made when the SDK is imported): WARNING
+    as its level, so DEBUG records are not even built, and a filter, so they are dropped even if
+    something lowers that level again."""
+    names = [n for n in logging.root.manager.loggerDict if n.split(".")[0] in SDK_PREFIXES]
+    for name in [*SDK_PREFIXES, *names]:
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.WARNING)
+        if not any(isinstance(f, _BelowWarning) for f in logger.filters):
+            logger.addFilter(_BelowWarning())
+
+
+def status_of(exc: BaseException) -> int | None:
+    """The HTTP status of a connector failure, when it has one."""
+    response = getattr(exc, "response", None)
+    status = getattr(response, "status_code", None) or getattr(response, "status", None)
+    return status if isinstance(status, int) else None
+
+
+def _retry_after(exc: BaseException) -> float | None:
+    headers = getattr(getattr(exc, "response", None), "headers", None) or {}
+    try:
+        return float(headers.get("Retry-After", ""))
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+def describe(exc: BaseException) -> str:
+    status = status_of(exc)
+    return type(exc).__name__ + (f" (HTTP {status})" if status else "")
+
+
+def card_message(content: dict[str, Any], summary: str) -> Activity:
+    """A message carrying one Adaptive Card."""
+    return Activity(
+        type=ActivityTypes.message,
+        summary=summary,
+        attachments=[Attachment(content_type=CONTENT_TYPE, content=content)],
+    )
+
+
+def message(card: Card, *, in_channel: bool = False) -> Activity:
+    return card_message(card_content(card, in_channel=in_channel), card_summary(card))
+
+
+def member_row(tenant: str, user_id: str) -> str:
+    """The `platform_posts` conversation a keyed 1:1 message is recorded under (Teams names the
+    1:1 conversation only once it is made)."""
+    return f"member:{tenant}:{user_id}"[:200]
+
+
+def personal(tenant: str, user_id: str, bot_id: str) -> ConversationParameters:
+    """The parameters that open (or find) a person's 1:1 chat with the bot."""
+    return ConversationParameters(
+        is_group=False,
+        bot=ChannelAccount(id=bot_id),
+        members=[ChannelAccount(id=user_id)],
+        tenant_id=tenant,
+        channel_data={"tenant": {"id": tenant}},
+    )
+
+
+class TeamsDeliverer:
+    """Carries out posts, messages and updates in Teams without a request to answer.
+
+    Up to `workers` conversations are served at once, every connector call paced by `pacer`, and
+    a 429 pauses all of them for its Retry-After. A keyed post or message already sent is not
+    sent again, since the outbox may hand a batch over twice after a crash.
+    """
+
+    def __init__(
+        self,
+        cloud: CloudAdapter,
+        db: Database,
+        app_id: str,
+        *,
+        retries: int,
+        backoff: float,
+        pacer: Pacer,
+        workers: int,
+    ) -> None:
+        self.cloud = cloud
+        self.db = db
+        self.app_id = app_id
+        self.retries = retries
+        self.backoff = backoff
+        self.pacer = pacer
+        self.workers = workers
+
+    async def deliver(self, effects: Sequence[Effect]) -> list[Effect]:
+        """Send each effect; those Teams did not accept are returned for the outbox to retry."""
+        return await deliver_in_lanes(effects, self._sent, self.workers)
+
+    async def _sent(self, effect: Effect) -> bool:
+        try:
+            if isinstance(effect, PostToConversation):
+                await self.post(effect.where.conversation_id, effect.card, effect.key)
+            elif isinstance(effect, MessageMember):
+                await self.message_member(
+                    effect.workspace, effect.user_id, effect.card, key=effect.key
+                )
+            elif isinstance(effect, UpdatePost):
+                await self.update(effect.where.conversation_id, effect.key, effect.card)
+            else:
+                log.warning("a %s cannot be sent without a request", type(effect).__name__)
+        except Exception as exc:
+            log.error("Teams %s not delivered: %s", type(effect).__name__, describe(exc))
+            return False
+        return True
+
+    async def retrying(self, attempt: Callable[[], Awaitable[T]]) -> T:
+        """Run `attempt` (each try paced), again after 429 or 5xx, at most `retries` more times.
+        A 429 pauses every sender on the same pacer, not only this one."""
+        for tried in range(self.retries + 1):
+            try:
+                await self.pacer.acquire()
+                return await attempt()
+            except Exception as exc:
+                status = status_of(exc)
+                if status is None or (status != 429 and status < 500) or tried == self.retries:
+                    raise
+                wait = _retry_after(exc)
+                wait = self.backoff * 2**tried if wait is None else wait
+                log.info(
+                    "Teams answered %d; trying again (%d of %d)", status, tried + 1, self.retries
+                )
+                if status == 429:
+                    self.pacer.pause(min(max(wait, 0.0), MAX_WAIT))
+                else:
+                    await asyncio.sleep(min(max(wait, 0.0), MAX_WAIT))
+        raise AssertionError("unreachable")
+
+    async def _continue(self, ref: dict[str, Any], send: Send) -> Any:
+        """Run `send` in a turn on the referenced conversation; its result."""
+        results: list[Any] = []
+
+        async def callback(context: TurnContext) -> None:
+            # The continuation has a made-up id; answering it would make a thread reply.
+            context.activity.id = None
+            results.append(await send(context))
+
+        reference = ConversationReference().deserialize(ref)
+
+        async def attempt() -> None:
+            results.clear()
+            await self.cloud.continue_conversation(reference, callback, bot_app_id=self.app_id)
+
+        await self.retrying(attempt)
+        return results[0] if results else None
+
+    async def post(self, conversation_id: str, card: Card, key: str | None = None) -> None:
+        if key and await teams_store.find_post(self.db, conversation_id, key) is not None:
+            log.debug("a keyed Teams post was sent before; not sent again")
+            return
+        ref = await teams_store.load_reference(self.db, conversation_id)
+        if ref is None:
+            # Kept for the outbox: the first activity from that channel brings its reference.
+            raise LookupError("the bot has had no activity from that conversation yet")
+        post = message(card, in_channel=True)  # references are kept for shared conversations only
+        sent = await self._continue(ref, lambda context: context.send_activity(post))
+        if key and sent is not None and getattr(sent, "id", None):
+            await teams_store.remember_post(self.db, conversation_id, key, str(sent.id))
+
+    async def update(self, conversation_id: str, key: str, card: Card) -> None:
+        activity_id = await teams_store.find_post(self.db, conversation_id, key)
+        ref = await teams_store.load_reference(self.db, conversation_id)
+        if activity_id is None or ref is None:
+            log.info("a Teams post to update was never sent; nothing updated")
+            return
+        updated = message(card, in_channel=True)
+        updated.id = activity_id
+        await self._continue(ref, lambda context: context.update_activity(updated))
+
+    async def message_member(
+        self,
+        tenant: str,
+        user_id: str,
+        card: Card,
+        *,
+        key: str | None = None,
+    ) -> None:
+        """A card in the person's 1:1 chat with the bot (Teams makes it, or finds it)."""
+        row = member_row(tenant, user_id)
+        if key and await teams_store.find_post(self.db, row, key) is not None:
+            log.debug("a keyed Teams message was sent before; not sent again")
+            return
+        known = await teams_store.load_reference(self.db, teams_store.tenant_row(tenant))
+        if known is None:
+            raise LookupError("the bot has had no activity from that tenant yet")
+        service_url = str(known.get("serviceUrl") or "")
+        parameters = personal(tenant, user_id, str((known.get("bot") or {}).get("id") or ""))
+
+        sent: list[Any] = []
+
+        async def callback(context: TurnContext) -> None:
+            sent.append(await context.send_activity(message(card)))
+
+        async def attempt() -> None:
+            sent.clear()
+            await self.cloud.create_conversation(
+                self.app_id, callback, parameters, "msteams", service_url
+            )
+
+        await self.retrying(attempt)
+        activity_id = getattr(sent[0], "id", None) if sent else None
+        if key and activity_id:
+            await teams_store.remember_post(self.db, row, key, str(activity_id))

@@ -1,0 +1,169 @@
+"""The outbox: effects that must reach a platform even if it is down or we crash on the way.
+
+Scheduled work writes its effects here in the same transaction as the work (`enqueue`), so a
+summary claimed by a clock that then dies is still posted by the next drain. Adapters put here
+what a platform refused after a request (`keep`), or everything a request causes beyond answering
+the person, so the answer need not wait for it (`defer`). `Outbox.drain` leases due rows (so two
+clocks never send the same row), hands each effect to the platform, deletes it once accepted, and
+otherwise tries again later with growing pauses, giving up (with a log line) after a day or so.
+
+Logs name the kind of effect and the row, never its text or who it was for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.delivery.codec import decode, encode, storable
+from bot.delivery.router import Deliverer, platform_of
+from bot.effects import Effect
+from bot.store.database import Database
+from bot.store.schema import outbox
+
+LEASE = timedelta(minutes=2)
+BATCH = 100
+MAX_ATTEMPTS = 12
+FIRST_PAUSE = timedelta(seconds=15)
+LONGEST_PAUSE = timedelta(hours=2)
+
+log = logging.getLogger(__name__)
+
+
+def pause_after(attempts: int) -> timedelta:
+    """15 s, 30 s, 1 min, … doubling up to two hours: about a day over `MAX_ATTEMPTS` tries."""
+    doubled: timedelta = FIRST_PAUSE * 2 ** max(attempts - 1, 0)
+    return min(doubled, LONGEST_PAUSE)
+
+
+async def enqueue(conn: AsyncConnection, effects: Sequence[Effect], now: datetime) -> int:
+    """Store the storable effects in the caller's transaction; returns how many."""
+    rows = [
+        {
+            "platform": platform_of(effect),
+            "effect": encode(effect),
+            "created_at": now,
+            "attempts": 0,
+            "next_attempt_at": now,
+        }
+        for effect in effects
+        if storable(effect)
+    ]
+    if rows:
+        await conn.execute(insert(outbox), rows)
+    return len(rows)
+
+
+async def keep(db: Database, effects: Sequence[Effect], now: datetime) -> int:
+    """Keep effects a platform refused, to be tried again by the next drain (after a pause)."""
+    async with db.write() as conn:
+        count = await enqueue(conn, effects, now + FIRST_PAUSE)
+    if count:
+        log.warning("kept %d undelivered effects in the outbox to try again", count)
+    return count
+
+
+async def defer(db: Database, effects: Sequence[Effect], now: datetime) -> int:
+    """Hand effects over to be sent right after a request is answered: due at once, so the
+    adapter's own drain (or any other) sends them, in the order given, without the request
+    waiting for them."""
+    async with db.write() as conn:
+        return await enqueue(conn, effects, now)
+
+
+async def pending(db: Database) -> int:
+    """How many effects are waiting (for health checks and tests)."""
+    async with db.read() as conn:
+        return int((await conn.execute(select(func.count()).select_from(outbox))).scalar_one())
+
+
+class Outbox:
+    """Drains the outbox through a deliverer. One drain at a time per process."""
+
+    def __init__(self, db: Database, deliverer: Deliverer, clock: Callable[[], datetime]) -> None:
+        self.db = db
+        self.deliverer = deliverer
+        self.clock = clock
+        self._lock = asyncio.Lock()
+
+    async def drain(self) -> int:
+        """Deliver everything due now; returns how many were delivered."""
+        delivered = 0
+        async with self._lock:
+            while True:
+                leased = await self._lease(self.clock())
+                if not leased:
+                    return delivered
+                delivered += await self._send(leased)
+
+    async def _lease(self, now: datetime) -> list[tuple[int, int, str]]:
+        free = or_(outbox.c.lease_until.is_(None), outbox.c.lease_until < now)
+        due = (
+            select(outbox.c.id)
+            .where(outbox.c.next_attempt_at <= now, free)
+            .order_by(outbox.c.id)
+            .limit(BATCH)
+        )
+        # Most drains find nothing due: a read says so without taking SQLite's one writer.
+        async with self.db.read() as conn:
+            if (await conn.execute(due.limit(1))).first() is None:
+                return []
+        async with self.db.write() as conn:
+            ids = list((await conn.execute(due)).scalars())
+            if not ids:
+                return []
+            # The lease condition is repeated in the UPDATE: under PostgreSQL a second clock that
+            # waited for this row re-checks it and takes nothing.
+            result = await conn.execute(
+                update(outbox)
+                .where(outbox.c.id.in_(ids), free)
+                .values(lease_until=now + LEASE, attempts=outbox.c.attempts + 1)
+                .returning(outbox.c.id, outbox.c.attempts, outbox.c.effect)
+            )
+            return sorted((row.id, row.attempts, row.effect) for row in result)
+
+    async def _send(self, leased: list[tuple[int, int, str]]) -> int:
+        """Hand a leased batch over in one go (a console prints a fan-out once), then settle
+        each row: delete what went out, give what failed another try later."""
+        effects = [decode(text) for _, _, text in leased]
+        try:
+            failed = await self.deliverer.deliver(effects) or ()
+        except Exception as exc:
+            log.warning("delivery of %d outbox rows failed (%s)", len(leased), type(exc).__name__)
+            failed = effects
+        refused = {id(effect) for effect in failed}
+        delivered = [
+            row_id
+            for (row_id, _, _), effect in zip(leased, effects, strict=True)
+            if id(effect) not in refused
+        ]
+        async with self.db.write() as conn:
+            if delivered:  # one statement for the batch: a fan-out is hundreds of rows
+                await conn.execute(delete(outbox).where(outbox.c.id.in_(delivered)))
+            for (row_id, attempts, _), effect in zip(leased, effects, strict=True):
+                if id(effect) not in refused:
+                    continue
+                if attempts >= MAX_ATTEMPTS:
+                    await conn.execute(delete(outbox).where(outbox.c.id == row_id))
+                    log.error(
+                        "gave up on a %s after %d attempts (outbox row %d)",
+                        type(effect).__name__,
+                        attempts,
+                        row_id,
+                    )
+                else:
+                    log.warning("outbox row %d was not delivered; trying again later", row_id)
+                    await conn.execute(
+                        update(outbox)
+                        .where(outbox.c.id == row_id)
+                        .values(
+                            lease_until=None,
+                            next_attempt_at=self.clock() + pause_after(attempts),
+                        )
+                    )
+        return len(delivered)

@@ -1,0 +1,295 @@
+"""Name the elephant: anonymous elephants, "I see it too", and "you said, we did".
+
+Anonymous means anonymous. `elephant` (command and form), "I see it too" and perspectives are
+anonymous routes: the core never adds the person as a member for them, and these handlers never
+write a row that holds their id, name or member id, and log nothing at all. An elephant is stored
+with no author and a `post_after` time a random delay away; `post_due` (run by the scheduler)
+posts due elephants in random order, so neither the order nor the time points at anyone.
+
+Writing `elephant big: <text>` names a big elephant; plain `elephant <text>` names a little one;
+`elephant` alone opens the form, which offers both and explains the difference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+
+from bot import limits
+from bot.context import Context
+from bot.effects import Effect, FormErrors, MessageMember, OpenForm, PostToConversation, UpdatePost
+from bot.errors import UserError
+from bot.grammar import ParsedCommand
+from bot.handlers.elephants.cards import (
+    FORM,
+    NO_DELAY_WARNING,
+    PERSPECTIVE_FORM,
+    PERSPECTIVE_OPEN,
+    SEE_TOO,
+    STATUS_WORDS,
+    elephant_card,
+    elephant_form,
+    elephant_key,
+    invitation_card,
+    marks_text,
+    outcome_card,
+    parse_id,
+    short,
+)
+from bot.handlers.elephants.perspectives import on_meeting_end, open_form, submit
+from bot.replies import reply
+from bot.routing import ChoiceRoute, CommandHandler, FormRoute
+from bot.store import elephants as store
+from bot.store import groups, members
+from bot.store.elephants import BIG, LITTLE, OUTCOME_STATUSES, Elephant
+from bot.store.groups import Group
+from bot.text_safety import TextRejected, clean_text
+from bot.tokens import anonymous_token
+
+__all__ = ["COMMANDS", "on_meeting_end", "post_due"]
+
+SIZE_PREFIXES = {"big:": BIG, "little:": LITTLE}
+LIST_LIMIT = 25
+STALE = "That button no longer works. Type `elephants` to see the open elephants."
+
+
+# -- naming an elephant (anonymous) ---------------------------------------------------------------
+
+
+def _delay(ctx: Context, group: Group) -> timedelta:
+    """A random delay between half and one and a half times the group's anonymity delay."""
+    minutes = group.anonymity_delay_minutes
+    if minutes <= 0:
+        return timedelta(0)
+    return timedelta(minutes=minutes * ctx.services.rng.uniform(0.5, 1.5))
+
+
+async def _store_elephant(ctx: Context, text: str, size: str) -> str:
+    """Store an authorless elephant and say what happens next. Returns the reply text."""
+    group = ctx.require_group()
+    await store.create(
+        ctx.conn, group.id, text=text, size=size, post_after=ctx.now + _delay(ctx, group)
+    )
+    lines = [
+        "Thank you for naming it. It will appear in the channel after a short delay, "
+        "without your name.",
+        "We store the words and the time. We never store who sent it.",
+    ]
+    if size == BIG:
+        lines.append("It's a big one, so I'll ask every member for their perspective.")
+    if group.anonymity_delay_minutes <= 0:
+        lines.append(NO_DELAY_WARNING)
+    return "\n".join(lines)
+
+
+def _split_size(text: str) -> tuple[str, str]:
+    """`big: words` or `little: words` choose the size; anything else is a little elephant."""
+    lowered = text.lower()
+    for prefix, size in SIZE_PREFIXES.items():
+        if lowered.startswith(prefix):
+            return size, text[len(prefix) :]
+    return LITTLE, text
+
+
+TYPED_IN_THE_OPEN = (
+    "I haven't kept that elephant: in the channel everyone can see who typed it, so it could "
+    "not stay anonymous. You may want to delete your message. To name it anonymously, send "
+    "`elephant` and your text to me in a direct message, or use `elephant` on its own in the "
+    "channel to get a private form."
+)
+
+
+async def elephant_new(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
+    """`elephant` alone opens the form; `elephant [big:] <text>` names one straight away."""
+    group = ctx.require_group()
+    if not cmd.arg.strip():
+        return [OpenForm(elephant_form(group.id, group.anonymity_delay_minutes))]
+    if ctx.seen_by_others:
+        raise UserError(TYPED_IN_THE_OPEN, original=cmd.arg)
+    size, raw = _split_size(cmd.arg)
+    text = clean_text(raw, limit=limits.ELEPHANT, what="your elephant")
+    answer = await _store_elephant(ctx, text, size)
+    if size == LITTLE:
+        answer += (
+            "\nThis is a little elephant. For a big one, which needs everyone's view, write "
+            "`elephant big: <your words>`, or type `elephant` on its own for the form."
+        )
+    return [reply(answer)]
+
+
+async def elephant_submitted(ctx: Context, values: Mapping[str, str], payload: str) -> list[Effect]:
+    """The elephant form. A refused form stores nothing and keeps what was typed."""
+    size = (values.get("size") or LITTLE).strip().lower()
+    if size not in (LITTLE, BIG):
+        return [FormErrors({"size": "Please choose little or big."})]
+    try:
+        text = clean_text(values.get("text") or "", limit=limits.ELEPHANT, what="your elephant")
+    except TextRejected as exc:
+        return [FormErrors({"text": str(exc)})]
+    return [reply(await _store_elephant(ctx, text, size))]
+
+
+# -- posting (scheduled) --------------------------------------------------------------------------
+
+
+async def post_due(ctx: Context) -> list[Effect]:
+    """Post every elephant, of any group, whose delay has passed, in random order. Each is
+    claimed before it is posted, so two clocks never post one twice. Big ones also invite every
+    member (who has not turned nudges off) to add their perspective."""
+    due = await store.due(ctx.conn, ctx.now)
+    ctx.services.rng.shuffle(due)
+    found: dict[int, Group | None] = {}
+    effects: list[Effect] = []
+    for elephant in due:
+        if elephant.group_id not in found:
+            found[elephant.group_id] = await groups.get(ctx.conn, elephant.group_id)
+        group = found[elephant.group_id]
+        if group is None or not await store.claim_post(ctx.conn, elephant.id, ctx.now):
+            continue
+        posted = await store.get(ctx.conn, elephant.id)
+        assert posted is not None
+        card = elephant_card(group.id, posted, 0, group.k)
+        effects.append(PostToConversation(group.where, card, key=elephant_key(posted.id)))
+        if posted.is_big:
+            invitation = invitation_card(group.id, group.name, posted, group.k)
+            effects.extend(
+                MessageMember(group.platform, group.workspace, member.user_id, invitation)
+                for member in await members.of_group(ctx.conn, group.id)
+                if member.nudges
+            )
+    return effects
+
+
+# -- "I see it too" (anonymous) -------------------------------------------------------------------
+
+
+async def _posted(ctx: Context, payload: str) -> Elephant:
+    group = ctx.require_group()
+    elephant_id = parse_id(payload)
+    elephant = await store.posted(ctx.conn, group.id, elephant_id) if elephant_id else None
+    if elephant is None:
+        raise UserError(STALE)
+    return elephant
+
+
+async def _card_update(ctx: Context, group: Group, elephant: Elephant) -> UpdatePost:
+    marks = await store.mark_count(ctx.conn, elephant.id)
+    card = elephant_card(group.id, elephant, marks, group.k)
+    return UpdatePost(group.where, elephant_key(elephant.id), card)
+
+
+async def see_too(ctx: Context, payload: str) -> list[Effect]:
+    """Count one "I see it too" per person, by keyed hash; nobody can see who marked it."""
+    elephant = await _posted(ctx, payload)
+    if elephant.is_hidden:
+        return [reply("That elephant was hidden by a facilitator, so it can't be marked.")]
+    token = anonymous_token(ctx.services.secret, "see-too", elephant.id, ctx.require_who())
+    if not await store.add_mark(ctx.conn, elephant.id, token):
+        return [
+            reply(
+                f"You've already said you see elephant #{elephant.number}. It's counted once, "
+                "and nobody can see who marked it."
+            )
+        ]
+    group = ctx.require_group()
+    return [
+        reply(f"Thank you. I've counted it for elephant #{elephant.number}, without your name."),
+        await _card_update(ctx, group, elephant),
+    ]
+
+
+# -- the list and the facilitator's outcomes ------------------------------------------------------
+
+
+async def elephants_list(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
+    """The group's elephants in the channel (not hidden, not still waiting to be posted)."""
+    group = ctx.require_group()
+    shown = await store.visible(ctx.conn, group.id)
+    if not shown:
+        return [
+            reply(
+                f"No elephants are showing in {group.name} right now. "
+                "To name one anonymously, type `elephant`."
+            )
+        ]
+    lines: list[str] = []
+    for elephant in shown[-LIST_LIMIT:]:
+        marks = await store.mark_count(ctx.conn, elephant.id)
+        line = (
+            f"#{elephant.number} ({elephant.size}, {STATUS_WORDS.get(elephant.status, '')}): "
+            f"{short(elephant.text, 150)}  · I see it too: {marks_text(marks, group.k)}"
+        )
+        if elephant.is_big and elephant.perspectives_revealed_at is None:
+            count = await store.perspective_count(ctx.conn, elephant.id)
+            line += f" · perspectives: {count} (shown at {group.k})"
+        if elephant.outcome and elephant.status in OUTCOME_STATUSES:
+            line += f"\n    What was done: {short(elephant.outcome, 150)}"
+        lines.append(line)
+    if len(shown) > LIST_LIMIT:
+        lines.insert(0, f"The latest {LIST_LIMIT} of {len(shown)}:")
+    return [
+        reply(
+            "\n".join(lines),
+            title=f"Elephants in {group.name}",
+        )
+    ]
+
+
+async def elephant_status(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
+    """`elephant <n> discussed|addressed|parked|hidden|open [what was done]` (facilitators)."""
+    group = ctx.require_group()
+    number, status = cmd.number or 0, cmd.arg
+    known = 0 < number < 2**31
+    elephant = await store.by_number(ctx.conn, group.id, number) if known else None
+    if elephant is None:
+        raise UserError(
+            f"There's no elephant #{number} in {group.name}. Type `elephants` to see the numbers.",
+            original=cmd.value,
+        )
+    outcome: str | None = None
+    try:
+        outcome = clean_text(cmd.value, limit=limits.OUTCOME, what="what was done")
+    except TextRejected as exc:
+        if exc.reason != "empty":
+            raise
+    if elephant.is_hidden and status in OUTCOME_STATUSES:
+        raise UserError(
+            f"Elephant #{number} is hidden. To show it again first, type `elephant {number} open`.",
+            original=cmd.value,
+        )
+    changed = await store.set_status(ctx.conn, elephant.id, status, outcome, ctx.now)
+    update = await _card_update(ctx, group, changed)
+    if status == "hidden":
+        return [
+            update,
+            reply(
+                f"Elephant #{number} is hidden. Its words won't be shown again: not in the "
+                "channel, `elephants`, the summary or the export. "
+                f"`elephant {number} open` brings it back."
+            ),
+        ]
+    if status == "open":
+        was = {"hidden": "shown again", "open": "open"}.get(elephant.status, "open again")
+        return [update, reply(f"Elephant #{number} is {was}.")]
+    said = STATUS_WORDS[status]
+    note = "" if changed.outcome else f" You can add what was done: `elephant {number} {status} …`"
+    return [
+        PostToConversation(group.where, outcome_card(changed)),
+        update,
+        reply(f"Recorded: elephant #{number} is {said}. I've told the channel.{note}"),
+    ]
+
+
+COMMANDS: dict[str, CommandHandler] = {
+    "elephant.new": elephant_new,
+    "elephants": elephants_list,
+    "elephant.status": elephant_status,
+}
+CHOICES: dict[str, ChoiceRoute] = {
+    SEE_TOO: ChoiceRoute(see_too, anonymous=True),
+    PERSPECTIVE_OPEN: ChoiceRoute(open_form, anonymous=True),
+}
+FORMS: dict[str, FormRoute] = {
+    FORM: FormRoute(elephant_submitted, anonymous=True),
+    PERSPECTIVE_FORM: FormRoute(submit, anonymous=True),
+}

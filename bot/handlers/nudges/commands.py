@@ -1,0 +1,269 @@
+"""Nudges: a check-in reminder during the meeting, a reflection after it, and a note on sharing
+for facilitators. Every nudge respects quiet hours and `nudges off`, and nobody who passed is
+nudged: passing is an answer.
+
+Quiet hours and the scheduler: a nudge that falls due in quiet hours sends nothing and returns
+[] *without* using up its once-only key, so the scheduler can simply run it again later.
+`reminder_time(group, due)` and `reflection_time(group, meeting)` give the moment to move the job
+to (the end of the quiet period, correct across clock changes). The reciprocity note works the
+same way: run it again after `next_allowed(group, now)`.
+
+Once-only keys (in `firings`): `reminder:<meeting id>`, `reflection:<meeting id>`,
+`reciprocity:<meeting id>`.
+
+Who gets the reflection: members who took part, meaning they checked in with a mood or shared in
+one of the meeting's rounds; never someone who passed the check-in, never someone who opted out.
+Members we have no sign of at the meeting are not asked "did you feel heard?", which would read
+as a remark on their absence.
+
+Reflections are anonymous. The button and form routes are anonymous routes (the core neither
+adds the person as a member nor touches their row); the answer is stored with no author, a keyed
+token in `reflection_tokens` keeps it to one per person per meeting, and nothing is logged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from bot import limits
+from bot.cards import Button
+from bot.context import Context
+from bot.effects import Effect, FormErrors, MessageMember, OpenForm
+from bot.errors import UserError
+from bot.handlers.checkin.cards import DEFAULT_QUESTION, checkin_card
+from bot.handlers.nudges.cards import (
+    HEARD,
+    OPEN_CHANGE,
+    REFLECTION_FORM,
+    anonymity_line,
+    change_button,
+    change_form,
+    reciprocity_card,
+    reflection_card,
+    reminder_card,
+)
+from bot.handlers.rounds.reciprocity_ledger import LIVED, PROFESSIONAL, share_rates
+from bot.handlers.summary.builder import day_words
+from bot.replies import reply
+from bot.routing import ChoiceRoute, CommandHandler, FormRoute
+from bot.scheduling.quiet_hours import is_quiet, next_allowed
+from bot.store import checkins, groups, meetings, members
+from bot.store import meeting_records as q
+from bot.store import reflections as reflection_store
+from bot.store.groups import Group
+from bot.store.meetings import Meeting
+from bot.text_safety import TextRejected, clean_text
+from bot.tokens import anonymous_token
+
+RECIPROCITY_MEETINGS = 4
+"""How many recent meetings' rounds the note on sharing looks at."""
+RECIPROCITY_MIN_ROUNDS = 2
+"""Fewer rounds than this is too little to say anything about a pattern."""
+REFLECTION_STALE = timedelta(days=2)
+"""A reflection that could not go out within this long after the meeting is not sent at all."""
+REFLECTION_OPEN = timedelta(days=7)
+"""How long after a meeting its reflection buttons still take answers."""
+
+HEARD_PURPOSE = "reflection"
+CHANGE_PURPOSE = "reflection-change"
+
+STALE_BUTTON = "That button no longer works, sorry. Thank you for wanting to answer."
+CLOSED = "That question has closed now. Thank you all the same."
+ALREADY_HEARD = "You've already said how heard you felt at that meeting. Thank you."
+ALREADY_CHANGE = "You've already told me one thing to change for that meeting. Thank you."
+
+
+async def _group_of(ctx: Context, meeting: Meeting) -> Group | None:
+    if ctx.group is not None and ctx.group.id == meeting.group_id:
+        return ctx.group
+    return await groups.get(ctx.conn, meeting.group_id)
+
+
+def reminder_time(group: Group, due: datetime) -> datetime:
+    """When the check-in reminder due at `due` may go out: `due`, or the end of quiet hours."""
+    return next_allowed(group, due)
+
+
+def reflection_time(group: Group, meeting: Meeting) -> datetime | None:
+    """When the meeting's reflection may go out (None until the meeting has an end time)."""
+    if meeting.ends_at is None:
+        return None
+    return next_allowed(group, meeting.ends_at + timedelta(minutes=group.reflection_after_minutes))
+
+
+# -- the check-in reminder ------------------------------------------------------------------------
+
+
+async def checkin_reminder(ctx: Context, meeting: Meeting) -> list[Effect]:
+    """During the meeting, remind members who have neither answered nor passed the check-in.
+
+    Once per meeting. In quiet hours: nothing now, and the key stays unused (see the module note).
+    """
+    group = await _group_of(ctx, meeting)
+    running = meeting.status in (meetings.OPEN, meetings.SCHEDULED)
+    if group is None or not running or meeting.checkin_sent_at is None:
+        return []
+    if is_quiet(group, ctx.now):
+        return []
+    if not await meetings.claim_firing(ctx.conn, f"reminder:{meeting.id}", ctx.now):
+        return []
+    answered = await q.checkin_states(ctx.conn, meeting.id)
+    everyone = await members.of_group(ctx.conn, group.id)
+    question = await checkins.question_of(ctx.conn, meeting.id) or DEFAULT_QUESTION
+    buttons = checkin_card(group.id, meeting.id, question, 0, 0).buttons
+    card = reminder_card(question, buttons)
+    return [
+        MessageMember(group.platform, group.workspace, m.user_id, card)
+        for m in everyone
+        if m.nudges and m.id not in answered
+    ]
+
+
+# -- the reflection -------------------------------------------------------------------------------
+
+
+async def reflection_nudge(ctx: Context, meeting: Meeting) -> list[Effect]:
+    """After the meeting, ask those who took part whether they felt heard. Once per meeting."""
+    group = await _group_of(ctx, meeting)
+    if group is None or meeting.status != meetings.ENDED or meeting.ends_at is None:
+        return []
+    if ctx.now - meeting.ends_at > REFLECTION_STALE or is_quiet(group, ctx.now):
+        return []
+    if not await meetings.claim_firing(ctx.conn, f"reflection:{meeting.id}", ctx.now):
+        return []
+    states = await q.checkin_states(ctx.conn, meeting.id)
+    round_ids = [r.id for r in await q.rounds_of(ctx.conn, [meeting.id])]
+    sharers = {a.member_id for a in await q.answers_of(ctx.conn, round_ids) if a.kind == q.SHARE}
+    same_day = day_words(meeting.ends_at, group.zone) == day_words(ctx.now, group.zone)
+    when = "today" if same_day else f"at the meeting on {day_words(meeting.starts_at, group.zone)}"
+    card = reflection_card(group.id, meeting.id, when, group.k)
+    return [
+        MessageMember(group.platform, group.workspace, m.user_id, card)
+        for m in await members.of_group(ctx.conn, group.id)
+        if m.nudges and states.get(m.id) is not True and (m.id in states or m.id in sharers)
+    ]
+
+
+async def _reflection_meeting(ctx: Context, part: str) -> Meeting | None:
+    """The ended meeting a reflection button names, or None when its question has closed."""
+    if not part.isdigit():
+        raise UserError(STALE_BUTTON)
+    meeting = await meetings.get(ctx.conn, int(part))
+    if meeting is None or meeting.group_id != ctx.require_group().id:
+        raise UserError(STALE_BUTTON)
+    if meeting.status != meetings.ENDED or meeting.ends_at is None:
+        raise UserError("That meeting hasn't finished yet; I'll ask how it went afterwards.")
+    if ctx.now - meeting.ends_at > REFLECTION_OPEN:
+        return None
+    return meeting
+
+
+def _token(ctx: Context, purpose: str, meeting_id: int) -> str:
+    return anonymous_token(ctx.services.secret, purpose, meeting_id, ctx.require_who())
+
+
+async def on_heard(ctx: Context, payload: str) -> list[Effect]:
+    """A 1–5 button: stored with no author, once per person per meeting."""
+    part, _, score_text = payload.partition(":")
+    if not (score_text.isdigit() and 1 <= int(score_text) <= 5):
+        raise UserError(STALE_BUTTON)
+    meeting = await _reflection_meeting(ctx, part)
+    if meeting is None:
+        return [reply(CLOSED)]
+    if not await reflection_store.claim(
+        ctx.conn, meeting.id, _token(ctx, HEARD_PURPOSE, meeting.id)
+    ):
+        return [reply(ALREADY_HEARD)]
+    await reflection_store.add(
+        ctx.conn, meeting.id, heard=int(score_text), change=None, rng=ctx.services.rng
+    )
+    group = ctx.require_group()
+    buttons: tuple[Button, ...] = ()
+    text = f"Thank you. {anonymity_line(group.k)}"
+    change_token = _token(ctx, CHANGE_PURPOSE, meeting.id)
+    if not await reflection_store.has_token(ctx.conn, meeting.id, change_token):
+        text += "\nIf there's one thing you'd change, you can tell me here."
+        buttons = (change_button(group.id, meeting.id),)
+    return [reply(text, buttons=buttons)]
+
+
+async def on_open_change(ctx: Context, payload: str) -> list[Effect]:
+    """The "One thing to change" button: the form, unless they've told me already."""
+    meeting = await _reflection_meeting(ctx, payload)
+    if meeting is None:
+        return [reply(CLOSED)]
+    token = _token(ctx, CHANGE_PURPOSE, meeting.id)
+    if await reflection_store.has_token(ctx.conn, meeting.id, token):
+        return [reply(ALREADY_CHANGE)]
+    return [OpenForm(change_form(ctx.require_group().id, meeting.id, ctx.require_group().k))]
+
+
+async def on_change_form(ctx: Context, values: Mapping[str, str], payload: str) -> list[Effect]:
+    """One thing to change: checked first (a refused form stores nothing), then kept anonymously."""
+    meeting = await _reflection_meeting(ctx, payload)
+    if meeting is None:
+        return [reply(CLOSED)]
+    try:
+        text = clean_text(values.get("change") or "", limit=limits.REFLECTION, what="your answer")
+    except TextRejected as exc:
+        return [FormErrors({"change": str(exc)})]
+    if not await reflection_store.claim(
+        ctx.conn, meeting.id, _token(ctx, CHANGE_PURPOSE, meeting.id)
+    ):
+        return [reply(ALREADY_CHANGE)]
+    await reflection_store.add(ctx.conn, meeting.id, heard=None, change=text, rng=ctx.services.rng)
+    k = ctx.require_group().k
+    return [
+        reply(
+            "Thank you. The facilitators will see it, without your name, together with others' "
+            f"once at least {k} have come in."
+        )
+    ]
+
+
+# -- the note on sharing --------------------------------------------------------------------------
+
+
+async def reciprocity_note(ctx: Context, meeting: Meeting) -> list[Effect]:
+    """Tell facilitators, privately, when professionals have shared much less than people with
+    lived experience over recent meetings: less than half as often, over at least two rounds,
+    with at least `k` people on each side (so the note never points at one person).
+
+    Once per meeting; in quiet hours nothing now and the key stays unused (run it again later).
+    """
+    group = await _group_of(ctx, meeting)
+    if group is None or is_quiet(group, ctx.now):
+        return []
+    if not await meetings.claim_firing(ctx.conn, f"reciprocity:{meeting.id}", ctx.now):
+        return []
+    recent = await q.recent_meetings(ctx.conn, meeting, RECIPROCITY_MEETINGS)
+    infos = await q.rounds_of(ctx.conn, [m.id for m in recent])
+    if len(infos) < RECIPROCITY_MIN_ROUNDS:
+        return []
+    answers = await q.answers_of(ctx.conn, [r.id for r in infos])
+    everyone = await members.of_group(ctx.conn, group.id)
+    roster = [q.MemberRole(m.id, m.role, m.joined_at) for m in everyone]
+    rates = share_rates(infos, answers, roster, now=ctx.now)
+    lived, professional = rates[LIVED], rates[PROFESSIONAL]
+    if min(lived.people, professional.people) < group.k or lived.shares == 0:
+        return []
+    if professional.rate >= lived.rate / 2:
+        return []
+    meetings_with_rounds = len({r.meeting_id for r in infos})
+    card = reciprocity_card(meetings_with_rounds, len(infos), lived.rate, professional.rate)
+    return [
+        MessageMember(group.platform, group.workspace, m.user_id, card)
+        for m in everyone
+        if m.is_facilitator and m.nudges
+    ]
+
+
+COMMANDS: dict[str, CommandHandler] = {}
+CHOICES: dict[str, ChoiceRoute] = {
+    HEARD: ChoiceRoute(on_heard, audience="member", anonymous=True),
+    OPEN_CHANGE: ChoiceRoute(on_open_change, audience="member", anonymous=True),
+}
+FORMS: dict[str, FormRoute] = {
+    REFLECTION_FORM: FormRoute(on_change_form, audience="member", anonymous=True),
+}

@@ -1,0 +1,127 @@
+"""Privacy: `privacy`, `my-data`, `forget-me` (with a confirmation) and the facilitators' `export`.
+
+`forget-me` erases in the one transaction the core gives each event, so a failure half-way leaves
+everything as it was. The confirmation button carries the member id it was made for: pressed by
+anyone else, or after the membership has already gone, it does nothing.
+"""
+
+from __future__ import annotations
+
+import json
+
+from bot.cards import Button, Card
+from bot.context import Context
+from bot.effects import Effect, ReplyToActor
+from bot.errors import UserError
+from bot.grammar import ParsedCommand
+from bot.handlers.privacy.export import build_export
+from bot.handlers.privacy.personal_data import erase, erase_tokens, my_data_card
+from bot.handlers.privacy.statement import full_statement
+from bot.replies import reply
+from bot.routing import ChoiceRoute, CommandHandler, FormRoute, encode
+from bot.store import groups, members
+from bot.text_safety import neutralise
+
+FORGET_CONFIRM = "privacy.forget-confirm"
+FORGET_CANCEL = "privacy.forget-cancel"
+STALE_BUTTON = "That button is out of date, so I haven't done anything. Type `forget-me` again."
+LAST_FACILITATOR = (
+    "You're the only facilitator of {group}, so I can't erase you yet: the group would be left "
+    "with nobody to steer it. Please hand over first: make someone a facilitator with "
+    "`facilitator @name`, then type `forget-me` again. Nothing has been erased."
+)
+
+
+async def privacy(ctx: Context, command: ParsedCommand) -> list[Effect]:
+    """What is stored, who sees what, for how long, and what anonymous means here."""
+    group, who = ctx.group, ctx.require_who()
+    if group is None and ctx.where is not None and ctx.where.is_direct:
+        mine = await members.groups_of_user(ctx.conn, who.platform, who.workspace, who.user_id)
+        if len(mine) == 1:
+            group = await groups.get(ctx.conn, mine[0][0])
+    return [ReplyToActor(full_statement(group, ctx.services.settings.default_k))]
+
+
+async def my_data(ctx: Context, command: ParsedCommand) -> list[Effect]:
+    """Everything held about the person in this group."""
+    card = await my_data_card(ctx.conn, ctx.require_group(), ctx.require_member())
+    return [ReplyToActor(card)]
+
+
+async def _refuse_last_facilitator(ctx: Context) -> None:
+    group, member = ctx.require_group(), ctx.require_member()
+    if member.is_facilitator and await members.facilitator_count(ctx.conn, group.id) <= 1:
+        raise UserError(LAST_FACILITATOR.format(group=neutralise(group.name)))
+
+
+async def forget_me(ctx: Context, command: ParsedCommand) -> list[Effect]:
+    """Ask for confirmation before erasing anything."""
+    group, member = ctx.require_group(), ctx.require_member()
+    await _refuse_last_facilitator(ctx)
+    value = encode(group.id, str(member.id))
+    text = (
+        f"This erases everything I hold about you in {neutralise(group.name)}: your membership, "
+        "your role, your check-ins and your answers in sharing rounds. It can't be undone.\n\n"
+        "Anonymous things (elephants, perspectives, reflections, “I see it too”) stay, because "
+        "I never knew they were yours. Summaries already posted in the channel stay too."
+    )
+    buttons = (
+        Button("Yes, erase my data", FORGET_CONFIRM, value, style="danger"),
+        Button("No, keep it", FORGET_CANCEL, value),
+    )
+    return [reply(text, title="Erase your data?", buttons=buttons)]
+
+
+async def forget_confirmed(ctx: Context, payload: str) -> list[Effect]:
+    group, member = ctx.require_group(), ctx.require_member()
+    if payload != str(member.id):
+        raise UserError(STALE_BUTTON)
+    await _refuse_last_facilitator(ctx)
+    await erase(ctx.conn, member)
+    await erase_tokens(ctx.conn, group.id, ctx.require_who(), ctx.services.secret)
+    return [
+        reply(
+            f"Done. I've erased everything I held about you in {neutralise(group.name)}: your "
+            "membership, role, check-ins and round answers. Your past shares and passes no "
+            "longer count in the sharing ledger.\n\n"
+            "What stays: elephants, perspectives, reflections and the “I see it too” counts, "
+            "which were never linked to you, and summaries already posted in the channel. "
+            "I've also deleted the scrambled codes that stopped you counting twice.\n\n"
+            "If you type a command in the group's channel again, you'll join it afresh.",
+            title="Your data is erased",
+        )
+    ]
+
+
+async def forget_cancelled(ctx: Context, payload: str) -> list[Effect]:
+    if payload != str(ctx.require_member().id):
+        raise UserError("Nothing erased.")  # a stale button: also undoes any auto-join
+    return [reply("Nothing erased. Your data stays as it was.")]
+
+
+async def export(ctx: Context, command: ParsedCommand) -> list[Effect]:
+    """The group's record as JSON, only what facilitators could already see (see
+    bot.handlers.privacy.export)."""
+    group = ctx.require_group()
+    record = build_export(ctx.conn, group, group.k, now=ctx.now)
+    text = json.dumps(await record, ensure_ascii=False, indent=2)
+    card = Card(
+        title=f"Export of {neutralise(group.name)}",
+        text=text,
+        footer="This holds only what facilitators can already see. Anonymous items have no "
+        "author in it, because none was ever stored.",
+    )
+    return [ReplyToActor(card)]
+
+
+COMMANDS: dict[str, CommandHandler] = {
+    "privacy": privacy,
+    "my-data": my_data,
+    "forget-me": forget_me,
+    "export": export,
+}
+CHOICES: dict[str, ChoiceRoute] = {
+    FORGET_CONFIRM: ChoiceRoute(forget_confirmed, audience="member"),
+    FORGET_CANCEL: ChoiceRoute(forget_cancelled, audience="member"),
+}
+FORMS: dict[str, FormRoute] = {}

@@ -1,0 +1,256 @@
+"""The group's record for facilitators (`export`): never more than a facilitator could already see.
+
+What goes in, and why:
+
+- settings, and members by display name, role and facilitation (no platform user ids: a record
+  meant for people needs names, and ids would only help someone match people across systems);
+- meetings with the check-in count (passes count as present), the mood spread only when at least
+  `k` moods were given, and check-in words whose owners chose "group" or "facilitators", without
+  names, as the summary shows them; reflections only as a spread, and only from `k` answers;
+- elephants once posted, as the channel saw them: a hidden one is listed (so the numbering has no
+  gaps) without its text; unposted ones are left out, since not even facilitators have seen them;
+  perspectives only once revealed, and a breakdown by role only from `k` of them;
+- rounds with their prompt and, once revealed, the shares whose authors agreed to the summary,
+  without names. Facilitators did see every revealed share in the channel, but an export is a
+  lasting record that leaves the chat, like the summary, so the consent people gave for the
+  summary is honoured here too; shares without it are only counted. Held answers never appear.
+  Each revealed round's ledger (shared and passed, by role) is included, and the totals.
+
+Anonymous items have no author in the database, so none can appear here. All user text is passed
+through `neutralise`, because the export is shown in chat.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.scheduling.times import rule_of
+from bot.store.groups import Group
+from bot.store.meetings import CANCELLED
+from bot.store.schema import (
+    checkins,
+    elephant_marks,
+    elephants,
+    meetings,
+    members,
+    perspectives,
+    reflections,
+    round_answers,
+    rounds,
+)
+from bot.text_safety import neutralise
+
+FORMAT = "common-ground-export/1"
+NO_ROLE = "not given"
+
+
+def _when(moment: datetime | None, zone: ZoneInfo) -> str | None:
+    return moment.astimezone(zone).isoformat() if moment else None
+
+
+def _group_part(group: Group, now: datetime) -> dict[str, Any]:
+    rule = rule_of(group, today_from=now)
+    return {
+        "name": neutralise(group.name),
+        "created_at": _when(group.created_at, group.zone),
+        "timezone": group.timezone,
+        "schedule": {"rule": group.schedule_rule, "description": rule.describe()} if rule else None,
+        "quiet_hours": {"start": group.quiet_start, "end": group.quiet_end}
+        if group.quiet_start
+        else None,
+        "k": group.k,
+        "anonymity_delay_minutes": group.anonymity_delay_minutes,
+        "reciprocity_lock": group.reciprocity_lock,
+        "checkin_lead_minutes": group.checkin_lead_minutes,
+        "reminder_after_minutes": group.reminder_after_minutes,
+        "reflection_after_minutes": group.reflection_after_minutes,
+        "retention_days": group.retention_days,
+    }
+
+
+async def _members(conn: AsyncConnection, group: Group) -> dict[str, Any]:
+    """Who is in the group, and how many people take part in each role.
+
+    Roles are self-declared for counting only, so a person's role is not listed by name: the
+    counts are what the summaries' reciprocity ledger already shows the whole group.
+    """
+    query = select(members).where(members.c.group_id == group.id).order_by(members.c.id)
+    rows = list((await conn.execute(query)).mappings())
+    return {
+        "people": [
+            {"name": neutralise(row["display_name"]), "facilitator": bool(row["is_facilitator"])}
+            for row in rows
+        ],
+        "roles": dict(sorted(Counter(row["role"] or NO_ROLE for row in rows).items())),
+    }
+
+
+def _spread(values: list[int]) -> dict[str, int]:
+    counts = Counter(values)
+    return {str(n): counts.get(n, 0) for n in range(1, 6)}
+
+
+async def _checkin(conn: AsyncConnection, meeting_id: int, k: int) -> dict[str, Any]:
+    query = (
+        select(checkins.c.mood, checkins.c.words, checkins.c.visibility)
+        .where(checkins.c.meeting_id == meeting_id)
+        .order_by(checkins.c.answered_at, checkins.c.id)
+    )
+    rows = list(await conn.execute(query))
+    moods = [int(row.mood) for row in rows if row.mood is not None]
+    return {
+        "checked_in": len(rows),
+        "moods": _spread(moods) if len(moods) >= k else None,
+        "words": [
+            {"text": neutralise(row.words), "seen_by": row.visibility}
+            for row in rows
+            if row.words and row.visibility in ("group", "facilitators")
+        ],
+    }
+
+
+async def _reflections(conn: AsyncConnection, meeting_id: int, k: int) -> dict[str, Any] | None:
+    query = select(reflections.c.heard).where(reflections.c.meeting_id == meeting_id)
+    heard = [int(row.heard) for row in await conn.execute(query) if row.heard is not None]
+    if len(heard) < k:
+        return None
+    return {"answers": len(heard), "felt_heard": _spread(heard)}
+
+
+async def _meetings(conn: AsyncConnection, group: Group, k: int) -> list[dict[str, Any]]:
+    query = (
+        select(meetings)
+        .where(meetings.c.group_id == group.id, meetings.c.status != CANCELLED)
+        .order_by(meetings.c.starts_at)
+    )
+    found = []
+    for row in (await conn.execute(query)).mappings():
+        found.append(
+            {
+                "starts_at": _when(row["starts_at"], group.zone),
+                "ends_at": _when(row["ends_at"], group.zone),
+                "status": row["status"],
+                "source": row["source"],
+                "checkin": await _checkin(conn, row["id"], k),
+                "reflections": await _reflections(conn, row["id"], k),
+            }
+        )
+    return found
+
+
+async def _perspectives(conn: AsyncConnection, elephant_id: int, k: int) -> dict[str, Any]:
+    query = select(perspectives.c.text, perspectives.c.role_tag).where(
+        perspectives.c.elephant_id == elephant_id
+    )
+    rows = list(await conn.execute(query))
+    # Sorted by text, not by arrival, so the order says nothing about who answered when.
+    texts = sorted(neutralise(row.text) for row in rows)
+    by_role = Counter(row.role_tag or NO_ROLE for row in rows)
+    return {"texts": texts, "by_role": dict(sorted(by_role.items())) if len(rows) >= k else None}
+
+
+async def _elephants(conn: AsyncConnection, group: Group, k: int) -> list[dict[str, Any]]:
+    marks = (
+        select(elephant_marks.c.elephant_id, func.count().label("n"))
+        .group_by(elephant_marks.c.elephant_id)
+        .subquery()
+    )
+    query = (
+        select(elephants, marks.c.n)
+        .outerjoin(marks, marks.c.elephant_id == elephants.c.id)
+        .where(elephants.c.group_id == group.id, elephants.c.posted_at.is_not(None))
+        .order_by(elephants.c.number)
+    )
+    found = []
+    for row in (await conn.execute(query)).mappings():
+        hidden = row["status"] == "hidden"
+        seen_too = int(row["n"] or 0)
+        item: dict[str, Any] = {
+            "number": row["number"],
+            "size": row["size"],
+            "hidden": hidden,
+            "text": None if hidden else neutralise(row["text"]),
+            "status": row["status"],
+            "outcome": neutralise(row["outcome"]) if row["outcome"] else None,
+            "posted_at": _when(row["posted_at"], group.zone),
+            "see_it_too": seen_too if seen_too >= k else None,
+            "perspectives": None,
+        }
+        if row["perspectives_revealed_at"] is not None and not hidden:
+            item["perspectives"] = await _perspectives(conn, row["id"], k)
+        found.append(item)
+    return found
+
+
+def _ledger(rows: list[Any]) -> dict[str, dict[str, int]]:
+    ledger: dict[str, dict[str, int]] = {}
+    for row in rows:
+        counts = ledger.setdefault(row.role or NO_ROLE, {"shared": 0, "passed": 0})
+        counts["shared" if row.kind == "share" else "passed"] += 1
+    return dict(sorted(ledger.items()))
+
+
+async def _rounds(
+    conn: AsyncConnection, group: Group
+) -> tuple[list[dict[str, Any]], dict[str, dict[str, int]]]:
+    query = select(rounds).where(rounds.c.group_id == group.id).order_by(rounds.c.opened_at)
+    found, every_answer = [], []
+    for row in (await conn.execute(query)).mappings():
+        item: dict[str, Any] = {
+            "prompt": neutralise(row["prompt"]),
+            "opened_at": _when(row["opened_at"], group.zone),
+            "revealed": row["revealed_at"] is not None,
+            "shares": [],
+            "shares_without_consent": 0,
+            "ledger": None,
+        }
+        if row["revealed_at"] is not None:
+            answers = list(
+                await conn.execute(
+                    select(round_answers)
+                    .where(round_answers.c.round_id == row["id"])
+                    .order_by(round_answers.c.answered_at)
+                )
+            )
+            shares = [a for a in answers if a.kind == "share"]
+            item["shares"] = [neutralise(a.text or "") for a in shares if a.consent_summary]
+            item["shares_without_consent"] = sum(1 for a in shares if not a.consent_summary)
+            item["ledger"] = _ledger(answers)
+            every_answer.extend(answers)
+        found.append(item)
+    return found, _ledger(every_answer)
+
+
+async def build_export(
+    conn: AsyncConnection, group: Group, k: int, *, now: datetime | None = None
+) -> dict[str, Any]:
+    """The group's record as a JSON-ready dict, with a stable structure (see `FORMAT`)."""
+    moment = now or group.created_at
+    round_items, ledger = await _rounds(conn, group)
+    return {
+        "format": FORMAT,
+        "exported_at": _when(now, group.zone),
+        "group": _group_part(group, moment),
+        "members": await _members(conn, group),
+        "meetings": await _meetings(conn, group, k),
+        "elephants": await _elephants(conn, group, k),
+        "rounds": round_items,
+        "ledger": ledger,
+        "notes": [
+            "Anonymous items (elephants, perspectives, reflections, “I see it too”) were never "
+            "stored with an author, so no author appears here.",
+            f"Totals of anonymous answers and mood spreads appear only from {k} answers (null "
+            "when fewer).",
+            "Hidden elephants are listed without their text. Held round answers are not "
+            "included; revealed shares appear only where the sharer agreed to the summary, and "
+            "without names.",
+            "Check-in words appear without names, and only those meant for the group or the "
+            "facilitators.",
+        ],
+    }

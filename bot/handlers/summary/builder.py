@@ -1,0 +1,242 @@
+"""The words of the meeting summary, built from what the store read. No database here.
+
+Choices made where the design leaves room, all in favour of the people in the room:
+
+- Check-in words (only those their author shared with the group) are shown without names. They
+  are not anonymous, but a summary travels further than the meeting, and unattributed words are
+  the kinder record. Consented round shares are unattributed for the same reason; the ledger says
+  who shared by role.
+- Counts that come from anonymous acts ("I see it too" marks, perspectives, reflections) and the
+  mood spread are shown only at `k` or more; below it the summary says so plainly.
+- Passing is being present and an answer: it is counted with the check-ins and listed apart from
+  silence in the ledger. Nobody is ever described as not having answered or responded.
+- Every piece of text a person wrote goes through `neutralise` here, at the last moment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.cards import Card
+from bot.handlers.rounds.reciprocity_ledger import Ledger
+from bot.store.meeting_records import CheckinTally, ElephantItem, ReflectionTally
+from bot.text_safety import neutralise
+
+MOOD_NAMES: dict[int, str] = {1: "Struggling", 2: "Low", 3: "Okay", 4: "Good", 5: "Great"}
+STATUS_WORDS: dict[str, str] = {
+    "open": "Still open",
+    "discussed": "Discussed",
+    "addressed": "Addressed",
+    "parked": "Parked for now",
+}
+MAX_OPEN_ELEPHANTS = 10
+"""Older elephants still open are listed up to this many; the rest are a count and a command."""
+NO_NEXT_MEETING = "No next meeting scheduled."
+
+
+@dataclass(frozen=True, slots=True)
+class RoundSummary:
+    """A round as the summary shows it. `shares` are consented, revealed, cleaned words only."""
+
+    prompt: str
+    status: str
+    revealed: bool
+    shares: tuple[str, ...]
+    other_shares: int
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryData:
+    group_name: str
+    zone: ZoneInfo
+    k: int
+    starts_at: datetime
+    checkin: CheckinTally
+    checkin_sent: bool
+    elephants: tuple[ElephantItem, ...]
+    rounds: tuple[RoundSummary, ...]
+    ledger: Ledger | None
+    last_reflections: ReflectionTally | None
+    next_meeting: datetime | None
+
+
+def day_words(moment: datetime, zone: ZoneInfo) -> str:
+    """ "Tuesday 3 March", in the group's time zone."""
+    local = moment.astimezone(zone)
+    return f"{local:%A} {local.day} {local:%B}"
+
+
+def when_words(moment: datetime, zone: ZoneInfo) -> str:
+    """ "Tuesday 10 March at 10:00", in the group's time zone."""
+    return f"{day_words(moment, zone)} at {moment.astimezone(zone):%H:%M}"
+
+
+def people(n: int) -> str:
+    return f"{n} {'person' if n == 1 else 'people'}"
+
+
+def summary_card(data: SummaryData) -> Card:
+    sections = [
+        _checkin_section(data),
+        _elephant_section(data),
+        _rounds_section(data),
+        _ledger_section(data),
+        _reflection_section(data),
+    ]
+    next_meeting = (
+        f"Next meeting: {when_words(data.next_meeting, data.zone)}"
+        if data.next_meeting
+        else NO_NEXT_MEETING
+    )
+    sections.append(next_meeting)
+    return Card(
+        title=f"Meeting summary: {day_words(data.starts_at, data.zone)}",
+        text="\n\n".join(s for s in sections if s),
+        footer=(
+            "Passing is always an answer. Words appear here only when the person who wrote "
+            "them said they could."
+        ),
+    )
+
+
+def _checkin_section(data: SummaryData) -> str:
+    tally = data.checkin
+    if tally.present == 0:
+        first = "No check-ins this time." if data.checkin_sent else "There was no check-in."
+        return f"Check-in\n{first}"
+    line = f"{people(tally.present)} checked in"
+    line += f" ({tally.passed} passed)." if tally.passed else "."
+    lines = ["Check-in", line]
+    if tally.mood_answers >= data.k:
+        spread = " · ".join(
+            f"{MOOD_NAMES[mood]} {tally.moods[mood]}"
+            for mood in sorted(tally.moods, reverse=True)
+            if tally.moods[mood]
+        )
+        lines.append(f"How people arrived: {spread}")
+    else:
+        lines.append(f"Fewer than {data.k} answers, so moods aren't shown.")
+    if tally.group_words:
+        lines.append("Words shared with the group:")
+        lines.extend(f"  “{neutralise(words)}”" for words in tally.group_words)
+    return "\n".join(lines)
+
+
+def _elephant_line(item: ElephantItem, k: int) -> str:
+    size = " (big)" if item.size == "big" else ""
+    line = f"#{item.number}{size} “{neutralise(item.text)}” — {STATUS_WORDS.get(item.status, '')}"
+    if item.outcome and item.status != "open":
+        line += f": {neutralise(item.outcome)}"
+    extras = []
+    if item.size == "big":
+        extras.append(
+            f"{item.perspectives} perspectives shown together"
+            if item.revealed
+            else f"perspectives stay private until {k} have come in"
+        )
+    if item.marks >= k:
+        extras.append(f"{item.marks} people see it too")
+    return line + "".join(f" · {extra}" for extra in extras)
+
+
+def _elephant_section(data: SummaryData) -> str:
+    if not data.elephants:
+        return ""
+    done = [e for e in data.elephants if e.status != "open"]
+    still_open = [e for e in data.elephants if e.status == "open"]
+    shown_open = still_open[:MAX_OPEN_ELEPHANTS]
+    lines = ["Elephants: you said, we did"]
+    lines.extend(_elephant_line(e, data.k) for e in (*done, *shown_open))
+    more = len(still_open) - len(shown_open)
+    if more:
+        lines.append(f"…and {more} more still open. Type `elephants` to see them all.")
+    return "\n".join(lines)
+
+
+def _rounds_section(data: SummaryData) -> str:
+    if not data.rounds:
+        return ""
+    lines = ["Sharing rounds"]
+    for number, item in enumerate(data.rounds, start=1):
+        lines.append(f"{number}. “{neutralise(item.prompt)}”")
+        if not item.revealed:
+            lines.append(
+                "  Answers are still held."
+                if item.status == "open"
+                else "  This round closed without its answers being shown."
+            )
+            continue
+        lines.extend(f"  “{neutralise(words)}”" for words in item.shares)
+        if item.other_shares:
+            noun = "share stays" if item.other_shares == 1 else "shares stay"
+            prefix = "" if not item.shares else "more "
+            lines.append(f"  {item.other_shares} {prefix}{noun} in the room.")
+    return "\n".join(lines)
+
+
+def _ledger_section(data: SummaryData) -> str:
+    return ledger_text(data.ledger)
+
+
+def ledger_text(ledger: Ledger | None) -> str:
+    """The ledger as shown to people: passes and silence by role only when every role has k
+    people, else added up across everyone (see `bot.handlers.rounds.reciprocity_ledger`). Also used
+    by the home tab."""
+    if ledger is None or not ledger.roles:
+        return ""
+    lines = ["Who shared, by role"]
+    for role in ledger.roles:
+        line = f"{role.label}: {role.shared} of {role.people} shared"
+        if ledger.show_detail_by_role:
+            line += _passed_quiet(role.passed, role.quiet)
+        lines.append(line)
+    if not ledger.show_detail_by_role and ledger.show_totals:
+        detail = _passed_quiet(ledger.passed_total, ledger.quiet_total).lstrip(" ·")
+        if detail:
+            lines.append(f"Across everyone: {detail}")
+    return "\n".join(lines)
+
+
+def _passed_quiet(passed: int, quiet: int) -> str:
+    parts = []
+    if passed:
+        parts.append(f"{passed} passed")
+    if quiet:
+        parts.append(f"{quiet} quiet this time")
+    return "".join(f" · {part}" for part in parts)
+
+
+def _reflection_section(data: SummaryData) -> str:
+    tally = data.last_reflections
+    if tally is None or len(tally.scores) < data.k:
+        return ""
+    return (
+        f"Feeling heard\nLast time, {people(len(tally.scores))} said how heard they felt: "
+        f"{tally.average:.1f} out of 5 on average."
+    )
+
+
+def reflection_note(tally: ReflectionTally, k: int, meeting_day: str) -> Card | None:
+    """The facilitators' private note on last meeting's reflections, at `k` answers or more.
+
+    The "one thing to change" answers are anonymous; they are listed (in a shuffled order chosen
+    by the caller) only when at least `k` came in, so none can be told apart by being alone.
+    """
+    lines: list[str] = []
+    if len(tally.scores) >= k:
+        lines.append(
+            f"{people(len(tally.scores))} said how heard they felt at the meeting on "
+            f"{meeting_day}: {tally.average:.1f} out of 5 on average."
+        )
+    if len(tally.changes) >= k:
+        lines.append("One thing people would change:")
+        lines.extend(f"  “{neutralise(text)}”" for text in tally.changes)
+    if not lines:
+        return None
+    return Card(
+        title="Reflections from the last meeting",
+        text="\n".join(lines),
+        footer="These answers are anonymous: I keep no record of who gave them.",
+    )

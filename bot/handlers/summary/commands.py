@@ -1,0 +1,198 @@
+"""The meeting summary: posted once per meeting in the channel, at the end or on request.
+
+`post_summary` is called by `end_meeting` (and by the scheduler's catch-up for a meeting whose
+summary was due while the bot was down). It claims the meeting's summary with a conditional update
+first, so a retry, a second process or a facilitator's `summary` never posts a second one.
+
+The `summary` command posts the summary of the current meeting now, or, between meetings, of the
+latest ended one. Each meeting has exactly one summary: asked again, it says when it was posted.
+
+What the summary says, and what it leaves out, is decided in `bot.handlers.summary.builder`; the
+reading
+is in `bot.store.meeting_records` and `bot.store.rounds`, all narrowed to this meeting.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.cards import Card
+from bot.context import Context
+from bot.effects import Effect, MessageMember, PostToConversation
+from bot.grammar import ParsedCommand
+from bot.handlers.rounds.reciprocity_ledger import meeting_ledger
+from bot.handlers.summary.builder import (
+    RoundSummary,
+    SummaryData,
+    day_words,
+    reflection_note,
+    summary_card,
+    when_words,
+)
+from bot.replies import reply
+from bot.routing import ChoiceRoute, CommandHandler, FormRoute
+from bot.scheduling.rule import ScheduleRuleError, parse_rule
+from bot.store import checkins, groups, meetings, members
+from bot.store import meeting_records as q
+from bot.store import rounds as round_store
+from bot.store.groups import Group
+from bot.store.meetings import Meeting
+from bot.text_safety import neutralise
+
+NOTHING_TO_SUMMARISE = (
+    "There's no meeting to summarise yet. A summary comes at the end of each meeting; "
+    "you can start one with `meeting start`."
+)
+
+
+def summary_key(meeting_id: int) -> str:
+    return f"summary:{meeting_id}"
+
+
+async def _group_of(ctx: Context, meeting: Meeting) -> Group | None:
+    if ctx.group is not None and ctx.group.id == meeting.group_id:
+        return ctx.group
+    return await groups.get(ctx.conn, meeting.group_id)
+
+
+async def post_summary(ctx: Context, meeting: Meeting) -> list[Effect]:
+    """Post the meeting's summary in the channel, once. Returns [] if it was posted already.
+
+    Also sends facilitators last meeting's anonymous reflections, when at least `k` came in.
+    """
+    group = await _group_of(ctx, meeting)
+    if group is None or not await meetings.mark_summary_posted(ctx.conn, meeting.id, ctx.now):
+        return []
+    data, previous = await gather(ctx, group, meeting)
+    effects: list[Effect] = [
+        PostToConversation(group.where, summary_card(data), key=summary_key(meeting.id))
+    ]
+    effects.extend(await _words_for_facilitators(ctx, group, meeting))
+    if previous is not None and data.last_reflections is not None:
+        tally = data.last_reflections
+        changes = list(tally.changes)
+        ctx.services.rng.shuffle(changes)
+        note = reflection_note(
+            q.ReflectionTally(tally.scores, tuple(changes)),
+            group.k,
+            day_words(previous.starts_at, group.zone),
+        )
+        if note is not None:
+            effects.extend(
+                MessageMember(group.platform, group.workspace, m.user_id, note)
+                for m in await members.of_group(ctx.conn, group.id)
+                if m.is_facilitator
+            )
+    return effects
+
+
+async def _words_for_facilitators(ctx: Context, group: Group, meeting: Meeting) -> list[Effect]:
+    """Check-in words meant for "the facilitators only" reach them privately with the summary.
+
+    They are attributed: the person chose to tell the facilitators, who may want to follow up.
+    """
+    private = await checkins.words_for(
+        ctx.conn, meeting.id, audience="facilitators", meant_only_for_them=True
+    )
+    if not private:
+        return []
+    lines = [f"{name}: “{neutralise(words)}”" for name, words in private]
+    card = Card(
+        title="Check-in words for facilitators only",
+        text="\n".join(lines),
+        footer="These people chose to tell only the facilitators. Please keep them to yourselves.",
+    )
+    return [
+        MessageMember(group.platform, group.workspace, m.user_id, card)
+        for m in await members.of_group(ctx.conn, group.id)
+        if m.is_facilitator
+    ]
+
+
+async def gather(
+    ctx: Context, group: Group, meeting: Meeting
+) -> tuple[SummaryData, Meeting | None]:
+    """Everything the summary shows, read for this meeting only; and the meeting before it."""
+    conn = ctx.conn
+    previous = await q.previous_meeting(conn, meeting)
+    since = group.created_at
+    if previous is not None:
+        since = previous.ends_at or previous.starts_at
+    until = meeting.ends_at if meeting.status == meetings.ENDED and meeting.ends_at else ctx.now
+    reports = await round_store.rounds_of_meeting(conn, meeting.id)
+    round_infos = await q.rounds_of(conn, [meeting.id])
+    answers = await q.answers_of(conn, [r.id for r in round_infos])
+    roster = await q.member_roles(conn, group.id)
+    upcoming = await meetings.next_scheduled(conn, group.id, max(ctx.now, meeting.starts_at))
+    data = SummaryData(
+        group_name=group.name,
+        zone=group.zone,
+        k=group.k,
+        starts_at=meeting.starts_at,
+        checkin=await q.checkin_tally(conn, meeting.id),
+        checkin_sent=meeting.checkin_sent_at is not None,
+        elephants=tuple(await q.elephants_for_summary(conn, group.id, since)),
+        rounds=tuple(
+            RoundSummary(
+                prompt=report.prompt,
+                status=report.status,
+                revealed=report.revealed,
+                shares=report.shares,
+                other_shares=max(
+                    0, sum(c.shared for c in report.ledger.values()) - len(report.shares)
+                ),
+            )
+            for report in reports
+        ),
+        ledger=meeting_ledger(round_infos, answers, roster, k=group.k, now=until),
+        last_reflections=await q.reflection_tally(conn, previous.id) if previous else None,
+        next_meeting=upcoming.starts_at if upcoming else _from_rule(group, ctx.now),
+    )
+    return data, previous
+
+
+def _from_rule(group: Group, now: datetime) -> datetime | None:
+    """The next start by the group's rule, for when the scheduler has not written it down yet."""
+    if not group.schedule_rule:
+        return None
+    try:
+        rule = parse_rule(group.schedule_rule, today=now.astimezone(group.zone).date())
+    except ScheduleRuleError:
+        return None
+    return next((start for start, _ in rule.occurrences(now, group.zone)), None)
+
+
+async def summary_command(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
+    """Facilitators: the summary of the current meeting now, or of the latest ended one."""
+    group = ctx.require_group()
+    current = await meetings.current(ctx.conn, group.id)
+    meeting = current or await meetings.latest_ended(ctx.conn, group.id)
+    if meeting is None:
+        return [reply(NOTHING_TO_SUMMARISE)]
+    day = day_words(meeting.starts_at, group.zone)
+    if meeting.summary_posted_at is not None:
+        return [reply(_already(meeting, group, day))]
+    effects = await post_summary(ctx, meeting)
+    if not effects:  # someone else posted it a moment ago
+        fresh = await meetings.get(ctx.conn, meeting.id)
+        return [reply(_already(fresh or meeting, group, day))]
+    text = f"I've posted the summary of the meeting on {day} in the channel."
+    if current is not None:
+        text += (
+            " Each meeting has one summary, so there won't be another one when this meeting ends."
+        )
+    return [*effects, reply(text)]
+
+
+def _already(meeting: Meeting, group: Group, day: str) -> str:
+    when = meeting.summary_posted_at
+    posted = f" on {when_words(when, group.zone)}" if when else ""
+    return (
+        f"The summary of the meeting on {day} was already posted{posted}. "
+        "Each meeting has one summary; you'll find it in the channel."
+    )
+
+
+COMMANDS: dict[str, CommandHandler] = {"summary": summary_command}
+CHOICES: dict[str, ChoiceRoute] = {}
+FORMS: dict[str, FormRoute] = {}

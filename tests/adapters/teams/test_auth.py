@@ -1,0 +1,185 @@
+"""Bot Framework authentication, offline: a local OpenID metadata + JWKS server (in a thread, as
+the SDK fetches keys with blocking `requests`) and RS256 tokens minted here. A valid token is
+accepted; a missing, expired, wrongly addressed, wrongly signed or malformed one gets 401, and
+nothing is stored."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import jwt
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from botframework.connector.auth import MicrosoftAppCredentials, ServiceClientCredentialsFactory
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
+from sqlalchemy import func, select
+
+from bot.adapters.teams.adapter import TeamsAdapter
+from bot.adapters.teams.settings import TeamsSettings
+from bot.app import CommonGround, build
+from bot.settings import Settings
+from bot.store.database import Database
+from bot.store.schema import groups, inbound_events
+from testkit.fake_teams import FakeTeams, TeamsHarness, running_fake, teams_person
+from tests.dialogue import FakeClock
+
+APP_ID = "00000000-aaaa-bbbb-cccc-000000000001"
+ISSUER = "https://api.botframework.com"
+KID = "test-key-1"
+FAY = teams_person("29:1fay", "Fay Okafor")
+
+KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+OTHER_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+class _Keys(BaseHTTPRequestHandler):
+    """OpenID metadata and a JWKS whose key is endorsed for msteams."""
+
+    def do_GET(self) -> None:
+        port = self.server.server_address[1]
+        if self.path == "/openid":
+            body: Any = {"issuer": ISSUER, "jwks_uri": f"http://127.0.0.1:{port}/keys"}
+        elif self.path == "/keys":
+            jwk = json.loads(RSAAlgorithm.to_jwk(KEY.public_key()))
+            jwk.update({"kid": KID, "use": "sig", "endorsements": ["msteams"]})
+            body = {"keys": [jwk]}
+        else:
+            self.send_error(404)
+            return
+        data = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def key_server() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Keys)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/openid"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class OfflineCredentials(ServiceClientCredentialsFactory):  # type: ignore[misc]
+    """Our app id is valid; outbound calls to the fake connector carry no token."""
+
+    async def is_valid_app_id(self, app_id: str) -> bool:
+        return app_id == APP_ID
+
+    async def is_authentication_disabled(self) -> bool:
+        return False
+
+    async def create_credentials(self, *args: Any, **kwargs: Any) -> Any:
+        return MicrosoftAppCredentials.empty()
+
+
+@pytest.fixture(autouse=True)
+def _environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+
+
+@pytest.fixture
+async def harness(
+    settings: Settings, db: Database, clock: FakeClock, key_server: str
+) -> AsyncIterator[TeamsHarness]:
+    bot: CommonGround = build(settings, clock=clock)
+    teams_settings = TeamsSettings(
+        MICROSOFT_APP_ID=APP_ID,
+        MICROSOFT_APP_PASSWORD="not-used-offline",
+        TEAMS_OPENID_METADATA_URL=key_server,
+        TEAMS_TOKEN_ISSUER=ISSUER,
+        TEAMS_RETRY_BACKOFF=0,
+        _env_file=None,
+    )
+    adapter = TeamsAdapter(
+        bot.core.handle,
+        bot.db,
+        bot.services.secret,
+        teams_settings,
+        clock=clock,
+        credentials_factory=OfflineCredentials(),
+    )
+    app = web.Application()
+    adapter.mount(app)
+    try:
+        async with running_fake() as fake:
+            client = TestClient(TestServer(app, host="127.0.0.1"))
+            await client.start_server()
+            try:
+                yield TeamsHarness(client, fake)
+            finally:
+                await client.close()
+    finally:
+        await bot.close()
+
+
+def token(fake: FakeTeams, *, key: Any = KEY, **changes: Any) -> str:
+    now = int(time.time())
+    claims = {
+        "iss": ISSUER,
+        "aud": APP_ID,
+        "serviceurl": fake.url,
+        "nbf": now - 60,
+        "iat": now - 60,
+        "exp": now + 3600,
+    }
+    claims.update(changes)
+    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": KID})
+
+
+async def stored(db: Database) -> tuple[int, int]:
+    async with db.read() as conn:
+        made = await conn.scalar(select(func.count()).select_from(groups))
+        seen = await conn.scalar(select(func.count()).select_from(inbound_events))
+    return int(made or 0), int(seen or 0)
+
+
+async def test_a_valid_token_is_accepted(harness: TeamsHarness, db: Database) -> None:
+    status, _ = await harness.post(
+        harness.message(FAY, "setup Parents Forum"),
+        {"Authorization": f"Bearer {token(harness.fake)}"},
+    )
+    assert status == 201
+    assert await stored(db) == (1, 1)
+    assert "Welcome to Parents Forum" in harness.fake.in_channel()[0].texts()
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        pytest.param(lambda fake: "", id="missing"),
+        pytest.param(
+            lambda fake: f"Bearer {token(fake, exp=int(time.time()) - 600)}", id="expired"
+        ),
+        pytest.param(lambda fake: f"Bearer {token(fake, aud='someone-else')}", id="wrong-audience"),
+        pytest.param(lambda fake: f"Bearer {token(fake, key=OTHER_KEY)}", id="wrong-signature"),
+        pytest.param(lambda fake: f"Bearer {token(fake, iss='https://evil.example')}", id="issuer"),
+        pytest.param(lambda fake: "Bearer not-a-token", id="malformed"),
+        pytest.param(lambda fake: "Basic abc def", id="odd-scheme"),
+    ],
+)
+async def test_a_bad_token_gets_401_and_changes_nothing(
+    harness: TeamsHarness, db: Database, header: Any
+) -> None:
+    headers = {"Authorization": header(harness.fake)} if header(harness.fake) else {}
+    status, _ = await harness.post(harness.message(FAY, "setup Parents Forum"), headers)
+    assert status == 401
+    assert await stored(db) == (0, 0)
+    assert harness.fake.sent == []

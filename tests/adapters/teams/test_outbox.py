@@ -1,0 +1,79 @@
+"""Teams answers a turn first and sends the rest right after: posts, 1:1 messages and updates go
+through the outbox and a drain the adapter owns, so a large group never makes Teams wait."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.adapters.teams.adapter import TEAMS_KEY
+from bot.delivery.outbox import pending
+from bot.store import members as members_store
+from bot.store.schema import groups
+from testkit.fake_teams import TeamsHarness, teams_person
+
+FAY = teams_person("29:1fay", "Fay Okafor")
+PROMPT = "What would make this easier?"
+
+
+async def large_group(teams: TeamsHarness, size: int) -> list[object]:
+    """Fay sets up the channel; everyone else is added straight to the store."""
+    assert await teams.say(FAY, "setup Parents Forum") == 201
+    others = [teams_person(f"29:member-{n:02d}", f"Member {n}") for n in range(size - 1)]
+    async with teams.bot.db.write() as conn:
+        group_id = await conn.scalar(select(groups.c.id))
+        assert group_id is not None
+        for who in others:
+            await members_store.add(
+                conn, group_id, who.user_id, who.display_name, now=teams.bot.services.clock()
+            )
+    teams.fake.clear()
+    return [FAY, *others]
+
+
+async def test_a_round_in_a_60_member_group_is_answered_before_the_invitations_go_out(
+    teams: TeamsHarness,
+) -> None:
+    everyone = await large_group(teams, 60)
+    fake = teams.fake
+    release = fake.hold_personal_chats()  # Teams is slow to open each 1:1 chat
+    activity = teams.message(FAY, f"round {PROMPT}", personal=True)
+    status, _ = await teams.post(activity, settle=False)
+    assert status == 201  # answered while no 1:1 chat could be opened yet
+    [answer] = fake.to_user(FAY)
+    assert "The round is open and I've invited everyone privately" in answer.texts()
+    assert not [s for s in fake.sent if s.kind == "create"]
+    release.set()
+    await teams.settled()
+    for who in everyone:
+        invitations = [s for s in fake.to_user(who) if PROMPT in s.texts()]
+        assert len(invitations) == 1, who.display_name
+    assert len([s for s in fake.sent if s.kind == "create"]) == 60
+    [card] = [s for s in fake.in_channel() if s.kind == "send"]
+    assert PROMPT in card.texts()
+    assert await pending(teams.bot.db) == 0
+
+
+async def test_the_channel_card_goes_out_before_the_invitations(teams: TeamsHarness) -> None:
+    await large_group(teams, 5)
+    assert await teams.say(FAY, f"round {PROMPT}", personal=True) == 201
+    sent = [s for s in teams.fake.sent if s.kind in ("send", "create")]
+    channel = [n for n, s in enumerate(sent) if s.conversation.startswith("19:")]
+    invitations = [n for n, s in enumerate(sent) if s.kind == "create"]
+    assert channel == [0] and len(invitations) == 5
+
+
+async def test_stopping_cancels_a_stuck_drain_and_the_outbox_keeps_the_rest(
+    teams: TeamsHarness,
+) -> None:
+    await large_group(teams, 3)
+    teams.fake.hold_personal_chats()  # never released: Teams hangs
+    activity = teams.message(FAY, f"round {PROMPT}", personal=True)
+    assert (await teams.post(activity, settle=False))[0] == 201
+    adapter = teams.client.app[TEAMS_KEY] if teams.client.app is not None else None
+    assert adapter is not None
+    await adapter.close(wait=0.05)
+    await adapter.settled()  # nothing is left running
+    assert not [s for s in teams.fake.sent if s.kind == "create"]
+    # Nothing is lost: the three invitations wait for a later drain, and so does the channel card
+    # (a leased batch is settled only once it has all been tried).
+    assert await pending(teams.bot.db) == 4
