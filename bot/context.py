@@ -10,6 +10,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -18,6 +19,9 @@ from bot.prompts import PromptLibrary
 from bot.settings import Settings
 from bot.store.groups import Group
 from bot.store.members import Member
+
+if TYPE_CHECKING:
+    from bot.routing import Routes
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,8 @@ class Context:
     member: Member | None = None
     seen_by_others: bool = False
     """The command was typed where the others in the conversation read it."""
+    routes: Routes | None = None
+    """The routing table the core answers with (what `help` lists); None in scheduled jobs."""
 
     def require_group(self) -> Group:
         assert self.group is not None, "handler registered as group-scoped got no group"
@@ -52,6 +58,10 @@ class Context:
     def require_member(self) -> Member:
         assert self.member is not None, "handler needs a member but the core resolved none"
         return self.member
+
+    def require_routes(self) -> Routes:
+        assert self.routes is not None, "handler needs the routing table but runs as a job"
+        return self.routes
 
     def require_who(self) -> Who:
         assert self.who is not None, "handler needs an actor but runs as a scheduled job"

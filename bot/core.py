@@ -22,11 +22,12 @@ from bot.context import Context, Services
 from bot.effects import Effect
 from bot.errors import UserError
 from bot.events import Choice, Command, Event, FormSubmitted, MemberJoined
-from bot.grammar import CommandError, ParsedCommand, parse
+from bot.grammar import CommandError, ParsedCommand
 from bot.handlers import ROUTES
 from bot.identity import Where, Who
 from bot.ops.observability import RETRIES
 from bot.replies import reply, with_their_text
+from bot.routing import Routes
 from bot.store import groups, members
 from bot.store.database import RACE_ATTEMPTS, Database, lost_a_race
 from bot.store.deliveries import record_delivery
@@ -44,8 +45,6 @@ ANONYMOUS_NEEDS_MEMBERSHIP = (
     "To keep anonymous things truly anonymous, I only take them from members of the group. "
     "Please say how you take part first (type `role`), then try again."
 )
-# Asking what is held about you, or to erase it, must not make you a member again.
-NEVER_JOINS = frozenset({"my-data", "forget-me"})
 SOMETHING_WENT_WRONG = (
     "Sorry, something went wrong on my side and nothing was saved. Please try again in a moment."
 )
@@ -58,9 +57,11 @@ def utc_now() -> datetime:
 class Core:
     """The platform-neutral bot. Adapters call `handle`; the scheduler calls `run_job`."""
 
-    def __init__(self, db: Database, services: Services) -> None:
+    def __init__(self, db: Database, services: Services, routes: Routes | None = None) -> None:
         self.db = db
         self.services = services
+        self.routes = ROUTES if routes is None else routes
+        """What the core answers: every feature's commands, buttons and forms."""
 
     @property
     def clock(self) -> Callable[[], datetime]:
@@ -83,6 +84,7 @@ class Core:
                 who=event.who,
                 where=event.where,
                 seen_by_others=isinstance(event, Command) and event.seen_by_others,
+                routes=self.routes,
             )
             if once is not None and not await _first_delivery(ctx, once):
                 log.info("dropped a repeated %s delivery", kind)
@@ -148,12 +150,10 @@ class Core:
         raise TypeError(f"unknown event {type(event).__name__}")  # pragma: no cover
 
     async def _command(self, ctx: Context, text: str, forced_group: Group | None) -> list[Effect]:
-        command = parse(text)
+        command = self.routes.parse(text)
         spec = command.spec
         assert spec is not None
-        handler = ROUTES.commands.get(command.action)
-        if handler is None:  # pragma: no cover - every grammar action has a handler
-            raise CommandError(f"`{spec.name}` is not available yet.")
+        handler = self.routes.commands[command.action]  # tests/test_routes.py: each has one
         where, who = ctx.where, ctx.who
         assert where is not None and who is not None
         if spec.scope == "channel" and where.is_direct:
@@ -170,14 +170,12 @@ class Core:
             ctx.member = await self._membership(
                 ctx,
                 group,
-                auto_join=not spec.anonymous
-                and not where.is_direct
-                and spec.name not in NEVER_JOINS,
+                auto_join=spec.joins and not spec.anonymous and not where.is_direct,
             )
             if ctx.member is None:
                 if spec.anonymous:
                     raise UserError(ANONYMOUS_NEEDS_MEMBERSHIP, original=command.arg)
-                if spec.name in NEVER_JOINS:
+                if not spec.joins:
                     raise UserError(f"I don't hold anything about you in {group.name}.")
                 raise UserError(f"You're not a member of {neutralise(group.name)}.")
             await self._check_audience(ctx, spec.audience, command)
@@ -286,7 +284,7 @@ class Core:
                 ctx, event.value, anonymous=False, audience="member", join=False
             )
             return await self._command(ctx, payload, forced_group=ctx.require_group())
-        route = ROUTES.choices.get(event.action)
+        route = self.routes.choices.get(event.action)
         if route is None:
             raise UserError("That button no longer works. Please type the command instead.")
         payload = await self._resolve_encoded(
@@ -295,7 +293,7 @@ class Core:
         return await route.handler(ctx, payload)
 
     async def _form(self, ctx: Context, event: FormSubmitted) -> list[Effect]:
-        route = ROUTES.forms.get(event.form_id)
+        route = self.routes.forms.get(event.form_id)
         if route is None:
             raise UserError("That form no longer works. Please type the command instead.")
         payload = await self._resolve_encoded(
@@ -310,7 +308,7 @@ class Core:
         ctx.group = group
         ctx.member = await members.get(ctx.conn, group.id, event.who.user_id)
         effects: list[Effect] = []
-        for handler in ROUTES.on_join:
+        for handler in self.routes.on_join:
             effects.extend(await handler(ctx))
         return effects
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.grammar import HELP_SPECS, SPECS, CommandError, parse
+from bot.grammar import CommandError
+from bot.handlers import ROUTES
+
+parse = ROUTES.parse
 
 
 @pytest.mark.parametrize(
@@ -137,6 +140,6 @@ def test_unknown_command_message_is_short_even_for_huge_input() -> None:
 
 
 def test_every_command_is_in_help() -> None:
-    names = {spec.name for spec in HELP_SPECS}
-    assert {spec.name for spec in SPECS} <= names
+    names = {spec.name for spec in ROUTES.listed()}
+    assert {spec.name for spec in ROUTES.words.values()} <= names
     assert "elephant-outcome" in names

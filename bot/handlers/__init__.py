@@ -1,33 +1,41 @@
-"""Handlers, one module per feature. Each declares `COMMANDS`, `CHOICES` and `FORMS`.
+"""Handlers: one package per feature, each declaring what it answers beside the code that answers.
 
 A handler takes a `Context` (and the parsed command, pressed value or form values) and returns
-effects; it never calls a platform. This module gathers every table into `ROUTES` for the core.
+effects; it never calls a platform. Each module that answers something has a `routes` table
+(`bot.routing.Routes`) filled by its decorators; this module gathers them all into `ROUTES` for
+the core. A new feature module adds its table to `TABLES`; a new command in an existing module
+needs nothing here.
 """
 
 from __future__ import annotations
 
 from bot.handlers.checkin import commands as checkin_commands
-from bot.handlers.elephants import commands as elephants_commands
+from bot.handlers.elephants import commands as elephant_commands
+from bot.handlers.elephants import perspectives
 from bot.handlers.help import commands as help_commands
-from bot.handlers.meetings import commands as meetings_commands
-from bot.handlers.nudges import commands as nudges_commands
+from bot.handlers.meetings import commands as meeting_commands
+from bot.handlers.nudges import commands as nudge_commands
 from bot.handlers.privacy import commands as privacy_commands
-from bot.handlers.rounds import commands as rounds_commands
+from bot.handlers.rounds import commands as round_commands
 from bot.handlers.setup import commands as setup_commands
+from bot.handlers.setup import schedule, settings
 from bot.handlers.summary import commands as summary_commands
 from bot.routing import Routes
 
-ROUTES = Routes()
-for _module in (
-    help_commands,
-    setup_commands,
-    privacy_commands,
-    meetings_commands,
-    checkin_commands,
-    elephants_commands,
-    rounds_commands,
-    summary_commands,
-    nudges_commands,
-):
-    ROUTES.include(_module.COMMANDS, _module.CHOICES, _module.FORMS)
-    ROUTES.on_join.extend(getattr(_module, "ON_JOIN", ()))
+TABLES = (
+    help_commands.routes,
+    setup_commands.routes,
+    schedule.routes,
+    settings.routes,
+    privacy_commands.routes,
+    meeting_commands.routes,
+    checkin_commands.routes,
+    elephant_commands.routes,
+    perspectives.routes,
+    round_commands.routes,
+    summary_commands.routes,
+    nudge_commands.routes,
+)
+"""Every feature's table, in the order their `joined` handlers run."""
+
+ROUTES = Routes.gather(TABLES)

@@ -34,12 +34,14 @@ from bot.handlers.checkin.cards import (
 )
 from bot.prompts import choose_prompt
 from bot.replies import reply
-from bot.routing import ChoiceRoute, CommandHandler, FormRoute
+from bot.routing import Routes
 from bot.store import checkins, groups, meetings, members
 from bot.store.checkins import VISIBILITIES, Checkin
 from bot.store.groups import Group
 from bot.store.meetings import Meeting
 from bot.text_safety import TextRejected, clean_text
+
+routes = Routes()
 
 CHOICES_TEXT = frozenset([PASS, *(str(n) for n in MOODS)])
 NO_CHECKIN_OPEN = (
@@ -110,6 +112,14 @@ def card_update(group: Group, meeting: Meeting, answered: int, total: int) -> Up
 # -- the command ----------------------------------------------------------------------------------
 
 
+@routes.command(
+    "checkin",
+    "member",
+    usage="checkin",
+    summary="answer the check-in (facilitators: send it now)",
+    rank=80,
+    aliases=("check-in",),
+)
 async def checkin_command(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     """Facilitators: send the check-in if it has not gone out. Everyone: open the answer form."""
     group, member = ctx.require_group(), ctx.require_member()
@@ -180,6 +190,7 @@ async def _answering(ctx: Context, meeting_part: str) -> checkins.Answering | No
     return found
 
 
+@routes.choice(ANSWER)
 async def on_answer(ctx: Context, payload: str) -> list[Effect]:
     """A mood button or Pass. Keeps any words already given; replaces the earlier mood."""
     meeting_part, _, choice = payload.partition(":")
@@ -203,6 +214,7 @@ async def on_answer(ctx: Context, payload: str) -> list[Effect]:
     return [reply(text), card_update(group, meeting, answered, found.members)]
 
 
+@routes.choice(OPEN_FORM)
 async def on_open_form(ctx: Context, payload: str) -> list[Effect]:
     """The "Add words" button: the full form, filled with the answer so far."""
     found = await _answering(ctx, payload)
@@ -211,6 +223,7 @@ async def on_open_form(ctx: Context, payload: str) -> list[Effect]:
     return [_form(ctx.require_group(), found.meeting, found.earlier)]
 
 
+@routes.form(FORM)
 async def on_form(ctx: Context, values: Mapping[str, str], payload: str) -> list[Effect]:
     """The answer form. Checks everything first, so a refused form stores nothing."""
     found = await _answering(ctx, payload)
@@ -240,10 +253,3 @@ async def on_form(ctx: Context, values: Mapping[str, str], payload: str) -> list
     answered = found.answered_after(replaced=replaced)
     return [reply(text), card_update(group, meeting, answered, found.members)]
 
-
-COMMANDS: dict[str, CommandHandler] = {"checkin": checkin_command}
-CHOICES: dict[str, ChoiceRoute] = {
-    ANSWER: ChoiceRoute(on_answer),
-    OPEN_FORM: ChoiceRoute(on_open_form),
-}
-FORMS: dict[str, FormRoute] = {FORM: FormRoute(on_form)}

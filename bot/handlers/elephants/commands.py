@@ -19,12 +19,10 @@ from bot import limits
 from bot.context import Context
 from bot.effects import Effect, FormErrors, MessageMember, OpenForm, PostToConversation, UpdatePost
 from bot.errors import UserError
-from bot.grammar import ParsedCommand
+from bot.grammar import CommandError, CommandSpec, Grammar, ParsedCommand, split
 from bot.handlers.elephants.cards import (
     FORM,
     NO_DELAY_WARNING,
-    PERSPECTIVE_FORM,
-    PERSPECTIVE_OPEN,
     SEE_TOO,
     STATUS_WORDS,
     elephant_card,
@@ -36,9 +34,9 @@ from bot.handlers.elephants.cards import (
     parse_id,
     short,
 )
-from bot.handlers.elephants.perspectives import on_meeting_end, open_form, submit
+from bot.handlers.elephants.perspectives import on_meeting_end
 from bot.replies import reply
-from bot.routing import ChoiceRoute, CommandHandler, FormRoute
+from bot.routing import Routes
 from bot.store import elephants as store
 from bot.store import groups, members
 from bot.store.elephants import BIG, LITTLE, OUTCOME_STATUSES, Elephant
@@ -46,9 +44,13 @@ from bot.store.groups import Group
 from bot.text_safety import TextRejected, clean_text
 from bot.tokens import anonymous_token
 
-__all__ = ["COMMANDS", "on_meeting_end", "post_due"]
+__all__ = ["on_meeting_end", "post_due", "routes"]
+
+routes = Routes()
 
 SIZE_PREFIXES = {"big:": BIG, "little:": LITTLE}
+STATUSES = ("discussed", "addressed", "parked", "hidden", "open")
+"""What a facilitator may say happened to an elephant (`open` takes an outcome back)."""
 LIST_LIMIT = 25
 STALE = "That button no longer works. Type `elephants` to see the open elephants."
 
@@ -99,6 +101,48 @@ TYPED_IN_THE_OPEN = (
 )
 
 
+def _read_elephant(spec: CommandSpec, rest: str) -> ParsedCommand:
+    """`elephant 3 addressed …` is a facilitator's outcome; `elephant 3` or `elephant 3 fixed`
+    is most likely a mistyped one; `elephant 2021 was a hard year` is a new elephant."""
+    number, after = split(rest)
+    status, note = split(after)
+    if number.isdigit() and (status in STATUSES or len(after.split()) <= 1):
+        if status not in STATUSES:
+            options = "|".join(STATUSES[:4])
+            raise CommandError(
+                f"Please say what happened to elephant {number}: "
+                f"`elephant {number} {options} [what was done]`."
+            )
+        return OUTCOME.parsed("elephant.status", arg=status, number=int(number), value=note)
+    return spec.parsed("elephant.new", arg=rest)
+
+
+GRAMMAR = Grammar(("elephant.new", "elephant.status"), _read_elephant)
+OUTCOME = routes.declare(
+    CommandSpec(
+        "elephant-outcome",
+        "facilitator",
+        "group",
+        "elephant <number> discussed|addressed|parked|hidden [what was done]",
+        "record what was done about an elephant, or hide it",
+        GRAMMAR,
+        rank=110,
+        typed=False,
+    )
+)
+"""The facilitators' form of `elephant`, with a line of its own in `help`."""
+
+
+@routes.command(
+    "elephant",
+    "member",
+    usage="elephant [what nobody is saying]",
+    summary="name an elephant anonymously",
+    rank=90,
+    grammar=GRAMMAR,
+    anonymous=True,
+    action="elephant.new",
+)
 async def elephant_new(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     """`elephant` alone opens the form; `elephant [big:] <text>` names one straight away."""
     group = ctx.require_group()
@@ -117,6 +161,7 @@ async def elephant_new(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     return [reply(answer)]
 
 
+@routes.form(FORM, anonymous=True)
 async def elephant_submitted(ctx: Context, values: Mapping[str, str], payload: str) -> list[Effect]:
     """The elephant form. A refused form stores nothing and keeps what was typed."""
     size = (values.get("size") or LITTLE).strip().lower()
@@ -178,6 +223,7 @@ async def _card_update(ctx: Context, group: Group, elephant: Elephant) -> Update
     return UpdatePost(group.where, elephant_key(elephant.id), card)
 
 
+@routes.choice(SEE_TOO, anonymous=True)
 async def see_too(ctx: Context, payload: str) -> list[Effect]:
     """Count one "I see it too" per person, by keyed hash; nobody can see who marked it."""
     elephant = await _posted(ctx, payload)
@@ -201,6 +247,14 @@ async def see_too(ctx: Context, payload: str) -> list[Effect]:
 # -- the list and the facilitator's outcomes ------------------------------------------------------
 
 
+@routes.command(
+    "elephants",
+    "member",
+    usage="elephants",
+    summary="list the open elephants",
+    rank=100,
+    aliases=("elephant-list",),
+)
 async def elephants_list(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     """The group's elephants in the channel (not hidden, not still waiting to be posted)."""
     group = ctx.require_group()
@@ -235,6 +289,7 @@ async def elephants_list(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     ]
 
 
+@routes.handles("elephant.status")
 async def elephant_status(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     """`elephant <n> discussed|addressed|parked|hidden|open [what was done]` (facilitators)."""
     group = ctx.require_group()
@@ -279,17 +334,3 @@ async def elephant_status(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
         reply(f"Recorded: elephant #{number} is {said}. I've told the channel.{note}"),
     ]
 
-
-COMMANDS: dict[str, CommandHandler] = {
-    "elephant.new": elephant_new,
-    "elephants": elephants_list,
-    "elephant.status": elephant_status,
-}
-CHOICES: dict[str, ChoiceRoute] = {
-    SEE_TOO: ChoiceRoute(see_too, anonymous=True),
-    PERSPECTIVE_OPEN: ChoiceRoute(open_form, anonymous=True),
-}
-FORMS: dict[str, FormRoute] = {
-    FORM: FormRoute(elephant_submitted, anonymous=True),
-    PERSPECTIVE_FORM: FormRoute(submit, anonymous=True),
-}

@@ -20,6 +20,8 @@ from bot.context import Context
 from bot.effects import Effect, FormErrors, OpenForm, PostToConversation, UpdatePost
 from bot.errors import UserError
 from bot.handlers.elephants.cards import (
+    PERSPECTIVE_FORM,
+    PERSPECTIVE_OPEN,
     ROLE_WORDS,
     TAG,
     elephant_card,
@@ -29,6 +31,7 @@ from bot.handlers.elephants.cards import (
     reveal_card,
 )
 from bot.replies import reply
+from bot.routing import Routes
 from bot.store import elephants as store
 from bot.store import groups
 from bot.store.elephants import Elephant
@@ -36,6 +39,8 @@ from bot.store.groups import Group
 from bot.store.meetings import Meeting
 from bot.text_safety import TextRejected, clean_text
 from bot.tokens import anonymous_token
+
+routes = Routes()
 
 PURPOSE = "perspective"
 STALE = "That button no longer works. Type `elephants` to see the open elephants."
@@ -68,6 +73,7 @@ async def _big_elephant(ctx: Context, payload: str) -> Elephant | str:
     return elephant
 
 
+@routes.choice(PERSPECTIVE_OPEN, anonymous=True)
 async def open_form(ctx: Context, payload: str) -> list[Effect]:
     """ "Add my perspective": the form, unless this person has already given theirs."""
     found = await _big_elephant(ctx, payload)
@@ -80,6 +86,7 @@ async def open_form(ctx: Context, payload: str) -> list[Effect]:
     return [OpenForm(perspective_form(group.id, found, member.role, group.k))]
 
 
+@routes.form(PERSPECTIVE_FORM, anonymous=True)
 async def submit(ctx: Context, values: Mapping[str, str], payload: str) -> list[Effect]:
     """Store one anonymous perspective, and reveal them all if this one makes `k`."""
     found = await _big_elephant(ctx, payload)

@@ -9,11 +9,13 @@ from __future__ import annotations
 from bot.cards import Card
 from bot.context import Context
 from bot.effects import Effect, ReplyToActor
-from bot.grammar import ALIASES, HELP_SPECS, SPEC_BY_NAME, CommandSpec, ParsedCommand
+from bot.grammar import CommandSpec, ParsedCommand, free_text
 from bot.replies import reply
-from bot.routing import ChoiceRoute, CommandHandler, FormRoute
+from bot.routing import Routes
 from bot.store import members
 from bot.text_safety import neutralise
+
+routes = Routes()
 
 SECTIONS = (
     ("anyone", "For everyone"),
@@ -43,24 +45,23 @@ def _fits(spec: CommandSpec, in_group: bool) -> bool:
     return spec.name != "setup" if in_group else spec.scope != "group"
 
 
-def commands_for(audience: str, *, in_group: bool) -> str:
+def commands_for(listed: list[CommandSpec], audience: str, *, in_group: bool) -> str:
     """The help text for someone who may use commands up to `audience`."""
     levels = {"anyone": 0, "member": 1, "facilitator": 2}
     sections = []
     for level, title in SECTIONS:
         if levels[level] > levels[audience]:
             continue
-        specs = [spec for spec in HELP_SPECS if spec.audience == level and _fits(spec, in_group)]
+        specs = [spec for spec in listed if spec.audience == level and _fits(spec, in_group)]
         if not specs:
             continue
         sections.append(title + ":\n" + "\n".join(_line(spec) for spec in specs))
     return "\n\n".join(sections)
 
 
-def _about(word: str) -> ReplyToActor:
+def _about(found: Routes, word: str) -> ReplyToActor:
     """`help <command>`: one command, its usage and who may use it."""
-    name = ALIASES.get(word, word)
-    spec = SPEC_BY_NAME.get(name)
+    spec = found.find(word)
     if spec is None:
         shown = word if len(word) <= 30 else word[:30] + "…"
         return reply(
@@ -70,15 +71,27 @@ def _about(word: str) -> ReplyToActor:
     return reply(f"`{spec.usage}`: {spec.summary}. For {who}.")
 
 
+@routes.command(
+    "help",
+    "anyone",
+    scope="none",
+    usage="help",
+    summary="the commands open to you",
+    rank=10,
+    grammar=free_text(),
+    aliases=("?",),
+)
 async def help_command(ctx: Context, command: ParsedCommand) -> list[Effect]:
     """List what the person can do here; in a channel with no group, explain `setup`."""
+    table = ctx.require_routes()
     word = command.arg.strip().lower()
     if word:
-        return [_about(word.split()[0])]
+        return [_about(table, word.split()[0])]
+    listed = table.listed()
     where, who = ctx.where, ctx.require_who()
     group, member = ctx.group, ctx.member
     if group is None and where is not None and not where.is_direct:
-        text = f"{SETUP_EXPLAINED}\n\n{commands_for('anyone', in_group=False)}"
+        text = f"{SETUP_EXPLAINED}\n\n{commands_for(listed, 'anyone', in_group=False)}"
         return [ReplyToActor(Card(title="This channel isn't a group yet", text=text))]
     if group is None:
         mine = await members.groups_of_user(ctx.conn, who.platform, who.workspace, who.user_id)
@@ -90,19 +103,17 @@ async def help_command(ctx: Context, command: ParsedCommand) -> list[Effect]:
             found = await members.get(ctx.conn, group_id, who.user_id)
             leads = leads or bool(found and found.is_facilitator)
         audience = "facilitator" if leads else "member"
-        text = commands_for(audience, in_group=True)
+        text = commands_for(listed, audience, in_group=True)
         return [ReplyToActor(Card(title="What you can do", text=text, footer=ELEPHANT_TIP))]
     if member is None:
         text = (
-            f"{commands_for('member', in_group=True)}\n\n"
+            f"{commands_for(listed, 'member', in_group=True)}\n\n"
             "You're not a member yet: type `role` to say how you take part, and you're in."
         )
     else:
-        text = commands_for("facilitator" if member.is_facilitator else "member", in_group=True)
+        text = commands_for(
+            listed, "facilitator" if member.is_facilitator else "member", in_group=True
+        )
     title = f"What you can do in {neutralise(group.name)}"
     return [ReplyToActor(Card(title=title, text=text, footer=ELEPHANT_TIP))]
 
-
-COMMANDS: dict[str, CommandHandler] = {"help": help_command}
-CHOICES: dict[str, ChoiceRoute] = {}
-FORMS: dict[str, FormRoute] = {}

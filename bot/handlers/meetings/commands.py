@@ -18,16 +18,18 @@ from bot.cards import Card
 from bot.context import Context
 from bot.effects import Effect, PostToConversation
 from bot.errors import UserError
-from bot.grammar import ParsedCommand
+from bot.grammar import CommandError, CommandSpec, Grammar, ParsedCommand, split
 from bot.handlers.elephants import commands as elephants
 from bot.handlers.rounds import commands as rounds
 from bot.handlers.summary import commands as summary
 from bot.replies import reply
-from bot.routing import ChoiceRoute, CommandHandler, FormRoute
+from bot.routing import Routes
 from bot.store import groups, meetings
 from bot.store.meeting_states import due_scheduled, starts_at_taken
 from bot.store.meeting_states import open_scheduled as open_scheduled_row
 from bot.store.meetings import Meeting
+
+routes = Routes()
 
 MANUAL = "manual"
 NEXT_STEPS = (
@@ -98,6 +100,22 @@ async def end_meeting(ctx: Context, meeting: Meeting) -> list[Effect]:
     return effects
 
 
+def _read_meeting(spec: CommandSpec, rest: str) -> ParsedCommand:
+    sub, tail = split(rest)
+    if sub in {"start", "end"} and not tail:
+        return spec.parsed(f"meeting.{sub}")
+    raise CommandError("Please say `meeting start` or `meeting end`.")
+
+
+@routes.command(
+    "meeting",
+    "facilitator",
+    usage="meeting start  /  meeting end",
+    summary="start or end a meeting now",
+    rank=70,
+    grammar=Grammar(("meeting.start", "meeting.end"), _read_meeting),
+    action="meeting.start",
+)
 async def start_command(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     """`meeting start`: an unscheduled meeting now, or the scheduled one that is about to start."""
     group = ctx.require_group()
@@ -122,6 +140,7 @@ async def start_command(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     return [reply(f"{opening}\n\n{NEXT_STEPS}"), post]
 
 
+@routes.handles("meeting.end")
 async def end_command(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     """`meeting end`: end the current meeting now."""
     group = ctx.require_group()
@@ -133,10 +152,3 @@ async def end_command(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
         return [reply("That meeting has already ended.")]
     return [reply("The meeting has ended. Thank you for facilitating."), *effects]
 
-
-COMMANDS: dict[str, CommandHandler] = {
-    "meeting.start": start_command,
-    "meeting.end": end_command,
-}
-CHOICES: dict[str, ChoiceRoute] = {}
-FORMS: dict[str, FormRoute] = {}

@@ -1,6 +1,6 @@
 """Nudges: a check-in reminder during the meeting, a reflection after it, and a note on sharing
-for facilitators. Every nudge respects quiet hours and `nudges off`, and nobody who passed is
-nudged: passing is an answer.
+for facilitators. Every nudge respects quiet hours and `nudges off` (each member's own switch,
+here too), and nobody who passed is nudged: passing is an answer.
 
 Quiet hours and the scheduler: a nudge that falls due in quiet hours sends nothing and returns
 [] *without* using up its once-only key, so the scheduler can simply run it again later.
@@ -31,6 +31,7 @@ from bot.cards import Button
 from bot.context import Context
 from bot.effects import Effect, FormErrors, MessageMember, OpenForm
 from bot.errors import UserError
+from bot.grammar import ParsedCommand, one_of
 from bot.handlers.checkin.cards import DEFAULT_QUESTION, checkin_card
 from bot.handlers.nudges.cards import (
     HEARD,
@@ -46,15 +47,23 @@ from bot.handlers.nudges.cards import (
 from bot.handlers.rounds.reciprocity_ledger import LIVED, PROFESSIONAL, share_rates
 from bot.handlers.summary.builder import day_words
 from bot.replies import reply
-from bot.routing import ChoiceRoute, CommandHandler, FormRoute
+from bot.routing import Routes
 from bot.scheduling.quiet_hours import is_quiet, next_allowed
 from bot.store import checkins, groups, meetings, members
 from bot.store import meeting_records as q
 from bot.store import reflections as reflection_store
 from bot.store.groups import Group
 from bot.store.meetings import Meeting
-from bot.text_safety import TextRejected, clean_text
+from bot.text_safety import TextRejected, clean_text, neutralise
 from bot.tokens import anonymous_token
+
+routes = Routes()
+
+NUDGES_EXPLAINED = (
+    "Nudges are the gentle private messages I send around meetings: a check-in reminder if you "
+    "haven't answered yet, and a reflection question afterwards (“Did you feel heard?”). "
+    "Never in quiet hours, and never to someone who passed."
+)
 
 RECIPROCITY_MEETINGS = 4
 """How many recent meetings' rounds the note on sharing looks at."""
@@ -163,6 +172,7 @@ def _token(ctx: Context, purpose: str, meeting_id: int) -> str:
     return anonymous_token(ctx.services.secret, purpose, meeting_id, ctx.require_who())
 
 
+@routes.choice(HEARD, anonymous=True)
 async def on_heard(ctx: Context, payload: str) -> list[Effect]:
     """A 1–5 button: stored with no author, once per person per meeting."""
     part, _, score_text = payload.partition(":")
@@ -188,6 +198,7 @@ async def on_heard(ctx: Context, payload: str) -> list[Effect]:
     return [reply(text, buttons=buttons)]
 
 
+@routes.choice(OPEN_CHANGE, anonymous=True)
 async def on_open_change(ctx: Context, payload: str) -> list[Effect]:
     """The "One thing to change" button: the form, unless they've told me already."""
     meeting = await _reflection_meeting(ctx, payload)
@@ -199,6 +210,7 @@ async def on_open_change(ctx: Context, payload: str) -> list[Effect]:
     return [OpenForm(change_form(ctx.require_group().id, meeting.id, ctx.require_group().k))]
 
 
+@routes.form(REFLECTION_FORM, anonymous=True)
 async def on_change_form(ctx: Context, values: Mapping[str, str], payload: str) -> list[Effect]:
     """One thing to change: checked first (a refused form stores nothing), then kept anonymously."""
     meeting = await _reflection_meeting(ctx, payload)
@@ -259,11 +271,32 @@ async def reciprocity_note(ctx: Context, meeting: Meeting) -> list[Effect]:
     ]
 
 
-COMMANDS: dict[str, CommandHandler] = {}
-CHOICES: dict[str, ChoiceRoute] = {
-    HEARD: ChoiceRoute(on_heard, audience="member", anonymous=True),
-    OPEN_CHANGE: ChoiceRoute(on_open_change, audience="member", anonymous=True),
-}
-FORMS: dict[str, FormRoute] = {
-    REFLECTION_FORM: FormRoute(on_change_form, audience="member", anonymous=True),
-}
+
+# -- your own nudges: `nudges on|off` ---------------------------------------------------------
+
+
+@routes.command(
+    "nudges",
+    "member",
+    usage="nudges on|off",
+    summary="turn your reminders on or off",
+    rank=160,
+    grammar=one_of(("on", "off"), "Please say `nudges on` or `nudges off`."),
+)
+async def nudges(ctx: Context, command: ParsedCommand) -> list[Effect]:
+    """Turn your own nudges on or off; it changes nothing for anyone else."""
+    member, group = ctx.require_member(), ctx.require_group()
+    wanted = command.arg == "on"
+    state = "on" if wanted else "off"
+    if member.nudges == wanted:
+        return [reply(f"Your nudges are already {state}. {NUDGES_EXPLAINED}")]
+    await members.change(ctx.conn, member.id, nudges=wanted)
+    if wanted:
+        return [reply(f"Done: your nudges are on. {NUDGES_EXPLAINED} To stop them: `nudges off`.")]
+    return [
+        reply(
+            f"Done: your nudges are off. I won't send you reminders or reflection questions for "
+            f"{neutralise(group.name)}. Everything in the channel stays as it is. To have them "
+            "back: `nudges on`."
+        )
+    ]

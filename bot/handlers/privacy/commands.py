@@ -18,9 +18,11 @@ from bot.handlers.privacy.export import build_export
 from bot.handlers.privacy.personal_data import erase, erase_tokens, my_data_card
 from bot.handlers.privacy.statement import full_statement
 from bot.replies import reply
-from bot.routing import ChoiceRoute, CommandHandler, FormRoute, encode
+from bot.routing import Routes, encode
 from bot.store import groups, members
 from bot.text_safety import neutralise
+
+routes = Routes()
 
 FORGET_CONFIRM = "privacy.forget-confirm"
 FORGET_CANCEL = "privacy.forget-cancel"
@@ -32,6 +34,14 @@ LAST_FACILITATOR = (
 )
 
 
+@routes.command(
+    "privacy",
+    "anyone",
+    scope="none",
+    usage="privacy",
+    summary="what is stored and who sees what",
+    rank=200,
+)
 async def privacy(ctx: Context, command: ParsedCommand) -> list[Effect]:
     """What is stored, who sees what, for how long, and what anonymous means here."""
     group, who = ctx.group, ctx.require_who()
@@ -42,6 +52,15 @@ async def privacy(ctx: Context, command: ParsedCommand) -> list[Effect]:
     return [ReplyToActor(full_statement(group, ctx.services.settings.default_k))]
 
 
+@routes.command(
+    "my-data",
+    "member",
+    usage="my-data",
+    summary="see everything held about you",
+    rank=210,
+    joins=False,
+    aliases=("mydata",),
+)
 async def my_data(ctx: Context, command: ParsedCommand) -> list[Effect]:
     """Everything held about the person in this group."""
     card = await my_data_card(ctx.conn, ctx.require_group(), ctx.require_member())
@@ -54,6 +73,15 @@ async def _refuse_last_facilitator(ctx: Context) -> None:
         raise UserError(LAST_FACILITATOR.format(group=neutralise(group.name)))
 
 
+@routes.command(
+    "forget-me",
+    "member",
+    usage="forget-me",
+    summary="erase everything held about you",
+    rank=220,
+    joins=False,
+    aliases=("forgetme", "forget"),
+)
 async def forget_me(ctx: Context, command: ParsedCommand) -> list[Effect]:
     """Ask for confirmation before erasing anything."""
     group, member = ctx.require_group(), ctx.require_member()
@@ -72,6 +100,7 @@ async def forget_me(ctx: Context, command: ParsedCommand) -> list[Effect]:
     return [reply(text, title="Erase your data?", buttons=buttons)]
 
 
+@routes.choice(FORGET_CONFIRM)
 async def forget_confirmed(ctx: Context, payload: str) -> list[Effect]:
     group, member = ctx.require_group(), ctx.require_member()
     if payload != str(member.id):
@@ -93,12 +122,16 @@ async def forget_confirmed(ctx: Context, payload: str) -> list[Effect]:
     ]
 
 
+@routes.choice(FORGET_CANCEL)
 async def forget_cancelled(ctx: Context, payload: str) -> list[Effect]:
     if payload != str(ctx.require_member().id):
         raise UserError("Nothing erased.")  # a stale button: also undoes any auto-join
     return [reply("Nothing erased. Your data stays as it was.")]
 
 
+@routes.command(
+    "export", "facilitator", usage="export", summary="the group's record as a file", rank=230
+)
 async def export(ctx: Context, command: ParsedCommand) -> list[Effect]:
     """The group's record as JSON, only what facilitators could already see (see
     bot.handlers.privacy.export)."""
@@ -113,15 +146,3 @@ async def export(ctx: Context, command: ParsedCommand) -> list[Effect]:
     )
     return [ReplyToActor(card)]
 
-
-COMMANDS: dict[str, CommandHandler] = {
-    "privacy": privacy,
-    "my-data": my_data,
-    "forget-me": forget_me,
-    "export": export,
-}
-CHOICES: dict[str, ChoiceRoute] = {
-    FORGET_CONFIRM: ChoiceRoute(forget_confirmed, audience="member"),
-    FORGET_CANCEL: ChoiceRoute(forget_cancelled, audience="member"),
-}
-FORMS: dict[str, FormRoute] = {}

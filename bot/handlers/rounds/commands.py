@@ -32,7 +32,7 @@ from bot.effects import (
     UpdatePost,
 )
 from bot.errors import UserError
-from bot.grammar import ParsedCommand
+from bot.grammar import CommandSpec, Grammar, ParsedCommand, free_text, split
 from bot.handlers.meetings import commands as meeting_handlers
 from bot.handlers.rounds import flow
 from bot.handlers.rounds.cards import (
@@ -51,13 +51,15 @@ from bot.handlers.rounds.cards import (
 from bot.handlers.rounds.reveal_rules import lock_met, waiting_for
 from bot.prompts import choose_prompt
 from bot.replies import reply
-from bot.routing import ChoiceRoute, CommandHandler, FormRoute
+from bot.routing import Routes
 from bot.store import groups, meetings, members
 from bot.store import rounds as store
 from bot.store.groups import Group
 from bot.store.meetings import Meeting
 from bot.store.rounds import Answer, Round
 from bot.text_safety import TextRejected, clean_text, neutralise
+
+routes = Routes()
 
 ALREADY_SHOWN = "Your answer has already been shown to the group, so it can't be changed now."
 FACILITATOR_REASON = "Here are the answers, together."
@@ -105,6 +107,14 @@ def _share_thanks(item: Round, previous: Answer | None) -> str:
     return f"Thank you — your answer is held. {HELD_NOTE}"
 
 
+@routes.command(
+    "share",
+    "member",
+    usage="share [your answer]",
+    summary="answer the open round",
+    rank=130,
+    grammar=free_text(),
+)
 async def share_command(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     """`share <text>` stores the words (consent asked by buttons); `share` alone opens a form."""
     item = await flow.current_round(ctx, cmd.arg)
@@ -124,6 +134,7 @@ async def share_command(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     return [reply(f"{thanks}\n\n{CONSENT_QUESTION}", buttons=buttons), *effects]
 
 
+@routes.form(SHARE_FORM)
 async def share_submitted(ctx: Context, values: Mapping[str, str], payload: str) -> list[Effect]:
     """The share form: the words and a required yes/no on the summary."""
     original = values.get("text", "")
@@ -150,6 +161,7 @@ async def share_submitted(ctx: Context, values: Mapping[str, str], payload: str)
     return [reply(f"{_share_thanks(item, previous)} {summary_note}"), *effects]
 
 
+@routes.choice(OPEN_FORM)
 async def share_button(ctx: Context, payload: str) -> list[Effect]:
     """The Share button on the round card or invitation opens the form."""
     item = await flow.round_of_payload(ctx, payload)
@@ -189,14 +201,19 @@ async def _store_pass(ctx: Context, item: Round) -> list[Effect]:
     return [reply(thanks), *await flow.after_answer(ctx, group, item)]
 
 
+@routes.command(
+    "pass", "member", usage="pass", summary="pass on the open round (passing is fine)", rank=140
+)
 async def pass_command(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     return await _store_pass(ctx, await flow.current_round(ctx))
 
 
+@routes.choice(PASS)
 async def pass_button(ctx: Context, payload: str) -> list[Effect]:
     return await _store_pass(ctx, await flow.round_of_payload(ctx, payload))
 
 
+@routes.choice(CONSENT)
 async def consent_button(ctx: Context, payload: str) -> list[Effect]:
     """Yes/No on whether a share's words may appear in the summary; either can be pressed again."""
     round_part, _, choice = payload.partition(":")
@@ -228,6 +245,23 @@ async def _choose_library_prompt(ctx: Context, group: Group) -> str:
     return prompt.text
 
 
+def _read_round(spec: CommandSpec, rest: str) -> ParsedCommand:
+    """`round reveal` and `round close` alone steer the open round; anything else is a prompt."""
+    sub, tail = split(rest)
+    if sub in {"reveal", "close"} and not tail:
+        return spec.parsed(f"round.{sub}")
+    return spec.parsed("round.open", arg=rest)
+
+
+@routes.command(
+    "round",
+    "facilitator",
+    usage="round [prompt]  /  round reveal  /  round close",
+    summary="run a sharing round",
+    rank=120,
+    grammar=Grammar(("round.open", "round.reveal", "round.close"), _read_round),
+    action="round.open",
+)
 async def open_round(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     """`round [prompt]`: open a round, post its card, and invite every member privately."""
     group = ctx.require_group()
@@ -279,6 +313,7 @@ def _opened_text(group: Group, how: str, closed_previous: bool) -> str:
     return "\n\n".join(lines)
 
 
+@routes.handles("round.reveal")
 async def reveal_command(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     """`round reveal`: show the held answers now, if anyone has shared and the lock allows."""
     group = ctx.require_group()
@@ -311,6 +346,7 @@ async def reveal_command(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     ]
 
 
+@routes.handles("round.close")
 async def close_command(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     """`round close`: end the round. Unrevealed answers are then never shown (and are erased)."""
     group = ctx.require_group()
@@ -366,17 +402,3 @@ async def on_meeting_end(ctx: Context, meeting: Meeting) -> list[Effect]:
         effects.append(await flow.redraw(ctx, group, item.id))
     return effects
 
-
-COMMANDS: dict[str, CommandHandler] = {
-    "round.open": open_round,
-    "round.reveal": reveal_command,
-    "round.close": close_command,
-    "share": share_command,
-    "pass": pass_command,
-}
-CHOICES: dict[str, ChoiceRoute] = {
-    OPEN_FORM: ChoiceRoute(share_button),
-    PASS: ChoiceRoute(pass_button),
-    CONSENT: ChoiceRoute(consent_button),
-}
-FORMS: dict[str, FormRoute] = {SHARE_FORM: FormRoute(share_submitted)}

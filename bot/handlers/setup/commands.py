@@ -1,9 +1,7 @@
-"""Group set-up and membership: `setup`, `role`, `facilitator`, `nudges`, and greeting newcomers.
+"""Group set-up and membership: `setup`, `role`, `facilitator`, and greeting newcomers.
 
-This module also holds the routing table for the group's settings commands, whose handlers live
-in `bot.handlers.setup.settings` and `bot.handlers.setup.schedule`. Roles are self-declared and
-used only for
-counts, so the bot asks for them openly and never checks or questions them.
+Roles are self-declared and used only for counts, so the bot asks for them openly and never
+checks or questions them.
 """
 
 from __future__ import annotations
@@ -13,18 +11,18 @@ from bot.cards import Button, Card
 from bot.context import Context
 from bot.effects import Effect, MessageMember, PostToConversation
 from bot.errors import UserError
-from bot.grammar import ParsedCommand
+from bot.grammar import CommandSpec, Grammar, ParsedCommand, free_text, mention, one_of, split
 from bot.handlers.privacy.personal_data import ROLE_WORDS
 from bot.handlers.privacy.statement import short_statement
-from bot.handlers.setup import schedule as schedule_commands
-from bot.handlers.setup import settings as group_settings
 from bot.replies import reply
-from bot.routing import ChoiceRoute, CommandHandler, FormRoute, JoinHandler, encode
+from bot.routing import Routes, encode
 from bot.store import groups, members
 from bot.store.groups import Group
 from bot.store.members import Member
 from bot.store.schema import ROLES
 from bot.text_safety import clean_text, neutralise
+
+routes = Routes()
 
 DEFAULT_NAME = "Co-production group"
 ROLE_CHOICE = "setup.role"
@@ -48,11 +46,6 @@ WELCOME = (
     "designing things together, as equals. I'm Common Ground. I'll help with a check-in before "
     "each meeting, naming the elephant in the room (anonymously), sharing rounds where everyone "
     "shares, professionals too, and a short summary after each meeting. Passing is always fine."
-)
-NUDGES_EXPLAINED = (
-    "Nudges are the gentle private messages I send around meetings: a check-in reminder if you "
-    "haven't answered yet, and a reflection question afterwards (“Did you feel heard?”). "
-    "Never in quiet hours, and never to someone who passed."
 )
 
 
@@ -82,6 +75,15 @@ async def facilitator_names(ctx: Context, group: Group) -> str:
 # -- setup ------------------------------------------------------------------------------------
 
 
+@routes.command(
+    "setup",
+    "anyone",
+    scope="channel",
+    usage="setup [group name]",
+    summary="make this channel a co-production group",
+    rank=20,
+    grammar=free_text(),
+)
 async def setup(ctx: Context, command: ParsedCommand) -> list[Effect]:
     """Make this channel a group with the actor as its first facilitator, and welcome everyone."""
     who, where = ctx.require_who(), ctx.where
@@ -144,6 +146,20 @@ async def _already_a_group(ctx: Context, group: Group) -> list[Effect]:
 # -- roles ------------------------------------------------------------------------------------
 
 
+@routes.command(
+    "role",
+    "anyone",
+    usage="role [lived-experience|professional|both|prefer-not-to-say]",
+    summary="say how you take part",
+    rank=30,
+    grammar=one_of(
+        ROLES,
+        "“{given}” is not one of the roles. Choose "
+        + ", ".join(f"`{word}`" for word in ROLES)
+        + ".",
+        optional=True,
+    ),
+)
 async def role(ctx: Context, command: ParsedCommand) -> list[Effect]:
     """`role` alone offers the picker; `role professional` records it straight away."""
     group = ctx.require_group()
@@ -154,6 +170,7 @@ async def role(ctx: Context, command: ParsedCommand) -> list[Effect]:
     return await _record_role(ctx, command.arg)
 
 
+@routes.choice(ROLE_CHOICE)
 async def role_pressed(ctx: Context, payload: str) -> list[Effect]:
     """A role button; pressing it in the channel also makes you a member (the core sees to it)."""
     if payload not in ROLES:
@@ -178,6 +195,7 @@ async def _record_role(ctx: Context, role_word: str) -> list[Effect]:
 # -- newcomers ---------------------------------------------------------------------------------
 
 
+@routes.joined
 async def greet(ctx: Context) -> list[Effect]:
     """Someone joined the group's channel: make them a member and greet them privately."""
     group, who = ctx.require_group(), ctx.require_who()
@@ -225,6 +243,26 @@ async def _find_member(ctx: Context, token: str | None, original: str) -> Member
     )
 
 
+def _read_facilitator(spec: CommandSpec, rest: str) -> ParsedCommand:
+    """`facilitator @name` or `facilitator add @name` adds; `facilitator remove @name` removes."""
+    sub, tail = split(rest)
+    if sub == "remove":
+        return spec.parsed("facilitator.remove", mention=mention(tail, spec))
+    if sub == "add":
+        return spec.parsed("facilitator.add", mention=mention(tail, spec))
+    return spec.parsed("facilitator.add", mention=mention(rest, spec))
+
+
+@routes.command(
+    "facilitator",
+    "facilitator",
+    usage="facilitator @member  /  facilitator remove @member",
+    summary="share or hand over facilitation",
+    rank=40,
+    grammar=Grammar(("facilitator.add", "facilitator.remove"), _read_facilitator),
+    aliases=("facilitators",),
+    action="facilitator.add",
+)
 async def facilitator_add(ctx: Context, command: ParsedCommand) -> list[Effect]:
     """Share facilitation with another member (handing over is: add them, then remove yourself)."""
     group = ctx.require_group()
@@ -253,6 +291,7 @@ async def facilitator_add(ctx: Context, command: ParsedCommand) -> list[Effect]:
     ]
 
 
+@routes.handles("facilitator.remove")
 async def facilitator_remove(ctx: Context, command: ParsedCommand) -> list[Effect]:
     """Stop someone (or yourself) facilitating; the group always keeps at least one facilitator."""
     group = ctx.require_group()
@@ -278,42 +317,3 @@ async def facilitator_remove(ctx: Context, command: ParsedCommand) -> list[Effec
         done = f"Done. {name_of(target)} is no longer a facilitator, and still a member."
     return [reply(done), PostToConversation(group.where, Card(text=note))]
 
-
-# -- nudges -----------------------------------------------------------------------------------
-
-
-async def nudges(ctx: Context, command: ParsedCommand) -> list[Effect]:
-    """Turn your own nudges on or off; it changes nothing for anyone else."""
-    member, group = ctx.require_member(), ctx.require_group()
-    wanted = command.arg == "on"
-    state = "on" if wanted else "off"
-    if member.nudges == wanted:
-        return [reply(f"Your nudges are already {state}. {NUDGES_EXPLAINED}")]
-    await members.change(ctx.conn, member.id, nudges=wanted)
-    if wanted:
-        return [reply(f"Done: your nudges are on. {NUDGES_EXPLAINED} To stop them: `nudges off`.")]
-    return [
-        reply(
-            f"Done: your nudges are off. I won't send you reminders or reflection questions for "
-            f"{neutralise(group.name)}. Everything in the channel stays as it is. To have them "
-            "back: `nudges on`."
-        )
-    ]
-
-
-COMMANDS: dict[str, CommandHandler] = {
-    "setup": setup,
-    "role": role,
-    "facilitator.add": facilitator_add,
-    "facilitator.remove": facilitator_remove,
-    "nudges": nudges,
-    "schedule.set": schedule_commands.schedule_set,
-    "schedule.off": schedule_commands.schedule_off,
-    "timezone": schedule_commands.set_timezone,
-    "quiet-hours": schedule_commands.set_quiet_hours,
-    "settings": group_settings.show_settings,
-    "set": group_settings.set_setting,
-}
-CHOICES: dict[str, ChoiceRoute] = {ROLE_CHOICE: ChoiceRoute(role_pressed, audience="member")}
-FORMS: dict[str, FormRoute] = {}
-ON_JOIN: list[JoinHandler] = [greet]

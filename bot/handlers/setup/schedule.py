@@ -10,14 +10,17 @@ from bot.cards import Card
 from bot.context import Context
 from bot.effects import Effect, PostToConversation
 from bot.errors import UserError
-from bot.grammar import ParsedCommand
+from bot.grammar import CommandError, CommandSpec, Grammar, ParsedCommand, split
 from bot.replies import reply
+from bot.routing import Routes
 from bot.scheduling import quiet_hours
 from bot.scheduling.rule import ScheduleRuleError, parse_rule
 from bot.scheduling.times import resolve_zone, rule_of, upcoming_meeting, when_local
 from bot.scheduling.upcoming import apply_schedule
 from bot.store import groups
 from bot.store.groups import Group
+
+routes = Routes()
 
 
 async def _next_line(group: Group, ctx: Context) -> str:
@@ -27,6 +30,45 @@ async def _next_line(group: Group, ctx: Context) -> str:
     return f"The next meeting is {when_local(upcoming, group.zone)} ({group.timezone} time)."
 
 
+def _read_schedule(spec: CommandSpec, rest: str) -> ParsedCommand:
+    if not rest:
+        raise CommandError(
+            "Please give the schedule, for example `schedule weekly tue 10:00 90m`, "
+            "`schedule fortnightly mon 18:30 1h` or `schedule monthly 2nd wed 14:00 2h`. "
+            "`schedule off` stops scheduled meetings."
+        )
+    sub, tail = split(rest)
+    if sub == "off" and not tail:
+        return spec.parsed("schedule.off")
+    return spec.parsed("schedule.set", arg=rest)
+
+
+def _read_zone(spec: CommandSpec, rest: str) -> ParsedCommand:
+    if not rest or " " in rest:
+        raise CommandError(
+            "Please give one time zone name, for example `timezone Europe/London` "
+            "or `timezone America/New_York`."
+        )
+    return spec.parsed(arg=rest)
+
+
+def _read_hours(spec: CommandSpec, rest: str) -> ParsedCommand:
+    if not rest:
+        raise CommandError(
+            "Please give the hours, for example `quiet-hours 21:00-08:00`, or `quiet-hours off`."
+        )
+    return spec.parsed(arg=rest)
+
+
+@routes.command(
+    "schedule",
+    "facilitator",
+    usage="schedule weekly tue 10:00 90m  /  schedule off",
+    summary="set when the group meets",
+    rank=50,
+    grammar=Grammar(("schedule.set", "schedule.off"), _read_schedule),
+    action="schedule.set",
+)
 async def schedule_set(ctx: Context, command: ParsedCommand) -> list[Effect]:
     """Set the repeating meeting rule; future planned meetings move to the new rule."""
     group = ctx.require_group()
@@ -64,6 +106,7 @@ async def schedule_set(ctx: Context, command: ParsedCommand) -> list[Effect]:
     ]
 
 
+@routes.handles("schedule.off")
 async def schedule_off(ctx: Context, command: ParsedCommand) -> list[Effect]:
     """Stop scheduled meetings; planned ones that have not begun are dropped with the rule."""
     group = ctx.require_group()
@@ -88,6 +131,15 @@ async def schedule_off(ctx: Context, command: ParsedCommand) -> list[Effect]:
     ]
 
 
+@routes.command(
+    "timezone",
+    "facilitator",
+    usage="timezone Europe/London",
+    summary="set the group's time zone",
+    rank=60,
+    grammar=Grammar((), _read_zone),
+    aliases=("tz",),
+)
 async def set_timezone(ctx: Context, command: ParsedCommand) -> list[Effect]:
     """Set the group's time zone; a schedule keeps its local time, so meetings move with it."""
     group = ctx.require_group()
@@ -118,6 +170,15 @@ async def set_timezone(ctx: Context, command: ParsedCommand) -> list[Effect]:
     return [reply(" ".join(lines)), *effects]
 
 
+@routes.command(
+    "quiet-hours",
+    "facilitator",
+    usage="quiet-hours 21:00-08:00  /  quiet-hours off",
+    summary="no nudges during these hours",
+    rank=170,
+    grammar=Grammar((), _read_hours),
+    aliases=("quiethours",),
+)
 async def set_quiet_hours(ctx: Context, command: ParsedCommand) -> list[Effect]:
     """Set or clear the hours in which no nudges are sent (the group's local time)."""
     group = ctx.require_group()

@@ -20,14 +20,17 @@ from bot.cards import Card, Field
 from bot.context import Context
 from bot.effects import Effect, PostToConversation, ReplyToActor
 from bot.errors import UserError
-from bot.grammar import ParsedCommand
-from bot.handlers.setup import schedule as schedule_commands
+from bot.grammar import CommandError, CommandSpec, Grammar, ParsedCommand, split
+from bot.handlers.setup import schedule
 from bot.replies import reply
+from bot.routing import Routes
 from bot.scheduling import quiet_hours
 from bot.scheduling.times import describe_schedule
 from bot.store import groups
 from bot.store.groups import Group
 from bot.text_safety import clean_text, neutralise
+
+routes = Routes()
 
 Kind = Literal["count", "minutes", "days", "switch", "name"]
 
@@ -181,8 +184,8 @@ def _plural(n: int, word: str) -> str:
 async def settings_card(group: Group, ctx: Context) -> Card:
     """Every setting of the group, each with what it means, and how to change one."""
     fields = [Field("Group name (`name`)", neutralise(group.name))]
-    schedule = await describe_schedule(ctx.conn, group, ctx.now)
-    fields.append(Field("Meetings (`schedule`)", schedule))
+    described = await describe_schedule(ctx.conn, group, ctx.now)
+    fields.append(Field("Meetings (`schedule`)", described))
     fields.append(Field("Time zone (`timezone`)", group.timezone))
     quiet = quiet_hours.describe(group)
     quiet_words = f"{quiet}: no nudges then" if quiet != "off" else "none set"
@@ -323,26 +326,51 @@ async def change_setting(ctx: Context, setting: Setting, text: str, original: st
     return effects
 
 
+@routes.command(
+    "settings",
+    "facilitator",
+    usage="settings",
+    summary="show the group's settings",
+    rank=180,
+)
 async def show_settings(ctx: Context, command: ParsedCommand) -> list[Effect]:
     """`settings`: every group setting, in plain words, to the facilitator who asked."""
     return [ReplyToActor(await settings_card(ctx.require_group(), ctx))]
 
 
+def _read_set(spec: CommandSpec, rest: str) -> ParsedCommand:
+    sub, tail = split(rest)
+    if not sub or not tail:
+        raise CommandError(
+            "Please give a setting and a value, for example `set k 4` or "
+            "`set reciprocity-lock on`. Type `settings` to see them all."
+        )
+    return spec.parsed(arg=sub, value=tail)
+
+
+@routes.command(
+    "set",
+    "facilitator",
+    usage="set <setting> <value>",
+    summary="change a setting",
+    rank=190,
+    grammar=Grammar((), _read_set),
+)
 async def set_setting(ctx: Context, command: ParsedCommand) -> list[Effect]:
     """`set <setting> <value>`; the settings with commands of their own are passed to them."""
     original = f"set {command.arg} {command.value}"
     word = command.arg.lower()
     own = OWN_COMMANDS.get(word)
     if own == "timezone":
-        return await schedule_commands.set_timezone(ctx, ParsedCommand("timezone", command.value))
+        return await schedule.set_timezone(ctx, ParsedCommand("timezone", command.value))
     if own == "quiet-hours":
-        return await schedule_commands.set_quiet_hours(
+        return await schedule.set_quiet_hours(
             ctx, ParsedCommand("quiet-hours", command.value)
         )
     if own == "schedule":
         if command.value.strip().lower() == "off":
-            return await schedule_commands.schedule_off(ctx, ParsedCommand("schedule.off"))
-        return await schedule_commands.schedule_set(
+            return await schedule.schedule_off(ctx, ParsedCommand("schedule.off"))
+        return await schedule.schedule_set(
             ctx, ParsedCommand("schedule.set", command.value)
         )
     setting = find_setting(word, original)

@@ -30,7 +30,7 @@ from bot.handlers.summary.builder import (
     when_words,
 )
 from bot.replies import reply
-from bot.routing import ChoiceRoute, CommandHandler, FormRoute
+from bot.routing import Routes
 from bot.scheduling.rule import ScheduleRuleError, parse_rule
 from bot.store import checkins, groups, meetings, members
 from bot.store import meeting_records as q
@@ -38,6 +38,8 @@ from bot.store import rounds as round_store
 from bot.store.groups import Group
 from bot.store.meetings import Meeting
 from bot.text_safety import neutralise
+
+routes = Routes()
 
 NOTHING_TO_SUMMARISE = (
     "There's no meeting to summarise yet. A summary comes at the end of each meeting; "
@@ -162,6 +164,9 @@ def _from_rule(group: Group, now: datetime) -> datetime | None:
     return next((start for start, _ in rule.occurrences(now, group.zone)), None)
 
 
+@routes.command(
+    "summary", "facilitator", usage="summary", summary="post the meeting summary now", rank=150
+)
 async def summary_command(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     """Facilitators: the summary of the current meeting now, or of the latest ended one."""
     group = ctx.require_group()
@@ -192,7 +197,3 @@ def _already(meeting: Meeting, group: Group, day: str) -> str:
         "Each meeting has one summary; you'll find it in the channel."
     )
 
-
-COMMANDS: dict[str, CommandHandler] = {"summary": summary_command}
-CHOICES: dict[str, ChoiceRoute] = {}
-FORMS: dict[str, FormRoute] = {}

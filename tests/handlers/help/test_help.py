@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.grammar import HELP_SPECS
+from bot.handlers import ROUTES
 from bot.identity import Who
 from tests.dialogue import Chat, channel, dm, person
 
@@ -12,8 +12,8 @@ ANA = person("Ana")  # facilitator
 BEN = person("Ben")  # member
 CAL = person("Cal")  # not yet a member
 
-FACILITATOR_ONLY = [spec.usage for spec in HELP_SPECS if spec.audience == "facilitator"]
-FOR_MEMBERS = [spec.usage for spec in HELP_SPECS if spec.audience == "member"]
+FACILITATOR_ONLY = [spec.usage for spec in ROUTES.listed() if spec.audience == "facilitator"]
+FOR_MEMBERS = [spec.usage for spec in ROUTES.listed() if spec.audience == "member"]
 
 
 async def group(chat: Chat) -> None:
