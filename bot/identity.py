@@ -2,10 +2,17 @@
 
 Adapters translate a platform's user and conversation into these neutral values. Ids are the
 platform's own strings; the core never interprets them beyond equality.
+
+`anonymous_token` is the one way a person's identity touches an anonymous thing: a keyed hash that
+stops someone doing it twice without recording who did it. It is HMAC-SHA256 over (purpose, item,
+person) with a key kept outside the database, salted by the item so the same person's tokens for
+two elephants look unrelated, and stored in a table of its own, never beside the text it guards.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 
 
@@ -27,3 +34,9 @@ class Where:
     workspace: str
     conversation_id: str
     is_direct: bool = False
+
+
+def anonymous_token(secret: bytes, purpose: str, item_id: int, who: Who) -> str:
+    """The token for `who` doing `purpose` (e.g. "see-too") on item `item_id`."""
+    message = "\x1f".join((purpose, str(item_id), who.platform, who.workspace, who.user_id))
+    return hmac.new(secret, message.encode(), hashlib.sha256).hexdigest()

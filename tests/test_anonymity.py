@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from bot.handlers.elephants.commands import post_due
+from bot.handlers.elephants.commands import post_due_elephants
 from bot.store.database import Database
 from bot.store.schema import elephants
 from tests.anonymity_helpers import (
@@ -45,7 +45,7 @@ async def _group(chat: Chat) -> None:
 async def _posted(chat: Chat, line: str) -> Outcome:
     await chat.say(PAT, line)
     chat.clock.advance(minutes=10)
-    effects = await chat.core.run_job(post_due)
+    effects = await chat.core.run_job(post_due_elephants)
     chat.log.extend(effects)
     return Outcome(effects)
 
@@ -93,7 +93,7 @@ async def test_posting_a_named_elephant_later_does_not_point_at_its_author(
     await chat.say(QUINN, "elephant big: We are consulted, not involved")
     chat.clock.advance(minutes=10)
     async with anonymous_action(db, QUINN, caplog) as seen:
-        seen.outcome = Outcome(await chat.core.run_job(post_due))
+        seen.outcome = Outcome(await chat.core.run_job(post_due_elephants))
     assert len(seen.outcome.posts) == 1
 
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.adapters.console.render import card_text
-from bot.handlers.elephants.commands import post_due
+from bot.handlers.elephants.commands import post_due_elephants
 from bot.store.database import Database
 from bot.store.schema import checkins, elephants, perspectives
 from bot.text_safety import WORD_JOINER
@@ -45,7 +45,7 @@ async def _group(chat: Chat) -> None:
 
 async def _post_due(chat: Chat) -> Outcome:
     chat.clock.advance(minutes=10)
-    effects = await chat.core.run_job(post_due)
+    effects = await chat.core.run_job(post_due_elephants)
     chat.log.extend(effects)
     return Outcome(effects)
 

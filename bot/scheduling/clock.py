@@ -47,10 +47,11 @@ from bot.delivery import outbox as outbox_store
 from bot.delivery.outbox import Outbox
 from bot.delivery.router import Deliverer
 from bot.effects import Effect
-from bot.handlers.checkin import commands as checkin
-from bot.handlers.elephants import commands as elephants
-from bot.handlers.meetings import commands as meeting_handlers
-from bot.handlers.nudges import commands as nudges
+from bot.handlers.checkin.commands import send_checkin
+from bot.handlers.elephants.commands import post_due_elephants
+from bot.handlers.meetings.commands import end_meeting
+from bot.handlers.meetings.opening import open_scheduled
+from bot.handlers.nudges.commands import checkin_reminder, reciprocity_note, reflection_nudge
 from bot.ops.observability import observe_lateness
 from bot.scheduling import quiet_hours
 from bot.scheduling.plan import (
@@ -97,12 +98,12 @@ DEFAULT_MAX_JOBS = 2000
 MAX_CATCH_UP_ROUNDS = 5
 
 HANDLERS: dict[str, MeetingJob] = {
-    CHECKIN: checkin.send_checkin,
-    START: meeting_handlers.open_scheduled,
-    REMINDER: nudges.checkin_reminder,
-    END: meeting_handlers.end_meeting,
-    REFLECTION: nudges.reflection_nudge,
-    RECIPROCITY: nudges.reciprocity_note,
+    CHECKIN: send_checkin,
+    START: open_scheduled,
+    REMINDER: checkin_reminder,
+    END: end_meeting,
+    REFLECTION: reflection_nudge,
+    RECIPROCITY: reciprocity_note,
 }
 """Which feature does each job's work. Each also guards itself; the clock's claim comes first."""
 
@@ -155,7 +156,7 @@ class MeetingClock:
         self.horizon = horizon
         self.max_jobs = max_jobs
         self._handlers: dict[str, MeetingJob] = {**HANDLERS, **(handlers or {})}
-        self._post_due = post_due or elephants.post_due
+        self._post_due = post_due or post_due_elephants
         self._defer = defer or quiet_hours.next_allowed
         self._scheduler = AsyncIOScheduler(
             timezone=UTC,

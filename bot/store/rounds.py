@@ -269,23 +269,23 @@ async def rounds_of_meeting(conn: AsyncConnection, meeting_id: int) -> list[Roun
     query = select(rounds).where(rounds.c.meeting_id == meeting_id).order_by(rounds.c.id)
     found = [Round.from_row(row) for row in (await conn.execute(query)).mappings()]
     reports: list[RoundReport] = []
-    for item in found:
-        revealed = item.revealed_at is not None
+    for round_ in found:
+        revealed = round_.revealed_at is not None
         shares: tuple[str, ...] = ()
         if revealed:
             shares = tuple(
                 a.text
-                for a in await answers(conn, item.id)
+                for a in await answers(conn, round_.id)
                 if a.kind == SHARE and a.consent_summary and a.text
             )
         reports.append(
             RoundReport(
-                id=item.id,
-                prompt=item.prompt,
-                status=item.status,
+                id=round_.id,
+                prompt=round_.prompt,
+                status=round_.status,
                 revealed=revealed,
                 shares=shares,
-                ledger=await round_ledger(conn, item.id),
+                ledger=await round_ledger(conn, round_.id),
             )
         )
     return reports

@@ -61,7 +61,7 @@ async def a_meeting(chat: Chat, words: str, where: Any = None, prefix: str = "")
     await chat.say(LEE, "pass")
     await chat.say(SAM, f"elephant big: {words} about the elephant")
     chat.clock.advance(minutes=15)  # past the anonymity delay: the clock posts it
-    await chat.core.run_job(elephant_handlers.post_due)
+    await chat.core.run_job(elephant_handlers.post_due_elephants)
     await chat.say(FAY, f"elephant 1 addressed {words} as outcome")
     chat.clock.advance(minutes=45)
     await chat.say(FAY, "meeting end")

@@ -32,6 +32,7 @@ from bot.handlers.checkin.cards import (
     parse_id,
     thanks,
 )
+from bot.handlers.meetings.opening import start_meeting
 from bot.prompts import choose_prompt
 from bot.replies import reply
 from bot.routing import Routes
@@ -155,10 +156,6 @@ async def checkin_command(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
 
 async def _start_meeting(ctx: Context) -> Meeting:
     """The meeting `meeting start` would give: a scheduled one about to begin, or a new one."""
-    from bot.handlers.meetings.commands import (
-        start_meeting,  # imported late: meetings imports handlers
-    )
-
     return await start_meeting(ctx)
 
 

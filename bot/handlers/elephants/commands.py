@@ -3,8 +3,8 @@
 Anonymous means anonymous. `elephant` (command and form), "I see it too" and perspectives are
 anonymous routes: the core never adds the person as a member for them, and these handlers never
 write a row that holds their id, name or member id, and log nothing at all. An elephant is stored
-with no author and a `post_after` time a random delay away; `post_due` (run by the scheduler)
-posts due elephants in random order, so neither the order nor the time points at anyone.
+with no author and a `post_after` time a random delay away; `post_due_elephants` (run by the
+scheduler) posts due elephants in random order, so neither the order nor the time points at anyone.
 
 Writing `elephant big: <text>` names a big elephant; plain `elephant <text>` names a little one;
 `elephant` alone opens the form, which offers both and explains the difference.
@@ -34,7 +34,7 @@ from bot.handlers.elephants.cards import (
     parse_id,
     short,
 )
-from bot.handlers.elephants.perspectives import on_meeting_end
+from bot.identity import anonymous_token
 from bot.replies import reply
 from bot.routing import Routes
 from bot.store import elephants as store
@@ -42,9 +42,6 @@ from bot.store import groups, members
 from bot.store.elephants import BIG, LITTLE, OUTCOME_STATUSES, Elephant
 from bot.store.groups import Group
 from bot.text_safety import TextRejected, clean_text
-from bot.tokens import anonymous_token
-
-__all__ = ["on_meeting_end", "post_due", "routes"]
 
 routes = Routes()
 
@@ -177,7 +174,7 @@ async def elephant_submitted(ctx: Context, values: Mapping[str, str], payload: s
 # -- posting (scheduled) --------------------------------------------------------------------------
 
 
-async def post_due(ctx: Context) -> list[Effect]:
+async def post_due_elephants(ctx: Context) -> list[Effect]:
     """Post every elephant, of any group, whose delay has passed, in random order. Each is
     claimed before it is posted, so two clocks never post one twice. Big ones also invite every
     member (who has not turned nudges off) to add their perspective."""

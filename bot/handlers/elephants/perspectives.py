@@ -30,6 +30,7 @@ from bot.handlers.elephants.cards import (
     perspective_form,
     reveal_card,
 )
+from bot.identity import anonymous_token
 from bot.replies import reply
 from bot.routing import Routes
 from bot.store import elephants as store
@@ -38,7 +39,6 @@ from bot.store.elephants import Elephant
 from bot.store.groups import Group
 from bot.store.meetings import Meeting
 from bot.text_safety import TextRejected, clean_text
-from bot.tokens import anonymous_token
 
 routes = Routes()
 
@@ -146,7 +146,7 @@ async def reveal(ctx: Context, group: Group, elephant: Elephant) -> list[Effect]
     ]
 
 
-async def on_meeting_end(ctx: Context, meeting: Meeting) -> list[Effect]:
+async def reveal_perspectives_at_end(ctx: Context, meeting: Meeting) -> list[Effect]:
     """At meeting end: reveal big elephants that have `k` perspectives; for the others say how
     many have arrived and that they wait for `k`, without ever showing them."""
     group = ctx.group if ctx.group and ctx.group.id == meeting.group_id else None

@@ -86,10 +86,10 @@ async def _to_answer(conn: AsyncConnection, group: Group, member: Member) -> lis
             said = "Passed" if mine.passed else f"{mine.mood} {MOODS.get(mine.mood or 0, '')}"
             card = replace(card, fields=(*card.fields, Field("Your answer", said.strip())))
         cards.append(card)
-    item = await rounds.active(conn, group.id)
-    if item is not None:
-        card = invitation(item, group.name, lock=group.reciprocity_lock)
-        answer = await rounds.answer_of(conn, item.id, member.id)
+    round_ = await rounds.active(conn, group.id)
+    if round_ is not None:
+        card = invitation(round_, group.name, lock=group.reciprocity_lock)
+        answer = await rounds.answer_of(conn, round_.id, member.id)
         if answer is not None:
             said = "You shared" if answer.kind == "share" else "You passed"
             card = replace(card, fields=(*card.fields, Field("Your answer", said)))

@@ -1,9 +1,4 @@
-"""The meeting lifecycle: starting a meeting by hand, opening a scheduled one, ending one once.
-
-A meeting can begin three ways: the scheduler reaches its start time (`open_scheduled`), a
-facilitator types `meeting start`, or something that needs a meeting (a sharing round, a check-in
-sent by hand) finds none (`start_meeting`). A scheduled meeting about to start (within its
-check-in lead time) is opened rather than a second, unscheduled one made beside it.
+"""`meeting start` and `meeting end`, and ending a meeting once (how one begins: `opening.py`).
 
 Ending happens exactly once (`end_meeting`, guarded by a conditional update), and only the caller
 that ended it closes the rounds, reveals the elephants' perspectives and posts the summary, in that
@@ -12,73 +7,28 @@ order, so the summary reports what those steps did. The summary is the meeting's
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from bot.cards import Card
 from bot.context import Context
 from bot.effects import Effect, PostToConversation
 from bot.errors import UserError
 from bot.grammar import CommandError, CommandSpec, Grammar, ParsedCommand, split
-from bot.handlers.elephants import commands as elephants
-from bot.handlers.rounds import commands as rounds
-from bot.handlers.summary import commands as summary
+from bot.handlers.elephants.perspectives import reveal_perspectives_at_end
+from bot.handlers.meetings.opening import ensure_meeting
+from bot.handlers.rounds.commands import close_rounds_at_end
+from bot.handlers.summary.commands import post_summary
 from bot.replies import reply
 from bot.routing import Routes
 from bot.store import groups, meetings
-from bot.store.meeting_states import due_scheduled, starts_at_taken
 from bot.store.meeting_states import open_scheduled as open_scheduled_row
 from bot.store.meetings import Meeting
 
 routes = Routes()
 
-MANUAL = "manual"
 NEXT_STEPS = (
     "Next you might type `checkin` to send the check-in to everyone, or `round` to start a "
     "sharing round (add a prompt, or I'll pick one). `meeting end` ends the meeting and posts "
     "the summary."
 )
-
-
-async def ensure_meeting(ctx: Context) -> tuple[Meeting, str]:
-    """The meeting to work in, and how it was found: "current", "scheduled" or "created".
-
-    The current meeting if there is one; else a scheduled meeting due within the group's
-    check-in lead time, opened now; else a new unscheduled meeting starting now.
-    """
-    group = ctx.require_group()
-    found = await meetings.current(ctx.conn, group.id)
-    if found is not None:
-        return found, "current"
-    lead = timedelta(minutes=group.checkin_lead_minutes)
-    due = await due_scheduled(ctx.conn, group.id, ctx.now, lead)
-    if due is not None and await open_scheduled_row(ctx.conn, due.id):
-        opened = await meetings.get(ctx.conn, due.id)
-        assert opened is not None
-        return opened, "scheduled"
-    starts_at = ctx.now
-    # Two meetings of a group cannot share a start instant (a start, end and start again within
-    # one clock tick); nudge the new one by a microsecond rather than fail.
-    while await starts_at_taken(ctx.conn, group.id, starts_at):
-        starts_at += timedelta(microseconds=1)
-    created = await meetings.create(
-        ctx.conn, group.id, starts_at, None, status=meetings.OPEN, source=MANUAL
-    )
-    return created, "created"
-
-
-async def start_meeting(ctx: Context) -> Meeting:
-    """The current meeting, or one opened now (see `ensure_meeting`)."""
-    meeting, _ = await ensure_meeting(ctx)
-    return meeting
-
-
-async def open_scheduled(ctx: Context, meeting: Meeting) -> list[Effect]:
-    """A scheduled meeting's start time has come: mark it open, once.
-
-    Nothing is posted: the check-in card went out just before and already greets everyone.
-    """
-    await open_scheduled_row(ctx.conn, meeting.id)
-    return []
 
 
 async def end_meeting(ctx: Context, meeting: Meeting) -> list[Effect]:
@@ -87,9 +37,9 @@ async def end_meeting(ctx: Context, meeting: Meeting) -> list[Effect]:
         return []
     ended = await meetings.get(ctx.conn, meeting.id)
     assert ended is not None
-    effects: list[Effect] = list(await rounds.on_meeting_end(ctx, ended))
-    effects.extend(await elephants.on_meeting_end(ctx, ended))
-    closing = await summary.post_summary(ctx, ended)
+    effects: list[Effect] = list(await close_rounds_at_end(ctx, ended))
+    effects.extend(await reveal_perspectives_at_end(ctx, ended))
+    closing = await post_summary(ctx, ended)
     effects.extend(closing)
     # The summary is the closing post; only if it had already gone out is a short line needed.
     if not any(isinstance(e, PostToConversation) for e in closing):

@@ -46,6 +46,7 @@ from bot.handlers.nudges.cards import (
 )
 from bot.handlers.rounds.reciprocity_ledger import LIVED, PROFESSIONAL, share_rates
 from bot.handlers.summary.builder import day_words
+from bot.identity import anonymous_token
 from bot.replies import reply
 from bot.routing import Routes
 from bot.scheduling.quiet_hours import is_quiet, next_allowed
@@ -55,7 +56,6 @@ from bot.store import reflections as reflection_store
 from bot.store.groups import Group
 from bot.store.meetings import Meeting
 from bot.text_safety import TextRejected, clean_text, neutralise
-from bot.tokens import anonymous_token
 
 routes = Routes()
 

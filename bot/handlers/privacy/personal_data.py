@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.cards import Card
-from bot.identity import Who
+from bot.identity import Who, anonymous_token
 from bot.store.dialect import in_chunks
 from bot.store.groups import Group
 from bot.store.members import Member
@@ -31,7 +31,6 @@ from bot.store.schema import (
     rounds,
 )
 from bot.text_safety import neutralise
-from bot.tokens import anonymous_token
 
 MOODS = {1: "Struggling", 2: "Low", 3: "Okay", 4: "Good", 5: "Great"}
 SEEN_BY = {

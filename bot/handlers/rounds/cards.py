@@ -51,7 +51,7 @@ def answer_buttons(group_id: int, round_id: int, *, with_pass: bool = True) -> t
 
 
 def round_card(
-    item: Round,
+    round_: Round,
     *,
     answered: int,
     total: int,
@@ -60,9 +60,9 @@ def round_card(
     anyone_shared: bool = True,
 ) -> Card:
     """The channel card; redrawn (same key) whenever the count or the round's state changes."""
-    prompt = neutralise(item.prompt)
+    prompt = neutralise(round_.prompt)
     fields = (Field("Answers", count_line(answered, total)),)
-    if item.status == OPEN:
+    if round_.status == OPEN:
         notes = [HELD]
         if lock:
             notes.append(LOCK_NOTE)
@@ -72,23 +72,23 @@ def round_card(
             title="Sharing round",
             text=f"{prompt}\n\n" + "\n\n".join(notes),
             fields=fields,
-            buttons=answer_buttons(item.group_id, item.id),
+            buttons=answer_buttons(round_.group_id, round_.id),
             footer="Type `share` or `pass` if you prefer typing.",
         )
-    if item.status == CLOSED and item.revealed_at is None and not anyone_shared:
+    if round_.status == CLOSED and round_.revealed_at is None and not anyone_shared:
         return Card(
             title="Sharing round (closed)",
             text=f"{prompt}\n\nThis round is closed. Nobody shared this time — and that's fine.",
             fields=fields,
         )
-    if item.status == CLOSED and item.revealed_at is None:
+    if round_.status == CLOSED and round_.revealed_at is None:
         return Card(
             title="Sharing round (closed)",
             text=f"{prompt}\n\nThis round was closed without being revealed. "
             "The answers stay private; only how many shared or passed is kept.",
             fields=fields,
         )
-    if item.status == CLOSED:
+    if round_.status == CLOSED:
         return Card(
             title="Sharing round (closed)",
             text=f"{prompt}\n\nThe answers were revealed and the round is now closed. Thank you.",
@@ -99,28 +99,28 @@ def round_card(
         text=f"{prompt}\n\nThe answers have been revealed. If you haven't shared yet, you still "
         "can until the round closes: your answer will be added for everyone to see.",
         fields=fields,
-        buttons=answer_buttons(item.group_id, item.id, with_pass=False),
+        buttons=answer_buttons(round_.group_id, round_.id, with_pass=False),
     )
 
 
-def invitation(item: Round, group_name: str, *, lock: bool) -> Card:
+def invitation(round_: Round, group_name: str, *, lock: bool) -> Card:
     """The private message each member gets when a round opens."""
-    text = f"{neutralise(item.prompt)}\n\n{HELD}"
+    text = f"{neutralise(round_.prompt)}\n\n{HELD}"
     if lock:
         text += f"\n\n{LOCK_NOTE}"
     return Card(
         title=f"A sharing round in {neutralise(group_name)}",
         text=text,
-        buttons=answer_buttons(item.group_id, item.id),
+        buttons=answer_buttons(round_.group_id, round_.id),
     )
 
 
-def share_form(item: Round, *, text: str = "", consent: str = "") -> Form:
+def share_form(round_: Round, *, text: str = "", consent: str = "") -> Form:
     """The form for sharing: the words, and whether they may appear in the meeting summary."""
     return Form(
         form_id=SHARE_FORM,
         title="Share with the group",
-        intro=f"{neutralise(item.prompt)}\n\nYour answer is held until the round is revealed. "
+        intro=f"{neutralise(round_.prompt)}\n\nYour answer is held until the round is revealed. "
         "Then the group will see it with your name.",
         inputs=(
             FormInput(
@@ -139,7 +139,7 @@ def share_form(item: Round, *, text: str = "", consent: str = "") -> Form:
             ),
         ),
         submit_label="Share",
-        context=encode(item.group_id, str(item.id)),
+        context=encode(round_.group_id, str(round_.id)),
     )
 
 
@@ -150,7 +150,9 @@ def consent_buttons(group_id: int, round_id: int) -> tuple[Button, ...]:
     )
 
 
-def reveal_card(item: Round, shown: Sequence[tuple[str, str]], passes: int, *, reason: str) -> Card:
+def reveal_card(
+    round_: Round, shown: Sequence[tuple[str, str]], passes: int, *, reason: str
+) -> Card:
     """All revealed answers in one post: name and words, already interleaved by role."""
     lines = [f"{neutralise(name)}: {neutralise(text)}" for name, text in shown]
     if not shown:
@@ -160,25 +162,25 @@ def reveal_card(item: Round, shown: Sequence[tuple[str, str]], passes: int, *, r
         who = "person" if passes == 1 else "people"
         footer = f"{passes} {who} passed — passing is always fine."
     return Card(
-        title=f"Round revealed: {neutralise(item.prompt)}",
+        title=f"Round revealed: {neutralise(round_.prompt)}",
         text=f"{reason}\n\n" + "\n\n".join(lines),
         footer=footer,
     )
 
 
-def late_card(item: Round, name: str, text: str) -> Card:
+def late_card(round_: Round, name: str, text: str) -> Card:
     """A share that arrived after the reveal, shown on its own."""
     return Card(
-        title=f"A late answer: {neutralise(item.prompt)}",
+        title=f"A late answer: {neutralise(round_.prompt)}",
         text=f"{neutralise(name)}: {neutralise(text)}",
     )
 
 
-def held_at_end_card(item: Round, waiting: str) -> Card:
+def held_at_end_card(round_: Round, waiting: str) -> Card:
     """Posted when a meeting ends but the reciprocity lock still holds the answers."""
     return Card(
         title="Round answers still held",
-        text=f"{neutralise(item.prompt)}\n\nThe meeting has ended, but the answers stay held: "
+        text=f"{neutralise(round_.prompt)}\n\nThe meeting has ended, but the answers stay held: "
         f"the group's reciprocity lock is {waiting}. The round stays open — anyone can still "
         "share, and the answers will be revealed together as soon as the lock is met. "
         "A facilitator can `round close` it instead; then the answers stay private.",

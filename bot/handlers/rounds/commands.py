@@ -33,7 +33,7 @@ from bot.effects import (
 )
 from bot.errors import UserError
 from bot.grammar import CommandSpec, Grammar, ParsedCommand, free_text, split
-from bot.handlers.meetings import commands as meeting_handlers
+from bot.handlers.meetings.opening import ensure_meeting
 from bot.handlers.rounds import flow
 from bot.handlers.rounds.cards import (
     CONSENT,
@@ -74,16 +74,16 @@ CONSENT_QUESTION = (
 
 
 async def _store_share(
-    ctx: Context, item: Round, text: str, *, consent: bool, original: str
+    ctx: Context, round_: Round, text: str, *, consent: bool, original: str
 ) -> tuple[Answer | None, list[Effect]]:
     """Store a share (new, replacing a pass or an earlier share). Returns the previous answer."""
     group, member = ctx.require_group(), ctx.require_member()
-    previous = await store.answer_of(ctx.conn, item.id, member.id)
-    if item.status == store.REVEALED and previous is not None and previous.kind == store.SHARE:
+    previous = await store.answer_of(ctx.conn, round_.id, member.id)
+    if round_.status == store.REVEALED and previous is not None and previous.kind == store.SHARE:
         raise UserError(ALREADY_SHOWN, original=original)
     await store.put_answer(
         ctx.conn,
-        item.id,
+        round_.id,
         member.id,
         role=member.role,
         kind=store.SHARE,
@@ -91,14 +91,14 @@ async def _store_share(
         consent=consent,
         now=ctx.now,
     )
-    if item.status == store.REVEALED:
-        late = PostToConversation(group.where, late_card(item, member.display_name, text))
-        return previous, [late, await flow.redraw(ctx, group, item.id)]
-    return previous, await flow.after_answer(ctx, group, item)
+    if round_.status == store.REVEALED:
+        late = PostToConversation(group.where, late_card(round_, member.display_name, text))
+        return previous, [late, await flow.redraw(ctx, group, round_.id)]
+    return previous, await flow.after_answer(ctx, group, round_)
 
 
-def _share_thanks(item: Round, previous: Answer | None) -> str:
-    if item.status == store.REVEALED:
+def _share_thanks(round_: Round, previous: Answer | None) -> str:
+    if round_.status == store.REVEALED:
         return "Thank you — your answer has been added to the round for everyone to see."
     if previous is not None and previous.kind == store.PASS:
         return f"Thank you — your share replaces your pass. {HELD_NOTE}"
@@ -117,20 +117,24 @@ def _share_thanks(item: Round, previous: Answer | None) -> str:
 )
 async def share_command(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     """`share <text>` stores the words (consent asked by buttons); `share` alone opens a form."""
-    item = await flow.current_round(ctx, cmd.arg)
+    round_ = await flow.current_round(ctx, cmd.arg)
     member = ctx.require_member()
     if not cmd.arg.strip():
-        previous = await store.answer_of(ctx.conn, item.id, member.id)
-        if item.status == store.REVEALED and previous is not None and previous.kind == store.SHARE:
+        previous = await store.answer_of(ctx.conn, round_.id, member.id)
+        if (
+            round_.status == store.REVEALED
+            and previous is not None
+            and previous.kind == store.SHARE
+        ):
             raise UserError(ALREADY_SHOWN)
         if previous is not None and previous.kind == store.SHARE:
             consent = "yes" if previous.consent_summary else "no"
-            return [OpenForm(share_form(item, text=previous.text or "", consent=consent))]
-        return [OpenForm(share_form(item))]
+            return [OpenForm(share_form(round_, text=previous.text or "", consent=consent))]
+        return [OpenForm(share_form(round_))]
     text = clean_text(cmd.arg, limit=limits.SHARE, what="your answer")
-    previous, effects = await _store_share(ctx, item, text, consent=False, original=cmd.arg)
-    thanks = _share_thanks(item, previous)
-    buttons = consent_buttons(item.group_id, item.id)
+    previous, effects = await _store_share(ctx, round_, text, consent=False, original=cmd.arg)
+    thanks = _share_thanks(round_, previous)
+    buttons = consent_buttons(round_.group_id, round_.id)
     return [reply(f"{thanks}\n\n{CONSENT_QUESTION}", buttons=buttons), *effects]
 
 
@@ -138,7 +142,7 @@ async def share_command(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
 async def share_submitted(ctx: Context, values: Mapping[str, str], payload: str) -> list[Effect]:
     """The share form: the words and a required yes/no on the summary."""
     original = values.get("text", "")
-    item = await flow.round_of_payload(ctx, payload, original)
+    round_ = await flow.round_of_payload(ctx, payload, original)
     errors: dict[str, str] = {}
     text = ""
     try:
@@ -151,42 +155,42 @@ async def share_submitted(ctx: Context, values: Mapping[str, str], payload: str)
     if errors:
         return [FormErrors(errors)]
     previous, effects = await _store_share(
-        ctx, item, text, consent=consent == "yes", original=original
+        ctx, round_, text, consent=consent == "yes", original=original
     )
     summary_note = (
         "Your words may appear in the meeting summary."
         if consent == "yes"
         else "Your words will stay out of the meeting summary."
     )
-    return [reply(f"{_share_thanks(item, previous)} {summary_note}"), *effects]
+    return [reply(f"{_share_thanks(round_, previous)} {summary_note}"), *effects]
 
 
 @routes.choice(OPEN_FORM)
 async def share_button(ctx: Context, payload: str) -> list[Effect]:
     """The Share button on the round card or invitation opens the form."""
-    item = await flow.round_of_payload(ctx, payload)
-    previous = await store.answer_of(ctx.conn, item.id, ctx.require_member().id)
+    round_ = await flow.round_of_payload(ctx, payload)
+    previous = await store.answer_of(ctx.conn, round_.id, ctx.require_member().id)
     if previous is not None and previous.kind == store.SHARE:
-        if item.status == store.REVEALED:
+        if round_.status == store.REVEALED:
             raise UserError(ALREADY_SHOWN)
         consent = "yes" if previous.consent_summary else "no"
-        return [OpenForm(share_form(item, text=previous.text or "", consent=consent))]
-    return [OpenForm(share_form(item))]
+        return [OpenForm(share_form(round_, text=previous.text or "", consent=consent))]
+    return [OpenForm(share_form(round_))]
 
 
-async def _store_pass(ctx: Context, item: Round) -> list[Effect]:
+async def _store_pass(ctx: Context, round_: Round) -> list[Effect]:
     group, member = ctx.require_group(), ctx.require_member()
-    previous = await store.answer_of(ctx.conn, item.id, member.id)
+    previous = await store.answer_of(ctx.conn, round_.id, member.id)
     if previous is not None and previous.kind == store.PASS:
         raise UserError(
             "You've already passed on this round — and that's fine. "
             "If you'd like to share after all, type `share`."
         )
-    if previous is not None and item.status == store.REVEALED:
+    if previous is not None and round_.status == store.REVEALED:
         raise UserError(ALREADY_SHOWN)
     await store.put_answer(
         ctx.conn,
-        item.id,
+        round_.id,
         member.id,
         role=member.role,
         kind=store.PASS,
@@ -198,7 +202,7 @@ async def _store_pass(ctx: Context, item: Round) -> list[Effect]:
         thanks = "Your share is removed and you've passed instead. Passing is always fine."
     else:
         thanks = "Thanks — you've passed. Passing is always fine."
-    return [reply(thanks), *await flow.after_answer(ctx, group, item)]
+    return [reply(thanks), *await flow.after_answer(ctx, group, round_)]
 
 
 @routes.command(
@@ -217,19 +221,19 @@ async def pass_button(ctx: Context, payload: str) -> list[Effect]:
 async def consent_button(ctx: Context, payload: str) -> list[Effect]:
     """Yes/No on whether a share's words may appear in the summary; either can be pressed again."""
     round_part, _, choice = payload.partition(":")
-    item = await store.get(ctx.conn, int(round_part)) if round_part.isdigit() else None
-    if item is None or item.group_id != ctx.require_group().id or choice not in ("yes", "no"):
+    round_ = await store.get(ctx.conn, int(round_part)) if round_part.isdigit() else None
+    if round_ is None or round_.group_id != ctx.require_group().id or choice not in ("yes", "no"):
         raise UserError(flow.ROUND_ENDED)
-    if item.status == store.CLOSED and item.revealed_at is None:
+    if round_.status == store.CLOSED and round_.revealed_at is None:
         raise UserError("That round closed without a reveal, so your words were never kept.")
     member = ctx.require_member()
-    if not await store.set_consent(ctx.conn, item.id, member.id, choice == "yes"):
+    if not await store.set_consent(ctx.conn, round_.id, member.id, choice == "yes"):
         raise UserError("You haven't shared in that round, so there's nothing to choose.")
     if choice == "yes":
         text = "Thank you. Your words may appear in the meeting summary."
     else:
         text = "Thank you. Your words will stay out of the meeting summary."
-    meeting = await meetings.get(ctx.conn, item.meeting_id) if item.meeting_id else None
+    meeting = await meetings.get(ctx.conn, round_.meeting_id) if round_.meeting_id else None
     if meeting is not None and meeting.summary_posted_at is not None:
         text += " (The summary for that meeting has already been posted; this applies from now on.)"
     return [reply(text)]
@@ -281,12 +285,12 @@ async def open_round(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
         await store.mark_closed(ctx.conn, existing.id, ctx.now)
         await flow.adopt(ctx, existing)
         effects.append(await flow.redraw(ctx, group, existing.id))
-    meeting, how = await meeting_handlers.ensure_meeting(ctx)
-    item = await store.create(ctx.conn, group.id, meeting.id, prompt, now=ctx.now)
+    meeting, how = await ensure_meeting(ctx)
+    round_ = await store.create(ctx.conn, group.id, meeting.id, prompt, now=ctx.now)
     everyone = await members.of_group(ctx.conn, group.id)
-    card = round_card(item, answered=0, total=len(everyone), lock=group.reciprocity_lock)
-    effects.append(PostToConversation(group.where, card, key=card_key(item.id)))
-    invite = invitation(item, group.name, lock=group.reciprocity_lock)
+    card = round_card(round_, answered=0, total=len(everyone), lock=group.reciprocity_lock)
+    effects.append(PostToConversation(group.where, card, key=card_key(round_.id)))
+    invite = invitation(round_, group.name, lock=group.reciprocity_lock)
     effects.extend(
         MessageMember(group.platform, group.workspace, m.user_id, invite) for m in everyone
     )
@@ -317,14 +321,14 @@ def _opened_text(group: Group, how: str, closed_previous: bool) -> str:
 async def reveal_command(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     """`round reveal`: show the held answers now, if anyone has shared and the lock allows."""
     group = ctx.require_group()
-    item = await store.active(ctx.conn, group.id)
-    if item is None:
+    round_ = await store.active(ctx.conn, group.id)
+    if round_ is None:
         raise UserError("There's no round open to reveal. Start one with `round <prompt>`.")
-    if item.status == store.REVEALED:
+    if round_.status == store.REVEALED:
         raise UserError(
             "This round has already been revealed. `round close` closes it when you're ready."
         )
-    sharers = flow.sharers(await store.answers(ctx.conn, item.id))
+    sharers = flow.sharers(await store.answers(ctx.conn, round_.id))
     if not sharers:
         raise UserError(
             "Nobody has shared yet, so there's nothing to reveal. You could give people a "
@@ -336,7 +340,7 @@ async def reveal_command(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
             "They'll be revealed as soon as that happens. To end the round without revealing "
             "anything, use `round close`."
         )
-    effects = await flow.reveal(ctx, group, item, FACILITATOR_REASON)
+    effects = await flow.reveal(ctx, group, round_, FACILITATOR_REASON)
     return [
         reply(
             "Revealed. Anyone who hasn't shared can still add an answer until you "
@@ -350,13 +354,13 @@ async def reveal_command(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
 async def close_command(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     """`round close`: end the round. Unrevealed answers are then never shown (and are erased)."""
     group = ctx.require_group()
-    item = await store.active(ctx.conn, group.id)
-    if item is None:
+    round_ = await store.active(ctx.conn, group.id)
+    if round_ is None:
         raise UserError("There's no round open to close. Start one with `round <prompt>`.")
-    had_shares = bool(flow.sharers(await store.answers(ctx.conn, item.id)))
-    await store.mark_closed(ctx.conn, item.id, ctx.now)
-    await flow.adopt(ctx, item)
-    if item.status == store.REVEALED:
+    had_shares = bool(flow.sharers(await store.answers(ctx.conn, round_.id)))
+    await store.mark_closed(ctx.conn, round_.id, ctx.now)
+    await flow.adopt(ctx, round_)
+    if round_.status == store.REVEALED:
         text = "The round is closed. Late answers are no longer taken."
     elif had_shares:
         text = (
@@ -366,13 +370,13 @@ async def close_command(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
         )
     else:
         text = "The round is closed. Nobody had shared, so there was nothing to reveal."
-    return [reply(text), await flow.redraw(ctx, group, item.id)]
+    return [reply(text), await flow.redraw(ctx, group, round_.id)]
 
 
 # -- meeting end ----------------------------------------------------------------------------------
 
 
-async def on_meeting_end(ctx: Context, meeting: Meeting) -> list[Effect]:
+async def close_rounds_at_end(ctx: Context, meeting: Meeting) -> list[Effect]:
     """Reveal the group's held rounds by the meeting-end rule, then close them.
 
     A round whose answers the reciprocity lock still holds stays open (and held), and the
@@ -383,22 +387,21 @@ async def on_meeting_end(ctx: Context, meeting: Meeting) -> list[Effect]:
     if group is None:
         return []
     effects: list[Effect] = []
-    for item in await store.unfinished(ctx.conn, group.id):
-        if item.meeting_id != meeting.id:
-            await store.move_to_meeting(ctx.conn, item.id, meeting.id)
-        sharers = flow.sharers(await store.answers(ctx.conn, item.id))
-        if item.status == store.OPEN and sharers:
+    for round_ in await store.unfinished(ctx.conn, group.id):
+        if round_.meeting_id != meeting.id:
+            await store.move_to_meeting(ctx.conn, round_.id, meeting.id)
+        sharers = flow.sharers(await store.answers(ctx.conn, round_.id))
+        if round_.status == store.OPEN and sharers:
             if group.reciprocity_lock and not lock_met(sharers):
                 effects.append(
-                    PostToConversation(group.where, held_at_end_card(item, waiting_for(sharers)))
+                    PostToConversation(group.where, held_at_end_card(round_, waiting_for(sharers)))
                 )
                 continue
             effects.extend(
                 e
-                for e in await flow.reveal(ctx, group, item, MEETING_END_REASON, carry=False)
+                for e in await flow.reveal(ctx, group, round_, MEETING_END_REASON, carry=False)
                 if not isinstance(e, UpdatePost)
             )
-        await store.mark_closed(ctx.conn, item.id, ctx.now)
-        effects.append(await flow.redraw(ctx, group, item.id))
+        await store.mark_closed(ctx.conn, round_.id, ctx.now)
+        effects.append(await flow.redraw(ctx, group, round_.id))
     return effects
-

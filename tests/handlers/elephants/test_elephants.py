@@ -12,7 +12,8 @@ from bot.cards import Button
 from bot.context import Context
 from bot.effects import Effect, MessageMember, PostToConversation
 from bot.handlers.elephants.cards import show_tags
-from bot.handlers.elephants.commands import on_meeting_end, post_due
+from bot.handlers.elephants.commands import post_due_elephants
+from bot.handlers.elephants.perspectives import reveal_perspectives_at_end
 from bot.store import groups, meetings, members
 from bot.store.database import Database
 from bot.store.elephants import Perspective
@@ -38,7 +39,7 @@ async def _rows(db: Database) -> list[dict[str, object]]:
 
 
 async def _post_due(chat: Chat) -> Outcome:
-    effects = await chat.core.run_job(post_due)
+    effects = await chat.core.run_job(post_due_elephants)
     chat.log.extend(effects)
     return Outcome(effects)
 
@@ -498,7 +499,7 @@ async def _end_meeting(chat: Chat, db: Database) -> Outcome:
         meeting = await meetings.create(conn, 1, chat.clock.now, None, status="open", source="x")
 
     async def job(ctx: Context) -> list[Effect]:
-        return await on_meeting_end(ctx, meeting)
+        return await reveal_perspectives_at_end(ctx, meeting)
 
     return Outcome(await chat.core.run_job(job, group_id=1))
 

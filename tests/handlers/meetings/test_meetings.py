@@ -11,7 +11,8 @@ from sqlalchemy import select
 from bot.context import Context
 from bot.core import Core
 from bot.effects import Effect, PostToConversation
-from bot.handlers.meetings import commands as meeting_handlers
+from bot.handlers.meetings.commands import end_meeting
+from bot.handlers.meetings.opening import open_scheduled, start_meeting
 from bot.store import groups, meetings
 from bot.store.database import Database
 from bot.store.meetings import Meeting
@@ -158,8 +159,8 @@ async def test_end_meeting_happens_once(chat: Chat, db: Database, core: Core) ->
     seen: list[int] = []
 
     async def end_twice(ctx: Context) -> list[Effect]:
-        first = await meeting_handlers.end_meeting(ctx, current)
-        second = await meeting_handlers.end_meeting(ctx, current)
+        first = await end_meeting(ctx, current)
+        second = await end_meeting(ctx, current)
         seen.extend((len(first), len(second)))
         return first + second
 
@@ -184,7 +185,7 @@ async def test_open_scheduled_opens_once_and_never_reopens(
     due = await scheduled_in(chat, db, 0)
 
     async def open_it(ctx: Context) -> list[Effect]:
-        return await meeting_handlers.open_scheduled(ctx, due)
+        return await open_scheduled(ctx, due)
 
     assert await run(core, db, open_it) == []
     assert (await all_meetings(db))[0].status == "open"
@@ -200,7 +201,7 @@ async def test_start_meeting_gives_the_current_one_or_a_new_one(
     got: list[Meeting] = []
 
     async def start(ctx: Context) -> list[Effect]:
-        got.append(await meeting_handlers.start_meeting(ctx))
+        got.append(await start_meeting(ctx))
         return []
 
     await run(core, db, start)

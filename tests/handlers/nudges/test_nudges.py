@@ -18,13 +18,12 @@ from bot.core import ANONYMOUS_NEEDS_MEMBERSHIP, Core
 from bot.effects import Effect, MessageMember
 from bot.handlers.nudges import commands as nudges
 from bot.handlers.nudges.cards import HEARD, OPEN_CHANGE
-from bot.identity import Who
+from bot.identity import Who, anonymous_token
 from bot.routing import encode
 from bot.store import groups
 from bot.store.database import Database
 from bot.store.meetings import Meeting
 from bot.store.schema import firings, reflection_tokens, reflections
-from bot.tokens import anonymous_token
 from tests.anonymity_helpers import anonymous_action
 from tests.dialogue import Chat, Outcome, dm, person
 from tests.handlers.summary.test_summary import (

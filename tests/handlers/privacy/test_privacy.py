@@ -517,13 +517,13 @@ async def test_forget_me_also_deletes_the_persons_once_only_tokens(
     chat: Chat, db: Database
 ) -> None:
     """Tokens name nobody, but with the server's key a guess could be tested: forget drops them."""
-    from bot.handlers.elephants.commands import post_due
+    from bot.handlers.elephants.commands import post_due_elephants
     from bot.store.schema import elephant_marks
 
     await forum(chat)
     await chat.say(BEN, "elephant We never hear from the commissioners")
     chat.clock.advance(minutes=30)
-    posted = await chat.core.run_job(post_due)
+    posted = await chat.core.run_job(post_due_elephants)
     button = Outcome(posted).button("I see it too")
     await chat.press(CAL, button)
     await chat.press(BEN, button)

@@ -16,7 +16,7 @@ from bot.cards import Button
 from bot.context import Context, Services
 from bot.core import Core
 from bot.effects import Effect, PostToConversation, UpdatePost
-from bot.handlers.meetings import commands as meeting_handlers
+from bot.handlers.meetings.commands import end_meeting
 from bot.handlers.rounds import commands as round_handlers
 from bot.handlers.rounds.reveal_rules import Sharer, interleave, lock_met, waiting_for
 from bot.routing import encode
@@ -61,10 +61,10 @@ async def newest_round(db: Database) -> store.Round:
 
 async def answers(db: Database) -> dict[str, tuple[str, str | None, bool, str | None]]:
     """Display name -> (kind, text, consent, role) for the group's newest round."""
-    item = await newest_round(db)
+    round_ = await newest_round(db)
     async with db.read() as conn:
-        rows = await store.answers(conn, item.id)
-        names = {m.id: m.display_name for m in await members.of_group(conn, item.group_id)}
+        rows = await store.answers(conn, round_.id)
+        names = {m.id: m.display_name for m in await members.of_group(conn, round_.group_id)}
     return {names[a.member_id]: (a.kind, a.text, a.consent_summary, a.role) for a in rows}
 
 
@@ -96,8 +96,8 @@ async def test_opening_a_round_posts_the_card_and_invites_everyone(
     assert "I started one" in outcome.reply  # there was no meeting
     posts = [e for e in outcome.effects if isinstance(e, PostToConversation)]
     assert len(posts) == 1
-    item = await newest_round(db)
-    assert posts[0].key == f"round:{item.id}"
+    round_ = await newest_round(db)
+    assert posts[0].key == f"round:{round_.id}"
     card = outcome.posts[0]
     for phrase in (PROMPT, "professionals too", "not even facilitators", "0 of 4 have answered"):
         assert phrase in card
@@ -105,7 +105,7 @@ async def test_opening_a_round_posts_the_card_and_invites_everyone(
     for who in (FAY, LEE, PAT, SAM):
         [message] = outcome.messages_to(who)
         assert PROMPT in message and "[1] Share" in message and "[2] Pass" in message
-    assert item.status == "open" and item.meeting_id is not None
+    assert round_.status == "open" and round_.meeting_id is not None
 
 
 async def test_a_round_uses_the_current_meeting(chat: Chat, db: Database) -> None:
@@ -356,8 +356,8 @@ async def test_someone_from_another_group_cannot_press_the_buttons(
         assert not outcome.forms and not outcome.updates
     # A button of their own group pointing at this group's round is refused too.
     other = await group_id(db, "other")
-    item = await newest_round(db)
-    forged = Button("Pass", "round.pass", encode(other, str(item.id)))
+    round_ = await newest_round(db)
+    forged = Button("Pass", "round.pass", encode(other, str(round_.id)))
     outcome = await chat.press(oli, forged, where=channel("other"))
     assert "That round has closed" in outcome.reply
     assert await answers(db) == {}
@@ -492,14 +492,14 @@ async def test_closing_without_a_reveal_keeps_the_answers_private_for_good(
     assert "closed without being revealed" in card_updates(closed)[0]
     assert "Private words" not in Outcome(chat.log).text()
     assert (await answers(db))["Lee"][:3] == ("share", None, False)
-    item = await newest_round(db)
+    round_ = await newest_round(db)
     async with db.read() as conn:
-        ledger = await store.round_ledger(conn, item.id)
+        ledger = await store.round_ledger(conn, round_.id)
     assert ledger == {
         "lived-experience": Counts(shared=1, passed=0, silent=1),
         "professional": Counts(shared=0, passed=1, silent=1),
     }
-    consent = Button("Yes", "round.consent", encode(item.group_id, f"{item.id}:yes"))
+    consent = Button("Yes", "round.consent", encode(round_.group_id, f"{round_.id}:yes"))
     gone = await chat.press(LEE, consent)
     assert "closed without a reveal" in gone.reply
 
@@ -591,7 +591,7 @@ async def test_the_lock_waits_for_lived_experience_too(chat: Chat, db: Database)
 async def _end_current(ctx: Context) -> list[Effect]:
     current = await meetings.current(ctx.conn, ctx.require_group().id)
     assert current is not None
-    return await meeting_handlers.end_meeting(ctx, current)
+    return await end_meeting(ctx, current)
 
 
 async def test_meeting_end_reveals_and_closes_the_round(chat: Chat, db: Database) -> None:
@@ -648,14 +648,14 @@ async def test_ledger_and_rounds_of_meeting(chat: Chat, db: Database) -> None:
     await chat.say(PAT, "pass")
     nia = person("Nia")
     await chat.say(nia, "pass")
-    item = await newest_round(db)
+    round_ = await newest_round(db)
     async with db.read() as conn:
-        before = await store.rounds_of_meeting(conn, item.meeting_id or 0)
+        before = await store.rounds_of_meeting(conn, round_.meeting_id or 0)
     assert before[0].shares == () and not before[0].revealed  # held: nothing yet
     await chat.say(FAY, "round reveal")
     async with db.read() as conn:
-        ledger = await store.round_ledger(conn, item.id)
-        [report] = await store.rounds_of_meeting(conn, item.meeting_id or 0)
+        ledger = await store.round_ledger(conn, round_.id)
+        [report] = await store.rounds_of_meeting(conn, round_.meeting_id or 0)
     assert ledger == {
         "lived-experience": Counts(shared=1, passed=0, silent=1),
         "not-said": Counts(shared=0, passed=1, silent=0),
@@ -675,17 +675,19 @@ async def test_round_answers_never_hold_a_silent_member(chat: Chat, db: Database
     assert [r.kind for r in rows] == ["pass"]
 
 
-async def test_on_meeting_end_is_safe_to_run_twice(chat: Chat, db: Database, core: Core) -> None:
+async def test_closing_rounds_at_meeting_end_is_safe_to_run_twice(
+    chat: Chat, db: Database, core: Core
+) -> None:
     await forum(chat)
     await chat.say(FAY, f"round {PROMPT}")
     await chat.say(LEE, "share Once only")
-    item = await newest_round(db)
+    round_ = await newest_round(db)
 
     async def twice(ctx: Context) -> list[Effect]:
-        meeting = await meetings.get(ctx.conn, item.meeting_id or 0)
+        meeting = await meetings.get(ctx.conn, round_.meeting_id or 0)
         assert meeting is not None
-        first = await round_handlers.on_meeting_end(ctx, meeting)
-        return first + await round_handlers.on_meeting_end(ctx, meeting)
+        first = await round_handlers.close_rounds_at_end(ctx, meeting)
+        return first + await round_handlers.close_rounds_at_end(ctx, meeting)
 
     effects = await run(core, db, twice)
     reveals = [e for e in effects if isinstance(e, PostToConversation)]

@@ -379,7 +379,7 @@ async def name_elephant(chat: Chat, core: Core, who: Who, text: str) -> None:
     named = await chat.say(who, f"elephant {text}")
     assert "without your name" in named.reply
     chat.clock.advance(minutes=10)
-    await core.run_job(elephant_handlers.post_due)
+    await core.run_job(elephant_handlers.post_due_elephants)
 
 
 async def test_elephants_you_said_we_did_and_hidden_ones_never(chat: Chat, core: Core) -> None:
