@@ -159,3 +159,17 @@ async def test_a_command_declared_once_is_parsed_routed_listed_and_guarded(with_
 async def test_the_bot_itself_does_not_know_the_test_command(chat: Chat) -> None:
     await chat.say(ANA, "setup Parents Forum")
     assert "I don't know the command “ping”" in (await chat.say(ANA, "ping")).reply
+
+
+def test_every_feature_table_is_gathered() -> None:
+    """A module under bot/handlers/ with a `routes` table must be in `TABLES`, or the bot would
+    silently not answer what it declares."""
+    found = []
+    for path in sorted((BOT / "handlers").rglob("*.py")):
+        module = importlib.import_module(_module_name(path))
+        table = getattr(module, "routes", None)
+        if isinstance(table, Routes):
+            found.append((module.__name__, table))
+    assert len(found) >= 10
+    for name, table in found:
+        assert any(table is gathered for gathered in TABLES), f"{name}.routes is not in TABLES"
