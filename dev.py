@@ -67,7 +67,7 @@ def main(argv: list[str]) -> int:
     if command == "test":
         return run([py, "-m", "pytest", *rest])
     if command == "lint":
-        ruff = [py, "-m", "ruff", "check", "bot", "tests", "bench", "dev.py"]
+        ruff = [py, "-m", "ruff", "check", "bot", "tests", "testkit", "bench", "dev.py"]
         return run(ruff) or run([py, "-m", "mypy"])
     if command == "bench":
         return run([py, "-m", "bench", *rest])
