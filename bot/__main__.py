@@ -110,7 +110,8 @@ def _teams_package(args: argparse.Namespace, settings: Settings) -> int:
 
     app_id = args.app_id or TeamsSettings().app_id
     try:
-        written = build_package(app_id, Path(args.out), Path(args.manifest))
+        manifest = Path(args.manifest) if args.manifest else None
+        written = build_package(app_id, Path(args.out), manifest)
     except PackageRefused as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -207,7 +208,8 @@ def build_parser() -> argparse.ArgumentParser:
     package = commands.add_parser(
         "teams-package",
         help="build the Microsoft Teams app package (zip) with the configured app id",
-        description="Zip config/teams/manifest.json and its icons, with MICROSOFT_APP_ID (or "
+        description="Zip the Teams manifest template and its icons (the ones that come with "
+        "Common Ground, or your own copy given with --manifest), with MICROSOFT_APP_ID (or "
         "--app-id) filled in, for uploading in Teams.",
     )
     package.add_argument("--app-id", help="the bot's Microsoft App ID (default: MICROSOFT_APP_ID)")
@@ -215,7 +217,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", default="commonground-teams.zip", help="the zip to write (default: %(default)s)"
     )
     package.add_argument(
-        "--manifest", default="config/teams/manifest.json", help="the manifest template to use"
+        "--manifest",
+        metavar="PATH",
+        help="your own edited copy of the manifest template; icons missing beside it are drawn "
+        "(default: the template that comes with Common Ground)",
     )
     package.set_defaults(run=_teams_package, quiet=True)
     return parser

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import bot.prompts
 from bot.prompts import (
     DEFAULT_PATH,
     MIN_PER_KIND,
@@ -29,9 +30,9 @@ def library() -> PromptLibrary:
     return load_library()
 
 
-def test_default_path_is_the_project_config() -> None:
-    project_root = Path(__file__).resolve().parent.parent
-    assert project_root / "config" / "prompts.toml" == DEFAULT_PATH
+def test_default_path_is_the_library_inside_the_package() -> None:
+    package = Path(bot.prompts.__file__).resolve().parent
+    assert package / "library.toml" == DEFAULT_PATH
     assert DEFAULT_PATH.is_file()
 
 

@@ -1,8 +1,9 @@
 """The prompt library: check-in questions and reciprocal-sharing round prompts.
 
-The words live in `config/prompts.toml`, not in code, so facilitators and co-production partners
-can review and change them without a programmer. This module only loads and checks them, and picks
-one for a group without repeating itself until the group has had them all.
+The words live in `library.toml` beside this module, not in code, so facilitators and
+co-production partners can review and change them without a programmer. This module only loads
+and checks them, and picks one for a group without repeating itself until the group has had them
+all.
 
 Prompt ids are stable keys: groups record which ids they have used (`prompt_uses` in the store),
 so an id must never be reused for different words.
@@ -15,12 +16,13 @@ import re
 import tomllib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from typing import Any
 
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "config" / "prompts.toml"
-"""`config/` sits beside the package, not inside it. This resolves from the source tree, which is
-where the bot runs from (a checkout, or an editable install that points back at it)."""
+DEFAULT_PATH: Traversable = files(__name__) / "library.toml"
+"""The library shipped inside the package (package data), so an installed copy finds it as well
+as a checkout does."""
 
 MIN_PER_KIND = 20
 """Fewer than this and a weekly group would meet the same words again within a few months."""
@@ -59,7 +61,7 @@ class PromptLibrary:
         return None
 
 
-def load_library(path: Path | None = None) -> PromptLibrary:
+def load_library(path: Traversable | None = None) -> PromptLibrary:
     """Read and check the prompt library; raise `PromptLibraryError` with a clear reason.
 
     Checked: the file is TOML with only `[[checkin]]` and `[[round]]` entries; each entry has
@@ -99,7 +101,7 @@ def load_library(path: Path | None = None) -> PromptLibrary:
     return PromptLibrary(checkin=kinds["checkin"], round=kinds["round"])
 
 
-def _prompt(path: Path, kind: str, number: int, entry: Any, seen: set[str]) -> Prompt:
+def _prompt(path: Traversable, kind: str, number: int, entry: Any, seen: set[str]) -> Prompt:
     where = f"{path}: {kind} entry {number}"
     if not isinstance(entry, dict):
         raise PromptLibraryError(f"{where} must be a table with an id and a text.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.cards import Card, Form
+from bot.cards import Card
 
 
 def card_text(card: Card, *, numbered_buttons: bool = True) -> str:
@@ -23,15 +23,3 @@ def card_text(card: Card, *, numbered_buttons: bool = True) -> str:
         lines.append(card.footer)
     return "\n".join(lines)
 
-
-def form_text(form: Form) -> str:
-    """A form's title, intro and inputs, for showing before the console asks for each value."""
-    lines = [f"== {form.title} =="]
-    if form.intro:
-        lines.append(form.intro)
-    lines.extend(form.notes)
-    for field in form.inputs:
-        optional = " (optional)" if field.optional else ""
-        lines.append(f"- {field.label}{optional}")
-        lines.extend(f"    {o.value}: {o.label}" for o in field.options)
-    return "\n".join(lines)

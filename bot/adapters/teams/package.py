@@ -1,8 +1,9 @@
-"""The Teams app package: `config/teams/manifest.json` and two icons, zipped with the configured
-app id filled in, ready to upload in Teams (Apps, Manage your apps, Upload an app).
+"""The Teams app package: the manifest template and two icons in `app_package/` beside this
+module (package data, so an installed copy has them), zipped with the configured app id filled in,
+ready to upload in Teams (Apps, Manage your apps, Upload an app).
 
-The icons are drawn here with the standard library (two overlapping circles: common ground), so
-the package can be built anywhere, even from an installed copy without the `config` folder.
+An operator can pass their own edited copy of the manifest instead; icons missing beside it are
+drawn here with the standard library (two overlapping circles: common ground).
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ import re
 import struct
 import zipfile
 import zlib
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 PLACEHOLDER = "{{MICROSOFT_APP_ID}}"
-DEFAULT_MANIFEST = Path("config/teams/manifest.json")
+APP_PACKAGE: Traversable = resources.files("bot.adapters.teams") / "app_package"
+"""The manifest template and its icons, shipped inside the package."""
 COLOR = (46, 125, 107)  # the accent colour, also in the manifest
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 
@@ -75,8 +79,12 @@ def outline_icon(size: int = 32) -> bytes:
     return _png(size, size, rows)
 
 
-def build_package(app_id: str, out: Path, manifest_path: Path = DEFAULT_MANIFEST) -> Path:
-    """Write the zip to `out` and return it. The app id must be the bot's Microsoft App ID."""
+def build_package(app_id: str, out: Path, manifest_path: Path | None = None) -> Path:
+    """Write the zip to `out` and return it. The app id must be the bot's Microsoft App ID.
+
+    `manifest_path` is an operator's own copy of the template; without it, the one in the package
+    is used. Icons are looked for beside whichever manifest it is.
+    """
     if not app_id:
         raise PackageRefused(
             "There is no app id to put in the package. Set MICROSOFT_APP_ID (the Microsoft App "
@@ -87,23 +95,24 @@ def build_package(app_id: str, out: Path, manifest_path: Path = DEFAULT_MANIFEST
             f"“{app_id}” does not look like a Microsoft App ID (a GUID such as "
             "00000000-0000-0000-0000-000000000000). Copy it from your Azure Bot's Configuration."
         )
+    folder: Traversable = APP_PACKAGE if manifest_path is None else manifest_path.parent
+    manifest_file = folder / "manifest.json" if manifest_path is None else manifest_path
     try:
-        template = manifest_path.read_text(encoding="utf-8")
+        template = manifest_file.read_text(encoding="utf-8")
     except OSError as exc:
         raise PackageRefused(
-            f"Could not read the manifest at {manifest_path}: {exc.strerror or exc}. "
-            "Run this from the project folder, or pass --manifest."
+            f"Could not read the manifest at {manifest_file}: {exc.strerror or exc}. "
+            "Check the path given with --manifest."
         ) from exc
     manifest = json.loads(template.replace(PLACEHOLDER, app_id))
     icons = manifest.get("icons") or {}
-    folder = manifest_path.parent
     files = {"manifest.json": json.dumps(manifest, indent=2).encode()}
     for name, draw in (
         (icons.get("color", "color.png"), color_icon),
         (icons.get("outline", "outline.png"), outline_icon),
     ):
-        path = folder / name
-        files[name] = path.read_bytes() if path.exists() else draw()
+        icon = folder / name
+        files[name] = icon.read_bytes() if icon.is_file() else draw()
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in files.items():

@@ -11,10 +11,16 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
-from bot.adapters.teams.package import PackageRefused, build_package
+from bot.adapters.teams.package import (
+    APP_PACKAGE,
+    PackageRefused,
+    build_package,
+    color_icon,
+    outline_icon,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
-MANIFEST = ROOT / "config" / "teams" / "manifest.json"
+MANIFEST = ROOT / "bot" / "adapters" / "teams" / "app_package" / "manifest.json"
 APP_ID = "11111111-2222-3333-4444-555555555555"
 
 
@@ -39,6 +45,30 @@ def test_the_package_has_the_app_id_and_both_icons(tmp_path: Path) -> None:
     assert {"setup", "help", "elephant", "checkin", "my-data"} <= commands
     assert all(len(lists["commands"]) <= 10 for lists in bot["commandLists"])
     assert "{{" not in json.dumps(manifest)
+
+
+def test_without_a_manifest_the_one_in_the_package_is_used(tmp_path: Path) -> None:
+    assert APP_PACKAGE / "manifest.json" == MANIFEST
+    out = build_package(APP_ID, tmp_path / "app.zip")
+    with zipfile.ZipFile(out) as archive:
+        assert json.loads(archive.read("manifest.json"))["id"] == APP_ID
+        assert archive.read("color.png") == MANIFEST.with_name("color.png").read_bytes()
+        assert archive.read("outline.png") == MANIFEST.with_name("outline.png").read_bytes()
+
+
+def test_an_operators_own_copy_is_used_and_missing_icons_are_drawn(tmp_path: Path) -> None:
+    manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    manifest["developer"]["websiteUrl"] = "https://forum.example.net"
+    copy = tmp_path / "mine" / "manifest.json"
+    copy.parent.mkdir()
+    copy.write_text(json.dumps(manifest), encoding="utf-8")
+    out = build_package(APP_ID, tmp_path / "app.zip", copy)
+    with zipfile.ZipFile(out) as archive:
+        written = json.loads(archive.read("manifest.json"))
+        assert written["developer"]["websiteUrl"] == "https://forum.example.net"
+        assert written["id"] == APP_ID
+        assert archive.read("color.png") == color_icon()
+        assert archive.read("outline.png") == outline_icon()
 
 
 @pytest.mark.parametrize(
@@ -66,6 +96,10 @@ def test_the_command_uses_the_configured_app_id(
     monkeypatch.setenv("MICROSOFT_APP_ID", APP_ID)
     monkeypatch.setattr("bot.app.configure_logging", lambda *args, **kwargs: None)
     out = tmp_path / "teams.zip"
+    assert main(["teams-package", "--out", str(out)]) == 0
+    assert "Wrote the Teams app package" in capsys.readouterr().out
+    with zipfile.ZipFile(out) as archive:
+        assert json.loads(archive.read("manifest.json"))["id"] == APP_ID
     assert main(["teams-package", "--manifest", str(MANIFEST), "--out", str(out)]) == 0
     assert "Wrote the Teams app package" in capsys.readouterr().out
     with zipfile.ZipFile(out) as archive:
