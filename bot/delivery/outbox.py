@@ -18,12 +18,11 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.delivery.codec import decode, encode, storable
 from bot.delivery.router import Deliverer, platform_of
 from bot.effects import Effect
-from bot.store.database import Database
+from bot.store.database import Connection, Database
 from bot.store.schema import outbox
 
 LEASE = timedelta(minutes=2)
@@ -41,7 +40,7 @@ def pause_after(attempts: int) -> timedelta:
     return min(doubled, LONGEST_PAUSE)
 
 
-async def enqueue(conn: AsyncConnection, effects: Sequence[Effect], now: datetime) -> int:
+async def enqueue(conn: Connection, effects: Sequence[Effect], now: datetime) -> int:
     """Store the storable effects in the caller's transaction; returns how many."""
     rows = [
         {

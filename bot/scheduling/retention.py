@@ -41,10 +41,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import String, cast, delete, exists, literal, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.context import Context
 from bot.effects import Effect
+from bot.store.database import Connection
 from bot.store.meetings import OPEN, SCHEDULED
 from bot.store.schema import (
     checkins,
@@ -135,7 +135,7 @@ async def retention_job(ctx: Context) -> list[Effect]:
     return []
 
 
-async def _retention_periods(conn: AsyncConnection, group_ids: Sequence[int] | None) -> list[int]:
+async def _retention_periods(conn: Connection, group_ids: Sequence[int] | None) -> list[int]:
     """The distinct retention periods in use (a handful), so each is one statement per table."""
     query = select(groups.c.retention_days).distinct()
     if group_ids is not None:
@@ -151,12 +151,12 @@ def _groups_keeping(days: int, group_ids: Sequence[int] | None) -> Any:
     return query.scalar_subquery()
 
 
-async def _changed(conn: AsyncConnection, statement: Any) -> int:
+async def _changed(conn: Connection, statement: Any) -> int:
     result = await conn.execute(statement)
     return int(result.rowcount or 0)
 
 
-async def _erase(conn: AsyncConnection, of_groups: Any, cutoff: datetime, erased: Erased) -> None:
+async def _erase(conn: Connection, of_groups: Any, cutoff: datetime, erased: Erased) -> None:
     old_meetings = select(meetings.c.id).where(
         meetings.c.group_id.in_(of_groups), meetings.c.starts_at < cutoff
     )
@@ -208,7 +208,7 @@ async def _erase(conn: AsyncConnection, of_groups: Any, cutoff: datetime, erased
     )
 
 
-async def prune_firings(conn: AsyncConnection, now: datetime, *, grace: timedelta) -> int:
+async def prune_firings(conn: Connection, now: datetime, *, grace: timedelta) -> int:
     """Delete once-only keys claimed long ago, except those of meetings still scheduled or open.
 
     Keys name their meeting last (`job:end:12`, `checkin:12`, `reminder:12`), so a key is kept
@@ -224,7 +224,7 @@ async def prune_firings(conn: AsyncConnection, now: datetime, *, grace: timedelt
     return await _changed(conn, delete(firings).where(firings.c.fired_at < before, ~still_live))
 
 
-async def prune_inbound(conn: AsyncConnection, now: datetime) -> int:
+async def prune_inbound(conn: Connection, now: datetime) -> int:
     """Delete platform event ids older than `INBOUND_DAYS`: no retry comes that late."""
     before = now - timedelta(days=INBOUND_DAYS)
     return await _changed(conn, delete(inbound_events).where(inbound_events.c.received_at < before))

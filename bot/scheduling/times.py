@@ -15,10 +15,10 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.errors import UserError
 from bot.scheduling.rule import ScheduleRule, ScheduleRuleError, parse_rule
+from bot.store.database import Connection
 from bot.store.groups import Group
 from bot.store.meetings import SCHEDULED
 from bot.store.schema import meetings
@@ -74,7 +74,7 @@ def next_meeting(group: Group, now: datetime) -> datetime | None:
     return None
 
 
-async def upcoming_meeting(conn: AsyncConnection, group: Group, now: datetime) -> datetime | None:
+async def upcoming_meeting(conn: Connection, group: Group, now: datetime) -> datetime | None:
     """When the group's next scheduled meeting starts (UTC); None if it has no schedule.
 
     The stored meeting wins (it knows about an occurrence someone cancelled); the rule is the
@@ -98,7 +98,7 @@ async def upcoming_meeting(conn: AsyncConnection, group: Group, now: datetime) -
     return stored if stored is not None else next_meeting(group, now)
 
 
-async def describe_schedule(conn: AsyncConnection, group: Group, now: datetime) -> str:
+async def describe_schedule(conn: Connection, group: Group, now: datetime) -> str:
     """The schedule in plain words with the next meeting, or how to set one."""
     rule = rule_of(group, today_from=now)
     if rule is None:

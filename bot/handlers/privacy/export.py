@@ -28,9 +28,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.scheduling.times import rule_of
+from bot.store.database import Connection
 from bot.store.groups import Group
 from bot.store.meetings import CANCELLED
 from bot.store.schema import (
@@ -74,7 +74,7 @@ def _group_part(group: Group, now: datetime) -> dict[str, Any]:
     }
 
 
-async def _members(conn: AsyncConnection, group: Group) -> dict[str, Any]:
+async def _members(conn: Connection, group: Group) -> dict[str, Any]:
     """Who is in the group, and how many people take part in each role.
 
     Roles are self-declared for counting only, so a person's role is not listed by name: the
@@ -96,7 +96,7 @@ def _spread(values: list[int]) -> dict[str, int]:
     return {str(n): counts.get(n, 0) for n in range(1, 6)}
 
 
-async def _checkin(conn: AsyncConnection, meeting_id: int, k: int) -> dict[str, Any]:
+async def _checkin(conn: Connection, meeting_id: int, k: int) -> dict[str, Any]:
     query = (
         select(checkins.c.mood, checkins.c.words, checkins.c.visibility)
         .where(checkins.c.meeting_id == meeting_id)
@@ -115,7 +115,7 @@ async def _checkin(conn: AsyncConnection, meeting_id: int, k: int) -> dict[str, 
     }
 
 
-async def _reflections(conn: AsyncConnection, meeting_id: int, k: int) -> dict[str, Any] | None:
+async def _reflections(conn: Connection, meeting_id: int, k: int) -> dict[str, Any] | None:
     query = select(reflections.c.heard).where(reflections.c.meeting_id == meeting_id)
     heard = [int(row.heard) for row in await conn.execute(query) if row.heard is not None]
     if len(heard) < k:
@@ -123,7 +123,7 @@ async def _reflections(conn: AsyncConnection, meeting_id: int, k: int) -> dict[s
     return {"answers": len(heard), "felt_heard": _spread(heard)}
 
 
-async def _meetings(conn: AsyncConnection, group: Group, k: int) -> list[dict[str, Any]]:
+async def _meetings(conn: Connection, group: Group, k: int) -> list[dict[str, Any]]:
     query = (
         select(meetings)
         .where(meetings.c.group_id == group.id, meetings.c.status != CANCELLED)
@@ -144,7 +144,7 @@ async def _meetings(conn: AsyncConnection, group: Group, k: int) -> list[dict[st
     return found
 
 
-async def _perspectives(conn: AsyncConnection, elephant_id: int, k: int) -> dict[str, Any]:
+async def _perspectives(conn: Connection, elephant_id: int, k: int) -> dict[str, Any]:
     query = select(perspectives.c.text, perspectives.c.role_tag).where(
         perspectives.c.elephant_id == elephant_id
     )
@@ -155,7 +155,7 @@ async def _perspectives(conn: AsyncConnection, elephant_id: int, k: int) -> dict
     return {"texts": texts, "by_role": dict(sorted(by_role.items())) if len(rows) >= k else None}
 
 
-async def _elephants(conn: AsyncConnection, group: Group, k: int) -> list[dict[str, Any]]:
+async def _elephants(conn: Connection, group: Group, k: int) -> list[dict[str, Any]]:
     marks = (
         select(elephant_marks.c.elephant_id, func.count().label("n"))
         .group_by(elephant_marks.c.elephant_id)
@@ -197,7 +197,7 @@ def _ledger(rows: list[Any]) -> dict[str, dict[str, int]]:
 
 
 async def _rounds(
-    conn: AsyncConnection, group: Group
+    conn: Connection, group: Group
 ) -> tuple[list[dict[str, Any]], dict[str, dict[str, int]]]:
     query = select(rounds).where(rounds.c.group_id == group.id).order_by(rounds.c.opened_at)
     found, every_answer = [], []
@@ -228,7 +228,7 @@ async def _rounds(
 
 
 async def build_export(
-    conn: AsyncConnection, group: Group, k: int, *, now: datetime | None = None
+    conn: Connection, group: Group, k: int, *, now: datetime | None = None
 ) -> dict[str, Any]:
     """The group's record as a JSON-ready dict, with a stable structure (see `FORMAT`)."""
     moment = now or group.created_at

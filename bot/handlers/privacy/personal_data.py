@@ -12,10 +12,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.cards import Card
 from bot.identity import Who
+from bot.store.database import Connection
 from bot.store.dialect import in_chunks
 from bot.store.groups import Group
 from bot.store.members import Member
@@ -57,7 +57,7 @@ def _day(moment: datetime, zone: ZoneInfo) -> str:
     return f"{local:%A} {local.day} {local:%B %Y}"
 
 
-async def _checkin_lines(conn: AsyncConnection, member: Member, zone: ZoneInfo) -> list[str]:
+async def _checkin_lines(conn: Connection, member: Member, zone: ZoneInfo) -> list[str]:
     query = (
         select(checkins, meetings.c.starts_at)
         .join(meetings, meetings.c.id == checkins.c.meeting_id)
@@ -77,7 +77,7 @@ async def _checkin_lines(conn: AsyncConnection, member: Member, zone: ZoneInfo) 
     return lines
 
 
-async def _round_lines(conn: AsyncConnection, member: Member, zone: ZoneInfo) -> list[str]:
+async def _round_lines(conn: Connection, member: Member, zone: ZoneInfo) -> list[str]:
     query = (
         select(round_answers, rounds.c.prompt, rounds.c.status, rounds.c.opened_at)
         .join(rounds, rounds.c.id == round_answers.c.round_id)
@@ -97,7 +97,7 @@ async def _round_lines(conn: AsyncConnection, member: Member, zone: ZoneInfo) ->
     return lines
 
 
-async def my_data_card(conn: AsyncConnection, group: Group, member: Member) -> Card:
+async def my_data_card(conn: Connection, group: Group, member: Member) -> Card:
     """Everything held about `member` in `group`, in plain words."""
     zone = group.zone
     role = ROLE_WORDS.get(member.role or "", "not given")
@@ -127,7 +127,7 @@ async def my_data_card(conn: AsyncConnection, group: Group, member: Member) -> C
     )
 
 
-async def erase(conn: AsyncConnection, member: Member) -> None:
+async def erase(conn: Connection, member: Member) -> None:
     """Delete every row that names `member`: their check-ins, round answers and membership.
 
     Each table is cleared explicitly rather than trusting cascades, so the erasure is complete on
@@ -144,7 +144,7 @@ ELEPHANT_TOKEN_PURPOSES = ((elephant_marks, "see-too"), (perspective_tokens, "pe
 MEETING_TOKEN_PURPOSES = ("reflection", "reflection-change")
 
 
-async def erase_tokens(conn: AsyncConnection, group_id: int, who: Who, secret: bytes) -> int:
+async def erase_tokens(conn: Connection, group_id: int, who: Who, secret: bytes) -> int:
     """Delete the person's once-per-person tokens ("I see it too", perspectives, reflections).
 
     The tokens never name anyone, but whoever holds the server's key could test a guess with
