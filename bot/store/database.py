@@ -42,6 +42,18 @@ def lost_a_race(exc: BaseException) -> bool:
     return getattr(exc.orig, "sqlstate", None) in RACE_SQLSTATES
 
 
+def backend_and_database(url: str) -> tuple[str, str | None]:
+    """The backend a database URL names ("sqlite", "postgresql") and its database part (for
+    SQLite: the file's path, ":memory:" or None)."""
+    parsed = make_url(url)
+    return parsed.get_backend_name(), parsed.database
+
+
+def describe_url(url: str) -> str:
+    """A database URL for people to read, without any password in it."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def _use_wal(cursor: Any) -> None:
     """Put the file in WAL mode, which it keeps: the first connection to a new file does it.
 
