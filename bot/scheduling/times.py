@@ -14,14 +14,11 @@ from datetime import datetime
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
 from bot.errors import UserError
 from bot.scheduling.rule import ScheduleRule, ScheduleRuleError, parse_rule
+from bot.store import meetings as meeting_store
 from bot.store.database import Connection
 from bot.store.groups import Group
-from bot.store.meetings import SCHEDULED
-from bot.store.schema import meetings
 
 ZONE_EXAMPLES = "Europe/London, Europe/Dublin, America/New_York or Australia/Sydney"
 
@@ -83,18 +80,7 @@ async def upcoming_meeting(conn: Connection, group: Group, now: datetime) -> dat
     rule = rule_of(group, today_from=now)
     if rule is None:
         return None
-    query = (
-        select(meetings.c.starts_at)
-        .where(
-            meetings.c.group_id == group.id,
-            meetings.c.status == SCHEDULED,
-            meetings.c.starts_at > now,
-            meetings.c.checkin_sent_at.is_(None),  # one under way is "now", not "next"
-        )
-        .order_by(meetings.c.starts_at)
-        .limit(1)
-    )
-    stored: datetime | None = (await conn.execute(query)).scalar()
+    stored = await meeting_store.next_unbegun_start(conn, group.id, now)
     return stored if stored is not None else next_meeting(group, now)
 
 

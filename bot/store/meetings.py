@@ -89,6 +89,26 @@ async def next_scheduled(conn: AsyncConnection, group_id: int, after: datetime) 
     return Meeting.from_row(row) if row else None
 
 
+async def next_unbegun_start(
+    conn: AsyncConnection, group_id: int, after: datetime
+) -> datetime | None:
+    """When the group's next scheduled meeting after `after` starts, leaving out one whose
+    check-in has gone out (a meeting under way is "now", not "next")."""
+    query = (
+        select(meetings.c.starts_at)
+        .where(
+            meetings.c.group_id == group_id,
+            meetings.c.status == SCHEDULED,
+            meetings.c.starts_at > after,
+            meetings.c.checkin_sent_at.is_(None),
+        )
+        .order_by(meetings.c.starts_at)
+        .limit(1)
+    )
+    found: datetime | None = (await conn.execute(query)).scalar()
+    return found
+
+
 async def create(
     conn: AsyncConnection,
     group_id: int,
