@@ -238,3 +238,14 @@ async def record_prompt(
     await conn.execute(
         insert(prompt_uses).values(group_id=group_id, kind=kind, prompt_id=prompt_id, used_at=now)
     )
+
+
+async def of_member(conn: AsyncConnection, member_id: int) -> list[RowMapping]:
+    """Every check-in of one member, each with its meeting's start, oldest meeting first."""
+    query = (
+        select(checkins, meetings.c.starts_at)
+        .join(meetings, meetings.c.id == checkins.c.meeting_id)
+        .where(checkins.c.member_id == member_id)
+        .order_by(meetings.c.starts_at, checkins.c.id)
+    )
+    return list((await conn.execute(query)).mappings())

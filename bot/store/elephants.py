@@ -11,14 +11,15 @@ An elephant not yet posted (its anonymity delay still running) is invisible to e
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.store.dialect import insert_or_ignore
+from bot.store.dialect import in_chunks, insert_or_ignore
 from bot.store.schema import elephant_marks, elephants, groups, perspective_tokens, perspectives
 
 LITTLE, BIG = "little", "big"
@@ -253,3 +254,27 @@ async def awaiting_reveal(conn: AsyncConnection, group_id: int) -> list[Elephant
         .order_by(elephants.c.number)
     )
     return [Elephant.from_row(row) for row in (await conn.execute(query)).mappings()]
+
+
+async def ids_of_group(conn: AsyncConnection, group_id: int) -> list[int]:
+    """The ids of all the group's elephants, posted or not."""
+    query = select(elephants.c.id).where(elephants.c.group_id == group_id)
+    return list((await conn.execute(query)).scalars())
+
+
+async def _delete_tokens(conn: AsyncConnection, table: Table, tokens: Sequence[str]) -> int:
+    deleted = 0
+    for chunk in in_chunks(tokens):
+        result = await conn.execute(delete(table).where(table.c.token.in_(chunk)))
+        deleted += result.rowcount
+    return deleted
+
+
+async def delete_marks(conn: AsyncConnection, tokens: Sequence[str]) -> int:
+    """Delete the "I see it too" marks made with any of `tokens`; returns how many."""
+    return await _delete_tokens(conn, elephant_marks, tokens)
+
+
+async def delete_perspective_tokens(conn: AsyncConnection, tokens: Sequence[str]) -> int:
+    """Delete the perspective tokens among `tokens` (the perspectives stay); returns how many."""
+    return await _delete_tokens(conn, perspective_tokens, tokens)

@@ -159,3 +159,9 @@ async def claim_firing(conn: AsyncConnection, key: str, now: datetime) -> bool:
     statement = insert_or_ignore(conn, firings).values(key=key, fired_at=now)
     result = await conn.execute(statement)
     return result.rowcount == 1
+
+
+async def ids_of_group(conn: AsyncConnection, group_id: int) -> list[int]:
+    """The ids of all the group's meetings, whatever their status."""
+    query = select(meetings.c.id).where(meetings.c.group_id == group_id)
+    return list((await conn.execute(query)).scalars())

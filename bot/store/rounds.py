@@ -316,3 +316,15 @@ async def record_prompt_use(
             group_id=group_id, kind=kind, prompt_id=prompt_id, used_at=now
         )
     )
+
+
+async def answers_of_member(conn: AsyncConnection, member_id: int) -> list[RowMapping]:
+    """Every round answer of one member, each with its round's prompt, status and opening time,
+    oldest round first."""
+    query = (
+        select(round_answers, rounds.c.prompt, rounds.c.status, rounds.c.opened_at)
+        .join(rounds, rounds.c.id == round_answers.c.round_id)
+        .where(round_answers.c.member_id == member_id)
+        .order_by(rounds.c.opened_at, rounds.c.id)
+    )
+    return list((await conn.execute(query)).mappings())

@@ -11,25 +11,17 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
-
 from bot.cards import Card
 from bot.identity import Who
+from bot.store import checkins as checkin_store
+from bot.store import elephants as elephant_store
+from bot.store import meetings as meeting_store
+from bot.store import members as member_store
+from bot.store import reflections as reflection_store
+from bot.store import rounds as round_store
 from bot.store.database import Connection
-from bot.store.dialect import in_chunks
 from bot.store.groups import Group
 from bot.store.members import Member
-from bot.store.schema import (
-    checkins,
-    elephant_marks,
-    elephants,
-    meetings,
-    members,
-    perspective_tokens,
-    reflection_tokens,
-    round_answers,
-    rounds,
-)
 from bot.text_safety import neutralise
 from bot.tokens import anonymous_token
 
@@ -58,14 +50,8 @@ def _day(moment: datetime, zone: ZoneInfo) -> str:
 
 
 async def _checkin_lines(conn: Connection, member: Member, zone: ZoneInfo) -> list[str]:
-    query = (
-        select(checkins, meetings.c.starts_at)
-        .join(meetings, meetings.c.id == checkins.c.meeting_id)
-        .where(checkins.c.member_id == member.id)
-        .order_by(meetings.c.starts_at, checkins.c.id)
-    )
     lines = []
-    for row in (await conn.execute(query)).mappings():
+    for row in await checkin_store.of_member(conn, member.id):
         if row["passed"] or row["mood"] is None:
             answer = "you passed"
         else:
@@ -78,14 +64,8 @@ async def _checkin_lines(conn: Connection, member: Member, zone: ZoneInfo) -> li
 
 
 async def _round_lines(conn: Connection, member: Member, zone: ZoneInfo) -> list[str]:
-    query = (
-        select(round_answers, rounds.c.prompt, rounds.c.status, rounds.c.opened_at)
-        .join(rounds, rounds.c.id == round_answers.c.round_id)
-        .where(round_answers.c.member_id == member.id)
-        .order_by(rounds.c.opened_at, rounds.c.id)
-    )
     lines = []
-    for row in (await conn.execute(query)).mappings():
+    for row in await round_store.answers_of_member(conn, member.id):
         head = f"- {_day(row['opened_at'], zone)}, “{neutralise(row['prompt'])}”: "
         if row["kind"] != "share":
             lines.append(head + "you passed")
@@ -134,13 +114,14 @@ async def erase(conn: Connection, member: Member) -> None:
     any database whatever its foreign-key settings. The caller's transaction makes it all or
     nothing.
     """
-    await conn.execute(delete(checkins).where(checkins.c.member_id == member.id))
-    await conn.execute(delete(round_answers).where(round_answers.c.member_id == member.id))
-    await conn.execute(delete(members).where(members.c.id == member.id))
+    await member_store.delete_with_answers(conn, member.id)
 
 
-# Every purpose a once-per-person token is made for, by the table that keeps it.
-ELEPHANT_TOKEN_PURPOSES = ((elephant_marks, "see-too"), (perspective_tokens, "perspective"))
+# Every purpose a once-per-person token is made for, by the store function deleting its tokens.
+ELEPHANT_TOKEN_PURPOSES = (
+    (elephant_store.delete_marks, "see-too"),
+    (elephant_store.delete_perspective_tokens, "perspective"),
+)
 MEETING_TOKEN_PURPOSES = ("reflection", "reflection-change")
 
 
@@ -151,28 +132,16 @@ async def erase_tokens(conn: Connection, group_id: int, who: Who, secret: bytes)
     them, so forgetting a person removes them too. The anonymous items themselves stay, unlinked.
     Returns how many tokens were deleted.
     """
-    elephant_ids = list(
-        (
-            await conn.execute(select(elephants.c.id).where(elephants.c.group_id == group_id))
-        ).scalars()
-    )
-    meeting_ids = list(
-        (await conn.execute(select(meetings.c.id).where(meetings.c.group_id == group_id))).scalars()
-    )
+    elephant_ids = await elephant_store.ids_of_group(conn, group_id)
+    meeting_ids = await meeting_store.ids_of_group(conn, group_id)
     erased = 0
-    for table, purpose in ELEPHANT_TOKEN_PURPOSES:
+    for delete_tokens, purpose in ELEPHANT_TOKEN_PURPOSES:
         mine = [anonymous_token(secret, purpose, item, who) for item in elephant_ids]
-        for chunk in in_chunks(mine):
-            result = await conn.execute(delete(table).where(table.c.token.in_(chunk)))
-            erased += result.rowcount
+        erased += await delete_tokens(conn, mine)
     mine = [
         anonymous_token(secret, purpose, item, who)
         for item in meeting_ids
         for purpose in MEETING_TOKEN_PURPOSES
     ]
-    for chunk in in_chunks(mine):
-        result = await conn.execute(
-            delete(reflection_tokens).where(reflection_tokens.c.token.in_(chunk))
-        )
-        erased += result.rowcount
+    erased += await reflection_store.delete_tokens(conn, mine)
     return erased
