@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import and_, bindparam, func, insert, select, update
-from sqlalchemy.engine import RowMapping
+from sqlalchemy.engine import Row, RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.store.dialect import insert_or_ignore
@@ -249,3 +249,13 @@ async def of_member(conn: AsyncConnection, member_id: int) -> list[RowMapping]:
         .order_by(meetings.c.starts_at, checkins.c.id)
     )
     return list((await conn.execute(query)).mappings())
+
+
+async def of_meeting(conn: AsyncConnection, meeting_id: int) -> list[Row[Any]]:
+    """The mood, words and visibility of each check-in of a meeting, in the order they came."""
+    query = (
+        select(checkins.c.mood, checkins.c.words, checkins.c.visibility)
+        .where(checkins.c.meeting_id == meeting_id)
+        .order_by(checkins.c.answered_at, checkins.c.id)
+    )
+    return list(await conn.execute(query))

@@ -278,3 +278,28 @@ async def delete_marks(conn: AsyncConnection, tokens: Sequence[str]) -> int:
 async def delete_perspective_tokens(conn: AsyncConnection, tokens: Sequence[str]) -> int:
     """Delete the perspective tokens among `tokens` (the perspectives stay); returns how many."""
     return await _delete_tokens(conn, perspective_tokens, tokens)
+
+
+async def posted_with_marks(conn: AsyncConnection, group_id: int) -> list[RowMapping]:
+    """The group's posted elephants by number, each row with `n`, its "I see it too" count
+    (None when it has none)."""
+    marks = (
+        select(elephant_marks.c.elephant_id, func.count().label("n"))
+        .group_by(elephant_marks.c.elephant_id)
+        .subquery()
+    )
+    query = (
+        select(elephants, marks.c.n)
+        .outerjoin(marks, marks.c.elephant_id == elephants.c.id)
+        .where(elephants.c.group_id == group_id, elephants.c.posted_at.is_not(None))
+        .order_by(elephants.c.number)
+    )
+    return list((await conn.execute(query)).mappings())
+
+
+async def perspectives_unordered(conn: AsyncConnection, elephant_id: int) -> list[Perspective]:
+    """An elephant's perspectives in no particular order (for callers that sort them)."""
+    query = select(perspectives.c.text, perspectives.c.role_tag).where(
+        perspectives.c.elephant_id == elephant_id
+    )
+    return [Perspective(row.text, row.role_tag) for row in await conn.execute(query)]

@@ -165,3 +165,13 @@ async def ids_of_group(conn: AsyncConnection, group_id: int) -> list[int]:
     """The ids of all the group's meetings, whatever their status."""
     query = select(meetings.c.id).where(meetings.c.group_id == group_id)
     return list((await conn.execute(query)).scalars())
+
+
+async def not_cancelled(conn: AsyncConnection, group_id: int) -> list[Meeting]:
+    """The group's meetings, past and planned, except cancelled ones, by start."""
+    query = (
+        select(meetings)
+        .where(meetings.c.group_id == group_id, meetings.c.status != CANCELLED)
+        .order_by(meetings.c.starts_at)
+    )
+    return [Meeting.from_row(row) for row in (await conn.execute(query)).mappings()]

@@ -66,3 +66,9 @@ async def delete_tokens(conn: AsyncConnection, tokens: Sequence[str]) -> int:
         )
         deleted += result.rowcount
     return deleted
+
+
+async def heard_scores(conn: AsyncConnection, meeting_id: int) -> list[int]:
+    """The "did you feel heard?" scores given for a meeting (rows without one left out)."""
+    query = select(reflections.c.heard).where(reflections.c.meeting_id == meeting_id)
+    return [int(row.heard) for row in await conn.execute(query) if row.heard is not None]

@@ -328,3 +328,19 @@ async def answers_of_member(conn: AsyncConnection, member_id: int) -> list[RowMa
         .order_by(rounds.c.opened_at, rounds.c.id)
     )
     return list((await conn.execute(query)).mappings())
+
+
+async def of_group(conn: AsyncConnection, group_id: int) -> list[Round]:
+    """Every round the group has had, oldest first."""
+    query = select(rounds).where(rounds.c.group_id == group_id).order_by(rounds.c.opened_at)
+    return [Round.from_row(row) for row in (await conn.execute(query)).mappings()]
+
+
+async def answers_by_time(conn: AsyncConnection, round_id: int) -> list[Answer]:
+    """A round's answers in the order they were given."""
+    query = (
+        select(round_answers)
+        .where(round_answers.c.round_id == round_id)
+        .order_by(round_answers.c.answered_at)
+    )
+    return [Answer.from_row(row) for row in (await conn.execute(query)).mappings()]
