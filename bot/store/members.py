@@ -10,6 +10,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.store.groups import Group
+from bot.store.schema import ROLES as ROLES  # the roles a member may give (setup offers them)
 from bot.store.schema import checkins, groups, members, round_answers
 from bot.text_safety import neutralise
 
