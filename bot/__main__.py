@@ -122,9 +122,9 @@ def _teams_package(args: argparse.Namespace, settings: Settings) -> int:
 
 def _describe(url: str) -> str:
     """The database for people to read, without any password in the URL."""
-    from sqlalchemy.engine import make_url
+    from bot.store.database import describe_url
 
-    return make_url(url).render_as_string(hide_password=True)
+    return describe_url(url)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from bot.identity import Where, Who
 from bot.prompts import PromptLibrary
 from bot.settings import Settings
+from bot.store.database import Connection
 from bot.store.groups import Group
 from bot.store.members import Member
 
@@ -39,7 +38,7 @@ class Services:
 class Context:
     """One unit of work: an inbound event or a scheduled job, inside one database transaction."""
 
-    conn: AsyncConnection
+    conn: Connection
     services: Services
     now: datetime
     who: Who | None = None

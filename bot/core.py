@@ -14,8 +14,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from bot import routing
 from bot.cards import Button, Card
 from bot.context import Context, Services
@@ -29,7 +27,7 @@ from bot.ops.observability import RETRIES
 from bot.replies import reply, with_their_text
 from bot.routing import Routes
 from bot.store import groups, members
-from bot.store.database import RACE_ATTEMPTS, Database, lost_a_race
+from bot.store.database import RACE_ATTEMPTS, Connection, Database, lost_a_race
 from bot.store.deliveries import record_delivery
 from bot.store.groups import Group
 from bot.store.members import Member
@@ -76,7 +74,7 @@ class Core:
         (rolled back, record and all) is handled when the platform tries again."""
         kind = type(event).__name__
 
-        async def work(conn: AsyncConnection) -> list[Effect]:
+        async def work(conn: Connection) -> list[Effect]:
             ctx = Context(
                 conn,
                 self.services,
@@ -112,7 +110,7 @@ class Core:
         On PostgreSQL a job that loses a race to another process (a second clock, a web process)
         runs again; its once-only guards then see the winner's work and do nothing twice."""
 
-        async def work(conn: AsyncConnection) -> list[Effect]:
+        async def work(conn: Connection) -> list[Effect]:
             group = await groups.get(conn, group_id) if group_id is not None else None
             if group_id is not None and group is None:
                 return []
@@ -121,7 +119,7 @@ class Core:
         return await self._in_one_transaction(work, "a scheduled job")
 
     async def _in_one_transaction(
-        self, work: Callable[[AsyncConnection], Awaitable[list[Effect]]], what: str
+        self, work: Callable[[Connection], Awaitable[list[Effect]]], what: str
     ) -> list[Effect]:
         """`work` in one write transaction, run again (at most `RACE_ATTEMPTS` times in all) when
         PostgreSQL says a concurrent transaction got there first."""
@@ -204,7 +202,7 @@ class Core:
         )
 
     async def _group_for(
-        self, conn: AsyncConnection, where: Where, who: Who
+        self, conn: Connection, where: Where, who: Who
     ) -> Group | list[tuple[int, str]] | None:
         """The channel's group; in a direct message the person's only group, or the choices."""
         if not where.is_direct:
@@ -215,7 +213,7 @@ class Core:
         return mine or None
 
     async def _no_group_reply(
-        self, conn: AsyncConnection, where: Where, who: Who, text: str
+        self, conn: Connection, where: Where, who: Who, text: str
     ) -> list[Effect]:
         if where.is_direct:
             raise UserError(

@@ -34,7 +34,7 @@ ON_POSTGRES = TEST_DATABASE in {"postgresql", "postgres", "pg"}
 # Children first; alembic_version is left alone.
 ALL_TABLES = ", ".join(table.name for table in reversed(metadata.sorted_tables))
 # Emptying the tables between tests: DELETE is several times quicker than TRUNCATE on tables this
-# small. Our tables go children first; any others (the Slack SDK's own stores) after them; then
+# small. Our tables go children first (the Slack SDK's among them); any others after them; then
 # every sequence restarts, so ids begin at 1 again as they do in a fresh SQLite file.
 RESET_POSTGRES = """
 DO $$

@@ -17,14 +17,11 @@ import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from bot.delivery.codec import decode, encode, storable
 from bot.delivery.router import Deliverer, platform_of
 from bot.effects import Effect
-from bot.store.database import Database
-from bot.store.schema import outbox
+from bot.store import outbox as outbox_rows
+from bot.store.database import Connection, Database
 
 LEASE = timedelta(minutes=2)
 BATCH = 100
@@ -41,22 +38,12 @@ def pause_after(attempts: int) -> timedelta:
     return min(doubled, LONGEST_PAUSE)
 
 
-async def enqueue(conn: AsyncConnection, effects: Sequence[Effect], now: datetime) -> int:
+async def enqueue(conn: Connection, effects: Sequence[Effect], now: datetime) -> int:
     """Store the storable effects in the caller's transaction; returns how many."""
-    rows = [
-        {
-            "platform": platform_of(effect),
-            "effect": encode(effect),
-            "created_at": now,
-            "attempts": 0,
-            "next_attempt_at": now,
-        }
-        for effect in effects
-        if storable(effect)
-    ]
-    if rows:
-        await conn.execute(insert(outbox), rows)
-    return len(rows)
+    items = [(platform_of(effect), encode(effect)) for effect in effects if storable(effect)]
+    if items:
+        await outbox_rows.add(conn, items, now)
+    return len(items)
 
 
 async def keep(db: Database, effects: Sequence[Effect], now: datetime) -> int:
@@ -79,7 +66,7 @@ async def defer(db: Database, effects: Sequence[Effect], now: datetime) -> int:
 async def pending(db: Database) -> int:
     """How many effects are waiting (for health checks and tests)."""
     async with db.read() as conn:
-        return int((await conn.execute(select(func.count()).select_from(outbox))).scalar_one())
+        return await outbox_rows.count(conn)
 
 
 class Outbox:
@@ -102,30 +89,12 @@ class Outbox:
                 delivered += await self._send(leased)
 
     async def _lease(self, now: datetime) -> list[tuple[int, int, str]]:
-        free = or_(outbox.c.lease_until.is_(None), outbox.c.lease_until < now)
-        due = (
-            select(outbox.c.id)
-            .where(outbox.c.next_attempt_at <= now, free)
-            .order_by(outbox.c.id)
-            .limit(BATCH)
-        )
         # Most drains find nothing due: a read says so without taking SQLite's one writer.
         async with self.db.read() as conn:
-            if (await conn.execute(due.limit(1))).first() is None:
+            if not await outbox_rows.any_due(conn, now):
                 return []
         async with self.db.write() as conn:
-            ids = list((await conn.execute(due)).scalars())
-            if not ids:
-                return []
-            # The lease condition is repeated in the UPDATE: under PostgreSQL a second clock that
-            # waited for this row re-checks it and takes nothing.
-            result = await conn.execute(
-                update(outbox)
-                .where(outbox.c.id.in_(ids), free)
-                .values(lease_until=now + LEASE, attempts=outbox.c.attempts + 1)
-                .returning(outbox.c.id, outbox.c.attempts, outbox.c.effect)
-            )
-            return sorted((row.id, row.attempts, row.effect) for row in result)
+            return await outbox_rows.lease_due(conn, now, limit=BATCH, until=now + LEASE)
 
     async def _send(self, leased: list[tuple[int, int, str]]) -> int:
         """Hand a leased batch over in one go (a console prints a fan-out once), then settle
@@ -144,12 +113,12 @@ class Outbox:
         ]
         async with self.db.write() as conn:
             if delivered:  # one statement for the batch: a fan-out is hundreds of rows
-                await conn.execute(delete(outbox).where(outbox.c.id.in_(delivered)))
+                await outbox_rows.delete_rows(conn, delivered)
             for (row_id, attempts, _), effect in zip(leased, effects, strict=True):
                 if id(effect) not in refused:
                     continue
                 if attempts >= MAX_ATTEMPTS:
-                    await conn.execute(delete(outbox).where(outbox.c.id == row_id))
+                    await outbox_rows.delete_row(conn, row_id)
                     log.error(
                         "gave up on a %s after %d attempts (outbox row %d)",
                         type(effect).__name__,
@@ -158,12 +127,5 @@ class Outbox:
                     )
                 else:
                     log.warning("outbox row %d was not delivered; trying again later", row_id)
-                    await conn.execute(
-                        update(outbox)
-                        .where(outbox.c.id == row_id)
-                        .values(
-                            lease_until=None,
-                            next_attempt_at=self.clock() + pause_after(attempts),
-                        )
-                    )
+                    await outbox_rows.retry_at(conn, row_id, self.clock() + pause_after(attempts))
         return len(delivered)

@@ -13,11 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from bot.store import meetings as meeting_store
 from bot.store import members as member_store
 from bot.store import rounds as round_store
+from bot.store.database import Connection
 from bot.store.groups import Group
 
 MEETS_AT = time(18, 30)
@@ -59,7 +58,7 @@ HISTORY = (
 )
 
 
-async def add_history(conn: AsyncConnection, group: Group, next_meeting: date) -> list[str]:
+async def add_history(conn: Connection, group: Group, next_meeting: date) -> list[str]:
     """Write `HISTORY` for the group, weeks before `next_meeting` (a local date); one line each."""
     people = {m.display_name: m for m in await member_store.of_group(conn, group.id)}
     lines: list[str] = []

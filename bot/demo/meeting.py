@@ -26,8 +26,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
-from sqlalchemy import update
-
 from bot.adapters.console.adapter import PLATFORM, ConsoleAdapter, ConsoleDeliverer
 from bot.app import CommonGround, start
 from bot.demo.history import add_history
@@ -37,7 +35,6 @@ from bot.settings import Settings
 from bot.store import groups
 from bot.store import meetings as meeting_store
 from bot.store.meetings import Meeting
-from bot.store.schema import meetings as meetings_table
 
 START_IN = timedelta(seconds=2)
 REMINDER_AFTER_MINUTES = 1  # the shortest the setting allows
@@ -285,10 +282,11 @@ class Demo:
             if now is None or now.checkin_sent_at is None:
                 raise DemoStalled("the check-in was not recorded as sent")
             back = timedelta(minutes=REMINDER_AFTER_MINUTES)
-            await conn.execute(
-                update(meetings_table)
-                .where(meetings_table.c.id == meeting.id)
-                .values(starts_at=now.starts_at - back, checkin_sent_at=now.checkin_sent_at - back)
+            await meeting_store.set_times(
+                conn,
+                meeting.id,
+                starts_at=now.starts_at - back,
+                checkin_sent_at=now.checkin_sent_at - back,
             )
         await self.clock.rebuild()
         await self.wait_for("the check-in reminder", _reminder, since)
@@ -395,9 +393,7 @@ class Demo:
         since = self.mark()
         end = self.bot.core.clock() + END_IN
         async with self.bot.db.write() as conn:
-            await conn.execute(
-                update(meetings_table).where(meetings_table.c.id == meeting.id).values(ends_at=end)
-            )
+            await meeting_store.set_times(conn, meeting.id, ends_at=end)
         await self.clock.rebuild()
         await self.wait_for("the summary", _post_with_key(f"summary:{meeting.id}"), since)
         await self.wait_for("the reflection question", _reflection, since)

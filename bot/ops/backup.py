@@ -11,7 +11,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
+from bot.store.database import backend_and_database
 
 POSTGRES_ADVICE = (
     "`commonground backup` copies SQLite databases only. This one is PostgreSQL: use its own "
@@ -27,12 +27,12 @@ class BackupRefused(Exception):
 
 def sqlite_file(url: str) -> Path:
     """The database file behind an SQLite URL, or BackupRefused for anything else."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
+    backend, database = backend_and_database(url)
+    if backend != "sqlite":
         raise BackupRefused(POSTGRES_ADVICE)
-    if not parsed.database or parsed.database == ":memory:":
+    if not database or database == ":memory:":
         raise BackupRefused("An in-memory database cannot be backed up; there is no file.")
-    path = Path(parsed.database)
+    path = Path(database)
     if not path.exists():
         raise BackupRefused(
             f"There is no database at {path} yet. "

@@ -18,11 +18,11 @@ from typing import Any
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
-from sqlalchemy import text
 
 from bot.delivery.router import Deliverer, platform_of
 from bot.effects import Effect
 from bot.store.database import Database
+from bot.store.migrate import current_revisions
 from bot.store.migrate import head_revisions as _heads
 
 head_revisions = functools.cache(_heads)
@@ -130,9 +130,7 @@ async def readiness(db: Database) -> tuple[bool, str]:
     """Whether this process should get traffic: the database answers and its schema is current."""
     try:
         async with db.read() as conn:
-            await conn.execute(text("SELECT 1"))
-            rows = await conn.execute(text("SELECT version_num FROM alembic_version"))
-            current = {str(row[0]) for row in rows}
+            current = await current_revisions(conn)
     except Exception as exc:
         return False, f"database unavailable ({type(exc).__name__})"
     if current != head_revisions():

@@ -35,29 +35,13 @@ ends it, however long that takes), and the age limit grows with the catch-up gra
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
-
-from sqlalchemy import String, cast, delete, exists, literal, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.context import Context
 from bot.effects import Effect
-from bot.store.meetings import OPEN, SCHEDULED
-from bot.store.schema import (
-    checkins,
-    elephants,
-    firings,
-    groups,
-    inbound_events,
-    meetings,
-    perspectives,
-    reflections,
-    round_answers,
-    rounds,
-)
+from bot.store import retention as retention_store
+from bot.store.database import Connection
+from bot.store.retention import Erased
 
 log = logging.getLogger(__name__)
 
@@ -74,31 +58,6 @@ NUDGE_MARGIN = timedelta(days=2)
 """The reflection delay (at most a day) plus quiet hours (less than a day) after a meeting ends."""
 
 
-@dataclass
-class Erased:
-    """How many texts one run erased, per kind, and how many old keys it pruned."""
-
-    checkins: int = 0
-    answers: int = 0
-    reflections: int = 0
-    elephants: int = 0
-    outcomes: int = 0
-    perspectives: int = 0
-    firings: int = 0
-    inbound: int = 0
-
-    @property
-    def texts(self) -> int:
-        return (
-            self.checkins
-            + self.answers
-            + self.reflections
-            + self.elephants
-            + self.outcomes
-            + self.perspectives
-        )
-
-
 async def apply_retention(ctx: Context) -> int:
     """Erase free text older than each group's retention period; returns how many texts.
 
@@ -107,9 +66,11 @@ async def apply_retention(ctx: Context) -> int:
     """
     erased = Erased()
     group_ids = [ctx.group.id] if ctx.group is not None else None
-    for days in await _retention_periods(ctx.conn, group_ids):
-        of_groups = _groups_keeping(days, group_ids)
-        await _erase(ctx.conn, of_groups, ctx.now - timedelta(days=days), erased)
+    for days in await retention_store.retention_periods(ctx.conn, group_ids):
+        cutoff = ctx.now - timedelta(days=days)
+        await retention_store.erase_text(
+            ctx.conn, days, group_ids, cutoff, erased, placeholder=ERASED
+        )
     if ctx.group is None:
         grace = timedelta(hours=ctx.services.settings.catch_up_grace_hours)
         erased.firings = await prune_firings(ctx.conn, ctx.now, grace=grace)
@@ -135,80 +96,7 @@ async def retention_job(ctx: Context) -> list[Effect]:
     return []
 
 
-async def _retention_periods(conn: AsyncConnection, group_ids: Sequence[int] | None) -> list[int]:
-    """The distinct retention periods in use (a handful), so each is one statement per table."""
-    query = select(groups.c.retention_days).distinct()
-    if group_ids is not None:
-        query = query.where(groups.c.id.in_(group_ids))
-    return sorted(int(days) for days in (await conn.execute(query)).scalars())
-
-
-def _groups_keeping(days: int, group_ids: Sequence[int] | None) -> Any:
-    """A subquery: the ids of the groups (of those asked about) that keep text for `days`."""
-    query = select(groups.c.id).where(groups.c.retention_days == days)
-    if group_ids is not None:
-        query = query.where(groups.c.id.in_(group_ids))
-    return query.scalar_subquery()
-
-
-async def _changed(conn: AsyncConnection, statement: Any) -> int:
-    result = await conn.execute(statement)
-    return int(result.rowcount or 0)
-
-
-async def _erase(conn: AsyncConnection, of_groups: Any, cutoff: datetime, erased: Erased) -> None:
-    old_meetings = select(meetings.c.id).where(
-        meetings.c.group_id.in_(of_groups), meetings.c.starts_at < cutoff
-    )
-    old_rounds = select(rounds.c.id).where(
-        rounds.c.group_id.in_(of_groups), rounds.c.opened_at < cutoff
-    )
-    old_elephants = select(elephants.c.id).where(
-        elephants.c.group_id.in_(of_groups), elephants.c.post_after < cutoff
-    )
-    erased.checkins += await _changed(
-        conn,
-        update(checkins)
-        .where(checkins.c.meeting_id.in_(old_meetings), checkins.c.words.is_not(None))
-        .values(words=None),
-    )
-    erased.reflections += await _changed(
-        conn,
-        update(reflections)
-        .where(reflections.c.meeting_id.in_(old_meetings), reflections.c.change.is_not(None))
-        .values(change=None),
-    )
-    erased.answers += await _changed(
-        conn,
-        update(round_answers)
-        .where(round_answers.c.round_id.in_(old_rounds), round_answers.c.text.is_not(None))
-        .values(text=None),
-    )
-    erased.elephants += await _changed(
-        conn,
-        update(elephants)
-        .where(elephants.c.id.in_(old_elephants), elephants.c.text != ERASED)
-        .values(text=ERASED),
-    )
-    erased.outcomes += await _changed(
-        conn,
-        update(elephants)
-        .where(
-            elephants.c.id.in_(old_elephants),
-            elephants.c.outcome.is_not(None),
-            elephants.c.outcome != ERASED,
-        )
-        .values(outcome=ERASED),
-    )
-    erased.perspectives += await _changed(
-        conn,
-        update(perspectives)
-        .where(perspectives.c.elephant_id.in_(old_elephants), perspectives.c.text != ERASED)
-        .values(text=ERASED),
-    )
-
-
-async def prune_firings(conn: AsyncConnection, now: datetime, *, grace: timedelta) -> int:
+async def prune_firings(conn: Connection, now: datetime, *, grace: timedelta) -> int:
     """Delete once-only keys claimed long ago, except those of meetings still scheduled or open.
 
     Keys name their meeting last (`job:end:12`, `checkin:12`, `reminder:12`), so a key is kept
@@ -216,15 +104,10 @@ async def prune_firings(conn: AsyncConnection, now: datetime, *, grace: timedelt
     can own a key that old, which keeps that check to the few meetings left open for weeks.
     """
     before = now - max(timedelta(days=FIRING_DAYS), grace + NUDGE_MARGIN)
-    still_live = exists().where(
-        meetings.c.status.in_((SCHEDULED, OPEN)),
-        meetings.c.starts_at < before + KEY_MARGIN,
-        firings.c.key.endswith(literal(":") + cast(meetings.c.id, String)),
-    )
-    return await _changed(conn, delete(firings).where(firings.c.fired_at < before, ~still_live))
+    return await retention_store.delete_firings(conn, before, live_from=before + KEY_MARGIN)
 
 
-async def prune_inbound(conn: AsyncConnection, now: datetime) -> int:
+async def prune_inbound(conn: Connection, now: datetime) -> int:
     """Delete platform event ids older than `INBOUND_DAYS`: no retry comes that late."""
     before = now - timedelta(days=INBOUND_DAYS)
-    return await _changed(conn, delete(inbound_events).where(inbound_events.c.received_at < before))
+    return await retention_store.delete_inbound(conn, before)

@@ -14,14 +14,11 @@ from datetime import datetime
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from bot.errors import UserError
 from bot.scheduling.rule import ScheduleRule, ScheduleRuleError, parse_rule
+from bot.store import meetings as meeting_store
+from bot.store.database import Connection
 from bot.store.groups import Group
-from bot.store.meetings import SCHEDULED
-from bot.store.schema import meetings
 
 ZONE_EXAMPLES = "Europe/London, Europe/Dublin, America/New_York or Australia/Sydney"
 
@@ -74,7 +71,7 @@ def next_meeting(group: Group, now: datetime) -> datetime | None:
     return None
 
 
-async def upcoming_meeting(conn: AsyncConnection, group: Group, now: datetime) -> datetime | None:
+async def upcoming_meeting(conn: Connection, group: Group, now: datetime) -> datetime | None:
     """When the group's next scheduled meeting starts (UTC); None if it has no schedule.
 
     The stored meeting wins (it knows about an occurrence someone cancelled); the rule is the
@@ -83,22 +80,11 @@ async def upcoming_meeting(conn: AsyncConnection, group: Group, now: datetime) -
     rule = rule_of(group, today_from=now)
     if rule is None:
         return None
-    query = (
-        select(meetings.c.starts_at)
-        .where(
-            meetings.c.group_id == group.id,
-            meetings.c.status == SCHEDULED,
-            meetings.c.starts_at > now,
-            meetings.c.checkin_sent_at.is_(None),  # one under way is "now", not "next"
-        )
-        .order_by(meetings.c.starts_at)
-        .limit(1)
-    )
-    stored: datetime | None = (await conn.execute(query)).scalar()
+    stored = await meeting_store.next_unbegun_start(conn, group.id, now)
     return stored if stored is not None else next_meeting(group, now)
 
 
-async def describe_schedule(conn: AsyncConnection, group: Group, now: datetime) -> str:
+async def describe_schedule(conn: Connection, group: Group, now: datetime) -> str:
     """The schedule in plain words with the next meeting, or how to set one."""
     rule = rule_of(group, today_from=now)
     if rule is None:

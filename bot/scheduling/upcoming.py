@@ -20,13 +20,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from bot.scheduling.plan import firing_keys, next_occurrence, occurrence_end, read_rule
 from bot.scheduling.rule import ScheduleRule
 from bot.store import groups, meetings
 from bot.store import scheduled_meetings as queries
-from bot.store.database import Database
+from bot.store.database import Connection, Database
 from bot.store.groups import Group
 from bot.store.meetings import Meeting
 
@@ -43,7 +41,7 @@ def _rule_and_zone(text: str, timezone: str, now: datetime) -> tuple[ScheduleRul
 
 
 async def materialise(
-    conn: AsyncConnection, lacking: Sequence[tuple[int, str, str]], now: datetime
+    conn: Connection, lacking: Sequence[tuple[int, str, str]], now: datetime
 ) -> list[int]:
     """Store the next occurrence for each (group id, rule, zone); returns groups it could not."""
     cancelled = await queries.cancelled_starts(conn, [group_id for group_id, _, _ in lacking], now)
@@ -77,7 +75,7 @@ class Fixes:
         self.drop.extend(other.drop)
         self.retime.extend(other.retime)
 
-    async def apply(self, conn: AsyncConnection, now: datetime) -> None:
+    async def apply(self, conn: Connection, now: datetime) -> None:
         if self.drop:
             count = await queries.drop_unbegun(conn, self.drop, now, keys_of=firing_keys)
             log.info("dropped %d upcoming meetings no longer on a schedule", count)
@@ -110,7 +108,7 @@ def fix_for(meeting: Meeting, rule_text: str | None, timezone: str, now: datetim
     return fixes
 
 
-async def ensure_next_meeting(conn: AsyncConnection, group_id: int, now: datetime) -> None:
+async def ensure_next_meeting(conn: Connection, group_id: int, now: datetime) -> None:
     """Materialise the group's next meeting now, inside the caller's transaction, if missing.
 
     The start and end jobs call this so the summary can name the next meeting.
@@ -120,7 +118,7 @@ async def ensure_next_meeting(conn: AsyncConnection, group_id: int, now: datetim
         await materialise(conn, lacking, now)
 
 
-async def apply_schedule(conn: AsyncConnection, group_id: int, now: datetime) -> Meeting | None:
+async def apply_schedule(conn: Connection, group_id: int, now: datetime) -> Meeting | None:
     """Bring one group's upcoming meeting in line with its rule, now; return the next meeting.
 
     For whoever changes a schedule or time zone: call it in the same transaction, after storing

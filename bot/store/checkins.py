@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import and_, bindparam, func, insert, select, update
-from sqlalchemy.engine import RowMapping
+from sqlalchemy.engine import Row, RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.store.dialect import insert_or_ignore
@@ -238,3 +238,24 @@ async def record_prompt(
     await conn.execute(
         insert(prompt_uses).values(group_id=group_id, kind=kind, prompt_id=prompt_id, used_at=now)
     )
+
+
+async def of_member(conn: AsyncConnection, member_id: int) -> list[RowMapping]:
+    """Every check-in of one member, each with its meeting's start, oldest meeting first."""
+    query = (
+        select(checkins, meetings.c.starts_at)
+        .join(meetings, meetings.c.id == checkins.c.meeting_id)
+        .where(checkins.c.member_id == member_id)
+        .order_by(meetings.c.starts_at, checkins.c.id)
+    )
+    return list((await conn.execute(query)).mappings())
+
+
+async def of_meeting(conn: AsyncConnection, meeting_id: int) -> list[Row[Any]]:
+    """The mood, words and visibility of each check-in of a meeting, in the order they came."""
+    query = (
+        select(checkins.c.mood, checkins.c.words, checkins.c.visibility)
+        .where(checkins.c.meeting_id == meeting_id)
+        .order_by(checkins.c.answered_at, checkins.c.id)
+    )
+    return list(await conn.execute(query))

@@ -12,10 +12,11 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from sqlalchemy import event, func, select
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection as SyncConnection
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
@@ -27,6 +28,10 @@ RACE_SQLSTATES = frozenset({"23505", "40001", "40P01"})
 RACE_ATTEMPTS = 3
 SCHEMA_LOCK_KEY = 0x436F4752  # any fixed number: PostgreSQL's advisory lock for schema changes
 
+Connection: TypeAlias = AsyncConnection
+"""A connection inside one of our transactions; what every store query takes. Code outside the
+store names it by this alias, so only `bot/store/` depends on SQLAlchemy."""
+
 
 def lost_a_race(exc: BaseException) -> bool:
     """Whether `exc` is PostgreSQL telling us a concurrent transaction got there first.
@@ -35,6 +40,18 @@ def lost_a_race(exc: BaseException) -> bool:
     if not isinstance(exc, DBAPIError):
         return False
     return getattr(exc.orig, "sqlstate", None) in RACE_SQLSTATES
+
+
+def backend_and_database(url: str) -> tuple[str, str | None]:
+    """The backend a database URL names ("sqlite", "postgresql") and its database part (for
+    SQLite: the file's path, ":memory:" or None)."""
+    parsed = make_url(url)
+    return parsed.get_backend_name(), parsed.database
+
+
+def describe_url(url: str) -> str:
+    """A database URL for people to read, without any password in it."""
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def _use_wal(cursor: Any) -> None:
@@ -65,7 +82,7 @@ def _prepare_sqlite(engine: AsyncEngine) -> None:
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
-    def _on_begin(connection: Connection) -> None:
+    def _on_begin(connection: SyncConnection) -> None:
         mode = "IMMEDIATE" if connection.get_execution_options().get("write") else "DEFERRED"
         connection.exec_driver_sql(f"BEGIN {mode}")
 

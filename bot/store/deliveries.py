@@ -49,6 +49,18 @@ async def find_post(db: Database, platform: str, conversation_id: str, key: str)
     return str(found) if found else None
 
 
+async def was_delivered(db: Database, platform: str, event_id: str) -> bool:
+    """Whether a delivery of `event_id` was recorded already (a cheap early look: only
+    `record_delivery` inside the event's transaction guarantees once-only handling)."""
+    async with db.read() as conn:
+        found = await conn.scalar(
+            select(inbound_events.c.event_id).where(
+                inbound_events.c.platform == platform, inbound_events.c.event_id == event_id[:200]
+            )
+        )
+    return found is not None
+
+
 async def record_delivery(
     conn: AsyncConnection, platform: str, event_id: str, now: datetime
 ) -> bool:

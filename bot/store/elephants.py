@@ -11,14 +11,15 @@ An elephant not yet posted (its anonymity delay still running) is invisible to e
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.store.dialect import insert_or_ignore
+from bot.store.dialect import in_chunks, insert_or_ignore
 from bot.store.schema import elephant_marks, elephants, groups, perspective_tokens, perspectives
 
 LITTLE, BIG = "little", "big"
@@ -253,3 +254,52 @@ async def awaiting_reveal(conn: AsyncConnection, group_id: int) -> list[Elephant
         .order_by(elephants.c.number)
     )
     return [Elephant.from_row(row) for row in (await conn.execute(query)).mappings()]
+
+
+async def ids_of_group(conn: AsyncConnection, group_id: int) -> list[int]:
+    """The ids of all the group's elephants, posted or not."""
+    query = select(elephants.c.id).where(elephants.c.group_id == group_id)
+    return list((await conn.execute(query)).scalars())
+
+
+async def _delete_tokens(conn: AsyncConnection, table: Table, tokens: Sequence[str]) -> int:
+    deleted = 0
+    for chunk in in_chunks(tokens):
+        result = await conn.execute(delete(table).where(table.c.token.in_(chunk)))
+        deleted += result.rowcount
+    return deleted
+
+
+async def delete_marks(conn: AsyncConnection, tokens: Sequence[str]) -> int:
+    """Delete the "I see it too" marks made with any of `tokens`; returns how many."""
+    return await _delete_tokens(conn, elephant_marks, tokens)
+
+
+async def delete_perspective_tokens(conn: AsyncConnection, tokens: Sequence[str]) -> int:
+    """Delete the perspective tokens among `tokens` (the perspectives stay); returns how many."""
+    return await _delete_tokens(conn, perspective_tokens, tokens)
+
+
+async def posted_with_marks(conn: AsyncConnection, group_id: int) -> list[RowMapping]:
+    """The group's posted elephants by number, each row with `n`, its "I see it too" count
+    (None when it has none)."""
+    marks = (
+        select(elephant_marks.c.elephant_id, func.count().label("n"))
+        .group_by(elephant_marks.c.elephant_id)
+        .subquery()
+    )
+    query = (
+        select(elephants, marks.c.n)
+        .outerjoin(marks, marks.c.elephant_id == elephants.c.id)
+        .where(elephants.c.group_id == group_id, elephants.c.posted_at.is_not(None))
+        .order_by(elephants.c.number)
+    )
+    return list((await conn.execute(query)).mappings())
+
+
+async def perspectives_unordered(conn: AsyncConnection, elephant_id: int) -> list[Perspective]:
+    """An elephant's perspectives in no particular order (for callers that sort them)."""
+    query = select(perspectives.c.text, perspectives.c.role_tag).where(
+        perspectives.c.elephant_id == elephant_id
+    )
+    return [Perspective(row.text, row.role_tag) for row in await conn.execute(query)]

@@ -107,9 +107,3 @@ async def change(conn: AsyncConnection, group_id: int, **values: Any) -> Group:
     group = await get(conn, group_id)
     assert group is not None
     return group
-
-
-async def with_schedule(conn: AsyncConnection) -> list[Group]:
-    """Every group that has a schedule rule (the scheduler rebuilds its jobs from these)."""
-    query = select(groups).where(groups.c.schedule_rule.is_not(None)).order_by(groups.c.id)
-    return [Group.from_row(row) for row in (await conn.execute(query)).mappings()]

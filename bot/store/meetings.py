@@ -89,6 +89,26 @@ async def next_scheduled(conn: AsyncConnection, group_id: int, after: datetime) 
     return Meeting.from_row(row) if row else None
 
 
+async def next_unbegun_start(
+    conn: AsyncConnection, group_id: int, after: datetime
+) -> datetime | None:
+    """When the group's next scheduled meeting after `after` starts, leaving out one whose
+    check-in has gone out (a meeting under way is "now", not "next")."""
+    query = (
+        select(meetings.c.starts_at)
+        .where(
+            meetings.c.group_id == group_id,
+            meetings.c.status == SCHEDULED,
+            meetings.c.starts_at > after,
+            meetings.c.checkin_sent_at.is_(None),
+        )
+        .order_by(meetings.c.starts_at)
+        .limit(1)
+    )
+    found: datetime | None = (await conn.execute(query)).scalar()
+    return found
+
+
 async def create(
     conn: AsyncConnection,
     group_id: int,
@@ -139,3 +159,25 @@ async def claim_firing(conn: AsyncConnection, key: str, now: datetime) -> bool:
     statement = insert_or_ignore(conn, firings).values(key=key, fired_at=now)
     result = await conn.execute(statement)
     return result.rowcount == 1
+
+
+async def ids_of_group(conn: AsyncConnection, group_id: int) -> list[int]:
+    """The ids of all the group's meetings, whatever their status."""
+    query = select(meetings.c.id).where(meetings.c.group_id == group_id)
+    return list((await conn.execute(query)).scalars())
+
+
+async def not_cancelled(conn: AsyncConnection, group_id: int) -> list[Meeting]:
+    """The group's meetings, past and planned, except cancelled ones, by start."""
+    query = (
+        select(meetings)
+        .where(meetings.c.group_id == group_id, meetings.c.status != CANCELLED)
+        .order_by(meetings.c.starts_at)
+    )
+    return [Meeting.from_row(row) for row in (await conn.execute(query)).mappings()]
+
+
+async def set_times(conn: AsyncConnection, meeting_id: int, **times: datetime) -> None:
+    """Overwrite some of a meeting's times (`starts_at`, `ends_at`, `checkin_sent_at`) as given:
+    for the demo, which winds a meeting on instead of waiting for it."""
+    await conn.execute(update(meetings).where(meetings.c.id == meeting_id).values(**times))

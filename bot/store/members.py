@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, func, insert, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.store.groups import Group
-from bot.store.schema import groups, members
+from bot.store.schema import ROLES as ROLES  # the roles a member may give (setup offers them)
+from bot.store.schema import checkins, groups, members, round_answers
 from bot.text_safety import neutralise
 
 
@@ -145,3 +146,15 @@ async def find_by_mention(conn: AsyncConnection, group_id: int, token: str) -> l
     # Names are stored made safe (`neutralise`): compare what was typed made safe the same way.
     wanted = neutralise(token.strip().lstrip("@")).casefold()
     return [m for m in await of_group(conn, group_id) if m.display_name.casefold() == wanted]
+
+
+async def delete_with_answers(conn: AsyncConnection, member_id: int) -> None:
+    """Delete every row that names the member: their check-ins, round answers and membership.
+
+    Each table is cleared explicitly rather than trusting cascades, so the erasure is complete on
+    any database whatever its foreign-key settings. The caller's transaction makes it all or
+    nothing.
+    """
+    await conn.execute(delete(checkins).where(checkins.c.member_id == member_id))
+    await conn.execute(delete(round_answers).where(round_answers.c.member_id == member_id))
+    await conn.execute(delete(members).where(members.c.id == member_id))

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy import Connection, text
+from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -49,8 +49,22 @@ def head_revisions() -> set[str]:
     return set(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
 
 
+async def current_revisions(conn: AsyncConnection) -> set[str]:
+    """Check that the database answers, then read the revision(s) its schema is at."""
+    await conn.execute(text("SELECT 1"))
+    rows = await conn.execute(text("SELECT version_num FROM alembic_version"))
+    return {str(row[0]) for row in rows}
+
+
 def upgrade_sync(url: str) -> None:
     asyncio.run(upgrade(url))
 
 
-__all__ = ["alembic_config", "create_async_engine", "head_revisions", "upgrade", "upgrade_sync"]
+__all__ = [
+    "alembic_config",
+    "create_async_engine",
+    "current_revisions",
+    "head_revisions",
+    "upgrade",
+    "upgrade_sync",
+]

@@ -12,11 +12,12 @@ of the rows says nothing about the order of the tokens.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.store.dialect import insert_or_ignore
+from bot.store.dialect import in_chunks, insert_or_ignore
 from bot.store.schema import reflection_tokens, reflections
 
 MAX_ID = 2**31 - 1  # fits PostgreSQL's INTEGER as well as SQLite's
@@ -54,3 +55,20 @@ async def add(
     await conn.execute(
         insert(reflections).values(id=row_id, meeting_id=meeting_id, heard=heard, change=change)
     )
+
+
+async def delete_tokens(conn: AsyncConnection, tokens: Sequence[str]) -> int:
+    """Delete the reflection tokens among `tokens` (the reflections stay); returns how many."""
+    deleted = 0
+    for chunk in in_chunks(tokens):
+        result = await conn.execute(
+            delete(reflection_tokens).where(reflection_tokens.c.token.in_(chunk))
+        )
+        deleted += result.rowcount
+    return deleted
+
+
+async def heard_scores(conn: AsyncConnection, meeting_id: int) -> list[int]:
+    """The "did you feel heard?" scores given for a meeting (rows without one left out)."""
+    query = select(reflections.c.heard).where(reflections.c.meeting_id == meeting_id)
+    return [int(row.heard) for row in await conn.execute(query) if row.heard is not None]

@@ -316,3 +316,31 @@ async def record_prompt_use(
             group_id=group_id, kind=kind, prompt_id=prompt_id, used_at=now
         )
     )
+
+
+async def answers_of_member(conn: AsyncConnection, member_id: int) -> list[RowMapping]:
+    """Every round answer of one member, each with its round's prompt, status and opening time,
+    oldest round first."""
+    query = (
+        select(round_answers, rounds.c.prompt, rounds.c.status, rounds.c.opened_at)
+        .join(rounds, rounds.c.id == round_answers.c.round_id)
+        .where(round_answers.c.member_id == member_id)
+        .order_by(rounds.c.opened_at, rounds.c.id)
+    )
+    return list((await conn.execute(query)).mappings())
+
+
+async def of_group(conn: AsyncConnection, group_id: int) -> list[Round]:
+    """Every round the group has had, oldest first."""
+    query = select(rounds).where(rounds.c.group_id == group_id).order_by(rounds.c.opened_at)
+    return [Round.from_row(row) for row in (await conn.execute(query)).mappings()]
+
+
+async def answers_by_time(conn: AsyncConnection, round_id: int) -> list[Answer]:
+    """A round's answers in the order they were given."""
+    query = (
+        select(round_answers)
+        .where(round_answers.c.round_id == round_id)
+        .order_by(round_answers.c.answered_at)
+    )
+    return [Answer.from_row(row) for row in (await conn.execute(query)).mappings()]

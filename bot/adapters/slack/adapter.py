@@ -446,13 +446,6 @@ def attach(
     if app is not None:
         if settings.signing_secret:
             adapter.mount(app)
-        if adapter.installations is not None:
-            installations = adapter.installations
-
-            async def create_tables(_app: web.Application) -> None:
-                await installations.create_tables()
-
-            app.on_startup.append(create_tables)
         if settings.socket_mode:
 
             async def connect(_app: web.Application) -> None:

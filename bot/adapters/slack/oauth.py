@@ -2,8 +2,9 @@
 
 Installations and OAuth states are kept in the project's database through slack-sdk's async
 SQLAlchemy stores, on the same engine; their tables (`slack_bots`, `slack_installations`,
-`slack_oauth_states`) belong to slack-sdk and are created by it at start-up. Each workspace's bot
-token is looked up by team id whenever the bot talks to that workspace.
+`slack_oauth_states`) are part of our schema (`bot.store.slack_installations`) and are created by
+the migrations like every other table. Each workspace's bot token is looked up by team id whenever
+the bot talks to that workspace.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStor
 from bot.adapters.slack.delivery import SDK_LOG
 from bot.adapters.slack.settings import SlackSettings
 from bot.store.database import Database
+from bot.store.slack_installations import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
 
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
@@ -30,10 +32,17 @@ class Installations:
     def __init__(self, db: Database, settings: SlackSettings) -> None:
         self.db = db
         self.store = AsyncSQLAlchemyInstallationStore(
-            client_id=settings.client_id, engine=db.engine, logger=SDK_LOG
+            client_id=settings.client_id,
+            engine=db.engine,
+            bots_table_name=BOTS_TABLE,
+            installations_table_name=INSTALLATIONS_TABLE,
+            logger=SDK_LOG,
         )
         self.states = AsyncSQLAlchemyOAuthStateStore(
-            expiration_seconds=STATE_SECONDS, engine=db.engine, logger=SDK_LOG
+            expiration_seconds=STATE_SECONDS,
+            engine=db.engine,
+            logger=SDK_LOG,
+            table_name=OAUTH_STATES_TABLE,
         )
         self.settings = AsyncOAuthSettings(
             client_id=settings.client_id,
@@ -47,27 +56,14 @@ class Installations:
             state_expiration_seconds=STATE_SECONDS,
             logger=SDK_LOG,
         )
-        self._ready = False
-
-    async def create_tables(self) -> None:
-        """Create slack-sdk's tables if they are missing (safe to repeat, and from several
-        processes starting at once: they take turns, like migrations)."""
-        async with self.db.schema_change() as conn:
-            await conn.run_sync(self.store.metadata.create_all)
-            await conn.run_sync(self.states.metadata.create_all)
-        self._ready = True
 
     async def token_for(self, workspace: str) -> str | None:
         """The bot token for a workspace, or None when the app is not installed there."""
-        if not self._ready:  # a scheduler-only process never served the install page
-            await self.create_tables()
         found = await self.store.async_find_bot(enterprise_id=None, team_id=workspace)
         return found.bot_token if found is not None else None
 
     async def forget(self, workspace: str, enterprise: str | None = None) -> None:
         """Delete a workspace's installation and bot token (the app was uninstalled there)."""
-        if not self._ready:
-            await self.create_tables()
         await self.store.async_delete_bot(enterprise_id=enterprise, team_id=workspace)
         await self.store.async_delete_installation(enterprise_id=enterprise, team_id=workspace)
 

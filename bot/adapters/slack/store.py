@@ -11,11 +11,8 @@ import hashlib
 import hmac
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-
 from bot.store import deliveries
 from bot.store.database import Database
-from bot.store.schema import inbound_events
 
 PLATFORM = "slack"
 KEEP_EVENTS = timedelta(days=1)
@@ -30,13 +27,7 @@ def body_digest(secret: bytes, body: str) -> str:
 async def seen(db: Database, event_id: str) -> bool:
     """Whether `event_id` was recorded already (a cheap early look; the core's insert within the
     event's transaction is what guarantees once-only handling)."""
-    async with db.read() as conn:
-        found = await conn.scalar(
-            select(inbound_events.c.event_id).where(
-                inbound_events.c.platform == PLATFORM, inbound_events.c.event_id == event_id[:200]
-            )
-        )
-    return found is not None
+    return await deliveries.was_delivered(db, PLATFORM, event_id)
 
 
 async def claim_event(db: Database, event_id: str, now: datetime) -> bool:

@@ -16,11 +16,8 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-
-from bot.store import deliveries
+from bot.store import conversation_refs, deliveries
 from bot.store.database import Database
-from bot.store.schema import conversation_refs
 
 PLATFORM = "teams"
 KEEP_EVENTS = timedelta(days=1)
@@ -43,37 +40,14 @@ async def claim_activity(db: Database, key: str, now: datetime) -> bool:
 async def save_reference(db: Database, conversation_id: str, workspace: str, ref: Json) -> None:
     """Keep how to reach `conversation_id`; written only when it changed."""
     text = json.dumps(ref, sort_keys=True)
-    async with db.read() as conn:
-        known = await conn.scalar(
-            select(conversation_refs.c.ref).where(
-                conversation_refs.c.platform == PLATFORM,
-                conversation_refs.c.conversation_id == conversation_id,
-            )
-        )
+    known = await conversation_refs.find(db, PLATFORM, conversation_id)
     if known == text:
         return
-    async with db.write() as conn:
-        await conn.execute(
-            conversation_refs.delete().where(
-                conversation_refs.c.platform == PLATFORM,
-                conversation_refs.c.conversation_id == conversation_id,
-            )
-        )
-        await conn.execute(
-            conversation_refs.insert().values(
-                platform=PLATFORM, conversation_id=conversation_id, workspace=workspace, ref=text
-            )
-        )
+    await conversation_refs.replace(db, PLATFORM, conversation_id, workspace, text)
 
 
 async def load_reference(db: Database, conversation_id: str) -> Json | None:
-    async with db.read() as conn:
-        text = await conn.scalar(
-            select(conversation_refs.c.ref).where(
-                conversation_refs.c.platform == PLATFORM,
-                conversation_refs.c.conversation_id == conversation_id,
-            )
-        )
+    text = await conversation_refs.find(db, PLATFORM, conversation_id)
     return json.loads(text) if text else None
 
 

@@ -13,8 +13,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from bot.cards import Card, Field
 from bot.handlers.checkin.cards import MOODS, checkin_card
 from bot.handlers.rounds.cards import invitation
@@ -23,6 +21,7 @@ from bot.handlers.summary.builder import ledger_text
 from bot.identity import Who
 from bot.store import checkins, groups, meetings, members, rounds
 from bot.store import meeting_records as q
+from bot.store.database import Connection
 from bot.store.groups import Group
 from bot.store.members import Member
 from bot.text_safety import neutralise
@@ -41,7 +40,7 @@ NO_GROUP = (
 NO_LEDGER = "No sharing rounds in recent meetings yet."
 
 
-async def home_cards(conn: AsyncConnection, who: Who, now: datetime) -> list[Card]:
+async def home_cards(conn: Connection, who: Who, now: datetime) -> list[Card]:
     """For each of the person's groups: their part, anything open to answer, and for
     facilitators the ledger; or one card saying how to join a group."""
     cards: list[Card] = []
@@ -60,7 +59,7 @@ async def home_cards(conn: AsyncConnection, who: Who, now: datetime) -> list[Car
     return cards
 
 
-async def _membership(conn: AsyncConnection, group: Group, member: Member) -> Card:
+async def _membership(conn: Connection, group: Group, member: Member) -> Card:
     fields = [
         Field("Your role", ROLE_NAMES.get(member.role or "", "Not said yet")),
         Field("Reminders", "On" if member.nudges else "Off"),
@@ -72,7 +71,7 @@ async def _membership(conn: AsyncConnection, group: Group, member: Member) -> Ca
     return Card(title=neutralise(group.name), text=text, fields=tuple(fields))
 
 
-async def _to_answer(conn: AsyncConnection, group: Group, member: Member) -> list[Card]:
+async def _to_answer(conn: Connection, group: Group, member: Member) -> list[Card]:
     """The meeting's check-in, if one was sent, and the open round: each with its buttons."""
     cards: list[Card] = []
     meeting = await meetings.current(conn, group.id)
@@ -97,7 +96,7 @@ async def _to_answer(conn: AsyncConnection, group: Group, member: Member) -> lis
     return cards
 
 
-async def _ledger(conn: AsyncConnection, group: Group, now: datetime) -> Card:
+async def _ledger(conn: Connection, group: Group, now: datetime) -> Card:
     """Who shared, by role, in each of the group's recent meetings that had rounds."""
     latest = await meetings.current(conn, group.id) or await meetings.latest_ended(conn, group.id)
     sections: list[str] = []

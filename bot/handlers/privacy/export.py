@@ -27,23 +27,15 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from bot.scheduling.times import rule_of
+from bot.store import checkins as checkin_store
+from bot.store import elephants as elephant_store
+from bot.store import meetings as meeting_store
+from bot.store import members as member_store
+from bot.store import reflections as reflection_store
+from bot.store import rounds as round_store
+from bot.store.database import Connection
 from bot.store.groups import Group
-from bot.store.meetings import CANCELLED
-from bot.store.schema import (
-    checkins,
-    elephant_marks,
-    elephants,
-    meetings,
-    members,
-    perspectives,
-    reflections,
-    round_answers,
-    rounds,
-)
 from bot.text_safety import neutralise
 
 FORMAT = "common-ground-export/1"
@@ -74,20 +66,19 @@ def _group_part(group: Group, now: datetime) -> dict[str, Any]:
     }
 
 
-async def _members(conn: AsyncConnection, group: Group) -> dict[str, Any]:
+async def _members(conn: Connection, group: Group) -> dict[str, Any]:
     """Who is in the group, and how many people take part in each role.
 
     Roles are self-declared for counting only, so a person's role is not listed by name: the
     counts are what the summaries' reciprocity ledger already shows the whole group.
     """
-    query = select(members).where(members.c.group_id == group.id).order_by(members.c.id)
-    rows = list((await conn.execute(query)).mappings())
+    people = await member_store.of_group(conn, group.id)
     return {
         "people": [
-            {"name": neutralise(row["display_name"]), "facilitator": bool(row["is_facilitator"])}
-            for row in rows
+            {"name": neutralise(member.display_name), "facilitator": bool(member.is_facilitator)}
+            for member in people
         ],
-        "roles": dict(sorted(Counter(row["role"] or NO_ROLE for row in rows).items())),
+        "roles": dict(sorted(Counter(member.role or NO_ROLE for member in people).items())),
     }
 
 
@@ -96,13 +87,8 @@ def _spread(values: list[int]) -> dict[str, int]:
     return {str(n): counts.get(n, 0) for n in range(1, 6)}
 
 
-async def _checkin(conn: AsyncConnection, meeting_id: int, k: int) -> dict[str, Any]:
-    query = (
-        select(checkins.c.mood, checkins.c.words, checkins.c.visibility)
-        .where(checkins.c.meeting_id == meeting_id)
-        .order_by(checkins.c.answered_at, checkins.c.id)
-    )
-    rows = list(await conn.execute(query))
+async def _checkin(conn: Connection, meeting_id: int, k: int) -> dict[str, Any]:
+    rows = await checkin_store.of_meeting(conn, meeting_id)
     moods = [int(row.mood) for row in rows if row.mood is not None]
     return {
         "checked_in": len(rows),
@@ -115,60 +101,40 @@ async def _checkin(conn: AsyncConnection, meeting_id: int, k: int) -> dict[str, 
     }
 
 
-async def _reflections(conn: AsyncConnection, meeting_id: int, k: int) -> dict[str, Any] | None:
-    query = select(reflections.c.heard).where(reflections.c.meeting_id == meeting_id)
-    heard = [int(row.heard) for row in await conn.execute(query) if row.heard is not None]
+async def _reflections(conn: Connection, meeting_id: int, k: int) -> dict[str, Any] | None:
+    heard = await reflection_store.heard_scores(conn, meeting_id)
     if len(heard) < k:
         return None
     return {"answers": len(heard), "felt_heard": _spread(heard)}
 
 
-async def _meetings(conn: AsyncConnection, group: Group, k: int) -> list[dict[str, Any]]:
-    query = (
-        select(meetings)
-        .where(meetings.c.group_id == group.id, meetings.c.status != CANCELLED)
-        .order_by(meetings.c.starts_at)
-    )
+async def _meetings(conn: Connection, group: Group, k: int) -> list[dict[str, Any]]:
     found = []
-    for row in (await conn.execute(query)).mappings():
+    for meeting in await meeting_store.not_cancelled(conn, group.id):
         found.append(
             {
-                "starts_at": _when(row["starts_at"], group.zone),
-                "ends_at": _when(row["ends_at"], group.zone),
-                "status": row["status"],
-                "source": row["source"],
-                "checkin": await _checkin(conn, row["id"], k),
-                "reflections": await _reflections(conn, row["id"], k),
+                "starts_at": _when(meeting.starts_at, group.zone),
+                "ends_at": _when(meeting.ends_at, group.zone),
+                "status": meeting.status,
+                "source": meeting.source,
+                "checkin": await _checkin(conn, meeting.id, k),
+                "reflections": await _reflections(conn, meeting.id, k),
             }
         )
     return found
 
 
-async def _perspectives(conn: AsyncConnection, elephant_id: int, k: int) -> dict[str, Any]:
-    query = select(perspectives.c.text, perspectives.c.role_tag).where(
-        perspectives.c.elephant_id == elephant_id
-    )
-    rows = list(await conn.execute(query))
+async def _perspectives(conn: Connection, elephant_id: int, k: int) -> dict[str, Any]:
+    rows = await elephant_store.perspectives_unordered(conn, elephant_id)
     # Sorted by text, not by arrival, so the order says nothing about who answered when.
     texts = sorted(neutralise(row.text) for row in rows)
     by_role = Counter(row.role_tag or NO_ROLE for row in rows)
     return {"texts": texts, "by_role": dict(sorted(by_role.items())) if len(rows) >= k else None}
 
 
-async def _elephants(conn: AsyncConnection, group: Group, k: int) -> list[dict[str, Any]]:
-    marks = (
-        select(elephant_marks.c.elephant_id, func.count().label("n"))
-        .group_by(elephant_marks.c.elephant_id)
-        .subquery()
-    )
-    query = (
-        select(elephants, marks.c.n)
-        .outerjoin(marks, marks.c.elephant_id == elephants.c.id)
-        .where(elephants.c.group_id == group.id, elephants.c.posted_at.is_not(None))
-        .order_by(elephants.c.number)
-    )
+async def _elephants(conn: Connection, group: Group, k: int) -> list[dict[str, Any]]:
     found = []
-    for row in (await conn.execute(query)).mappings():
+    for row in await elephant_store.posted_with_marks(conn, group.id):
         hidden = row["status"] == "hidden"
         seen_too = int(row["n"] or 0)
         item: dict[str, Any] = {
@@ -197,27 +163,20 @@ def _ledger(rows: list[Any]) -> dict[str, dict[str, int]]:
 
 
 async def _rounds(
-    conn: AsyncConnection, group: Group
+    conn: Connection, group: Group
 ) -> tuple[list[dict[str, Any]], dict[str, dict[str, int]]]:
-    query = select(rounds).where(rounds.c.group_id == group.id).order_by(rounds.c.opened_at)
     found, every_answer = [], []
-    for row in (await conn.execute(query)).mappings():
+    for round_ in await round_store.of_group(conn, group.id):
         item: dict[str, Any] = {
-            "prompt": neutralise(row["prompt"]),
-            "opened_at": _when(row["opened_at"], group.zone),
-            "revealed": row["revealed_at"] is not None,
+            "prompt": neutralise(round_.prompt),
+            "opened_at": _when(round_.opened_at, group.zone),
+            "revealed": round_.revealed_at is not None,
             "shares": [],
             "shares_without_consent": 0,
             "ledger": None,
         }
-        if row["revealed_at"] is not None:
-            answers = list(
-                await conn.execute(
-                    select(round_answers)
-                    .where(round_answers.c.round_id == row["id"])
-                    .order_by(round_answers.c.answered_at)
-                )
-            )
+        if round_.revealed_at is not None:
+            answers = await round_store.answers_by_time(conn, round_.id)
             shares = [a for a in answers if a.kind == "share"]
             item["shares"] = [neutralise(a.text or "") for a in shares if a.consent_summary]
             item["shares_without_consent"] = sum(1 for a in shares if not a.consent_summary)
@@ -228,7 +187,7 @@ async def _rounds(
 
 
 async def build_export(
-    conn: AsyncConnection, group: Group, k: int, *, now: datetime | None = None
+    conn: Connection, group: Group, k: int, *, now: datetime | None = None
 ) -> dict[str, Any]:
     """The group's record as a JSON-ready dict, with a stable structure (see `FORMAT`)."""
     moment = now or group.created_at

@@ -11,25 +11,17 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from bot.cards import Card
 from bot.identity import Who, anonymous_token
-from bot.store.dialect import in_chunks
+from bot.store import checkins as checkin_store
+from bot.store import elephants as elephant_store
+from bot.store import meetings as meeting_store
+from bot.store import members as member_store
+from bot.store import reflections as reflection_store
+from bot.store import rounds as round_store
+from bot.store.database import Connection
 from bot.store.groups import Group
 from bot.store.members import Member
-from bot.store.schema import (
-    checkins,
-    elephant_marks,
-    elephants,
-    meetings,
-    members,
-    perspective_tokens,
-    reflection_tokens,
-    round_answers,
-    rounds,
-)
 from bot.text_safety import neutralise
 
 MOODS = {1: "Struggling", 2: "Low", 3: "Okay", 4: "Good", 5: "Great"}
@@ -56,15 +48,9 @@ def _day(moment: datetime, zone: ZoneInfo) -> str:
     return f"{local:%A} {local.day} {local:%B %Y}"
 
 
-async def _checkin_lines(conn: AsyncConnection, member: Member, zone: ZoneInfo) -> list[str]:
-    query = (
-        select(checkins, meetings.c.starts_at)
-        .join(meetings, meetings.c.id == checkins.c.meeting_id)
-        .where(checkins.c.member_id == member.id)
-        .order_by(meetings.c.starts_at, checkins.c.id)
-    )
+async def _checkin_lines(conn: Connection, member: Member, zone: ZoneInfo) -> list[str]:
     lines = []
-    for row in (await conn.execute(query)).mappings():
+    for row in await checkin_store.of_member(conn, member.id):
         if row["passed"] or row["mood"] is None:
             answer = "you passed"
         else:
@@ -76,15 +62,9 @@ async def _checkin_lines(conn: AsyncConnection, member: Member, zone: ZoneInfo) 
     return lines
 
 
-async def _round_lines(conn: AsyncConnection, member: Member, zone: ZoneInfo) -> list[str]:
-    query = (
-        select(round_answers, rounds.c.prompt, rounds.c.status, rounds.c.opened_at)
-        .join(rounds, rounds.c.id == round_answers.c.round_id)
-        .where(round_answers.c.member_id == member.id)
-        .order_by(rounds.c.opened_at, rounds.c.id)
-    )
+async def _round_lines(conn: Connection, member: Member, zone: ZoneInfo) -> list[str]:
     lines = []
-    for row in (await conn.execute(query)).mappings():
+    for row in await round_store.answers_of_member(conn, member.id):
         head = f"- {_day(row['opened_at'], zone)}, “{neutralise(row['prompt'])}”: "
         if row["kind"] != "share":
             lines.append(head + "you passed")
@@ -96,7 +76,7 @@ async def _round_lines(conn: AsyncConnection, member: Member, zone: ZoneInfo) ->
     return lines
 
 
-async def my_data_card(conn: AsyncConnection, group: Group, member: Member) -> Card:
+async def my_data_card(conn: Connection, group: Group, member: Member) -> Card:
     """Everything held about `member` in `group`, in plain words."""
     zone = group.zone
     role = ROLE_WORDS.get(member.role or "", "not given")
@@ -126,52 +106,41 @@ async def my_data_card(conn: AsyncConnection, group: Group, member: Member) -> C
     )
 
 
-async def erase(conn: AsyncConnection, member: Member) -> None:
+async def erase(conn: Connection, member: Member) -> None:
     """Delete every row that names `member`: their check-ins, round answers and membership.
 
     Each table is cleared explicitly rather than trusting cascades, so the erasure is complete on
     any database whatever its foreign-key settings. The caller's transaction makes it all or
     nothing.
     """
-    await conn.execute(delete(checkins).where(checkins.c.member_id == member.id))
-    await conn.execute(delete(round_answers).where(round_answers.c.member_id == member.id))
-    await conn.execute(delete(members).where(members.c.id == member.id))
+    await member_store.delete_with_answers(conn, member.id)
 
 
-# Every purpose a once-per-person token is made for, by the table that keeps it.
-ELEPHANT_TOKEN_PURPOSES = ((elephant_marks, "see-too"), (perspective_tokens, "perspective"))
+# Every purpose a once-per-person token is made for, by the store function deleting its tokens.
+ELEPHANT_TOKEN_PURPOSES = (
+    (elephant_store.delete_marks, "see-too"),
+    (elephant_store.delete_perspective_tokens, "perspective"),
+)
 MEETING_TOKEN_PURPOSES = ("reflection", "reflection-change")
 
 
-async def erase_tokens(conn: AsyncConnection, group_id: int, who: Who, secret: bytes) -> int:
+async def erase_tokens(conn: Connection, group_id: int, who: Who, secret: bytes) -> int:
     """Delete the person's once-per-person tokens ("I see it too", perspectives, reflections).
 
     The tokens never name anyone, but whoever holds the server's key could test a guess with
     them, so forgetting a person removes them too. The anonymous items themselves stay, unlinked.
     Returns how many tokens were deleted.
     """
-    elephant_ids = list(
-        (
-            await conn.execute(select(elephants.c.id).where(elephants.c.group_id == group_id))
-        ).scalars()
-    )
-    meeting_ids = list(
-        (await conn.execute(select(meetings.c.id).where(meetings.c.group_id == group_id))).scalars()
-    )
+    elephant_ids = await elephant_store.ids_of_group(conn, group_id)
+    meeting_ids = await meeting_store.ids_of_group(conn, group_id)
     erased = 0
-    for table, purpose in ELEPHANT_TOKEN_PURPOSES:
+    for delete_tokens, purpose in ELEPHANT_TOKEN_PURPOSES:
         mine = [anonymous_token(secret, purpose, item, who) for item in elephant_ids]
-        for chunk in in_chunks(mine):
-            result = await conn.execute(delete(table).where(table.c.token.in_(chunk)))
-            erased += result.rowcount
+        erased += await delete_tokens(conn, mine)
     mine = [
         anonymous_token(secret, purpose, item, who)
         for item in meeting_ids
         for purpose in MEETING_TOKEN_PURPOSES
     ]
-    for chunk in in_chunks(mine):
-        result = await conn.execute(
-            delete(reflection_tokens).where(reflection_tokens.c.token.in_(chunk))
-        )
-        erased += result.rowcount
+    erased += await reflection_store.delete_tokens(conn, mine)
     return erased

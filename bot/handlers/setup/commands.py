@@ -18,8 +18,7 @@ from bot.replies import reply
 from bot.routing import Routes, encode
 from bot.store import groups, members
 from bot.store.groups import Group
-from bot.store.members import Member
-from bot.store.schema import ROLES
+from bot.store.members import ROLES, Member
 from bot.text_safety import clean_text, neutralise
 
 routes = Routes()

@@ -1,0 +1,90 @@
+"""The outbox table: effects waiting for a platform to accept them (see `bot.delivery.outbox`).
+
+Each row holds one encoded effect and the platform it is for; a drain leases due rows, and a row
+is deleted once delivered or given up on, or put back with a later `next_attempt_at`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, insert, or_, select, update
+
+from bot.store.database import Connection
+from bot.store.schema import outbox
+
+
+async def add(conn: Connection, items: Sequence[tuple[str | None, str]], now: datetime) -> None:
+    """Store (platform, encoded effect) pairs, due at `now`, in one statement."""
+    rows = [
+        {
+            "platform": platform,
+            "effect": effect,
+            "created_at": now,
+            "attempts": 0,
+            "next_attempt_at": now,
+        }
+        for platform, effect in items
+    ]
+    await conn.execute(insert(outbox), rows)
+
+
+async def count(conn: Connection) -> int:
+    """How many effects are waiting."""
+    return int((await conn.execute(select(func.count()).select_from(outbox))).scalar_one())
+
+
+def _free(now: datetime) -> Any:
+    return or_(outbox.c.lease_until.is_(None), outbox.c.lease_until < now)
+
+
+def _due(now: datetime, limit: int) -> Any:
+    """The ids of rows due at `now` and not leased, oldest first."""
+    return (
+        select(outbox.c.id)
+        .where(outbox.c.next_attempt_at <= now, _free(now))
+        .order_by(outbox.c.id)
+        .limit(limit)
+    )
+
+
+async def any_due(conn: Connection, now: datetime) -> bool:
+    """Whether any row is due at `now` and not leased."""
+    return (await conn.execute(_due(now, 1))).first() is not None
+
+
+async def lease_due(
+    conn: Connection, now: datetime, *, limit: int, until: datetime
+) -> list[tuple[int, int, str]]:
+    """Lease up to `limit` due rows until `until`, counting the attempt; returns (id, attempts,
+    effect) of each, by id."""
+    ids = list((await conn.execute(_due(now, limit))).scalars())
+    if not ids:
+        return []
+    # The lease condition is repeated in the UPDATE: under PostgreSQL a second clock that
+    # waited for this row re-checks it and takes nothing.
+    result = await conn.execute(
+        update(outbox)
+        .where(outbox.c.id.in_(ids), _free(now))
+        .values(lease_until=until, attempts=outbox.c.attempts + 1)
+        .returning(outbox.c.id, outbox.c.attempts, outbox.c.effect)
+    )
+    return sorted((row.id, row.attempts, row.effect) for row in result)
+
+
+async def delete_rows(conn: Connection, ids: Sequence[int]) -> None:
+    """Delete a batch of rows in one statement (a fan-out is hundreds of rows)."""
+    await conn.execute(delete(outbox).where(outbox.c.id.in_(ids)))
+
+
+async def delete_row(conn: Connection, row_id: int) -> None:
+    await conn.execute(delete(outbox).where(outbox.c.id == row_id))
+
+
+async def retry_at(conn: Connection, row_id: int, when: datetime) -> None:
+    """Release a row's lease and make it due again at `when`."""
+    await conn.execute(
+        update(outbox).where(outbox.c.id == row_id).values(lease_until=None, next_attempt_at=when)
+    )
