@@ -26,7 +26,7 @@ import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import parse_qs
 
 from aiohttp import web
@@ -35,7 +35,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.base import BotParts
+from bot.adapters.base import BotParts, Handler
 from bot.adapters.slack import store as slack_store
 from bot.adapters.slack.answers import Answers, Request
 from bot.adapters.slack.blocks import our_action, view_metadata, view_values
@@ -80,12 +80,6 @@ BOT_ADDED = (
 log = logging.getLogger(__name__)
 
 ONCE = slack_store.ONCE
-
-
-class Handler(Protocol):
-    """`Core.handle`: one event in, effects out; `once` is the delivery's id for deduplication."""
-
-    def __call__(self, event: Event, *, once: str | None = None) -> Awaitable[list[Effect]]: ...
 
 
 CORE_SLOTS = 4

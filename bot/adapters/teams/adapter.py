@@ -28,11 +28,11 @@ and sent right after the answer (`teams_after`), so a large group never makes Te
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from datetime import datetime
 from http import HTTPStatus
-from typing import Any, Protocol
+from typing import Any
 
 from aiohttp import web
 from botbuilder.core import TurnContext
@@ -48,7 +48,7 @@ from botbuilder.schema import (
     InvokeResponse,
 )
 
-from bot.adapters.base import BotParts
+from bot.adapters.base import BotParts, Handler
 from bot.adapters.teams import store as teams_store
 from bot.adapters.teams.after import CLOSE_WAIT, AfterTurn
 from bot.adapters.teams.answers import TEAMS_CHANNEL, Turn, TurnAnswers
@@ -89,12 +89,6 @@ BOT_ADDED_PERSONAL = (
 SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 
 log = logging.getLogger(__name__)
-
-
-class Handler(Protocol):
-    """`Core.handle`: one event in, effects out; `once` is the delivery's id for deduplication."""
-
-    def __call__(self, event: Event, *, once: str | None = None) -> Awaitable[list[Effect]]: ...
 
 
 _DELIVERY: ContextVar[str | None] = ContextVar("teams_delivery", default=None)
