@@ -25,6 +25,7 @@ from bot.adapters.teams.cards import (
     submitted_values,
     unpack_form,
 )
+from bot.adapters.teams.text import readable
 from bot.cards import Card, Form
 from bot.effects import Effect, FormErrors, OpenForm, ReplyToActor
 from bot.events import Choice, Event, FormSubmitted
@@ -40,7 +41,7 @@ def dialog_card(content: Json, title: str) -> Json:
         "task": {
             "type": "continue",
             "value": {
-                "title": title[:100] or "Common Ground",
+                "title": readable(title)[:100] or "Common Ground",
                 "width": "medium",
                 "height": "medium",
                 "card": attachment(content),
