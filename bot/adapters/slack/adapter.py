@@ -1,10 +1,10 @@
 """The Slack adapter: Slack requests in as neutral events, the core's effects out as Slack calls.
 
-It is the only module (with its `slack_*` helpers) that imports slack-bolt or slack-sdk. One route,
-`POST /slack/events`, takes slash commands, interactivity and the Events API. The route checks the
-signature itself before anything else, so a forged or stale request is refused with 401 before a
-single row is written; then Bolt dispatches to the listeners below. Each delivery's id (the event
-id, or a keyed hash of an interaction) goes to the core as `once`, which records it in
+With the rest of `bot.adapters.slack` it is the only code that imports slack-bolt or slack-sdk.
+One route, `POST /slack/events`, takes slash commands, interactivity and the Events API. The route
+checks the signature itself before anything else, so a forged or stale request is refused with 401
+before a single row is written; then Bolt dispatches to the listeners below. Each delivery's id
+(the event id, or a keyed hash of an interaction) goes to the core as `once`, which records it in
 `inbound_events` inside the event's own transaction: Slack's retries, even after a restart, are
 handled exactly once, and a delivery whose handling failed (rolled back, record and all) is handled
 when Slack tries again. A read of that table before dispatch drops obvious repeats cheaply.

@@ -1,6 +1,6 @@
 """Microsoft Teams: the adapter object `bot.adapters.ADAPTERS` lists (the
-`bot.adapters.base.Adapter` contract), with the `teams-package` sub-command. Importing it does not
-import botbuilder; `attach` does, unless Teams is switched off."""
+`bot.adapters.base.Adapter` contract), with the `teams-package` sub-command. Botbuilder is not
+imported with it; `attach` imports it, unless Teams is switched off."""
 
 from __future__ import annotations
 

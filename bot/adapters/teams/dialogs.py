@@ -1,7 +1,7 @@
 """Dialogs (Teams task modules): how a person answers a card in a channel privately.
 
 Teams has no message only one person in a channel can see. So buttons on channel cards send an
-`invoke` named `task/fetch` (see `teams_cards.button_action`), and the core's answer for the person
+`invoke` named `task/fetch` (see `cards.button_action`), and the core's answer for the person
 who pressed (a reply, or a form) is shown in a dialog right where they pressed, through the invoke's
 HTTP answer. A form in a dialog comes back as `task/submit`; its errors are shown in the same
 dialog, with everything typed kept. Whatever else the core asks for (channel posts, updated counts,
