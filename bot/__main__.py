@@ -7,7 +7,8 @@
     web       only the web app (PostgreSQL: run as many as you like, beside one `clock`)
     clock     only the scheduler and its deliveries (PostgreSQL: one beside the web processes)
     backup    an online, consistent copy of the SQLite database
-    teams-package  build the Microsoft Teams app package (zip) with the configured app id
+
+Chat platforms add their own sub-commands (`bot.adapters`); `commonground --help` lists them all.
 
 Settings come from the environment and an optional `.env` file (see `config/example.env`);
 `--database-url` and `--port` override them for one run.
@@ -36,23 +37,20 @@ def _migrate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _teams_refused() -> bool:
-    """Teams settings that cannot work stop `serve`, `web` and `clock` with one plain line."""
-    from bot.adapters.teams.settings import settings_problem
+def _refused() -> bool:
+    """Platform settings that cannot work stop `serve`, `web` and `clock` with one plain line."""
+    from bot.app import settings_problems
 
-    problem = settings_problem()
-    if problem:
-        print(
-            f"The Teams settings are not right: {problem}. See config/example.env.",
-            file=sys.stderr,
-        )
-    return problem is not None
+    problems = settings_problems()
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return bool(problems)
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import serve
 
-    if _teams_refused():
+    if _refused():
         return 2
     port = settings.port if args.port is None else args.port
     try:
@@ -67,7 +65,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 def _clock(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import run_clock
 
-    if _teams_refused():
+    if _refused():
         return 2
     asyncio.run(run_clock(settings))
     return 0
@@ -100,24 +98,6 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(
         run_demo(database_url=args.database_url, step_timeout=args.timeout, settings=settings)
     )
-
-
-def _teams_package(args: argparse.Namespace, settings: Settings) -> int:
-    from pathlib import Path
-
-    from bot.adapters.teams.package import PackageRefused, build_package
-    from bot.adapters.teams.settings import TeamsSettings
-
-    app_id = args.app_id or TeamsSettings().app_id
-    try:
-        manifest = Path(args.manifest) if args.manifest else None
-        written = build_package(app_id, Path(args.out), manifest)
-    except PackageRefused as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
-    print(f"Wrote the Teams app package to {written}. Upload it in Teams: Apps, Manage your apps,")
-    print("Upload an app (or give it to your Teams admin for the organisation's app catalogue).")
-    return 0
 
 
 def _describe(url: str) -> str:
@@ -205,24 +185,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     clock.set_defaults(run=_clock, quiet=False)
 
-    package = commands.add_parser(
-        "teams-package",
-        help="build the Microsoft Teams app package (zip) with the configured app id",
-        description="Zip the Teams manifest template and its icons (the ones that come with "
-        "Common Ground, or your own copy given with --manifest), with MICROSOFT_APP_ID (or "
-        "--app-id) filled in, for uploading in Teams.",
-    )
-    package.add_argument("--app-id", help="the bot's Microsoft App ID (default: MICROSOFT_APP_ID)")
-    package.add_argument(
-        "--out", default="commonground-teams.zip", help="the zip to write (default: %(default)s)"
-    )
-    package.add_argument(
-        "--manifest",
-        metavar="PATH",
-        help="your own edited copy of the manifest template; icons missing beside it are drawn "
-        "(default: the template that comes with Common Ground)",
-    )
-    package.set_defaults(run=_teams_package, quiet=True)
+    from bot.adapters import ADAPTERS
+
+    for adapter in ADAPTERS:  # the platforms' own commands, such as building an app package
+        adapter.add_commands(commands)
     return parser
 
 

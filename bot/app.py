@@ -1,8 +1,8 @@
 """Composition: the one place that wires settings, the database, the core and the web app together.
 
 Everything else takes its collaborators as arguments, so tests can build the same pieces with a
-fake clock or a temporary database. The command line (`bot.__main__`) calls the functions here;
-platform adapters will mount their routes on the web application made by `web_app`.
+fake clock or a temporary database. The command line (`bot.__main__`) calls the functions here.
+Platforms are wired from `bot.adapters.ADAPTERS` alone, so nothing here names one.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import TextIO
 
 from aiohttp import web
 
+from bot.adapters import ADAPTERS
 from bot.context import Services
 from bot.core import Core, utc_now
 from bot.delivery.router import DeliveryRouter
@@ -43,8 +44,6 @@ log = logging.getLogger(__name__)
 APP_KEY: web.AppKey[CommonGround] = web.AppKey("commonground")
 
 
-# The platforms a later version connects, and the variable whose presence will switch each on.
-# They are listed so `serve` can tell an operator plainly that setting them has no effect yet.
 @dataclass
 class CommonGround:
     """The running bot's parts: what the web app, the scheduler and the console share."""
@@ -104,45 +103,35 @@ def configure_logging(level: str = "INFO", log_format: str = "text") -> None:
 
 def configured_adapters(environ: Mapping[str, str]) -> list[str]:
     """The chat platforms this process will talk to, going by their settings."""
-    from bot.adapters.slack.settings import configured as slack_configured
-    from bot.adapters.teams.settings import configured as teams_configured
-
-    active = ["Slack"] if slack_configured(environ) else []
-    return [*active, "Microsoft Teams"] if teams_configured(environ) else active
+    return [adapter.name for adapter in ADAPTERS if adapter.configured(environ)]
 
 
 def adapter_report(environ: Mapping[str, str] | None = None) -> str:
     """One or two sentences for operators: which platforms are connected, and why not."""
-    from bot.adapters.slack.settings import half_configured
-
     env = os.environ if environ is None else environ
     active = configured_adapters(env)
     lines = ["Chat platforms connected: " + (", ".join(active) if active else "none") + "."]
-    missing = half_configured(env)
-    if missing:
-        lines.append(missing)
+    lines.extend(note for adapter in ADAPTERS if (note := adapter.missing(env)))
     if not active:
+        guides = " or ".join(f'"{adapter.guide}"' for adapter in ADAPTERS if adapter.guide)
         lines.append(
-            'To connect one, see "Setting up on Slack" or "Setting up on Microsoft Teams" in '
+            f"To connect one, see {guides} in "
             "README.md; meanwhile `commonground console` uses the bot in a terminal."
         )
     return " ".join(lines)
 
 
-def teams_auth_warning(environ: Mapping[str, str] | None = None) -> str:
-    """A loud line when `POST /api/messages` would accept requests without checking tokens."""
-    from bot.adapters.teams.settings import TeamsSettings
+def settings_problems() -> list[str]:
+    """What stops `serve`, `web` and `clock` before they start: one plain line per platform whose
+    settings cannot work."""
+    return [problem for adapter in ADAPTERS if (problem := adapter.settings_problem())]
 
-    env = os.environ if environ is None else environ
-    teams = TeamsSettings() if environ is None else TeamsSettings.model_validate(dict(env))
-    if not teams.enabled or teams.auth:
-        return ""
-    return (
-        "!!! MICROSOFT TEAMS AUTHENTICATION IS OFF: POST /api/messages accepts requests without "
-        "a Bot Framework token, because MICROSOFT_APP_ID is not set. That is only for local "
-        "testing. Set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD in production, or "
-        "TEAMS_ENABLED=false to switch the Teams route off. !!!"
-    )
+
+def attach_adapters(app: web.Application | None, bot: CommonGround) -> None:
+    """Switch on every platform its settings connect: routes on `app` (when given) and a
+    deliverer on `bot.router` for the scheduler's effects."""
+    for adapter in ADAPTERS:
+        adapter.attach(app, bot)
 
 
 # -- web -------------------------------------------------------------------------------------
@@ -162,23 +151,14 @@ async def readyz(request: web.Request) -> web.Response:
 
 
 def web_app(bot: CommonGround) -> web.Application:
-    """The aiohttp application. Platform adapters will add `POST /slack/events` and
-    `POST /api/messages` here; for now it has the health check."""
+    """The aiohttp application: health, readiness and metrics, and the routes of every platform
+    its settings connect (each adapter mounts its own)."""
     app = web.Application(middlewares=[count_requests])
     app[APP_KEY] = bot
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
-    # Slack (when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set): POST /slack/events, and its
-    # deliverer registered on bot.router for the scheduler's effects.
-    from bot.adapters.slack import adapter as slack
-
-    slack.attach(app, bot)
-    # Microsoft Teams (unless TEAMS_ENABLED=false): POST /api/messages, with Bot Framework
-    # authentication when MICROSOFT_APP_ID is set, and its deliverer on bot.router.
-    from bot.adapters.teams import adapter as teams
-
-    teams.attach(app, bot)
+    attach_adapters(app, bot)
     return app
 
 
@@ -217,9 +197,10 @@ async def serve(
             clock = MeetingClock(bot.core, CountingDeliverer(bot.router))
             await clock.start()
         log.info("%s", adapter_report())
-        teams_warning = teams_auth_warning()
-        if teams_warning:
-            log.warning("%s", teams_warning)
+        for adapter in ADAPTERS:
+            warning = adapter.warning()
+            if warning:
+                log.warning("%s", warning)
         log.info(
             "serving GET /healthz on %s:%d%s",
             host,
@@ -250,12 +231,7 @@ async def run_clock(
         stop = asyncio.Event()
         _stop_on_signals(stop)
     bot = await start(settings)
-    from bot.adapters.slack import adapter as slack
-
-    slack.attach(None, bot)  # the scheduler's posts and messages reach Slack when it is set up
-    from bot.adapters.teams import adapter as teams
-
-    teams.attach(None, bot)  # ... and Teams, through the conversation references it stored
+    attach_adapters(None, bot)  # no routes here, but the scheduler's effects reach every platform
     clock = MeetingClock(bot.core, CountingDeliverer(bot.router))
     runner: web.AppRunner | None = None
     try:

@@ -1,4 +1,4 @@
-"""Making what people type safe for the bot to repeat on Slack, Teams or a terminal.
+"""Making what people type safe for the bot to repeat on any platform.
 
 Two steps, kept apart because they answer different questions:
 
@@ -11,10 +11,12 @@ Two steps, kept apart because they answer different questions:
 
 `quote` does both, for the common case of repeating fresh input straight away.
 
-What `neutralise` leaves to the adapters: `<`, `>` and `&` stay as plain characters. Each adapter
-must escape them for its own format (Slack: `&amp;` `&lt;` `&gt;`; Teams HTML: `html.escape`;
-a terminal: nothing). Escaping here would double-escape on one platform or under-escape on another.
-Once the adapter has escaped them, no Slack control sequence (`<!channel>`) or HTML tag can form.
+What `neutralise` leaves to the adapters: `<`, `>` and `&` stay as plain characters, and so does
+any platform's own syntax (a mention or broadcast written the way one platform writes it). Each
+adapter's renderer writes its platform's syntax out as what it shows (with `mention` and
+`link_text` below, and `neutralise` for the words in it) and escapes those characters for its own
+format; a terminal needs neither. Escaping here would double-escape on one platform or
+under-escape on another, and no platform's syntax means anything on another.
 
 How markup is neutralised, and why this way: the characters that format text in Slack mrkdwn or
 Markdown (`*`, `_`, `~`, the backtick, `|`, and a `>` or `#` at the start of a line) are replaced by
@@ -138,11 +140,11 @@ def neutralise(text: str) -> str:
     Apply to every piece of user text the bot posts, after `clean_text`. It is safe on raw text
     too (it removes hidden characters itself) and applying it twice changes nothing more.
 
-    - Slack syntax becomes what it shows: `<!channel>` → `@channel`, `<@U123|bob>` → `@bob`,
-      `<@U123>` → `@U123`, `<#C1|general>` → `#general`, `<http://x|click>` → `click (http://x)`.
-    - Teams `<at>Name</at>` becomes `@Name`; `<a href="u">label</a>` becomes `label (u)`; other
-      HTML tags are removed (their text stays), `<br>` becomes a line break. Angle brackets that
-      are not a known tag, such as `<name>` or `<3`, are left for the adapter to escape.
+    - The core's mention form becomes what it shows: `<@U123>` → `@U123` (`<@U123|bob>` →
+      `@bob`); an autolink `<http://x>` becomes its address.
+    - `<a href="u">label</a>` becomes `label (u)`; other HTML tags are removed (their text
+      stays), `<br>` becomes a line break. Angle brackets that are not a known tag, such as
+      `<name>` or `<3`, and any platform's own syntax, are left for the adapter.
     - Markdown links and images `[label](url)` become `label (url)`; leftover link syntax is
       broken so that no label can hide an address.
     - Every `@` followed by something gets a WORD JOINER after it.
@@ -151,8 +153,8 @@ def neutralise(text: str) -> str:
     The result can be longer than the input (a few characters per link or mention).
     """
     text = _scrub(text)
-    text = _until_stable(_rewrite_tags, text)
-    text = _until_stable(_rewrite_markdown_links, text)
+    text = until_stable(_rewrite_tags, text)
+    text = until_stable(_rewrite_markdown_links, text)
     text = _LEFTOVER_LINK.sub("] (", text)
     text = _LINK_DEFINITION.sub(r"\1 :", text)
     text = _LEADING_QUOTE.sub(lambda m: m.group(1) + QUOTE_LOOKALIKE * len(m.group(2)), text)
@@ -207,20 +209,21 @@ def _is_variation_selector(char: str) -> bool:
     return 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF
 
 
-# --- Slack syntax and HTML -----------------------------------------------------------------------
+# --- mentions, autolinks and HTML ----------------------------------------------------------------
 
-_AT_TAG = re.compile(r"<at\b[^<>]{0,200}>(.{0,300}?)</at\s*>", re.IGNORECASE | re.DOTALL)
 _A_TAG = re.compile(
     r"""<a\s[^<>]{0,500}?\bhref\s*=\s*(?:"([^"<>]*)"|'([^'<>]*)'|([^\s"'<>]+))[^<>]{0,500}>"""
     r"(.{0,2000}?)</a\s*>",
     re.IGNORECASE | re.DOTALL,
 )
-_ANGLE = re.compile(r"<([^<>]{1,2000})>")
-_SLACK_ID = re.compile(r"[A-Za-z0-9._-]+")
-_SCHEME_URL = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*:[^\s|]+)(?:\|(.*))?", re.DOTALL)
+ANGLE = re.compile(r"<([^<>]{1,2000})>")
+"""One `<…>` with no other inside: HTML, a mention or a link, and the way platforms write theirs."""
+MENTION_ID = re.compile(r"[A-Za-z0-9._-]+")
+"""A user id in the core's mention form `<@ID>` that is written out as `@ID`."""
+_AUTOLINK = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s|]+")
 _HTML_TAG = re.compile(r"/?([A-Za-z][A-Za-z0-9]*)(?:[\s/][^<>]*)?", re.DOTALL)
 _HTML_TAG_NAME = re.compile(
-    "a|abbr|address|area|article|aside|at|audio|b|base|bdi|bdo|big|blink|blockquote|body|br|"
+    "a|abbr|address|area|article|aside|audio|b|base|bdi|bdo|big|blink|blockquote|body|br|"
     "button|canvas|caption|center|cite|code|col|colgroup|data|dd|del|details|dfn|dialog|div|"
     "dl|dt|em|embed|fieldset|figcaption|figure|font|footer|form|frame|frameset|h1|h2|h3|h4|"
     "h5|h6|head|header|hr|html|i|iframe|img|input|ins|kbd|label|legend|li|link|main|map|mark|"
@@ -231,10 +234,14 @@ _HTML_TAG_NAME = re.compile(
     re.IGNORECASE,
 )
 """Tags removed from text; other `<words>` are left as typed, since they are often meant."""
-_SLACK_BROADCASTS = frozenset({"channel", "here", "everyone", "group"})
 
 
-def _until_stable(rewrite: Callable[[str], str], text: str) -> str:
+def mention(name: str) -> str:
+    """How a mention is shown: `@`, a word joiner so that nobody is pinged, the name made safe."""
+    return "@" + WORD_JOINER + neutralise(name)
+
+
+def until_stable(rewrite: Callable[[str], str], text: str) -> str:
     """Apply a rewrite until nothing changes, so nesting cannot smuggle markup through one pass."""
     for _ in range(8):
         rewritten = rewrite(text)
@@ -245,42 +252,31 @@ def _until_stable(rewrite: Callable[[str], str], text: str) -> str:
 
 
 def _rewrite_tags(text: str) -> str:
-    text = _AT_TAG.sub(lambda m: "@" + m.group(1).strip(), text)
     text = _A_TAG.sub(
-        lambda m: _label_and_url(m.group(4), m.group(1) or m.group(2) or m.group(3) or ""), text
+        lambda m: link_text(m.group(4), m.group(1) or m.group(2) or m.group(3) or ""), text
     )
-    return _ANGLE.sub(_angle, text)
+    return ANGLE.sub(_angle, text)
 
 
 def _angle(match: re.Match[str]) -> str:
-    """One `<…>`: Slack control sequence, link, or HTML tag; anything else stays as written."""
+    """One `<…>`: a mention, an autolink or an HTML tag; anything else stays as written."""
     inside = match.group(1)
     if inside.startswith("!--") and inside.endswith("--"):
         return inside[3:-2].strip()  # an HTML comment: keep its words, lose the brackets
-    if inside.startswith("!"):
-        body, _, label = inside[1:].partition("|")
-        name, _, team = body.partition("^")
-        name = name.lower()
-        if name in _SLACK_BROADCASTS:
-            return "@" + name
-        if name == "subteam":
-            return "@" + (label.lstrip("@") or team)
-        return label or body  # dates (`<!date^…|fallback>`) and anything newer
-    if inside[0] in "@#":
+    if inside[0] == "@":
         ident, _, label = inside[1:].partition("|")
-        if _SLACK_ID.fullmatch(ident):
-            return inside[0] + (label.lstrip(inside[0]) or ident)
+        if MENTION_ID.fullmatch(ident):
+            return "@" + (label.lstrip("@") or ident)
         return match.group(0)
-    link = _SCHEME_URL.fullmatch(inside)
-    if link:
-        return _label_and_url(link.group(2) or "", link.group(1))
+    if _AUTOLINK.fullmatch(inside):
+        return inside
     tag = _HTML_TAG.fullmatch(inside)
     if tag and _HTML_TAG_NAME.fullmatch(tag.group(1)):
         return "\n" if tag.group(1).lower() == "br" else ""
     return match.group(0)
 
 
-def _label_and_url(label: str, url: str) -> str:
+def link_text(label: str, url: str) -> str:
     """A link written out so the address is always visible: `label (url)`, or just the address."""
     label, url = label.strip(), url.strip()
     if not url:
@@ -307,7 +303,7 @@ _RULE_TABLE = str.maketrans(RULE_LOOKALIKES)
 
 
 def _rewrite_markdown_links(text: str) -> str:
-    return _MARKDOWN_LINK.sub(lambda m: _label_and_url(m.group(1), m.group(2)), text)
+    return _MARKDOWN_LINK.sub(lambda m: link_text(m.group(1), m.group(2)), text)
 
 
 # --- mentions and inline markup ------------------------------------------------------------------

@@ -1,40 +1,54 @@
 """Bad input in elephants, perspectives, outcomes and check-in words: what the channel shows.
 
 Every piece of text a person typed is stored as typed (tidied) and neutralised when shown: no
-mention can ping, no markup can restyle the bot's post, no link can hide its address.
+mention can ping, no markup can restyle the bot's post, no link can hide its address. A platform's
+own syntax is written out by that platform's adapter, so those rows check what that platform shows.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy import select
 
 from bot.adapters.console.render import card_text
+from bot.adapters.slack.text import readable as on_slack
+from bot.adapters.teams.text import readable as on_teams
 from bot.handlers.elephants.commands import post_due_elephants
 from bot.store.database import Database
 from bot.store.schema import checkins, elephants, perspectives
 from bot.text_safety import WORD_JOINER
 from tests.dialogue import Chat, Outcome, person
 
+Show = Callable[[str], str]
 FAY = person("Fay")
 SAM = person("Sam")
 PAT = person("Pat")
 LEE = person("Lee")
 
-# (what someone types, what must not appear in the post, what the post shows instead)
+
+def anywhere(text: str) -> str:
+    """What every platform shows (the console prints the core's text as it is)."""
+    return text
+
+
+# (what someone types, what must not appear in the post, what the post shows instead, and on
+# which platform: a platform's own syntax is written out by its adapter)
 INJECTIONS = [
-    ("tell @channel now", "@channel", f"@{WORD_JOINER}channel"),
-    ("ping <!here> please", "<!here>", f"@{WORD_JOINER}here"),
-    ("ask <!channel>", "<!channel>", f"@{WORD_JOINER}channel"),
-    ("blame <@U123>", "<@U123>", f"@{WORD_JOINER}U123"),
-    ("hi <at>Pat</at>", "<at>", f"@{WORD_JOINER}Pat"),
-    ("see [x](http://evil)", "[x](http://evil)", "x (http://evil)"),
-    ("go <http://evil|click>", "<http://evil|click>", "click (http://evil)"),
-    ("this is *bold* and _it_", "*bold*", "\u2217bold\u2217"),
-    ("`rm -rf` here", "`rm", "\u02cbrm"),
-    ("> a fake quote", "> a fake", "\u203a a fake"),
-    ('<a href="http://evil">safe</a>', "<a href", "safe (http://evil)"),
+    ("tell @channel now", "@channel", f"@{WORD_JOINER}channel", anywhere),
+    ("ping <!here> please", "<!here>", f"@{WORD_JOINER}here", on_slack),
+    ("ask <!channel>", "<!channel>", f"@{WORD_JOINER}channel", on_slack),
+    ("blame <@U123>", "<@U123>", f"@{WORD_JOINER}U123", anywhere),
+    ("hi <at>Pat</at>", "<at>", f"@{WORD_JOINER}Pat", on_teams),
+    ("see [x](http://evil)", "[x](http://evil)", "x (http://evil)", anywhere),
+    ("go <http://evil|click>", "<http://evil|click>", "click (http://evil)", on_slack),
+    ("this is *bold* and _it_", "*bold*", "\u2217bold\u2217", anywhere),
+    ("`rm -rf` here", "`rm", "\u02cbrm", anywhere),
+    ("> a fake quote", "> a fake", "\u203a a fake", anywhere),
+    ('<a href="http://evil">safe</a>', "<a href", "safe (http://evil)", anywhere),
 ]
+ROWS = ("typed", "absent", "shown", "on")
 
 
 async def _group(chat: Chat) -> None:
@@ -50,35 +64,35 @@ async def _post_due(chat: Chat) -> Outcome:
     return Outcome(effects)
 
 
-@pytest.mark.parametrize(("typed", "absent", "shown"), INJECTIONS)
+@pytest.mark.parametrize(ROWS, INJECTIONS)
 async def test_elephant_text_is_neutralised_in_the_channel_and_the_list(
-    chat: Chat, db: Database, typed: str, absent: str, shown: str
+    chat: Chat, db: Database, typed: str, absent: str, shown: str, on: Show
 ) -> None:
     await _group(chat)
     await chat.say(SAM, f"elephant {typed}")
     (post,) = (await _post_due(chat)).posts
-    assert absent not in post and shown in post
-    listed = (await chat.say(PAT, "elephants")).reply
+    assert absent not in on(post) and shown in on(post)
+    listed = on((await chat.say(PAT, "elephants")).reply)
     assert absent not in listed and shown in listed
     async with db.read() as conn:
         stored = (await conn.execute(select(elephants.c.text))).scalar_one()
     assert stored == typed  # stored as typed; made safe only when shown
 
 
-@pytest.mark.parametrize(("typed", "absent", "shown"), INJECTIONS)
+@pytest.mark.parametrize(ROWS, INJECTIONS)
 async def test_big_elephant_invitations_are_neutralised(
-    chat: Chat, typed: str, absent: str, shown: str
+    chat: Chat, typed: str, absent: str, shown: str, on: Show
 ) -> None:
     await _group(chat)
     await chat.say(SAM, f"elephant big: {typed}")
     outcome = await _post_due(chat)
-    invite = outcome.messages_to(PAT)[0]
+    invite = on(outcome.messages_to(PAT)[0])
     assert absent not in invite and shown in invite
 
 
-@pytest.mark.parametrize(("typed", "absent", "shown"), INJECTIONS)
+@pytest.mark.parametrize(ROWS, INJECTIONS)
 async def test_perspectives_are_neutralised_when_revealed(
-    chat: Chat, typed: str, absent: str, shown: str
+    chat: Chat, typed: str, absent: str, shown: str, on: Show
 ) -> None:
     await _group(chat)
     await chat.say(SAM, "elephant big: we never hear from carers")
@@ -88,32 +102,32 @@ async def test_perspectives_are_neutralised_when_revealed(
         form = (await chat.press(who, posted.button("Add my perspective"))).forms[0]
         outcome = await chat.submit(who, form, {"text": typed})
     (reveal,) = outcome.posts
-    assert absent not in reveal and shown in reveal
+    assert absent not in on(reveal) and shown in on(reveal)
 
 
-@pytest.mark.parametrize(("typed", "absent", "shown"), INJECTIONS)
+@pytest.mark.parametrize(ROWS, INJECTIONS)
 async def test_outcomes_are_neutralised_in_you_said_we_did(
-    chat: Chat, typed: str, absent: str, shown: str
+    chat: Chat, typed: str, absent: str, shown: str, on: Show
 ) -> None:
     await _group(chat)
     await chat.say(SAM, "elephant plain words")
     await _post_due(chat)
     outcome = await chat.say(FAY, f"elephant 1 addressed {typed}")
     (post,) = outcome.posts
-    assert absent not in post and shown in post
-    assert absent not in card_text(outcome.updates[0].card)
+    assert absent not in on(post) and shown in on(post)
+    assert absent not in on(card_text(outcome.updates[0].card))
 
 
-@pytest.mark.parametrize(("typed", "absent", "shown"), INJECTIONS)
+@pytest.mark.parametrize(ROWS, INJECTIONS)
 async def test_checkin_words_never_reach_the_channel_card(
-    chat: Chat, db: Database, typed: str, absent: str, shown: str
+    chat: Chat, db: Database, typed: str, absent: str, shown: str, on: Show
 ) -> None:
     await _group(chat)
     await chat.say(FAY, "checkin")
     form = (await chat.say(SAM, "checkin")).forms[0]
     outcome = await chat.submit(SAM, form, {"mood": "3", "words": typed, "visibility": "group"})
     (update,) = outcome.updates
-    shown_text = card_text(update.card)
+    shown_text = on(card_text(update.card))
     assert absent not in shown_text and shown not in shown_text
     assert "Checked in: 1 of 4" in shown_text
     async with db.read() as conn:

@@ -198,35 +198,34 @@ def test_plain_mentions_cannot_ping(raw: str, safe: str) -> None:
 @pytest.mark.parametrize(
     ("raw", "safe"),
     [
-        ("<!channel> meeting moved", f"@{WJ}channel meeting moved"),
-        ("<!here>", f"@{WJ}here"),
-        ("<!here|here>", f"@{WJ}here"),
-        ("<!everyone>", f"@{WJ}everyone"),
-        ("<!Channel>", f"@{WJ}channel"),
-        ("<!subteam^S1>", f"@{WJ}S1"),
-        ("<!subteam^S1|@design-team>", f"@{WJ}design-team"),
         ("<@U123>", f"@{WJ}U123"),
         ("<@U123|bob> said so", f"@{WJ}bob said so"),
         ("<@W0ABC>", f"@{WJ}W0ABC"),
-        ("in <#C123|general>", "in #general"),
-        ("in <#C123>", "in #C123"),
-        ("in <#C123|>", "in #C123"),
-        ("<!date^1392734382^{date}|Feb 18, 2014>", "Feb 18, 2014"),
-        ("<<!channel>>", f"@{WJ}channel"),
-        ("<!chan<!here>nel>", f"chan@{WJ}herenel"),  # nested: taken apart from the inside
+        ("<@U-sam.2>", f"@{WJ}U-sam.2"),
     ],
 )
-def test_slack_syntax_becomes_harmless_text(raw: str, safe: str) -> None:
+def test_the_cores_mention_form_is_written_out_and_cannot_ping(raw: str, safe: str) -> None:
     assert neutralise(raw) == safe
+
+
+@pytest.mark.parametrize(
+    ("raw", "left"),
+    [
+        ("<!channel> meeting moved", "<!channel> meeting moved"),
+        ("in <#C123|general>", "in <#C123∣general>"),
+        ("<at>Bob Smith</at> what do you think?", "<at>Bob Smith</at> what do you think?"),
+        ("<!subteam^S1|@design-team>", f"<!subteam^S1∣@{WJ}design-team>"),
+    ],
+)
+def test_a_platforms_own_syntax_is_left_for_its_adapter(raw: str, left: str) -> None:
+    # Harmless as it is on any other platform; each adapter writes out its own (see
+    # tests/adapters/slack/test_text.py and tests/adapters/teams/test_text.py).
+    assert neutralise(raw) == left
 
 
 @pytest.mark.parametrize(
     ("raw", "safe"),
     [
-        ("<at>Bob Smith</at> what do you think?", f"@{WJ}Bob Smith what do you think?"),
-        ('<at id="0">General</at>', f"@{WJ}General"),
-        ("<AT>everyone</AT>", f"@{WJ}everyone"),
-        ("<at>unclosed", "unclosed"),
         ("<script>alert(1)</script>", "alert(1)"),
         ('<img src=x onerror="alert(1)">', ""),
         ('<a href="http://evil.example">click here</a>', "click here (http://evil.example)"),
@@ -245,7 +244,7 @@ def test_slack_syntax_becomes_harmless_text(raw: str, safe: str) -> None:
         ("&lt;!channel&gt; &amp;", "&lt;!channel&gt; &amp;"),
     ],
 )
-def test_teams_and_html_markup_is_removed_and_text_kept(raw: str, safe: str) -> None:
+def test_html_markup_is_removed_and_text_kept(raw: str, safe: str) -> None:
     assert neutralise(raw) == safe
 
 
@@ -255,12 +254,8 @@ def test_teams_and_html_markup_is_removed_and_text_kept(raw: str, safe: str) -> 
 @pytest.mark.parametrize(
     ("raw", "safe"),
     [
-        ("<http://evil.example|click>", "click (http://evil.example)"),
-        ("<https://example.com|example.com>", "example.com"),
         ("<https://example.com>", "https://example.com"),
-        ("<mailto:sam@example.org|sam@example.org>", f"sam@{WJ}example.org"),
-        ("<mailto:sam@example.org|email Sam>", "email Sam (mailto:sam@example.org)"),
-        ("<javascript:alert(1)|open>", "open (javascript:alert(1))"),
+        ("<mailto:sam@example.org>", "mailto:sam@example.org"),
         ("[the form](https://forms.example/a_b)", "the form (https://forms.example/a_b)"),
         ("![a cat](http://img.example/cat.png)", "a cat (http://img.example/cat.png)"),
         ('[x](http://e.example "title")', "x (http://e.example)"),
@@ -355,20 +350,27 @@ HOSTILE = [
 ]
 
 
-@pytest.mark.parametrize("raw", HOSTILE)
-def test_nothing_dangerous_survives(raw: str) -> None:
-    safe = neutralise(raw)
-    folded = unicodedata.normalize("NFKC", safe)
-    # No character could start a mention, a Slack control sequence, a tag pair or a link.
-    assert re.search(r"[@＠﹫](?!\u2060)\S", safe) is None
-    assert re.search(r"<[!@#]|<at>|<a |<script|\]\(|[*_~`|]", safe) is None
+def assert_harmless(raw: str, shown: str) -> None:
+    """Nothing in `shown` can ping, restyle the message or hide a link, on any platform; what is
+    left of a platform's own syntax is for its adapter (see tests/adapters/*/test_text.py)."""
+    folded = unicodedata.normalize("NFKC", shown)
+    outside_addresses = re.sub(r"\S+://\S+", "", shown)
+    # No character could start a mention, a tag pair, a link or markup.
+    assert re.search(r"[@＠﹫](?!\u2060)\S", shown) is None
+    assert re.search(r"<@|<a |<script|\]\(|[*_~`]", shown) is None
+    assert "|" not in outside_addresses
     assert re.search(r"@(channel|here|everyone|all)", folded, re.IGNORECASE) is None
-    assert re.search(r"^\s*[>#]", safe, re.MULTILINE) is None
-    for char in safe:
+    assert re.search(r"^\s*[>#]", shown, re.MULTILINE) is None
+    for char in shown:
         assert unicodedata.category(char) not in ("Cc", "Cs") or char == "\n"
     # URLs that were there are still visible.
     for url in re.findall(r"http://[a-z.]+", raw):
-        assert url in safe
+        assert url in shown
+
+
+@pytest.mark.parametrize("raw", HOSTILE)
+def test_nothing_dangerous_survives(raw: str) -> None:
+    assert_harmless(raw, neutralise(raw))
 
 
 @pytest.mark.parametrize("raw", [*HOSTILE, "plain", "snake_case @bob <!here> [x](http://y)"])
@@ -390,7 +392,7 @@ def test_neutralise_keeps_newlines_and_scripts() -> None:
 
 
 def test_quote_cleans_then_neutralises() -> None:
-    assert quote("  <!here> *hi* \u202e\r\n\r\n\r\n\r\n\r\nbye  ", 100) == (
+    assert quote("  @here *hi* \u202e\r\n\r\n\r\n\r\n\r\nbye  ", 100) == (
         f"@{WJ}here ∗hi∗\n\n\nbye"
     )
 

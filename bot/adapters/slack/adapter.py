@@ -1,10 +1,10 @@
 """The Slack adapter: Slack requests in as neutral events, the core's effects out as Slack calls.
 
-It is the only module (with its `slack_*` helpers) that imports slack-bolt or slack-sdk. One route,
-`POST /slack/events`, takes slash commands, interactivity and the Events API. The route checks the
-signature itself before anything else, so a forged or stale request is refused with 401 before a
-single row is written; then Bolt dispatches to the listeners below. Each delivery's id (the event
-id, or a keyed hash of an interaction) goes to the core as `once`, which records it in
+With the rest of `bot.adapters.slack` it is the only code that imports slack-bolt or slack-sdk.
+One route, `POST /slack/events`, takes slash commands, interactivity and the Events API. The route
+checks the signature itself before anything else, so a forged or stale request is refused with 401
+before a single row is written; then Bolt dispatches to the listeners below. Each delivery's id
+(the event id, or a keyed hash of an interaction) goes to the core as `once`, which records it in
 `inbound_events` inside the event's own transaction: Slack's retries, even after a restart, are
 handled exactly once, and a delivery whose handling failed (rolled back, record and all) is handled
 when Slack tries again. A read of that table before dispatch drops obvious repeats cheaply.
@@ -26,7 +26,7 @@ import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import parse_qs
 
 from aiohttp import web
@@ -35,7 +35,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.base import BotParts
+from bot.adapters.base import BotParts, Handler
 from bot.adapters.slack import store as slack_store
 from bot.adapters.slack.answers import Answers, Request
 from bot.adapters.slack.blocks import our_action, view_metadata, view_values
@@ -80,12 +80,6 @@ BOT_ADDED = (
 log = logging.getLogger(__name__)
 
 ONCE = slack_store.ONCE
-
-
-class Handler(Protocol):
-    """`Core.handle`: one event in, effects out; `once` is the delivery's id for deduplication."""
-
-    def __call__(self, event: Event, *, once: str | None = None) -> Awaitable[list[Effect]]: ...
 
 
 CORE_SLOTS = 4

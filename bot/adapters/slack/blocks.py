@@ -1,8 +1,10 @@
 """Block Kit rendering of the core's plain-text cards and forms, and reading modal values back.
 
 Every string the core gives us is plain text; Slack reads `&`, `<` and `>` as markup in mrkdwn, so
-each one is escaped here before it is put in a block. Slack's own size limits (header 150, button
-75, modal title 24 characters, ...) are respected by cutting, never by failing the whole message.
+each one is escaped here before it is put in a block, after any Slack syntax someone typed is
+written out as what it shows (`bot.adapters.slack.text`). Slack's own size limits (header 150,
+button 75, modal title 24 characters, ...) are respected by cutting, never by failing the whole
+message.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from bot.adapters.slack.text import mrkdwn, readable
 from bot.cards import Button, Card, Form, FormInput, Option
 
 Block = dict[str, Any]
@@ -27,21 +30,16 @@ MAX_BUTTONS = 25
 MAX_FALLBACK = 3000
 
 
-def escape(text: str) -> str:
-    """Make plain text safe for Slack's mrkdwn and message text: no links, pings or markup."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _plain(text: str, limit: int) -> dict[str, Any]:
-    return {"type": "plain_text", "text": _cut(text, limit) or " ", "emoji": True}
+    return {"type": "plain_text", "text": _cut(readable(text), limit) or " ", "emoji": True}
 
 
 def _mrkdwn(text: str) -> dict[str, Any]:
-    return {"type": "mrkdwn", "text": _cut(escape(text), MAX_SECTION)}
+    return {"type": "mrkdwn", "text": _cut(mrkdwn(text), MAX_SECTION)}
 
 
 def _paragraph_chunks(text: str) -> list[str]:
@@ -50,7 +48,7 @@ def _paragraph_chunks(text: str) -> list[str]:
     current = ""
     for paragraph in text.split("\n\n"):
         candidate = f"{current}\n\n{paragraph}" if current else paragraph
-        if len(escape(candidate)) <= MAX_SECTION:
+        if len(mrkdwn(candidate)) <= MAX_SECTION:
             current = candidate
             continue
         if current:
@@ -92,7 +90,7 @@ def card_blocks(card: Card) -> list[Block]:
     for start in range(0, len(card.fields), MAX_FIELDS):
         batch = card.fields[start : start + MAX_FIELDS]
         fields = [
-            {"type": "mrkdwn", "text": _cut(f"*{escape(f.label)}*\n{escape(f.value)}", 2000)}
+            {"type": "mrkdwn", "text": _cut(f"*{mrkdwn(f.label)}*\n{mrkdwn(f.value)}", 2000)}
             for f in batch
         ]
         blocks.append({"type": "section", "fields": fields})
@@ -119,7 +117,7 @@ def _within_message_limit(blocks: list[Block]) -> list[Block]:
 def card_fallback(card: Card) -> str:
     """The notification text of a message (what a phone or screen reader shows)."""
     text = card.title or card.text.split("\n", 1)[0] or "Common Ground"
-    return _cut(escape(text), MAX_FALLBACK)
+    return _cut(mrkdwn(text), MAX_FALLBACK)
 
 
 def _option(option: Option) -> Block:

@@ -1,8 +1,8 @@
 """The Microsoft Teams adapter: Bot Framework activities in as neutral events, effects out as
 Adaptive Cards through the connector.
 
-It is the only module (with its `teams_*` helpers) that imports botbuilder, so the SDK can be
-swapped for its successor (the Microsoft 365 Agents SDK speaks the same Activity protocol).
+With the rest of `bot.adapters.teams` it is the only code that imports botbuilder, so the SDK
+can be swapped for its successor (the Microsoft 365 Agents SDK speaks the same Activity protocol).
 
 `POST /api/messages` is our own route, not `CloudAdapter.process`: that one answers 500 for every
 invoke whose response has a body, and 500 again for a request with a malformed header or body. Ours
@@ -14,7 +14,7 @@ event's own transaction, so a repeated delivery changes nothing and a failed one
 Teams tries again.
 
 Teams has no message only one person in a channel can see. A button on a channel card opens a
-dialog (a task module, `teams_dialogs`) where the answer or form for that person appears; answers
+dialog (a task module, `dialogs`) where the answer or form for that person appears; answers
 to a command typed in a channel, and forms it opens, go to the person's 1:1 chat with the bot.
 
 A command typed in a channel is marked `seen_by_others`: everyone has already seen who typed it,
@@ -22,17 +22,17 @@ so the elephant handler refuses to store an elephant typed there as "anonymous".
 
 A turn carries out only what must happen within it (the answer to the person, a form, a dialog,
 the card replaced after a submit); channel posts, 1:1 messages and updates are handed to the outbox
-and sent right after the answer (`teams_after`), so a large group never makes Teams wait.
+and sent right after the answer (`after`), so a large group never makes Teams wait.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from datetime import datetime
 from http import HTTPStatus
-from typing import Any, Protocol
+from typing import Any
 
 from aiohttp import web
 from botbuilder.core import TurnContext
@@ -48,7 +48,7 @@ from botbuilder.schema import (
     InvokeResponse,
 )
 
-from bot.adapters.base import BotParts
+from bot.adapters.base import BotParts, Handler
 from bot.adapters.teams import store as teams_store
 from bot.adapters.teams.after import CLOSE_WAIT, AfterTurn
 from bot.adapters.teams.answers import TEAMS_CHANNEL, Turn, TurnAnswers
@@ -89,12 +89,6 @@ BOT_ADDED_PERSONAL = (
 SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 
 log = logging.getLogger(__name__)
-
-
-class Handler(Protocol):
-    """`Core.handle`: one event in, effects out; `once` is the delivery's id for deduplication."""
-
-    def __call__(self, event: Event, *, once: str | None = None) -> Awaitable[list[Effect]]: ...
 
 
 _DELIVERY: ContextVar[str | None] = ContextVar("teams_delivery", default=None)
@@ -162,7 +156,7 @@ class TeamsAdapter:
         app.on_cleanup.append(cleanup)
 
     async def hand_over(self, effects: Sequence[Effect]) -> None:
-        """Everything but the answer: to the outbox, sent right after the turn (`teams_after`)."""
+        """Everything but the answer: to the outbox, sent right after the turn (`AfterTurn`)."""
         await self.after.hand_over(effects)
 
     async def settled(self) -> None:

@@ -1,6 +1,6 @@
 """Answering the person behind one Teams activity, privately: in the 1:1 chat it came from, or
 through a 1:1 chat the bot opens when they acted in a channel. Everything else the core returns
-is handed to the outbox, sent right after the turn is answered (`teams_after`).
+is handed to the outbox, sent right after the turn is answered (`bot.adapters.teams.after`).
 
 Outside Teams (the Bot Framework Emulator, Web Chat) there is only the one conversation, so the
 answer goes straight back there. When Teams will not open the 1:1 chat, the person is told in

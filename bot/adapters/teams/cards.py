@@ -10,8 +10,9 @@ the form is shown again with the errors and everything typed kept, without stori
 
 Text: user text reaching a card has already been through `neutralise`, so no Markdown can form
 from it; Adaptive Card text blocks do not render HTML, so `<`, `>` and `&` stay plain characters.
-The bot's own command names are written in backticks in the core; Teams cards show no code
-style, so those become bold.
+A Teams mention someone typed as `<at>` markup is written out as what it shows
+(`bot.adapters.teams.text`). The bot's own command names are written in backticks in the core;
+Teams cards show no code style, so those become bold.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from bot.adapters.teams.text import readable
 from bot.cards import Button, Card, Form, FormInput, Option
 
 CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -34,8 +36,8 @@ Json = dict[str, Any]
 
 
 def teams_text(text: str) -> str:
-    """Our backticked command names in bold; everything else as it is."""
-    return _BACKTICKS.sub(lambda m: f"**{m.group(1)}**", text)
+    """Our backticked command names in bold, typed mentions as what they show; the rest as is."""
+    return _BACKTICKS.sub(lambda m: f"**{m.group(1)}**", readable(text))
 
 
 def _block(text: str, **extra: Any) -> Json:
@@ -71,7 +73,7 @@ def button_action(button: Button, *, dialog: bool = False) -> Json:
     data: Json = {"action": button.action, "value": button.value}
     if dialog:
         data["msteams"] = {"type": "task/fetch"}
-    action: Json = {"type": "Action.Submit", "title": button.label, "data": data}
+    action: Json = {"type": "Action.Submit", "title": readable(button.label), "data": data}
     if button.style in STYLES:
         action["style"] = STYLES[button.style]
     return action
@@ -85,7 +87,7 @@ def card_content(card: Card, *, in_channel: bool = False) -> Json:
         body.append(_block(card.title, weight="Bolder", size="Medium"))
     body.extend(_paragraphs(card.text))
     if card.fields:
-        facts = [{"title": f.label, "value": teams_text(f.value)} for f in card.fields]
+        facts = [{"title": readable(f.label), "value": teams_text(f.value)} for f in card.fields]
         body.append({"type": "FactSet", "facts": facts})
     buttons = [button_action(b, dialog=in_channel) for b in card.buttons]
     for start in range(0, len(buttons), MAX_ACTIONS_PER_ROW):
@@ -99,7 +101,7 @@ def card_content(card: Card, *, in_channel: bool = False) -> Json:
 
 def card_summary(card: Card) -> str:
     """A short plain line for notifications and screen readers."""
-    return (card.title or card.text.split("\n", 1)[0] or "Common Ground")[:200]
+    return readable(card.title or card.text.split("\n", 1)[0] or "Common Ground")[:200]
 
 
 # -- forms -----------------------------------------------------------------------------------
@@ -108,14 +110,14 @@ def card_summary(card: Card) -> str:
 def _input(spec: FormInput, value: str, error: str) -> list[Json]:
     element: Json = {
         "id": INPUT_PREFIX + spec.name,
-        "label": spec.label + ("" if spec.optional else " *"),
+        "label": readable(spec.label) + ("" if spec.optional else " *"),
         "isRequired": not spec.optional,
         "errorMessage": error or f"Please fill in {spec.label.lower()}.",
     }
     if spec.kind in ("select", "radio"):
         element["type"] = "Input.ChoiceSet"
         element["style"] = "expanded" if spec.kind == "radio" else "compact"
-        element["choices"] = [{"title": o.label, "value": o.value} for o in spec.options]
+        element["choices"] = [{"title": readable(o.label), "value": o.value} for o in spec.options]
     else:
         element["type"] = "Input.Text"
         element["isMultiline"] = spec.kind == "multiline"

@@ -1,7 +1,7 @@
 """Dialogs (Teams task modules): how a person answers a card in a channel privately.
 
 Teams has no message only one person in a channel can see. So buttons on channel cards send an
-`invoke` named `task/fetch` (see `teams_cards.button_action`), and the core's answer for the person
+`invoke` named `task/fetch` (see `cards.button_action`), and the core's answer for the person
 who pressed (a reply, or a form) is shown in a dialog right where they pressed, through the invoke's
 HTTP answer. A form in a dialog comes back as `task/submit`; its errors are shown in the same
 dialog, with everything typed kept. Whatever else the core asks for (channel posts, updated counts,
@@ -25,6 +25,7 @@ from bot.adapters.teams.cards import (
     submitted_values,
     unpack_form,
 )
+from bot.adapters.teams.text import readable
 from bot.cards import Card, Form
 from bot.effects import Effect, FormErrors, OpenForm, ReplyToActor
 from bot.events import Choice, Event, FormSubmitted
@@ -40,7 +41,7 @@ def dialog_card(content: Json, title: str) -> Json:
         "task": {
             "type": "continue",
             "value": {
-                "title": title[:100] or "Common Ground",
+                "title": readable(title)[:100] or "Common Ground",
                 "width": "medium",
                 "height": "medium",
                 "card": attachment(content),

@@ -79,6 +79,20 @@ def configured(environ: Mapping[str, str]) -> bool:
     return any(environ.get(name) for name in APP_ID_NAMES)
 
 
+def auth_warning(environ: Mapping[str, str] | None = None) -> str:
+    """A loud line when `POST /api/messages` would accept requests without checking tokens (""
+    when it would not). None reads the settings of this process (the environment and `.env`)."""
+    teams = TeamsSettings() if environ is None else TeamsSettings.model_validate(dict(environ))
+    if not teams.enabled or teams.auth:
+        return ""
+    return (
+        "!!! MICROSOFT TEAMS AUTHENTICATION IS OFF: POST /api/messages accepts requests without "
+        "a Bot Framework token, because MICROSOFT_APP_ID is not set. That is only for local "
+        "testing. Set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD in production, or "
+        "TEAMS_ENABLED=false to switch the Teams route off. !!!"
+    )
+
+
 def settings_problem() -> str | None:
     """What is wrong with the Teams settings in the environment, in one line (None: nothing),
     so `serve` can say so plainly instead of stopping with a traceback."""

@@ -24,10 +24,10 @@ from bot.adapters.slack.blocks import (
     SHORTENED,
     card_blocks,
     card_fallback,
-    escape,
 )
 from bot.adapters.slack.home import NO_GROUP
 from bot.adapters.slack.store import claim_event
+from bot.adapters.slack.text import escape
 from bot.app import CommonGround, adapter_report, build, configured_adapters, web_app
 from bot.cards import Button, Card, Field
 from bot.effects import MessageMember, PostToConversation, UpdatePost
@@ -342,7 +342,12 @@ async def test_an_update_of_a_post_never_sent_is_skipped(
 
 @pytest.mark.parametrize(
     ("text", "escaped"),
-    [("a & b", "a &amp; b"), ("<@U1>", "&lt;@U1&gt;"), ("<!channel>", "&lt;!channel&gt;")],
+    [
+        ("a & b", "a &amp; b"),
+        ("<b>x</b> <3", "&lt;b&gt;x&lt;/b&gt; &lt;3"),
+        ("<@U1>", "@\u2060U1"),  # Slack's own syntax is written out as what it shows
+        ("<!channel>", "@\u2060channel"),
+    ],
 )
 def test_every_text_is_escaped_in_blocks(text: str, escaped: str) -> None:
     card = Card(title=text, text=text, fields=(Field(text, text),), footer=text)

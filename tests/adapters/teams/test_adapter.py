@@ -12,9 +12,10 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
+from bot.adapters.teams import TEAMS
 from bot.adapters.teams import adapter as teams_adapter
 from bot.adapters.teams.settings import TeamsSettings
-from bot.app import build, configured_adapters, teams_auth_warning, web_app
+from bot.app import build, configured_adapters, web_app
 from bot.cards import Card
 from bot.core import Core
 from bot.effects import MessageMember, PostToConversation
@@ -440,9 +441,9 @@ def test_settings_accept_both_spellings(monkeypatch: pytest.MonkeyPatch) -> None
 def test_the_operator_report_names_teams_and_warns_when_auth_is_off() -> None:
     assert configured_adapters({"MICROSOFT_APP_ID": "app-1"}) == ["Microsoft Teams"]
     assert configured_adapters({"MicrosoftAppId": "app-1"}) == ["Microsoft Teams"]
-    assert "AUTHENTICATION IS OFF" in teams_auth_warning({})
-    assert teams_auth_warning({"MICROSOFT_APP_ID": "app-1"}) == ""
-    assert teams_auth_warning({"TEAMS_ENABLED": "false"}) == ""
+    assert "AUTHENTICATION IS OFF" in TEAMS.warning({})
+    assert TEAMS.warning({"MICROSOFT_APP_ID": "app-1"}) == ""
+    assert TEAMS.warning({"TEAMS_ENABLED": "false"}) == ""
 
 
 async def test_teams_can_be_switched_off(

@@ -1,0 +1,56 @@
+"""The adapter contract: every platform is wired from `bot.adapters.ADAPTERS`, and each SDK stays
+inside its own adapter package."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.adapters import ADAPTERS
+
+ROOT = Path(__file__).resolve().parents[2]
+BOT = ROOT / "bot"
+SDKS = {
+    "slack": re.compile(r"^\s*(?:from|import)\s+(?:slack_sdk|slack_bolt)\b", re.MULTILINE),
+    "teams": re.compile(
+        r"^\s*(?:from|import)\s+(?:botbuilder|botframework|msrest)\b", re.MULTILINE
+    ),
+}
+
+
+def test_each_platform_is_listed_once() -> None:
+    names = [adapter.name for adapter in ADAPTERS]
+    assert names == ["Slack", "Microsoft Teams", "Console"]
+
+
+@pytest.mark.parametrize("module", ["app.py", "__main__.py"])
+def test_the_composition_and_the_command_line_name_no_platform(module: str) -> None:
+    source = (BOT / module).read_text(encoding="utf-8")
+    assert re.search(r"slack|teams|microsoft|botbuilder", source, re.IGNORECASE) is None
+
+
+@pytest.mark.parametrize("platform", sorted(SDKS))
+def test_a_platforms_sdk_is_imported_only_in_its_adapter(platform: str) -> None:
+    home = BOT / "adapters" / platform
+    outside = [
+        str(path.relative_to(ROOT))
+        for path in BOT.rglob("*.py")
+        if home not in path.parents and SDKS[platform].search(path.read_text(encoding="utf-8"))
+    ]
+    assert outside == []
+
+
+def test_starting_the_command_line_imports_no_sdk() -> None:
+    script = (
+        "import sys; from bot.__main__ import build_parser; import bot.app; build_parser(); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('slack_sdk', 'slack_bolt', 'botbuilder', 'botframework', 'msrest')))"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert found.stdout.strip() == "[]"
