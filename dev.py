@@ -11,7 +11,8 @@ standard library on purpose.
     python3 dev.py lint            ruff and mypy (strict on bot/)
     python3 dev.py bench [--quick] the benchmarks; writes docs/benchmarks.md
     python3 dev.py bot <args>      any `commonground` sub-command, e.g. `bot console`
-    python3 dev.py regen-migration rebuild the initial Alembic migration from bot/store/schema.py
+    python3 dev.py new-migration "what changed"
+                                   the next Alembic revision, from bot/store/schema.py
 """
 
 from __future__ import annotations
@@ -73,8 +74,8 @@ def main(argv: list[str]) -> int:
         return run([py, "-m", "bench", *rest])
     if command == "bot":
         return run([py, "-m", "bot", *rest])
-    if command == "regen-migration":
-        return run([py, "-m", "bot.store.regen"])
+    if command == "new-migration":
+        return run([py, "-m", "bot.store.revision", *rest])
     print(f"Unknown command {command!r}.\n{__doc__}")
     return 2
 

@@ -17,22 +17,14 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-BOT = ROOT / "bot"
-
-
-def _module_name(path: Path) -> str:
-    parts = list(path.relative_to(ROOT).with_suffix("").parts)
-    if parts[-1] == "__init__":
-        parts.pop()
-    return ".".join(parts)
+from tests.source import BOT, ROOT, module_name
 
 
 def _imported(path: Path) -> Iterator[str]:
     """Every module `path` imports, by its full dotted name; for `from a import b`, both `a` and
     `a.b` (b may be a module)."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    package = _module_name(path).split(".")
+    package = module_name(path).split(".")
     if path.name != "__init__.py":
         package = package[:-1]
     for node in ast.walk(tree):

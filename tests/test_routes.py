@@ -7,7 +7,6 @@ from __future__ import annotations
 import ast
 import importlib
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -20,15 +19,10 @@ from bot.handlers import ROUTES, TABLES
 from bot.replies import reply
 from bot.routing import Routes
 from tests.dialogue import Chat, FakeClock, person
+from tests.source import BOT, module_name
 
-BOT = Path(core_module.__file__).resolve().parent
 # Cards rebuilt from stored or platform data carry whatever action they were given.
 REBUILDERS = {"bot.delivery.codec", "bot.adapters.teams.cards"}
-
-
-def _module_name(path: Path) -> str:
-    parts = path.relative_to(BOT.parent).with_suffix("").parts
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
 def _resolve(module: str, node: ast.expr) -> str:
@@ -46,7 +40,7 @@ def _resolve(module: str, node: ast.expr) -> str:
 def _built(kind: str, position: int, keyword: str) -> Iterator[tuple[str, str]]:
     """Every (module, value) given as `keyword` (or argument `position`) to a `kind(...)` call."""
     for path in sorted(BOT.rglob("*.py")):
-        module = _module_name(path)
+        module = module_name(path)
         if module in REBUILDERS:
             continue
         for node in ast.walk(ast.parse(path.read_text())):
@@ -166,7 +160,7 @@ def test_every_feature_table_is_gathered() -> None:
     silently not answer what it declares."""
     found = []
     for path in sorted((BOT / "handlers").rglob("*.py")):
-        module = importlib.import_module(_module_name(path))
+        module = importlib.import_module(module_name(path))
         table = getattr(module, "routes", None)
         if isinstance(table, Routes):
             found.append((module.__name__, table))

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, inspect
 
 from bot.store.database import Database
 from bot.store.migrate import upgrade
+from bot.store.revision import VERSIONS, next_revision_id
 from bot.store.schema import metadata
 
 
@@ -79,3 +80,9 @@ async def test_a_deleted_meetings_id_is_never_reused(db: Database) -> None:
         await conn.execute(meetings_table.delete().where(meetings_table.c.id == first.id))
         second = await meetings.create(conn, group.id, when, None, status="scheduled", source="x")
     assert second.id != first.id
+
+
+def test_the_next_revision_is_numbered_after_the_newest() -> None:
+    names = [path.name for path in VERSIONS.glob("*.py")]
+    newest = max(int(name.split("_", 1)[0]) for name in names if name[:4].isdigit())
+    assert next_revision_id() == f"{newest + 1:04d}"

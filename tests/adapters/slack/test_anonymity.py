@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.handlers.elephants.commands import post_due
+from bot.handlers.elephants.commands import post_due_elephants
 from testkit.fake_slack import FakeSlack, SlackHarness, slack_person
 from tests.anonymity_helpers import anonymous_action
 from tests.dialogue import FakeClock
@@ -65,7 +65,7 @@ async def test_elephant_modal_and_i_see_it_too_leave_no_trace(
     assert thanks["text"].startswith("Thank you for naming it.")
 
     clock.advance(minutes=10)
-    await slack.adapter.deliverer.deliver(await slack.bot.core.run_job(post_due))
+    await slack.adapter.deliverer.deliver(await slack.bot.core.run_job(post_due_elephants))
     [post] = fake.of("chat.postMessage")
     posted_ts = fake.answers("chat.postMessage")[0]["ts"]
     assert "Nobody reads our feedback" in str(post["blocks"])

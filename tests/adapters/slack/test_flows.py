@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.adapters.slack.adapter import MESSAGE_SHORTCUT
 from bot.app import CommonGround
-from bot.handlers.elephants.commands import post_due
+from bot.handlers.elephants.commands import post_due_elephants
 from bot.handlers.home.page import NO_LEDGER
 from bot.handlers.nudges.commands import reflection_nudge
 from bot.identity import Where
@@ -70,7 +70,7 @@ async def test_a_big_elephant_invitation_opens_the_perspective_modal(
     await _group(slack, fake)
     await slack.command(PAT, "big: Professionals never share their own lives", command="/elephant")
     clock.advance(minutes=30)
-    await slack.adapter.deliverer.deliver(await bot.core.run_job(post_due))
+    await slack.adapter.deliverer.deliver(await bot.core.run_job(post_due_elephants))
     invites = {p["channel"]: p for p in fake.of("chat.postMessage") if p["channel"] != CHANNEL}
     assert set(invites) == {FAY.user_id, PAT.user_id, LEE.user_id}
     invite = invites[LEE.user_id]

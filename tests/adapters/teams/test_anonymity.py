@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.handlers.elephants.commands import post_due
+from bot.handlers.elephants.commands import post_due_elephants
 from testkit.fake_teams import TENANT, dialog_texts, teams_person
 from testkit.fake_teams import TeamsHarness as Teams
 from tests.adapters.teams.test_adapter import group, last_to
@@ -38,7 +38,7 @@ async def test_the_elephant_form_and_i_see_it_too_leave_no_trace(
     fake.clear()
 
     clock.advance(minutes=30)
-    await teams.bot.router.deliver(await teams.bot.core.run_job(post_due))
+    await teams.bot.router.deliver(await teams.bot.core.run_job(post_due_elephants))
     [post] = fake.in_channel()
     assert "Nobody reads our feedback" in post.texts()
     for secret in (QUINN.user_id, QUINN.display_name, TENANT + QUINN.user_id):
