@@ -30,7 +30,7 @@ from bench.procs import spawn, stop, wait_http
 from bot.adapters.slack import adapter as slack
 from bot.adapters.slack.settings import SlackSettings
 from bot.adapters.teams import adapter as teams
-from bot.adapters.teams import store as teams_store
+from bot.adapters.teams import records
 from bot.adapters.teams.settings import TeamsSettings
 from bot.app import CommonGround
 from bot.delivery.outbox import pending
@@ -78,8 +78,8 @@ async def _teams(bot: CommonGround, url: str, limit: int) -> None:
             "tenantId": TENANT,
         },
     }
-    await teams_store.save_reference(bot.db, GENERAL, TENANT, channel)
-    await teams_store.save_reference(bot.db, teams_store.tenant_row(TENANT), TENANT, reach)
+    await records.save_reference(bot.db, GENERAL, TENANT, channel)
+    await records.save_reference(bot.db, records.tenant_row(TENANT), TENANT, reach)
 
 
 async def _fan_out(

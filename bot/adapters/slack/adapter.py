@@ -36,7 +36,7 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.base import BotParts, Handler
-from bot.adapters.slack import store as slack_store
+from bot.adapters.slack import records
 from bot.adapters.slack.answers import Answers, Request
 from bot.adapters.slack.blocks import our_action, view_metadata, view_values
 from bot.adapters.slack.delivery import (
@@ -62,7 +62,7 @@ from bot.events import Choice, Command, Event, FormSubmitted, MemberJoined
 from bot.identity import Who
 from bot.store.database import Database
 
-PLATFORM = slack_store.PLATFORM
+PLATFORM = records.PLATFORM
 ROUTE = "/slack/events"
 COMMANDS = {"/coprod": "", "/elephant": "elephant"}
 ELEPHANT_SHORTCUT = "elephant.name"
@@ -79,7 +79,7 @@ BOT_ADDED = (
 
 log = logging.getLogger(__name__)
 
-ONCE = slack_store.ONCE
+ONCE = records.ONCE
 
 
 CORE_SLOTS = 4
@@ -189,7 +189,7 @@ class SlackAdapter:
         # have been seen, and the acknowledgement must not wait for the database. Any other repeat
         # is still dropped by the core's once-only insert, inside the event's own transaction.
         retry = request.headers.get("X-Slack-Retry-Num", "")
-        if key is not None and retry and await slack_store.seen(self.db, key):
+        if key is not None and retry and await records.seen(self.db, key):
             log.info("dropped a repeated Slack delivery (retry %s)", retry)
             return web.Response(status=200)
         bolt_request = await to_bolt_request(request)
@@ -221,10 +221,10 @@ class SlackAdapter:
             if not isinstance(data, dict) or data.get("type") != "event_callback":
                 return None  # url_verification and friends change nothing
             event_id = data.get("event_id")
-            return f"e:{event_id}" if event_id else slack_store.body_digest(self.secret, body)
+            return f"e:{event_id}" if event_id else records.body_digest(self.secret, body)
         if "ssl_check" in parse_qs(body):
             return None
-        return slack_store.body_digest(self.secret, body)
+        return records.body_digest(self.secret, body)
 
     # -- listeners -----------------------------------------------------------------------------
 
@@ -397,7 +397,7 @@ class SlackAdapter:
         if user and user == context.get("bot_user_id"):
             # No core event to carry the record, so the greeting claims the delivery itself.
             once = context.get(ONCE)
-            if once and not await slack_store.claim_event(self.db, once, self.clock()):
+            if once and not await records.claim_event(self.db, once, self.clock()):
                 return
             await self.deliverer.deliver([PostToConversation(where, Card(text=BOT_ADDED))])
             return

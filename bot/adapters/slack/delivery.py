@@ -24,7 +24,7 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack import store as slack_store
+from bot.adapters.slack import records
 from bot.adapters.slack.blocks import card_blocks, card_fallback
 from bot.cards import Card
 from bot.delivery.pacing import Pacer, deliver_in_lanes
@@ -165,7 +165,7 @@ class SlackDeliverer:
         elif isinstance(effect, MessageMember):
             await self._post(effect.workspace, effect.user_id, effect.card, effect.key)
         elif isinstance(effect, UpdatePost):
-            found = await slack_store.find_post(self.db, effect.where.conversation_id, effect.key)
+            found = await records.find_post(self.db, effect.where.conversation_id, effect.key)
             if found is None:
                 log.warning("an update for a post that was never sent to Slack was skipped")
                 return
@@ -183,7 +183,7 @@ class SlackDeliverer:
             log.warning("a %s needs a request to answer; not sent", type(effect).__name__)
 
     async def _post(self, workspace: str, channel: str, card: Card, key: str | None) -> None:
-        if key and await slack_store.find_post(self.db, channel, key) is not None:
+        if key and await records.find_post(self.db, channel, key) is not None:
             log.debug("a keyed Slack post was sent before; not sent again")
             return
         auth = await self.auth(workspace)
@@ -196,6 +196,6 @@ class SlackDeliverer:
         )
         if key:
             posted_in = str(response.get("channel") or channel)
-            await slack_store.remember_post(
+            await records.remember_post(
                 self.db, channel, key, posted_in, str(response.get("ts"))
             )

@@ -20,7 +20,7 @@ from slack_sdk.socket_mode.aiohttp import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
-from bot.adapters.slack import store as slack_store
+from bot.adapters.slack import records
 from bot.adapters.slack.delivery import SDK_LOG
 
 if TYPE_CHECKING:
@@ -42,9 +42,9 @@ class SocketHandler(AsyncSocketModeHandler):
             key = f"e:{req.payload['event_id']}"
         else:
             body = json.dumps(req.payload, sort_keys=True)
-            key = slack_store.body_digest(self.adapter.secret, body)
+            key = records.body_digest(self.adapter.secret, body)
         # Only a redelivery (Slack marks it) can have been handled before: no look-up otherwise.
-        if req.retry_attempt and await slack_store.seen(self.adapter.db, key):
+        if req.retry_attempt and await records.seen(self.adapter.db, key):
             log.info("dropped a repeated Slack delivery over Socket Mode")
             await client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
             return
@@ -54,7 +54,7 @@ class SocketHandler(AsyncSocketModeHandler):
             mode="socket_mode",
             body=req.payload,
             headers=build_headers(req),
-            context={slack_store.ONCE: key},
+            context={records.ONCE: key},
         )
         response = await self.app.async_dispatch(bolt_request)
         await send_async_response(client, req, response, started)

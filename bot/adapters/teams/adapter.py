@@ -49,7 +49,7 @@ from botbuilder.schema import (
 )
 
 from bot.adapters.base import BotParts, Handler
-from bot.adapters.teams import store as teams_store
+from bot.adapters.teams import records
 from bot.adapters.teams.after import CLOSE_WAIT, AfterTurn
 from bot.adapters.teams.answers import TEAMS_CHANNEL, Turn, TurnAnswers
 from bot.adapters.teams.cards import (
@@ -75,7 +75,7 @@ from bot.events import Choice, Command, Event, FormSubmitted, MemberJoined
 from bot.identity import Who
 from bot.store.database import Database
 
-PLATFORM = teams_store.PLATFORM
+PLATFORM = records.PLATFORM
 ROUTE = "/api/messages"
 BOT_ADDED = (
     "Hello! I'm Common Ground. To make this channel a co-production group, mention me with "
@@ -252,7 +252,7 @@ class TeamsAdapter:
         """A keyed hash naming this delivered activity (None when Teams gave it no id)."""
         if not activity.id or not activity.conversation or not activity.conversation.id:
             return None
-        return teams_store.activity_key(self.secret, activity.conversation.id, activity.id)
+        return records.activity_key(self.secret, activity.conversation.id, activity.id)
 
     async def _handled(self, event: Event, *, part: str = "") -> list[Effect]:
         """The core's answer to one event of this turn's activity. The activity's id goes with it
@@ -275,10 +275,10 @@ class TeamsAdapter:
             conversation["id"] = where.conversation_id
             conversation.pop("name", None)
             ref["conversation"] = conversation
-            await teams_store.save_reference(self.db, where.conversation_id, tenant, ref)
+            await records.save_reference(self.db, where.conversation_id, tenant, ref)
         if tenant:
             reach = {k: ref.get(k) for k in ("serviceUrl", "bot", "channelId")}
-            await teams_store.save_reference(self.db, teams_store.tenant_row(tenant), tenant, reach)
+            await records.save_reference(self.db, records.tenant_row(tenant), tenant, reach)
 
     async def _on_message(self, context: TurnContext) -> None:
         activity = context.activity
@@ -334,7 +334,7 @@ class TeamsAdapter:
             if member.id == bot_id:
                 # No core event carries the record, so the greeting claims the delivery itself.
                 key = _DELIVERY.get()
-                if key and not await teams_store.claim_activity(
+                if key and not await records.claim_activity(
                     self.db, f"{key}:bot", self.clock()
                 ):
                     continue

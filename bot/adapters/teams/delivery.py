@@ -28,7 +28,7 @@ from botbuilder.schema import (
     ConversationReference,
 )
 
-from bot.adapters.teams import store as teams_store
+from bot.adapters.teams import records
 from bot.adapters.teams.cards import CONTENT_TYPE, card_content, card_summary
 from bot.cards import Card
 from bot.delivery.pacing import Pacer, deliver_in_lanes
@@ -200,21 +200,21 @@ class TeamsDeliverer:
         return results[0] if results else None
 
     async def post(self, conversation_id: str, card: Card, key: str | None = None) -> None:
-        if key and await teams_store.find_post(self.db, conversation_id, key) is not None:
+        if key and await records.find_post(self.db, conversation_id, key) is not None:
             log.debug("a keyed Teams post was sent before; not sent again")
             return
-        ref = await teams_store.load_reference(self.db, conversation_id)
+        ref = await records.load_reference(self.db, conversation_id)
         if ref is None:
             # Kept for the outbox: the first activity from that channel brings its reference.
             raise LookupError("the bot has had no activity from that conversation yet")
         post = message(card, in_channel=True)  # references are kept for shared conversations only
         sent = await self._continue(ref, lambda context: context.send_activity(post))
         if key and sent is not None and getattr(sent, "id", None):
-            await teams_store.remember_post(self.db, conversation_id, key, str(sent.id))
+            await records.remember_post(self.db, conversation_id, key, str(sent.id))
 
     async def update(self, conversation_id: str, key: str, card: Card) -> None:
-        activity_id = await teams_store.find_post(self.db, conversation_id, key)
-        ref = await teams_store.load_reference(self.db, conversation_id)
+        activity_id = await records.find_post(self.db, conversation_id, key)
+        ref = await records.load_reference(self.db, conversation_id)
         if activity_id is None or ref is None:
             log.info("a Teams post to update was never sent; nothing updated")
             return
@@ -232,10 +232,10 @@ class TeamsDeliverer:
     ) -> None:
         """A card in the person's 1:1 chat with the bot (Teams makes it, or finds it)."""
         row = member_row(tenant, user_id)
-        if key and await teams_store.find_post(self.db, row, key) is not None:
+        if key and await records.find_post(self.db, row, key) is not None:
             log.debug("a keyed Teams message was sent before; not sent again")
             return
-        known = await teams_store.load_reference(self.db, teams_store.tenant_row(tenant))
+        known = await records.load_reference(self.db, records.tenant_row(tenant))
         if known is None:
             raise LookupError("the bot has had no activity from that tenant yet")
         service_url = str(known.get("serviceUrl") or "")
@@ -255,4 +255,4 @@ class TeamsDeliverer:
         await self.retrying(attempt)
         activity_id = getattr(sent[0], "id", None) if sent else None
         if key and activity_id:
-            await teams_store.remember_post(self.db, row, key, str(activity_id))
+            await records.remember_post(self.db, row, key, str(activity_id))

@@ -26,7 +26,7 @@ from bot.adapters.slack.blocks import (
     card_fallback,
 )
 from bot.adapters.slack.home import NO_GROUP
-from bot.adapters.slack.store import claim_event
+from bot.adapters.slack.records import claim_event
 from bot.adapters.slack.text import escape
 from bot.app import CommonGround, adapter_report, build, configured_adapters, web_app
 from bot.cards import Button, Card, Field
