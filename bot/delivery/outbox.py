@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from bot.delivery.codec import decode, encode, storable
 from bot.delivery.router import Deliverer, platform_of
 from bot.effects import Effect
-from bot.store import outbox as outbox_rows
+from bot.store import outbox
 from bot.store.database import Connection, Database
 
 LEASE = timedelta(minutes=2)
@@ -42,7 +42,7 @@ async def enqueue(conn: Connection, effects: Sequence[Effect], now: datetime) ->
     """Store the storable effects in the caller's transaction; returns how many."""
     items = [(platform_of(effect), encode(effect)) for effect in effects if storable(effect)]
     if items:
-        await outbox_rows.add(conn, items, now)
+        await outbox.add(conn, items, now)
     return len(items)
 
 
@@ -66,7 +66,7 @@ async def defer(db: Database, effects: Sequence[Effect], now: datetime) -> int:
 async def pending(db: Database) -> int:
     """How many effects are waiting (for health checks and tests)."""
     async with db.read() as conn:
-        return await outbox_rows.count(conn)
+        return await outbox.count(conn)
 
 
 class Outbox:
@@ -91,10 +91,10 @@ class Outbox:
     async def _lease(self, now: datetime) -> list[tuple[int, int, str]]:
         # Most drains find nothing due: a read says so without taking SQLite's one writer.
         async with self.db.read() as conn:
-            if not await outbox_rows.any_due(conn, now):
+            if not await outbox.any_due(conn, now):
                 return []
         async with self.db.write() as conn:
-            return await outbox_rows.lease_due(conn, now, limit=BATCH, until=now + LEASE)
+            return await outbox.lease_due(conn, now, limit=BATCH, until=now + LEASE)
 
     async def _send(self, leased: list[tuple[int, int, str]]) -> int:
         """Hand a leased batch over in one go (a console prints a fan-out once), then settle
@@ -113,12 +113,12 @@ class Outbox:
         ]
         async with self.db.write() as conn:
             if delivered:  # one statement for the batch: a fan-out is hundreds of rows
-                await outbox_rows.delete_rows(conn, delivered)
+                await outbox.delete_rows(conn, delivered)
             for (row_id, attempts, _), effect in zip(leased, effects, strict=True):
                 if id(effect) not in refused:
                     continue
                 if attempts >= MAX_ATTEMPTS:
-                    await outbox_rows.delete_row(conn, row_id)
+                    await outbox.delete_row(conn, row_id)
                     log.error(
                         "gave up on a %s after %d attempts (outbox row %d)",
                         type(effect).__name__,
@@ -127,5 +127,5 @@ class Outbox:
                     )
                 else:
                     log.warning("outbox row %d was not delivered; trying again later", row_id)
-                    await outbox_rows.retry_at(conn, row_id, self.clock() + pause_after(attempts))
+                    await outbox.retry_at(conn, row_id, self.clock() + pause_after(attempts))
         return len(delivered)

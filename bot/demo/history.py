@@ -13,9 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from bot.store import meetings as meeting_store
-from bot.store import members as member_store
-from bot.store import rounds as round_store
+from bot.store import meetings, members, rounds
 from bot.store.database import Connection
 from bot.store.groups import Group
 
@@ -60,31 +58,31 @@ HISTORY = (
 
 async def add_history(conn: Connection, group: Group, next_meeting: date) -> list[str]:
     """Write `HISTORY` for the group, weeks before `next_meeting` (a local date); one line each."""
-    people = {m.display_name: m for m in await member_store.of_group(conn, group.id)}
+    people = {m.display_name: m for m in await members.of_group(conn, group.id)}
     lines: list[str] = []
     for past in HISTORY:
         day = next_meeting - timedelta(weeks=past.weeks_before)
         starts_at = datetime.combine(day, MEETS_AT, tzinfo=group.zone).astimezone(UTC)
         ends_at = starts_at + MEETING_LENGTH
-        meeting = await meeting_store.create(
-            conn, group.id, starts_at, ends_at, status=meeting_store.ENDED, source="schedule"
+        meeting = await meetings.create(
+            conn, group.id, starts_at, ends_at, status=meetings.ENDED, source="schedule"
         )
         asked = starts_at + timedelta(minutes=20)
-        made = await round_store.create(conn, group.id, meeting.id, past.prompt, now=asked)
+        made = await rounds.create(conn, group.id, meeting.id, past.prompt, now=asked)
         for name, member in people.items():
             words = past.shares.get(name)
-            await round_store.put_answer(
+            await rounds.put_answer(
                 conn,
                 made.id,
                 member.id,
                 role=member.role,
-                kind=round_store.SHARE if words else round_store.PASS,
+                kind=rounds.SHARE if words else rounds.PASS,
                 text=words,
                 consent=False,
                 now=asked + timedelta(minutes=5),
             )
-        await round_store.mark_revealed(conn, made.id, asked + timedelta(minutes=15))
-        await round_store.mark_closed(conn, made.id, ends_at)
+        await rounds.mark_revealed(conn, made.id, asked + timedelta(minutes=15))
+        await rounds.mark_closed(conn, made.id, ends_at)
         shared = [name for name in people if name in past.shares]
         passed = [name for name in people if name not in past.shares]
         lines.append(

@@ -73,8 +73,7 @@ from bot.scheduling.plan import (
 from bot.scheduling.retention import retention_job
 from bot.scheduling.rule import MAX_DURATION
 from bot.scheduling.upcoming import ScheduleKeeper, ensure_next_meeting
-from bot.store import meetings
-from bot.store import scheduled_meetings as queries
+from bot.store import meetings, scheduled_meetings
 from bot.store.groups import Group
 
 log = logging.getLogger(__name__)
@@ -352,14 +351,14 @@ class MeetingClock:
     async def _read(self, now: datetime) -> tuple[list[tuple[meetings.Meeting, Group]], set[str]]:
         """Meetings that may have jobs within the horizon, and their firings already claimed."""
         async with self.core.db.read() as conn:
-            lead, delay = await queries.longest_offsets(conn)
-            pending = await queries.pending_meetings(
+            lead, delay = await scheduled_meetings.longest_offsets(conn)
+            pending = await scheduled_meetings.pending_meetings(
                 conn,
                 ending_before=now + self.horizon + timedelta(minutes=lead) + MAX_DURATION,
                 ended_since=now - self.grace - timedelta(minutes=delay),
             )
             keys = [key for pair in pending for key in keys_to_check(*pair, now)]
-            return pending, await queries.claimed(conn, keys)
+            return pending, await scheduled_meetings.claimed(conn, keys)
 
     def _hold(self, jobs: Sequence[PlannedJob], now: datetime) -> list[PlannedJob]:
         """Give APScheduler the nearest future jobs; return the due ones nobody is running."""

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from bot.errors import UserError
 from bot.scheduling.rule import ScheduleRule, ScheduleRuleError, parse_rule
-from bot.store import meetings as meeting_store
+from bot.store import meetings
 from bot.store.database import Connection
 from bot.store.groups import Group
 
@@ -80,7 +80,7 @@ async def upcoming_meeting(conn: Connection, group: Group, now: datetime) -> dat
     rule = rule_of(group, today_from=now)
     if rule is None:
         return None
-    stored = await meeting_store.next_unbegun_start(conn, group.id, now)
+    stored = await meetings.next_unbegun_start(conn, group.id, now)
     return stored if stored is not None else next_meeting(group, now)
 
 

@@ -22,8 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.scheduling.plan import firing_keys, next_occurrence, occurrence_end, read_rule
 from bot.scheduling.rule import ScheduleRule
-from bot.store import groups, meetings
-from bot.store import scheduled_meetings as queries
+from bot.store import groups, meetings, scheduled_meetings
 from bot.store.database import Connection, Database
 from bot.store.groups import Group
 from bot.store.meetings import Meeting
@@ -44,7 +43,9 @@ async def materialise(
     conn: Connection, lacking: Sequence[tuple[int, str, str]], now: datetime
 ) -> list[int]:
     """Store the next occurrence for each (group id, rule, zone); returns groups it could not."""
-    cancelled = await queries.cancelled_starts(conn, [group_id for group_id, _, _ in lacking], now)
+    cancelled = await scheduled_meetings.cancelled_starts(
+        conn, [group_id for group_id, _, _ in lacking], now
+    )
     rows: list[tuple[int, datetime, datetime]] = []
     unreadable: list[int] = []
     for group_id, text, timezone in lacking:
@@ -57,7 +58,7 @@ async def materialise(
             unreadable.append(group_id)
             continue
         rows.append((group_id, *upcoming))
-    await queries.add_scheduled(conn, rows)
+    await scheduled_meetings.add_scheduled(conn, rows)
     return unreadable
 
 
@@ -77,17 +78,17 @@ class Fixes:
 
     async def apply(self, conn: Connection, now: datetime) -> None:
         if self.drop:
-            count = await queries.drop_unbegun(conn, self.drop, now, keys_of=firing_keys)
+            count = await scheduled_meetings.drop_unbegun(conn, self.drop, now, keys_of=firing_keys)
             log.info("dropped %d upcoming meetings no longer on a schedule", count)
         for meeting_id, ends_at in self.retime:
-            await queries.retime_unbegun(conn, meeting_id, ends_at, now)
+            await scheduled_meetings.retime_unbegun(conn, meeting_id, ends_at, now)
 
 
 def fix_for(meeting: Meeting, rule_text: str | None, timezone: str, now: datetime) -> Fixes:
     """What (if anything) to change about one stored meeting, given its group's current rule."""
     fixes = Fixes()
     unbegun = (
-        meeting.source == queries.SCHEDULE
+        meeting.source == scheduled_meetings.SCHEDULE
         and meeting.status == meetings.SCHEDULED
         and meeting.starts_at > now
         and meeting.checkin_sent_at is None
@@ -113,7 +114,7 @@ async def ensure_next_meeting(conn: Connection, group_id: int, now: datetime) ->
 
     The start and end jobs call this so the summary can name the next meeting.
     """
-    lacking = await queries.lacking_next(conn, now, group_id=group_id)
+    lacking = await scheduled_meetings.lacking_next(conn, now, group_id=group_id)
     if lacking:
         await materialise(conn, lacking, now)
 
@@ -130,7 +131,7 @@ async def apply_schedule(conn: Connection, group_id: int, now: datetime) -> Meet
     if group is None:
         return None
     fixes = Fixes()
-    for meeting in await queries.upcoming_of(conn, [group_id], now):
+    for meeting in await scheduled_meetings.upcoming_of(conn, [group_id], now):
         fixes.add(fix_for(meeting, group.schedule_rule, group.timezone, now))
     await fixes.apply(conn, now)
     await ensure_next_meeting(conn, group_id, now)
@@ -155,17 +156,17 @@ class ScheduleKeeper:
 
     async def keep(self, db: Database, now: datetime) -> None:
         async with db.read() as conn:
-            orphans = await queries.orphaned(conn, now)
+            orphans = await scheduled_meetings.orphaned(conn, now)
             lacking = [
                 item
-                for item in await queries.lacking_next(conn, now)
+                for item in await scheduled_meetings.lacking_next(conn, now)
                 if self._unreadable.get(item[0]) != item[1:]
             ]
         if not (orphans or lacking):
             return
         async with db.write() as conn:
-            await queries.drop_unbegun(conn, orphans, now, keys_of=firing_keys)
-            lacking = await queries.lacking_next(conn, now)
+            await scheduled_meetings.drop_unbegun(conn, orphans, now, keys_of=firing_keys)
+            lacking = await scheduled_meetings.lacking_next(conn, now)
             by_group = {group_id: (text, zone) for group_id, text, zone in lacking}
             for group_id in await materialise(conn, lacking, now):
                 if self._unreadable.get(group_id) != by_group[group_id]:
@@ -177,7 +178,7 @@ class ScheduleKeeper:
         fixes = Fixes()
         reviewed: set[tuple[int, datetime, datetime | None, str, str]] = set()
         for meeting, group in pending:
-            if meeting.source != queries.SCHEDULE or group.schedule_rule is None:
+            if meeting.source != scheduled_meetings.SCHEDULE or group.schedule_rule is None:
                 continue  # orphans are found by `keep`
             key = (
                 meeting.id,

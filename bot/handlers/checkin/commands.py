@@ -249,4 +249,3 @@ async def on_form(ctx: Context, values: Mapping[str, str], payload: str) -> list
     text = thanks(mood, replaced=replaced, visibility=visibility if words else None)
     answered = found.answered_after(replaced=replaced)
     return [reply(text), card_update(group, meeting, answered, found.members)]
-

@@ -330,4 +330,3 @@ async def elephant_status(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
         update,
         reply(f"Recorded: elephant #{number} is {said}. I've told the channel.{note}"),
     ]
-

@@ -1,2 +1,1 @@
-"""`help`: the commands open to the person asking, listed from the routing table (`commands.py`).
-"""
+"""`help`: the commands open to the person asking, listed from the routing table (`commands.py`)."""

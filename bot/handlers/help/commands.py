@@ -116,4 +116,3 @@ async def help_command(ctx: Context, command: ParsedCommand) -> list[Effect]:
         )
     title = f"What you can do in {neutralise(group.name)}"
     return [ReplyToActor(Card(title=title, text=text, footer=ELEPHANT_TIP))]
-

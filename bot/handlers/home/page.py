@@ -19,8 +19,7 @@ from bot.handlers.rounds.cards import invitation
 from bot.handlers.rounds.reciprocity_ledger import meeting_ledger
 from bot.handlers.summary.builder import ledger_text
 from bot.identity import Who
-from bot.store import checkins, groups, meetings, members, rounds
-from bot.store import meeting_records as q
+from bot.store import checkins, groups, meeting_records, meetings, members, rounds
 from bot.store.database import Connection
 from bot.store.groups import Group
 from bot.store.members import Member
@@ -101,10 +100,10 @@ async def _ledger(conn: Connection, group: Group, now: datetime) -> Card:
     latest = await meetings.current(conn, group.id) or await meetings.latest_ended(conn, group.id)
     sections: list[str] = []
     if latest is not None:
-        roster = await q.member_roles(conn, group.id)
-        for meeting in await q.recent_meetings(conn, latest, RECENT_MEETINGS):
-            infos = await q.rounds_of(conn, [meeting.id])
-            answers = await q.answers_of(conn, [r.id for r in infos])
+        roster = await meeting_records.member_roles(conn, group.id)
+        for meeting in await meeting_records.recent_meetings(conn, latest, RECENT_MEETINGS):
+            infos = await meeting_records.rounds_of(conn, [meeting.id])
+            answers = await meeting_records.answers_of(conn, [r.id for r in infos])
             until = meeting.ends_at or now
             ledger = meeting_ledger(infos, answers, roster, k=group.k, now=until)
             text = ledger_text(ledger)

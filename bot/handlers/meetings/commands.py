@@ -101,4 +101,3 @@ async def end_command(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     if not effects:
         return [reply("That meeting has already ended.")]
     return [reply("The meeting has ended. Thank you for facilitating."), *effects]
-

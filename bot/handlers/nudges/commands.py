@@ -50,9 +50,7 @@ from bot.identity import anonymous_token
 from bot.replies import reply
 from bot.routing import Routes
 from bot.scheduling.quiet_hours import is_quiet, next_allowed
-from bot.store import checkins, groups, meetings, members
-from bot.store import meeting_records as q
-from bot.store import reflections as reflection_store
+from bot.store import checkins, groups, meeting_records, meetings, members, reflections
 from bot.store.groups import Group
 from bot.store.meetings import Meeting
 from bot.text_safety import TextRejected, clean_text, neutralise
@@ -117,7 +115,7 @@ async def checkin_reminder(ctx: Context, meeting: Meeting) -> list[Effect]:
         return []
     if not await meetings.claim_firing(ctx.conn, f"reminder:{meeting.id}", ctx.now):
         return []
-    answered = await q.checkin_states(ctx.conn, meeting.id)
+    answered = await meeting_records.checkin_states(ctx.conn, meeting.id)
     everyone = await members.of_group(ctx.conn, group.id)
     question = await checkins.question_of(ctx.conn, meeting.id) or DEFAULT_QUESTION
     buttons = checkin_card(group.id, meeting.id, question, 0, 0).buttons
@@ -141,9 +139,13 @@ async def reflection_nudge(ctx: Context, meeting: Meeting) -> list[Effect]:
         return []
     if not await meetings.claim_firing(ctx.conn, f"reflection:{meeting.id}", ctx.now):
         return []
-    states = await q.checkin_states(ctx.conn, meeting.id)
-    round_ids = [r.id for r in await q.rounds_of(ctx.conn, [meeting.id])]
-    sharers = {a.member_id for a in await q.answers_of(ctx.conn, round_ids) if a.kind == q.SHARE}
+    states = await meeting_records.checkin_states(ctx.conn, meeting.id)
+    round_ids = [r.id for r in await meeting_records.rounds_of(ctx.conn, [meeting.id])]
+    sharers = {
+        a.member_id
+        for a in await meeting_records.answers_of(ctx.conn, round_ids)
+        if a.kind == meeting_records.SHARE
+    }
     same_day = day_words(meeting.ends_at, group.zone) == day_words(ctx.now, group.zone)
     when = "today" if same_day else f"at the meeting on {day_words(meeting.starts_at, group.zone)}"
     card = reflection_card(group.id, meeting.id, when, group.k)
@@ -181,18 +183,16 @@ async def on_heard(ctx: Context, payload: str) -> list[Effect]:
     meeting = await _reflection_meeting(ctx, part)
     if meeting is None:
         return [reply(CLOSED)]
-    if not await reflection_store.claim(
-        ctx.conn, meeting.id, _token(ctx, HEARD_PURPOSE, meeting.id)
-    ):
+    if not await reflections.claim(ctx.conn, meeting.id, _token(ctx, HEARD_PURPOSE, meeting.id)):
         return [reply(ALREADY_HEARD)]
-    await reflection_store.add(
+    await reflections.add(
         ctx.conn, meeting.id, heard=int(score_text), change=None, rng=ctx.services.rng
     )
     group = ctx.require_group()
     buttons: tuple[Button, ...] = ()
     text = f"Thank you. {anonymity_line(group.k)}"
     change_token = _token(ctx, CHANGE_PURPOSE, meeting.id)
-    if not await reflection_store.has_token(ctx.conn, meeting.id, change_token):
+    if not await reflections.has_token(ctx.conn, meeting.id, change_token):
         text += "\nIf there's one thing you'd change, you can tell me here."
         buttons = (change_button(group.id, meeting.id),)
     return [reply(text, buttons=buttons)]
@@ -205,7 +205,7 @@ async def on_open_change(ctx: Context, payload: str) -> list[Effect]:
     if meeting is None:
         return [reply(CLOSED)]
     token = _token(ctx, CHANGE_PURPOSE, meeting.id)
-    if await reflection_store.has_token(ctx.conn, meeting.id, token):
+    if await reflections.has_token(ctx.conn, meeting.id, token):
         return [reply(ALREADY_CHANGE)]
     return [OpenForm(change_form(ctx.require_group().id, meeting.id, ctx.require_group().k))]
 
@@ -220,11 +220,9 @@ async def on_change_form(ctx: Context, values: Mapping[str, str], payload: str) 
         text = clean_text(values.get("change") or "", limit=limits.REFLECTION, what="your answer")
     except TextRejected as exc:
         return [FormErrors({"change": str(exc)})]
-    if not await reflection_store.claim(
-        ctx.conn, meeting.id, _token(ctx, CHANGE_PURPOSE, meeting.id)
-    ):
+    if not await reflections.claim(ctx.conn, meeting.id, _token(ctx, CHANGE_PURPOSE, meeting.id)):
         return [reply(ALREADY_CHANGE)]
-    await reflection_store.add(ctx.conn, meeting.id, heard=None, change=text, rng=ctx.services.rng)
+    await reflections.add(ctx.conn, meeting.id, heard=None, change=text, rng=ctx.services.rng)
     k = ctx.require_group().k
     return [
         reply(
@@ -249,13 +247,13 @@ async def reciprocity_note(ctx: Context, meeting: Meeting) -> list[Effect]:
         return []
     if not await meetings.claim_firing(ctx.conn, f"reciprocity:{meeting.id}", ctx.now):
         return []
-    recent = await q.recent_meetings(ctx.conn, meeting, RECIPROCITY_MEETINGS)
-    infos = await q.rounds_of(ctx.conn, [m.id for m in recent])
+    recent = await meeting_records.recent_meetings(ctx.conn, meeting, RECIPROCITY_MEETINGS)
+    infos = await meeting_records.rounds_of(ctx.conn, [m.id for m in recent])
     if len(infos) < RECIPROCITY_MIN_ROUNDS:
         return []
-    answers = await q.answers_of(ctx.conn, [r.id for r in infos])
+    answers = await meeting_records.answers_of(ctx.conn, [r.id for r in infos])
     everyone = await members.of_group(ctx.conn, group.id)
-    roster = [q.MemberRole(m.id, m.role, m.joined_at) for m in everyone]
+    roster = [meeting_records.MemberRole(m.id, m.role, m.joined_at) for m in everyone]
     rates = share_rates(infos, answers, roster, now=ctx.now)
     lived, professional = rates[LIVED], rates[PROFESSIONAL]
     if min(lived.people, professional.people) < group.k or lived.shares == 0:
@@ -269,7 +267,6 @@ async def reciprocity_note(ctx: Context, meeting: Meeting) -> list[Effect]:
         for m in everyone
         if m.is_facilitator and m.nudges
     ]
-
 
 
 # -- your own nudges: `nudges on|off` ---------------------------------------------------------

@@ -145,4 +145,3 @@ async def export(ctx: Context, command: ParsedCommand) -> list[Effect]:
         "author in it, because none was ever stored.",
     )
     return [ReplyToActor(card)]
-

@@ -28,12 +28,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.scheduling.times import rule_of
-from bot.store import checkins as checkin_store
-from bot.store import elephants as elephant_store
-from bot.store import meetings as meeting_store
-from bot.store import members as member_store
-from bot.store import reflections as reflection_store
-from bot.store import rounds as round_store
+from bot.store import checkins, elephants, meetings, members, reflections, rounds
 from bot.store.database import Connection
 from bot.store.groups import Group
 from bot.text_safety import neutralise
@@ -72,7 +67,7 @@ async def _members(conn: Connection, group: Group) -> dict[str, Any]:
     Roles are self-declared for counting only, so a person's role is not listed by name: the
     counts are what the summaries' reciprocity ledger already shows the whole group.
     """
-    people = await member_store.of_group(conn, group.id)
+    people = await members.of_group(conn, group.id)
     return {
         "people": [
             {"name": neutralise(member.display_name), "facilitator": bool(member.is_facilitator)}
@@ -88,7 +83,7 @@ def _spread(values: list[int]) -> dict[str, int]:
 
 
 async def _checkin(conn: Connection, meeting_id: int, k: int) -> dict[str, Any]:
-    rows = await checkin_store.of_meeting(conn, meeting_id)
+    rows = await checkins.of_meeting(conn, meeting_id)
     moods = [int(row.mood) for row in rows if row.mood is not None]
     return {
         "checked_in": len(rows),
@@ -102,7 +97,7 @@ async def _checkin(conn: Connection, meeting_id: int, k: int) -> dict[str, Any]:
 
 
 async def _reflections(conn: Connection, meeting_id: int, k: int) -> dict[str, Any] | None:
-    heard = await reflection_store.heard_scores(conn, meeting_id)
+    heard = await reflections.heard_scores(conn, meeting_id)
     if len(heard) < k:
         return None
     return {"answers": len(heard), "felt_heard": _spread(heard)}
@@ -110,7 +105,7 @@ async def _reflections(conn: Connection, meeting_id: int, k: int) -> dict[str, A
 
 async def _meetings(conn: Connection, group: Group, k: int) -> list[dict[str, Any]]:
     found = []
-    for meeting in await meeting_store.not_cancelled(conn, group.id):
+    for meeting in await meetings.not_cancelled(conn, group.id):
         found.append(
             {
                 "starts_at": _when(meeting.starts_at, group.zone),
@@ -125,7 +120,7 @@ async def _meetings(conn: Connection, group: Group, k: int) -> list[dict[str, An
 
 
 async def _perspectives(conn: Connection, elephant_id: int, k: int) -> dict[str, Any]:
-    rows = await elephant_store.perspectives_unordered(conn, elephant_id)
+    rows = await elephants.perspectives_unordered(conn, elephant_id)
     # Sorted by text, not by arrival, so the order says nothing about who answered when.
     texts = sorted(neutralise(row.text) for row in rows)
     by_role = Counter(row.role_tag or NO_ROLE for row in rows)
@@ -134,7 +129,7 @@ async def _perspectives(conn: Connection, elephant_id: int, k: int) -> dict[str,
 
 async def _elephants(conn: Connection, group: Group, k: int) -> list[dict[str, Any]]:
     found = []
-    for row in await elephant_store.posted_with_marks(conn, group.id):
+    for row in await elephants.posted_with_marks(conn, group.id):
         hidden = row["status"] == "hidden"
         seen_too = int(row["n"] or 0)
         item: dict[str, Any] = {
@@ -166,7 +161,7 @@ async def _rounds(
     conn: Connection, group: Group
 ) -> tuple[list[dict[str, Any]], dict[str, dict[str, int]]]:
     found, every_answer = [], []
-    for round_ in await round_store.of_group(conn, group.id):
+    for round_ in await rounds.of_group(conn, group.id):
         item: dict[str, Any] = {
             "prompt": neutralise(round_.prompt),
             "opened_at": _when(round_.opened_at, group.zone),
@@ -176,7 +171,7 @@ async def _rounds(
             "ledger": None,
         }
         if round_.revealed_at is not None:
-            answers = await round_store.answers_by_time(conn, round_.id)
+            answers = await rounds.answers_by_time(conn, round_.id)
             shares = [a for a in answers if a.kind == "share"]
             item["shares"] = [neutralise(a.text or "") for a in shares if a.consent_summary]
             item["shares_without_consent"] = sum(1 for a in shares if not a.consent_summary)

@@ -13,12 +13,8 @@ from zoneinfo import ZoneInfo
 
 from bot.cards import Card
 from bot.identity import Who, anonymous_token
-from bot.store import checkins as checkin_store
-from bot.store import elephants as elephant_store
-from bot.store import meetings as meeting_store
+from bot.store import checkins, elephants, meetings, reflections, rounds
 from bot.store import members as member_store
-from bot.store import reflections as reflection_store
-from bot.store import rounds as round_store
 from bot.store.database import Connection
 from bot.store.groups import Group
 from bot.store.members import Member
@@ -50,7 +46,7 @@ def _day(moment: datetime, zone: ZoneInfo) -> str:
 
 async def _checkin_lines(conn: Connection, member: Member, zone: ZoneInfo) -> list[str]:
     lines = []
-    for row in await checkin_store.of_member(conn, member.id):
+    for row in await checkins.of_member(conn, member.id):
         if row["passed"] or row["mood"] is None:
             answer = "you passed"
         else:
@@ -64,7 +60,7 @@ async def _checkin_lines(conn: Connection, member: Member, zone: ZoneInfo) -> li
 
 async def _round_lines(conn: Connection, member: Member, zone: ZoneInfo) -> list[str]:
     lines = []
-    for row in await round_store.answers_of_member(conn, member.id):
+    for row in await rounds.answers_of_member(conn, member.id):
         head = f"- {_day(row['opened_at'], zone)}, “{neutralise(row['prompt'])}”: "
         if row["kind"] != "share":
             lines.append(head + "you passed")
@@ -118,8 +114,8 @@ async def erase(conn: Connection, member: Member) -> None:
 
 # Every purpose a once-per-person token is made for, by the store function deleting its tokens.
 ELEPHANT_TOKEN_PURPOSES = (
-    (elephant_store.delete_marks, "see-too"),
-    (elephant_store.delete_perspective_tokens, "perspective"),
+    (elephants.delete_marks, "see-too"),
+    (elephants.delete_perspective_tokens, "perspective"),
 )
 MEETING_TOKEN_PURPOSES = ("reflection", "reflection-change")
 
@@ -131,8 +127,8 @@ async def erase_tokens(conn: Connection, group_id: int, who: Who, secret: bytes)
     them, so forgetting a person removes them too. The anonymous items themselves stay, unlinked.
     Returns how many tokens were deleted.
     """
-    elephant_ids = await elephant_store.ids_of_group(conn, group_id)
-    meeting_ids = await meeting_store.ids_of_group(conn, group_id)
+    elephant_ids = await elephants.ids_of_group(conn, group_id)
+    meeting_ids = await meetings.ids_of_group(conn, group_id)
     erased = 0
     for delete_tokens, purpose in ELEPHANT_TOKEN_PURPOSES:
         mine = [anonymous_token(secret, purpose, item, who) for item in elephant_ids]
@@ -142,5 +138,5 @@ async def erase_tokens(conn: Connection, group_id: int, who: Who, secret: bytes)
         for item in meeting_ids
         for purpose in MEETING_TOKEN_PURPOSES
     ]
-    erased += await reflection_store.delete_tokens(conn, mine)
+    erased += await reflections.delete_tokens(conn, mine)
     return erased

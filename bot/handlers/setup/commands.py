@@ -315,4 +315,3 @@ async def facilitator_remove(ctx: Context, command: ParsedCommand) -> list[Effec
         note = f"{name_of(target)} is no longer a facilitator. Facilitators now: {everyone}."
         done = f"Done. {name_of(target)} is no longer a facilitator, and still a member."
     return [reply(done), PostToConversation(group.where, Card(text=note))]
-

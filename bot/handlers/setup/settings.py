@@ -364,14 +364,10 @@ async def set_setting(ctx: Context, command: ParsedCommand) -> list[Effect]:
     if own == "timezone":
         return await schedule.set_timezone(ctx, ParsedCommand("timezone", command.value))
     if own == "quiet-hours":
-        return await schedule.set_quiet_hours(
-            ctx, ParsedCommand("quiet-hours", command.value)
-        )
+        return await schedule.set_quiet_hours(ctx, ParsedCommand("quiet-hours", command.value))
     if own == "schedule":
         if command.value.strip().lower() == "off":
             return await schedule.schedule_off(ctx, ParsedCommand("schedule.off"))
-        return await schedule.schedule_set(
-            ctx, ParsedCommand("schedule.set", command.value)
-        )
+        return await schedule.schedule_set(ctx, ParsedCommand("schedule.set", command.value))
     setting = find_setting(word, original)
     return await change_setting(ctx, setting, command.value, original)

@@ -32,8 +32,7 @@ from bot.handlers.summary.builder import (
 from bot.replies import reply
 from bot.routing import Routes
 from bot.scheduling.rule import ScheduleRuleError, parse_rule
-from bot.store import checkins, groups, meetings, members
-from bot.store import meeting_records as q
+from bot.store import checkins, groups, meeting_records, meetings, members
 from bot.store import rounds as round_store
 from bot.store.groups import Group
 from bot.store.meetings import Meeting
@@ -75,7 +74,7 @@ async def post_summary(ctx: Context, meeting: Meeting) -> list[Effect]:
         changes = list(tally.changes)
         ctx.services.rng.shuffle(changes)
         note = reflection_note(
-            q.ReflectionTally(tally.scores, tuple(changes)),
+            meeting_records.ReflectionTally(tally.scores, tuple(changes)),
             group.k,
             day_words(previous.starts_at, group.zone),
         )
@@ -116,24 +115,24 @@ async def gather(
 ) -> tuple[SummaryData, Meeting | None]:
     """Everything the summary shows, read for this meeting only; and the meeting before it."""
     conn = ctx.conn
-    previous = await q.previous_meeting(conn, meeting)
+    previous = await meeting_records.previous_meeting(conn, meeting)
     since = group.created_at
     if previous is not None:
         since = previous.ends_at or previous.starts_at
     until = meeting.ends_at if meeting.status == meetings.ENDED and meeting.ends_at else ctx.now
     reports = await round_store.rounds_of_meeting(conn, meeting.id)
-    round_infos = await q.rounds_of(conn, [meeting.id])
-    answers = await q.answers_of(conn, [r.id for r in round_infos])
-    roster = await q.member_roles(conn, group.id)
+    round_infos = await meeting_records.rounds_of(conn, [meeting.id])
+    answers = await meeting_records.answers_of(conn, [r.id for r in round_infos])
+    roster = await meeting_records.member_roles(conn, group.id)
     upcoming = await meetings.next_scheduled(conn, group.id, max(ctx.now, meeting.starts_at))
     data = SummaryData(
         group_name=group.name,
         zone=group.zone,
         k=group.k,
         starts_at=meeting.starts_at,
-        checkin=await q.checkin_tally(conn, meeting.id),
+        checkin=await meeting_records.checkin_tally(conn, meeting.id),
         checkin_sent=meeting.checkin_sent_at is not None,
-        elephants=tuple(await q.elephants_for_summary(conn, group.id, since)),
+        elephants=tuple(await meeting_records.elephants_for_summary(conn, group.id, since)),
         rounds=tuple(
             RoundSummary(
                 prompt=report.prompt,
@@ -147,7 +146,9 @@ async def gather(
             for report in reports
         ),
         ledger=meeting_ledger(round_infos, answers, roster, k=group.k, now=until),
-        last_reflections=await q.reflection_tally(conn, previous.id) if previous else None,
+        last_reflections=await meeting_records.reflection_tally(conn, previous.id)
+        if previous
+        else None,
         next_meeting=upcoming.starts_at if upcoming else _from_rule(group, ctx.now),
     )
     return data, previous
@@ -196,4 +197,3 @@ def _already(meeting: Meeting, group: Group, day: str) -> str:
         f"The summary of the meeting on {day} was already posted{posted}. "
         "Each meeting has one summary; you'll find it in the channel."
     )
-
