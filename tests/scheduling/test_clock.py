@@ -21,7 +21,7 @@ from bot.context import Context, Services
 from bot.core import Core
 from bot.delivery.outbox import pending
 from bot.effects import Effect, MessageMember, PostToConversation
-from bot.scheduling.clock import POST_JOB_ID, SYNC_JOB_ID, MeetingClock, MeetingJob
+from bot.scheduling.clock import HANDLERS, POST_JOB_ID, SYNC_JOB_ID, MeetingClock, MeetingJob
 from bot.scheduling.plan import KINDS
 from bot.scheduling.upcoming import apply_schedule
 from bot.settings import Settings
@@ -754,3 +754,8 @@ async def test_many_groups_get_one_next_meeting_each_and_a_bounded_set_of_timers
     again = await clock.rebuild(at(9))
     assert len(await all_meetings(db)) == 3_000  # a second rebuild writes no duplicates
     assert 0 < held <= 2_000 and again == held
+
+
+def test_every_kind_of_job_has_its_work() -> None:
+    """A kind added to the plan without its work in `HANDLERS` would be claimed and do nothing."""
+    assert set(HANDLERS) == set(KINDS)
