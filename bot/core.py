@@ -24,7 +24,7 @@ from bot.grammar import CommandError, ParsedCommand
 from bot.handlers import ROUTES
 from bot.identity import Where, Who
 from bot.ops.observability import RETRIES
-from bot.replies import reply, with_their_text
+from bot.replies import reply, with_their_text, worth_handing_back
 from bot.routing import Routes
 from bot.store import groups, members
 from bot.store.database import RACE_ATTEMPTS, Connection, Database, lost_a_race
@@ -91,12 +91,9 @@ class Core:
 
         try:
             return await self._in_one_transaction(work, f"a {kind} event")
-        except (UserError, TextRejected) as exc:
-            original = getattr(exc, "original", "")
+        except (UserError, TextRejected, CommandError) as exc:
             message = exc.message if isinstance(exc, UserError) else str(exc)
-            return [with_their_text(message, original)]
-        except CommandError as exc:
-            return [reply(str(exc))]
+            return [with_their_text(message, exc.original)]
         except Exception:
             # The traceback names code, not people: handlers never put user text in exceptions.
             log.exception("failed to handle a %s event", kind)
@@ -148,6 +145,18 @@ class Core:
         raise TypeError(f"unknown event {type(event).__name__}")  # pragma: no cover
 
     async def _command(self, ctx: Context, text: str, forced_group: Group | None) -> list[Effect]:
+        """Run a typed command. A refusal that did not say what to hand back hands back the whole
+        text, when it is more than a couple of words, so a mistake never loses someone's words."""
+        try:
+            return await self._run_command(ctx, text, forced_group)
+        except (UserError, CommandError) as exc:
+            if not exc.original and worth_handing_back(text):
+                exc.original = text
+            raise
+
+    async def _run_command(
+        self, ctx: Context, text: str, forced_group: Group | None
+    ) -> list[Effect]:
         command = self.routes.parse(text)
         spec = command.spec
         assert spec is not None

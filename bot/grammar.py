@@ -22,11 +22,21 @@ Audience = Literal["anyone", "member", "facilitator"]
 # in a direct message); "channel": must be typed in the channel itself.
 Scope = Literal["none", "group", "channel"]
 
+TRAILING_MARKS = "!?.,;:"
+"""Marks people add after a word out of habit (`help!`, `HELP?`); never part of a command."""
+
 MENTION = re.compile(r"^<@([A-Za-z0-9_:.\-]+)(?:\|[^>]*)?>$")
 
 
 class CommandError(ValueError):
-    """A command that could not be understood; the message is shown to the person as it is."""
+    """A command that could not be understood; the message is shown to the person as it is.
+
+    `original` is their text when the reply should hand it back; the core fills it in from what
+    they typed when the reader did not, so a misread command never loses their words."""
+
+    def __init__(self, message: str, *, original: str = "") -> None:
+        super().__init__(message)
+        self.original = original
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,14 +135,21 @@ def free_text() -> Grammar:
     return Grammar((), read)
 
 
+def hyphenated(text: str) -> str:
+    """`Lived Experience.` as `lived-experience`: lower case, spaces and underscores as hyphens,
+    no full stop or other mark at the end. People type a choice the way its button says it."""
+    return re.sub(r"[\s_]+", "-", text.strip().lower().rstrip(TRAILING_MARKS).strip())
+
+
 def one_of(words: Iterable[str], problem: str, *, optional: bool = False) -> Grammar:
-    """A command followed by one of a few words (`nudges on|off`), read in lower case.
+    """A command followed by one of a few words (`nudges on|off`), read in lower case, with
+    spaces read as hyphens (`role lived experience`, as its button says it).
 
     `problem` is the reply to anything else; `{given}` in it is what they typed."""
     allowed = tuple(words)
 
     def read(spec: CommandSpec, rest: str) -> ParsedCommand:
-        word = rest.lower()
+        word = hyphenated(rest)
         if (optional and not word) or word in allowed:
             return spec.parsed(arg=word)
         raise CommandError(problem.replace("{given}", rest[:40]))
@@ -173,9 +190,10 @@ def unknown_command_message(word: str, names: Iterable[str]) -> str:
 def parse(text: str, words: Mapping[str, CommandSpec]) -> ParsedCommand:
     """Parse one command, given every typed command by name and alias (`Routes.words`).
 
-    Empty text is `help`. Raises `CommandError` with a helpful message for every mistake."""
+    Empty text is `help`; marks after the command's name are forgiven (`help!`). Raises
+    `CommandError` with a helpful message for every mistake."""
     word, rest = split(text)
-    spec = words.get(word or "help")
+    spec = words.get(word or "help") or words.get(word.rstrip(TRAILING_MARKS) or "help")
     if spec is None:
         names = {found.name for found in words.values()}
         raise CommandError(unknown_command_message(word, sorted(names)))

@@ -12,6 +12,12 @@ def reply(text: str, *, title: str = "", buttons: tuple[Button, ...] = ()) -> Re
     return ReplyToActor(Card(title=title, text=text, buttons=buttons))
 
 
+def worth_handing_back(text: str) -> bool:
+    """Whether a refused command's text should come back in the reply: anything longer than a
+    couple of words took effort to write, and a refusal must never lose it."""
+    return len(text.split()) > 2
+
+
 def with_their_text(message: str, original: str) -> ReplyToActor:
     """A refusal that hands the person's text back to them, so nothing they wrote is lost."""
     if not original:

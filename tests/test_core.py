@@ -15,9 +15,10 @@ from bot.handlers import ROUTES
 from bot.store import groups
 from bot.store.database import Database
 from bot.store.schema import groups as groups_table
-from tests.dialogue import Chat, channel, person
+from tests.dialogue import Chat, channel, dm, person
 
 SAM = person("Sam")
+FAY = person("Fay")
 
 
 async def _group_count(db: Database) -> int:
@@ -80,3 +81,46 @@ async def test_asking_for_your_data_after_forget_me_does_not_sign_you_up_again(c
     assert "Parents Forum" in (await chat.say(ana, "my-data")).reply
     roster = await chat.say(SAM, "facilitator @Ana")
     assert "Ana" in roster.reply and "Done" not in roster.reply  # still not a member
+
+
+# -- refusals hand back what was typed ---------------------------------------------------------
+
+
+SHARED = "shar I stopped apologising for my son at the school gate"
+
+
+async def test_an_unknown_command_hands_the_text_back(chat: Chat) -> None:
+    outcome = await chat.say(SAM, SHARED)
+    assert "Did you mean `share`?" in outcome.reply
+    assert SHARED in outcome.reply
+
+
+async def test_a_misread_command_with_words_hands_the_text_back(chat: Chat) -> None:
+    await chat.group_of(FAY, [(SAM, "lived-experience")])
+    outcome = await chat.say(SAM, "nudges off for the summer holidays please")
+    assert "`nudges on` or `nudges off`" in outcome.reply
+    assert "nudges off for the summer holidays please" in outcome.reply
+
+
+async def test_a_short_mistake_is_not_repeated_back(chat: Chat) -> None:
+    outcome = await chat.say(SAM, "sumary")
+    assert "Your text" not in outcome.reply
+
+
+async def test_refusals_by_the_core_hand_the_text_back(chat: Chat) -> None:
+    await chat.group_of(FAY, [(SAM, "lived-experience")])
+    refused = await chat.say(SAM, "set k 5 because we are a bigger group now")
+    assert "Only facilitators can use `set`" in refused.reply
+    assert "set k 5 because we are a bigger group now" in refused.reply
+    outside = await chat.say(SAM, "share my words before setup", where=channel("x"))
+    assert "share my words before setup" in outside.reply
+    nia = person("Nia")
+    alone = await chat.say(nia, "share something I wanted to say", where=dm(nia))
+    assert "share something I wanted to say" in alone.reply
+
+
+@pytest.mark.parametrize("typed", ["help!", "Help", "HELP?", "help."])
+async def test_help_with_punctuation_shows_help(chat: Chat, typed: str) -> None:
+    outcome = await chat.say(SAM, typed)
+    assert "I don't know the command" not in outcome.reply
+    assert "`privacy`" in outcome.reply

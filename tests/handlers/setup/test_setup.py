@@ -667,3 +667,26 @@ async def test_greeting_is_a_private_message_on_the_groups_workspace(chat: Chat)
     (message,) = (await chat.join(CAL)).messages
     assert isinstance(message, MessageMember)
     assert (message.platform, message.workspace, message.user_id) == ("console", "local", "U-cal")
+
+
+@pytest.mark.parametrize(
+    ("typed", "role"),
+    [
+        ("role lived experience", "lived-experience"),
+        ("role Lived Experience", "lived-experience"),
+        ("role  prefer not to say", "prefer-not-to-say"),
+        ("role Prefer not to say.", "prefer-not-to-say"),
+        ("role lived_experience", "lived-experience"),
+    ],
+)
+async def test_a_role_may_be_typed_as_its_button_says_it(
+    chat: Chat, db: Database, typed: str, role: str
+) -> None:
+    await chat.say(ANA, "setup Parents Forum")
+    outcome = await chat.say(BEN, typed)
+    assert "is not one of the roles" not in outcome.reply
+    async with db.read() as conn:
+        group = await groups.for_conversation(conn, channel())
+        assert group is not None
+        ben = await members.get(conn, group.id, BEN.user_id)
+    assert ben is not None and ben.role == role
