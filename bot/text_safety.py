@@ -99,6 +99,15 @@ class TextRejected(ValueError):
         self.original = original
         self.reason = reason
 
+    @property
+    def in_form(self) -> str:
+        """The message for a form sent back with this error. The words stay in the form (Slack
+        and Teams show it again as it was; the console offers the earlier answer again), so
+        the message says they are kept rather than repeating them."""
+        if self.reason == "too_long":
+            return f"{self} Your words are kept, so you can shorten them."
+        return str(self)
+
 
 def clean_text(text: str, *, limit: int, what: str = "your text") -> str:
     """Tidy text a person typed, or refuse it with `TextRejected`.
@@ -127,7 +136,7 @@ def clean_text(text: str, *, limit: int, what: str = "your text") -> str:
         over = len(tidy) - limit
         raise TextRejected(
             f"{name} is {len(tidy):,} characters; the limit is {limit:,}, so it is {over:,} "
-            f"character{'s' if over != 1 else ''} too long. Here it is so you can shorten it:",
+            f"character{'s' if over != 1 else ''} too long.",
             original=text,
             reason="too_long",
         )

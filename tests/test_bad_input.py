@@ -215,3 +215,17 @@ async def test_a_form_with_a_forged_context_is_refused(chat: Chat) -> None:
     forged = type(form)(form.form_id, form.title, form.inputs, context="not-ours")
     outcome = await chat.submit(SAM, forged, {"text": "x", "size": "little"})
     assert "no longer works" in outcome.reply
+
+
+async def test_a_form_sent_back_for_long_text_says_the_words_are_kept(
+    chat: Chat, db: Database
+) -> None:
+    await _group(chat)
+    form = (await chat.say(SAM, "elephant")).forms[0]
+    refused = await chat.submit(SAM, form, {"text": "z" * 1001, "size": "little"})
+    message = refused.form_errors["text"]
+    assert "the limit is 1,000" in message
+    assert "Here it is" not in message  # a form error shows no text after it
+    assert "Your words are kept, so you can shorten them." in message
+    async with db.read() as conn:
+        assert (await conn.execute(select(elephants))).all() == []

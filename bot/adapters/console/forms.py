@@ -3,13 +3,13 @@
 A platform shows a form all at once; the console asks each input in turn, offers numbered
 choices, keeps an earlier answer when Enter is pressed, and sends the whole form when the last
 input is answered. When the core sends the form back with errors, only the inputs it named are
-asked again and the other answers are kept.
+asked again (each showing its earlier answer, which Enter keeps) and the other answers are kept.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.cards import Form, FormInput
 from bot.effects import FormErrors
@@ -88,7 +88,7 @@ class ConsoleForms:
         if state is None:
             return
         again = [i for i in state.form.inputs if i.name in errors.errors]
-        state.pending = again or list(state.form.inputs)
+        state.pending = [_kept(i, state.values) for i in again or state.form.inputs]
         self._open = state
         self.write("    (Your other answers are kept. Type `cancel` to close the form.)")
 
@@ -111,6 +111,13 @@ class ConsoleForms:
         skip = " or press Enter to skip" if item.optional else ""
         self.write(f"    Please type a number from 1 to {len(item.options)}{skip}.")
         return None
+
+
+def _kept(item: FormInput, values: dict[str, str]) -> FormInput:
+    """An input asked again, holding the earlier answer: it is shown, and Enter keeps it, as
+    Slack and Teams keep what was typed in a form sent back, so nobody has to type it all again."""
+    earlier = values.get(item.name, "")
+    return replace(item, initial=earlier) if earlier else item
 
 
 def input_prompt(item: FormInput) -> str:

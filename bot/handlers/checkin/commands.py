@@ -235,7 +235,7 @@ async def on_form(ctx: Context, values: Mapping[str, str], payload: str) -> list
         words = clean_text(values.get("words") or "", limit=limits.CHECKIN_WORDS, what="your words")
     except TextRejected as exc:
         if exc.reason != "empty":
-            return [FormErrors({"words": str(exc)})]
+            return [FormErrors({"words": exc.in_form})]
     visibility = (values.get("visibility") or "").strip().lower()
     if visibility not in VISIBILITIES:
         if words:

@@ -167,7 +167,7 @@ async def elephant_submitted(ctx: Context, values: Mapping[str, str], payload: s
     try:
         text = clean_text(values.get("text") or "", limit=limits.ELEPHANT, what="your elephant")
     except TextRejected as exc:
-        return [FormErrors({"text": str(exc)})]
+        return [FormErrors({"text": exc.in_form})]
     return [reply(await _store_elephant(ctx, text, size))]
 
 

@@ -95,7 +95,7 @@ async def submit(ctx: Context, values: Mapping[str, str], payload: str) -> list[
     try:
         text = clean_text(values.get("text") or "", limit=limits.PERSPECTIVE, what="your view")
     except TextRejected as exc:
-        return [FormErrors({"text": str(exc)})]
+        return [FormErrors({"text": exc.in_form})]
     role = ctx.require_member().role
     wants_tag = (values.get("role_tag") or "").strip().lower() == TAG
     role_tag = role if wants_tag and role in ROLE_WORDS else None

@@ -219,7 +219,7 @@ async def on_change_form(ctx: Context, values: Mapping[str, str], payload: str) 
     try:
         text = clean_text(values.get("change") or "", limit=limits.REFLECTION, what="your answer")
     except TextRejected as exc:
-        return [FormErrors({"change": str(exc)})]
+        return [FormErrors({"change": exc.in_form})]
     if not await reflections.claim(ctx.conn, meeting.id, _token(ctx, CHANGE_PURPOSE, meeting.id)):
         return [reply(ALREADY_CHANGE)]
     await reflections.add(ctx.conn, meeting.id, heard=None, change=text, rng=ctx.services.rng)

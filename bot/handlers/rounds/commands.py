@@ -148,7 +148,7 @@ async def share_submitted(ctx: Context, values: Mapping[str, str], payload: str)
     try:
         text = clean_text(original, limit=limits.SHARE, what="your answer")
     except TextRejected as exc:
-        errors["text"] = str(exc)
+        errors["text"] = exc.in_form
     consent = values.get("consent", "")
     if consent not in ("yes", "no"):
         errors["consent"] = "Please choose whether your words may appear in the summary."

@@ -563,3 +563,22 @@ async def test_share_then_1_says_yes_to_the_summary_with_the_real_core(core: Cor
     )
     assert "(Sam presses “Yes, my words may appear" in out
     assert "(Sam presses “Share”)" not in out
+
+
+async def test_an_answer_asked_again_is_shown_and_kept_by_enter() -> None:
+    submissions: list[FormSubmitted] = []
+
+    def answer(event: Event) -> list[Effect]:
+        if isinstance(event, Command):
+            return [OpenForm(FORM)]
+        if isinstance(event, FormSubmitted):
+            submissions.append(event)
+            if len(submissions) == 1:
+                return [FormErrors({"text": "It is too long. Your words are kept."})]
+            return [ReplyToActor(Card(text="Thank you."))]
+        return []
+
+    core = StandIn(answer)
+    out = await session(core, "as Priya", "elephant", "my long story", "2", "1", "", "")
+    assert "(press Enter to keep “my long story”)" in out
+    assert [s.values["text"] for s in submissions] == ["my long story", "my long story"]
