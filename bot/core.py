@@ -205,10 +205,18 @@ class Core:
             if m.is_facilitator
         ]
         who = ", ".join(names[:3]) if names else "a facilitator"
-        what = command.spec.usage.split()[0] if command.spec else "that"
-        raise UserError(
-            f"Only facilitators can use `{what}`. You could ask {who} in {neutralise(group.name)}."
-        )
+        spec = command.spec
+        what = spec.usage.split()[0] if spec else "that"
+        ask = f"You could ask {who} in {neutralise(group.name)}."
+        # A facilitators' form of a command members may use (`elephant 3 addressed`): saying
+        # "only facilitators can use `elephant`" would be untrue, so say what they can do.
+        theirs = self.routes.find(what)
+        if spec is not None and theirs not in (None, spec) and theirs.audience != "facilitator":
+            raise UserError(
+                f"Only facilitators can {spec.summary}. {ask} "
+                f"You can use `{theirs.usage}` to {theirs.summary}."
+            )
+        raise UserError(f"Only facilitators can use `{what}`. {ask}")
 
     async def _group_for(
         self, conn: Connection, where: Where, who: Who

@@ -62,16 +62,23 @@ def test_commands_parse(text: str, action: str, arg: str) -> None:
     assert parsed.spec is not None
 
 
-def test_elephant_outcome_is_a_facilitator_command_with_number_and_note() -> None:
-    parsed = parse("elephant 3 addressed We moved the meeting to the evening")
+def test_elephant_outcome_is_a_facilitator_command_with_number_and_status() -> None:
+    parsed = parse("elephant 3 addressed")
     assert parsed.action == "elephant.status"
-    assert (parsed.number, parsed.arg, parsed.value) == (
-        3,
-        "addressed",
-        "We moved the meeting to the evening",
-    )
+    assert (parsed.number, parsed.arg, parsed.value) == (3, "addressed", "")
     assert parsed.spec is not None and parsed.spec.audience == "facilitator"
     assert not parsed.spec.anonymous
+
+
+def test_an_outcome_with_a_note_may_be_a_new_elephant_so_its_handler_decides() -> None:
+    parsed = parse("elephant 3 addressed We moved the meeting to the evening")
+    assert parsed.action == "elephant.either"
+    assert (parsed.number, parsed.arg, parsed.value) == (
+        3,
+        "3 addressed We moved the meeting to the evening",
+        "We moved the meeting to the evening",
+    )
+    assert parsed.spec is not None and parsed.spec.anonymous
 
 
 def test_naming_an_elephant_is_anonymous_and_for_members() -> None:
@@ -143,3 +150,40 @@ def test_every_command_is_in_help() -> None:
     names = {spec.name for spec in ROUTES.listed()}
     assert {spec.name for spec in ROUTES.words.values()} <= names
     assert "elephant-outcome" in names
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("elephant 1 dicussed we talked about it", "`elephant 1 discussed"),
+        ("elephant 4 hiden", "`elephant 4 hidden"),
+        ("elephant #2 parkd for now", "`elephant 2 parked"),
+    ],
+)
+def test_a_status_that_is_nearly_right_is_not_a_new_elephant(text: str, expected: str) -> None:
+    with pytest.raises(CommandError) as caught:
+        parse(text)
+    assert expected in str(caught.value)
+    assert "`elephant little:" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        ("elephant -1 hidden", "elephant.status"),
+        ("elephant 3 parked", "elephant.status"),
+        ("elephant 3 addressed we moved the meeting", "elephant.either"),
+        ("elephant 1 hidden agendas: the commissioners", "elephant.either"),
+        ("elephant 1 open again please", "elephant.either"),
+        ("elephant 2021 was a hard year", "elephant.new"),
+        ("elephant 5 people left the group", "elephant.new"),
+        ("elephant little: 1 dicussed is my name for it", "elephant.new"),
+    ],
+)
+def test_an_outcome_is_an_outcome_only_when_it_reads_as_one(text: str, action: str) -> None:
+    assert parse(text).action == action
+
+
+@pytest.mark.parametrize("text", ["help!", "Help", "HELP?", "help."])
+def test_punctuation_after_a_command_word_is_forgiven(text: str) -> None:
+    assert parse(text).action == "help"

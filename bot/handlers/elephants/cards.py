@@ -18,6 +18,9 @@ FORM = "elephant.form"
 SEE_TOO = "elephant.see-too"
 PERSPECTIVE_OPEN = "elephant.perspective-form"
 PERSPECTIVE_FORM = "elephant.perspective"
+AS_OUTCOME = "elephant.as-outcome"
+AS_NEW = "elephant.as-new"
+NEW_ELEPHANT_LABEL = "Name a new elephant"
 TAG, NO_TAG = "tag", "none"
 
 WHAT_IS_STORED = (
@@ -242,4 +245,25 @@ def outcome_card(elephant: Elephant) -> Card:
         title="You said, we did",
         text=f"Elephant #{elephant.number}: {short(elephant.text)}",
         fields=tuple(fields),
+    )
+
+
+def outcome_or_new_card(
+    group_id: int, number: int, status: str, typed: str, *, lead: str, record: bool, name: bool
+) -> Card:
+    """Ask whether `elephant <n> <status> <words>` was an outcome or a new elephant. Each button
+    carries the typed words, so nothing is stored until one is pressed and nothing is lost.
+
+    `lead` says what is being asked; `record` and `name` say which of the two buttons the person
+    may use (only facilitators record outcomes; a new elephant must be able to stay anonymous)."""
+    buttons: list[Button] = []
+    value = routing.encode(group_id, typed)
+    if record:
+        buttons.append(Button(f"Elephant #{number}: {status}", AS_OUTCOME, value))
+    if name:
+        buttons.append(Button(NEW_ELEPHANT_LABEL, AS_NEW, value))
+    return Card(
+        text=f"{lead}\nNothing is stored until you choose.",
+        buttons=tuple(buttons),
+        footer=f"Your text:\nelephant {neutralise(typed)}",
     )

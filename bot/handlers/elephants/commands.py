@@ -12,15 +12,34 @@ Writing `elephant big: <text>` names a big elephant; plain `elephant <text>` nam
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Mapping
 from datetime import timedelta
 
 from bot import limits
 from bot.context import Context
-from bot.effects import Effect, FormErrors, MessageMember, OpenForm, PostToConversation, UpdatePost
+from bot.effects import (
+    Effect,
+    FormErrors,
+    MessageMember,
+    OpenForm,
+    PostToConversation,
+    ReplyToActor,
+    UpdatePost,
+)
 from bot.errors import UserError
-from bot.grammar import CommandError, CommandSpec, Grammar, ParsedCommand, split
+from bot.grammar import (
+    TRAILING_MARKS,
+    CommandError,
+    CommandSpec,
+    Grammar,
+    ParsedCommand,
+    split,
+)
 from bot.handlers.elephants.cards import (
+    AS_NEW,
+    AS_OUTCOME,
     FORM,
     NO_DELAY_WARNING,
     SEE_TOO,
@@ -31,6 +50,7 @@ from bot.handlers.elephants.cards import (
     invitation_card,
     marks_text,
     outcome_card,
+    outcome_or_new_card,
     parse_id,
     short,
 )
@@ -98,23 +118,66 @@ TYPED_IN_THE_OPEN = (
 )
 
 
+NUMBER = re.compile(r"#?(-?\d+)")
+"""An elephant's number as people type it: `3`, `#3`, or a mistaken `-1` (answered, not stored)."""
+NOTE_FREE = ("hidden", "open")
+"""Statuses that take no note: words after `elephant 1 hidden` are most likely a new elephant
+("hidden agendas …"), so they are asked about wherever they are typed."""
+
+
+def _outcome_parts(rest: str) -> tuple[int, str, str] | None:
+    """`3 addressed we changed the rota` as (3, "addressed", "we changed the rota"), or None
+    when the words do not start with a number and a status."""
+    first, after = split(rest)
+    found = NUMBER.fullmatch(first)
+    word, note = split(after)
+    status = word.rstrip(TRAILING_MARKS)
+    if found is None or status not in STATUSES:
+        return None
+    return int(found.group(1)), status, note
+
+
 def _read_elephant(spec: CommandSpec, rest: str) -> ParsedCommand:
-    """`elephant 3 addressed …` is a facilitator's outcome; `elephant 3` or `elephant 3 fixed`
-    is most likely a mistyped one; `elephant 2021 was a hard year` is a new elephant."""
-    number, after = split(rest)
-    status, note = split(after)
-    if number.isdigit() and (status in STATUSES or len(after.split()) <= 1):
-        if status not in STATUSES:
-            options = "|".join(STATUSES[:4])
-            raise CommandError(
-                f"Please say what happened to elephant {number}: "
-                f"`elephant {number} {options} [what was done]`."
-            )
-        return OUTCOME.parsed("elephant.status", arg=status, number=int(number), value=note)
+    """Read `elephant …`: a facilitator's outcome, a new elephant, or a question about which.
+
+    The rule, so that nobody's words are taken the wrong way silently:
+    - `elephant <n> <status>` alone is an outcome (a facilitator's command);
+    - `elephant <n> <status> <words>` may be either (`elephant 1 hidden agendas: …`), so its
+      handler decides or asks (`elephant_outcome_or_new`);
+    - a number and a word close to a status (`elephant 1 dicussed …`), or a number and at most
+      one other word (`elephant 3`), is a mistyped outcome: refused with what would work;
+    - anything else is a new elephant (`elephant 2021 was a hard year`); starting it with
+      `little:` or `big:` makes any words a new elephant."""
+    first, after = split(rest)
+    found = NUMBER.fullmatch(first)
+    if found is None:
+        return spec.parsed("elephant.new", arg=rest)
+    number = int(found.group(1))
+    parts = _outcome_parts(rest)
+    if parts is not None:
+        _, status, note = parts
+        if not note:
+            return OUTCOME.parsed("elephant.status", arg=status, number=number)
+        return spec.parsed("elephant.either", arg=rest, number=number, value=note)
+    word, note = split(after)
+    guess = difflib.get_close_matches(word.rstrip(TRAILING_MARKS), STATUSES, n=1, cutoff=0.75)
+    if guess:
+        more = " …" if note else ""
+        raise CommandError(
+            f"Did you mean `elephant {number} {guess[0]}{more}`, to record what happened to "
+            f"elephant #{number}? If it's a new elephant, start it with `elephant little:` or "
+            "`elephant big:` so I know."
+        )
+    if len(after.split()) <= 1:
+        options = "|".join(STATUSES[:4])
+        raise CommandError(
+            f"Please say what happened to elephant {number}: "
+            f"`elephant {number} {options} [what was done]`."
+        )
     return spec.parsed("elephant.new", arg=rest)
 
 
-GRAMMAR = Grammar(("elephant.new", "elephant.status"), _read_elephant)
+GRAMMAR = Grammar(("elephant.new", "elephant.status", "elephant.either"), _read_elephant)
 OUTCOME = routes.declare(
     CommandSpec(
         "elephant-outcome",
@@ -147,7 +210,12 @@ async def elephant_new(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
         return [OpenForm(elephant_form(group.id, group.anonymity_delay_minutes))]
     if ctx.seen_by_others:
         raise UserError(TYPED_IN_THE_OPEN, original=cmd.arg)
-    size, raw = _split_size(cmd.arg)
+    return await _name(ctx, cmd.arg)
+
+
+async def _name(ctx: Context, typed: str) -> list[Effect]:
+    """Store the typed words (after an optional `big:` or `little:`) as a new elephant."""
+    size, raw = _split_size(typed)
     text = clean_text(raw, limit=limits.ELEPHANT, what="your elephant")
     answer = await _store_elephant(ctx, text, size)
     if size == LITTLE:
@@ -156,6 +224,65 @@ async def elephant_new(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
             "`elephant big: <your words>`, or type `elephant` on its own for the form."
         )
     return [reply(answer)]
+
+
+@routes.handles("elephant.either")
+async def elephant_outcome_or_new(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
+    """`elephant <n> <status> <words>`: an outcome with a note, or a new elephant whose words
+    start with a number and a status word. Declared with the anonymous `elephant` command, so
+    nothing about the person is written here either way.
+
+    In a channel a facilitator's note after `discussed`, `addressed` or `parked` is an outcome,
+    as it always was. Anywhere else (a direct message, where elephants are named, or words after
+    `hidden` or `open`, which take no note) it could equally be a new elephant: the person is
+    asked, with a button for each reading they may use and their words kept on both."""
+    group, member = ctx.require_group(), ctx.require_member()
+    direct = ctx.where is not None and ctx.where.is_direct
+    number, status = cmd.number or 0, cmd.arg.split()[1].rstrip(TRAILING_MARKS)
+    outcome = OUTCOME.parsed("elephant.status", arg=status, number=number, value=cmd.value)
+    if member.is_facilitator and not direct and status not in NOTE_FREE:
+        return await elephant_status(ctx, outcome)
+    can_name = not ctx.seen_by_others
+    if member.is_facilitator:
+        lead = (
+            f"Did you mean to record that elephant #{number} is {STATUS_WORDS[status]}, with "
+            "your words as the note, or to name a new elephant with all of your words?"
+        )
+        if not can_name:
+            lead += " (A new elephant typed here could not stay anonymous.)"
+    elif can_name:
+        lead = (
+            f"Only facilitators can {OUTCOME.summary}. If you meant a new elephant, I can name "
+            "it anonymously with your words."
+        )
+    else:
+        raise UserError(
+            f"Only facilitators can {OUTCOME.summary}. {TYPED_IN_THE_OPEN}", original=cmd.arg
+        )
+    card = outcome_or_new_card(
+        group.id, number, status, cmd.arg, lead=lead, record=member.is_facilitator, name=can_name
+    )
+    return [ReplyToActor(card)]
+
+
+@routes.choice(AS_OUTCOME, audience="facilitator")
+async def as_outcome(ctx: Context, payload: str) -> list[Effect]:
+    """The facilitator meant an outcome: record it with the rest of their words as the note."""
+    parts = _outcome_parts(payload)
+    if parts is None:
+        raise UserError(STALE)
+    number, status, note = parts
+    return await elephant_status(
+        ctx, OUTCOME.parsed("elephant.status", arg=status, number=number, value=note)
+    )
+
+
+@routes.choice(AS_NEW, anonymous=True)
+async def as_new(ctx: Context, payload: str) -> list[Effect]:
+    """They meant a new elephant: name it with every word they typed, anonymously."""
+    if not payload.strip():
+        raise UserError(STALE)
+    return await _name(ctx, payload)
 
 
 @routes.form(FORM, anonymous=True)

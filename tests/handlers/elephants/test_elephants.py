@@ -363,7 +363,9 @@ async def test_unknown_numbers_are_explained(chat: Chat) -> None:
 async def test_only_facilitators_record_outcomes(chat: Chat, db: Database) -> None:
     await _named_and_posted(chat)
     outcome = await chat.say(SAM, "elephant 1 addressed done")
-    assert "Only facilitators can use `elephant`" in outcome.reply
+    assert "Only facilitators can record what was done about an elephant" in outcome.reply
+    assert [b.label for b in outcome.cards()[0].buttons] == ["Name a new elephant"]
+    assert len(await _rows(db)) == 1
     assert (await _rows(db))[0]["status"] == "open"
 
 
@@ -538,3 +540,94 @@ async def test_messages_go_only_to_members(chat: Chat) -> None:
     outcome = await _big_posted(chat)
     assert all(isinstance(m, MessageMember) for m in outcome.messages)
     assert len(outcome.messages) == 4
+
+
+# -- an outcome or a new elephant? ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "phrase"),
+    [
+        ("elephant 1 dicussed we talked about it", "`elephant 1 discussed"),
+        ("elephant 1 adressed we changed the rota", "`elephant 1 addressed"),
+        ("elephant -1 hidden", "There's no elephant #-1"),
+    ],
+)
+async def test_a_mistyped_outcome_is_never_stored_as_an_elephant(
+    chat: Chat, db: Database, line: str, phrase: str
+) -> None:
+    await _named_and_posted(chat)
+    for where in (chat.where, dm(FAY)):
+        outcome = await chat.say(FAY, line, where=where)
+        assert phrase in outcome.reply
+        assert line in outcome.reply  # their text comes back
+        assert [row["text"] for row in await _rows(db)] == ["Decisions are made before we meet"]
+        assert (await _rows(db))[0]["status"] == "open"
+
+
+async def test_an_elephant_may_still_start_with_a_number(chat: Chat, db: Database) -> None:
+    await _group(chat)
+    outcome = await chat.say(SAM, "elephant 2021 was a hard year", where=dm(SAM))
+    assert "Thank you for naming it" in outcome.reply
+    assert [row["text"] for row in await _rows(db)] == ["2021 was a hard year"]
+
+
+HIDDEN_AGENDAS = "elephant 1 hidden agendas: the commissioners already picked the provider"
+
+
+async def test_words_after_an_outcome_in_a_direct_message_ask_which_was_meant(
+    chat: Chat, db: Database
+) -> None:
+    await _named_and_posted(chat)
+    asked = await chat.say(FAY, HIDDEN_AGENDAS, where=dm(FAY))
+    assert "1 hidden agendas: the commissioners already picked the provider" in asked.reply
+    assert not asked.posts and not asked.updates
+    assert [(row["text"], row["status"]) for row in await _rows(db)] == [
+        ("Decisions are made before we meet", "open")
+    ]
+    named = await chat.press(FAY, asked.button("Name a new elephant"), where=dm(FAY))
+    assert "Thank you for naming it" in named.reply
+    texts = [row["text"] for row in await _rows(db)]
+    assert texts == [
+        "Decisions are made before we meet",
+        "1 hidden agendas: the commissioners already picked the provider",
+    ]
+    assert (await _rows(db))[0]["status"] == "open"
+
+
+async def test_the_outcome_button_records_the_outcome(chat: Chat, db: Database) -> None:
+    await _named_and_posted(chat)
+    asked = await chat.say(FAY, "elephant 1 addressed we moved the meeting", where=dm(FAY))
+    recorded = await chat.press(FAY, asked.button("Elephant #1: addressed"), where=dm(FAY))
+    assert "Recorded: elephant #1 is addressed" in recorded.reply
+    (row,) = await _rows(db)
+    assert (row["status"], row["outcome"]) == ("addressed", "we moved the meeting")
+
+
+async def test_hidden_with_words_after_it_asks_even_in_the_channel(
+    chat: Chat, db: Database
+) -> None:
+    await _named_and_posted(chat)
+    asked = await chat.say(FAY, HIDDEN_AGENDAS)
+    assert asked.button("Elephant #1: hidden") and asked.button("Name a new elephant")
+    assert (await _rows(db))[0]["status"] == "open"
+
+
+async def test_a_member_is_told_what_they_can_do_instead(chat: Chat, db: Database) -> None:
+    await _named_and_posted(chat)
+    for where in (chat.where, dm(SAM)):
+        refused = await chat.say(SAM, "elephant 1 discussed", where=where)
+        assert "Only facilitators can use `elephant`" not in refused.reply
+        assert "Only facilitators can record what was done about an elephant" in refused.reply
+        assert "`elephant [what nobody is saying]`" in refused.reply
+        assert "elephant 1 discussed" in refused.reply
+    asked = await chat.say(SAM, "elephant 1 discussed at length, never decided", where=dm(SAM))
+    assert "Only facilitators can record what was done" in asked.reply
+    assert "1 discussed at length, never decided" in asked.reply
+    named = await chat.press(SAM, asked.button("Name a new elephant"), where=dm(SAM))
+    assert "Thank you for naming it" in named.reply
+    assert [(row["text"], row["status"]) for row in await _rows(db)] == [
+        ("Decisions are made before we meet", "open"),
+        ("1 discussed at length, never decided", "open"),
+    ]
+
