@@ -237,6 +237,9 @@ async def elephant_outcome_or_new(ctx: Context, cmd: ParsedCommand) -> list[Effe
     `hidden` or `open`, which take no note) it could equally be a new elephant: the person is
     asked, with a button for each reading they may use and their words kept on both."""
     group, member = ctx.require_group(), ctx.require_member()
+    # Too long for an elephant is too long for a note too (a shorter limit): neither reading
+    # could work, so hand the words back now rather than carry them on buttons.
+    clean_text(cmd.arg, limit=limits.ELEPHANT, what="your text")
     direct = ctx.where is not None and ctx.where.is_direct
     number, status = cmd.number or 0, cmd.arg.split()[1].rstrip(TRAILING_MARKS)
     outcome = OUTCOME.parsed("elephant.status", arg=status, number=number, value=cmd.value)

@@ -631,3 +631,14 @@ async def test_a_member_is_told_what_they_can_do_instead(chat: Chat, db: Databas
         ("1 discussed at length, never decided", "open"),
     ]
 
+
+
+async def test_words_too_long_for_either_reading_are_handed_back_without_buttons(
+    chat: Chat, db: Database
+) -> None:
+    await _named_and_posted(chat)
+    typed = "elephant 1 hidden " + "w" * 1200
+    refused = await chat.say(FAY, typed, where=dm(FAY))
+    assert "too long" in refused.reply and "w" * 1200 in refused.reply
+    assert not any(card.buttons for card in refused.cards())
+    assert len(await _rows(db)) == 1
