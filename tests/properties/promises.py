@@ -50,9 +50,18 @@ if unknown:
     raise RuntimeError(f"COMMONGROUND_PROPERTY_SKIP names no promise: {sorted(unknown)}")
 
 
+COLLECTED: list[tuple[str, str]] | None = None
+"""When a list, broken promises are added to it instead of raised (for hunting: one scenario
+then reports every promise it breaks, not only the first)."""
+
+
 def check(ok: object, promise: type[BrokenPromise], detail: str) -> None:
-    if not ok and promise.name not in SKIPPED:
-        raise promise(f"[{promise.name}] {detail}")
+    if ok or promise.name in SKIPPED:
+        return
+    if COLLECTED is not None:
+        COLLECTED.append((promise.name, detail))
+        return
+    raise promise(f"[{promise.name}] {detail}")
 
 
 # -- figures in what people are shown ------------------------------------------------------------

@@ -62,6 +62,17 @@ TEMPLATES: tuple[str, ...] = (
 )
 """What people type. Facilitator commands are typed by anyone: a refusal is part of the game."""
 
+COMMON = tuple(
+    TEMPLATES.index(t)
+    for t in (
+        "checkin", "elephant big: {text}", "elephant {text}", "share {text}", "pass",
+        "round {text}", "round reveal", "summary", "export", "meeting start", "meeting end",
+        "forget-me", "elephants",
+    )
+)  # fmt: skip
+"""Templates drawn more often, so the things that add up (marks, perspectives, moods, shares)
+reach `k` within a scenario."""
+
 WORDS = (
     "nobody", "listens", "budget", "agenda", "decided", "before", "parents", "arrive",
     "funding", "voices", "quiet", "always", "same", "people", "talk", "over", "carers",
@@ -113,10 +124,18 @@ def scenarios(draw: st.DrawFn, max_steps: int = 30) -> Scenario:
             continue
         g, i = who()
         if kind == "say":
-            template = draw(st.integers(0, len(TEMPLATES) - 1))
+            template = draw(st.one_of(st.integers(0, len(TEMPLATES) - 1), st.sampled_from(COMMON)))
             steps.append(("say", g, i, template, draw(st.integers(1, 4)), draw(st.booleans())))
         elif kind == "press":
-            steps.append(("press", g, i, draw(st.integers(0, 11))))
+            steps.append(("press", g, i, draw(st.one_of(st.integers(0, 11), st.integers(0, 2)))))
         else:
-            steps.append(("submit", g, i, draw(st.integers(0, 3)), draw(st.integers(0, 99))))
+            steps.append(
+                (
+                    "submit",
+                    g,
+                    i,
+                    draw(st.one_of(st.just(0), st.integers(0, 3))),
+                    draw(st.integers(0, 99)),
+                )
+            )
     return Scenario(plans, tuple(steps))

@@ -2,8 +2,8 @@
 promises (README.md, "What it holds to"). See `scenario.py` for what is played and `promises.py`
 for what is checked after every step.
 
-    COMMONGROUND_PROPERTY_EXAMPLES=500   more examples (default 6)
-    COMMONGROUND_PROPERTY_STEPS=60       longer scenarios (default 30 steps)
+    COMMONGROUND_PROPERTY_EXAMPLES=500   more examples (default 20)
+    COMMONGROUND_PROPERTY_STEPS=60       longer scenarios (default 40 steps)
     COMMONGROUND_PROPERTY_RANDOM=1       new random examples instead of the fixed seed
     COMMONGROUND_PROPERTY_SKIP=a,b       leave out some promises (names in promises.py)
     COMMONGROUND_PROPERTY_SHRINK=1       shrink a failure to its fewest steps (minutes; off by
@@ -37,8 +37,8 @@ pytestmark = pytest.mark.xfail(
     "groups, early reveal, status typos, …): the fixes for the promises issue are being merged",
 )
 
-EXAMPLES = int(os.environ.get("COMMONGROUND_PROPERTY_EXAMPLES", "6"))
-STEPS = int(os.environ.get("COMMONGROUND_PROPERTY_STEPS", "30"))
+EXAMPLES = int(os.environ.get("COMMONGROUND_PROPERTY_EXAMPLES", "20"))
+STEPS = int(os.environ.get("COMMONGROUND_PROPERTY_STEPS", "40"))
 SHRINK = os.environ.get("COMMONGROUND_PROPERTY_SHRINK", "") not in ("", "0")
 RANDOM = os.environ.get("COMMONGROUND_PROPERTY_RANDOM", "") not in ("", "0")
 EXAMPLE_DB = DirectoryBasedExampleDatabase(str(Path(__file__).parent / "examples"))
