@@ -1,0 +1,237 @@
+"""The promises README.md makes ("What it holds to"), as checks on what one step did.
+
+Each broken promise raises its own subclass of `BrokenPromise`, so Hypothesis keeps failures of
+different promises apart and shrinks each on its own. `COMMONGROUND_PROPERTY_SKIP` (names below,
+comma-separated) switches some off, to hunt for what else fails while known bugs are being fixed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class BrokenPromise(AssertionError):
+    name = "promise"
+
+
+def _promise(name: str) -> type[BrokenPromise]:
+    return type(name.replace("-", "_").title().replace("_", ""), (BrokenPromise,), {"name": name})
+
+
+NAMES_AUTHOR = _promise("anonymous-names-author")
+LOG_NAMES = _promise("log-names-someone")
+BELOW_K = _promise("aggregate-below-k")
+DIFFERENCING = _promise("aggregate-differs-by-less-than-k")
+NOT_RESPONDED = _promise("passing-shown-as-not-responding")
+PASSER_NUDGED = _promise("passer-reminded")
+TEXT_LOST = _promise("typed-text-lost")
+TYPO_STORED = _promise("status-typo-stored-as-elephant")
+MEETING_BACKWARDS = _promise("meeting-ends-before-it-starts")
+ROUND_TWICE = _promise("round-in-two-summaries")
+LOCK_OPENED = _promise("lock-opened-one-sided")
+NOT_DELAYED = _promise("anonymous-item-not-delayed")
+LEDGER_SMALL = _promise("ledger-role-group-below-k")
+
+ALL = (
+    NAMES_AUTHOR, LOG_NAMES, BELOW_K, DIFFERENCING, NOT_RESPONDED, PASSER_NUDGED, TEXT_LOST,
+    TYPO_STORED, MEETING_BACKWARDS, ROUND_TWICE, LOCK_OPENED, NOT_DELAYED, LEDGER_SMALL,
+)  # fmt: skip
+SKIPPED = {
+    name.strip() for name in os.environ.get("COMMONGROUND_PROPERTY_SKIP", "").split(",") if name
+}
+unknown = SKIPPED - {p.name for p in ALL}
+if unknown:
+    raise RuntimeError(f"COMMONGROUND_PROPERTY_SKIP names no promise: {sorted(unknown)}")
+
+
+COLLECTED: list[tuple[str, str]] | None = None
+"""When a list, broken promises are added to it instead of raised (for hunting: one scenario
+then reports every promise it breaks, not only the first)."""
+
+
+def check(ok: object, promise: type[BrokenPromise], detail: str) -> None:
+    if ok or promise.name in SKIPPED:
+        return
+    if COLLECTED is not None:
+        COLLECTED.append((promise.name, detail))
+        return
+    raise promise(f"[{promise.name}] {detail}")
+
+
+# -- figures in what people are shown ------------------------------------------------------------
+
+NOT_RESPONDING = re.compile(
+    r"not (yet )?respond|no response|n[o']t responded|did not respond|didn't respond|"
+    r"not answered|n't answered|did not answer|didn't answer|no answer|no-show|absent",
+    re.IGNORECASE,
+)
+ELEPHANT_TITLE = re.compile(r"^== Elephant #(\d+) ==$", re.MULTILINE)
+SEE_TOO_FIELD = re.compile(r"^I see it too: (\d+)$", re.MULTILINE)
+LIST_LINE = re.compile(r"^#(\d+) \(.*· I see it too: (\d+)", re.MULTILINE)
+LIST_PERSPECTIVES = re.compile(r"^#(\d+) \(.*· perspectives: (\d+) \(shown at", re.MULTILINE)
+SUMMARY_TITLE = re.compile(r"^== Meeting summary: (.+) ==$", re.MULTILINE)
+SUMMARY_ELEPHANT = re.compile(r"^#(\d+)(?: \(big\))? “.*$", re.MULTILINE)
+SEE_TOO_SUMMARY = re.compile(r"· (\d+) people see it too")
+SHOWN_TOGETHER = re.compile(r"· (\d+) perspectives shown together")
+MOODS = re.compile(r"^How people arrived: (.+)$", re.MULTILINE)
+MOOD_PART = re.compile(r"(Struggling|Low|Okay|Good|Great) (\d+)")
+HEARD_SUMMARY = re.compile(r"Last time, (\d+) (?:person|people) said how heard")
+HEARD_NOTE = re.compile(
+    r"^(\d+) (?:person|people) said how heard they felt at the meeting on (.+?):"
+)
+CHANGES_NOTE = re.compile(r"One thing people would change:\n((?:  “.*\n?)+)")
+REVEAL_TITLE = re.compile(r"^== Perspectives on elephant #(\d+) ==$", re.MULTILINE)
+REVEAL_LINE = re.compile(r"^• .*?(?: \(([^()]*)\))?$", re.MULTILINE)
+LEDGER_LINE = re.compile(r"^(.+): (\d+) of (\d+) shared((?: · \d+ (?:passed|quiet this time))*)$")
+ACROSS = re.compile(r"^Across everyone: ")
+SUMMARY_ROUND = re.compile(r"^\d+\. “(.*)”$", re.MULTILINE)
+
+
+@dataclass
+class Readings:
+    """Every figure of an anonymous aggregate shown so far, by what it counts."""
+
+    seen: dict[tuple[Any, ...], list[Counter[str]]] = field(default_factory=dict)
+    rounds_in: dict[tuple[int, str], set[str]] = field(default_factory=dict)
+
+    def read(self, key: tuple[Any, ...], figure: Counter[str] | int, k: int, where: str) -> None:
+        """One reading: at least `k` in all, and never fewer than `k` away from a reading of the
+        same thing before (else the difference is a small crowd: one person's answer)."""
+        counts = figure if isinstance(figure, Counter) else Counter({"n": figure})
+        total = sum(counts.values())
+        check(total >= k, BELOW_K, f"{where}: {key} shows {total} with k={k}")
+        for earlier in self.seen.get(key, []):
+            apart = sum(((counts - earlier) + (earlier - counts)).values())
+            check(
+                apart == 0 or apart >= k,
+                DIFFERENCING,
+                f"{where}: {key} read as {dict(counts)} after {dict(earlier)} (k={k})",
+            )
+        self.seen.setdefault(key, []).append(counts)
+
+
+def shown_texts(
+    card_texts: Iterable[tuple[int, str]], readings: Readings, ks: dict[int, int]
+) -> None:
+    """Check every card shown, as `(group index, text)`."""
+    for g, text in card_texts:
+        k = ks[g]
+        check(
+            not any(
+                NOT_RESPONDING.search(line) and "never" not in line.lower()
+                for line in text.splitlines()
+            ),
+            NOT_RESPONDED,
+            f"a card says someone did not respond: {text!r}",
+        )
+        title = ELEPHANT_TITLE.search(text)
+        if title:
+            for n in SEE_TOO_FIELD.findall(text):
+                readings.read(("see-too", g, int(title.group(1))), int(n), k, "elephant card")
+        for number, n in LIST_LINE.findall(text):
+            readings.read(("see-too", g, int(number)), int(n), k, "`elephants`")
+        for number, n in LIST_PERSPECTIVES.findall(text):
+            check(int(n) == 0 or int(n) >= k, BELOW_K,
+                  f"`elephants` shows {n} perspectives on #{number} with k={k}")  # fmt: skip
+        summary = SUMMARY_TITLE.search(text)
+        if summary:
+            _summary(g, k, summary.group(1), text, readings)
+        note = HEARD_NOTE.search(text)
+        if note:
+            readings.read(("heard", g, note.group(2)), int(note.group(1)), k, "reflection note")
+        changes = CHANGES_NOTE.search(text)
+        if changes:
+            n = len(changes.group(1).strip("\n").splitlines())
+            check(n >= k, BELOW_K, f"reflection note lists {n} changes with k={k}")
+        reveal = REVEAL_TITLE.search(text)
+        if reveal:
+            lines = REVEAL_LINE.findall(text)
+            readings.read(("perspectives", g, int(reveal.group(1))), len(lines), k, "reveal")
+            tags = Counter(tag for tag in lines if tag)
+            for tag, n in tags.items():
+                check(n >= k, BELOW_K, f"reveal tags {n} perspective(s) as {tag!r} with k={k}")
+        _ledger(text, k)
+
+
+def _summary(g: int, k: int, day: str, text: str, readings: Readings) -> None:
+    for line in text.splitlines():
+        number = SUMMARY_ELEPHANT.match(line)
+        if number:
+            for n in SEE_TOO_SUMMARY.findall(line):
+                readings.read(("see-too", g, int(number.group(1))), int(n), k, "summary")
+            for n in SHOWN_TOGETHER.findall(line):
+                readings.read(("perspectives", g, int(number.group(1))), int(n), k, "summary")
+    moods = MOODS.search(text)
+    if moods:
+        spread = Counter({name: int(n) for name, n in MOOD_PART.findall(moods.group(1))})
+        readings.read(("moods-summary", g, day), spread, k, "summary moods")
+    heard = HEARD_SUMMARY.search(text)
+    if heard:
+        check(int(heard.group(1)) >= k, BELOW_K, f"summary: {heard.group(1)} heard with k={k}")
+    if "Sharing rounds" in text:
+        section = text.split("Sharing rounds", 1)[1].split("\n\n", 1)[0]
+        prompts = SUMMARY_ROUND.findall(section)
+        twice = [p for p, n in Counter(prompts).items() if n > 1]
+        check(not twice, ROUND_TWICE, f"summary of {day} lists a round twice: {twice}")
+        for prompt in prompts:
+            days = readings.rounds_in.setdefault((g, prompt), set())
+            days.add(day)
+            check(len(days) == 1, ROUND_TWICE, f"round {prompt!r} is in summaries of {days}")
+
+
+def _ledger(text: str, k: int) -> None:
+    if "Who shared, by role" not in text:
+        return
+    section = text.split("Who shared, by role", 1)[1].split("\n\n", 1)[0]
+    roles = [m for m in (LEDGER_LINE.match(line) for line in section.splitlines()) if m]
+    detailed = any(m.group(4) for m in roles)
+    if detailed:
+        small = [(m.group(1), int(m.group(3))) for m in roles if int(m.group(3)) < k]
+        check(not small, LEDGER_SMALL, f"passes/silence by role with role groups {small}, k={k}")
+    if any(ACROSS.match(line) for line in section.splitlines()):
+        people = sum(int(m.group(3)) for m in roles)
+        check(people >= k, LEDGER_SMALL, f"totals across {people} people shown with k={k}")
+
+
+def export_record(g: int, text: str, readings: Readings) -> None:
+    """The `export` JSON: every anonymous total at least k, and no small differences."""
+    record = json.loads(text)
+    k = int(record["group"]["k"])
+    for meeting in record["meetings"]:
+        key = meeting["starts_at"]
+        moods = meeting["checkin"]["moods"]
+        if moods is not None:
+            spread = Counter({mood: int(n) for mood, n in moods.items() if n})
+            readings.read(("moods-export", g, key), spread, k, "export moods")
+        heard = meeting["reflections"]
+        if heard is not None:
+            spread = Counter({s: int(n) for s, n in heard["felt_heard"].items() if n})
+            readings.read(("heard-export", g, key), spread, k, "export reflections")
+            check(heard["answers"] >= k, BELOW_K, f"export: {heard['answers']} reflections, k={k}")
+    for elephant in record["elephants"]:
+        if elephant["see_it_too"] is not None:
+            readings.read(("see-too", g, elephant["number"]), elephant["see_it_too"], k, "export")
+        views = elephant["perspectives"]
+        if views is not None:
+            number = elephant["number"]
+            readings.read(("perspectives", g, number), len(views["texts"]), k, "export")
+            if views["by_role"] is not None:
+                by_role = Counter({r: int(n) for r, n in views["by_role"].items() if n})
+                readings.read(("perspective-roles", g, number), by_role, k, "export by role")
+                small = {r: n for r, n in by_role.items() if n < k}
+                check(not small, BELOW_K, f"export: perspectives on #{number} by role {small}")
+    ledgers = [("round", r["ledger"]) for r in record["rounds"] if r["ledger"]]
+    for what, ledger in [*ledgers, ("totals", record["ledger"])]:
+        if any(counts["passed"] for counts in ledger.values()):
+            small = {
+                role: counts
+                for role, counts in ledger.items()
+                if counts["shared"] + counts["passed"] < k
+            }
+            check(not small, LEDGER_SMALL, f"export {what} ledger shows passes with {small}, k={k}")
