@@ -71,6 +71,8 @@ class RoundAnswerRow:
     member_id: int
     role: str | None
     kind: str
+    after_reveal: bool = False
+    """Given once the round's answers were shown, having seen everyone else's."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,9 +242,11 @@ async def answers_of(conn: AsyncConnection, round_ids: Sequence[int]) -> list[Ro
         round_answers.c.member_id,
         round_answers.c.role,
         round_answers.c.kind,
+        round_answers.c.after_reveal,
     ).where(round_answers.c.round_id.in_(round_ids))
     return [
-        RoundAnswerRow(r.round_id, r.member_id, r.role, r.kind) for r in await conn.execute(query)
+        RoundAnswerRow(r.round_id, r.member_id, r.role, r.kind, bool(r.after_reveal))
+        for r in await conn.execute(query)
     ]
 
 

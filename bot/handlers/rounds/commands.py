@@ -90,6 +90,7 @@ async def _store_share(
         text=text,
         consent=consent,
         now=ctx.now,
+        after_reveal=round_.status == store.REVEALED,
     )
     if round_.status == store.REVEALED:
         late = PostToConversation(group.where, late_card(round_, member.display_name, text))
@@ -197,6 +198,7 @@ async def _store_pass(ctx: Context, round_: Round) -> list[Effect]:
         text=None,
         consent=False,
         now=ctx.now,
+        after_reveal=round_.status == store.REVEALED,
     )
     if previous is not None:
         thanks = "Your share is removed and you've passed instead. Passing is always fine."

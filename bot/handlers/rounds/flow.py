@@ -37,11 +37,9 @@ def sharers(answers: Sequence[Answer]) -> list[Sharer]:
     return [Sharer(a.member_id, a.role) for a in answers if a.kind == store.SHARE]
 
 
-def before_reveal(round_: Round, answers: Sequence[Answer]) -> list[Answer]:
+def before_reveal(answers: Sequence[Answer]) -> list[Answer]:
     """The answers given while the round was still held (those the reveal showed together)."""
-    if round_.revealed_at is None:
-        return list(answers)
-    return [a for a in answers if a.answered_at <= round_.revealed_at]
+    return [a for a in answers if not a.after_reveal]
 
 
 async def redraw(ctx: Context, group: Group, round_id: int) -> UpdatePost:
@@ -55,7 +53,7 @@ async def redraw(ctx: Context, group: Group, round_id: int) -> UpdatePost:
         waiting = waiting_for(sharers(answers))
     opened = ""
     if group.reciprocity_lock and round_.revealed_at is not None:
-        opened = opened_by(sharers(before_reveal(round_, answers)))
+        opened = opened_by(sharers(before_reveal(answers)))
     card = round_card(
         round_,
         answered=len(answers),

@@ -196,7 +196,15 @@ def ledger_text(ledger: Ledger | None) -> str:
         detail = _passed_quiet(ledger.passed_total, ledger.quiet_total).lstrip(" ·")
         if detail:
             lines.append(f"Across everyone: {detail}")
+    lines.extend(_after_reveal_line(ledger))
     return "\n".join(lines)
+
+
+def _after_reveal_line(ledger: Ledger) -> list[str]:
+    """Who shared only after the reveal, having seen the others' words, by role; nothing if
+    nobody did. Going first is what the lock asks for, so the ledger does not blur the two."""
+    late = [f"{role.label} {role.after_reveal}" for role in ledger.roles if role.after_reveal]
+    return [f"Shared only after the reveal: {' · '.join(late)}"] if late else []
 
 
 def _passed_quiet(passed: int, quiet: int) -> str:

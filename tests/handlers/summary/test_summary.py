@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event, insert
+from sqlalchemy import event, insert, select
 
 from bot.adapters.console.render import card_text
 from bot.adapters.slack.text import readable as on_slack
@@ -264,6 +264,45 @@ async def test_ledger_by_role_with_passes_and_silence_apart(chat: Chat) -> None:
     assert "Across everyone" not in text
     assert_never_unkind(chat)
     del bob
+
+
+async def test_shares_after_the_reveal_are_recorded_and_shown_in_the_ledger(
+    chat: Chat, db: Database
+) -> None:
+    """Sharing once everyone else's answers are shown is not the same as going first."""
+    lee, sam, ann = LIVED[:3]
+    pat, bob = PROS[:2]
+    await forum(chat, lived=3, pros=2)
+    await start_with_checkin(chat)
+    await chat.say(FAY, "round One thing you learned from a mistake")
+    await chat.say(lee, "share Asking twice is fine")
+    await chat.say(FAY, "share Listening first")
+    await chat.say(FAY, "round reveal")
+    chat.clock.advance(minutes=1)
+    await chat.say(pat, "share Saying sorry sooner")
+    await chat.say(sam, "share Writing things down")
+    async with db.read() as conn:
+        rows = await conn.execute(
+            select(members.c.display_name, round_answers.c.after_reveal).join(
+                members, members.c.id == round_answers.c.member_id
+            )
+        )
+        after = {name: bool(flag) for name, flag in rows}
+    assert after == {"Lee": False, "Fay": False, "Pat": True, "Sam": True}
+    text = summary_text(await end_meeting(chat))
+    assert "Lived experience: 2 of 3 shared" in text
+    assert "Professionals: 2 of 3 shared" in text
+    assert "Shared only after the reveal: Lived experience 1 · Professionals 1" in text
+    del ann, bob
+
+
+async def test_no_after_the_reveal_line_when_everyone_shared_first(chat: Chat) -> None:
+    await forum(chat, lived=3, pros=2)
+    await start_with_checkin(chat)
+    await chat.say(FAY, "round One thing you learned from a mistake")
+    await chat.say(LIVED[0], "share Asking twice is fine")
+    text = summary_text(await end_meeting(chat))
+    assert "after the reveal" not in text
 
 
 async def test_small_role_groups_show_no_passes_or_silence_by_role(chat: Chat) -> None:
