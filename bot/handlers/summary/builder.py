@@ -45,6 +45,9 @@ class RoundSummary:
     revealed: bool
     shares: tuple[str, ...]
     other_shares: int
+    carried: bool = False
+    """Still held by the reciprocity lock when the meeting ended: not counted here, but in the
+    summary of the meeting in which it is revealed or closed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +164,12 @@ def _rounds_section(data: SummaryData) -> str:
     lines = ["Sharing rounds"]
     for number, item in enumerate(data.rounds, start=1):
         lines.append(f"{number}. “{neutralise(item.prompt)}”")
+        if item.carried:
+            lines.append(
+                "  Answers are still held by the reciprocity lock. This round will be counted in "
+                "the summary of the meeting in which it is revealed or closed."
+            )
+            continue
         if not item.revealed:
             lines.append(
                 "  Answers are still held."

@@ -122,6 +122,11 @@ async def gather(
     until = meeting.ends_at if meeting.status == meetings.ENDED and meeting.ends_at else ctx.now
     reports = await round_store.rounds_of_meeting(conn, meeting.id)
     round_infos = await meeting_records.rounds_of(conn, [meeting.id])
+    if meeting.status == meetings.ENDED:
+        # A round the reciprocity lock still holds is counted with the meeting in which it is
+        # revealed or closed (it moves there), never here as well: no round in two summaries.
+        held = {r.id for r in reports if r.status == round_store.OPEN}
+        round_infos = [info for info in round_infos if info.id not in held]
     answers = await meeting_records.answers_of(conn, [r.id for r in round_infos])
     roster = await meeting_records.member_roles(conn, group.id)
     upcoming = await meetings.next_scheduled(conn, group.id, max(ctx.now, meeting.starts_at))
@@ -138,6 +143,7 @@ async def gather(
                 prompt=report.prompt,
                 status=report.status,
                 revealed=report.revealed,
+                carried=meeting.status == meetings.ENDED and report.status == round_store.OPEN,
                 shares=report.shares,
                 other_shares=max(
                     0, sum(c.shared for c in report.ledger.values()) - len(report.shares)

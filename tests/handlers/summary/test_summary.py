@@ -305,6 +305,45 @@ async def test_no_after_the_reveal_line_when_everyone_shared_first(chat: Chat) -
     assert "after the reveal" not in text
 
 
+async def test_a_round_held_by_the_lock_is_counted_in_one_summary_only(
+    chat: Chat, db: Database
+) -> None:
+    """Held at one meeting's end, the round is counted in the summary of the meeting in which it
+    is revealed, and the channel is told it is still held once, not at every meeting's end."""
+    lee = LIVED[0]
+    pat = PROS[0]
+    await forum(chat, lived=3, pros=2)
+    await change_group(db, reciprocity_lock=True)
+    prompt = "What do you wish people knew?"
+    await start_with_checkin(chat)
+    await chat.say(FAY, f"round {prompt}")
+    await chat.say(lee, "share That it never stops")
+    first = await end_meeting(chat)
+    first_summary = summary_text(first)
+    chat.clock.advance(days=7)
+    await start_with_checkin(chat)
+    second = await end_meeting(chat)
+    second_summary = summary_text(second)
+    chat.clock.advance(days=7)
+    await start_with_checkin(chat)
+    await chat.say(pat, "share I see it in clinic, and at home")
+    await chat.say(FAY, "round reveal")
+    third_summary = summary_text(await end_meeting(chat))
+    held_posts = [t for t in chat.log_posts() if "Round answers still held" in t]
+    assert len(held_posts) == 1
+    counted = [
+        text
+        for text in (first_summary, second_summary, third_summary)
+        if "Who shared, by role" in text
+    ]
+    assert counted == [third_summary]
+    assert f"“{prompt}”" in third_summary
+    assert "Lived experience: 1 of 3 shared" in third_summary
+    assert "Professionals: 1 of 3 shared" in third_summary
+    assert f"“{prompt}”" not in second_summary
+    assert "still held by the reciprocity lock" in first_summary
+
+
 async def test_small_role_groups_show_no_passes_or_silence_by_role(chat: Chat) -> None:
     """Two professionals (k = 3): shares by role, but passes and silence only added up."""
     lee, sam, ann = LIVED[:3]
