@@ -34,6 +34,10 @@ STATUS_WORDS: dict[str, str] = {
 MAX_OPEN_ELEPHANTS = 10
 """Older elephants still open are listed up to this many; the rest are a count and a command."""
 NO_NEXT_MEETING = "No next meeting scheduled."
+SO_FAR_NOTE = (
+    "This is a summary so far: the meeting is still going. The full summary, with everything "
+    "said and done until its end, comes when the meeting ends."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +67,8 @@ class SummaryData:
     ledger: Ledger | None
     last_reflections: ReflectionTally | None
     next_meeting: datetime | None
+    so_far: bool = False
+    """Asked for while the meeting is under way: what has happened until now, not the record."""
 
 
 def day_words(moment: datetime, zone: ZoneInfo) -> str:
@@ -82,6 +88,7 @@ def people(n: int) -> str:
 
 def summary_card(data: SummaryData) -> Card:
     sections = [
+        SO_FAR_NOTE if data.so_far else "",
         _checkin_section(data),
         _elephant_section(data),
         _rounds_section(data),
@@ -94,8 +101,9 @@ def summary_card(data: SummaryData) -> Card:
         else NO_NEXT_MEETING
     )
     sections.append(next_meeting)
+    heading = "Meeting summary so far" if data.so_far else "Meeting summary"
     return Card(
-        title=f"Meeting summary: {day_words(data.starts_at, data.zone)}",
+        title=f"{heading}: {day_words(data.starts_at, data.zone)}",
         text="\n\n".join(s for s in sections if s),
         footer=(
             "Passing is always an answer. Words appear here only when the person who wrote "

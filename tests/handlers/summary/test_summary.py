@@ -539,18 +539,32 @@ async def test_post_summary_twice_posts_once(chat: Chat, core: Core, db: Databas
     assert await run(core, db, again) == []
 
 
-async def test_summary_command_during_a_meeting_is_its_one_summary(chat: Chat) -> None:
+async def test_summary_mid_meeting_is_a_summary_so_far_and_the_closing_one_still_comes(
+    chat: Chat,
+) -> None:
+    """Asked for mid-meeting, the summary says it is one so far; what happens after it (shares,
+    outcomes) is in the closing summary at the meeting's end."""
+    lee, sam = LIVED[:2]
     await forum(chat)
     await start_with_checkin(chat)
+    await chat.say(FAY, "round What helped this month?")
+    await chat.say(lee, "share Other parents")
     posted = await chat.say(FAY, "summary")
-    summary_text(posted)
-    assert "I've posted the summary of the meeting on Tuesday 3 March" in posted.reply
-    assert "there won't be another one when this meeting ends" in posted.reply
+    so_far = summary_text(posted)
+    assert "Meeting summary so far: Tuesday 3 March" in so_far
+    assert "This is a summary so far" in so_far
+    assert "I've posted a summary so far of the meeting on Tuesday 3 March" in posted.reply
+    assert "The full summary comes when the meeting ends." in posted.reply
+    await chat.say(sam, "share Sleep")
+    await chat.say(FAY, "round reveal")
     ended = await end_meeting(chat)
-    assert not [t for t in ended.posts if "Meeting summary" in t]
+    closing = summary_text(ended)
+    assert "Meeting summary: Tuesday 3 March" in closing
+    assert "so far" not in closing
+    assert "Lived experience: 2 of 3 shared" in closing
     again = await chat.say(FAY, "summary")
     assert not again.posts
-    assert "already posted on Tuesday 3 March at 09:00" in again.reply
+    assert "already posted on Tuesday 3 March at 09:45" in again.reply
 
 
 async def test_summary_command_after_the_meeting_says_when_it_was_posted(chat: Chat) -> None:
@@ -880,5 +894,5 @@ async def test_next_meeting_is_never_the_meeting_being_summarised(chat: Chat, db
     await chat.say(FAY, "checkin")
     posted = await chat.say(FAY, "summary")
     text = summary_text(posted)
-    assert "Meeting summary: Tuesday 3 March" in text
+    assert "Meeting summary so far: Tuesday 3 March" in text
     assert "Next meeting: Tuesday 10 March at 09:10" in text
