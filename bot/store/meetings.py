@@ -131,11 +131,17 @@ async def create(
 
 
 async def end(conn: AsyncConnection, meeting_id: int, now: datetime) -> bool:
-    """Mark a meeting ended (setting `ends_at` if it had none). True only for the first caller."""
+    """Mark a meeting ended (setting `ends_at` if it had none). True only for the first caller.
+
+    A meeting never ends before it starts. A scheduled meeting opened early by hand keeps its
+    scheduled start (that start is how the schedule knows the occurrence has been held, so it
+    is not made again), so one ended before that start is recorded as ending at its start.
+    """
     current_row = await get(conn, meeting_id)
     if current_row is None or current_row.status in (ENDED, CANCELLED):
         return False
     ends_at = current_row.ends_at if current_row.ends_at and current_row.ends_at <= now else now
+    ends_at = max(ends_at, current_row.starts_at)
     result = await conn.execute(
         update(meetings)
         .where(meetings.c.id == meeting_id, meetings.c.status.not_in((ENDED, CANCELLED)))

@@ -132,7 +132,10 @@ async def gather(
         round_infos = [info for info in round_infos if info.id not in held]
     answers = await meeting_records.answers_of(conn, [r.id for r in round_infos])
     roster = await meeting_records.member_roles(conn, group.id)
-    upcoming = await meetings.next_scheduled(conn, group.id, max(ctx.now, meeting.starts_at))
+    # "Next" is after this meeting's start as well as after now: a scheduled meeting opened
+    # early ends before its own start time, and must not be named as the next one.
+    after = max(ctx.now, meeting.starts_at)
+    upcoming = await meetings.next_scheduled(conn, group.id, after)
     data = SummaryData(
         group_name=group.name,
         zone=group.zone,
@@ -158,13 +161,14 @@ async def gather(
         last_reflections=await meeting_records.reflection_tally(conn, previous.id)
         if previous
         else None,
-        next_meeting=upcoming.starts_at if upcoming else _from_rule(group, ctx.now),
+        next_meeting=upcoming.starts_at if upcoming else _from_rule(group, after),
     )
     return data, previous
 
 
 def _from_rule(group: Group, now: datetime) -> datetime | None:
-    """The next start by the group's rule, for when the scheduler has not written it down yet."""
+    """The next start by the group's rule after `now`, for when the scheduler has not written it
+    down yet."""
     if not group.schedule_rule:
         return None
     try:
