@@ -1,6 +1,7 @@
 """Nudges: a check-in reminder during the meeting, a reflection after it, and a note on sharing
 for facilitators. Every nudge respects quiet hours and `nudges off` (each member's own switch,
-here too), and nobody who passed is nudged: passing is an answer.
+here too), and a pass is never chased: passing is an answer (who is asked how the meeting went
+is below).
 
 Quiet hours and the scheduler: a nudge that falls due in quiet hours sends nothing and returns
 [] *without* using up its once-only key, so the scheduler can simply run it again later.
@@ -11,10 +12,12 @@ same way: run it again after `next_allowed(group, now)`.
 Once-only keys (in `firings`): `reminder:<meeting id>`, `reflection:<meeting id>`,
 `reciprocity:<meeting id>`.
 
-Who gets the reflection: members who took part, meaning they checked in with a mood or shared in
-one of the meeting's rounds; never someone who passed the check-in, never someone who opted out.
-Members we have no sign of at the meeting are not asked "did you feel heard?", which would read
-as a remark on their absence.
+Who gets the reflection: everyone who took part, meaning they checked in with a mood, or shared or
+passed in one of the meeting's rounds (passing a round is being in it), unless they opted out.
+Passing the check-in is an answer, and on its own is never followed by a nudge; someone who passed
+it and then shared or passed in a round took part all the same. Elephant perspectives are
+anonymous, so they say nothing about who was there. Members we have no sign of at the meeting are
+not asked "did you feel heard?", which would read as a remark on their absence.
 
 Reflections are anonymous. The button and form routes are anonymous routes (the core neither
 adds the person as a member nor touches their row); the answer is stored with no author, a keyed
@@ -60,7 +63,7 @@ routes = Routes()
 NUDGES_EXPLAINED = (
     "Nudges are the gentle private messages I send around meetings: a check-in reminder if you "
     "haven't answered yet, and a reflection question afterwards (“Did you feel heard?”). "
-    "Never in quiet hours, and never to someone who passed."
+    "Never in quiet hours, and passing the check-in is never chased."
 )
 
 RECIPROCITY_MEETINGS = 4
@@ -139,21 +142,24 @@ async def reflection_nudge(ctx: Context, meeting: Meeting) -> list[Effect]:
         return []
     if not await meetings.claim_firing(ctx.conn, f"reflection:{meeting.id}", ctx.now):
         return []
-    states = await meeting_records.checkin_states(ctx.conn, meeting.id)
-    round_ids = [r.id for r in await meeting_records.rounds_of(ctx.conn, [meeting.id])]
-    sharers = {
-        a.member_id
-        for a in await meeting_records.answers_of(ctx.conn, round_ids)
-        if a.kind == meeting_records.SHARE
-    }
+    present = await took_part(ctx, meeting)
     same_day = day_words(meeting.ends_at, group.zone) == day_words(ctx.now, group.zone)
     when = "today" if same_day else f"at the meeting on {day_words(meeting.starts_at, group.zone)}"
     card = reflection_card(group.id, meeting.id, when, group.k)
     return [
         MessageMember(group.platform, group.workspace, m.user_id, card)
         for m in await members.of_group(ctx.conn, group.id)
-        if m.nudges and states.get(m.id) is not True and (m.id in states or m.id in sharers)
+        if m.nudges and m.id in present
     ]
+
+
+async def took_part(ctx: Context, meeting: Meeting) -> set[int]:
+    """Members who took part in the meeting: checked in with a mood, or shared or passed in one
+    of its rounds (see the module note). A check-in pass alone is not counted."""
+    states = await meeting_records.checkin_states(ctx.conn, meeting.id)
+    round_ids = [r.id for r in await meeting_records.rounds_of(ctx.conn, [meeting.id])]
+    in_rounds = {a.member_id for a in await meeting_records.answers_of(ctx.conn, round_ids)}
+    return {member for member, passed in states.items() if not passed} | in_rounds
 
 
 async def _reflection_meeting(ctx: Context, part: str) -> Meeting | None:

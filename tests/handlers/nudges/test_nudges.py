@@ -173,13 +173,15 @@ async def meeting_with_everyone(chat: Chat) -> None:
     await end_meeting(chat)
 
 
-async def test_reflection_goes_to_those_who_took_part_and_never_to_those_who_passed(
+async def test_reflection_goes_to_everyone_who_took_part(
     chat: Chat, core: Core, db: Database
 ) -> None:
+    """Bob passed the check-in but shared in the round: he took part, so he is asked. Sam only
+    passed the check-in and Ann gave no sign of being there: neither is asked."""
     await meeting_with_everyone(chat)
     chat.clock.advance(minutes=60)
     sent = await nudge(core, db, nudges.reflection_nudge)
-    assert recipients(sent) == names(LEE, FAY, KIM)
+    assert recipients(sent) == names(LEE, FAY, KIM, BOB)
     text = sent.messages_to(LEE)[0]
     assert "Did you feel heard today?" in text
     assert "anonymous" in text
@@ -187,6 +189,24 @@ async def test_reflection_goes_to_those_who_took_part_and_never_to_those_who_pas
     labels = [b.label for b in sent.messages[0].card.buttons]
     assert labels == ["1 Not really", "2", "3", "4", "5 Completely", "One thing to change"]
     assert (await nudge(core, db, nudges.reflection_nudge)).effects == []
+    assert_never_unkind(chat)
+
+
+async def test_passing_in_a_round_is_taking_part_and_nudges_off_is_respected(
+    chat: Chat, core: Core, db: Database
+) -> None:
+    await forum(chat, lived=3, pros=2)
+    await chat.say(BOB, "nudges off")
+    card = await start_with_checkin(chat)
+    await check_in(chat, card, [(SAM, "Pass")])
+    await chat.say(FAY, "round Something you learned")
+    await chat.say(SAM, "pass")  # passed the check-in too, but was in the round
+    await chat.say(ANN, "pass")
+    await chat.say(BOB, "share Listening")
+    await end_meeting(chat)
+    chat.clock.advance(minutes=60)
+    sent = await nudge(core, db, nudges.reflection_nudge)
+    assert recipients(sent) == names(SAM, ANN)
     assert_never_unkind(chat)
 
 
