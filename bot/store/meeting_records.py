@@ -136,6 +136,22 @@ async def recent_meetings(conn: AsyncConnection, meeting: Meeting, count: int) -
     return [Meeting.from_row(row) for row in (await conn.execute(query)).mappings()]
 
 
+async def ended_after(conn: AsyncConnection, meeting: Meeting, count: int = 10) -> list[Meeting]:
+    """The group's ended meetings that started after this one, oldest first, at most `count`
+    (by the group/start index): the nudges ask whether a newer meeting's nudge supersedes it."""
+    query = (
+        select(meetings)
+        .where(
+            meetings.c.group_id == meeting.group_id,
+            meetings.c.starts_at > meeting.starts_at,
+            meetings.c.status == ENDED,
+        )
+        .order_by(meetings.c.starts_at)
+        .limit(count)
+    )
+    return [Meeting.from_row(row) for row in (await conn.execute(query)).mappings()]
+
+
 # -- check-ins -----------------------------------------------------------------------------------
 
 

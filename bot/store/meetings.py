@@ -7,6 +7,7 @@ the caller that changed a row did the work; anyone else finds nothing to do.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -165,6 +166,14 @@ async def claim_firing(conn: AsyncConnection, key: str, now: datetime) -> bool:
     statement = insert_or_ignore(conn, firings).values(key=key, fired_at=now)
     result = await conn.execute(statement)
     return result.rowcount == 1
+
+
+async def firing_times(conn: AsyncConnection, keys: Sequence[str]) -> dict[str, datetime]:
+    """When each of these once-only keys was claimed (keys never claimed are left out)."""
+    if not keys:
+        return {}
+    query = select(firings.c.key, firings.c.fired_at).where(firings.c.key.in_(list(keys)))
+    return {row.key: row.fired_at for row in await conn.execute(query)}
 
 
 async def ids_of_group(conn: AsyncConnection, group_id: int) -> list[int]:
