@@ -143,6 +143,10 @@ class Chat:
         self.log.extend(effects)
         return Outcome(effects)
 
+    def log_posts(self) -> list[str]:
+        """Every channel post so far, in order (redrawn cards are updates, not posts)."""
+        return [card_text(e.card) for e in self.log if isinstance(e, PostToConversation)]
+
     async def say(self, who: Who, text: str, where: Where | None = None) -> Outcome:
         return await self._send(Command(who, where or self.where, text))
 

@@ -298,7 +298,7 @@ def test_the_demo_runs_a_whole_meeting_and_exits_zero(tmp_path: Path) -> None:
     # The clock's check-in reminder reaches only Tom, who had not answered: Sarah passed, and
     # passing is never nudged. The reflection goes to those who took part, again not Sarah.
     assert dm_recipients(out, "still open, if you'd like to answer") == ["Tom"]
-    reflected = dm_recipients(out, "Did you feel heard today?")
+    reflected = dm_recipients(out, "Did you feel heard at today's meeting")
     assert sorted(reflected) == ["Dr Ahmed", "Jo", "Marcus", "Priya", "Tom"]
     assert dm_recipients(out, "== A note on sharing ==") == ["Priya"]  # the one facilitator
     assert out.index("still open, if you'd like") < out.index("== Meeting summary")

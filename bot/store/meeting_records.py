@@ -71,6 +71,8 @@ class RoundAnswerRow:
     member_id: int
     role: str | None
     kind: str
+    after_reveal: bool = False
+    """Given once the round's answers were shown, having seen everyone else's."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +131,22 @@ async def recent_meetings(conn: AsyncConnection, meeting: Meeting, count: int) -
             (meetings.c.status == ENDED) | (meetings.c.id == meeting.id),
         )
         .order_by(meetings.c.starts_at.desc())
+        .limit(count)
+    )
+    return [Meeting.from_row(row) for row in (await conn.execute(query)).mappings()]
+
+
+async def ended_after(conn: AsyncConnection, meeting: Meeting, count: int = 10) -> list[Meeting]:
+    """The group's ended meetings that started after this one, oldest first, at most `count`
+    (by the group/start index): the nudges ask whether a newer meeting's nudge supersedes it."""
+    query = (
+        select(meetings)
+        .where(
+            meetings.c.group_id == meeting.group_id,
+            meetings.c.starts_at > meeting.starts_at,
+            meetings.c.status == ENDED,
+        )
+        .order_by(meetings.c.starts_at)
         .limit(count)
     )
     return [Meeting.from_row(row) for row in (await conn.execute(query)).mappings()]
@@ -240,9 +258,11 @@ async def answers_of(conn: AsyncConnection, round_ids: Sequence[int]) -> list[Ro
         round_answers.c.member_id,
         round_answers.c.role,
         round_answers.c.kind,
+        round_answers.c.after_reveal,
     ).where(round_answers.c.round_id.in_(round_ids))
     return [
-        RoundAnswerRow(r.round_id, r.member_id, r.role, r.kind) for r in await conn.execute(query)
+        RoundAnswerRow(r.round_id, r.member_id, r.role, r.kind, bool(r.after_reveal))
+        for r in await conn.execute(query)
     ]
 
 

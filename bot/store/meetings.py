@@ -7,6 +7,7 @@ the caller that changed a row did the work; anyone else finds nothing to do.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -131,11 +132,17 @@ async def create(
 
 
 async def end(conn: AsyncConnection, meeting_id: int, now: datetime) -> bool:
-    """Mark a meeting ended (setting `ends_at` if it had none). True only for the first caller."""
+    """Mark a meeting ended (setting `ends_at` if it had none). True only for the first caller.
+
+    A meeting never ends before it starts. A scheduled meeting opened early by hand keeps its
+    scheduled start (that start is how the schedule knows the occurrence has been held, so it
+    is not made again), so one ended before that start is recorded as ending at its start.
+    """
     current_row = await get(conn, meeting_id)
     if current_row is None or current_row.status in (ENDED, CANCELLED):
         return False
     ends_at = current_row.ends_at if current_row.ends_at and current_row.ends_at <= now else now
+    ends_at = max(ends_at, current_row.starts_at)
     result = await conn.execute(
         update(meetings)
         .where(meetings.c.id == meeting_id, meetings.c.status.not_in((ENDED, CANCELLED)))
@@ -159,6 +166,14 @@ async def claim_firing(conn: AsyncConnection, key: str, now: datetime) -> bool:
     statement = insert_or_ignore(conn, firings).values(key=key, fired_at=now)
     result = await conn.execute(statement)
     return result.rowcount == 1
+
+
+async def firing_times(conn: AsyncConnection, keys: Sequence[str]) -> dict[str, datetime]:
+    """When each of these once-only keys was claimed (keys never claimed are left out)."""
+    if not keys:
+        return {}
+    query = select(firings.c.key, firings.c.fired_at).where(firings.c.key.in_(list(keys)))
+    return {row.key: row.fired_at for row in await conn.execute(query)}
 
 
 async def ids_of_group(conn: AsyncConnection, group_id: int) -> list[int]:

@@ -54,6 +54,8 @@ class Answer:
     text: str | None
     consent_summary: bool
     answered_at: datetime
+    after_reveal: bool = False
+    """Given once the answers were shown, having seen everyone else's (not going first)."""
 
     @classmethod
     def from_row(cls, row: RowMapping) -> Answer:
@@ -196,9 +198,18 @@ async def put_answer(
     text: str | None,
     consent: bool,
     now: datetime,
+    after_reveal: bool = False,
 ) -> None:
-    """Record or replace a member's answer (insert-or-ignore, then update: safe on a retry)."""
-    values = {"role": role, "kind": kind, "text": text, "consent_summary": consent}
+    """Record or replace a member's answer (insert-or-ignore, then update: safe on a retry).
+
+    `after_reveal` marks an answer given once the round's answers were shown."""
+    values = {
+        "role": role,
+        "kind": kind,
+        "text": text,
+        "consent_summary": consent,
+        "after_reveal": after_reveal,
+    }
     inserted = await conn.execute(
         insert_or_ignore(conn, round_answers).values(
             round_id=round_id, member_id=member_id, answered_at=now, **values

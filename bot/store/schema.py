@@ -27,6 +27,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.types import TypeDecorator
@@ -218,6 +219,9 @@ round_answers = Table(
     Column("text", Text),
     Column("consent_summary", Boolean, nullable=False, default=False),
     Column("answered_at", UtcDateTime, nullable=False),
+    # Given once the round's answers were shown, having seen everyone else's: the ledger tells
+    # this apart from going first.
+    Column("after_reveal", Boolean, nullable=False, default=False, server_default=false()),
 )
 
 # Reflection nudge answers ("did you feel heard?"): anonymous, shown only in aggregate above k.

@@ -3,7 +3,9 @@
 A meeting can begin three ways: the scheduler reaches its start time (`open_scheduled`), a
 facilitator types `meeting start`, or something that needs a meeting (a sharing round, a check-in
 sent by hand) finds none (`start_meeting`). A scheduled meeting about to start (within its
-check-in lead time) is opened rather than a second, unscheduled one made beside it.
+check-in lead time) is opened rather than a second, unscheduled one made beside it. It keeps its
+scheduled start, which is how the schedule knows that occurrence is taken; ended before that time,
+it is recorded as ending at its start (`bot.store.meetings.end`), never before it.
 
 Kept apart from `commands.py`, which ends meetings by calling other features, so that those
 features can open a meeting without importing each other in a circle.

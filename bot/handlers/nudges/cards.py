@@ -45,7 +45,8 @@ def anonymity_line(k: int) -> str:
 
 
 def reflection_card(group_id: int, meeting_id: int, when: str, k: int) -> Card:
-    """The reflection question. `when` is "today" or "at the meeting on Tuesday 3 March"."""
+    """The reflection question. `when` names the meeting ("at the meeting on Tuesday 3 March at
+    10:00", or "at today's meeting (…)"), so two questions arriving together never read alike."""
     buttons = tuple(
         Button(label, HEARD, routing.encode(group_id, f"{meeting_id}:{score}"))
         for score, label in HEARD_LABELS.items()

@@ -1,6 +1,7 @@
 """Nudges: a check-in reminder during the meeting, a reflection after it, and a note on sharing
 for facilitators. Every nudge respects quiet hours and `nudges off` (each member's own switch,
-here too), and nobody who passed is nudged: passing is an answer.
+here too), and a pass is never chased: passing is an answer (who is asked how the meeting went
+is below).
 
 Quiet hours and the scheduler: a nudge that falls due in quiet hours sends nothing and returns
 [] *without* using up its once-only key, so the scheduler can simply run it again later.
@@ -11,10 +12,19 @@ same way: run it again after `next_allowed(group, now)`.
 Once-only keys (in `firings`): `reminder:<meeting id>`, `reflection:<meeting id>`,
 `reciprocity:<meeting id>`.
 
-Who gets the reflection: members who took part, meaning they checked in with a mood or shared in
-one of the meeting's rounds; never someone who passed the check-in, never someone who opted out.
-Members we have no sign of at the meeting are not asked "did you feel heard?", which would read
-as a remark on their absence.
+Several due at once: nudges held back by quiet hours (or by the bot being down) can fall due
+together for more than one meeting. Then only the newest of a kind goes out (`_superseding`): a
+note on sharing for an older meeting is not sent when a newer meeting's note goes out at the same
+time (it already looks back over the older one), and a reflection for an older meeting is not sent
+to someone who is asked about a newer one at the same time. Every reflection question names its
+meeting by day and start time, so two never read alike.
+
+Who gets the reflection: everyone who took part, meaning they checked in with a mood, or shared or
+passed in one of the meeting's rounds (passing a round is being in it), unless they opted out.
+Passing the check-in is an answer, and on its own is never followed by a nudge; someone who passed
+it and then shared or passed in a round took part all the same. Elephant perspectives are
+anonymous, so they say nothing about who was there. Members we have no sign of at the meeting are
+not asked "did you feel heard?", which would read as a remark on their absence.
 
 Reflections are anonymous. The button and form routes are anonymous routes (the core neither
 adds the person as a member nor touches their row); the answer is stored with no author, a keyed
@@ -45,10 +55,11 @@ from bot.handlers.nudges.cards import (
     reminder_card,
 )
 from bot.handlers.rounds.reciprocity_ledger import LIVED, PROFESSIONAL, share_rates
-from bot.handlers.summary.builder import day_words
+from bot.handlers.summary.builder import day_words, when_words
 from bot.identity import anonymous_token
 from bot.replies import reply
 from bot.routing import Routes
+from bot.scheduling.plan import RECIPROCITY, REFLECTION, firing_key
 from bot.scheduling.quiet_hours import is_quiet, next_allowed
 from bot.store import checkins, groups, meeting_records, meetings, members, reflections
 from bot.store.groups import Group
@@ -60,7 +71,7 @@ routes = Routes()
 NUDGES_EXPLAINED = (
     "Nudges are the gentle private messages I send around meetings: a check-in reminder if you "
     "haven't answered yet, and a reflection question afterwards (“Did you feel heard?”). "
-    "Never in quiet hours, and never to someone who passed."
+    "Never in quiet hours, and passing the check-in is never chased."
 )
 
 RECIPROCITY_MEETINGS = 4
@@ -69,6 +80,8 @@ RECIPROCITY_MIN_ROUNDS = 2
 """Fewer rounds than this is too little to say anything about a pattern."""
 REFLECTION_STALE = timedelta(days=2)
 """A reflection that could not go out within this long after the meeting is not sent at all."""
+RECIPROCITY_STALE = timedelta(days=7)
+"""Only the clock's catch-up grace limits the note; this bound just keeps the look-back short."""
 REFLECTION_OPEN = timedelta(days=7)
 """How long after a meeting its reflection buttons still take answers."""
 
@@ -139,21 +152,60 @@ async def reflection_nudge(ctx: Context, meeting: Meeting) -> list[Effect]:
         return []
     if not await meetings.claim_firing(ctx.conn, f"reflection:{meeting.id}", ctx.now):
         return []
-    states = await meeting_records.checkin_states(ctx.conn, meeting.id)
-    round_ids = [r.id for r in await meeting_records.rounds_of(ctx.conn, [meeting.id])]
-    sharers = {
-        a.member_id
-        for a in await meeting_records.answers_of(ctx.conn, round_ids)
-        if a.kind == meeting_records.SHARE
-    }
+    present = await took_part(ctx, meeting)
+    for later in await _superseding(ctx, group, meeting, REFLECTION, REFLECTION_STALE):
+        present -= await took_part(ctx, later)  # they are asked about the newer meeting instead
+    named = when_words(meeting.starts_at, group.zone)
     same_day = day_words(meeting.ends_at, group.zone) == day_words(ctx.now, group.zone)
-    when = "today" if same_day else f"at the meeting on {day_words(meeting.starts_at, group.zone)}"
+    when = f"at today's meeting ({named})" if same_day else f"at the meeting on {named}"
     card = reflection_card(group.id, meeting.id, when, group.k)
     return [
         MessageMember(group.platform, group.workspace, m.user_id, card)
         for m in await members.of_group(ctx.conn, group.id)
-        if m.nudges and states.get(m.id) is not True and (m.id in states or m.id in sharers)
+        if m.nudges and m.id in present
     ]
+
+
+async def _superseding(
+    ctx: Context, group: Group, meeting: Meeting, kind: str, stale: timedelta
+) -> list[Meeting]:
+    """Newer meetings of the group whose nudge of this kind goes out together with this one's.
+
+    A newer meeting counts if its nudge is due by now and either went out no earlier than this
+    one fell due (the same batch, run before this one) or has yet to go out and still will (not
+    stale, not given up by the clock). One that went out before this one was even due is not
+    "at once": this one is then a later, separate message and is sent as usual.
+    """
+    mine = reflection_time(group, meeting)
+    if mine is None:
+        return []
+    grace = timedelta(hours=ctx.services.settings.catch_up_grace_hours)
+    found: list[Meeting] = []
+    for later in await meeting_records.ended_after(ctx.conn, meeting):
+        due = reflection_time(group, later)
+        if due is None or due > ctx.now or later.ends_at is None:
+            continue
+        own_key, clock_key = f"{kind}:{later.id}", firing_key(later.id, kind)
+        fired = await meetings.firing_times(ctx.conn, [own_key, clock_key])
+        if own_key in fired:
+            if fired[own_key] >= mine:
+                found.append(later)
+            continue
+        will_send = (
+            clock_key not in fired and ctx.now - due <= grace and ctx.now - later.ends_at <= stale
+        )
+        if will_send:
+            found.append(later)
+    return found
+
+
+async def took_part(ctx: Context, meeting: Meeting) -> set[int]:
+    """Members who took part in the meeting: checked in with a mood, or shared or passed in one
+    of its rounds (see the module note). A check-in pass alone is not counted."""
+    states = await meeting_records.checkin_states(ctx.conn, meeting.id)
+    round_ids = [r.id for r in await meeting_records.rounds_of(ctx.conn, [meeting.id])]
+    in_rounds = {a.member_id for a in await meeting_records.answers_of(ctx.conn, round_ids)}
+    return {member for member, passed in states.items() if not passed} | in_rounds
 
 
 async def _reflection_meeting(ctx: Context, part: str) -> Meeting | None:
@@ -247,6 +299,8 @@ async def reciprocity_note(ctx: Context, meeting: Meeting) -> list[Effect]:
         return []
     if not await meetings.claim_firing(ctx.conn, f"reciprocity:{meeting.id}", ctx.now):
         return []
+    if await _superseding(ctx, group, meeting, RECIPROCITY, RECIPROCITY_STALE):
+        return []  # a newer meeting's note, going out now, covers this one's meetings too
     recent = await meeting_records.recent_meetings(ctx.conn, meeting, RECIPROCITY_MEETINGS)
     infos = await meeting_records.rounds_of(ctx.conn, [m.id for m in recent])
     if len(infos) < RECIPROCITY_MIN_ROUNDS:

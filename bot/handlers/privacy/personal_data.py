@@ -67,6 +67,8 @@ async def _round_lines(conn: Connection, member: Member, zone: ZoneInfo) -> list
             continue
         consent = "may go in the summary" if row["consent_summary"] else "kept out of the summary"
         held = " (held until the round is revealed)" if row["status"] == "open" else ""
+        if row["after_reveal"]:  # recorded for the ledger, so shown here too
+            held = " after the answers were revealed"
         text = neutralise(row["text"] or "")
         lines.append(f"{head}you shared “{text}”{held}; {consent}")
     return lines

@@ -58,9 +58,15 @@ def round_card(
     lock: bool,
     waiting: str = "",
     anyone_shared: bool = True,
+    opened: str = "",
 ) -> Card:
-    """The channel card; redrawn (same key) whenever the count or the round's state changes."""
+    """The channel card; redrawn (same key) whenever the count or the round's state changes.
+
+    `opened` says, by role, whose shares opened the reciprocity lock ("a professional and
+    someone with lived experience"), so the room can see the lock did what it promises.
+    """
     prompt = neutralise(round_.prompt)
+    lock_line = f"\n\nThe reciprocity lock opened when {opened} had shared." if opened else ""
     fields = (Field("Answers", count_line(answered, total)),)
     if round_.status == OPEN:
         notes = [HELD]
@@ -91,13 +97,14 @@ def round_card(
     if round_.status == CLOSED:
         return Card(
             title="Sharing round (closed)",
-            text=f"{prompt}\n\nThe answers were revealed and the round is now closed. Thank you.",
+            text=f"{prompt}\n\nThe answers were revealed and the round is now closed. Thank you."
+            + lock_line,
             fields=fields,
         )
     return Card(
         title="Sharing round (revealed)",
         text=f"{prompt}\n\nThe answers have been revealed. If you haven't shared yet, you still "
-        "can until the round closes: your answer will be added for everyone to see.",
+        "can until the round closes: your answer will be added for everyone to see." + lock_line,
         fields=fields,
         buttons=answer_buttons(round_.group_id, round_.id, with_pass=False),
     )

@@ -90,6 +90,7 @@ async def _store_share(
         text=text,
         consent=consent,
         now=ctx.now,
+        after_reveal=round_.status == store.REVEALED,
     )
     if round_.status == store.REVEALED:
         late = PostToConversation(group.where, late_card(round_, member.display_name, text))
@@ -197,6 +198,7 @@ async def _store_pass(ctx: Context, round_: Round) -> list[Effect]:
         text=None,
         consent=False,
         now=ctx.now,
+        after_reveal=round_.status == store.REVEALED,
     )
     if previous is not None:
         thanks = "Your share is removed and you've passed instead. Passing is always fine."
@@ -379,24 +381,27 @@ async def close_command(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
 async def close_rounds_at_end(ctx: Context, meeting: Meeting) -> list[Effect]:
     """Reveal the group's held rounds by the meeting-end rule, then close them.
 
-    A round whose answers the reciprocity lock still holds stays open (and held), and the
-    channel is told what it is waiting for. Rounds carried in from an earlier meeting are
-    reported with this one.
+    A round whose answers the reciprocity lock still holds stays open (and held), where it is:
+    it is counted in the summary of the meeting in which it is finally revealed or closed
+    (`flow.adopt` moves it there), so no summary counts it twice. The channel is told once what
+    it is waiting for, at the first meeting end that finds it held, not at every one after.
+    Rounds carried in from an earlier meeting that finish now are reported with this one.
     """
     group = ctx.group if ctx.group is not None else await groups.get(ctx.conn, meeting.group_id)
     if group is None:
         return []
     effects: list[Effect] = []
     for round_ in await store.unfinished(ctx.conn, group.id):
+        sharers = flow.sharers(await store.answers(ctx.conn, round_.id))
+        held = group.reciprocity_lock and not lock_met(sharers)
+        if round_.status == store.OPEN and sharers and held:
+            if await meetings.claim_firing(ctx.conn, f"round-held:{round_.id}", ctx.now):
+                card = held_at_end_card(round_, waiting_for(sharers))
+                effects.append(PostToConversation(group.where, card))
+            continue
         if round_.meeting_id != meeting.id:
             await store.move_to_meeting(ctx.conn, round_.id, meeting.id)
-        sharers = flow.sharers(await store.answers(ctx.conn, round_.id))
         if round_.status == store.OPEN and sharers:
-            if group.reciprocity_lock and not lock_met(sharers):
-                effects.append(
-                    PostToConversation(group.where, held_at_end_card(round_, waiting_for(sharers)))
-                )
-                continue
             effects.extend(
                 e
                 for e in await flow.reveal(ctx, group, round_, MEETING_END_REASON, carry=False)

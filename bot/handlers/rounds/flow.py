@@ -12,7 +12,14 @@ from bot.context import Context
 from bot.effects import Effect, PostToConversation, UpdatePost
 from bot.errors import UserError
 from bot.handlers.rounds.cards import card_key, reveal_card, round_card
-from bot.handlers.rounds.reveal_rules import Sharer, interleave, lock_met, role_class, waiting_for
+from bot.handlers.rounds.reveal_rules import (
+    Sharer,
+    interleave,
+    lock_met,
+    opened_by,
+    role_class,
+    waiting_for,
+)
 from bot.store import meetings, members
 from bot.store import rounds as store
 from bot.store.groups import Group
@@ -30,6 +37,11 @@ def sharers(answers: Sequence[Answer]) -> list[Sharer]:
     return [Sharer(a.member_id, a.role) for a in answers if a.kind == store.SHARE]
 
 
+def before_reveal(answers: Sequence[Answer]) -> list[Answer]:
+    """The answers given while the round was still held (those the reveal showed together)."""
+    return [a for a in answers if not a.after_reveal]
+
+
 async def redraw(ctx: Context, group: Group, round_id: int) -> UpdatePost:
     """The channel card as it is now: the count, the state, and what an unmet lock waits for."""
     round_ = await store.get(ctx.conn, round_id)
@@ -39,6 +51,9 @@ async def redraw(ctx: Context, group: Group, round_id: int) -> UpdatePost:
     waiting = ""
     if round_.status == store.OPEN and group.reciprocity_lock and len(answers) >= total:
         waiting = waiting_for(sharers(answers))
+    opened = ""
+    if group.reciprocity_lock and round_.revealed_at is not None:
+        opened = opened_by(sharers(before_reveal(answers)))
     card = round_card(
         round_,
         answered=len(answers),
@@ -46,6 +61,7 @@ async def redraw(ctx: Context, group: Group, round_id: int) -> UpdatePost:
         lock=group.reciprocity_lock,
         waiting=waiting,
         anyone_shared=bool(sharers(answers)),
+        opened=opened,
     )
     return UpdatePost(group.where, card_key(round_.id), card)
 

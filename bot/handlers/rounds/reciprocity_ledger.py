@@ -8,6 +8,10 @@ is never folded into "quiet". A person counts under the role they gave when they
 their role now if they did not answer. Members who joined after a round closed are not counted for
 it.
 
+Someone who shared only after a round's answers were shown (having seen everyone else's) counts
+as having shared, and is also counted apart, by role, as having shared after the reveal: like the
+share counts, that was seen by the room (a late share is posted with its author's name).
+
 Small crowds are never shown. Share counts are shown for every role (shares are attributed when a
 round is revealed, so "1 of 2 professionals shared" tells nobody anything the room did not see).
 Passes and silence are different: in a role with one or two people they would point at someone
@@ -50,6 +54,9 @@ class RoleTally:
     shared: int
     passed: int
     quiet: int
+    after_reveal: int = 0
+    """Of those who shared, how many shared only after a reveal, having seen the others' words:
+    counted apart because going first is the harder thing the lock asks for."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +95,7 @@ def meeting_ledger(
     for answer in answers:
         by_round.setdefault(answer.round_id, []).append(answer)
     best: dict[int, str] = {}
+    shared_first: set[int] = set()
     answered_role: dict[int, str | None] = {}
     for info in sorted(round_infos, key=lambda r: r.id):
         rows = by_round.get(info.id, [])
@@ -97,15 +105,27 @@ def meeting_ledger(
             answered_role[answer.member_id] = answer.role
             if answer.kind == SHARE:
                 best[answer.member_id] = SHARE
+                if not answer.after_reveal:
+                    shared_first.add(answer.member_id)
             elif answer.kind == PASS and best[answer.member_id] != SHARE:
                 best[answer.member_id] = PASS
     counts: dict[str, list[int]] = {}
+    late: dict[str, int] = {}
     for person, outcome in best.items():
         role = answered_role[person] if person in answered_role else current_role.get(person)
         tally = counts.setdefault(role_group(role), [0, 0, 0])
         tally[(SHARE, PASS, "quiet").index(outcome)] += 1
+        if outcome == SHARE and person not in shared_first:
+            late[role_group(role)] = late.get(role_group(role), 0) + 1
     roles = tuple(
-        RoleTally(label, sum(counts[key]), *counts[key])
+        RoleTally(
+            label,
+            sum(counts[key]),
+            counts[key][0],
+            counts[key][1],
+            counts[key][2],
+            after_reveal=late.get(key, 0),
+        )
         for key, label in ROLE_LABELS.items()
         if key in counts
     )

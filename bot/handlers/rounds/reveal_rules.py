@@ -4,9 +4,18 @@ Pure functions over answers, so the rules can be read and tested on their own.
 
 The reciprocity lock exists because people with lived experience keep opening up while
 professionals rarely do. When a group turns it on, nobody's words are shown until at least one
-professional and at least one person with lived experience have shared. Someone who is "both"
-counts for either side, but one person can never satisfy both sides alone: revealing a single
-person's words is exactly the one-sided exposure the lock is there to prevent.
+professional and at least one person with lived experience have shared.
+
+The rule, exactly: the lock opens when two different people have shared, one on the professional
+side (a professional, or someone who is "both") and one on the lived-experience side (someone
+with lived experience, or someone who is "both"), and at least one of the two is *not* "both".
+
+Why "both" counts only beside someone who is not: one person can never satisfy both sides alone
+(revealing a single person's words is exactly the one-sided exposure the lock is there to
+prevent), and two people who are both "both" are not a professional and a parent carer taking
+the same risk either: with nobody who is only a professional sharing, a room could open up with
+0 professionals having shared. So "both" fills a side only together with someone who is plainly
+on the other one.
 """
 
 from __future__ import annotations
@@ -15,9 +24,6 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
-
-PROFESSIONAL_SIDE = frozenset({"professional", "both"})
-LIVED_SIDE = frozenset({"lived-experience", "both"})
 
 T = TypeVar("T")
 
@@ -30,26 +36,64 @@ class Sharer:
     role: str | None
 
 
+PROFESSIONAL, LIVED, BOTH = "professional", "lived-experience", "both"
+
+
+def _opening_pair(sharers: Sequence[Sharer]) -> tuple[str, str] | None:
+    """The roles of two people whose shares open the lock (see the module note), or None.
+
+    A professional with someone with lived experience is preferred, then either of them with
+    someone who is "both", so the words shown on the round card are the plainest true ones.
+    """
+    roles: dict[int, str | None] = {s.member_id: s.role for s in sharers}
+    pros = {m for m, role in roles.items() if role == PROFESSIONAL}
+    lived = {m for m, role in roles.items() if role == LIVED}
+    both = {m for m, role in roles.items() if role == BOTH}
+    if pros and lived:
+        return PROFESSIONAL, LIVED
+    if pros and both:
+        return PROFESSIONAL, BOTH
+    if lived and both:
+        return LIVED, BOTH
+    return None
+
+
 def lock_met(sharers: Sequence[Sharer]) -> bool:
-    """Whether a professional and a lived-experience member (two people) have both shared."""
-    pros = {s.member_id for s in sharers if s.role in PROFESSIONAL_SIDE}
-    lived = {s.member_id for s in sharers if s.role in LIVED_SIDE}
-    return any(p != q for p in pros for q in lived)
+    """Whether two different people have shared, one on each side, not both of them "both"."""
+    return _opening_pair(sharers) is not None
+
+
+_ROLE_WORDS = {
+    PROFESSIONAL: "a professional",
+    LIVED: "someone with lived experience",
+    BOTH: "someone who is both",
+}
+
+
+def opened_by(sharers: Sequence[Sharer]) -> str:
+    """What opened the lock, by role and never by name ("" if it is not met): for example
+    "a professional and someone with lived experience"."""
+    pair = _opening_pair(sharers)
+    if pair is None:
+        return ""
+    first, second = pair
+    return f"{_ROLE_WORDS[first]} and {_ROLE_WORDS[second]}"
 
 
 def waiting_for(sharers: Sequence[Sharer]) -> str:
     """What an unmet lock is waiting for, in plain words and without naming anyone ("" if met)."""
     if lock_met(sharers):
         return ""
-    pros = {s.member_id for s in sharers if s.role in PROFESSIONAL_SIDE}
-    lived = {s.member_id for s in sharers if s.role in LIVED_SIDE}
-    if not pros and not lived:
+    pros = {s.member_id for s in sharers if s.role == PROFESSIONAL}
+    lived = {s.member_id for s in sharers if s.role == LIVED}
+    both = {s.member_id for s in sharers if s.role == BOTH}
+    if not pros and not lived and not both:
         return "waiting for a professional and someone with lived experience to share"
-    if not pros:
-        return "waiting for a professional to share"
-    if not lived:
+    if pros:
         return "waiting for someone with lived experience to share"
-    # One person who is both has shared: one more from either side is needed.
+    if lived:
+        return "waiting for a professional to share"
+    # Only people who are both have shared: one more person from either side is needed.
     return "waiting for one more person, a professional or someone with lived experience, to share"
 
 

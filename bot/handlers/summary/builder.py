@@ -34,6 +34,10 @@ STATUS_WORDS: dict[str, str] = {
 MAX_OPEN_ELEPHANTS = 10
 """Older elephants still open are listed up to this many; the rest are a count and a command."""
 NO_NEXT_MEETING = "No next meeting scheduled."
+SO_FAR_NOTE = (
+    "This is a summary so far: the meeting is still going. The full summary, with everything "
+    "said and done until its end, comes when the meeting ends."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +49,9 @@ class RoundSummary:
     revealed: bool
     shares: tuple[str, ...]
     other_shares: int
+    carried: bool = False
+    """Still held by the reciprocity lock when the meeting ended: not counted here, but in the
+    summary of the meeting in which it is revealed or closed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +67,8 @@ class SummaryData:
     ledger: Ledger | None
     last_reflections: ReflectionTally | None
     next_meeting: datetime | None
+    so_far: bool = False
+    """Asked for while the meeting is under way: what has happened until now, not the record."""
 
 
 def day_words(moment: datetime, zone: ZoneInfo) -> str:
@@ -79,6 +88,7 @@ def people(n: int) -> str:
 
 def summary_card(data: SummaryData) -> Card:
     sections = [
+        SO_FAR_NOTE if data.so_far else "",
         _checkin_section(data),
         _elephant_section(data),
         _rounds_section(data),
@@ -91,8 +101,9 @@ def summary_card(data: SummaryData) -> Card:
         else NO_NEXT_MEETING
     )
     sections.append(next_meeting)
+    heading = "Meeting summary so far" if data.so_far else "Meeting summary"
     return Card(
-        title=f"Meeting summary: {day_words(data.starts_at, data.zone)}",
+        title=f"{heading}: {day_words(data.starts_at, data.zone)}",
         text="\n\n".join(s for s in sections if s),
         footer=(
             "Passing is always an answer. Words appear here only when the person who wrote "
@@ -161,6 +172,12 @@ def _rounds_section(data: SummaryData) -> str:
     lines = ["Sharing rounds"]
     for number, item in enumerate(data.rounds, start=1):
         lines.append(f"{number}. “{neutralise(item.prompt)}”")
+        if item.carried:
+            lines.append(
+                "  Answers are still held by the reciprocity lock. This round will be counted in "
+                "the summary of the meeting in which it is revealed or closed."
+            )
+            continue
         if not item.revealed:
             lines.append(
                 "  Answers are still held."
@@ -196,7 +213,15 @@ def ledger_text(ledger: Ledger | None) -> str:
         detail = _passed_quiet(ledger.passed_total, ledger.quiet_total).lstrip(" ·")
         if detail:
             lines.append(f"Across everyone: {detail}")
+    lines.extend(_after_reveal_line(ledger))
     return "\n".join(lines)
+
+
+def _after_reveal_line(ledger: Ledger) -> list[str]:
+    """Who shared only after the reveal, having seen the others' words, by role; nothing if
+    nobody did. Going first is what the lock asks for, so the ledger does not blur the two."""
+    late = [f"{role.label} {role.after_reveal}" for role in ledger.roles if role.after_reveal]
+    return [f"Shared only after the reveal: {' · '.join(late)}"] if late else []
 
 
 def _passed_quiet(passed: int, quiet: int) -> str:

@@ -4,8 +4,10 @@
 summary was due while the bot was down). It claims the meeting's summary with a conditional update
 first, so a retry, a second process or a facilitator's `summary` never posts a second one.
 
-The `summary` command posts the summary of the current meeting now, or, between meetings, of the
-latest ended one. Each meeting has exactly one summary: asked again, it says when it was posted.
+The `summary` command, during a meeting, posts a summary *so far* (said so in its title and first
+line) and claims nothing: the meeting's closing summary still comes at its end, with everything
+that happened after it. Between meetings it posts the latest ended meeting's summary if that never
+went out. Each meeting has exactly one closing summary: asked again, it says when it was posted.
 
 What the summary says, and what it leaves out, is decided in `bot.handlers.summary.builder`; the
 reading
@@ -14,6 +16,7 @@ is in `bot.store.meeting_records` and `bot.store.rounds`, all narrowed to this m
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from bot.cards import Card
@@ -122,9 +125,17 @@ async def gather(
     until = meeting.ends_at if meeting.status == meetings.ENDED and meeting.ends_at else ctx.now
     reports = await round_store.rounds_of_meeting(conn, meeting.id)
     round_infos = await meeting_records.rounds_of(conn, [meeting.id])
+    if meeting.status == meetings.ENDED:
+        # A round the reciprocity lock still holds is counted with the meeting in which it is
+        # revealed or closed (it moves there), never here as well: no round in two summaries.
+        held = {r.id for r in reports if r.status == round_store.OPEN}
+        round_infos = [info for info in round_infos if info.id not in held]
     answers = await meeting_records.answers_of(conn, [r.id for r in round_infos])
     roster = await meeting_records.member_roles(conn, group.id)
-    upcoming = await meetings.next_scheduled(conn, group.id, max(ctx.now, meeting.starts_at))
+    # "Next" is after this meeting's start as well as after now: a scheduled meeting opened
+    # early ends before its own start time, and must not be named as the next one.
+    after = max(ctx.now, meeting.starts_at)
+    upcoming = await meetings.next_scheduled(conn, group.id, after)
     data = SummaryData(
         group_name=group.name,
         zone=group.zone,
@@ -138,6 +149,7 @@ async def gather(
                 prompt=report.prompt,
                 status=report.status,
                 revealed=report.revealed,
+                carried=meeting.status == meetings.ENDED and report.status == round_store.OPEN,
                 shares=report.shares,
                 other_shares=max(
                     0, sum(c.shared for c in report.ledger.values()) - len(report.shares)
@@ -149,13 +161,14 @@ async def gather(
         last_reflections=await meeting_records.reflection_tally(conn, previous.id)
         if previous
         else None,
-        next_meeting=upcoming.starts_at if upcoming else _from_rule(group, ctx.now),
+        next_meeting=upcoming.starts_at if upcoming else _from_rule(group, after),
     )
     return data, previous
 
 
 def _from_rule(group: Group, now: datetime) -> datetime | None:
-    """The next start by the group's rule, for when the scheduler has not written it down yet."""
+    """The next start by the group's rule after `now`, for when the scheduler has not written it
+    down yet."""
     if not group.schedule_rule:
         return None
     try:
@@ -178,16 +191,28 @@ async def summary_command(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     day = day_words(meeting.starts_at, group.zone)
     if meeting.summary_posted_at is not None:
         return [reply(_already(meeting, group, day))]
+    if current is not None:
+        return [
+            await summary_so_far(ctx, group, current),
+            reply(
+                f"I've posted a summary so far of the meeting on {day} in the channel. "
+                "The full summary comes when the meeting ends."
+            ),
+        ]
     effects = await post_summary(ctx, meeting)
     if not effects:  # someone else posted it a moment ago
         fresh = await meetings.get(ctx.conn, meeting.id)
         return [reply(_already(fresh or meeting, group, day))]
     text = f"I've posted the summary of the meeting on {day} in the channel."
-    if current is not None:
-        text += (
-            " Each meeting has one summary, so there won't be another one when this meeting ends."
-        )
     return [*effects, reply(text)]
+
+
+async def summary_so_far(ctx: Context, group: Group, meeting: Meeting) -> PostToConversation:
+    """The summary of a meeting under way, as it stands now. It claims nothing, so the closing
+    summary still comes at the end with everything; the facilitators' private notes go only with
+    that one, so nothing reaches them twice."""
+    data, _ = await gather(ctx, group, meeting)
+    return PostToConversation(group.where, summary_card(replace(data, so_far=True)))
 
 
 def _already(meeting: Meeting, group: Group, day: str) -> str:

@@ -219,3 +219,45 @@ async def test_a_facilitator_checkin_with_no_meeting_starts_one(chat: Chat, db: 
     [made] = await all_meetings(db)
     assert made.status == "open" and made.source == "manual"
     assert any(e.key == f"checkin:{made.id}" for e in outcome.of(PostToConversation))
+
+
+async def test_a_scheduled_meeting_started_early_and_ended_early_never_ends_before_it_starts(
+    chat: Chat, db: Database
+) -> None:
+    """`meeting start` ten minutes before the scheduled time, `meeting end` five minutes later:
+    the meeting does not end before it starts, and the summary's next meeting is next week's,
+    not the one that has just ended."""
+    await forum(chat)
+    set_up = await chat.say(FAY, "schedule weekly tue 09:10 90m")
+    assert "09:10" in set_up.reply
+    [due] = await all_meetings(db)
+    assert due.starts_at == chat.clock.now + timedelta(minutes=10)
+    started = await chat.say(FAY, "meeting start")
+    assert "Your scheduled meeting has started." in started.reply
+    chat.clock.advance(minutes=5)
+    ended = await chat.say(FAY, "meeting end")
+    found = {m.id: m for m in await all_meetings(db)}
+    held = found[due.id]
+    assert held.status == "ended" and held.ends_at is not None
+    assert held.ends_at >= held.starts_at
+    for meeting in found.values():
+        assert meeting.ends_at is None or meeting.ends_at >= meeting.starts_at
+    [summary] = [text for text in ended.posts if "Meeting summary" in text]
+    assert "Next meeting: Tuesday 10 March at 09:10" in summary
+
+
+async def test_next_meeting_is_one_that_has_not_happened_when_the_rule_is_the_only_guide(
+    chat: Chat, db: Database
+) -> None:
+    """With no stored row for the next occurrence, the rule is read after this meeting's start."""
+    await forum(chat)
+    due = await scheduled_in(chat, db, 10)
+    async with db.write() as conn:
+        await groups.change(conn, await group_id(db), schedule_rule="weekly tue 09:10 90m")
+    await chat.say(FAY, "meeting start")
+    chat.clock.advance(minutes=5)
+    ended = await chat.say(FAY, "meeting end")
+    [summary] = [text for text in ended.posts if "Meeting summary" in text]
+    assert "Next meeting: Tuesday 10 March at 09:10" in summary
+    [held] = [m for m in await all_meetings(db) if m.id == due.id]
+    assert held.ends_at is not None and held.ends_at >= held.starts_at

@@ -173,20 +173,40 @@ async def meeting_with_everyone(chat: Chat) -> None:
     await end_meeting(chat)
 
 
-async def test_reflection_goes_to_those_who_took_part_and_never_to_those_who_passed(
+async def test_reflection_goes_to_everyone_who_took_part(
     chat: Chat, core: Core, db: Database
 ) -> None:
+    """Bob passed the check-in but shared in the round: he took part, so he is asked. Sam only
+    passed the check-in and Ann gave no sign of being there: neither is asked."""
     await meeting_with_everyone(chat)
     chat.clock.advance(minutes=60)
     sent = await nudge(core, db, nudges.reflection_nudge)
-    assert recipients(sent) == names(LEE, FAY, KIM)
+    assert recipients(sent) == names(LEE, FAY, KIM, BOB)
     text = sent.messages_to(LEE)[0]
-    assert "Did you feel heard today?" in text
+    assert "Did you feel heard at today's meeting (Tuesday 3 March at 09:00)?" in text
     assert "anonymous" in text
     assert "at least 3 people" in text
     labels = [b.label for b in sent.messages[0].card.buttons]
     assert labels == ["1 Not really", "2", "3", "4", "5 Completely", "One thing to change"]
     assert (await nudge(core, db, nudges.reflection_nudge)).effects == []
+    assert_never_unkind(chat)
+
+
+async def test_passing_in_a_round_is_taking_part_and_nudges_off_is_respected(
+    chat: Chat, core: Core, db: Database
+) -> None:
+    await forum(chat, lived=3, pros=2)
+    await chat.say(BOB, "nudges off")
+    card = await start_with_checkin(chat)
+    await check_in(chat, card, [(SAM, "Pass")])
+    await chat.say(FAY, "round Something you learned")
+    await chat.say(SAM, "pass")  # passed the check-in too, but was in the round
+    await chat.say(ANN, "pass")
+    await chat.say(BOB, "share Listening")
+    await end_meeting(chat)
+    chat.clock.advance(minutes=60)
+    sent = await nudge(core, db, nudges.reflection_nudge)
+    assert recipients(sent) == names(SAM, ANN)
     assert_never_unkind(chat)
 
 
@@ -210,7 +230,9 @@ async def test_reflection_waits_for_quiet_hours_to_end(
     chat.clock.set(local("2026-03-04 08:00"))
     sent = await nudge(core, db, nudges.reflection_nudge, meeting)
     assert recipients(sent) == names(LEE)
-    assert "Did you feel heard at the meeting on Tuesday 3 March?" in sent.messages_to(LEE)[0]
+    assert "Did you feel heard at the meeting on Tuesday 3 March at 19:00?" in (
+        sent.messages_to(LEE)[0]
+    )
 
 
 async def test_no_reflection_before_the_meeting_ends_or_days_later(
@@ -452,3 +474,87 @@ async def test_note_on_sharing_respects_quiet_hours_and_opt_out(
     sent = await nudge(core, db, nudges.reciprocity_note, meeting)
     assert recipients(sent) == names(PAT)
     assert all(isinstance(e, MessageMember) for e in sent.effects)
+
+
+# -- several nudges due at once -------------------------------------------------------------------
+
+
+async def evening_meeting(
+    chat: Chat, db: Database, at: str, moods: list[Who], sharing: list[Who], passing: list[Who]
+) -> Meeting:
+    """A meeting starting at `at` (London time), with check-ins, one round, ended 45 min later."""
+    chat.clock.set(local(at))
+    card = await start_with_checkin(chat)
+    await check_in(chat, card, [(who, "4 Good") for who in moods])
+    await chat.say(FAY, "round Something from your week")
+    for who in sharing:
+        await chat.say(who, f"share A thing from {who.display_name}")
+    for who in passing:
+        await chat.say(who, "pass")
+    await end_meeting(chat)
+    return await latest_meeting(db)
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+async def test_reflections_held_back_by_quiet_hours_reach_each_person_once_naming_the_meeting(
+    chat: Chat, core: Core, db: Database, newest_first: bool
+) -> None:
+    """Two meetings in one evening; both reflections wait for quiet hours to end. Whoever took
+    part in both is asked once, about the newer meeting; each question names its meeting."""
+    await forum(chat, lived=3, pros=2)
+    await chat.say(FAY, "quiet-hours 21:00-08:00")
+    first = await evening_meeting(chat, db, "2026-03-03 19:30", [LEE, SAM], [], [])
+    second = await evening_meeting(chat, db, "2026-03-03 20:30", [LEE, ANN], [], [])
+    chat.clock.set(local("2026-03-04 08:00"))
+    order = [second, first] if newest_first else [first, second]
+    sent = [await nudge(core, db, nudges.reflection_nudge, meeting) for meeting in order]
+    messages = [m for outcome in sent for m in outcome.messages]
+    by_person: dict[str, list[str]] = {}
+    for message in messages:
+        by_person.setdefault(message.user_id, []).append(card_text(message.card))
+    assert sorted(by_person) == sorted(names(LEE, SAM, ANN))
+    assert all(len(texts) == 1 for texts in by_person.values()), by_person
+    assert "Did you feel heard at the meeting on Tuesday 3 March at 20:30?" in by_person[
+        LEE.user_id
+    ][0]
+    assert "Did you feel heard at the meeting on Tuesday 3 March at 19:30?" in by_person[
+        SAM.user_id
+    ][0]
+    assert "at 20:30?" in by_person[ANN.user_id][0]
+    assert await fired(db, f"reflection:{first.id}") and await fired(db, f"reflection:{second.id}")
+
+
+async def test_the_same_day_reflection_names_its_meeting_too(
+    chat: Chat, core: Core, db: Database
+) -> None:
+    await forum(chat, lived=3, pros=1)
+    card = await start_with_checkin(chat)
+    await check_in(chat, card, [(LEE, "4 Good")])
+    await end_meeting(chat)
+    chat.clock.advance(minutes=60)
+    sent = await nudge(core, db, nudges.reflection_nudge)
+    assert "Did you feel heard at today's meeting (Tuesday 3 March at 09:00)?" in (
+        sent.messages_to(LEE)[0]
+    )
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+async def test_notes_on_sharing_held_back_by_quiet_hours_arrive_as_one(
+    chat: Chat, core: Core, db: Database, newest_first: bool
+) -> None:
+    """Each meeting's note looks back over recent meetings; when several wait for quiet hours to
+    end, only the newest goes out, so facilitators never get two notes with different figures."""
+    await forum(chat, lived=3, pros=2)
+    await rounds_over_meetings(chat, [LEE, SAM, ANN], [PAT, BOB, FAY], meetings_count=1)
+    earlier = await nudge(core, db, nudges.reciprocity_note)
+    assert earlier.effects == []  # one round is not a pattern
+    await chat.say(FAY, "quiet-hours 21:00-08:00")
+    lived, pros = [LEE, SAM, ANN], [PAT, BOB, FAY]
+    first = await evening_meeting(chat, db, "2026-03-10 19:30", [], lived, pros)
+    second = await evening_meeting(chat, db, "2026-03-10 20:30", [], lived, pros)
+    chat.clock.set(local("2026-03-11 08:00"))
+    order = [second, first] if newest_first else [first, second]
+    sent = [await nudge(core, db, nudges.reciprocity_note, meeting) for meeting in order]
+    notes = [card_text(m.card) for outcome in sent for m in outcome.messages]
+    assert len(notes) == 1, notes
+    assert "Over the last 3 meetings (3 sharing rounds)" in notes[0]

@@ -534,7 +534,12 @@ async def test_closing_a_revealed_round_and_opening_the_next(chat: Chat, db: Dat
         ([("both", 1)], "one more person"),
         ([("prefer-not-to-say", 1), (None, 2)], "a professional and someone"),
         ([("both", 1), ("professional", 2)], ""),
-        ([("both", 1), ("both", 2)], ""),
+        # People who are "both" count on each side only beside someone who is not: two of them
+        # alone are not a professional and someone with lived experience sharing.
+        ([("both", 1), ("both", 2)], "one more person"),
+        ([("both", 1), ("both", 2), ("both", 3)], "one more person"),
+        ([("both", 1), ("lived-experience", 2)], ""),
+        ([("both", 1), ("both", 2), ("lived-experience", 3)], ""),
         ([("lived-experience", 1), ("professional", 2)], ""),
     ],
 )
@@ -572,6 +577,57 @@ async def test_the_lock_holds_each_kind_of_reveal_until_both_sides_share(
     [post] = reveal_posts(revealed)
     assert "Pat: My own mum is in hospital this week" in post
     assert "Lee: Bath time is hard at the moment" in post
+
+
+async def test_two_people_who_are_both_do_not_open_the_lock_and_the_card_says_what_did(
+    chat: Chat, db: Database
+) -> None:
+    """With only "both" sharing, no professional and nobody with lived experience alone has
+    shared: the lock holds. When it opens, the round card says who opened it, by role."""
+    await forum(chat)
+    await lock_on(db)
+    await chat.say(LEE, "role both")
+    await chat.say(PAT, "role both")
+    await chat.say(FAY, f"round {PROMPT}")
+    await chat.say(LEE, "share Both hats today")
+    held = await chat.say(PAT, "share Me too")
+    assert not reveal_posts(held)
+    refused = await chat.say(FAY, "round reveal")
+    assert "still held" in refused.reply and "one more person" in refused.reply
+    assert (await newest_round(db)).status == "open"
+    await chat.say(SAM, "share Tired but here")
+    opened = await chat.say(FAY, "round reveal")
+    assert reveal_posts(opened)
+    [card] = card_updates(opened)
+    assert (
+        "The reciprocity lock opened when someone with lived experience and someone who is "
+        "both had shared." in card
+    )
+
+
+async def test_the_card_says_a_professional_and_lived_experience_opened_the_lock(
+    chat: Chat, db: Database
+) -> None:
+    await forum(chat)
+    await lock_on(db)
+    await chat.say(FAY, f"round {PROMPT}")
+    await chat.say(LEE, "share Hi")
+    await chat.say(PAT, "share Hello")
+    revealed = await chat.say(FAY, "round reveal")
+    [card] = card_updates(revealed)
+    assert (
+        "The reciprocity lock opened when a professional and someone with lived experience "
+        "had shared." in card
+    )
+
+
+async def test_without_the_lock_the_card_says_nothing_about_it(chat: Chat) -> None:
+    await forum(chat)
+    await chat.say(FAY, f"round {PROMPT}")
+    await chat.say(LEE, "share Hi")
+    revealed = await chat.say(FAY, "round reveal")
+    [card] = card_updates(revealed)
+    assert "reciprocity lock" not in card
 
 
 async def test_the_lock_waits_for_lived_experience_too(chat: Chat, db: Database) -> None:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event, insert
+from sqlalchemy import event, insert, select
 
 from bot.adapters.console.render import card_text
 from bot.adapters.slack.text import readable as on_slack
@@ -266,6 +266,84 @@ async def test_ledger_by_role_with_passes_and_silence_apart(chat: Chat) -> None:
     del bob
 
 
+async def test_shares_after_the_reveal_are_recorded_and_shown_in_the_ledger(
+    chat: Chat, db: Database
+) -> None:
+    """Sharing once everyone else's answers are shown is not the same as going first."""
+    lee, sam, ann = LIVED[:3]
+    pat, bob = PROS[:2]
+    await forum(chat, lived=3, pros=2)
+    await start_with_checkin(chat)
+    await chat.say(FAY, "round One thing you learned from a mistake")
+    await chat.say(lee, "share Asking twice is fine")
+    await chat.say(FAY, "share Listening first")
+    await chat.say(FAY, "round reveal")
+    chat.clock.advance(minutes=1)
+    await chat.say(pat, "share Saying sorry sooner")
+    await chat.say(sam, "share Writing things down")
+    async with db.read() as conn:
+        rows = await conn.execute(
+            select(members.c.display_name, round_answers.c.after_reveal).join(
+                members, members.c.id == round_answers.c.member_id
+            )
+        )
+        after = {name: bool(flag) for name, flag in rows}
+    assert after == {"Lee": False, "Fay": False, "Pat": True, "Sam": True}
+    text = summary_text(await end_meeting(chat))
+    assert "Lived experience: 2 of 3 shared" in text
+    assert "Professionals: 2 of 3 shared" in text
+    assert "Shared only after the reveal: Lived experience 1 · Professionals 1" in text
+    del ann, bob
+
+
+async def test_no_after_the_reveal_line_when_everyone_shared_first(chat: Chat) -> None:
+    await forum(chat, lived=3, pros=2)
+    await start_with_checkin(chat)
+    await chat.say(FAY, "round One thing you learned from a mistake")
+    await chat.say(LIVED[0], "share Asking twice is fine")
+    text = summary_text(await end_meeting(chat))
+    assert "after the reveal" not in text
+
+
+async def test_a_round_held_by_the_lock_is_counted_in_one_summary_only(
+    chat: Chat, db: Database
+) -> None:
+    """Held at one meeting's end, the round is counted in the summary of the meeting in which it
+    is revealed, and the channel is told it is still held once, not at every meeting's end."""
+    lee = LIVED[0]
+    pat = PROS[0]
+    await forum(chat, lived=3, pros=2)
+    await change_group(db, reciprocity_lock=True)
+    prompt = "What do you wish people knew?"
+    await start_with_checkin(chat)
+    await chat.say(FAY, f"round {prompt}")
+    await chat.say(lee, "share That it never stops")
+    first = await end_meeting(chat)
+    first_summary = summary_text(first)
+    chat.clock.advance(days=7)
+    await start_with_checkin(chat)
+    second = await end_meeting(chat)
+    second_summary = summary_text(second)
+    chat.clock.advance(days=7)
+    await start_with_checkin(chat)
+    await chat.say(pat, "share I see it in clinic, and at home")
+    await chat.say(FAY, "round reveal")
+    third_summary = summary_text(await end_meeting(chat))
+    held_posts = [t for t in chat.log_posts() if "Round answers still held" in t]
+    assert len(held_posts) == 1
+    counted = [
+        text
+        for text in (first_summary, second_summary, third_summary)
+        if "Who shared, by role" in text
+    ]
+    assert counted == [third_summary]
+    assert f"“{prompt}”" in third_summary
+    assert "Lived experience: 1 of 3 shared" in third_summary
+    assert "Professionals: 1 of 3 shared" in third_summary
+    assert f"“{prompt}”" not in second_summary
+    assert "still held by the reciprocity lock" in first_summary
+
+
 async def test_small_role_groups_show_no_passes_or_silence_by_role(chat: Chat) -> None:
     """Two professionals (k = 3): shares by role, but passes and silence only added up."""
     lee, sam, ann = LIVED[:3]
@@ -461,18 +539,32 @@ async def test_post_summary_twice_posts_once(chat: Chat, core: Core, db: Databas
     assert await run(core, db, again) == []
 
 
-async def test_summary_command_during_a_meeting_is_its_one_summary(chat: Chat) -> None:
+async def test_summary_mid_meeting_is_a_summary_so_far_and_the_closing_one_still_comes(
+    chat: Chat,
+) -> None:
+    """Asked for mid-meeting, the summary says it is one so far; what happens after it (shares,
+    outcomes) is in the closing summary at the meeting's end."""
+    lee, sam = LIVED[:2]
     await forum(chat)
     await start_with_checkin(chat)
+    await chat.say(FAY, "round What helped this month?")
+    await chat.say(lee, "share Other parents")
     posted = await chat.say(FAY, "summary")
-    summary_text(posted)
-    assert "I've posted the summary of the meeting on Tuesday 3 March" in posted.reply
-    assert "there won't be another one when this meeting ends" in posted.reply
+    so_far = summary_text(posted)
+    assert "Meeting summary so far: Tuesday 3 March" in so_far
+    assert "This is a summary so far" in so_far
+    assert "I've posted a summary so far of the meeting on Tuesday 3 March" in posted.reply
+    assert "The full summary comes when the meeting ends." in posted.reply
+    await chat.say(sam, "share Sleep")
+    await chat.say(FAY, "round reveal")
     ended = await end_meeting(chat)
-    assert not [t for t in ended.posts if "Meeting summary" in t]
+    closing = summary_text(ended)
+    assert "Meeting summary: Tuesday 3 March" in closing
+    assert "so far" not in closing
+    assert "Lived experience: 2 of 3 shared" in closing
     again = await chat.say(FAY, "summary")
     assert not again.posts
-    assert "already posted on Tuesday 3 March at 09:00" in again.reply
+    assert "already posted on Tuesday 3 March at 09:45" in again.reply
 
 
 async def test_summary_command_after_the_meeting_says_when_it_was_posted(chat: Chat) -> None:
@@ -802,5 +894,5 @@ async def test_next_meeting_is_never_the_meeting_being_summarised(chat: Chat, db
     await chat.say(FAY, "checkin")
     posted = await chat.say(FAY, "summary")
     text = summary_text(posted)
-    assert "Meeting summary: Tuesday 3 March" in text
+    assert "Meeting summary so far: Tuesday 3 March" in text
     assert "Next meeting: Tuesday 10 March at 09:10" in text
