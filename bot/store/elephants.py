@@ -11,11 +11,12 @@ An elephant not yet posted (its anonymity delay still running) is invisible to e
 from __future__ import annotations
 
 import random
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -41,6 +42,8 @@ class Elephant:
     posted_at: datetime | None
     perspectives_revealed_at: datetime | None
     status_changed_at: datetime | None
+    perspectives_due_at: datetime | None
+    marks_shown: int
 
     @classmethod
     def from_row(cls, row: RowMapping) -> Elephant:
@@ -170,6 +173,34 @@ async def add_mark(conn: AsyncConnection, elephant_id: int, token: str) -> bool:
     return (await conn.execute(statement)).rowcount == 1
 
 
+async def note_marks_changed(conn: AsyncConnection, elephant_id: int) -> None:
+    """Ask the next sweep to look at this elephant's "I see it too" count (not who pressed)."""
+    await conn.execute(
+        update(elephants).where(elephants.c.id == elephant_id).values(marks_changed=True)
+    )
+
+
+async def marks_to_redraw(conn: AsyncConnection) -> list[Elephant]:
+    """Posted elephants of any group whose "I see it too" count changed since the last sweep."""
+    query = (
+        select(elephants)
+        .where(elephants.c.marks_changed.is_(True), elephants.c.posted_at.is_not(None))
+        .order_by(elephants.c.id)
+    )
+    return [Elephant.from_row(row) for row in (await conn.execute(query)).mappings()]
+
+
+async def set_marks_shown(conn: AsyncConnection, elephant_id: int, shown: int) -> bool:
+    """Record the "I see it too" figure now on the card. True only for the sweep that changed
+    it (a second clock finds the flag cleared and draws nothing)."""
+    result = await conn.execute(
+        update(elephants)
+        .where(elephants.c.id == elephant_id, elephants.c.marks_changed.is_(True))
+        .values(marks_shown=shown, marks_changed=False)
+    )
+    return result.rowcount == 1
+
+
 async def mark_count(conn: AsyncConnection, elephant_id: int) -> int:
     query = select(func.count()).where(elephant_marks.c.elephant_id == elephant_id)
     return int((await conn.execute(query)).scalar_one())
@@ -216,32 +247,86 @@ async def add_perspective(
     return True
 
 
-async def perspective_count(conn: AsyncConnection, elephant_id: int) -> int:
-    query = select(func.count()).where(perspectives.c.elephant_id == elephant_id)
+async def waiting_count(conn: AsyncConnection, elephant_id: int) -> int:
+    """How many perspectives wait to be shown (a figure never shown as it is)."""
+    query = select(func.count()).where(
+        perspectives.c.elephant_id == elephant_id, perspectives.c.shown_at.is_(None)
+    )
     return int((await conn.execute(query)).scalar_one())
 
 
-async def perspectives_of(conn: AsyncConnection, elephant_id: int) -> list[Perspective]:
+async def shown_count(conn: AsyncConnection, elephant_id: int) -> int:
+    """How many perspectives have been shown in the channel."""
+    query = select(func.count()).where(
+        perspectives.c.elephant_id == elephant_id, perspectives.c.shown_at.is_not(None)
+    )
+    return int((await conn.execute(query)).scalar_one())
+
+
+async def waiting_perspectives(
+    conn: AsyncConnection, elephant_id: int
+) -> list[tuple[int, Perspective]]:
+    """The perspectives not shown yet, by their random ids (so in no order of arrival)."""
     query = (
-        select(perspectives.c.text, perspectives.c.role_tag)
-        .where(perspectives.c.elephant_id == elephant_id)
+        select(perspectives.c.id, perspectives.c.text, perspectives.c.role_tag)
+        .where(perspectives.c.elephant_id == elephant_id, perspectives.c.shown_at.is_(None))
         .order_by(perspectives.c.id)
     )
-    return [Perspective(row.text, row.role_tag) for row in await conn.execute(query)]
+    return [(row.id, Perspective(row.text, row.role_tag)) for row in await conn.execute(query)]
 
 
-async def claim_reveal(conn: AsyncConnection, elephant_id: int, now: datetime) -> bool:
-    """Mark a big elephant's perspectives revealed. True only for the first caller."""
+async def mark_shown(conn: AsyncConnection, ids: Sequence[int], now: datetime) -> None:
+    for chunk in in_chunks(ids):
+        await conn.execute(
+            update(perspectives)
+            .where(perspectives.c.id.in_(chunk), perspectives.c.shown_at.is_(None))
+            .values(shown_at=now)
+        )
+
+
+async def release_later(conn: AsyncConnection, elephant_id: int, due: datetime) -> None:
+    """Set when waiting perspectives may be shown, unless a time is set already."""
+    await conn.execute(
+        update(elephants)
+        .where(elephants.c.id == elephant_id, elephants.c.perspectives_due_at.is_(None))
+        .values(perspectives_due_at=due)
+    )
+
+
+async def due_releases(conn: AsyncConnection, now: datetime) -> list[Elephant]:
+    """Elephants of any group whose waiting perspectives are due to be shown."""
+    query = (
+        select(elephants)
+        .where(elephants.c.perspectives_due_at <= now, elephants.c.posted_at.is_not(None))
+        .order_by(elephants.c.id)
+    )
+    return [Elephant.from_row(row) for row in (await conn.execute(query)).mappings()]
+
+
+async def claim_release(conn: AsyncConnection, elephant: Elephant, now: datetime) -> bool:
+    """Take the elephant's release: clears its due time, and records the first reveal's time.
+    True only for the first caller, so two clocks never show a batch twice."""
+    due = elephants.c.perspectives_due_at
     result = await conn.execute(
         update(elephants)
-        .where(elephants.c.id == elephant_id, elephants.c.perspectives_revealed_at.is_(None))
-        .values(perspectives_revealed_at=now)
+        .where(
+            elephants.c.id == elephant.id,
+            due.is_(None)
+            if elephant.perspectives_due_at is None
+            else due == elephant.perspectives_due_at,
+        )
+        .values(
+            perspectives_due_at=None,
+            perspectives_revealed_at=elephant.perspectives_revealed_at or now,
+        )
     )
     return result.rowcount == 1
 
 
 async def awaiting_reveal(conn: AsyncConnection, group_id: int) -> list[Elephant]:
-    """Posted, not hidden big elephants of a group whose perspectives are not shown yet."""
+    """Posted, not hidden big elephants of a group with perspectives still to show: never
+    revealed, or with later ones waiting."""
+    waiting = select(perspectives.c.elephant_id).where(perspectives.c.shown_at.is_(None))
     query = (
         select(elephants)
         .where(
@@ -249,7 +334,7 @@ async def awaiting_reveal(conn: AsyncConnection, group_id: int) -> list[Elephant
             elephants.c.size == BIG,
             elephants.c.posted_at.is_not(None),
             elephants.c.status != HIDDEN,
-            elephants.c.perspectives_revealed_at.is_(None),
+            elephants.c.perspectives_revealed_at.is_(None) | elephants.c.id.in_(waiting),
         )
         .order_by(elephants.c.number)
     )
@@ -262,22 +347,31 @@ async def ids_of_group(conn: AsyncConnection, group_id: int) -> list[int]:
     return list((await conn.execute(query)).scalars())
 
 
-async def _delete_tokens(conn: AsyncConnection, table: Table, tokens: Sequence[str]) -> int:
-    deleted = 0
+async def scramble_tokens(conn: AsyncConnection, table: Table, tokens: Sequence[str]) -> int:
+    """Replace each of `tokens` found in `table` by a fresh random value; returns how many.
+
+    The row stays, so every count made from it stays the same; the new value comes from the
+    operating system's randomness, not from the key, so nobody can recompute it or test a guess
+    against it. It looks like any other token (64 hex digits)."""
+    replaced = 0
     for chunk in in_chunks(tokens):
-        result = await conn.execute(delete(table).where(table.c.token.in_(chunk)))
-        deleted += result.rowcount
-    return deleted
+        found = await conn.execute(select(table.c.token).where(table.c.token.in_(chunk)))
+        for token in list(found.scalars()):
+            result = await conn.execute(
+                update(table).where(table.c.token == token).values(token=secrets.token_hex(32))
+            )
+            replaced += result.rowcount
+    return replaced
 
 
-async def delete_marks(conn: AsyncConnection, tokens: Sequence[str]) -> int:
-    """Delete the "I see it too" marks made with any of `tokens`; returns how many."""
-    return await _delete_tokens(conn, elephant_marks, tokens)
+async def scramble_marks(conn: AsyncConnection, tokens: Sequence[str]) -> int:
+    """Unlink the "I see it too" marks made with any of `tokens`; they still count."""
+    return await scramble_tokens(conn, elephant_marks, tokens)
 
 
-async def delete_perspective_tokens(conn: AsyncConnection, tokens: Sequence[str]) -> int:
-    """Delete the perspective tokens among `tokens` (the perspectives stay); returns how many."""
-    return await _delete_tokens(conn, perspective_tokens, tokens)
+async def scramble_perspective_tokens(conn: AsyncConnection, tokens: Sequence[str]) -> int:
+    """Unlink the perspective tokens among `tokens` (the perspectives stay)."""
+    return await scramble_tokens(conn, perspective_tokens, tokens)
 
 
 async def posted_with_marks(conn: AsyncConnection, group_id: int) -> list[RowMapping]:
@@ -298,8 +392,8 @@ async def posted_with_marks(conn: AsyncConnection, group_id: int) -> list[RowMap
 
 
 async def perspectives_unordered(conn: AsyncConnection, elephant_id: int) -> list[Perspective]:
-    """An elephant's perspectives in no particular order (for callers that sort them)."""
+    """An elephant's shown perspectives in no particular order (for callers that sort them)."""
     query = select(perspectives.c.text, perspectives.c.role_tag).where(
-        perspectives.c.elephant_id == elephant_id
+        perspectives.c.elephant_id == elephant_id, perspectives.c.shown_at.is_not(None)
     )
     return [Perspective(row.text, row.role_tag) for row in await conn.execute(query)]

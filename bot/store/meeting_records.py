@@ -21,7 +21,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.store.meetings import ENDED, Meeting
 from bot.store.schema import (
     checkins,
-    elephant_marks,
     elephants,
     meetings,
     members,
@@ -42,6 +41,8 @@ class CheckinTally:
     passed: int
     moods: dict[int, int]
     group_words: tuple[str, ...]
+    mood_order: tuple[int, ...] = ()
+    """Every mood given, in the order the check-ins came (for the crowd rule's fixed order)."""
 
     @property
     def mood_answers(self) -> int:
@@ -160,6 +161,7 @@ async def checkin_tally(conn: AsyncConnection, meeting_id: int) -> CheckinTally:
     query = query.where(checkins.c.meeting_id == meeting_id).order_by(checkins.c.id)
     present = passed = 0
     moods = dict.fromkeys(range(1, 6), 0)
+    order: list[int] = []
     words: list[str] = []
     for row in await conn.execute(query):
         present += 1
@@ -167,9 +169,10 @@ async def checkin_tally(conn: AsyncConnection, meeting_id: int) -> CheckinTally:
             passed += 1
         elif row.mood in moods:
             moods[row.mood] += 1
+            order.append(int(row.mood))
         if row.words and row.visibility == "group":
             words.append(row.words)
-    return CheckinTally(present, passed, moods, tuple(words))
+    return CheckinTally(present, passed, moods, tuple(words), tuple(order))
 
 
 async def checkin_states(conn: AsyncConnection, meeting_id: int) -> dict[int, bool]:
@@ -207,8 +210,9 @@ async def elephants_for_summary(
         for row in (await conn.execute(query)).mappings():
             found[int(row["id"])] = dict(row)
     ids = sorted(found)
-    marks = await _counts(conn, elephant_marks.c.elephant_id, ids)
-    views = await _counts(conn, perspectives.c.elephant_id, ids)
+    views = await _counts(
+        conn, perspectives.c.elephant_id, ids, perspectives.c.shown_at.is_not(None)
+    )
     items = [
         ElephantItem(
             id=eid,
@@ -219,17 +223,19 @@ async def elephants_for_summary(
             outcome=str(row["outcome"]) if row["outcome"] else None,
             revealed=row["perspectives_revealed_at"] is not None,
             perspectives=views.get(eid, 0),
-            marks=marks.get(eid, 0),
+            marks=int(str(row["marks_shown"] or 0)),
         )
         for eid, row in found.items()
     ]
     return sorted(items, key=lambda item: item.number)
 
 
-async def _counts(conn: AsyncConnection, column: Column[Any], ids: Sequence[int]) -> dict[int, int]:
+async def _counts(
+    conn: AsyncConnection, column: Column[Any], ids: Sequence[int], *where: Any
+) -> dict[int, int]:
     if not ids:
         return {}
-    query = select(column, func.count()).where(column.in_(ids)).group_by(column)
+    query = select(column, func.count()).where(column.in_(ids), *where).group_by(column)
     return {int(key): int(n) for key, n in await conn.execute(query)}
 
 
@@ -279,7 +285,7 @@ async def member_roles(conn: AsyncConnection, group_id: int) -> list[MemberRole]
 
 async def reflection_tally(conn: AsyncConnection, meeting_id: int) -> ReflectionTally:
     query = select(reflections.c.heard, reflections.c.change).where(
-        reflections.c.meeting_id == meeting_id
+        reflections.c.meeting_id == meeting_id, reflections.c.counted.is_(True)
     )
     scores: list[int] = []
     changes: list[str] = []

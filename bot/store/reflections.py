@@ -14,9 +14,10 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.store import elephants
 from bot.store.dialect import in_chunks, insert_or_ignore
 from bot.store.schema import reflection_tokens, reflections
 
@@ -57,18 +58,37 @@ async def add(
     )
 
 
-async def delete_tokens(conn: AsyncConnection, tokens: Sequence[str]) -> int:
-    """Delete the reflection tokens among `tokens` (the reflections stay); returns how many."""
-    deleted = 0
-    for chunk in in_chunks(tokens):
-        result = await conn.execute(
-            delete(reflection_tokens).where(reflection_tokens.c.token.in_(chunk))
+async def scramble_tokens(conn: AsyncConnection, tokens: Sequence[str]) -> int:
+    """Unlink the reflection tokens among `tokens` (see `bot.store.elephants.scramble_tokens`)."""
+    return await elephants.scramble_tokens(conn, reflection_tokens, tokens)
+
+
+async def uncounted(conn: AsyncConnection, meeting_id: int, *, scores: bool) -> list[int]:
+    """Ids of the answers (scores, or "one thing to change") not yet counted, by random id."""
+    kind = reflections.c.heard if scores else reflections.c.change
+    query = (
+        select(reflections.c.id)
+        .where(
+            reflections.c.meeting_id == meeting_id,
+            reflections.c.counted.is_(False),
+            kind.is_not(None),
         )
-        deleted += result.rowcount
-    return deleted
+        .order_by(reflections.c.id)
+    )
+    return list((await conn.execute(query)).scalars())
+
+
+async def count_in(conn: AsyncConnection, ids: Sequence[int]) -> None:
+    """Count these answers from now on (the caller passes a whole crowd of them)."""
+    for chunk in in_chunks(ids):
+        await conn.execute(
+            update(reflections).where(reflections.c.id.in_(chunk)).values(counted=True)
+        )
 
 
 async def heard_scores(conn: AsyncConnection, meeting_id: int) -> list[int]:
-    """The "did you feel heard?" scores given for a meeting (rows without one left out)."""
-    query = select(reflections.c.heard).where(reflections.c.meeting_id == meeting_id)
+    """The counted "did you feel heard?" scores of a meeting (rows without one left out)."""
+    query = select(reflections.c.heard).where(
+        reflections.c.meeting_id == meeting_id, reflections.c.counted.is_(True)
+    )
     return [int(row.heard) for row in await conn.execute(query) if row.heard is not None]

@@ -161,6 +161,12 @@ elephants = Table(
     Column("posted_at", UtcDateTime),
     Column("perspectives_revealed_at", UtcDateTime),
     Column("status_changed_at", UtcDateTime),
+    # The crowd rule: perspectives waiting to be shown (at least k) go out after this time,
+    # together; the card shows "I see it too" as last released by the sweep, which redraws it
+    # when `marks_changed` says someone pressed since.
+    Column("perspectives_due_at", UtcDateTime),
+    Column("marks_shown", Integer, nullable=False, default=0, server_default="0"),
+    Column("marks_changed", Boolean, nullable=False, default=False, server_default=false()),
     UniqueConstraint("group_id", "number"),
     Index(None, "posted_at", "post_after"),
     # The summary reads a meeting's elephants by group and status or recent change, not history.
@@ -184,6 +190,7 @@ perspectives = Table(
     Column("elephant_id", ForeignKey("elephants.id", ondelete="CASCADE"), nullable=False),
     Column("text", Text, nullable=False),
     Column("role_tag", String(30)),
+    Column("shown_at", UtcDateTime),  # when its batch (a multiple of k) was shown; NULL: waiting
     Index(None, "elephant_id"),
 )
 
@@ -232,6 +239,8 @@ reflections = Table(
     Column("meeting_id", ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False),
     Column("heard", Integer),
     Column("change", Text),
+    # Counted in whole crowds of k (bot.handlers.privacy.crowd_rule); uncounted ones wait.
+    Column("counted", Boolean, nullable=False, default=False, server_default=false()),
     CheckConstraint("heard IS NULL OR (heard BETWEEN 1 AND 5)", name="heard_range"),
     Index(None, "meeting_id"),
 )

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from bot import limits, routing
 from bot.cards import Button, Card, Field, Form, FormInput, Option
+from bot.handlers.privacy.crowd_rule import crowd
 from bot.store.elephants import BIG, LITTLE, Elephant, Perspective
 from bot.text_safety import neutralise
 
@@ -105,12 +106,13 @@ def elephant_form(group_id: int, delay_minutes: int) -> Form:
 
 
 def marks_text(marks: int, k: int) -> str:
-    """How many see it too, without small crowds: an exact number only from `k` people up."""
-    if marks == 0:
-        return "nobody yet"
-    if marks < k:
-        return f"a few (the number shows from {k})"
-    return str(marks)
+    """How many see it too, as the crowd rule releases it (`crowd_rule.crowd`): nothing below `k`
+    (not even "nobody" against "a few", which would give away the first press), then whole
+    crowds of `k`."""
+    shown = crowd(marks, k)
+    if not shown:
+        return f"the number shows from {k}"
+    return str(shown)
 
 
 def elephant_card(group_id: int, elephant: Elephant, marks: int, k: int) -> Card:
@@ -131,9 +133,14 @@ def elephant_card(group_id: int, elephant: Elephant, marks: int, k: int) -> Card
                 f"together once {k} have arrived.",
             ]
         else:
+            if elephant.status == "open":
+                buttons.append(
+                    Button("Add my perspective", PERSPECTIVE_OPEN, value, style="primary")
+                )
             lines += [
                 "",
-                "The perspectives on this elephant have been shared together in the channel.",
+                "The perspectives on this elephant have been shared together in the channel. "
+                f"Later ones are shown together too, {k} or more at a time.",
             ]
     fields = [Field("I see it too", marks_text(marks, k))]
     if elephant.status != "open":
@@ -219,8 +226,11 @@ def show_tags(perspectives: Sequence[Perspective], k: int) -> bool:
     return bool(tags) and all(n >= k for n in tags.values())
 
 
-def reveal_card(elephant: Elephant, perspectives: Sequence[Perspective], k: int) -> Card:
-    """All the perspectives on a big elephant, in one post, in the order given (shuffled)."""
+def reveal_card(
+    elephant: Elephant, perspectives: Sequence[Perspective], k: int, *, more: bool = False
+) -> Card:
+    """A crowd of perspectives on a big elephant, in one post, in the order given (shuffled);
+    `more` for a later crowd after the first reveal."""
     tagged = show_tags(perspectives, k)
     lines = [short(elephant.text), ""]
     for p in perspectives:
@@ -230,7 +240,7 @@ def reveal_card(elephant: Elephant, perspectives: Sequence[Perspective], k: int)
     if not tagged and any(p.role_tag for p in perspectives):
         footer += f" Role tags are shown only when at least {k} share each role, so none are shown."
     return Card(
-        title=f"Perspectives on elephant #{elephant.number}",
+        title=f"{'More perspectives' if more else 'Perspectives'} on elephant #{elephant.number}",
         text="\n".join(lines),
         footer=footer,
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import timedelta
 
 from bot import limits
@@ -54,6 +55,8 @@ from bot.handlers.elephants.cards import (
     parse_id,
     short,
 )
+from bot.handlers.elephants.perspectives import release_due
+from bot.handlers.privacy.crowd_rule import crowd
 from bot.identity import anonymous_token
 from bot.replies import reply
 from bot.routing import Routes
@@ -320,7 +323,7 @@ async def post_due_elephants(ctx: Context) -> list[Effect]:
             continue
         posted = await store.get(ctx.conn, elephant.id)
         assert posted is not None
-        card = elephant_card(group.id, posted, 0, group.k)
+        card = elephant_card(group.id, posted, posted.marks_shown, group.k)
         effects.append(PostToConversation(group.where, card, key=elephant_key(posted.id)))
         if posted.is_big:
             invitation = invitation_card(group.id, group.name, posted, group.k)
@@ -329,6 +332,28 @@ async def post_due_elephants(ctx: Context) -> list[Effect]:
                 for member in await members.of_group(ctx.conn, group.id)
                 if member.nudges
             )
+    effects.extend(await release_due(ctx))
+    effects.extend(await _redraw_marks(ctx, found))
+    return effects
+
+
+async def _redraw_marks(ctx: Context, found: dict[int, Group | None]) -> list[Effect]:
+    """Redraw the cards whose "I see it too" figure moved, here in the sweep and not at the
+    press, so the moment a card changes does not point at whoever pressed. The figure is the
+    crowd rule's (`crowd_rule.crowd`), so it moves only in whole crowds of `k`."""
+    effects: list[Effect] = []
+    for elephant in await store.marks_to_redraw(ctx.conn):
+        if elephant.group_id not in found:
+            found[elephant.group_id] = await groups.get(ctx.conn, elephant.group_id)
+        group = found[elephant.group_id]
+        if group is None:
+            continue
+        figure = crowd(await store.mark_count(ctx.conn, elephant.id), group.k)
+        changed = figure != elephant.marks_shown
+        if not await store.set_marks_shown(ctx.conn, elephant.id, figure) or not changed:
+            continue
+        card = elephant_card(group.id, replace(elephant, marks_shown=figure), figure, group.k)
+        effects.append(UpdatePost(group.where, elephant_key(elephant.id), card))
     return effects
 
 
@@ -345,8 +370,8 @@ async def _posted(ctx: Context, payload: str) -> Elephant:
 
 
 async def _card_update(ctx: Context, group: Group, elephant: Elephant) -> UpdatePost:
-    marks = await store.mark_count(ctx.conn, elephant.id)
-    card = elephant_card(group.id, elephant, marks, group.k)
+    """The card redrawn with the "I see it too" figure the sweep last released."""
+    card = elephant_card(group.id, elephant, elephant.marks_shown, group.k)
     return UpdatePost(group.where, elephant_key(elephant.id), card)
 
 
@@ -364,10 +389,13 @@ async def see_too(ctx: Context, payload: str) -> list[Effect]:
                 "and nobody can see who marked it."
             )
         ]
-    group = ctx.require_group()
+    await store.note_marks_changed(ctx.conn, elephant.id)
     return [
-        reply(f"Thank you. I've counted it for elephant #{elephant.number}, without your name."),
-        await _card_update(ctx, group, elephant),
+        reply(
+            f"Thank you. I've counted it for elephant #{elephant.number}, without your name. "
+            f"The count on the card is updated every little while, {ctx.require_group().k} "
+            "people at a time."
+        )
     ]
 
 
@@ -395,14 +423,13 @@ async def elephants_list(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
         ]
     lines: list[str] = []
     for elephant in shown[-LIST_LIMIT:]:
-        marks = await store.mark_count(ctx.conn, elephant.id)
         line = (
             f"#{elephant.number} ({elephant.size}, {STATUS_WORDS.get(elephant.status, '')}): "
-            f"{short(elephant.text, 150)}  · I see it too: {marks_text(marks, group.k)}"
+            f"{short(elephant.text, 150)}  · I see it too: "
+            f"{marks_text(elephant.marks_shown, group.k)}"
         )
         if elephant.is_big and elephant.perspectives_revealed_at is None:
-            count = await store.perspective_count(ctx.conn, elephant.id)
-            line += f" · perspectives: {count} (shown at {group.k})"
+            line += f" · perspectives: shown together once {group.k} have arrived"
         if elephant.outcome and elephant.status in OUTCOME_STATUSES:
             line += f"\n    What was done: {short(elephant.outcome, 150)}"
         lines.append(line)

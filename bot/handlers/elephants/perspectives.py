@@ -1,10 +1,15 @@
-"""Big elephants: gathering everyone's perspective anonymously and revealing them together.
+"""Big elephants: gathering everyone's perspective anonymously and showing them together.
 
 One perspective per person per elephant, enforced by a keyed-hash token in `perspective_tokens`.
 Because nothing links a perspective to its author, it cannot be edited or replaced later; a second
-one is refused kindly. Perspectives are revealed in one shuffled post once `k` have arrived (or at
-meeting end, if `k` was lowered meanwhile), and never while fewer than `k` exist. After the
-reveal the elephant is closed to new perspectives: a lone late one would stand out.
+one is refused kindly.
+
+The crowd rule (`bot.handlers.privacy.crowd_rule`) decides when perspectives are shown. They wait
+until at least `k` are waiting; then, after a short random delay (so the moment does not point at
+whoever sent the last one), the scheduler's sweep (`release_due`, run by `post_due_elephants`)
+shows a whole crowd of them in one shuffled post: the first post when `k` is reached, and later
+ones the same way, never one by one. Meeting end shows whole crowds that are waiting without the
+delay (its moment points at nobody). The elephant keeps taking views while it is open.
 
 Nothing in this module logs, and the anonymous handlers read the member row (for the role tag)
 but never write it.
@@ -13,6 +18,7 @@ but never write it.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 
 from bot import limits
 from bot.cards import Card
@@ -23,6 +29,7 @@ from bot.handlers.elephants.cards import (
     PERSPECTIVE_FORM,
     PERSPECTIVE_OPEN,
     ROLE_WORDS,
+    STATUS_WORDS,
     TAG,
     elephant_card,
     elephant_key,
@@ -30,6 +37,7 @@ from bot.handlers.elephants.cards import (
     perspective_form,
     reveal_card,
 )
+from bot.handlers.privacy.crowd_rule import crowd, shown
 from bot.identity import anonymous_token
 from bot.replies import reply
 from bot.routing import Routes
@@ -46,9 +54,9 @@ PURPOSE = "perspective"
 STALE = "That button no longer works. Type `elephants` to see the open elephants."
 HIDDEN = "That elephant was hidden by a facilitator, so it isn't taking perspectives."
 NOT_BIG = "That is a little elephant, so it doesn't gather perspectives."
-ALREADY_REVEALED = (
-    "The perspectives on elephant #{n} have already been shared together, so it isn't taking "
-    "new ones. If there's more to say, you could name a new elephant."
+CLOSED = (
+    "Elephant #{n} is {status} now, so it isn't taking new perspectives. If there's more to say, "
+    "you could name a new elephant."
 )
 ALREADY_GIVEN = (
     "You've already added your perspective on elephant #{n}. Thank you. To keep it anonymous, "
@@ -68,8 +76,8 @@ async def _big_elephant(ctx: Context, payload: str) -> Elephant | str:
         return HIDDEN
     if not elephant.is_big:
         return NOT_BIG
-    if elephant.perspectives_revealed_at is not None:
-        return ALREADY_REVEALED.format(n=elephant.number)
+    if elephant.perspectives_revealed_at is not None and elephant.status != "open":
+        return CLOSED.format(n=elephant.number, status=STATUS_WORDS.get(elephant.status, ""))
     return elephant
 
 
@@ -106,49 +114,78 @@ async def submit(ctx: Context, values: Mapping[str, str], payload: str) -> list[
     if not stored:
         return [reply(ALREADY_GIVEN.format(n=found.number))]
     group = ctx.require_group()
-    count = await store.perspective_count(ctx.conn, found.id)
-    if count >= group.k:
-        effects = await reveal(ctx, group, found)
-        return [
-            reply(
-                "Thank you. That makes enough perspectives, so they are now shared together in "
-                "the channel, without names."
-            ),
-            *effects,
-        ]
-    waiting = group.k - count
-    return [
-        reply(
-            "Thank you. Your perspective is stored without your name. They'll be shown together "
-            f"once {group.k} have arrived ({waiting} more needed)."
+    if shown(await store.waiting_count(ctx.conn, found.id), group.k):
+        await store.release_later(ctx.conn, found.id, ctx.now + _delay(ctx, group))
+    if found.perspectives_revealed_at is None:
+        when = f"They'll be shown together, without names, once {group.k} have arrived."
+    else:
+        when = (
+            "It will be shown in the channel, without your name, together with others once "
+            f"{group.k} new ones have arrived."
         )
-    ]
+    return [reply(f"Thank you. Your perspective is stored without your name. {when}")]
+
+
+def _delay(ctx: Context, group: Group) -> timedelta:
+    """A random delay between half and one and a half times the group's anonymity delay, so the
+    moment perspectives appear does not point at whoever sent the last one."""
+    minutes = group.anonymity_delay_minutes
+    if minutes <= 0:
+        return timedelta(0)
+    return timedelta(minutes=minutes * ctx.services.rng.uniform(0.5, 1.5))
 
 
 async def reveal(ctx: Context, group: Group, elephant: Elephant) -> list[Effect]:
-    """Post every perspective on a big elephant at once, shuffled. Once only; needs `k`."""
-    found = await store.perspectives_of(ctx.conn, elephant.id)
-    if len(found) < group.k or not await store.claim_reveal(ctx.conn, elephant.id, ctx.now):
+    """Show a whole crowd of waiting perspectives at once, shuffled; once per release.
+
+    The first crowd is the reveal; later crowds are posted as "more perspectives". What is
+    waiting beyond the last whole crowd waits for the next."""
+    waiting = await store.waiting_perspectives(ctx.conn, elephant.id)
+    batch = waiting[: crowd(len(waiting), group.k)]
+    if not await store.claim_release(ctx.conn, elephant, ctx.now):
         return []
+    if not batch:
+        return []
+    first = elephant.perspectives_revealed_at is None
+    await store.mark_shown(ctx.conn, [row_id for row_id, _ in batch], ctx.now)
+    found = [perspective for _, perspective in batch]
     ctx.services.rng.shuffle(found)
     revealed = await store.get(ctx.conn, elephant.id)
     assert revealed is not None
-    marks = await store.mark_count(ctx.conn, elephant.id)
-    return [
+    if first:
+        key = f"perspectives:{elephant.id}"
+    else:
+        key = f"perspectives:{elephant.id}:{await store.shown_count(ctx.conn, elephant.id)}"
+    effects: list[Effect] = [
         PostToConversation(
-            group.where, reveal_card(revealed, found, group.k), key=f"perspectives:{elephant.id}"
-        ),
-        UpdatePost(
-            group.where,
-            elephant_key(elephant.id),
-            elephant_card(group.id, revealed, marks, group.k),
-        ),
+            group.where, reveal_card(revealed, found, group.k, more=not first), key=key
+        )
     ]
+    if first:
+        card = elephant_card(group.id, revealed, revealed.marks_shown, group.k)
+        effects.append(UpdatePost(group.where, elephant_key(elephant.id), card))
+    return effects
+
+
+async def release_due(ctx: Context) -> list[Effect]:
+    """The sweep's part: show the perspectives whose random delay has passed, in any group."""
+    effects: list[Effect] = []
+    found: dict[int, Group | None] = {}
+    for elephant in await store.due_releases(ctx.conn, ctx.now):
+        if elephant.group_id not in found:
+            found[elephant.group_id] = await groups.get(ctx.conn, elephant.group_id)
+        group = found[elephant.group_id]
+        if group is None or elephant.is_hidden:
+            await store.claim_release(ctx.conn, elephant, ctx.now)
+            continue
+        effects.extend(await reveal(ctx, group, elephant))
+    return effects
 
 
 async def reveal_perspectives_at_end(ctx: Context, meeting: Meeting) -> list[Effect]:
-    """At meeting end: reveal big elephants that have `k` perspectives; for the others say how
-    many have arrived and that they wait for `k`, without ever showing them."""
+    """At meeting end: show every whole crowd of waiting perspectives now; for big elephants
+    never revealed, say they wait for `k`, without saying how many have come (a count below `k`
+    is not shown)."""
     group = ctx.group if ctx.group and ctx.group.id == meeting.group_id else None
     group = group or await groups.get(ctx.conn, meeting.group_id)
     if group is None:
@@ -156,18 +193,14 @@ async def reveal_perspectives_at_end(ctx: Context, meeting: Meeting) -> list[Eff
     effects: list[Effect] = []
     waiting: list[str] = []
     for elephant in await store.awaiting_reveal(ctx.conn, group.id):
-        count = await store.perspective_count(ctx.conn, elephant.id)
-        if count >= group.k:
+        if shown(await store.waiting_count(ctx.conn, elephant.id), group.k):
             effects.extend(await reveal(ctx, group, elephant))
             continue
-        so_far = (
-            f"{count} perspective{'' if count == 1 else 's'} so far"
-            if count
-            else ("No perspectives yet")
-        )
-        waiting.append(
-            f"Elephant #{elephant.number}: {so_far}; they'll be shown once {group.k} have arrived."
-        )
+        if elephant.perspectives_revealed_at is None:
+            waiting.append(
+                f"Elephant #{elephant.number}: perspectives are shown together once {group.k} "
+                "have arrived."
+            )
     if waiting:
         text = "\n".join(waiting) + "\nYou can still add yours with the button on the elephant."
         effects.append(

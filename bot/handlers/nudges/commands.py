@@ -54,6 +54,7 @@ from bot.handlers.nudges.cards import (
     reflection_card,
     reminder_card,
 )
+from bot.handlers.privacy.crowd_rule import first_crowd, shown
 from bot.handlers.rounds.reciprocity_ledger import LIVED, PROFESSIONAL, share_rates
 from bot.handlers.summary.builder import day_words, when_words
 from bot.identity import anonymous_token
@@ -226,6 +227,14 @@ def _token(ctx: Context, purpose: str, meeting_id: int) -> str:
     return anonymous_token(ctx.services.secret, purpose, meeting_id, ctx.require_who())
 
 
+async def _count_whole_crowds(ctx: Context, meeting_id: int, *, scores: bool) -> None:
+    """Count waiting answers only in whole crowds of `k` (`crowd_rule.first_crowd`), so the
+    figures read from them (the summary, the export, the facilitators' note) never move by one
+    person's answer. The answers have random ids, so which wait is chosen by chance."""
+    waiting = await reflections.uncounted(ctx.conn, meeting_id, scores=scores)
+    await reflections.count_in(ctx.conn, first_crowd(waiting, ctx.require_group().k))
+
+
 @routes.choice(HEARD, anonymous=True)
 async def on_heard(ctx: Context, payload: str) -> list[Effect]:
     """A 1–5 button: stored with no author, once per person per meeting."""
@@ -241,6 +250,7 @@ async def on_heard(ctx: Context, payload: str) -> list[Effect]:
         ctx.conn, meeting.id, heard=int(score_text), change=None, rng=ctx.services.rng
     )
     group = ctx.require_group()
+    await _count_whole_crowds(ctx, meeting.id, scores=True)
     buttons: tuple[Button, ...] = ()
     text = f"Thank you. {anonymity_line(group.k)}"
     change_token = _token(ctx, CHANGE_PURPOSE, meeting.id)
@@ -275,6 +285,7 @@ async def on_change_form(ctx: Context, values: Mapping[str, str], payload: str) 
     if not await reflections.claim(ctx.conn, meeting.id, _token(ctx, CHANGE_PURPOSE, meeting.id)):
         return [reply(ALREADY_CHANGE)]
     await reflections.add(ctx.conn, meeting.id, heard=None, change=text, rng=ctx.services.rng)
+    await _count_whole_crowds(ctx, meeting.id, scores=False)
     k = ctx.require_group().k
     return [
         reply(
@@ -310,7 +321,10 @@ async def reciprocity_note(ctx: Context, meeting: Meeting) -> list[Effect]:
     roster = [meeting_records.MemberRole(m.id, m.role, m.joined_at) for m in everyone]
     rates = share_rates(infos, answers, roster, now=ctx.now)
     lived, professional = rates[LIVED], rates[PROFESSIONAL]
-    if min(lived.people, professional.people) < group.k or lived.shares == 0:
+    # The crowd rule: each side on its own must be a crowd, or the note would point at someone.
+    if not (shown(lived.people, group.k) and shown(professional.people, group.k)):
+        return []
+    if lived.shares == 0:
         return []
     if professional.rate >= lived.rate / 2:
         return []

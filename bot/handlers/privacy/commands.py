@@ -115,7 +115,8 @@ async def forget_confirmed(ctx: Context, payload: str) -> list[Effect]:
             "longer count in the sharing ledger.\n\n"
             "What stays: elephants, perspectives, reflections and the “I see it too” counts, "
             "which were never linked to you, and summaries already posted in the channel. "
-            "I've also deleted the scrambled codes that stopped you counting twice.\n\n"
+            "The scrambled codes that stopped you counting twice are replaced by random ones "
+            "that nobody can trace back to you, so no count changes because you left.\n\n"
             "If you type a command in the group's channel again, you'll join it afresh.",
             title="Your data is erased",
         )

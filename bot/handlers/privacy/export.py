@@ -5,11 +5,13 @@ What goes in, and why:
 - settings, and members by display name, role and facilitation (no platform user ids: a record
   meant for people needs names, and ids would only help someone match people across systems);
 - meetings with the check-in count (passes count as present), the mood spread only when at least
-  `k` moods were given, and check-in words whose owners chose "group" or "facilitators", without
-  names, as the summary shows them; reflections only as a spread, and only from `k` answers;
+  `k` moods were given (and then only whole crowds of `k`, the earliest first), and check-in
+  words whose owners chose "group" or "facilitators", without names, as the summary shows them;
+  reflections only as a spread of whole crowds of `k` answers;
 - elephants once posted, as the channel saw them: a hidden one is listed (so the numbering has no
   gaps) without its text; unposted ones are left out, since not even facilitators have seen them;
-  perspectives only once revealed, and a breakdown by role only from `k` of them;
+  perspectives only once shown in the channel, with a breakdown by role under the crowd rule
+  (`bot.handlers.privacy.crowd_rule`): no role line below `k`;
 - rounds with their prompt and, once revealed, the shares whose authors agreed to the summary,
   without names. Facilitators did see every revealed share in the channel, but an export is a
   lasting record that leaves the chat, like the summary, so the consent people gave for the
@@ -27,6 +29,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.handlers.privacy.crowd_rule import by_role, crowd, first_crowd, role_lines
 from bot.scheduling.times import rule_of
 from bot.store import checkins, elephants, meetings, members, reflections, rounds
 from bot.store.database import Connection
@@ -73,8 +76,17 @@ async def _members(conn: Connection, group: Group) -> dict[str, Any]:
             {"name": neutralise(member.display_name), "facilitator": bool(member.is_facilitator)}
             for member in people
         ],
-        "roles": dict(sorted(Counter(member.role or NO_ROLE for member in people).items())),
+        "roles": _role_sizes(Counter(member.role or NO_ROLE for member in people), group.k),
     }
+
+
+def _role_sizes(sizes: Counter[str], k: int) -> dict[str, int]:
+    """Members by role, with roles of fewer than `k` people merged or left out as the ledger
+    does (membership is not anonymous, so the counts themselves are exact)."""
+    merged: Counter[str] = Counter()
+    for role, line in role_lines(sizes, k).items():
+        merged[line] += sizes[role]
+    return dict(sorted(merged.items()))
 
 
 def _spread(values: list[int]) -> dict[str, int]:
@@ -84,10 +96,12 @@ def _spread(values: list[int]) -> dict[str, int]:
 
 async def _checkin(conn: Connection, meeting_id: int, k: int) -> dict[str, Any]:
     rows = await checkins.of_meeting(conn, meeting_id)
-    moods = [int(row.mood) for row in rows if row.mood is not None]
+    # The first whole crowds of moods in the order they came: a later answer joins only with
+    # k - 1 others, so two exports never differ by one person's mood.
+    moods = first_crowd([int(row.mood) for row in rows if row.mood is not None], k)
     return {
         "checked_in": len(rows),
-        "moods": _spread(moods) if len(moods) >= k else None,
+        "moods": _spread(moods) if moods else None,
         "words": [
             {"text": neutralise(row.words), "seen_by": row.visibility}
             for row in rows
@@ -97,8 +111,8 @@ async def _checkin(conn: Connection, meeting_id: int, k: int) -> dict[str, Any]:
 
 
 async def _reflections(conn: Connection, meeting_id: int, k: int) -> dict[str, Any] | None:
-    heard = await reflections.heard_scores(conn, meeting_id)
-    if len(heard) < k:
+    heard = first_crowd(await reflections.heard_scores(conn, meeting_id), k)
+    if not heard:
         return None
     return {"answers": len(heard), "felt_heard": _spread(heard)}
 
@@ -123,15 +137,14 @@ async def _perspectives(conn: Connection, elephant_id: int, k: int) -> dict[str,
     rows = await elephants.perspectives_unordered(conn, elephant_id)
     # Sorted by text, not by arrival, so the order says nothing about who answered when.
     texts = sorted(neutralise(row.text) for row in rows)
-    by_role = Counter(row.role_tag or NO_ROLE for row in rows)
-    return {"texts": texts, "by_role": dict(sorted(by_role.items())) if len(rows) >= k else None}
+    return {"texts": texts, "by_role": by_role([row.role_tag or NO_ROLE for row in rows], k)}
 
 
 async def _elephants(conn: Connection, group: Group, k: int) -> list[dict[str, Any]]:
     found = []
     for row in await elephants.posted_with_marks(conn, group.id):
         hidden = row["status"] == "hidden"
-        seen_too = int(row["n"] or 0)
+        seen_too = crowd(int(row["marks_shown"] or 0), k)
         item: dict[str, Any] = {
             "number": row["number"],
             "size": row["size"],
@@ -140,7 +153,7 @@ async def _elephants(conn: Connection, group: Group, k: int) -> list[dict[str, A
             "status": row["status"],
             "outcome": neutralise(row["outcome"]) if row["outcome"] else None,
             "posted_at": _when(row["posted_at"], group.zone),
-            "see_it_too": seen_too if seen_too >= k else None,
+            "see_it_too": seen_too or None,
             "perspectives": None,
         }
         if row["perspectives_revealed_at"] is not None and not hidden:
@@ -149,16 +162,22 @@ async def _elephants(conn: Connection, group: Group, k: int) -> list[dict[str, A
     return found
 
 
-def _ledger(rows: list[Any]) -> dict[str, dict[str, int]]:
+def _ledger(rows: list[Any], k: int) -> dict[str, dict[str, int]]:
+    """Shares and passes by role, with role groups below `k` answers merged or left out."""
+    sizes = Counter(row.role or NO_ROLE for row in rows)
+    lines = role_lines(sizes, k)
     ledger: dict[str, dict[str, int]] = {}
     for row in rows:
-        counts = ledger.setdefault(row.role or NO_ROLE, {"shared": 0, "passed": 0})
+        line = lines.get(row.role or NO_ROLE)
+        if line is None:
+            continue
+        counts = ledger.setdefault(line, {"shared": 0, "passed": 0})
         counts["shared" if row.kind == "share" else "passed"] += 1
     return dict(sorted(ledger.items()))
 
 
 async def _rounds(
-    conn: Connection, group: Group
+    conn: Connection, group: Group, k: int
 ) -> tuple[list[dict[str, Any]], dict[str, dict[str, int]]]:
     found, every_answer = [], []
     for round_ in await rounds.of_group(conn, group.id):
@@ -175,10 +194,10 @@ async def _rounds(
             shares = [a for a in answers if a.kind == "share"]
             item["shares"] = [neutralise(a.text or "") for a in shares if a.consent_summary]
             item["shares_without_consent"] = sum(1 for a in shares if not a.consent_summary)
-            item["ledger"] = _ledger(answers)
+            item["ledger"] = _ledger(answers, k)
             every_answer.extend(answers)
         found.append(item)
-    return found, _ledger(every_answer)
+    return found, _ledger(every_answer, k)
 
 
 async def build_export(
@@ -186,7 +205,7 @@ async def build_export(
 ) -> dict[str, Any]:
     """The group's record as a JSON-ready dict, with a stable structure (see `FORMAT`)."""
     moment = now or group.created_at
-    round_items, ledger = await _rounds(conn, group)
+    round_items, ledger = await _rounds(conn, group, k)
     return {
         "format": FORMAT,
         "exported_at": _when(now, group.zone),
@@ -199,8 +218,9 @@ async def build_export(
         "notes": [
             "Anonymous items (elephants, perspectives, reflections, “I see it too”) were never "
             "stored with an author, so no author appears here.",
-            f"Totals of anonymous answers and mood spreads appear only from {k} answers (null "
-            "when fewer).",
+            f"Totals of anonymous answers, mood spreads and breakdowns by role appear only from "
+            f"{k} answers (null when fewer), count whole groups of {k} in the order they came, "
+            f"and leave out or merge any role with fewer than {k}.",
             "Hidden elephants are listed without their text. Held round answers are not "
             "included; revealed shares appear only where the sharer agreed to the summary, and "
             "without names.",

@@ -114,31 +114,34 @@ async def erase(conn: Connection, member: Member) -> None:
     await member_store.delete_with_answers(conn, member.id)
 
 
-# Every purpose a once-per-person token is made for, by the store function deleting its tokens.
+# Every purpose a once-per-person token is made for, by the store function that unlinks it.
 ELEPHANT_TOKEN_PURPOSES = (
-    (elephants.delete_marks, "see-too"),
-    (elephants.delete_perspective_tokens, "perspective"),
+    (elephants.scramble_marks, "see-too"),
+    (elephants.scramble_perspective_tokens, "perspective"),
 )
 MEETING_TOKEN_PURPOSES = ("reflection", "reflection-change")
 
 
 async def erase_tokens(conn: Connection, group_id: int, who: Who, secret: bytes) -> int:
-    """Delete the person's once-per-person tokens ("I see it too", perspectives, reflections).
+    """Unlink the person's once-per-person tokens ("I see it too", perspectives, reflections).
 
     The tokens never name anyone, but whoever holds the server's key could test a guess with
-    them, so forgetting a person removes them too. The anonymous items themselves stay, unlinked.
-    Returns how many tokens were deleted.
+    them, so forgetting a person must break that link. Deleting them would change the "I see it
+    too" counts (a mark is its token), and the group could then tell which elephant the person
+    had marked. So each token is replaced by a random value instead: the count stays as it was,
+    and no key can recompute the new value, so no guess can be tested against it. The anonymous
+    items themselves stay, unlinked. Returns how many tokens were replaced.
     """
     elephant_ids = await elephants.ids_of_group(conn, group_id)
     meeting_ids = await meetings.ids_of_group(conn, group_id)
-    erased = 0
-    for delete_tokens, purpose in ELEPHANT_TOKEN_PURPOSES:
+    replaced = 0
+    for scramble, purpose in ELEPHANT_TOKEN_PURPOSES:
         mine = [anonymous_token(secret, purpose, item, who) for item in elephant_ids]
-        erased += await delete_tokens(conn, mine)
+        replaced += await scramble(conn, mine)
     mine = [
         anonymous_token(secret, purpose, item, who)
         for item in meeting_ids
         for purpose in MEETING_TOKEN_PURPOSES
     ]
-    erased += await reflections.delete_tokens(conn, mine)
-    return erased
+    replaced += await reflections.scramble_tokens(conn, mine)
+    return replaced

@@ -64,7 +64,8 @@ def full_statement(group: Group | None, default_k: int) -> Card:
         "“I see it too” are stored with no author at all: I never record who sent them, and "
         "nobody in the group can find out, facilitators included. To count each person once, "
         "I keep a scrambled code made with a secret key held by whoever runs me, apart from "
-        "the words; it cannot be read back into a name, and `forget-me` deletes yours. "
+        "the words; it cannot be read back into a name, and `forget-me` replaces yours with a "
+        "random one, so nothing can link it to you and no count changes. "
         f"{_delay_words(delay)} Totals and any breakdown by role are shown only once at least "
         f"{k} people have taken part.",
         "Passing is an answer. You can pass on anything. Passing is never shown as "

@@ -12,13 +12,12 @@ Someone who shared only after a round's answers were shown (having seen everyone
 as having shared, and is also counted apart, by role, as having shared after the reveal: like the
 share counts, that was seen by the room (a late share is posted with its author's name).
 
-Small crowds are never shown. Share counts are shown for every role (shares are attributed when a
-round is revealed, so "1 of 2 professionals shared" tells nobody anything the room did not see).
-Passes and silence are different: in a role with one or two people they would point at someone
-who chose not to share. So passes and silence are shown per role only when *every* role shown has
-at least `k` people; otherwise they are shown once, added up across everyone, and only when the
-whole group in the rounds has at least `k` people. Folding just the small roles into an "others"
-line would not protect them: the others line could be worked out by subtraction.
+Small crowds are never shown: the crowd rule (`bot.handlers.privacy.crowd_rule.role_lines`) says
+which line each role group is shown on. A role group with at least `k` people has its own line;
+smaller ones are merged into one "Other roles" line when together they have `k`, and otherwise
+left out, with no total across everyone (which would give the left-out ones away by subtraction).
+Every line shown has at least `k` people, so its shares, passes and silence are shown together.
+The summary, the home page and the export all use this one ledger.
 """
 
 from __future__ import annotations
@@ -27,9 +26,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.handlers.privacy.crowd_rule import role_lines, shown
 from bot.store.meeting_records import MemberRole, RoundAnswerRow, RoundInfo
 
 SHARE, PASS = "share", "pass"
+OTHER = "other"
 LIVED, PROFESSIONAL = "lived-experience", "professional"
 
 ROLE_LABELS: dict[str, str] = {
@@ -37,6 +38,7 @@ ROLE_LABELS: dict[str, str] = {
     PROFESSIONAL: "Professionals",
     "both": "Both lived experience and professional",
     "not-said": "Role not said",
+    OTHER: "Other roles",
 }
 """Ledger lines, in the order shown. "prefer-not-to-say" and no role share the last line."""
 
@@ -61,14 +63,11 @@ class RoleTally:
 
 @dataclass(frozen=True, slots=True)
 class Ledger:
-    """The ledger for a meeting. `show_detail_by_role` says whether passes and silence may be
-    shown per role; otherwise only `passed_total` and `quiet_total` (when `show_totals`)."""
+    """The ledger for a meeting: only lines of at least `k` people. `left_out` says some role
+    groups were too small to show, even together."""
 
     roles: tuple[RoleTally, ...]
-    show_detail_by_role: bool
-    show_totals: bool
-    passed_total: int
-    quiet_total: int
+    left_out: bool
 
 
 def _eligible(
@@ -117,26 +116,26 @@ def meeting_ledger(
         tally[(SHARE, PASS, "quiet").index(outcome)] += 1
         if outcome == SHARE and person not in shared_first:
             late[role_group(role)] = late.get(role_group(role), 0) + 1
+    lines = role_lines({key: sum(tally) for key, tally in counts.items()}, k, OTHER)
+    merged: dict[str, list[int]] = {}
+    for key, tally in counts.items():
+        if key in lines:
+            line = merged.setdefault(lines[key], [0, 0, 0, 0])
+            for i, n in enumerate((*tally, late.get(key, 0))):
+                line[i] += n
     roles = tuple(
         RoleTally(
             label,
-            sum(counts[key]),
-            counts[key][0],
-            counts[key][1],
-            counts[key][2],
-            after_reveal=late.get(key, 0),
+            people=sum(merged[key][:3]),
+            shared=merged[key][0],
+            passed=merged[key][1],
+            quiet=merged[key][2],
+            after_reveal=merged[key][3],
         )
         for key, label in ROLE_LABELS.items()
-        if key in counts
+        if key in merged and shown(sum(merged[key]), k)
     )
-    everyone = sum(r.people for r in roles)
-    return Ledger(
-        roles=roles,
-        show_detail_by_role=all(r.people >= k for r in roles),
-        show_totals=everyone >= k,
-        passed_total=sum(r.passed for r in roles),
-        quiet_total=sum(r.quiet for r in roles),
-    )
+    return Ledger(roles=roles, left_out=len(lines) < len(counts))
 
 
 @dataclass(frozen=True, slots=True)

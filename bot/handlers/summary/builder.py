@@ -7,7 +7,9 @@ Choices made where the design leaves room, all in favour of the people in the ro
   the kinder record. Consented round shares are unattributed for the same reason; the ledger says
   who shared by role.
 - Counts that come from anonymous acts ("I see it too" marks, perspectives, reflections) and the
-  mood spread are shown only at `k` or more; below it the summary says so plainly.
+  mood spread pass through the crowd rule (`bot.handlers.privacy.crowd_rule`): nothing below `k`
+  (the summary says so plainly), then whole crowds of `k` only, so a summary and a later export
+  never differ by one person's answer.
 - Passing is being present and an answer: it is counted with the check-ins and listed apart from
   silence in the ledger. Nobody is ever described as not having answered or responded.
 - Every piece of text a person wrote goes through `neutralise` here, at the last moment.
@@ -20,6 +22,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.cards import Card
+from bot.handlers.privacy.crowd_rule import crowd, first_crowd
 from bot.handlers.rounds.reciprocity_ledger import Ledger
 from bot.store.meeting_records import CheckinTally, ElephantItem, ReflectionTally
 from bot.text_safety import neutralise
@@ -120,11 +123,13 @@ def _checkin_section(data: SummaryData) -> str:
     line = f"{people(tally.present)} checked in"
     line += f" ({tally.passed} passed)." if tally.passed else "."
     lines = ["Check-in", line]
-    if tally.mood_answers >= data.k:
+    counted = first_crowd(tally.mood_order, data.k)
+    if counted:
+        moods = {mood: counted.count(mood) for mood in MOOD_NAMES}
         spread = " · ".join(
-            f"{MOOD_NAMES[mood]} {tally.moods[mood]}"
-            for mood in sorted(tally.moods, reverse=True)
-            if tally.moods[mood]
+            f"{MOOD_NAMES[mood]} {moods[mood]}"
+            for mood in sorted(moods, reverse=True)
+            if moods[mood]
         )
         lines.append(f"How people arrived: {spread}")
     else:
@@ -143,12 +148,12 @@ def _elephant_line(item: ElephantItem, k: int) -> str:
     extras = []
     if item.size == "big":
         extras.append(
-            f"{item.perspectives} perspectives shown together"
-            if item.revealed
+            f"{crowd(item.perspectives, k)} perspectives shown together"
+            if item.revealed and crowd(item.perspectives, k)
             else f"perspectives stay private until {k} have come in"
         )
-    if item.marks >= k:
-        extras.append(f"{item.marks} people see it too")
+    if crowd(item.marks, k):
+        extras.append(f"{crowd(item.marks, k)} people see it too")
     return line + "".join(f" · {extra}" for extra in extras)
 
 
@@ -198,21 +203,17 @@ def _ledger_section(data: SummaryData) -> str:
 
 
 def ledger_text(ledger: Ledger | None) -> str:
-    """The ledger as shown to people: passes and silence by role only when every role has k
-    people, else added up across everyone (see `bot.handlers.rounds.reciprocity_ledger`). Also used
-    by the home tab."""
-    if ledger is None or not ledger.roles:
+    """The ledger as shown to people: one line per role group of at least `k` people, with
+    small groups merged or left out (see `bot.handlers.rounds.reciprocity_ledger`). Also used by
+    the home tab."""
+    if ledger is None or (not ledger.roles and not ledger.left_out):
         return ""
     lines = ["Who shared, by role"]
     for role in ledger.roles:
-        line = f"{role.label}: {role.shared} of {role.people} shared"
-        if ledger.show_detail_by_role:
-            line += _passed_quiet(role.passed, role.quiet)
-        lines.append(line)
-    if not ledger.show_detail_by_role and ledger.show_totals:
-        detail = _passed_quiet(ledger.passed_total, ledger.quiet_total).lstrip(" ·")
-        if detail:
-            lines.append(f"Across everyone: {detail}")
+        lines.append(f"{role.label}: {role.shared} of {role.people} shared")
+        lines[-1] += _passed_quiet(role.passed, role.quiet)
+    if ledger.left_out:
+        lines.append("Roles with too few people to keep anyone anonymous aren't shown.")
     lines.extend(_after_reveal_line(ledger))
     return "\n".join(lines)
 
@@ -235,11 +236,12 @@ def _passed_quiet(passed: int, quiet: int) -> str:
 
 def _reflection_section(data: SummaryData) -> str:
     tally = data.last_reflections
-    if tally is None or len(tally.scores) < data.k:
+    scores = first_crowd(tally.scores, data.k) if tally else []
+    if not scores:
         return ""
     return (
-        f"Feeling heard\nLast time, {people(len(tally.scores))} said how heard they felt: "
-        f"{tally.average:.1f} out of 5 on average."
+        f"Feeling heard\nLast time, {people(len(scores))} said how heard they felt: "
+        f"{sum(scores) / len(scores):.1f} out of 5 on average."
     )
 
 
@@ -250,14 +252,15 @@ def reflection_note(tally: ReflectionTally, k: int, meeting_day: str) -> Card | 
     by the caller) only when at least `k` came in, so none can be told apart by being alone.
     """
     lines: list[str] = []
-    if len(tally.scores) >= k:
+    scores, changes = first_crowd(tally.scores, k), first_crowd(tally.changes, k)
+    if scores:
         lines.append(
-            f"{people(len(tally.scores))} said how heard they felt at the meeting on "
-            f"{meeting_day}: {tally.average:.1f} out of 5 on average."
+            f"{people(len(scores))} said how heard they felt at the meeting on "
+            f"{meeting_day}: {sum(scores) / len(scores):.1f} out of 5 on average."
         )
-    if len(tally.changes) >= k:
+    if changes:
         lines.append("One thing people would change:")
-        lines.extend(f"  “{neutralise(text)}”" for text in tally.changes)
+        lines.extend(f"  “{neutralise(text)}”" for text in changes)
     if not lines:
         return None
     return Card(

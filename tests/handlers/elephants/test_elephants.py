@@ -196,7 +196,7 @@ async def test_post_due_waits_for_the_delay_then_posts_once(chat: Chat, db: Data
     text = card_text(post.card)
     assert "Someone has named an elephant (#1, little)" in text
     assert "Decisions are made before we meet" in text
-    assert "I see it too: nobody yet" in text
+    assert "I see it too: the number shows from 3" in text
     assert [b.label for b in post.card.buttons] == ["I see it too"]
     assert row["posted_at"] == chat.clock.now
     assert (await _post_due(chat)).effects == []
@@ -242,18 +242,26 @@ async def test_a_big_elephant_invites_every_member_except_those_with_nudges_off(
 
 async def test_i_see_it_too_counts_once_per_person(chat: Chat) -> None:
     posted = await _named_and_posted(chat)
+    key = posted.of(PostToConversation)[0].key  # type: ignore[attr-defined]
+    assert "I see it too: the number shows from 3" in posted.posts[0]
     button = posted.button("I see it too")
     first = await chat.press(PAT, button)
     assert "I've counted it for elephant #1, without your name" in first.reply
-    assert "I see it too: a few (the number shows from 3)" in card_text(first.updates[0].card)
+    assert not first.updates  # the card changes in the sweep, never at the press
     again = await chat.press(PAT, button)
     assert "You've already said you see elephant #1" in again.reply
     assert not again.updates
-    other = await chat.press(LEE, button, where=dm(LEE))
-    assert "I see it too: a few" in card_text(other.updates[0].card)  # 2 is below k = 3
+    await chat.press(LEE, button, where=dm(LEE))
+    chat.clock.advance(minutes=1)
+    assert not (await _post_due(chat)).updates  # 2 is below k = 3: nothing moves
     third = await chat.press(SAM, button)
-    assert "I see it too: 3" in card_text(third.updates[0].card)
-    assert other.updates[0].key == posted.of(PostToConversation)[0].key  # type: ignore[attr-defined]
+    assert not third.updates
+    chat.clock.advance(minutes=1)
+    swept = await _post_due(chat)
+    (update,) = swept.updates
+    assert "I see it too: 3" in card_text(update.card)
+    assert update.key == key
+    assert not (await _post_due(chat)).updates  # once
 
 
 async def test_a_stranger_pressing_i_see_it_too_is_not_added(chat: Chat, db: Database) -> None:
@@ -293,8 +301,11 @@ async def test_elephants_lists_posted_ones_with_counts_not_pending_or_hidden(cha
     await chat.say(SAM, "elephant fourth one")
     chat.clock.advance(minutes=1)
     outcome = await chat.say(LEE, "elephants")
-    assert "#1 (little, open): first one  · I see it too: a few" in outcome.reply
-    second = "#2 (big, open): second one  · I see it too: nobody yet · perspectives: 0 (shown at 3)"
+    assert "#1 (little, open): first one  · I see it too: the number shows from 3" in outcome.reply
+    second = (
+        "#2 (big, open): second one  · I see it too: the number shows from 3 · perspectives: "
+        "shown together once 3 have arrived"
+    )
     assert second in outcome.reply
     assert "third one" not in outcome.reply and "fourth" not in outcome.reply
     await chat.say(FAY, "elephant 1 hidden")
@@ -390,21 +401,45 @@ async def _perspective(chat: Chat, who: object, posted: Outcome, text: str, tag:
 async def test_perspectives_wait_for_k_then_are_revealed_together(chat: Chat, db: Database) -> None:
     posted = await _big_posted(chat)
     first = await _perspective(chat, PAT, posted, "I hide behind my job title")
-    assert "stored without your name" in first.reply and "(2 more needed)" in first.reply
+    assert "stored without your name" in first.reply and "once 3 have arrived" in first.reply
+    assert "more needed" not in first.reply  # a count below k is never shown
     assert not first.posts
     second = await _perspective(chat, LEE, posted, "I tell my story every time")
-    assert "(1 more needed)" in second.reply and not second.posts
+    assert not second.posts
     third = await _perspective(chat, FAY, posted, "Facilitating keeps me out of it")
-    assert "they are now shared together in the channel" in third.reply
-    (reveal,) = third.posts
+    assert not third.posts and not third.updates  # not the instant the k-th arrives
+    assert not (await _post_due(chat)).posts  # the random delay has not passed yet
+    chat.clock.advance(minutes=10)
+    swept = await _post_due(chat)
+    (reveal,) = swept.posts
     assert "Perspectives on elephant #1" in reveal
     for text in ("I hide behind", "I tell my story", "Facilitating keeps"):
         assert text in reveal
-    assert "Add my perspective" not in card_text(third.updates[0].card)
-    late = await _perspective(chat, SAM, posted, "too late")
-    assert "have already been shared together" in late.reply
+    assert "Add my perspective" in card_text(swept.updates[0].card)  # still open
+    assert not (await _post_due(chat)).posts  # once
     async with db.read() as conn:
         assert len((await conn.execute(select(perspectives_table))).all()) == 3
+
+
+async def test_later_perspectives_are_taken_and_shown_in_whole_crowds(chat: Chat) -> None:
+    posted = await _big_posted(chat)
+    for who, text in ((PAT, "one"), (LEE, "two"), (FAY, "three")):
+        await _perspective(chat, who, posted, text)
+    chat.clock.advance(minutes=10)
+    await _post_due(chat)
+    late = await _perspective(chat, SAM, posted, "a later view")
+    assert "stored without your name" in late.reply and "3 new ones" in late.reply
+    chat.clock.advance(minutes=30)
+    assert not (await _post_due(chat)).posts  # one later view is never shown alone
+    for n in range(2):
+        extra = person(f"Extra {n}")
+        await chat.say(extra, "role professional")
+        await _perspective(chat, extra, posted, f"extra view {n}")
+    chat.clock.advance(minutes=10)
+    (more,) = (await _post_due(chat)).posts
+    assert "More perspectives on elephant #1" in more
+    assert "a later view" in more and "extra view 0" in more and "extra view 1" in more
+    assert "• one" not in more and "• three" not in more
 
 
 async def test_a_second_perspective_from_the_same_person_is_refused(
@@ -465,7 +500,9 @@ async def test_role_tags_are_shown_when_every_role_has_k(chat: Chat) -> None:
     posted = await _big_posted(chat)
     await _set(chat.core.db, k=2)  # type: ignore[arg-type]
     await _perspective(chat, SAM, posted, "one", "tag")
-    outcome = await _perspective(chat, LEE, posted, "two", "tag")
+    await _perspective(chat, LEE, posted, "two", "tag")
+    chat.clock.advance(minutes=10)
+    outcome = await _post_due(chat)
     assert "• one (lived experience)" in outcome.posts[0]
     assert "• two (lived experience)" in outcome.posts[0]
 
@@ -474,8 +511,9 @@ async def test_role_tags_are_hidden_when_a_role_would_stand_out(chat: Chat) -> N
     posted = await _big_posted(chat)
     await _perspective(chat, SAM, posted, "one", "tag")
     await _perspective(chat, LEE, posted, "two", "tag")
-    outcome = await _perspective(chat, PAT, posted, "three", "tag")
-    (reveal,) = outcome.posts
+    await _perspective(chat, PAT, posted, "three", "tag")
+    chat.clock.advance(minutes=10)
+    (reveal,) = (await _post_due(chat)).posts
     assert "professional" not in reveal and "lived experience" not in reveal
     assert "Role tags are shown only when at least 3 share each role" in reveal
 
@@ -514,7 +552,8 @@ async def test_meeting_end_says_how_many_have_arrived_but_never_shows_them(
     await _perspective(chat, LEE, posted, "secret view two")
     outcome = await _end_meeting(chat, db)
     (post,) = outcome.posts
-    assert "Elephant #1: 2 perspectives so far; they'll be shown once 3 have arrived." in post
+    assert "Elephant #1: perspectives are shown together once 3 have arrived." in post
+    assert "2 perspectives" not in post  # a count below k is never shown
     assert "secret view" not in outcome.text()
 
 

@@ -393,7 +393,7 @@ async def test_export_holds_settings_and_members_without_user_ids(chat: Chat) ->
     assert {"name": "Ana", "facilitator": True} in data["members"]["people"]
     # roles are for counting only: never listed against a name
     assert all(set(p) == {"name", "facilitator"} for p in data["members"]["people"])
-    assert data["members"]["roles"]["professional"] >= 1
+    assert data["members"]["roles"] == {"other roles": 4}  # two of each role: merged
     assert "U-" not in json.dumps(data)
 
 
@@ -432,10 +432,12 @@ async def test_export_reflections_only_from_k(chat: Chat, db: Database) -> None:
     meeting = await a_meeting(db, [])
     async with db.write() as conn:
         for heard in (4, 5):
-            await conn.execute(insert(reflections).values(meeting_id=meeting, heard=heard))
+            await conn.execute(
+                insert(reflections).values(meeting_id=meeting, heard=heard, counted=True)
+            )
     assert (await exported(chat))["meetings"][0]["reflections"] is None
     async with db.write() as conn:
-        await conn.execute(insert(reflections).values(meeting_id=meeting, heard=5))
+        await conn.execute(insert(reflections).values(meeting_id=meeting, heard=5, counted=True))
     spread = (await exported(chat))["meetings"][0]["reflections"]
     assert spread == {"answers": 3, "felt_heard": {"1": 0, "2": 0, "3": 0, "4": 1, "5": 2}}
 
@@ -450,11 +452,14 @@ async def test_export_elephants_as_posted(chat: Chat, db: Database) -> None:
     async with db.write() as conn:
         for text, tag in (("View b", "professional"), ("View a", None), ("View c", "both")):
             await conn.execute(
-                insert(perspectives).values(elephant_id=big, text=text, role_tag=tag)
+                insert(perspectives).values(
+                    elephant_id=big, text=text, role_tag=tag, shown_at=START
+                )
             )
         await conn.execute(insert(perspectives).values(elephant_id=unrevealed, text="Secret"))
         for n in range(3):
             await conn.execute(insert(elephant_marks).values(elephant_id=big, token=f"{n}" * 64))
+        await conn.execute(elephants.update().where(elephants.c.id == big).values(marks_shown=3))
     items = {e["number"]: e for e in (await exported(chat))["elephants"]}
     assert sorted(items) == [1, 2, 4, 5]
     assert items[1]["text"] == "Tokenism" and items[1]["outcome"] == "We changed the agenda"
@@ -463,7 +468,7 @@ async def test_export_elephants_as_posted(chat: Chat, db: Database) -> None:
     assert "Something cruel" not in json.dumps(items)
     assert items[4]["perspectives"] == {
         "texts": ["View a", "View b", "View c"],
-        "by_role": {"both": 1, "not given": 1, "professional": 1},
+        "by_role": {"other roles": 3},  # one of each: merged, never one by one
     }
     assert items[4]["see_it_too"] == 3
     assert items[5]["perspectives"] is None and "Secret" not in json.dumps(items)
@@ -487,10 +492,8 @@ async def test_export_rounds_with_consent_and_ledger(chat: Chat, db: Database) -
     assert revealed["prompt"] == "What was hard?" and revealed["revealed"] is True
     assert sorted(revealed["shares"]) == ["Consented words", "More consented"]
     assert revealed["shares_without_consent"] == 1
-    assert revealed["ledger"] == {
-        "lived-experience": {"shared": 1, "passed": 1},
-        "professional": {"shared": 2, "passed": 0},
-    }
+    # Two answers in each role (k = 3): merged into one line.
+    assert revealed["ledger"] == {"other roles": {"shared": 3, "passed": 1}}
     assert held["shares"] == [] and held["ledger"] is None and held["revealed"] is False
     text = json.dumps(data)
     assert "Words kept out" not in text and "Held answer" not in text
@@ -513,11 +516,13 @@ async def test_build_export_is_json_ready_for_an_empty_group(chat: Chat, db: Dat
     assert data["exported_at"] is None and data["ledger"] == {}
 
 
-async def test_forget_me_also_deletes_the_persons_once_only_tokens(
+async def test_forget_me_unlinks_the_persons_once_only_tokens_and_keeps_the_counts(
     chat: Chat, db: Database
 ) -> None:
-    """Tokens name nobody, but with the server's key a guess could be tested: forget drops them."""
+    """Tokens name nobody, but with the server's key a guess could be tested: forget replaces
+    them with random ones, so the guess fails and the count stays."""
     from bot.handlers.elephants.commands import post_due_elephants
+    from bot.identity import anonymous_token
     from bot.store.schema import elephant_marks
 
     await forum(chat)
@@ -533,8 +538,22 @@ async def test_forget_me_also_deletes_the_persons_once_only_tokens(
             count = select(func.count()).select_from(elephant_marks)
             return int((await conn.execute(count)).scalar_one())
 
-    assert await marks() == 2
+    async def tokens() -> set[str]:
+        async with db.read() as conn:
+            return set((await conn.execute(select(elephant_marks.c.token))).scalars())
+
+    (elephant_id,) = {e["id"] for e in await _elephant_rows(db)}
+    cal = anonymous_token(chat.core.services.secret, "see-too", elephant_id, CAL)
+    ben = anonymous_token(chat.core.services.secret, "see-too", elephant_id, BEN)
+    assert await marks() == 2 and {cal, ben} == await tokens()
     asked = await chat.say(CAL, "forget-me")
     done = await chat.press(CAL, asked.button("Yes, erase my data"))
     assert "scrambled codes" in done.reply
-    assert await marks() == 1  # Ben's mark stays; Cal's is gone
+    assert await marks() == 2  # the count stays
+    left = await tokens()
+    assert ben in left and cal not in left and len(left) == 2
+
+
+async def _elephant_rows(db: Database) -> list[dict[str, Any]]:
+    async with db.read() as conn:
+        return [dict(row) for row in (await conn.execute(select(elephants))).mappings()]

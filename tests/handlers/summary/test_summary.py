@@ -344,8 +344,9 @@ async def test_a_round_held_by_the_lock_is_counted_in_one_summary_only(
     assert "still held by the reciprocity lock" in first_summary
 
 
-async def test_small_role_groups_show_no_passes_or_silence_by_role(chat: Chat) -> None:
     """Two professionals (k = 3): shares by role, but passes and silence only added up."""
+async def test_small_role_groups_are_merged_or_left_out(chat: Chat) -> None:
+    """Two professionals (k = 3) and no other small group to merge with: left out."""
     lee, sam, ann = LIVED[:3]
     pat = PROS[0]
     await forum(chat, lived=3, pros=1)
@@ -355,10 +356,9 @@ async def test_small_role_groups_show_no_passes_or_silence_by_role(chat: Chat) -
     await chat.say(sam, "pass")
     await chat.say(pat, "pass")
     text = summary_text(await end_meeting(chat))
-    assert "Lived experience: 1 of 3 shared\n" in text
-    assert "Professionals: 0 of 2 shared\n" in text
-    assert "Across everyone: 2 passed · 2 quiet this time" in text
-    assert "Professionals: 0 of 2 shared ·" not in text
+    assert "Lived experience: 1 of 3 shared · 1 passed · 1 quiet this time" in text
+    assert "Roles with too few people to keep anyone anonymous aren't shown." in text
+    assert "Professionals:" not in text and "Across everyone" not in text
     del ann
 
 
@@ -374,44 +374,36 @@ LE, PRO = "lived-experience", "professional"
 
 
 @pytest.mark.parametrize(
-    ("roster", "answers", "expected", "by_role", "totals"),
+    ("roster", "answers", "expected", "left_out"),
     [
         # Shared in one round, passed in another: counts once, as shared.
         (
             [(1, LE), (2, LE), (3, LE)],
             [(1, 1, "share", LE), (2, 1, "pass", LE), (2, 2, "share", LE), (3, 2, "pass", LE)],
             {"Lived experience": (3, 2, 1, 0)},
-            True,
-            True,
+            False,
         ),
-        # One professional among three lived-experience members: no detail by role.
+        # One professional among three lived-experience members: left out, and no totals.
         (
             [(1, LE), (2, LE), (3, LE), (4, PRO)],
             [(1, 1, "share", LE), (4, 1, "pass", PRO)],
-            {"Lived experience": (3, 1, 0, 2), "Professionals": (1, 0, 1, 0)},
-            False,
+            {"Lived experience": (3, 1, 0, 2)},
             True,
         ),
-        # Two people in all: not even totals.
+        # Two people in all: nothing.
         (
             [(1, LE), (2, None)],
             [(1, 1, "pass", LE)],
-            {"Lived experience": (1, 0, 1, 0), "Role not said": (1, 0, 0, 1)},
-            False,
-            False,
+            {},
+            True,
         ),
         # The role given when answering counts, not the role now; "prefer-not-to-say" and no
-        # role share a line.
+        # role share a line; three small groups together make "Other roles".
         (
             [(1, PRO), (2, "prefer-not-to-say"), (3, "both")],
             [(1, 1, "share", LE)],
-            {
-                "Lived experience": (1, 1, 0, 0),
-                "Both lived experience and professional": (1, 0, 0, 1),
-                "Role not said": (1, 0, 0, 1),
-            },
+            {"Other roles": (3, 1, 0, 2)},
             False,
-            True,
         ),
     ],
 )
@@ -419,8 +411,7 @@ def test_meeting_ledger_rules(
     roster: list[tuple[int, str | None]],
     answers: list[tuple[int, int, str, str | None]],
     expected: dict[str, tuple[int, int, int, int]],
-    by_role: bool,
-    totals: bool,
+    left_out: bool,
 ) -> None:
     ledger = meeting_ledger(
         [_info(1), _info(2)],
@@ -432,8 +423,7 @@ def test_meeting_ledger_rules(
     assert ledger is not None
     got = {r.label: (r.people, r.shared, r.passed, r.quiet) for r in ledger.roles}
     assert got == expected
-    assert ledger.show_detail_by_role is by_role
-    assert ledger.show_totals is totals
+    assert ledger.left_out is left_out
 
 
 def test_a_member_who_joined_after_a_round_closed_is_not_counted() -> None:
@@ -442,7 +432,7 @@ def test_a_member_who_joined_after_a_round_closed_is_not_counted() -> None:
     )
     late = MemberRole(2, LE, datetime(2026, 3, 3, 11, tzinfo=UTC))
     ledger = meeting_ledger(
-        [closed], [], [_member(1, LE), late], k=3, now=datetime(2026, 3, 3, 12, tzinfo=UTC)
+        [closed], [], [_member(1, LE), late], k=1, now=datetime(2026, 3, 3, 12, tzinfo=UTC)
     )
     assert ledger is not None
     assert [(r.label, r.people, r.quiet) for r in ledger.roles] == [("Lived experience", 1, 1)]
@@ -513,11 +503,15 @@ async def test_big_elephant_perspectives_are_counted_only_once_revealed(
                 .returning(elephants.c.id)
             )
             eid = result.scalar_one()
-            for i in range(4 if revealed else 2):
-                await conn.execute(insert(perspectives).values(elephant_id=eid, text=f"view {i}"))
+            for i in range(6 if revealed else 2):
+                await conn.execute(
+                    insert(perspectives).values(
+                        elephant_id=eid, text=f"view {i}", shown_at=revealed
+                    )
+                )
     await start_with_checkin(chat)
     text = summary_text(await end_meeting(chat))
-    assert "#1 (big) “Big thing 1” — Still open · 4 perspectives shown together" in text
+    assert "#1 (big) “Big thing 1” — Still open · 6 perspectives shown together" in text
     assert "#2 (big) “Big thing 2” — Still open · perspectives stay private until 3" in text
     assert "view 0" not in text
 
@@ -659,9 +653,9 @@ async def test_next_meeting_prefers_a_scheduled_meeting_row(chat: Chat, db: Data
             ["3 people said how heard they felt"],
         ),
         (
-            [1, 2, 3, 5],
+            [1, 2, 3, 5, 4, 2],
             ["Shorter meetings", "More breaks"],
-            "Last time, 4 people said",
+            "Last time, 6 people said",
             ["2.8 out of 5"],
         ),
         ([], [], None, None),
@@ -688,6 +682,9 @@ async def test_last_meetings_reflections_only_at_k(
             await reflection_store.add(
                 conn, first.id, heard=None, change=change, rng=random.Random(100 + i)
             )
+        for scored in (True, False):  # as if counted in whole crowds when they came
+            waiting = await reflection_store.uncounted(conn, first.id, scores=scored)
+            await reflection_store.count_in(conn, waiting)
     chat.clock.advance(days=7)
     await start_with_checkin(chat)
     ended = await end_meeting(chat)
@@ -793,7 +790,9 @@ async def add_history(db: Database, gid: int, count: int, before: datetime) -> N
                     status_changed_at=start,
                 )
             )
-            await conn.execute(insert(reflections).values(meeting_id=meeting.id, heard=4))
+            await conn.execute(
+                insert(reflections).values(meeting_id=meeting.id, heard=4, counted=True)
+            )
 
 
 async def summary_statements(core: Core, db: Database) -> list[tuple[str, Any]]:
