@@ -1,17 +1,10 @@
 """Broken promises the property tests found that were not on the list of known bugs, each as an
-ordinary test. Marked xfail like the property tests until the fixes are merged."""
+ordinary test."""
 
 from __future__ import annotations
 
-import pytest
-
 from bot.handlers.elephants.commands import post_due_elephants
 from tests.dialogue import Chat, Outcome, person
-
-pytestmark = pytest.mark.xfail(
-    strict=False,
-    reason="found by the property tests: the fixes for the promises issue are being merged",
-)
 
 FAY, LEE, PAT, SAM = person("Fay"), person("Lee"), person("Pat"), person("Sam")
 

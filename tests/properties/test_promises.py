@@ -31,12 +31,6 @@ from tests.dialogue import FakeClock
 from tests.properties.scenario import Scenario, scenarios
 from tests.properties.world import make_core, play
 
-pytestmark = pytest.mark.xfail(
-    strict=False,
-    reason="known broken promises (export by role, mood differencing, forget-me marks, ledger "
-    "groups, early reveal, status typos, …): the fixes for the promises issue are being merged",
-)
-
 EXAMPLES = int(os.environ.get("COMMONGROUND_PROPERTY_EXAMPLES", "20"))
 STEPS = int(os.environ.get("COMMONGROUND_PROPERTY_STEPS", "40"))
 SHRINK = os.environ.get("COMMONGROUND_PROPERTY_SHRINK", "") not in ("", "0")

@@ -384,11 +384,17 @@ class World:
             (r["meeting_id"], r["member_id"]) for r in after["checkins"].values() if r["passed"]
         }
         member_user = {r["id"]: r["user_id"] for r in after["members"].values()}
-        passers = {member_user.get(m) for _, m in passed}
+        passers = {(meeting, member_user.get(member)) for meeting, member in passed}
         for effect in effects:
             if isinstance(effect, MessageMember) and REMINDER_TEXT in effect.card.text:
+                # The reminder's buttons answer its own meeting's check-in: `<group>|<meeting>:<n>`.
+                meetings = {
+                    int(button.value.split("|", 1)[1].split(":", 1)[0])
+                    for button in effect.card.buttons
+                    if ":" in button.value
+                }
                 check(
-                    effect.user_id not in passers,
+                    not {(meeting, effect.user_id) for meeting in meetings} & passers,
                     promises.PASSER_NUDGED,
                     f"{effect.user_id} passed the check-in and was reminded",
                 )
