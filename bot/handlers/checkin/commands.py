@@ -34,7 +34,7 @@ from bot.handlers.checkin.cards import (
 )
 from bot.handlers.meetings.opening import start_meeting
 from bot.prompts import choose_prompt
-from bot.replies import reply
+from bot.replies import reply, with_their_text
 from bot.routing import Routes
 from bot.store import checkins, groups, meetings, members
 from bot.store.checkins import VISIBILITIES, Checkin
@@ -225,7 +225,7 @@ async def on_form(ctx: Context, values: Mapping[str, str], payload: str) -> list
     """The answer form. Checks everything first, so a refused form stores nothing."""
     found = await _answering(ctx, payload)
     if found is None:
-        return [reply(MEETING_ENDED)]
+        return [with_their_text(MEETING_ENDED, values.get("words") or "")]
     meeting = found.meeting
     choice = (values.get("mood") or "").strip().lower()
     if choice not in CHOICES_TEXT:

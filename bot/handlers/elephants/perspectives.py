@@ -39,7 +39,7 @@ from bot.handlers.elephants.cards import (
 )
 from bot.handlers.privacy.crowd_rule import crowd, shown
 from bot.identity import anonymous_token
-from bot.replies import reply
+from bot.replies import reply, with_their_text
 from bot.routing import Routes
 from bot.store import elephants as store
 from bot.store import groups
@@ -99,7 +99,7 @@ async def submit(ctx: Context, values: Mapping[str, str], payload: str) -> list[
     """Store one anonymous perspective, and reveal them all if this one makes `k`."""
     found = await _big_elephant(ctx, payload)
     if isinstance(found, str):
-        return [reply(found)]
+        return [with_their_text(found, values.get("text") or "")]
     try:
         text = clean_text(values.get("text") or "", limit=limits.PERSPECTIVE, what="your view")
     except TextRejected as exc:
@@ -112,7 +112,7 @@ async def submit(ctx: Context, values: Mapping[str, str], payload: str) -> list[
         ctx.conn, found.id, token, text=text, role_tag=role_tag, rng=ctx.services.rng
     )
     if not stored:
-        return [reply(ALREADY_GIVEN.format(n=found.number))]
+        return [with_their_text(ALREADY_GIVEN.format(n=found.number), text)]
     group = ctx.require_group()
     if shown(await store.waiting_count(ctx.conn, found.id), group.k):
         await store.release_later(ctx.conn, found.id, ctx.now + _delay(ctx, group))

@@ -58,7 +58,7 @@ from bot.handlers.privacy.crowd_rule import first_crowd, shown
 from bot.handlers.rounds.reciprocity_ledger import LIVED, PROFESSIONAL, share_rates
 from bot.handlers.summary.builder import day_words, when_words
 from bot.identity import anonymous_token
-from bot.replies import reply
+from bot.replies import reply, with_their_text
 from bot.routing import Routes
 from bot.scheduling.plan import RECIPROCITY, REFLECTION, firing_key
 from bot.scheduling.quiet_hours import is_quiet, next_allowed
@@ -277,13 +277,13 @@ async def on_change_form(ctx: Context, values: Mapping[str, str], payload: str) 
     """One thing to change: checked first (a refused form stores nothing), then kept anonymously."""
     meeting = await _reflection_meeting(ctx, payload)
     if meeting is None:
-        return [reply(CLOSED)]
+        return [with_their_text(CLOSED, values.get("change") or "")]
     try:
         text = clean_text(values.get("change") or "", limit=limits.REFLECTION, what="your answer")
     except TextRejected as exc:
         return [FormErrors({"change": exc.in_form})]
     if not await reflections.claim(ctx.conn, meeting.id, _token(ctx, CHANGE_PURPOSE, meeting.id)):
-        return [reply(ALREADY_CHANGE)]
+        return [with_their_text(ALREADY_CHANGE, values.get("change") or "")]
     await reflections.add(ctx.conn, meeting.id, heard=None, change=text, rng=ctx.services.rng)
     await _count_whole_crowds(ctx, meeting.id, scores=False)
     k = ctx.require_group().k

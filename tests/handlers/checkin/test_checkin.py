@@ -359,6 +359,21 @@ async def test_a_checkin_for_an_ended_meeting_is_closed_kindly(chat: Chat, db: D
     assert "There's no check-in open right now" in (await chat.say(SAM, "checkin")).reply
 
 
+async def test_words_sent_after_the_meeting_ended_are_handed_back(
+    chat: Chat, db: Database
+) -> None:
+    """Found by the property tests: the form's words were dropped with the kind refusal."""
+    await _sent(chat)
+    form = (await chat.say(SAM, "checkin")).forms[0]
+    async with db.write() as conn:
+        await meetings.end(conn, (await _current(db)).id, chat.clock.now)
+    words = "I nearly did not come today because of the bus"
+    outcome = await chat.submit(SAM, form, {"mood": "2", "words": words, "visibility": "group"})
+    assert "That meeting has ended, so its check-in is closed" in outcome.reply
+    assert words in outcome.reply
+    assert await _rows(db) == []
+
+
 @pytest.mark.parametrize("value", ["1|abc:3", "1|1:9", "1|1:²", "1|99999999999999999999:3", "1|"])
 async def test_tampered_buttons_say_they_no_longer_work(
     chat: Chat, db: Database, value: str
