@@ -73,6 +73,11 @@ class Core:
         nothing. So a retried delivery is handled exactly once, and one that failed half-way
         (rolled back, record and all) is handled when the platform tries again."""
         kind = type(event).__name__
+        if not event.who.user_id.strip():
+            # A platform always says who acted; a request that does not is not from a person
+            # (or is forged), and acting on it would make a member with no one behind it.
+            log.info("dropped a %s event that names no one", kind)
+            return []
 
         async def work(conn: Connection) -> list[Effect]:
             ctx = Context(

@@ -12,9 +12,11 @@ from bot.effects import Effect
 from bot.errors import UserError
 from bot.grammar import ParsedCommand
 from bot.handlers import ROUTES
+from bot.identity import Who
 from bot.store import groups
 from bot.store.database import Database
 from bot.store.schema import groups as groups_table
+from bot.store.schema import members as members_table
 from tests.dialogue import Chat, channel, dm, person
 
 SAM = person("Sam")
@@ -124,3 +126,20 @@ async def test_help_with_punctuation_shows_help(chat: Chat, typed: str) -> None:
     outcome = await chat.say(SAM, typed)
     assert "I don't know the command" not in outcome.reply
     assert "`privacy`" in outcome.reply
+
+
+@pytest.mark.parametrize("user_id", ["", "   "])
+async def test_an_event_that_names_no_one_changes_nothing(
+    chat: Chat, db: Database, user_id: str
+) -> None:
+    """A forged or broken request without a user id must not make a member with no one behind
+    it, nor a group owned by no one."""
+    nobody = Who(SAM.platform, SAM.workspace, user_id, "Nobody")
+    assert (await chat.say(nobody, "setup Parents Forum")).effects == []
+    await chat.say(FAY, "setup Parents Forum")
+    for text in ("role professional", "checkin", "elephant the same three people decide"):
+        assert (await chat.say(nobody, text)).effects == []
+    async with db.read() as conn:
+        names = (await conn.execute(select(members_table.c.user_id))).scalars().all()
+        assert list(names) == [FAY.user_id]
+        assert (await conn.execute(select(func.count()).select_from(groups_table))).scalar() == 1

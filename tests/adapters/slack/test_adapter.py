@@ -204,6 +204,18 @@ async def test_elephant_modal_shows_validation_errors_and_then_accepts(
     assert thanks["text"].startswith("Thank you for naming it.")
 
 
+async def test_a_signed_command_that_names_no_one_changes_nothing(
+    slack: SlackHarness, bot: CommonGround
+) -> None:
+    """Slack always sends the user id; a request without one is acknowledged and dropped, so no
+    member (or group) is made with no one behind it."""
+    before = await snapshot_tables(bot.db)
+    for text in ("setup Parents Forum", "role professional"):
+        status, _ = await slack.command(slack_person("", "nobody"), text)
+        assert status == 200
+    assert await snapshot_tables(bot.db) == before
+
+
 async def test_forged_and_stale_signatures_are_refused_and_change_nothing(
     slack: SlackHarness, fake: FakeSlack, bot: CommonGround
 ) -> None:
