@@ -174,7 +174,11 @@ class SlackAdapter:
 
     async def on_request(self, request: web.Request) -> web.Response:
         """Verify, drop repeats, then let Bolt dispatch."""
-        body = await request.text()
+        try:
+            body = await request.text()
+        except (UnicodeDecodeError, LookupError):  # not UTF-8, or a charset nobody knows
+            log.warning("refused a Slack request whose body is not text")
+            return web.Response(status=400, text="the body is not text")
         timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
         signature = request.headers.get("X-Slack-Signature", "")
         try:

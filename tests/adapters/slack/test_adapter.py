@@ -216,6 +216,27 @@ async def test_a_signed_command_that_names_no_one_changes_nothing(
     assert await snapshot_tables(bot.db) == before
 
 
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"text=\xff\xfe\xfa&user_id=U0FAY", "application/x-www-form-urlencoded"),
+        (b"text=help", "application/x-www-form-urlencoded; charset=x-no-such-charset"),
+    ],
+    ids=["not-utf-8", "unknown-charset"],
+)
+async def test_a_body_that_is_not_text_is_refused_not_a_server_error(
+    slack: SlackHarness, bot: CommonGround, body: bytes, content_type: str
+) -> None:
+    before = await snapshot_tables(bot.db)
+    assert slack.client is not None
+    for headers in ({}, signed_headers(body.decode("latin-1"))):
+        response = await slack.client.post(
+            "/slack/events", data=body, headers={"Content-Type": content_type, **headers}
+        )
+        assert response.status == 400
+    assert await snapshot_tables(bot.db) == before
+
+
 async def test_forged_and_stale_signatures_are_refused_and_change_nothing(
     slack: SlackHarness, fake: FakeSlack, bot: CommonGround
 ) -> None:
