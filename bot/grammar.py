@@ -152,7 +152,9 @@ def one_of(words: Iterable[str], problem: str, *, optional: bool = False) -> Gra
         word = hyphenated(rest)
         if (optional and not word) or word in allowed:
             return spec.parsed(arg=word)
-        raise CommandError(problem.replace("{given}", rest[:40]))
+        guess = closest(word, allowed) if word else None
+        hint = f" Did you mean `{spec.name} {guess}`?" if guess else ""
+        raise CommandError(problem.replace("{given}", rest[:40]) + hint)
 
     return Grammar((), read)
 

@@ -187,3 +187,10 @@ def test_an_outcome_is_an_outcome_only_when_it_reads_as_one(text: str, action: s
 @pytest.mark.parametrize("text", ["help!", "Help", "HELP?", "help."])
 def test_punctuation_after_a_command_word_is_forgiven(text: str) -> None:
     assert parse(text).action == "help"
+
+
+def test_a_misspelt_choice_is_answered_with_the_closest() -> None:
+    with pytest.raises(CommandError) as caught:
+        parse("role professionl")
+    assert "is not one of the roles" in str(caught.value)
+    assert str(caught.value).endswith("Did you mean `role professional`?")
