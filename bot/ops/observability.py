@@ -42,6 +42,12 @@ DELIVERY_FAILURES = Counter(
     "Posts and messages a chat platform refused or that could not be sent.",
     ["platform", "kind"],
 )
+REFUSALS = Counter(
+    "commonground_refusals_total",
+    "Posts a chat platform refused for good (too big, invalid), even after splitting them, by "
+    "platform, effect kind and the platform's reason.",
+    ["platform", "kind", "reason"],
+)
 RETRIES = Counter(
     "commonground_retries_total",
     "Work done again: `transaction` when a database write lost a race to another process, "
