@@ -55,6 +55,19 @@ class FormErrors:
 
 
 @dataclass(frozen=True, slots=True)
+class SendFileToActor:
+    """Give the person who acted a file (their `export`): whole, never cut to fit a message.
+
+    Slack uploads it privately; Teams asks the person's consent in their 1:1 chat and uploads it
+    to their OneDrive; the console writes it beside the database and says where."""
+
+    filename: str
+    content: bytes
+    title: str
+    comment: str
+
+
+@dataclass(frozen=True, slots=True)
 class UpdatePost:
     """Replace an earlier post (by its key) in the given conversation, e.g. a live count."""
 
@@ -63,4 +76,12 @@ class UpdatePost:
     card: Card
 
 
-Effect = PostToConversation | MessageMember | ReplyToActor | OpenForm | FormErrors | UpdatePost
+Effect = (
+    PostToConversation
+    | MessageMember
+    | ReplyToActor
+    | OpenForm
+    | FormErrors
+    | UpdatePost
+    | SendFileToActor
+)
