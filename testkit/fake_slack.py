@@ -206,7 +206,10 @@ class SlackHarness:
             settings,
             clock=bot.services.clock,
             backoff=0.01,
+            drainer=bot.drainer,
         )
+        # The app's outbox drain sends Slack's rows through this adapter, as `attach` arranges.
+        bot.router.register("slack", self.adapter.deliverer)
         self.web = web_app(bot)
         self.adapter.mount(self.web)
         self.client: TestClient[web.Request, web.Application] | None = None

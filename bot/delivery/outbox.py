@@ -1,11 +1,12 @@
 """The outbox: effects that must reach a platform even if it is down or we crash on the way.
 
-Scheduled work writes its effects here in the same transaction as the work (`enqueue`), so a
-summary claimed by a clock that then dies is still posted by the next drain. Adapters put here
-what a platform refused after a request (`keep`), or everything a request causes beyond answering
-the person, so the answer need not wait for it (`defer`). `Outbox.drain` leases due rows (so two
-clocks never send the same row), hands each effect to the platform, deletes it once accepted, and
+Every storable effect is written here in the same transaction as the change that caused it
+(`enqueue`): a command's, a button's or a form's (`bot.core.Core.handle`) as well as a scheduled
+job's, so a fan-out begun by a process that then dies is finished by the next drain, and a summary
+claimed by a clock that dies is still posted. `Outbox.drain` leases due rows (so two processes
+never send the same row), hands each effect to the platform, deletes it once accepted, and
 otherwise tries again later with growing pauses, giving up (with a log line) after a day or so.
+The process's drain runs in `bot.delivery.drainer`, woken by adapters once they have answered.
 
 Logs name the kind of effect and the row, never its text or who it was for.
 """
@@ -53,14 +54,6 @@ async def keep(db: Database, effects: Sequence[Effect], now: datetime) -> int:
     if count:
         log.warning("kept %d undelivered effects in the outbox to try again", count)
     return count
-
-
-async def defer(db: Database, effects: Sequence[Effect], now: datetime) -> int:
-    """Hand effects over to be sent right after a request is answered: due at once, so the
-    adapter's own drain (or any other) sends them, in the order given, without the request
-    waiting for them."""
-    async with db.write() as conn:
-        return await enqueue(conn, effects, now)
 
 
 async def pending(db: Database) -> int:
