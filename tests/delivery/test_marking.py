@@ -17,9 +17,9 @@ from bot.delivery.codec import storable
 from bot.delivery.outbox import BATCH, LEASE, Outbox, enqueue, pending
 from bot.delivery.pacing import deliver_in_lanes
 from bot.effects import Effect, MessageMember, PostToConversation, ReplyToActor, UpdatePost
+from bot.events import Command
 from bot.store import members as members_store
 from bot.store.database import Database
-from bot.events import Command
 from bot.store.schema import groups, outbox
 from tests.dialogue import Chat, FakeClock, channel, person
 
@@ -167,14 +167,16 @@ async def test_cancelling_a_drain_keeps_what_was_not_sent(db: Database, clock: F
     platform = Platform()
     gate = asyncio.Event()
 
+    hanging = asyncio.Event()
+
     async def hang_on_the_third(effect: Effect) -> None:
         if effect == effects[2]:
+            hanging.set()  # the first two were accepted, and their rows deleted, before this
             await gate.wait()  # never set: the platform hangs
 
     platform.during = hang_on_the_third
     drain = asyncio.create_task(Outbox(db, platform, clock).drain())
-    while await pending(db) > 3:  # the first two are accepted, and their rows gone
-        await asyncio.sleep(0)
+    await hanging.wait()
     drain.cancel()
     with pytest.raises(asyncio.CancelledError):
         await drain
