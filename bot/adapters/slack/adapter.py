@@ -41,6 +41,7 @@ from bot.adapters.slack.answers import Answers, Request
 from bot.adapters.slack.blocks import our_action, view_metadata, view_values
 from bot.adapters.slack.delivery import (
     BOLT_LOG,
+    CALL_TIMEOUT,
     SDK_LOG,
     SlackDeliverer,
     retry_handlers,
@@ -119,6 +120,7 @@ class SlackAdapter:
             base_url=settings.base_url(),
             logger=SDK_LOG,
             retry_handlers=retry_handlers(settings.retries, backoff, pacer),
+            timeout=CALL_TIMEOUT,
         )
         self.deliverer = SlackDeliverer(
             self.client, db, tokens, pacer=pacer, workers=settings.send_workers
