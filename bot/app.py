@@ -201,6 +201,9 @@ async def serve(
     try:
         chosen_port = settings.port if port is None else port
         await web.TCPSite(runner, host, chosen_port).start()
+        # What a previous process left in the outbox goes out now; from here the drain also runs
+        # every few seconds, so a web process without a clock still retries what failed.
+        bot.drainer.wake()
         if with_clock:
             clock = MeetingClock(bot.core, bot.drainer.outbox.deliverer, drainer=bot.drainer)
             await clock.start()
