@@ -21,6 +21,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from bot.adapters.slack.blocks import card_blocks, card_fallback, form_view
 from bot.adapters.slack.delivery import SDK_LOG, SlackDeliverer, error_code
 from bot.cards import Card
+from bot.delivery.codec import storable
 from bot.effects import Effect, FormErrors, OpenForm, ReplyToActor
 from bot.identity import Where, Who
 
@@ -61,7 +62,8 @@ class Answers:
         try:
             await self._answer(effects, request)
         finally:
-            self.wake()
+            if any(storable(effect) for effect in effects):
+                self.wake()
 
     async def _answer(self, effects: Sequence[Effect], request: Request) -> None:
         for effect in effects:

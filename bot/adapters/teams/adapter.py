@@ -163,7 +163,8 @@ class TeamsAdapter:
     async def hand_over(self, effects: Sequence[Effect]) -> None:
         """Everything but the answer is in the outbox already (the core stored it with the
         change): wake the drain, which sends it right after the turn, in the order stored."""
-        self.drainer.wake()
+        if effects:
+            self.drainer.wake()
 
     async def settled(self) -> None:
         """Wait until what the turns so far stored in the outbox has been drained."""
