@@ -4,7 +4,13 @@ sends, and activities shaped like those Teams sends to `POST /api/messages`.
 `FakeTeams` answers the connector routes the adapter uses (send, reply, update, create a 1:1
 conversation, list members), each with `{"id": ...}`, and can be told to fail a route with 429 or
 500 a number of times first. It gives each person one stable 1:1 conversation, as Teams does, so
-what reaches a person privately is found with `to_user`. `TeamsHarness` runs the real aiohttp
+what reaches a person privately is found with `to_user`.
+
+It is strict, like Teams: an activity over Teams' size limit (`limits.ACTIVITY_LIMIT`, measured on
+the body as sent and as Microsoft counts it) is answered 413 `MessageSizeTooBig`, and an Adaptive
+Card that Microsoft's Adaptive Cards library rejects at the version it declares (or a version
+newer than Teams renders, or more actions in a set than Teams shows) is answered 400. Each
+refusal is kept in `refused`, so a test can say none happened. `TeamsHarness` runs the real aiohttp
 application over loopback HTTP and posts activities with `channelData` and tenant like Teams.
 """
 
@@ -22,8 +28,12 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.adapters.teams.adapter import TEAMS_KEY
+from bot.adapters.teams.limits import ACTIVITY_LIMIT, activity_size
 from bot.app import CommonGround, web_app
 from bot.identity import Who
+from testkit.adaptive_cards import CHECKER
+
+ADAPTIVE = "application/vnd.microsoft.card.adaptive"
 
 TENANT = "tenant-0001"
 TEAM = "19:team-0001@thread.tacv2"
@@ -101,6 +111,8 @@ class FakeTeams:
     hits: dict[str, int] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
     hold_creates: asyncio.Event | None = None
+    refused: list[tuple[str, int, str]] = field(default_factory=list)
+    strict: bool = True
 
     @property
     def url(self) -> str:
@@ -135,11 +147,35 @@ class FakeTeams:
             )
         return None
 
+    def _refusal(self, kind: str, raw: bytes, body: Json) -> web.Response | None:
+        """413 for an activity over the size limit, 400 for a card Teams cannot read."""
+        if not self.strict:
+            return None
+        size = max(len(raw), activity_size(body))
+        if size > ACTIVITY_LIMIT:
+            self.refused.append((kind, 413, f"{size} bytes"))
+            message = f"The request content length {size} exceeded limit of {ACTIVITY_LIMIT} bytes."
+            error = {"error": {"code": "MessageSizeTooBig", "message": message}}
+            return web.json_response(error, status=413)
+        for attachment in body.get("attachments") or []:
+            if attachment.get("contentType") != ADAPTIVE:
+                continue
+            errors = CHECKER.errors(attachment.get("content"))
+            if errors:
+                self.refused.append((kind, 400, "; ".join(errors)))
+                error = {"error": {"code": "BadArgument", "message": "; ".join(errors)}}
+                return web.json_response(error, status=400)
+        return None
+
     async def _record(self, kind: str, request: web.Request) -> web.Response:
         failed = self._failure(kind)
         if failed is not None:
             return failed
-        body = await request.json()
+        raw = await request.read()
+        body = json.loads(raw)
+        refused = self._refusal(kind, raw, body)
+        if refused is not None:
+            return refused
         conversation = request.match_info.get("cid", "")
         activity_id = request.match_info.get("aid", "")
         new_id = activity_id if kind == "update" else f"m{next(self._ids)}"

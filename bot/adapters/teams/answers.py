@@ -23,6 +23,7 @@ from bot.adapters.teams.delivery import (
     card_message,
     describe,
     message,
+    messages,
     personal,
 )
 from bot.cards import Card, Form
@@ -67,7 +68,8 @@ class TurnAnswers:
         for effect in effects:
             try:
                 if isinstance(effect, ReplyToActor):
-                    await self.reply_privately(message(effect.card), turn)
+                    # A long answer continues in consecutive cards, each within Teams' limit.
+                    await self.reply_privately(messages(effect.card), turn)
                 elif isinstance(effect, OpenForm):
                     await self.reply_privately(form_message(effect.form), turn)
                 elif isinstance(effect, FormErrors):
@@ -80,16 +82,20 @@ class TurnAnswers:
                 )
         await self.hand_over(later)
 
-    async def reply_privately(self, reply: Activity, turn: Turn) -> None:
-        """In the 1:1 chat: straight back; elsewhere through a 1:1 chat the bot opens."""
+    async def reply_privately(self, reply: Activity | list[Activity], turn: Turn) -> None:
+        """In the 1:1 chat: straight back; elsewhere through a 1:1 chat the bot opens. Several
+        activities (the parts of a long card) go in order."""
+        replies = reply if isinstance(reply, list) else [reply]
         if turn.where.is_direct or turn.context.activity.channel_id != TEAMS_CHANNEL:
-            await turn.context.send_activity(reply)
+            for each in replies:
+                await turn.context.send_activity(each)
             return
         activity = turn.context.activity
         bot_id = activity.recipient.id if activity.recipient else ""
 
         async def send(context: TurnContext) -> None:
-            await context.send_activity(reply)
+            for each in replies:
+                await context.send_activity(each)
 
         try:
             await self.deliverer.retrying(

@@ -367,9 +367,10 @@ async def test_connector_429_and_5xx_are_retried_within_bounds(
     )
     fake.hits.clear()
     fake.failures.clear()
-    fake.fail("send", 400)
-    await teams.bot.router.deliver([PostToConversation(CHANNEL, Card(text="Bad"))])
-    assert fake.hits["send"] == 1  # a client error is not retried
+    fake.fail("send", 404)
+    failed = await teams.bot.router.deliver([PostToConversation(CHANNEL, Card(text="Gone"))])
+    assert fake.hits["send"] == 1  # a client error is not retried by the deliverer
+    assert len(failed) == 1
 
 
 async def test_a_keyed_post_or_message_delivered_twice_is_sent_once(
