@@ -242,7 +242,8 @@ def _input(spec: FormInput, value: str, error: str) -> list[Json]:
         # Teams marks a required input itself (isRequired); adding " *" would show "* *".
         "label": readable(spec.label),
         "isRequired": not spec.optional,
-        "errorMessage": error or f"Please fill in {spec.label.lower()}.",
+        "errorMessage": error
+        or ("Please choose one." if spec.kind in ("select", "radio") else "Please fill this in."),
     }
     if spec.kind in ("select", "radio"):
         element["type"] = "Input.ChoiceSet"
