@@ -36,8 +36,11 @@ from testkit.adaptive_cards import CHECKER
 ADAPTIVE = "application/vnd.microsoft.card.adaptive"
 
 TENANT = "tenant-0001"
-TEAM = "19:team-0001@thread.tacv2"
 GENERAL = "19:general-0001@thread.tacv2"
+TEAM = GENERAL
+"""A team's id is the id of its General channel, as in Teams."""
+PROJECTS = "19:projects-0001@thread.tacv2"
+"""Another channel of the same team."""
 BOT_ID = "28:bot-app-0001"
 BOT_NAME = "Common Ground"
 
@@ -373,12 +376,25 @@ class TeamsHarness:
         return activity
 
     def members_added(self, *accounts: Json, personal: bool = False) -> Json:
+        """`conversationUpdate` with `membersAdded`. In a team it has Microsoft's documented
+        `teamMemberAdded` shape: the conversation is the team (its General channel), and
+        `channelData` names the team and the event, but no channel."""
         activity = self._base(Who("teams", TENANT, "29:admin", "Admin"), personal=personal)
         activity["type"] = "conversationUpdate"
         activity["membersAdded"] = list(accounts)
+        activity.pop("text", None)
         if not personal:
-            activity["conversation"]["id"] = GENERAL
-            activity["channelData"]["eventType"] = "teamMemberAdded"
+            activity["conversation"] = {
+                "isGroup": True,
+                "conversationType": "channel",
+                "tenantId": TENANT,
+                "id": TEAM,
+            }
+            activity["channelData"] = {
+                "team": {"aadGroupId": "aad-team-0001", "name": "Parents", "id": TEAM},
+                "eventType": "teamMemberAdded",
+                "tenant": {"id": TENANT},
+            }
         return activity
 
     async def post(

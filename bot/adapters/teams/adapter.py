@@ -27,9 +27,11 @@ and sent right after the answer (`after`), so a large group never makes Teams wa
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
+from dataclasses import replace
 from datetime import datetime
 from http import HTTPStatus
 from typing import Any
@@ -65,7 +67,7 @@ from bot.adapters.teams.delivery import (
     quiet_sdk_loggers,
 )
 from bot.adapters.teams.dialogs import FORM_SENT, dialog_answer, dialog_event, dialog_message
-from bot.adapters.teams.inbound import command_text, tenant_of, where_of, who_of
+from bot.adapters.teams.inbound import command_text, team_of, tenant_of, where_of, who_of
 from bot.adapters.teams.settings import TeamsSettings
 from bot.cards import Card
 from bot.delivery.pacing import Pacer
@@ -277,6 +279,9 @@ class TeamsAdapter:
             conversation.pop("name", None)
             ref["conversation"] = conversation
             await records.save_reference(self.db, where.conversation_id, tenant, ref)
+            team = team_of(activity)
+            if team:
+                await records.remember_team_channel(self.db, team, where.conversation_id, tenant)
         if tenant:
             reach = {k: ref.get(k) for k in ("serviceUrl", "bot", "channelId")}
             await records.save_reference(self.db, records.tenant_row(tenant), tenant, reach)
@@ -345,8 +350,24 @@ class TeamsAdapter:
             name = await _member_name(context, member)
             who = Who(PLATFORM, tenant_of(activity), str(member.id), name)
             turn = Turn(context, who, where)
-            joined = await self._handled(MemberJoined(who, where), part=str(member.id))
-            await self.answers.carry_out(joined, turn)
+            for channel in await self._joined_channels(activity, where.conversation_id):
+                at = replace(where, conversation_id=channel)
+                part = str(member.id)
+                if channel != where.conversation_id:
+                    part += ":" + hashlib.sha256(channel.encode()).hexdigest()[:16]
+                joined = await self._handled(MemberJoined(who, at), part=part)
+                await self.answers.carry_out(joined, turn)
+
+    async def _joined_channels(self, activity: Activity, conversation_id: str) -> list[str]:
+        """Where someone who joined may have a group: the conversation Teams named and, when they
+        joined the team (Teams names the team's General channel then), every channel of that team
+        the bot has heard from, so a group in any of them greets them (the core greets only where
+        a group lives)."""
+        found = [conversation_id]
+        team = team_of(activity)
+        if team:
+            found.extend(c for c in await records.team_channels(self.db, team) if c not in found)
+        return found
 
 
 TEAMS_KEY = web.AppKey("teams", TeamsAdapter)
