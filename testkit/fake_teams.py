@@ -116,6 +116,7 @@ class FakeTeams:
     hold_creates: asyncio.Event | None = None
     refused: list[tuple[str, int, str]] = field(default_factory=list)
     strict: bool = True
+    uploads: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -225,8 +226,22 @@ class FakeTeams:
             {"id": member_id, "name": self.names[member_id], "aadObjectId": "aad-x"}
         )
 
+    def upload_url(self, name: str) -> str:
+        """Where Teams would let the bot upload an accepted file (OneDrive's upload session)."""
+        return self.url + f"upload/{name}"
+
+    async def upload(self, request: web.Request) -> web.Response:
+        """A OneDrive upload session: the whole file in one PUT with its Content-Range."""
+        content = await request.read()
+        expected = f"bytes 0-{max(len(content) - 1, 0)}/{len(content)}"
+        if request.headers.get("Content-Range") != expected:
+            return web.json_response({"error": {"code": "invalidRange"}}, status=400)
+        self.uploads[request.match_info["name"]] = content
+        return web.json_response({"id": "file-1", "name": request.match_info["name"]}, status=201)
+
     def app(self) -> web.Application:
-        app = web.Application()
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_put("/upload/{name}", self.upload)
         app.router.add_post("/v3/conversations", self.create)
         app.router.add_post("/v3/conversations/{cid}/activities", self.send)
         app.router.add_post("/v3/conversations/{cid}/activities/{aid}", self.reply)
@@ -435,6 +450,29 @@ class TeamsHarness:
         activity.update(
             type="invoke", name=name, value={"data": data, "context": {"theme": "default"}}
         )
+        return activity
+
+    def file_consent(self, who: Who, consent: Sent, action: str = "accept") -> Json:
+        """The invoke Teams sends when the person answers a file-consent card (Microsoft's
+        documented shape): accepting carries the upload session Teams opened in their OneDrive."""
+        attachment = consent.body["attachments"][0]
+        context_key = "acceptContext" if action == "accept" else "declineContext"
+        value: Json = {
+            "type": "fileUpload",
+            "action": action,
+            "context": attachment["content"][context_key],
+        }
+        if action == "accept":
+            name = attachment["name"]
+            value["uploadInfo"] = {
+                "contentUrl": f"https://contoso.sharepoint.com/personal/x/Documents/{name}",
+                "name": name,
+                "uploadUrl": self.fake.upload_url(name),
+                "uniqueId": "1150D938-8870-4044-9F2C-5BBDEBA70C9D",
+                "fileType": name.rsplit(".", 1)[-1],
+            }
+        activity = self._base(who, personal=True)
+        activity.update(type="invoke", name="fileConsent/invoke", value=value)
         return activity
 
     async def dialog(

@@ -67,12 +67,14 @@ from bot.adapters.teams.delivery import (
     quiet_sdk_loggers,
 )
 from bot.adapters.teams.dialogs import FORM_SENT, dialog_answer, dialog_event, dialog_message
+from bot.adapters.teams.files import INVOKE as FILE_CONSENT
+from bot.adapters.teams.files import FileOffers
 from bot.adapters.teams.inbound import command_text, team_of, tenant_of, where_of, who_of
 from bot.adapters.teams.settings import TeamsSettings
 from bot.cards import Card
 from bot.delivery.pacing import Pacer
 from bot.delivery.router import Deliverer
-from bot.effects import Effect, FormErrors
+from bot.effects import Effect, FormErrors, SendFileToActor
 from bot.events import Choice, Command, Event, FormSubmitted, MemberJoined
 from bot.identity import Who
 from bot.store.database import Database
@@ -144,7 +146,10 @@ class TeamsAdapter:
         )
         # The app's router when there is one: a drain may lease any platform's due rows.
         self.after = AfterTurn(db, router or self.deliverer, clock)
-        self.answers = TurnAnswers(self.cloud, self.deliverer, settings.app_id, self.hand_over)
+        self.files = FileOffers(db, clock)
+        self.answers = TurnAnswers(
+            self.cloud, self.deliverer, settings.app_id, self.hand_over, self.files
+        )
         quiet_sdk_loggers()
 
     # -- the HTTP route ------------------------------------------------------------------------
@@ -229,7 +234,10 @@ class TeamsAdapter:
         try:
             _DELIVERY.set(self._delivery_key(context.activity))
             await self._remember(context.activity)
-            body = await self._on_dialog(context)
+            if context.activity.name == FILE_CONSENT:
+                await self._on_file_consent(context)
+            else:
+                body = await self._on_dialog(context)
         except Exception as exc:
             log.exception("a Teams invoke failed: %s", describe(exc))
             body = dialog_message(SORRY)
@@ -248,8 +256,23 @@ class TeamsAdapter:
             return None
         event, data = found
         body, later = dialog_answer(event, data, await self._handled(event))
-        await self.hand_over(later)
+        files = [e for e in later if isinstance(e, SendFileToActor)]
+        if files:  # a file goes to the 1:1 chat as a consent card, never in a dialog
+            turn = Turn(context, event.who, event.where)
+            await self.answers.carry_out(files, turn)
+        await self.hand_over([e for e in later if not isinstance(e, SendFileToActor)])
         return body
+
+    async def _on_file_consent(self, context: TurnContext) -> None:
+        """The person accepted or declined a file (`files`): upload it and show it, or let it go.
+        A repeated delivery of the same answer does nothing."""
+        key = _DELIVERY.get()
+        if key and not await records.claim_activity(self.db, f"{key}:file", self.clock()):
+            return
+        activity = context.activity
+        who = who_of(activity)
+        answer = await self.files.answer(activity.value, who.workspace, who.user_id)
+        await context.send_activity(answer)
 
     def _delivery_key(self, activity: Activity) -> str | None:
         """A keyed hash naming this delivered activity (None when Teams gave it no id)."""

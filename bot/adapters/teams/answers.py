@@ -26,8 +26,9 @@ from bot.adapters.teams.delivery import (
     messages,
     personal,
 )
+from bot.adapters.teams.files import FileOffers
 from bot.cards import Card, Form
-from bot.effects import Effect, FormErrors, OpenForm, ReplyToActor
+from bot.effects import Effect, FormErrors, OpenForm, ReplyToActor, SendFileToActor
 from bot.identity import Where, Who
 
 TEAMS_CHANNEL = "msteams"
@@ -54,12 +55,18 @@ class TurnAnswers:
     """Carries out the core's effects for one turn."""
 
     def __init__(
-        self, cloud: CloudAdapter, deliverer: TeamsDeliverer, app_id: str, hand_over: HandOver
+        self,
+        cloud: CloudAdapter,
+        deliverer: TeamsDeliverer,
+        app_id: str,
+        hand_over: HandOver,
+        files: FileOffers,
     ) -> None:
         self.cloud = cloud
         self.deliverer = deliverer
         self.app_id = app_id
         self.hand_over = hand_over
+        self.files = files
 
     async def carry_out(self, effects: Sequence[Effect], turn: Turn) -> None:
         """Answer the person who acted (privately); everything else goes to the outbox, to be
@@ -72,6 +79,8 @@ class TurnAnswers:
                     await self.reply_privately(messages(effect.card), turn)
                 elif isinstance(effect, OpenForm):
                     await self.reply_privately(form_message(effect.form), turn)
+                elif isinstance(effect, SendFileToActor):
+                    await self.send_file(effect, turn)
                 elif isinstance(effect, FormErrors):
                     log.warning("form errors arrived outside a form submission; not shown")
                 else:
@@ -110,6 +119,16 @@ class TurnAnswers:
         except Exception as exc:
             log.warning("could not open a 1:1 chat in Teams: %s", describe(exc))
             await turn.context.send_activity(message(Card(text=NO_PRIVATE_CHAT)))
+
+    async def send_file(self, effect: SendFileToActor, turn: Turn) -> None:
+        """In Teams: a file-consent card in the person's 1:1 chat (`files`). Elsewhere (the
+        Emulator has no OneDrive) the file's text, whole, in as many cards as it needs."""
+        if turn.context.activity.channel_id != TEAMS_CHANNEL:
+            text = effect.content.decode("utf-8", errors="replace")
+            await self.reply_privately(messages(Card(title=effect.title, text=text)), turn)
+            return
+        offer = await self.files.offer(effect, turn.who.workspace, turn.who.user_id)
+        await self.reply_privately(offer, turn)
 
 
 def form_message(form: Form) -> Activity:
