@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -59,10 +60,14 @@ class Sent:
     conversation: str
     body: Json
     activity_id: str = ""
+    at: float = field(default_factory=time.monotonic)
+    """When it arrived (monotonic seconds), to check the bot kept to Teams' pace."""
 
     @property
     def card(self) -> Json:
-        return dict(self.body["attachments"][0]["content"])
+        """The first attachment's content (empty for a call that carries none, such as create)."""
+        attachments = self.body.get("attachments") or [{}]
+        return dict(attachments[0].get("content") or {})
 
     def texts(self) -> str:
         """Every text on the card, joined: what a person reads."""
