@@ -231,6 +231,13 @@ class FakeTeams:
             {"id": member_id, "name": self.names[member_id], "aadObjectId": "aad-x"}
         )
 
+    def check_dialog(self, attachment: Json) -> None:
+        """A dialog's card (in an invoke answer, not sent through the connector) checked like a
+        message's: within the size limit and readable by the Adaptive Cards library."""
+        activity = {"type": "message", "attachments": [attachment]}
+        raw = json.dumps(activity).encode()
+        self._refusal("dialog", raw, activity)
+
     def upload_url(self, name: str) -> str:
         """Where Teams would let the bot upload an accepted file (OneDrive's upload session)."""
         return self.url + f"upload/{name}"
@@ -485,7 +492,15 @@ class TeamsHarness:
     ) -> tuple[int, Json | None]:
         """`task/fetch` for a dialog button; the invoke answer (None when empty)."""
         status, body = await self.post(self.invoke(who, "task/fetch", data, personal=personal))
-        return status, json.loads(body) if body else None
+        return status, self.checked_dialog(body)
+
+    def checked_dialog(self, body: str) -> Json | None:
+        """The invoke answer, its card checked as Teams would (recorded in `refused` if not)."""
+        answer = json.loads(body) if body else None
+        card = ((answer or {}).get("task") or {}).get("value")
+        if isinstance(card, dict) and isinstance(card.get("card"), dict):
+            self.fake.check_dialog(card["card"])
+        return answer
 
     async def submit_dialog(
         self, who: Who, shown: Json, values: dict[str, str]
@@ -494,7 +509,7 @@ class TeamsHarness:
         card = shown["task"]["value"]["card"]["content"]
         data = {**card["actions"][0]["data"], **{f"in:{k}": v for k, v in values.items()}}
         status, body = await self.post(self.invoke(who, "task/submit", data))
-        return status, json.loads(body) if body else None
+        return status, self.checked_dialog(body)
 
     async def fill(self, who: Who, form: Sent, values: dict[str, str]) -> int:
         data = form.card["actions"][0]["data"]

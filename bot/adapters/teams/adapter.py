@@ -74,7 +74,7 @@ from bot.adapters.teams.settings import TeamsSettings
 from bot.cards import Card
 from bot.delivery.pacing import Pacer
 from bot.delivery.router import Deliverer
-from bot.effects import Effect, FormErrors, SendFileToActor
+from bot.effects import Effect, FormErrors, ReplyToActor, SendFileToActor
 from bot.events import Choice, Command, Event, FormSubmitted, MemberJoined
 from bot.identity import Who
 from bot.store.database import Database
@@ -256,11 +256,11 @@ class TeamsAdapter:
             return None
         event, data = found
         body, later = dialog_answer(event, data, await self._handled(event))
-        files = [e for e in later if isinstance(e, SendFileToActor)]
-        if files:  # a file goes to the 1:1 chat as a consent card, never in a dialog
+        private = [e for e in later if isinstance(e, SendFileToActor | ReplyToActor)]
+        if private:  # a file, or an answer too long for a dialog: to the 1:1 chat
             turn = Turn(context, event.who, event.where)
-            await self.answers.carry_out(files, turn)
-        await self.hand_over([e for e in later if not isinstance(e, SendFileToActor)])
+            await self.answers.carry_out(private, turn)
+        await self.hand_over([e for e in later if e not in private])
         return body
 
     async def _on_file_consent(self, context: TurnContext) -> None:

@@ -17,7 +17,9 @@ Keyed posts: the key names the first card; its continuation parts are recorded u
 with `#2`, `#3`, ... so a post handed over twice is not sent twice, even part by part. An update
 replaces the parts it was first sent as, one for one; when the new card needs more parts, the
 extra ones are posted after (the first says how many follow); parts no longer needed are left
-as they were. A keyed message to a member is recorded the same way.
+as they were. A keyed message to a member is recorded the same way. When a second, smaller try
+follows a refusal part-way through, the parts already sent stay and the rest goes in the smaller
+parts: a few words may be shown twice, none is lost.
 
 The SDK's own loggers (msrest logs request bodies at DEBUG) keep only WARNING and above.
 """

@@ -9,10 +9,12 @@ import json
 import aiohttp
 
 from bot.adapters.teams.cards import card_content, card_parts, continues, form_content, phone_fit
+from bot.adapters.teams.dialogs import SENT_PRIVATELY, dialog_answer
 from bot.adapters.teams.limits import ACTIVITY_BUDGET, ACTIVITY_LIMIT, activity_size
 from bot.cards import Button, Card, Field, Form, FormInput
 from bot.delivery.outbox import Outbox
-from bot.effects import MessageMember, PostToConversation, UpdatePost
+from bot.effects import MessageMember, PostToConversation, ReplyToActor, UpdatePost
+from bot.events import Choice
 from bot.handlers.checkin.cards import answer_form, checkin_card
 from bot.identity import Where
 from bot.ops.observability import REFUSALS
@@ -189,3 +191,14 @@ async def test_a_post_refused_twice_is_reported_to_the_facilitators_and_counted(
     told = shown(teams.fake.to_user(FAY))
     assert "did not arrive" in told
     assert "Refused twice" not in shown(teams.fake.sent)
+
+
+def test_an_answer_too_long_for_a_dialog_goes_to_the_one_to_one_chat() -> None:
+    event = Choice(FAY, CHANNEL, "x", "y")
+    short = ReplyToActor(Card(text="Short"))
+    body, later = dialog_answer(event, {}, [short])
+    assert body["task"]["type"] == "continue" and later == []
+    long = ReplyToActor(long_card())
+    body, later = dialog_answer(event, {}, [long])
+    assert body == {"task": {"type": "message", "value": SENT_PRIVATELY}}
+    assert later == [long]
