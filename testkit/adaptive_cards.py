@@ -13,6 +13,7 @@ by the card's text, since tests send the same cards many times.
 from __future__ import annotations
 
 import atexit
+import functools
 import json
 import os
 import shutil
@@ -28,6 +29,7 @@ SCRIPT = FOLDER / "validate.js"
 LIBRARY = FOLDER / "node_modules" / "adaptivecards" / "dist" / "adaptivecards.js"
 
 
+@functools.cache
 def problem() -> str | None:
     """Why cards cannot be checked here, or None when they can."""
     if shutil.which("node") is None:

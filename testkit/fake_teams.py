@@ -32,6 +32,7 @@ from bot.adapters.teams.adapter import TEAMS_KEY
 from bot.adapters.teams.limits import ACTIVITY_LIMIT, activity_size
 from bot.app import CommonGround, web_app
 from bot.identity import Who
+from testkit import adaptive_cards
 from testkit.adaptive_cards import CHECKER
 
 ADAPTIVE = "application/vnd.microsoft.card.adaptive"
@@ -167,8 +168,8 @@ class FakeTeams:
             error = {"error": {"code": "MessageSizeTooBig", "message": message}}
             return web.json_response(error, status=413)
         for attachment in body.get("attachments") or []:
-            if attachment.get("contentType") != ADAPTIVE:
-                continue
+            if attachment.get("contentType") != ADAPTIVE or adaptive_cards.problem():
+                continue  # (the Teams tests refuse to run without the library; see conftest)
             errors = CHECKER.errors(attachment.get("content"))
             if errors:
                 self.refused.append((kind, 400, "; ".join(errors)))

@@ -230,7 +230,7 @@ def _halve_text(text: str) -> tuple[str, str]:
 
 def card_summary(card: Card) -> str:
     """A short plain line for notifications and screen readers."""
-    return readable(card.title or card.text.split("\n", 1)[0] or "Common Ground")[:200]
+    return readable(card.title or card.text.split("\n", 1)[0] or "Common Ground")[: limits.SUMMARY]
 
 
 # -- forms -----------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ def dialog_card(content: Json, title: str) -> Json:
         "task": {
             "type": "continue",
             "value": {
-                "title": readable(title)[:100] or "Common Ground",
+                "title": readable(title)[: limits.DIALOG_TITLE] or "Common Ground",
                 "width": "medium",
                 "height": "medium",
                 "card": attachment(content),

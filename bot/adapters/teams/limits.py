@@ -16,7 +16,9 @@
 - Text on a button: Teams shares a row's width equally between its buttons and cuts a label that
   does not fit with "…" (five mood buttons on a phone read "1 Str…"); the renderer puts fewer
   buttons in a row when their labels need it (`PHONE_ROW_PX` and the measures beside it).
-- Dialog titles: Teams cuts a task module's title; we keep `DIALOG_TITLE` characters.
+- Dialog titles: Teams cuts a task module's title; we keep `DIALOG_TITLE` characters. A
+  message's `summary` (the line in notifications, not the message itself) keeps `SUMMARY`. Neither
+  ever holds anyone's words alone: the card itself carries the whole text.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ TEAMS_MAX_CARD_VERSION = "1.5"
 TEAMS_MAX_ACTIONS = 6
 ACTIONS_PER_SET = 5
 DIALOG_TITLE = 100
+SUMMARY = 200
 
 
 def activity_size(activity: Any) -> int:

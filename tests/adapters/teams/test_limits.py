@@ -8,6 +8,7 @@ import json
 
 import aiohttp
 
+from bot.adapters.teams import limits
 from bot.adapters.teams.cards import card_content, card_parts, continues, form_content, phone_fit
 from bot.adapters.teams.dialogs import SENT_PRIVATELY, dialog_answer
 from bot.adapters.teams.limits import ACTIVITY_BUDGET, ACTIVITY_LIMIT, activity_size
@@ -202,3 +203,13 @@ def test_an_answer_too_long_for_a_dialog_goes_to_the_one_to_one_chat() -> None:
     body, later = dialog_answer(event, {}, [long])
     assert body == {"task": {"type": "message", "value": SENT_PRIVATELY}}
     assert later == [long]
+
+
+def test_the_limits_agree_with_each_other_and_with_the_cards() -> None:
+    assert limits.ACTIVITY_BUDGET < limits.ACTIVITY_LIMIT
+    assert limits.ACTIONS_PER_SET <= limits.TEAMS_MAX_ACTIONS
+    version = tuple(int(p) for p in limits.CARD_VERSION.split("."))
+    assert version <= tuple(int(p) for p in limits.TEAMS_MAX_CARD_VERSION.split("."))
+    assert card_content(Card(text="x"))["version"] == limits.CARD_VERSION
+    # UTF-16 is what Microsoft names: plain text counts twice, and so does it here
+    assert limits.activity_size({"t": "a" * 1000}) > 2000
