@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from bot.store.database import Database
+from bot.store.database import Connection, Database
 from bot.store.schema import pending_files
 
 
@@ -78,3 +78,15 @@ async def forget(db: Database, platform: str, token: str) -> None:
                 pending_files.c.platform == platform, pending_files.c.token == token[:64]
             )
         )
+
+
+async def forget_person(conn: Connection, platform: str, workspace: str, user_id: str) -> None:
+    """Delete every file waiting for this person (their `forget-me`), in the caller's
+    transaction."""
+    await conn.execute(
+        pending_files.delete().where(
+            pending_files.c.platform == platform,
+            pending_files.c.workspace == workspace,
+            pending_files.c.user_id == user_id,
+        )
+    )

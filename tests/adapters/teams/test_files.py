@@ -14,6 +14,7 @@ from sqlalchemy import select
 from bot.adapters.teams.files import CONSENT, DECLINED, EXPIRED, FILE_INFO, KEEP
 from bot.effects import SendFileToActor
 from bot.handlers import ROUTES
+from bot.store.pending_files import keep
 from bot.store.schema import pending_files
 from testkit.fake_teams import Sent, TeamsHarness
 from tests.adapters.teams.test_adapter import FAY, SAM, group, last_to
@@ -99,3 +100,19 @@ async def test_only_the_person_offered_the_file_can_take_it_and_only_in_time(
     await offered(teams, monkeypatch)
     assert await count(teams.bot.db, pending_files) == 1
     assert timedelta(hours=24) == KEEP
+
+
+async def test_forget_me_also_forgets_a_file_waiting_for_that_person(
+    teams: TeamsHarness, monkeypatch: pytest.MonkeyPatch, clock: FakeClock
+) -> None:
+    await group(teams)
+    await offered(teams, monkeypatch)  # for Fay
+    now = clock()
+    who = (SAM.workspace, SAM.user_id)
+    await keep(teams.bot.db, "teams", "t-sam", who, "f.json", b"{}", now + KEEP, now)
+    await teams.say(SAM, "forget-me", personal=True)
+    erase = last_to(teams.fake, SAM).button("Yes, erase my data")
+    await teams.press(SAM, erase, personal=True)
+    async with teams.bot.db.read() as conn:
+        left = (await conn.execute(select(pending_files.c.user_id))).scalars().all()
+    assert left == [FAY.user_id]  # Sam's is gone; Fay's is not Sam's to erase
