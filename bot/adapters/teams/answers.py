@@ -17,14 +17,18 @@ from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 
+from bot.adapters.teams import limits
 from bot.adapters.teams.cards import form_content
 from bot.adapters.teams.delivery import (
+    PERMANENT,
     TeamsDeliverer,
     card_message,
     describe,
     message,
     messages,
     personal,
+    plain,
+    status_of,
 )
 from bot.adapters.teams.files import FileOffers
 from bot.cards import Card, Form
@@ -75,8 +79,7 @@ class TurnAnswers:
         for effect in effects:
             try:
                 if isinstance(effect, ReplyToActor):
-                    # A long answer continues in consecutive cards, each within Teams' limit.
-                    await self.reply_privately(messages(effect.card), turn)
+                    await self.reply(effect.card, turn)
                 elif isinstance(effect, OpenForm):
                     await self.reply_privately(form_message(effect.form), turn)
                 elif isinstance(effect, SendFileToActor):
@@ -91,6 +94,19 @@ class TurnAnswers:
                 )
         await self.hand_over(later)
 
+    async def reply(self, card: Card, turn: Turn) -> None:
+        """The answer, privately. A long one continues in consecutive cards, each within Teams'
+        limit; if Teams refuses it for good (400, 413), it goes once more as plain words in
+        smaller parts."""
+        try:
+            await self.reply_privately(messages(card), turn)
+        except Exception as exc:
+            if status_of(exc) not in PERMANENT:
+                raise
+            log.warning("Teams refused an answer (%s); trying it smaller", describe(exc))
+            smaller = messages(plain(card), budget=limits.ACTIVITY_BUDGET // 2)
+            await self.reply_privately(smaller, turn)
+
     async def reply_privately(self, reply: Activity | list[Activity], turn: Turn) -> None:
         """In the 1:1 chat: straight back; elsewhere through a 1:1 chat the bot opens. Several
         activities (the parts of a long card) go in order."""
@@ -102,7 +118,10 @@ class TurnAnswers:
         activity = turn.context.activity
         bot_id = activity.recipient.id if activity.recipient else ""
 
+        opened: list[bool] = []
+
         async def send(context: TurnContext) -> None:
+            opened.append(True)
             for each in replies:
                 await context.send_activity(each)
 
@@ -117,6 +136,8 @@ class TurnAnswers:
                 )
             )
         except Exception as exc:
+            if opened:
+                raise  # the chat is open; Teams refused what was sent in it
             log.warning("could not open a 1:1 chat in Teams: %s", describe(exc))
             await turn.context.send_activity(message(Card(text=NO_PRIVATE_CHAT)))
 

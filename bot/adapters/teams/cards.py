@@ -108,7 +108,7 @@ def row_sizes(labels: list[str]) -> list[int]:
 def phone_fit(per_row: int) -> int:
     """The characters a button label can have when `per_row` buttons share a row on a phone:
     Teams gives the buttons of a row equal widths of about 300 px, each with about 20 px of
-    padding, at about 7.5 px a character (one character less for the row's spacing)."""
+    padding, at about 7.5 px a character."""
     return int((limits.PHONE_ROW_PX / per_row - limits.BUTTON_PADDING_PX) / limits.CHAR_PX)
 
 

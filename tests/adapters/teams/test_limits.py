@@ -213,3 +213,18 @@ def test_the_limits_agree_with_each_other_and_with_the_cards() -> None:
     assert card_content(Card(text="x"))["version"] == limits.CARD_VERSION
     # UTF-16 is what Microsoft names: plain text counts twice, and so does it here
     assert limits.activity_size({"t": "a" * 1000}) > 2000
+
+
+async def test_an_answer_refused_for_good_is_sent_once_more_smaller(teams: TeamsHarness) -> None:
+    await group(teams)
+    teams.fake.fail("reply", 413)  # in the 1:1 chat, the answer replies to the command
+    assert await teams.say(PAT, "help", personal=True) == 201
+    assert "privacy" in shown(teams.fake.to_user(PAT))
+    teams.fake.clear()
+    teams.fake.fail("send", 400)  # from a channel, the answer goes to a 1:1 chat it opens
+    assert await teams.say(PAT, "help") == 201
+    private = teams.fake.to_user(PAT)
+    assert "privacy" in shown(private)
+    assert all(s.actions() == [] for s in private if "attachments" in s.body)  # plain words
+    assert "couldn't open our 1:1 chat" not in shown(teams.fake.in_channel())
+    assert all(not pending for pending in teams.fake.failures.values())  # both were met
