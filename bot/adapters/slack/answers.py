@@ -20,7 +20,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.adapters.slack.blocks import card_blocks, card_fallback, form_view
 from bot.adapters.slack.delivery import SDK_LOG, SlackDeliverer, error_code
-from bot.cards import Card
+from bot.cards import Card, Field
 from bot.delivery.outbox import keep
 from bot.effects import Effect, FormErrors, OpenForm, ReplyToActor
 from bot.identity import Where, Who
@@ -31,6 +31,11 @@ NEEDS_TRIGGER = (
     "Please type it as `/coprod <command>` (or `/elephant` to name an elephant)."
 )
 SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
+LATE_FORM_TITLE = "That form wasn't kept"
+LATE_FORM = (
+    "I took a moment too long to check the form you sent, and it was closed before I could "
+    "say what needs changing: {reasons} Here is what you wrote, so you can send it again."
+)
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +87,19 @@ class Answers:
         failed = await self.deliverer.deliver(later)
         if failed:
             await keep(self.db, failed, self.clock())
+
+    async def refused_form(
+        self, errors: Mapping[str, str], words: Mapping[str, str], request: Request
+    ) -> None:
+        """A form's errors that came after Slack's deadline (the form had closed): tell the
+        person privately why it wasn't kept and hand their words back."""
+        reasons = " ".join(e.strip() for e in errors.values() if e.strip())
+        fields = tuple(Field(name, value) for name, value in words.items() if value.strip())
+        card = Card(title=LATE_FORM_TITLE, text=LATE_FORM.format(reasons=reasons), fields=fields)
+        try:
+            await self.reply(card, request)
+        except Exception as exc:
+            log.warning("could not hand back a late form's words: %s", error_code(exc))
 
     async def reply(self, card: Card, request: Request) -> None:
         text, blocks = card_fallback(card), card_blocks(card)
