@@ -57,7 +57,7 @@ from bot.adapters.slack.delivery import (
 )
 from bot.adapters.slack.home import home_cards, home_view
 from bot.adapters.slack.inbound import BOT_MENTION, neutral_text, where_of, who_of
-from bot.adapters.slack.intake import STORED, VIEW, kind_of
+from bot.adapters.slack.intake import BUSY, STORED, VIEW, kind_of
 from bot.adapters.slack.names import DisplayNames
 from bot.adapters.slack.oauth import Installations, mount_oauth
 from bot.adapters.slack.settings import SlackSettings
@@ -102,10 +102,6 @@ VIEW_DEADLINE = 2.0
 (Slack allows 3 for the whole round trip)."""
 INLINE_VIEWS = 16
 """Modal submissions handled inline at once; more wait in the inbox (memory stays flat)."""
-BUSY = (
-    "I'm very busy right now and couldn't take that in. Nothing was saved "
-    "\u2014 please try again in a minute."
-)
 
 
 CORE_SLOTS = 4

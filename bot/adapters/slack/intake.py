@@ -16,6 +16,12 @@ STORED = frozenset({"event", "command", "action", "shortcut", "view_closed"})
 VIEW = "view"
 """A modal submission: committed, then answered inline within Slack's deadline if it can be."""
 
+BUSY = (
+    "I'm very busy right now and couldn't take that in. Nothing was saved "
+    "\u2014 please try again in a minute."
+)
+"""What a person hears when a command or button press is turned away (the inbox is full)."""
+
 _PAYLOAD_KINDS = {
     "block_actions": "action",
     "interactive_message": "action",
