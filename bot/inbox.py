@@ -146,6 +146,12 @@ class Inbox:
 
     # -- the worker ----------------------------------------------------------------------------
 
+    def wake(self) -> None:
+        """Look for work now rather than at the next poll (rows whose back-off or lease ended)."""
+        if self.running:
+            self._idle.clear()
+            self._wake.set()
+
     @property
     def running(self) -> bool:
         return self._worker is not None and not self._worker.done()

@@ -1,0 +1,227 @@
+"""The durable inbox on Slack's route: a request is acknowledged only once it is committed, it is
+handled from the inbox (by this process or, after a kill, the next one) exactly once, requests
+past the bound are turned away with nothing stored, and a slow modal submission is answered in
+time with nothing lost."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+
+from bot.adapters.slack import adapter as slack_adapter
+from bot.adapters.slack.answers import LATE_FORM_TITLE
+from bot.adapters.slack.intake import BUSY
+from bot.app import CommonGround
+from bot.effects import FormErrors
+from bot.events import Event
+from bot.inbox import LEASE
+from bot.store import inbox
+from bot.store.schema import elephants
+from testkit.fake_slack import (
+    BOT_USER,
+    FakeSlack,
+    SlackHarness,
+    running,
+    signed_headers,
+    slack_person,
+)
+from tests.dialogue import FakeClock
+
+FAY = slack_person("U0FAY", "fay")
+PAT = slack_person("U0PAT", "pat")
+SLACK = "slack"
+CHANNEL = "C0GENERAL"
+
+
+async def waiting(slack: SlackHarness) -> int:
+    return await inbox.count(slack.bot.db, SLACK)
+
+
+def welcomes(fake: FakeSlack) -> list[dict[str, Any]]:
+    return [p for p in fake.of("chat.postMessage") if p["text"] == "Welcome to Parents Forum"]
+
+
+async def test_an_acknowledged_command_is_committed_and_handled_after_a_kill(
+    bot: CommonGround, fake: FakeSlack
+) -> None:
+    async with running(bot, fake) as first:
+        await first.adapter.inbox.stop()  # the process "dies" right after answering
+        status, body = await first.command(FAY, "setup Parents Forum")
+        assert (status, body) == (200, "")
+        assert await waiting(first) == 1  # committed before the 200 arrived
+        assert welcomes(fake) == []
+    async with running(bot, fake) as second:  # the next process, on the same database file
+        await second.adapter.settled()
+        assert len(welcomes(fake)) == 1
+        assert await waiting(second) == 0
+
+
+async def test_a_retried_event_makes_one_row_and_one_effect(
+    bot: CommonGround, fake: FakeSlack
+) -> None:
+    mention = {
+        "type": "app_mention",
+        "user": FAY.user_id,
+        "text": f"<@{BOT_USER}> setup Parents Forum",
+        "channel": CHANNEL,
+        "team": FAY.workspace,
+        "ts": "1.000100",
+    }
+    async with running(bot, fake) as slack:
+        fake.names[FAY.user_id] = FAY.display_name
+        body = slack.event_body(mention, "Ev0001")
+        await slack.adapter.inbox.stop()
+        assert (await slack.post(body, "application/json"))[0] == 200
+        retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+        headers = {**signed_headers(body), **retry}
+        assert (await slack.post(body, "application/json", headers))[0] == 200
+        assert await waiting(slack) == 1
+        await slack.adapter.start_inbox()
+        await slack.adapter.settled()
+        assert len(welcomes(fake)) == 1
+        # A later retry (the row is gone, the delivery recorded) is dropped as a repeat.
+        assert (await slack.post(body, "application/json", headers))[0] == 200
+        assert await waiting(slack) == 0
+        assert len(welcomes(fake)) == 1
+
+
+async def test_past_the_bound_requests_are_turned_away_with_nothing_stored(
+    bot: CommonGround, fake: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COMMONGROUND_INBOX_LIMIT", "2")
+    async with running(bot, fake) as slack:
+        await slack.adapter.inbox.stop()
+        for text in ("help", "help"):
+            assert await slack.command(FAY, text) == (200, "")
+        assert await waiting(slack) == 2
+        status, body = await slack.command(FAY, "setup Parents Forum")
+        assert status == 200
+        assert json.loads(body) == {"response_type": "ephemeral", "text": BUSY}
+        event = slack.event_body({"type": "app_mention", "user": FAY.user_id}, "Ev0002")
+        assert (await slack.post(event, "application/json"))[0] == 503  # Slack retries it
+        assert await waiting(slack) == 2
+        await slack.adapter.start_inbox()
+        await slack.adapter.settled()
+        assert welcomes(fake) == []
+        assert len(fake.of("respond")) == 2  # the two help answers, and nothing else
+
+
+async def _elephant_form(slack: SlackHarness, fake: FakeSlack) -> dict[str, Any]:
+    await slack.command(FAY, "setup Parents Forum")
+    picker = fake.of("chat.postMessage")[-1]["blocks"][-1]
+    await slack.press(PAT, picker, "Professional")
+    fake.clear()
+    await slack.command(PAT, "", command="/elephant")
+    [opened] = fake.of("views.open")
+    fake.clear()
+    return dict(opened["view"])
+
+
+def held_core(slack: SlackHarness, refuse: str = "") -> asyncio.Event:
+    """Make the core wait (as under a backlog) until the returned event is set; given `refuse`,
+    it then refuses the form's text with those words."""
+    go = asyncio.Event()
+    real: Callable[..., Awaitable[list[Any]]] = slack.adapter.handle
+
+    async def slow(event: Event, *, once: str | None = None) -> list[Any]:
+        await go.wait()
+        if refuse:
+            return [FormErrors({"text": refuse})]
+        return await real(event, once=once)
+
+    slack.adapter.handle = slow  # type: ignore[assignment]
+    return go
+
+
+async def submit_without_waiting(
+    slack: SlackHarness, view: dict[str, Any], values: dict[str, str]
+) -> tuple[int, str]:
+    """Submit and return the HTTP answer without waiting for the handling to finish."""
+
+    async def not_yet() -> None:
+        return None
+
+    slack.adapter.settled = not_yet  # type: ignore[method-assign]
+    try:
+        return await slack.submit(PAT, view, values)
+    finally:
+        del slack.adapter.settled
+
+
+async def test_a_slow_form_submission_is_answered_in_time_and_kept(
+    slack: SlackHarness, fake: FakeSlack, bot: CommonGround, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    view = await _elephant_form(slack, fake)
+    monkeypatch.setattr(slack_adapter, "VIEW_DEADLINE", 0.05)
+    go = held_core(slack)
+    answer = await submit_without_waiting(
+        slack, view, {"text": "Nobody reads our feedback", "size": "little"}
+    )
+    assert answer == (200, "")  # the modal closes: never 404 or 500 for a form that is kept
+    assert await waiting(slack) == 1  # and it is committed
+    go.set()
+    await slack.adapter.settled()
+    async with bot.db.read() as conn:
+        assert len((await conn.execute(elephants.select())).all()) == 1
+    [thanks] = fake.of("chat.postEphemeral")
+    assert thanks["text"].startswith("Thank you for naming it.")
+    assert await waiting(slack) == 0
+
+
+async def test_late_form_errors_go_to_the_person_with_their_words(
+    slack: SlackHarness, fake: FakeSlack, bot: CommonGround, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    view = await _elephant_form(slack, fake)
+    monkeypatch.setattr(slack_adapter, "VIEW_DEADLINE", 0.05)
+    go = held_core(slack, refuse="Please keep it under 500 characters.")
+    answer = await submit_without_waiting(
+        slack, view, {"text": "Nobody reads our feedback", "size": "little"}
+    )
+    assert answer == (200, "")
+    go.set()
+    await slack.adapter.settled()
+    [told] = fake.of("chat.postEphemeral")
+    assert told["user"] == PAT.user_id
+    shown = json.dumps(told["blocks"])
+    assert LATE_FORM_TITLE in shown
+    assert "Please keep it under 500 characters." in shown
+    assert "Nobody reads our feedback" in shown
+    async with bot.db.read() as conn:
+        assert (await conn.execute(elephants.select())).all() == []
+    assert await waiting(slack) == 0
+
+
+async def test_a_form_submission_in_time_shows_its_errors_on_the_form(
+    slack: SlackHarness, fake: FakeSlack
+) -> None:
+    view = await _elephant_form(slack, fake)
+    status, body = await slack.submit(PAT, view, {"text": "   ", "size": "little"})
+    assert status == 200
+    assert set(json.loads(body)["errors"]) == {"text"}
+    assert await waiting(slack) == 0
+    assert fake.calls == []
+
+
+async def test_a_row_handled_by_a_process_killed_before_deleting_it_is_not_done_twice(
+    bot: CommonGround, fake: FakeSlack, clock: FakeClock
+) -> None:
+    async with running(bot, fake) as first:
+        await first.adapter.inbox.stop()
+        await first.command(FAY, "setup Parents Forum")
+        now = clock()
+        [entry] = await inbox.lease(bot.db, SLACK, now, limit=8, until=now + LEASE)
+        await first.adapter._from_inbox(entry)  # handled, then killed before the delete
+        assert len(welcomes(fake)) == 1
+        assert await waiting(first) == 1
+    async with running(bot, fake) as second:
+        await second.adapter.settled()
+        assert await waiting(second) == 1  # still leased by the dead process
+        clock.advance(seconds=LEASE.total_seconds() + 1)
+        second.adapter.inbox.wake()
+        await second.adapter.settled()
+        assert await waiting(second) == 0
+        assert len(welcomes(fake)) == 1  # taken over and dropped as a repeat
