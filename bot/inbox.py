@@ -205,6 +205,8 @@ class Inbox:
                 log.warning("the inbox could not be read: %s", type(exc).__name__)
                 entries = []
             if not entries:
+                if self._wake.is_set():
+                    continue  # a row came in while this look was under way: look again
                 self._idle.set()
                 if self._stopping:
                     return

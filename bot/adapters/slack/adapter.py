@@ -181,9 +181,11 @@ class SlackAdapter:
         """Wait until no request is still being worked on after its acknowledgement and the
         inbox's worker finds nothing left to take (tests use this instead of sleeping)."""
         while True:
+            if self._inline_views:
+                await asyncio.wait(set(self._inline_views))
             await self._settled.wait()
             await self.inbox.settled()
-            if self._settled.is_set() and self.inbox.idle:
+            if not self._inline_views and self._settled.is_set() and self.inbox.idle:
                 return
 
     def _tracked(self, listener: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
