@@ -93,8 +93,8 @@ BOT_ADDED = (
 log = logging.getLogger(__name__)
 
 ONCE = records.ONCE
-FROM_INBOX = "common_ground_from_inbox"  # context: handled from the inbox (True) or inline
-LAST_TRY = "common_ground_last_try"  # context: no further attempt follows if this one fails
+MAY_RETRY = "common_ground_may_retry"  # context: a failure for want of the database is retried
+RETRY = "common_ground_retry"  # context: set by a listener that failed that way
 VIEW_ANSWER = "common_ground_view_answer"  # context: the future an inline view's route awaits
 
 VIEW_DEADLINE = 2.0
@@ -198,9 +198,10 @@ class SlackAdapter:
             try:
                 await listener(**kwargs)
             except Exception as exc:
-                context = kwargs.get("context") or {}
-                if context.get(FROM_INBOX) and not context.get(LAST_TRY) and worth_retrying(exc):
+                context = kwargs.get("context")
+                if context is not None and context.get(MAY_RETRY) and worth_retrying(exc):
                     # Rolled back, `once` and all: the inbox tries it again after a pause.
+                    context[RETRY] = True
                     log.warning(
                         "a Slack request failed (%s); it will be tried again", type(exc).__name__
                     )
@@ -290,6 +291,7 @@ class SlackAdapter:
             return BoltResponse(status=200, body="")  # a repeat, or the worker will see to it
         answer: asyncio.Future[dict[str, str]] = asyncio.get_running_loop().create_future()
         bolt_request.context[VIEW_ANSWER] = answer
+        bolt_request.context[MAY_RETRY] = True  # from the inbox, if the database was away
         task = asyncio.create_task(self._handle_held(bolt_request, row))
         self._inline_views.add(task)
         task.add_done_callback(self._inline_views.discard)
@@ -308,13 +310,14 @@ class SlackAdapter:
 
     async def _handle_held(self, bolt_request: AsyncBoltRequest, row: int) -> None:
         """Run an inline request through Bolt; its row is deleted when handled, or given back
-        to the inbox's worker when it failed."""
+        to the inbox's worker when it failed for want of the database."""
+        retry = False
         try:
-            response = await self.app.async_dispatch(bolt_request)
-        except Exception as exc:
-            response = BoltResponse(status=500)
+            await self.app.async_dispatch(bolt_request)
+        except Exception as exc:  # Bolt's middleware; the listener itself never raises here
             log.warning("an inline Slack request failed: %s", type(exc).__name__)
-        if response.status >= 500:
+            retry = worth_retrying(exc)
+        if retry or bolt_request.context.get(RETRY):
             await self.inbox.give_back(row)
             return
         await self.inbox.finish(row)
@@ -326,12 +329,11 @@ class SlackAdapter:
             headers={"content-type": [entry.content_type]},
             context={
                 ONCE: entry.key,
-                FROM_INBOX: True,
-                LAST_TRY: entry.attempts >= self.inbox.settings.attempts,
+                MAY_RETRY: entry.attempts < self.inbox.settings.attempts,
             },
         )
-        response = await self.app.async_dispatch(bolt_request)
-        if response.status >= 500:
+        await self.app.async_dispatch(bolt_request)
+        if bolt_request.context.get(RETRY):
             raise RetryLater
 
     async def start_inbox(self, _app: web.Application | None = None) -> None:

@@ -125,6 +125,9 @@ STORED = frozenset({ActivityTypes.message, ActivityTypes.conversation_update})
 """Activity types committed to the inbox and handled from there."""
 INVOKE_DEADLINE = 2.0
 """Seconds an invoke is handled inline before Teams is answered without waiting."""
+INLINE_INVOKES = 16
+"""Invokes handled inline at once; more wait in the inbox (memory stays flat), their answers
+going to the 1:1 chat."""
 
 
 class _SdkConfig:
@@ -290,13 +293,14 @@ class TeamsAdapter:
         """An invoke: commit it, then run its turn inline for up to `INVOKE_DEADLINE` seconds.
         Its answer is the response when it comes in time; otherwise Teams gets an empty answer
         (a dialog closes) and the turn, finishing later, brings the answer to the 1:1 chat."""
+        inline = len(self._inline) < INLINE_INVOKES
         try:
-            row = await self.inbox.take_in(key, body, "application/json", hold=True)
+            row = await self.inbox.take_in(key, body, "application/json", hold=inline)
         except Exception as exc:  # nothing kept: Teams shows the person an error, rightly
             log.warning("could not take a Teams invoke in: %s", type(exc).__name__)
             return web.Response(status=503, text="busy, please retry")
-        if row is None:
-            return web.Response(status=200)  # a redelivery of one being handled
+        if row is None or not inline:
+            return web.Response(status=200)  # a redelivery, or the worker will see to it
         answer: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         token = _ANSWER.set(answer)  # the task below starts with a copy of this context
         try:

@@ -18,7 +18,7 @@ from bot.adapters.slack.intake import BUSY
 from bot.app import CommonGround
 from bot.effects import FormErrors
 from bot.events import Event
-from bot.inbox import LEASE
+from bot.inbox import BACKOFF, LEASE
 from bot.store import inbox
 from bot.store.schema import elephants
 from testkit.fake_slack import (
@@ -225,3 +225,28 @@ async def test_a_row_handled_by_a_process_killed_before_deleting_it_is_not_done_
         await second.adapter.settled()
         assert await waiting(second) == 0
         assert len(welcomes(fake)) == 1  # taken over and dropped as a repeat
+
+
+async def test_a_command_that_failed_for_want_of_the_database_is_tried_again(
+    slack: SlackHarness, fake: FakeSlack, clock: FakeClock
+) -> None:
+    real: Callable[..., Awaitable[list[Any]]] = slack.adapter.handle
+    tries: list[str | None] = []
+
+    async def away_once(event: Event, *, once: str | None = None) -> list[Any]:
+        tries.append(once)
+        if len(tries) == 1:
+            raise ConnectionError("the database went away")
+        return await real(event, once=once)
+
+    slack.adapter.handle = away_once  # type: ignore[assignment]
+    assert await slack.command(FAY, "setup Parents Forum") == (200, "")
+    assert welcomes(fake) == []
+    assert fake.of("respond") == []  # no "sorry": it is not lost, only waiting
+    assert await waiting(slack) == 1
+    clock.advance(seconds=BACKOFF.total_seconds())
+    slack.adapter.inbox.wake()
+    await slack.adapter.settled()
+    assert len(welcomes(fake)) == 1
+    assert len(tries) == 2 and tries[0] == tries[1]  # the same delivery, once
+    assert await waiting(slack) == 0
