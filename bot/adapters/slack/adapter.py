@@ -101,6 +101,8 @@ VIEW_DEADLINE = 2.0
 """Seconds a modal submission is handled inline before the modal is closed without waiting
 (Slack allows 3 for the whole round trip)."""
 INLINE_VIEWS = 16
+BUSY_NOTICES = 4
+"""Busy notices to button presses on their way at once (more are answered with no notice)."""
 """Modal submissions handled inline at once; more wait in the inbox (memory stays flat)."""
 
 
@@ -168,6 +170,7 @@ class SlackAdapter:
             db, PLATFORM, self._from_inbox, clock=clock, kind_of=_entry_kind, settings=inbox
         )
         self._inline_views: set[asyncio.Task[None]] = set()
+        self._notices: set[asyncio.Task[None]] = set()
         self.app.error(self._on_listener_error)
         self._listen()
 
@@ -181,11 +184,12 @@ class SlackAdapter:
         """Wait until no request is still being worked on after its acknowledgement and the
         inbox's worker finds nothing left to take (tests use this instead of sleeping)."""
         while True:
-            if self._inline_views:
-                await asyncio.wait(set(self._inline_views))
+            if self._inline_views or self._notices:
+                await asyncio.wait(self._inline_views | self._notices)
             await self._settled.wait()
             await self.inbox.settled()
-            if not self._inline_views and self._settled.is_set() and self.inbox.idle:
+            quiet = not self._inline_views and not self._notices
+            if quiet and self._settled.is_set() and self.inbox.idle:
                 return
 
     def _tracked(self, listener: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
@@ -266,13 +270,26 @@ class SlackAdapter:
         """Commit the request to the inbox, then acknowledge it (a repeat adds no row)."""
         if self.inbox.full():
             log.warning("turned a Slack %s away: the inbox is full", kind)
-            return _busy(kind)
+            return self._busy(kind, body)
         try:
             await self.inbox.take_in(key, body, content_type)
         except Exception as exc:
             log.warning("could not take a Slack %s in: %s", kind, type(exc).__name__)
-            return _busy(kind)
+            return self._busy(kind, body)
         return web.Response(status=200)
+
+    def _busy(self, kind: str, body: str) -> web.Response:
+        """Turned away for now: Slack retries an Events API callback answered 503; a person who
+        used a command is told in the answer itself, one who pressed a button (Slack shows no
+        answer to that) through its `response_url`, at most `BUSY_NOTICES` at a time."""
+        if kind == "event":
+            return web.Response(status=503, text="busy, please retry")
+        url = _response_url(body) if kind == "action" else ""
+        if url and len(self._notices) < BUSY_NOTICES:
+            task = asyncio.create_task(self.answers.notice(url, BUSY))
+            self._notices.add(task)
+            task.add_done_callback(self._notices.discard)
+        return web.json_response({"response_type": "ephemeral", "text": BUSY})
 
     async def answer_view(
         self, bolt_request: AsyncBoltRequest, key: str, body: str, content_type: str
@@ -281,6 +298,7 @@ class SlackAdapter:
         seconds. Its errors (or an empty acknowledgement) are the answer when they come in time;
         otherwise the modal closes now and the handling finishes afterwards (a late error goes
         to the person privately). A form that is kept is never answered with an error."""
+        deadline = asyncio.get_running_loop().time() + VIEW_DEADLINE  # from arrival
         inline = len(self._inline_views) < INLINE_VIEWS
         try:
             row = await self.inbox.take_in(key, body, content_type, hold=inline)
@@ -296,7 +314,8 @@ class SlackAdapter:
         self._inline_views.add(task)
         task.add_done_callback(self._inline_views.discard)
         either: set[asyncio.Future[Any]] = {answer, task}
-        await asyncio.wait(either, timeout=VIEW_DEADLINE)
+        left = deadline - asyncio.get_running_loop().time()
+        await asyncio.wait(either, timeout=max(0.0, left))
         if answer.done() and not answer.cancelled():
             errors = answer.result()
             if errors:
@@ -578,12 +597,13 @@ class SlackAdapter:
             return await self.handle(event, once=context.get(ONCE))
 
 
-def _busy(kind: str) -> web.Response:
-    """Turned away for now: Slack retries an Events API callback answered 503; a person who used
-    a command or a button is told in plain words (nothing was saved)."""
-    if kind == "event":
-        return web.Response(status=503, text="busy, please retry")
-    return web.json_response({"response_type": "ephemeral", "text": BUSY})
+def _response_url(body: str) -> str:
+    """The `response_url` of a form-encoded interaction payload, if it has one."""
+    try:
+        payload = json.loads(parse_qs(body).get("payload", [""])[0])
+    except ValueError:
+        return ""
+    return str(payload.get("response_url") or "") if isinstance(payload, dict) else ""
 
 
 def _entry_kind(entry: Entry) -> str:

@@ -155,10 +155,13 @@ class Answers:
     async def sorry(self, body: object) -> None:
         """Tell the person kindly that it failed (never the error itself), when Slack lets us."""
         url = body.get("response_url") if isinstance(body, dict) else None
-        if not url:
-            return
+        if url:
+            await self.notice(str(url), SORRY)
+
+    async def notice(self, response_url: str, text: str) -> None:
+        """A short ephemeral word to the person through a request's `response_url`."""
         try:
-            webhook = AsyncWebhookClient(str(url), logger=SDK_LOG)
-            await webhook.send(text=SORRY, response_type="ephemeral", replace_original=False)
+            webhook = AsyncWebhookClient(response_url, logger=SDK_LOG)
+            await webhook.send(text=text, response_type="ephemeral", replace_original=False)
         except Exception as exc:
-            log.warning("could not say sorry for a failed request: %s", error_code(exc))
+            log.warning("could not send a notice to a person: %s", error_code(exc))

@@ -293,6 +293,7 @@ class TeamsAdapter:
         """An invoke: commit it, then run its turn inline for up to `INVOKE_DEADLINE` seconds.
         Its answer is the response when it comes in time; otherwise Teams gets an empty answer
         (a dialog closes) and the turn, finishing later, brings the answer to the 1:1 chat."""
+        deadline = asyncio.get_running_loop().time() + INVOKE_DEADLINE  # from arrival
         inline = len(self._inline) < INLINE_INVOKES
         try:
             row = await self.inbox.take_in(key, body, "application/json", hold=inline)
@@ -310,7 +311,8 @@ class TeamsAdapter:
         self._inline.add(task)
         task.add_done_callback(self._inline.discard)
         either: set[asyncio.Future[Any]] = {answer, task}
-        await asyncio.wait(either, timeout=INVOKE_DEADLINE)
+        left = deadline - asyncio.get_running_loop().time()
+        await asyncio.wait(either, timeout=max(0.0, left))
         if answer.done() and not answer.cancelled():
             found = answer.result()
             return web.Response(status=200) if found is None else web.json_response(found)

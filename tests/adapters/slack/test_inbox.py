@@ -103,11 +103,15 @@ async def test_past_the_bound_requests_are_turned_away_with_nothing_stored(
         assert json.loads(body) == {"response_type": "ephemeral", "text": BUSY}
         event = slack.event_body({"type": "app_mention", "user": FAY.user_id}, "Ev0002")
         assert (await slack.post(event, "application/json"))[0] == 503  # Slack retries it
+        button = {"elements": [{"text": {"text": "Pass"}, "action_id": "a", "value": "v"}]}
+        assert (await slack.press(FAY, button, "Pass"))[0] == 200
+        [notice] = fake.of("respond")  # Slack shows no answer to a button: told this way
+        assert notice["text"] == BUSY
         assert await waiting(slack) == 2
         await slack.adapter.start_inbox()
         await slack.adapter.settled()
         assert welcomes(fake) == []
-        assert len(fake.of("respond")) == 2  # the two help answers, and nothing else
+        assert len(fake.of("respond")) == 3  # the notice and the two help answers, nothing else
 
 
 async def _elephant_form(slack: SlackHarness, fake: FakeSlack) -> dict[str, Any]:
