@@ -11,10 +11,14 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 
 from bot.adapters.slack import adapter as slack_adapter
+from bot.adapters.slack.adapter import attach
 from bot.adapters.slack.answers import LATE_FORM_TITLE
 from bot.adapters.slack.intake import BUSY
+from bot.adapters.slack.settings import SlackSettings
 from bot.app import CommonGround
 from bot.effects import FormErrors
 from bot.events import Event
@@ -26,6 +30,7 @@ from testkit.fake_slack import (
     FakeSlack,
     SlackHarness,
     running,
+    running_fake,
     signed_headers,
     slack_person,
 )
@@ -254,3 +259,45 @@ async def test_a_command_that_failed_for_want_of_the_database_is_tried_again(
     assert len(welcomes(fake)) == 1
     assert len(tries) == 2 and tries[0] == tries[1]  # the same delivery, once
     assert await waiting(slack) == 0
+
+
+async def test_a_socket_mode_envelope_is_acknowledged_only_once_committed(
+    bot: CommonGround,
+) -> None:
+    async with running_fake() as fake:
+        settings = SlackSettings(
+            SLACK_BOT_TOKEN="xoxb-test",
+            SLACK_APP_TOKEN="xapp-test",
+            SLACK_API_URL=fake.api_url,
+            _env_file=None,  # type: ignore[call-arg]
+        )
+        app = web.Application()
+        adapter = attach(app, bot, settings)
+        assert adapter is not None
+        server = TestServer(app)
+        await server.start_server()
+        try:
+            await asyncio.wait_for(fake.connected.wait(), timeout=10)
+            await adapter.inbox.stop()  # the process dies right after acknowledging
+            fake.names[FAY.user_id] = FAY.display_name
+            payload = {
+                "team_id": FAY.workspace,
+                "channel_id": CHANNEL,
+                "channel_name": "general",
+                "user_id": FAY.user_id,
+                "user_name": FAY.display_name,
+                "command": "/coprod",
+                "text": "setup Parents Forum",
+                "response_url": fake.response_url(1),
+                "trigger_id": "trigger-1",
+            }
+            envelope = {"envelope_id": "env-1", "type": "slash_commands", "payload": payload}
+            assert await fake.envelope(envelope) == {"envelope_id": "env-1"}
+            assert await inbox.count(bot.db, SLACK) == 1
+            assert welcomes(fake) == []
+            adapter.inbox.start()
+            await adapter.settled()
+            assert len(welcomes(fake)) == 1
+            assert await inbox.count(bot.db, SLACK) == 0
+        finally:
+            await server.close()
