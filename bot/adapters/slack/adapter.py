@@ -101,9 +101,9 @@ VIEW_DEADLINE = 2.0
 """Seconds a modal submission is handled inline before the modal is closed without waiting
 (Slack allows 3 for the whole round trip)."""
 INLINE_VIEWS = 16
+"""Modal submissions handled inline at once; more wait in the inbox (memory stays flat)."""
 BUSY_NOTICES = 4
 """Busy notices to button presses on their way at once (more are answered with no notice)."""
-"""Modal submissions handled inline at once; more wait in the inbox (memory stays flat)."""
 
 
 CORE_SLOTS = 4
@@ -373,6 +373,8 @@ class SlackAdapter:
             await self.socket.close_async()  # type: ignore[no-untyped-call]
             self.socket = None
         await self.inbox.stop()
+        if self._inline_views:
+            await asyncio.wait(set(self._inline_views))
         await self._settled.wait()
 
     def _delivery_id(self, body: str, content_type: str) -> str | None:

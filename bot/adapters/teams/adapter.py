@@ -218,6 +218,8 @@ class TeamsAdapter:
         """Stop the inbox's worker (rows still waiting stay for the next start), then let the
         drains finish."""
         await self.inbox.stop()
+        if self._inline:
+            await asyncio.wait(set(self._inline), timeout=wait)
         await self.after.close(wait)
 
     async def on_request(self, request: web.Request) -> web.Response:
