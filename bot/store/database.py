@@ -17,7 +17,8 @@ from typing import Any, TypeAlias
 from sqlalchemy import event, func, select
 from sqlalchemy.engine import Connection as SyncConnection
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SATimeoutError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -40,6 +41,14 @@ def lost_a_race(exc: BaseException) -> bool:
     if not isinstance(exc, DBAPIError):
         return False
     return getattr(exc.orig, "sqlstate", None) in RACE_SQLSTATES
+
+
+def is_outage(exc: BaseException) -> bool:
+    """Whether `exc` says the database could not be reached or used just now (connection lost,
+    locked, disk full, a pool timeout), rather than a mistake in a statement: worth a retry."""
+    if isinstance(exc, OperationalError | InterfaceError | SATimeoutError):
+        return True
+    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
 
 
 def backend_and_database(url: str) -> tuple[str, str | None]:

@@ -300,6 +300,26 @@ inbound_events = Table(
     Index(None, "received_at"),  # the daily retention job prunes old event ids by age
 )
 
+# Requests a platform was told were received, waiting to be handled (`bot.inbox`): a request is
+# answered only once its row is committed, so a process killed after answering loses nothing.
+# `delivery_key` is the same id the core records as `once`, so a platform's retry adds no row.
+# `leased_until` is both the lease of the process handling the row and a failed row's back-off.
+inbox = Table(
+    "inbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("platform", String(20), nullable=False),
+    Column("delivery_key", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("content_type", String(100), nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("leased_until", UtcDateTime),
+    UniqueConstraint("platform", "delivery_key"),
+    Index(None, "leased_until"),
+    sqlite_autoincrement=True,
+)
+
 # How to reach a conversation later (Teams: a conversation reference, as JSON, with no person in
 # it), so scheduled posts reach channels after a restart. `workspace` finds a tenant's service URL.
 conversation_refs = Table(

@@ -9,8 +9,16 @@ before a single row is written; then Bolt dispatches to the listeners below. Eac
 handled exactly once, and a delivery whose handling failed (rolled back, record and all) is handled
 when Slack tries again. A read of that table before dispatch drops obvious repeats cheaply.
 
-Listeners acknowledge first and work after (Slack wants an answer within 3 seconds); a modal
-submission is the exception, because validation errors can only be shown in the acknowledgement.
+Nothing is acknowledged before it is saved: the route commits each request to the durable inbox
+(`bot.inbox`) in one insert and only then answers 200; the inbox's worker rebuilds the request
+from the stored body and runs it through the same Bolt app and listeners (whose `ack()` is then a
+no-op: the HTTP response already gave it). Past the inbox's bound, requests are turned away so that
+Slack retries (Events API: 503) or the person tries again (commands and buttons: a busy answer).
+Requests whose answer must be the response itself (URL checks, options loads) are handled inline.
+A modal submission is committed too, then handled inline for up to `VIEW_DEADLINE` seconds, since
+validation errors can only be shown in the acknowledgement; past that the modal is closed with an
+empty acknowledgement and the handling finishes afterwards (errors then go to the person
+privately, with their words handed back).
 
 Slack's SDK logs request bodies (user ids, message text) at DEBUG, so its records below WARNING are
 dropped by a filter on the loggers given to it: our own lines name only kinds of things.
@@ -32,6 +40,8 @@ from urllib.parse import parse_qs
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -48,6 +58,7 @@ from bot.adapters.slack.delivery import (
 )
 from bot.adapters.slack.home import home_cards, home_view
 from bot.adapters.slack.inbound import BOT_MENTION, neutral_text, where_of, who_of
+from bot.adapters.slack.intake import BUSY, STORED, VIEW, kind_of
 from bot.adapters.slack.names import DisplayNames
 from bot.adapters.slack.oauth import Installations, mount_oauth
 from bot.adapters.slack.settings import SlackSettings
@@ -63,7 +74,9 @@ from bot.effects import (
 )
 from bot.events import Choice, Command, Event, FormSubmitted, MemberJoined
 from bot.identity import Who
+from bot.inbox import Inbox, InboxSettings, RetryLater, worth_retrying
 from bot.store.database import Database
+from bot.store.inbox import Entry
 
 PLATFORM = records.PLATFORM
 ROUTE = "/slack/events"
@@ -83,6 +96,17 @@ BOT_ADDED = (
 log = logging.getLogger(__name__)
 
 ONCE = records.ONCE
+MAY_RETRY = "common_ground_may_retry"  # context: a failure for want of the database is retried
+RETRY = "common_ground_retry"  # context: set by a listener that failed that way
+VIEW_ANSWER = "common_ground_view_answer"  # context: the future an inline view's route awaits
+
+VIEW_DEADLINE = 2.0
+"""Seconds a modal submission is handled inline before the modal is closed without waiting
+(Slack allows 3 for the whole round trip)."""
+INLINE_VIEWS = 16
+"""Modal submissions handled inline at once; more wait in the inbox (memory stays flat)."""
+BUSY_NOTICES = 4
+"""Busy notices to button presses on their way at once (more are answered with no notice)."""
 
 
 CORE_SLOTS = 4
@@ -103,6 +127,7 @@ class SlackAdapter:
         clock: Callable[[], datetime],
         backoff: float = 0.5,
         drainer: Drainer | None = None,
+        inbox: InboxSettings | None = None,
     ) -> None:
         self.handle = handle
         # SQLite takes one writer at a time anyway: more slots would only wait on its lock.
@@ -131,6 +156,10 @@ class SlackAdapter:
             # `on_request` checks every HTTP request's signature before Bolt sees it (so a forged
             # one writes nothing); Socket Mode needs none. Bolt checking again would be waste.
             request_verification_enabled=False,
+            # Listeners run to their end before `async_dispatch` returns: the inbox's worker
+            # deletes a row only once it was handled, and the route's answer never waits on
+            # listeners (it was given before they ran, or by the modal-submission deadline).
+            process_before_response=True,
             logger=BOLT_LOG,
             oauth_settings=self.installations.settings if self.installations else None,
             user_facing_authorize_error_message=NOT_INSTALLED,
@@ -145,13 +174,32 @@ class SlackAdapter:
         self._own_drainer = drainer is None
         self.drainer = drainer or Drainer(Outbox(db, self.deliverer, clock))
         self.answers = Answers(self.client, self.deliverer, self.drainer.wake)
+        self.inbox = Inbox(
+            db, PLATFORM, self._from_inbox, clock=clock, kind_of=_entry_kind, settings=inbox
+        )
+        self._inline_views: set[asyncio.Task[None]] = set()
+        self._notices: set[asyncio.Task[None]] = set()
+        self.app.error(self._on_listener_error)
         self._listen()
 
+    async def _on_listener_error(self, error: Exception) -> None:
+        """Bolt's report of a listener that raised: a `RetryLater` was logged already (and the
+        inbox tries it again); anything else is named by its type only (never its message)."""
+        if not isinstance(error, RetryLater):
+            log.error("a Slack listener failed: %s", type(error).__name__)
+
     async def settled(self) -> None:
-        """Wait until no request is still being worked on after its acknowledgement, and what
-        they stored in the outbox has been drained (tests use this instead of sleeping; shutdown
-        uses it to finish what was acknowledged)."""
-        await self._settled.wait()
+        """Wait until no request is still being worked on after its acknowledgement, the
+        inbox's worker finds nothing left to take, and what they stored in the outbox has been
+        drained (tests use this instead of sleeping)."""
+        while True:
+            if self._inline_views or self._notices:
+                await asyncio.wait(self._inline_views | self._notices)
+            await self._settled.wait()
+            await self.inbox.settled()
+            quiet = not self._inline_views and not self._notices
+            if quiet and self._settled.is_set() and self.inbox.idle:
+                break
         await self.drainer.settled()
 
     def _tracked(self, listener: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
@@ -163,7 +211,15 @@ class SlackAdapter:
             self._settled.clear()
             try:
                 await listener(**kwargs)
-            except Exception:
+            except Exception as exc:
+                context = kwargs.get("context")
+                if context is not None and context.get(MAY_RETRY) and worth_retrying(exc):
+                    # Rolled back, `once` and all: the inbox tries it again after a pause.
+                    context[RETRY] = True
+                    log.warning(
+                        "a Slack request failed (%s); it will be tried again", type(exc).__name__
+                    )
+                    raise RetryLater from None
                 log.exception("a Slack request failed after it was acknowledged")
                 await self.answers.sorry(kwargs.get("body"))
             finally:
@@ -179,51 +235,157 @@ class SlackAdapter:
         if not self.settings.signing_secret:
             raise RuntimeError("POST /slack/events needs SLACK_SIGNING_SECRET to check requests")
         app.router.add_post(ROUTE, self.on_request)
+        app.on_startup.append(self.start_inbox)
+        app.on_cleanup.append(self.stop)
         if self.app.oauth_flow is not None:
             mount_oauth(app, self.app.oauth_flow)
 
     async def on_request(self, request: web.Request) -> web.Response:
-        """Verify, drop repeats, then let Bolt dispatch."""
+        """Verify, drop repeats, then commit to the inbox and acknowledge (or answer inline)."""
         try:
             body = await request.text()
         except (UnicodeDecodeError, LookupError):  # not UTF-8, or a charset nobody knows
             log.warning("refused a Slack request whose body is not text")
             return web.Response(status=400, text="the body is not text")
-        timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
-        signature = request.headers.get("X-Slack-Signature", "")
-        try:
-            valid = self.verifier.is_valid(body=body, timestamp=timestamp, signature=signature)
-        except ValueError:  # a missing or non-numeric timestamp
-            valid = False
-        if not valid:
+        if not self._signed(request, body):
             log.warning("refused a Slack request with a bad or stale signature")
             return web.Response(status=401, text="invalid request")
         key = self._delivery_id(body, request.content_type)
         # Only Slack's retries are looked up before the acknowledgement: a first delivery cannot
-        # have been seen, and the acknowledgement must not wait for the database. Any other repeat
-        # is still dropped by the core's once-only insert, inside the event's own transaction.
+        # have been seen. Any other repeat is still dropped by the core's once-only insert.
         retry = request.headers.get("X-Slack-Retry-Num", "")
         if key is not None and retry and await records.seen(self.db, key):
             log.info("dropped a repeated Slack delivery (retry %s)", retry)
             return web.Response(status=200)
+        kind = kind_of(body, request.content_type)
+        if key is not None and kind in STORED:
+            return await self._take_in(key, body, request.content_type, kind)
         bolt_request = await to_bolt_request(request)
-        if key is not None:
+        if key is not None and kind == VIEW:
             bolt_request.context[ONCE] = key
-        response = await self.app.async_dispatch(bolt_request)
-        return await to_aiohttp_response(response)
+            answer = await self.answer_view(bolt_request, key, body, request.content_type)
+            return await to_aiohttp_response(answer)
+        return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
+
+    def _signed(self, request: web.Request, body: str) -> bool:
+        """Whether Slack signed this body, recently."""
+        timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
+        signature = request.headers.get("X-Slack-Signature", "")
+        try:
+            return self.verifier.is_valid(body=body, timestamp=timestamp, signature=signature)
+        except ValueError:  # a missing or non-numeric timestamp
+            return False
+
+    async def _take_in(self, key: str, body: str, content_type: str, kind: str) -> web.Response:
+        """Commit the request to the inbox, then acknowledge it (a repeat adds no row)."""
+        if self.inbox.full():
+            log.warning("turned a Slack %s away: the inbox is full", kind)
+            return self._busy(kind, body)
+        try:
+            await self.inbox.take_in(key, body, content_type)
+        except Exception as exc:
+            log.warning("could not take a Slack %s in: %s", kind, type(exc).__name__)
+            return self._busy(kind, body)
+        return web.Response(status=200)
+
+    def _busy(self, kind: str, body: str) -> web.Response:
+        """Turned away for now: Slack retries an Events API callback answered 503; a person who
+        used a command is told in the answer itself, one who pressed a button (Slack shows no
+        answer to that) through its `response_url`, at most `BUSY_NOTICES` at a time."""
+        if kind == "event":
+            return web.Response(status=503, text="busy, please retry")
+        url = _response_url(body) if kind == "action" else ""
+        if url and len(self._notices) < BUSY_NOTICES:
+            task = asyncio.create_task(self.answers.notice(url, BUSY))
+            self._notices.add(task)
+            task.add_done_callback(self._notices.discard)
+        return web.json_response({"response_type": "ephemeral", "text": BUSY})
+
+    async def answer_view(
+        self, bolt_request: AsyncBoltRequest, key: str, body: str, content_type: str
+    ) -> BoltResponse:
+        """A modal submission: commit it, then handle it inline for up to `VIEW_DEADLINE`
+        seconds. Its errors (or an empty acknowledgement) are the answer when they come in time;
+        otherwise the modal closes now and the handling finishes afterwards (a late error goes
+        to the person privately). A form that is kept is never answered with an error."""
+        deadline = asyncio.get_running_loop().time() + VIEW_DEADLINE  # from arrival
+        inline = len(self._inline_views) < INLINE_VIEWS
+        try:
+            row = await self.inbox.take_in(key, body, content_type, hold=inline)
+        except Exception as exc:  # nothing kept: Slack shows the person an error, rightly
+            log.warning("could not take a Slack view submission in: %s", type(exc).__name__)
+            return BoltResponse(status=503, body="")
+        if row is None or not inline:
+            return BoltResponse(status=200, body="")  # a repeat, or the worker will see to it
+        answer: asyncio.Future[dict[str, str]] = asyncio.get_running_loop().create_future()
+        bolt_request.context[VIEW_ANSWER] = answer
+        bolt_request.context[MAY_RETRY] = True  # from the inbox, if the database was away
+        task = asyncio.create_task(self._handle_held(bolt_request, row))
+        self._inline_views.add(task)
+        task.add_done_callback(self._inline_views.discard)
+        either: set[asyncio.Future[Any]] = {answer, task}
+        left = deadline - asyncio.get_running_loop().time()
+        await asyncio.wait(either, timeout=max(0.0, left))
+        if answer.done() and not answer.cancelled():
+            errors = answer.result()
+            if errors:
+                return BoltResponse(
+                    status=200,
+                    body={"response_action": "errors", "errors": errors},
+                )
+            return BoltResponse(status=200, body="")
+        answer.cancel()  # the listener now knows it is late
+        return BoltResponse(status=200, body="")
+
+    async def _handle_held(self, bolt_request: AsyncBoltRequest, row: int) -> None:
+        """Run an inline request through Bolt; its row is deleted when handled, or given back
+        to the inbox's worker when it failed for want of the database."""
+        retry = False
+        try:
+            await self.app.async_dispatch(bolt_request)
+        except Exception as exc:  # Bolt's middleware; the listener itself never raises here
+            log.warning("an inline Slack request failed: %s", type(exc).__name__)
+            retry = worth_retrying(exc)
+        if retry or bolt_request.context.get(RETRY):
+            await self.inbox.give_back(row)
+            return
+        await self.inbox.finish(row)
+
+    async def _from_inbox(self, entry: Entry) -> None:
+        """The inbox's worker: rebuild the stored request and dispatch it as if just received."""
+        bolt_request = AsyncBoltRequest(
+            body=entry.body,
+            headers={"content-type": [entry.content_type]},
+            context={
+                ONCE: entry.key,
+                MAY_RETRY: entry.attempts < self.inbox.settings.attempts,
+            },
+        )
+        await self.app.async_dispatch(bolt_request)
+        if bolt_request.context.get(RETRY):
+            raise RetryLater
+
+    async def start_inbox(self, _app: web.Application | None = None) -> None:
+        """Start this process's inbox worker (it takes over rows a dead process left too)."""
+        self.inbox.start()
 
     async def start_socket_mode(self) -> None:
         """Open the websocket to Slack (Socket Mode); requests then arrive over it."""
+        self.inbox.start()
         self.socket = SocketHandler(self, self.settings.app_token)
         await self.socket.connect_async()  # type: ignore[no-untyped-call]
         log.info("connected to Slack in Socket Mode")
 
-    async def stop(self) -> None:
-        """Close the websocket, if any, and finish work already acknowledged."""
+    async def stop(self, _app: web.Application | None = None) -> None:
+        """Close the websocket, if any, finish the rows in hand, and stop the inbox's worker
+        (rows still waiting stay committed for the next start)."""
         if self.socket is not None:
             await self.socket.close_async()  # type: ignore[no-untyped-call]
             self.socket = None
-        await self.settled()
+        await self.inbox.stop()
+        if self._inline_views:
+            await asyncio.wait(set(self._inline_views))
+        await self._settled.wait()
         if self._own_drainer:
             await self.drainer.close()
 
@@ -343,11 +505,19 @@ class SlackAdapter:
         for effect in effects:
             if isinstance(effect, FormErrors):
                 errors.update(effect.errors)
-        if errors:
-            await ack(response_action="errors", errors=errors)
+        request = Request(who, where, str(body.get("trigger_id", "")))
+        await ack()  # Bolt's own answer is not used: the route answers from `VIEW_ANSWER`
+        answer = context.get(VIEW_ANSWER)
+        if isinstance(answer, asyncio.Future) and not answer.done():
+            answer.set_result(errors)  # in time: the errors are shown on the form itself
+            if not errors:
+                await self.answers.carry_out(effects, request)
             return
-        await ack()
-        await self.answers.carry_out(effects, Request(who, where, str(body.get("trigger_id", ""))))
+        # Too late for the form (it has closed): the errors go to the person with their words.
+        if errors:
+            await self.answers.refused_form(errors, event.values, request)
+        kept = [e for e in effects if not isinstance(e, FormErrors)]
+        await self.answers.carry_out(kept, request)
 
     async def _on_elephant_shortcut(
         self, ack: AsyncAck, body: dict[str, Any], context: dict[str, Any]
@@ -441,6 +611,20 @@ class SlackAdapter:
             return await self.handle(event, once=context.get(ONCE))
 
 
+def _response_url(body: str) -> str:
+    """The `response_url` of a form-encoded interaction payload, if it has one."""
+    try:
+        payload = json.loads(parse_qs(body).get("payload", [""])[0])
+    except ValueError:
+        return ""
+    return str(payload.get("response_url") or "") if isinstance(payload, dict) else ""
+
+
+def _entry_kind(entry: Entry) -> str:
+    """What a stored request is, for log lines (never who or what)."""
+    return kind_of(entry.body, entry.content_type)
+
+
 def attach(
     app: web.Application | None, bot: BotParts, settings: SlackSettings | None = None
 ) -> SlackAdapter | None:
@@ -467,9 +651,6 @@ def attach(
                 await adapter.start_socket_mode()
 
             app.on_startup.append(connect)
-
-        async def finish(_app: web.Application) -> None:
-            await adapter.stop()
-
-        app.on_cleanup.append(finish)
+            if not settings.signing_secret:  # `mount` stops it otherwise
+                app.on_cleanup.append(adapter.stop)
     return adapter

@@ -20,7 +20,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.adapters.slack.blocks import card_blocks, card_fallback, form_view
 from bot.adapters.slack.delivery import SDK_LOG, SlackDeliverer, error_code
-from bot.cards import Card
+from bot.cards import Card, Field
 from bot.delivery.codec import storable
 from bot.effects import Effect, FormErrors, OpenForm, ReplyToActor
 from bot.identity import Where, Who
@@ -30,6 +30,11 @@ NEEDS_TRIGGER = (
     "Please type it as `/coprod <command>` (or `/elephant` to name an elephant)."
 )
 SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
+LATE_FORM_TITLE = "That form wasn't kept"
+LATE_FORM = (
+    "I took a moment too long to check the form you sent, and it was closed before I could "
+    "say what needs changing: {reasons} Here is what you wrote, so you can send it again."
+)
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +83,19 @@ class Answers:
                 log.warning(
                     "Slack answer with a %s failed: %s", type(effect).__name__, error_code(exc)
                 )
+
+    async def refused_form(
+        self, errors: Mapping[str, str], words: Mapping[str, str], request: Request
+    ) -> None:
+        """A form's errors that came after Slack's deadline (the form had closed): tell the
+        person privately why it wasn't kept and hand their words back."""
+        reasons = " ".join(e.strip() for e in errors.values() if e.strip())
+        fields = tuple(Field(name, value) for name, value in words.items() if value.strip())
+        card = Card(title=LATE_FORM_TITLE, text=LATE_FORM.format(reasons=reasons), fields=fields)
+        try:
+            await self.reply(card, request)
+        except Exception as exc:
+            log.warning("could not hand back a late form's words: %s", error_code(exc))
 
     async def reply(self, card: Card, request: Request) -> None:
         text, blocks = card_fallback(card), card_blocks(card)
@@ -133,10 +151,13 @@ class Answers:
     async def sorry(self, body: object) -> None:
         """Tell the person kindly that it failed (never the error itself), when Slack lets us."""
         url = body.get("response_url") if isinstance(body, dict) else None
-        if not url:
-            return
+        if url:
+            await self.notice(str(url), SORRY)
+
+    async def notice(self, response_url: str, text: str) -> None:
+        """A short ephemeral word to the person through a request's `response_url`."""
         try:
-            webhook = AsyncWebhookClient(str(url), logger=SDK_LOG)
-            await webhook.send(text=SORRY, response_type="ephemeral", replace_original=False)
+            webhook = AsyncWebhookClient(response_url, logger=SDK_LOG)
+            await webhook.send(text=text, response_type="ephemeral", replace_original=False)
         except Exception as exc:
-            log.warning("could not say sorry for a failed request: %s", error_code(exc))
+            log.warning("could not send a notice to a person: %s", error_code(exc))

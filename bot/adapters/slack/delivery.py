@@ -247,6 +247,4 @@ class SlackDeliverer:
         )
         if key:
             posted_in = str(response.get("channel") or channel)
-            await records.remember_post(
-                self.db, channel, key, posted_in, str(response.get("ts"))
-            )
+            await records.remember_post(self.db, channel, key, posted_in, str(response.get("ts")))

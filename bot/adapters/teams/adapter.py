@@ -20,6 +20,14 @@ to a command typed in a channel, and forms it opens, go to the person's 1:1 chat
 A command typed in a channel is marked `seen_by_others`: everyone has already seen who typed it,
 so the elephant handler refuses to store an elephant typed there as "anonymous".
 
+Nothing is acknowledged before it is saved: after the token check, a message or conversation
+update is committed to the durable inbox (`bot.inbox`, the activity as JSON) and only then
+answered; the inbox's worker runs its turn afterwards, with the authentication already done (the
+bot's own claims, as a proactive turn has). An invoke (a dialog opened or submitted) needs its
+answer in the response, so it is committed and then handled inline for up to `INVOKE_DEADLINE`
+seconds; past that Teams gets an empty answer and the person's answer (or the form with its
+errors and their words) comes to their 1:1 chat when it is ready.
+
 A turn carries out only what must happen within it (the answer to the person, a form, a dialog,
 the card replaced after a submit); channel posts, 1:1 messages and updates were written to the
 outbox by the core with the change that caused them, and the turn wakes the outbox's drain
@@ -29,7 +37,9 @@ process killed half-way leaves the rest for the next drain.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import json
 import logging
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
@@ -51,11 +61,13 @@ from botbuilder.schema import (
     ChannelAccount,
     InvokeResponse,
 )
+from botframework.connector.auth import AuthenticateRequestResult
 
 from bot.adapters.base import BotParts, Handler
 from bot.adapters.teams import records
 from bot.adapters.teams.answers import TEAMS_CHANNEL, Turn, TurnAnswers
 from bot.adapters.teams.cards import (
+    Json,
     errors_content,
     submitted_values,
     unpack_form,
@@ -80,7 +92,9 @@ from bot.delivery.router import Deliverer
 from bot.effects import Effect, FormErrors, ReplyToActor, SendFileToActor
 from bot.events import Choice, Command, Event, FormSubmitted, MemberJoined
 from bot.identity import Who
+from bot.inbox import Inbox, InboxSettings, RetryLater, worth_retrying
 from bot.store.database import Database
+from bot.store.inbox import Entry
 
 PLATFORM = records.PLATFORM
 ROUTE = "/api/messages"
@@ -100,6 +114,22 @@ log = logging.getLogger(__name__)
 
 _DELIVERY: ContextVar[str | None] = ContextVar("teams_delivery", default=None)
 """The keyed id of the activity this turn is for (see `TeamsAdapter._handled`)."""
+_ANSWER: ContextVar[asyncio.Future[Any] | None] = ContextVar("teams_answer", default=None)
+"""Where an inline invoke's turn puts its answer while the route still waits (None: too late,
+or run from the inbox, so the answer goes to the person's 1:1 chat)."""
+_FROM_INBOX: ContextVar[bool] = ContextVar("teams_from_inbox", default=False)
+"""Whether this turn runs from the inbox (no one waits for its HTTP answer)."""
+_MAY_RETRY: ContextVar[bool] = ContextVar("teams_may_retry", default=False)
+"""Whether a turn run from the inbox that fails for want of the database (or the network) is
+handed back to be tried again, instead of the person being told it failed."""
+
+STORED = frozenset({ActivityTypes.message, ActivityTypes.conversation_update})
+"""Activity types committed to the inbox and handled from there."""
+INVOKE_DEADLINE = 2.0
+"""Seconds an invoke is handled inline before Teams is answered without waiting."""
+INLINE_INVOKES = 16
+"""Invokes handled inline at once; more wait in the inbox (memory stays flat), their answers
+going to the 1:1 chat."""
 
 
 class _SdkConfig:
@@ -128,6 +158,7 @@ class TeamsAdapter:
         credentials_factory: Any = None,
         router: Deliverer | None = None,
         drainer: Drainer | None = None,
+        inbox: InboxSettings | None = None,
     ) -> None:
         self.handle = handle
         self.db = db
@@ -150,11 +181,16 @@ class TeamsAdapter:
         )
         # The app's drain when there is one; else our own, through the app's router when there
         # is one (a drain may lease any platform's due rows).
+        self._own_drainer = drainer is None
         self.drainer = drainer or Drainer(Outbox(db, router or self.deliverer, clock))
         self.files = FileOffers(db, clock)
         self.answers = TurnAnswers(
             self.cloud, self.deliverer, settings.app_id, self.hand_over, self.files
         )
+        self.inbox = Inbox(
+            db, PLATFORM, self._from_inbox, clock=clock, kind_of=_entry_kind, settings=inbox
+        )
+        self._inline: set[asyncio.Task[Any]] = set()
         quiet_sdk_loggers()
 
     # -- the HTTP route ------------------------------------------------------------------------
@@ -163,9 +199,13 @@ class TeamsAdapter:
         app.router.add_post(ROUTE, self.on_request)
         app[TEAMS_KEY] = self
 
+        async def startup(_: web.Application) -> None:
+            self.inbox.start()
+
         async def cleanup(_: web.Application) -> None:
             await self.close()
 
+        app.on_startup.append(startup)
         app.on_cleanup.append(cleanup)
 
     async def hand_over(self, effects: Sequence[Effect]) -> None:
@@ -175,16 +215,54 @@ class TeamsAdapter:
             self.drainer.wake()
 
     async def settled(self) -> None:
-        """Wait until what the turns so far stored in the outbox has been drained."""
-        await self.drainer.settled()
+        """Wait until the inbox's worker finds nothing to take, inline turns have ended and what
+        turns stored in the outbox has been drained (tests use this instead of sleeping)."""
+        while True:
+            if self._inline:
+                await asyncio.wait(set(self._inline))
+            await self.inbox.settled()
+            await self.drainer.settled()
+            if not self._inline and self.inbox.idle:
+                return
 
     async def close(self, wait: float = CLOSE_WAIT) -> None:
-        """On shutdown: a drain running now has `wait` seconds to finish, then is cancelled;
-        what it had not sent stays in the outbox for the next drain."""
-        await self.drainer.close(wait)
+        """On shutdown: stop the inbox's worker (rows still waiting stay for the next start), let
+        inline turns end, then a drain running now has `wait` seconds to finish before it is
+        cancelled (when the drain is our own); what it had not sent stays in the outbox for the
+        next drain."""
+        await self.inbox.stop()
+        if self._inline:
+            await asyncio.wait(set(self._inline), timeout=wait)
+        if self._own_drainer:  # the app's drain is closed by the app, which outlives us
+            await self.drainer.close(wait)
 
     async def on_request(self, request: web.Request) -> web.Response:
-        """Parse, authenticate, run the turn; 4xx for anything malformed, never 500."""
+        """Parse, authenticate, commit (or answer inline); 4xx for anything malformed, never
+        500."""
+        read = await self._read(request)
+        if isinstance(read, web.Response):
+            return read
+        activity, body = read
+        auth_header = request.headers.get("Authorization", "")
+        try:
+            authenticated = await self.cloud.bot_framework_authentication.authenticate_request(
+                activity, auth_header
+            )
+        except PermissionError:
+            log.warning("refused a Teams request without a valid token")
+            return web.Response(status=401, text="unauthorized")
+        except Exception as exc:  # a malformed header, or the token could not be checked
+            log.warning("refused a Teams request: %s", type(exc).__name__)
+            return web.Response(status=401 if self.settings.auth else 400, text="refused")
+        key = self._delivery_key(activity)
+        if key is not None and activity.type in STORED:
+            return await self._take_in(key, body, str(activity.type))
+        if key is not None and activity.type == ActivityTypes.invoke:
+            return await self._answer_in_time(authenticated, activity, key, body)
+        return await self._run_now(authenticated, activity)
+
+    async def _read(self, request: web.Request) -> tuple[Activity, str] | web.Response:
+        """The activity a request carries, and its JSON as stored; or the 4xx answer."""
         if request.content_type != "application/json":
             return web.Response(status=415, text="expected application/json")
         try:
@@ -199,21 +277,98 @@ class TeamsAdapter:
             return web.Response(status=400, text="the body is not an activity")
         if not activity.service_url or activity.conversation is None:
             return web.Response(status=400, text="the activity has no serviceUrl or conversation")
-        auth_header = request.headers.get("Authorization", "")
+        return activity, json.dumps(body)
+
+    async def _take_in(self, key: str, body: str, kind: str) -> web.Response:
+        """Commit the activity to the inbox, then answer (a redelivery adds no row). Past the
+        bound, or without the database, 503: the Bot Framework tries again."""
+        if self.inbox.full():
+            log.warning("turned a Teams %s away: the inbox is full", kind)
+            return web.Response(status=503, text="busy, please retry")
         try:
-            response = await self.cloud.process_activity(auth_header, activity, self.on_turn)
-        except PermissionError:
-            log.warning("refused a Teams request without a valid token")
-            return web.Response(status=401, text="unauthorized")
-        except Exception as exc:  # the turn itself never raises: this is the token or header
-            log.warning("refused a Teams request: %s", type(exc).__name__)
-            return web.Response(status=401 if self.settings.auth else 400, text="refused")
-        if isinstance(response, InvokeResponse):
-            status = int(response.status or 200)
-            if response.body is None:
-                return web.Response(status=status)
-            return web.json_response(response.body, status=status)
+            await self.inbox.take_in(key, body, "application/json")
+        except Exception as exc:
+            log.warning("could not take a Teams %s in: %s", kind, type(exc).__name__)
+            return web.Response(status=503, text="busy, please retry")
         return web.Response(status=HTTPStatus.CREATED)
+
+    async def _run_now(
+        self, authenticated: AuthenticateRequestResult, activity: Activity
+    ) -> web.Response:
+        """Run the turn within the request (activities with no id, or an invoke)."""
+        try:
+            response = await self.cloud.process_activity(authenticated, activity, self.on_turn)
+        except Exception as exc:  # the turn itself never raises: this is the connector set-up
+            log.warning("refused a Teams request: %s", type(exc).__name__)
+            return web.Response(status=400, text="refused")
+        return _http_answer(response)
+
+    async def _answer_in_time(
+        self, authenticated: AuthenticateRequestResult, activity: Activity, key: str, body: str
+    ) -> web.Response:
+        """An invoke: commit it, then run its turn inline for up to `INVOKE_DEADLINE` seconds.
+        Its answer is the response when it comes in time; otherwise Teams gets an empty answer
+        (a dialog closes) and the turn, finishing later, brings the answer to the 1:1 chat."""
+        deadline = asyncio.get_running_loop().time() + INVOKE_DEADLINE  # from arrival
+        inline = len(self._inline) < INLINE_INVOKES
+        try:
+            row = await self.inbox.take_in(key, body, "application/json", hold=inline)
+        except Exception as exc:  # nothing kept: Teams shows the person an error, rightly
+            log.warning("could not take a Teams invoke in: %s", type(exc).__name__)
+            return web.Response(status=503, text="busy, please retry")
+        if row is None or not inline:
+            return web.Response(status=200)  # a redelivery, or the worker will see to it
+        answer: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        token = _ANSWER.set(answer)  # the task below starts with a copy of this context
+        try:
+            task = asyncio.create_task(self._run_held(authenticated, activity, row))
+        finally:
+            _ANSWER.reset(token)
+        self._inline.add(task)
+        task.add_done_callback(self._inline.discard)
+        either: set[asyncio.Future[Any]] = {answer, task}
+        left = deadline - asyncio.get_running_loop().time()
+        await asyncio.wait(either, timeout=max(0.0, left))
+        if answer.done() and not answer.cancelled():
+            found = answer.result()
+            return web.Response(status=200) if found is None else web.json_response(found)
+        answer.cancel()  # the turn now knows it is late
+        return web.Response(status=200)
+
+    async def _run_held(
+        self, authenticated: AuthenticateRequestResult, activity: Activity, row: int
+    ) -> None:
+        """An inline turn; its row is deleted once it ran, or handed to the worker if it failed."""
+        try:
+            await self.cloud.process_activity(authenticated, activity, self.on_turn)
+        except Exception as exc:
+            log.warning("an inline Teams turn failed: %s", type(exc).__name__)
+            await self.inbox.give_back(row)
+            return
+        await self.inbox.finish(row)
+
+    async def _from_inbox(self, entry: Entry) -> None:
+        """The inbox's worker: run a stored activity's turn. Its token was checked when it
+        arrived, so the turn runs with the bot's own claims, as a proactive turn does."""
+        activity = Activity().deserialize(json.loads(entry.body))
+        retry = _MAY_RETRY.set(entry.attempts < self.inbox.settings.attempts)
+        stored = _FROM_INBOX.set(True)
+        try:
+            await self.cloud.process_activity(self._checked_already(), activity, self.on_turn)
+        finally:
+            _FROM_INBOX.reset(stored)
+            _MAY_RETRY.reset(retry)
+
+    def _checked_already(self) -> AuthenticateRequestResult:
+        """What authentication gives a turn, for an activity whose token was checked on arrival:
+        the bot's claims and a connector factory for its replies (audience: the default)."""
+        claims = self.cloud.create_claims_identity(self.settings.app_id or "")
+        result = AuthenticateRequestResult()
+        result.claims_identity = claims
+        result.connector_factory = self.cloud.bot_framework_authentication.create_connector_factory(
+            claims
+        )
+        return result
 
     # -- turns ---------------------------------------------------------------------------------
 
@@ -231,6 +386,9 @@ class TeamsAdapter:
             elif activity.type == ActivityTypes.conversation_update:
                 await self._on_members_added(context)
         except Exception as exc:
+            if _MAY_RETRY.get() and worth_retrying(exc):
+                log.warning("a Teams activity failed (%s); it will be tried again", describe(exc))
+                raise RetryLater from None
             log.exception("a Teams activity failed: %s", describe(exc))
             if activity.type == ActivityTypes.message:
                 try:
@@ -239,7 +397,9 @@ class TeamsAdapter:
                     log.warning("could not say sorry in Teams: %s", describe(again))
 
     async def _answer_invoke(self, context: TurnContext) -> None:
-        """An invoke needs its answer in the HTTP response: a dialog to show, or nothing."""
+        """An invoke needs its answer in the HTTP response: a dialog to show, or nothing. When
+        the route has stopped waiting (or the turn runs from the inbox), the answer goes to the
+        person's 1:1 chat instead."""
         body: Any = None
         try:
             _DELIVERY.set(self._delivery_key(context.activity))
@@ -249,13 +409,36 @@ class TeamsAdapter:
             else:
                 body = await self._on_dialog(context)
         except Exception as exc:
+            if _MAY_RETRY.get() and worth_retrying(exc):
+                log.warning("a Teams invoke failed (%s); it will be tried again", describe(exc))
+                raise RetryLater from None
             log.exception("a Teams invoke failed: %s", describe(exc))
             body = dialog_message(SORRY)
+        answer = _ANSWER.get()
+        if answer is not None and not answer.done():
+            answer.set_result(body)  # in time: the route answers with it
+            return
+        if answer is not None or _FROM_INBOX.get():
+            await self._answer_late(context, body)
+            return
         await context.send_activity(
             Activity(
                 type=ActivityTypes.invoke_response, value=InvokeResponse(status=200, body=body)
             )
         )
+
+    async def _answer_late(self, context: TurnContext, body: Any) -> None:
+        """A dialog's answer that came too late for the dialog: to the person's 1:1 chat (a form
+        with its errors keeps their words, and can be sent again from there)."""
+        late = _late_message(body)
+        if late is None:
+            return
+        activity = context.activity
+        turn = Turn(context, who_of(activity), where_of(activity))
+        try:
+            await self.answers.reply_privately(late, turn)
+        except Exception as exc:
+            log.warning("could not bring a late dialog answer: %s", describe(exc))
 
     async def _on_dialog(self, context: TurnContext) -> Any:
         """A button on a channel card (`task/fetch`) or a form in a dialog (`task/submit`): the
@@ -401,6 +584,39 @@ class TeamsAdapter:
         if team:
             found.extend(c for c in await records.team_channels(self.db, team) if c not in found)
         return found
+
+
+def _http_answer(response: Any) -> web.Response:
+    """The HTTP answer for a turn's result: an invoke's answer, or 201 for anything else."""
+    if isinstance(response, InvokeResponse):
+        status = int(response.status or 200)
+        if response.body is None:
+            return web.Response(status=status)
+        return web.json_response(response.body, status=status)
+    return web.Response(status=HTTPStatus.CREATED)
+
+
+def _late_message(body: Any) -> Activity | None:
+    """A dialog answer as a 1:1 message: its card, or its words (None for no answer)."""
+    task = body.get("task") if isinstance(body, dict) else None
+    if not isinstance(task, dict):
+        return None
+    value = task.get("value")
+    if task.get("type") == "message":
+        return message(Card(text=str(value or "")))
+    card = (value or {}).get("card") if isinstance(value, dict) else None
+    content: Json | None = card.get("content") if isinstance(card, dict) else None
+    if content is None:
+        return None
+    return card_message(content, str((value or {}).get("title") or "Common Ground"))
+
+
+def _entry_kind(entry: Entry) -> str:
+    """What a stored activity is, for log lines (never who or what)."""
+    try:
+        return str(json.loads(entry.body).get("type") or "activity")
+    except (ValueError, AttributeError):
+        return "activity"
 
 
 TEAMS_KEY = web.AppKey("teams", TeamsAdapter)

@@ -477,6 +477,9 @@ async def test_a_failure_inside_is_answered_kindly(
         raise RuntimeError("boom")
 
     monkeypatch.setattr(teams.bot.core, "handle", broken)
+    # Only the new process (with the broken core) may take the activity from the shared inbox.
+    assert teams.client.app is not None
+    await teams.client.app[teams_adapter.TEAMS_KEY].inbox.stop()
     client = TestClient(TestServer(web_app(teams.bot), host="127.0.0.1"))
     await client.start_server()
     try:

@@ -1,0 +1,267 @@
+"""The durable inbox: a request is acknowledged only once it is committed, then handled from here.
+
+A platform's route stores each accepted request in one insert (`Inbox.take_in`) and only then
+answers "received"; a worker per process leases a small batch of rows, hands each to the adapter's
+`dispatch` (which rebuilds the request and runs the same listeners), and deletes the row. A process
+killed at any moment leaves its rows behind: after their short lease, the next worker takes them.
+The core records each delivery's key as `once` in the event's own transaction, so a row handled
+but not yet deleted when the process died is dropped as a repeat, not done twice.
+
+Work in flight is bounded: the worker holds at most `batch` rows, and `full()` tells the route to
+turn requests away (so the platform retries later) once `limit` rows are waiting. The count is an
+in-process estimate kept in step with inserts and deletes and corrected from the table each time
+the worker looks for work, so the route never waits for a count.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.store import inbox
+from bot.store.database import Database, is_outage
+from bot.store.inbox import Entry
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(seconds=30)
+"""How long a row stays with the process handling it without renewal (renewed every third)."""
+BACKOFF = timedelta(seconds=5)
+"""A failed row waits this long before its second attempt, doubling after each failure."""
+
+STOP_WAIT = 10.0
+"""Seconds a stopping worker is given to finish the rows in hand."""
+
+Dispatch = Callable[[Entry], Awaitable[None]]
+KindOf = Callable[[Entry], str]
+
+
+class InboxSettings(BaseSettings):
+    """How much the inbox may hold and work on at once (environment, like `bot.settings`)."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    limit: int = Field(default=5000, alias="COMMONGROUND_INBOX_LIMIT", ge=1)
+    """Requests waiting (all processes) past which new ones are turned away to be retried."""
+    batch: int = Field(default=8, alias="COMMONGROUND_INBOX_BATCH", ge=1, le=100)
+    """Rows one worker holds in memory and works on at once."""
+    attempts: int = Field(default=5, alias="COMMONGROUND_INBOX_ATTEMPTS", ge=1, le=20)
+    """Tries before a request that keeps failing is dropped (with a log line naming its kind)."""
+    poll_seconds: float = Field(default=1.0, alias="COMMONGROUND_INBOX_POLL_SECONDS", gt=0)
+    """How often an idle worker looks for rows left by a process that died."""
+
+
+class RetryLater(Exception):
+    """Raised by a dispatch whose request failed in a way another attempt may mend."""
+
+
+def worth_retrying(exc: BaseException) -> bool:
+    """Whether a request that failed with `exc` may succeed later: the database or the network
+    was away. A mistake in our code would fail the same way again, so it is not retried."""
+    return isinstance(exc, OSError | TimeoutError | RetryLater) or is_outage(exc)
+
+
+class Inbox:
+    """One platform's inbox in this process: `take_in` on the route, a worker handing rows on."""
+
+    def __init__(
+        self,
+        db: Database,
+        platform: str,
+        dispatch: Dispatch,
+        *,
+        clock: Callable[[], datetime],
+        kind_of: KindOf,
+        settings: InboxSettings | None = None,
+    ) -> None:
+        self.db = db
+        self.platform = platform
+        self.dispatch = dispatch
+        self.clock = clock
+        self.kind_of = kind_of
+        self.settings = InboxSettings() if settings is None else settings
+        self.waiting = 0
+        self._held: set[int] = set()
+        self._wake = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._stopping = False
+        self._worker: asyncio.Task[None] | None = None
+        self._renewer: asyncio.Task[None] | None = None
+
+    # -- the route's side ----------------------------------------------------------------------
+
+    def full(self) -> bool:
+        """Whether requests should be turned away for now (too many waiting)."""
+        return self.waiting >= self.settings.limit
+
+    async def take_in(
+        self, key: str, body: str, content_type: str, *, hold: bool = False
+    ) -> int | None:
+        """Commit one request; its row id, or None when the same delivery is already waiting.
+
+        `hold` leases the row to the caller, who handles it inline and calls `finish` (its lease
+        is renewed with the worker's; if the process dies, a worker takes it over later)."""
+        now = self.clock()
+        row = await inbox.add(
+            self.db,
+            self.platform,
+            key,
+            body,
+            content_type,
+            now,
+            leased_until=now + LEASE if hold else None,
+        )
+        if row is None:
+            return None
+        self.waiting += 1
+        if hold:
+            self._held.add(row)
+        else:
+            self._idle.clear()
+            self._wake.set()
+        return row
+
+    async def finish(self, row: int) -> None:
+        """A row was handled: delete it."""
+        await inbox.remove(self.db, row)
+        self._held.discard(row)
+        self.waiting = max(0, self.waiting - 1)
+
+    async def give_back(self, row: int) -> None:
+        """An inline handling failed: the row goes to the worker, to be tried again."""
+        self._held.discard(row)
+        try:
+            await inbox.retry_at(self.db, row, self.clock())
+        except Exception as exc:  # its lease runs out and the worker takes it then
+            log.warning("the inbox could not take a row back: %s", type(exc).__name__)
+        self._idle.clear()
+        self._wake.set()
+
+    # -- the worker ----------------------------------------------------------------------------
+
+    def wake(self) -> None:
+        """Look for work now rather than at the next poll (rows whose back-off or lease ended)."""
+        if self.running:
+            self._idle.clear()
+            self._wake.set()
+
+    @property
+    def running(self) -> bool:
+        return self._worker is not None and not self._worker.done()
+
+    @property
+    def idle(self) -> bool:
+        """Whether the worker (if running) last found nothing it could take."""
+        return not self.running or self._idle.is_set()
+
+    def start(self) -> None:
+        """Start this process's worker (and the renewal of its leases)."""
+        if self.running:
+            return
+        self._wake.set()
+        self._idle.clear()
+        self._worker = asyncio.create_task(self._work(), name=f"{self.platform} inbox")
+        self._renewer = asyncio.create_task(self._renew(), name=f"{self.platform} inbox leases")
+
+    async def stop(self) -> None:
+        """Stop the worker once the batch in hand is done (at most `STOP_WAIT` seconds; rows
+        cut short are taken over after their lease). Rows still waiting stay for the next start."""
+        self._stopping = True
+        self._wake.set()
+        if self._worker is not None:
+            with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(asyncio.shield(self._worker), STOP_WAIT)
+        for task in (self._worker, self._renewer):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._worker = self._renewer = None
+        self._stopping = False
+        self._idle.set()
+
+    async def settled(self) -> None:
+        """Wait until the worker finds nothing it can take (tests, and shutdown)."""
+        while self.running and not self._idle.is_set():
+            await self._idle.wait()
+
+    async def _work(self) -> None:
+        while not self._stopping:
+            self._wake.clear()
+            try:
+                self.waiting = await inbox.count(self.db, self.platform)
+                now = self.clock()
+                entries = await inbox.lease(
+                    self.db, self.platform, now, limit=self.settings.batch, until=now + LEASE
+                )
+            except Exception as exc:  # the database is away: try again after a pause
+                log.warning("the inbox could not be read: %s", type(exc).__name__)
+                entries = []
+            if not entries:
+                if self._wake.is_set():
+                    continue  # a row came in while this look was under way: look again
+                self._idle.set()
+                if self._stopping:
+                    return
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.settings.poll_seconds)
+                continue
+            self._idle.clear()
+            await asyncio.gather(*(self._handle(entry) for entry in entries))
+
+    async def _handle(self, entry: Entry) -> None:
+        self._held.add(entry.id)
+        try:
+            await self.dispatch(entry)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            self._held.discard(entry.id)
+            await self._failed(entry, exc)
+            return
+        try:
+            await self.finish(entry.id)
+        except Exception as exc:  # left leased: the core drops it as a repeat after the lease
+            self._held.discard(entry.id)
+            log.warning(
+                "a handled %s request stayed in the inbox: %s",
+                self.kind_of(entry),
+                type(exc).__name__,
+            )
+
+    async def _failed(self, entry: Entry, exc: Exception) -> None:
+        kind = self.kind_of(entry)
+        try:
+            if entry.attempts >= self.settings.attempts:
+                log.warning(
+                    "dropped a %s request after %d failed attempts (%s)",
+                    kind,
+                    entry.attempts,
+                    type(exc).__name__,
+                )
+                await self.finish(entry.id)
+                return
+            wait = BACKOFF * 2 ** (entry.attempts - 1)
+            log.warning("a %s request failed (%s); trying again later", kind, type(exc).__name__)
+            await inbox.retry_at(self.db, entry.id, self.clock() + wait)
+        except Exception as err:  # its lease runs out and it is tried again then
+            log.warning("the inbox could not record a failure: %s", type(err).__name__)
+
+    async def _renew(self) -> None:
+        """Every third of a lease, extend the leases of rows this process still holds."""
+        while True:
+            await asyncio.sleep(LEASE.total_seconds() / 3)
+            held = sorted(self._held)
+            if not held:
+                continue
+            try:
+                await inbox.renew(self.db, held, self.clock() + LEASE)
+            except Exception as exc:
+                log.warning("inbox leases could not be renewed: %s", type(exc).__name__)
