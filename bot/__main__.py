@@ -48,13 +48,16 @@ def _refused() -> bool:
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app import serve
+    from bot.app import StartRefused, serve
 
     if _refused():
         return 2
     port = settings.port if args.port is None else args.port
     try:
         asyncio.run(serve(settings, host=args.host, port=port, with_clock=args.with_clock))
+    except StartRefused as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
     except OSError as exc:  # most often: the port is taken by another process
         print(f"Could not listen on {args.host}:{port}: {exc.strerror or exc}.", file=sys.stderr)
         print("Choose another port with PORT=<number> or --port <number>.", file=sys.stderr)

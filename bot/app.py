@@ -127,6 +127,16 @@ def settings_problems() -> list[str]:
     return [problem for adapter in ADAPTERS if (problem := adapter.settings_problem())]
 
 
+class StartRefused(Exception):
+    """What stops `serve`, `web` or `clock` at start, in one plain sentence for operators (the
+    command line prints it and exits non-zero instead of showing a traceback)."""
+
+
+def listen_problems(host: str) -> list[str]:
+    """Why no platform's route may listen on `host`: one plain line each (none: all may)."""
+    return [problem for adapter in ADAPTERS if (problem := adapter.listen_problem(host))]
+
+
 def attach_adapters(app: web.Application | None, bot: CommonGround) -> None:
     """Switch on every platform its settings connect: routes on `app` (when given) and a
     deliverer on `bot.router` for the scheduler's effects."""
@@ -183,6 +193,9 @@ async def serve(
     ready: asyncio.Event | None = None,
 ) -> None:
     """Migrate, then run the web app (and, on a single host, the scheduler) until `stop`."""
+    refused = listen_problems(host)
+    if refused:
+        raise StartRefused(" ".join(refused))
     if stop is None:
         stop = asyncio.Event()
         _stop_on_signals(stop)

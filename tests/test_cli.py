@@ -39,6 +39,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "LOG_LEVEL",
         "SLACK_BOT_TOKEN",
         "MICROSOFT_APP_ID",
+        "TEAMS_ALLOW_UNAUTHENTICATED",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(composition, "configure_logging", lambda *args, **kwargs: None)
@@ -215,6 +216,41 @@ async def test_serve_migrates_listens_and_stops(
     assert "Chat platforms connected: none" in caplog.text
     assert "`commonground console` uses the bot in a terminal" in caplog.text
     assert f"serving GET /healthz on 127.0.0.1:{port}; the scheduler runs" in caplog.text
+
+
+@pytest.mark.parametrize("command", ["serve", "web"])
+def test_teams_without_authentication_is_refused_on_a_public_address(
+    command: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("TEAMS_ALLOW_UNAUTHENTICATED", "true")
+    url = sqlite_url(tmp_path / "cg.db")
+    code = main([command, "--host", "0.0.0.0", "--port", str(free_port()), "--database-url", url])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "TEAMS_ALLOW_UNAUTHENTICATED=true" in err and "0.0.0.0" in err
+    assert "--host 127.0.0.1" in err and "Traceback" not in err
+    assert not (tmp_path / "cg.db").exists()  # refused before anything was touched
+
+
+async def test_teams_without_authentication_on_loopback_starts_with_a_loud_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("TEAMS_ALLOW_UNAUTHENTICATED", "true")
+    caplog.set_level(logging.INFO, logger="bot.app")
+    stop, ready = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(
+        composition.serve(
+            settings_for(tmp_path), host="127.0.0.1", port=free_port(), stop=stop, ready=ready
+        )
+    )
+    await asyncio.wait_for(ready.wait(), timeout=15)
+    stop.set()
+    await asyncio.wait_for(task, timeout=15)
+    warned = [r for r in caplog.records if "AUTHENTICATION IS OFF" in r.getMessage()]
+    assert warned and warned[0].levelno == logging.WARNING
 
 
 def test_serve_says_plainly_when_the_port_is_taken(

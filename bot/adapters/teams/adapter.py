@@ -369,10 +369,10 @@ async def _member_name(context: TurnContext, member: ChannelAccount) -> str:
 def attach(
     app: web.Application | None, bot: BotParts, settings: TeamsSettings | None = None
 ) -> TeamsAdapter | None:
-    """Switch Teams on (unless `TEAMS_ENABLED=false`): deliver scheduled effects to Teams and,
-    given a web app, serve `POST /api/messages` there."""
+    """Switch Teams on (when its settings say so, `TeamsSettings.active`): deliver scheduled
+    effects to Teams and, given a web app, serve `POST /api/messages` there."""
     settings = TeamsSettings() if settings is None else settings
-    if not settings.enabled:
+    if not settings.active:
         return None
     adapter = TeamsAdapter(
         bot.core.handle,

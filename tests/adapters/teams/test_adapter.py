@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from bot.adapters.teams import TEAMS
 from bot.adapters.teams import adapter as teams_adapter
+from bot.adapters.teams import settings as teams_settings
 from bot.adapters.teams.settings import TeamsSettings
 from bot.app import build, configured_adapters, web_app
 from bot.cards import Card
@@ -441,9 +442,54 @@ def test_settings_accept_both_spellings(monkeypatch: pytest.MonkeyPatch) -> None
 def test_the_operator_report_names_teams_and_warns_when_auth_is_off() -> None:
     assert configured_adapters({"MICROSOFT_APP_ID": "app-1"}) == ["Microsoft Teams"]
     assert configured_adapters({"MicrosoftAppId": "app-1"}) == ["Microsoft Teams"]
-    assert "AUTHENTICATION IS OFF" in TEAMS.warning({})
+    assert configured_adapters({}) == []
+    unauthenticated = {"TEAMS_ALLOW_UNAUTHENTICATED": "true"}
+    assert configured_adapters(unauthenticated) == ["Microsoft Teams"]
+    assert "AUTHENTICATION IS OFF" in TEAMS.warning(unauthenticated)
+    assert TEAMS.warning({}) == ""  # off by default: nothing to warn about
     assert TEAMS.warning({"MICROSOFT_APP_ID": "app-1"}) == ""
-    assert TEAMS.warning({"TEAMS_ENABLED": "false"}) == ""
+    assert TEAMS.warning({**unauthenticated, "TEAMS_ENABLED": "false"}) == ""
+
+
+@pytest.mark.parametrize(
+    ("host", "refused"),
+    [
+        *[("0.0.0.0", True), ("::", True), ("192.0.2.7", True), ("example.org", True)],
+        *[("127.0.0.1", False), ("127.0.0.2", False), ("::1", False), ("localhost", False)],
+    ],
+)
+def test_teams_without_authentication_listens_on_loopback_only(host: str, refused: bool) -> None:
+    unauthenticated = {"TEAMS_ALLOW_UNAUTHENTICATED": "true"}
+    problem = teams_settings.listen_problem(host, unauthenticated)
+    assert (problem is not None) == refused
+    if problem is not None:
+        assert host in problem and "--host 127.0.0.1" in problem
+    assert teams_settings.listen_problem(host, {"MICROSOFT_APP_ID": "app-1"}) is None
+    assert teams_settings.listen_problem(host, {}) is None
+
+
+async def test_teams_is_off_unless_configured_or_explicitly_allowed_without_authentication(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, clock: FakeClock
+) -> None:
+    """A Slack-only installation has no open Teams door: no app id, no development setting,
+    no route (and no deliverer)."""
+    monkeypatch.delenv("TEAMS_ALLOW_UNAUTHENTICATED")
+    bot = build(settings, clock=clock)
+    client = TestClient(TestServer(web_app(bot), host="127.0.0.1"))
+    await client.start_server()
+    try:
+        response = await client.post(
+            "/api/messages", data="{}", headers={"Content-Type": "application/json"}
+        )
+        assert response.status in (404, 405)
+    finally:
+        await client.close()
+        await bot.close()
+    assert teams_adapter.attach(None, bot, TeamsSettings(_env_file=None)) is None
+    allowed = TeamsSettings(TEAMS_ALLOW_UNAUTHENTICATED="true", _env_file=None)
+    assert allowed.active and not allowed.auth
+    with_app = TeamsSettings(MICROSOFT_APP_ID="app-1", _env_file=None)
+    assert with_app.active and with_app.auth
 
 
 async def test_teams_can_be_switched_off(
