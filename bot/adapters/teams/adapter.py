@@ -67,6 +67,7 @@ from bot.adapters.teams.delivery import (
 from bot.adapters.teams.dialogs import FORM_SENT, dialog_answer, dialog_event, dialog_message
 from bot.adapters.teams.inbound import command_text, tenant_of, where_of, who_of
 from bot.adapters.teams.settings import TeamsSettings
+from bot.adapters.teams.signing_keys import token_problem, use_threaded_key_fetching
 from bot.cards import Card
 from bot.delivery.pacing import Pacer
 from bot.delivery.router import Deliverer
@@ -143,6 +144,7 @@ class TeamsAdapter:
         self.after = AfterTurn(db, router or self.deliverer, clock)
         self.answers = TurnAnswers(self.cloud, self.deliverer, settings.app_id, self.hand_over)
         quiet_sdk_loggers()
+        use_threaded_key_fetching()
 
     # -- the HTTP route ------------------------------------------------------------------------
 
@@ -167,6 +169,10 @@ class TeamsAdapter:
 
     async def on_request(self, request: web.Request) -> web.Response:
         """Parse, authenticate, run the turn; 4xx for anything malformed, never 500."""
+        auth_header = request.headers.get("Authorization", "")
+        if self.settings.auth and (problem := token_problem(auth_header)):
+            log.warning("refused a Teams request: %s", problem)
+            return web.Response(status=401, text="unauthorized")
         if request.content_type != "application/json":
             return web.Response(status=415, text="expected application/json")
         try:
@@ -181,7 +187,6 @@ class TeamsAdapter:
             return web.Response(status=400, text="the body is not an activity")
         if not activity.service_url or activity.conversation is None:
             return web.Response(status=400, text="the activity has no serviceUrl or conversation")
-        auth_header = request.headers.get("Authorization", "")
         try:
             response = await self.cloud.process_activity(auth_header, activity, self.on_turn)
         except PermissionError:
