@@ -38,7 +38,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.base import BotParts, Handler
 from bot.adapters.slack import records
 from bot.adapters.slack.answers import Answers, Request
-from bot.adapters.slack.blocks import our_action, view_metadata, view_values
+from bot.adapters.slack.blocks import forged_view_answer, our_action, view_metadata, view_values
 from bot.adapters.slack.delivery import (
     BOLT_LOG,
     SDK_LOG,
@@ -136,7 +136,7 @@ class SlackAdapter:
         self._settled = asyncio.Event()
         self._settled.set()
         self.names = DisplayNames(self.client, self.deliverer.auth)
-        self.answers = Answers(self.client, self.deliverer, db, clock)
+        self.answers = Answers(self.client, self.deliverer, db, clock, secret)
         self._listen()
 
     async def settled(self) -> None:
@@ -320,7 +320,11 @@ class SlackAdapter:
         context: dict[str, Any],
     ) -> None:
         who = await self._who(body)
-        meta = view_metadata(view)
+        meta = view_metadata(view, self.secret, who)
+        if meta is None:
+            log.warning("refused a Slack form whose private_metadata is not ours")
+            await ack(**forged_view_answer(view))
+            return
         channel = str(meta.get("ch") or who.user_id)
         where = where_of(who.workspace, channel, bool(meta.get("d", True)))
         event = FormSubmitted(

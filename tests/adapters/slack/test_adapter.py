@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
@@ -202,6 +203,58 @@ async def test_elephant_modal_shows_validation_errors_and_then_accepts(
     assert thanks["channel"] == CHANNEL
     assert thanks["user"] == PAT.user_id
     assert thanks["text"].startswith("Thank you for naming it.")
+
+
+def _metadata(view: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    meta = {**json.loads(view["private_metadata"]), **changes}
+    meta = {k: v for k, v in meta.items() if v is not None}
+    return {**view, "private_metadata": json.dumps(meta)}
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        pytest.param(lambda view: _metadata(view, ch="C0OTHER"), id="another-channel"),
+        pytest.param(lambda view: _metadata(view, d=True), id="made-direct"),
+        pytest.param(lambda view: _metadata(view, s=None), id="unsigned"),
+        pytest.param(lambda view: _metadata(view, s="0" * 64), id="wrong-signature"),
+        pytest.param(lambda view: {**view, "private_metadata": "[]"}, id="not-an-object"),
+        pytest.param(lambda view: {**view, "private_metadata": "{"}, id="not-json"),
+        pytest.param(lambda view: {**view, "private_metadata": ""}, id="empty"),
+    ],
+)
+async def test_a_form_whose_private_metadata_is_not_ours_is_refused_and_stores_nothing(
+    slack: SlackHarness, fake: FakeSlack, bot: CommonGround, forge: Any
+) -> None:
+    """The modal's private_metadata names the conversation an answer belongs to: it is signed
+    for the person it was opened for, and a changed one never adds them to another group."""
+    await _group(slack, fake)
+    await slack.command(slack_person("U0OLA", "ola"), "setup Other Forum", channel="C0OTHER")
+    await slack.command(PAT, "", command="/elephant")
+    [opened] = fake.of("views.open")
+    fake.clear()
+    before = await snapshot_tables(bot.db)
+    status, body = await slack.submit(PAT, forge(opened["view"]), {"text": "Hidden", "size": "big"})
+    assert status == 200
+    answer = json.loads(body)
+    assert answer["response_action"] == "update"
+    assert "nothing was saved" in texts(answer["view"]["blocks"])
+    assert await snapshot_tables(bot.db) == before
+    assert fake.calls == []
+
+
+async def test_a_form_opened_for_one_person_is_refused_from_another(
+    slack: SlackHarness, fake: FakeSlack, bot: CommonGround
+) -> None:
+    await _group(slack, fake)
+    await slack.command(PAT, "", command="/elephant")
+    [opened] = fake.of("views.open")
+    before = await snapshot_tables(bot.db)
+    status, body = await slack.submit(LEE, opened["view"], {"text": "Hidden", "size": "big"})
+    assert json.loads(body)["response_action"] == "update"
+    assert await snapshot_tables(bot.db) == before
+    status, body = await slack.submit(PAT, opened["view"], {"text": "Hidden", "size": "big"})
+    assert (status, body) == (200, "")  # the person it was opened for is answered as usual
 
 
 async def test_a_signed_command_that_names_no_one_changes_nothing(
