@@ -33,10 +33,21 @@ from bot.adapters.teams.cards import CONTENT_TYPE, card_content, card_summary
 from bot.cards import Card
 from bot.delivery.pacing import Pacer, deliver_in_lanes
 from bot.effects import Effect, MessageMember, PostToConversation, UpdatePost
+from bot.ops.log_scrub import scrub_loggers
 from bot.store.database import Database
 
 log = logging.getLogger("bot.adapters.teams")
-SDK_PREFIXES = ("msrest", "botbuilder", "botframework", "msal", "urllib3", "requests_oauthlib")
+SDK_PREFIXES = (
+    "msrest",
+    "botbuilder",
+    "botframework",
+    "msal",
+    "urllib3",
+    "requests",
+    "requests_oauthlib",
+)
+SCRUBBED = (*SDK_PREFIXES, "aiohttp.client", "bot.adapters.teams")
+"""Loggers whose lines may name a connector URL, with the person's conversation id in it."""
 MAX_WAIT = 30.0
 T = TypeVar("T")
 Send = Callable[[TurnContext], Awaitable[Any]]
@@ -52,13 +63,16 @@ class _BelowWarning(logging.Filter):
 def quiet_sdk_loggers() -> None:
     """Quiet every SDK logger that exists now (they are made when the SDK is imported): WARNING
     as its level, so DEBUG records are not even built, and a filter, so they are dropped even if
-    something lowers that level again."""
+    something lowers that level again. What they still write (urllib3's "Retrying ... /v3/
+    conversations/a%3A.../activities/..." when the connector is unreachable) and our own Teams
+    lines have conversation and activity ids replaced by `{id}` (`bot.ops.log_scrub`)."""
     names = [n for n in logging.root.manager.loggerDict if n.split(".")[0] in SDK_PREFIXES]
     for name in [*SDK_PREFIXES, *names]:
         logger = logging.getLogger(name)
         logger.setLevel(logging.WARNING)
         if not any(isinstance(f, _BelowWarning) for f in logger.filters):
             logger.addFilter(_BelowWarning())
+    scrub_loggers(*SCRUBBED)
 
 
 def status_of(exc: BaseException) -> int | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import logging
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -22,6 +23,7 @@ from bot.core import Core
 from bot.effects import MessageMember, PostToConversation
 from bot.handlers.elephants.commands import TYPED_IN_THE_OPEN
 from bot.identity import Where
+from bot.ops.observability import TextFormatter
 from bot.settings import Settings
 from bot.store.schema import (
     checkins,
@@ -42,6 +44,7 @@ from testkit.fake_teams import (
     dialog_texts,
     teams_person,
 )
+from testkit.loopback import free_port
 from tests.dialogue import FakeClock, count
 
 FAY = teams_person("29:1fay", "Fay Okafor")
@@ -667,3 +670,24 @@ async def test_a_post_to_a_channel_never_heard_from_is_handed_back(
     assert teams.fake.sent == []
     assert "Teams PostToConversation not delivered: LookupError" in caplog.text
     assert SAM.user_id not in caplog.text and "Hello" not in caplog.text
+
+
+async def test_an_unreachable_connector_never_puts_a_conversation_id_in_the_log(
+    teams: Teams, caplog: pytest.LogCaptureFixture
+) -> None:
+    """urllib3 names the URL it retries ("Retrying ... /v3/conversations/a%3A.../activities/...");
+    at the moment someone names an anonymous elephant that would tie them to it."""
+    caplog.set_level(logging.DEBUG)
+    assert await teams.say(FAY, "setup Parents Forum") == 201
+    activity = teams.message(FAY, "elephant nobody listens to us", personal=True)
+    activity["serviceUrl"] = f"http://127.0.0.1:{free_port()}/"  # nothing listens there
+    conversation = activity["conversation"]["id"]
+    caplog.clear()
+    status, _ = await teams.post(activity)
+    assert status == 201
+    lines = [TextFormatter().format(r) for r in caplog.records if r.name.split(".")[0] != "aiohttp"]
+    assert any("Retrying" in line for line in lines), "urllib3 did retry the unreachable connector"
+    for line in lines:
+        for written in (conversation, quote(conversation, safe=""), activity["id"]):
+            assert written not in line
+    assert any("/v3/conversations/{id}/activities/{id}" in line for line in lines)
