@@ -30,6 +30,7 @@ from bot.ops.observability import (
     JsonFormatter,
     TextFormatter,
     count_requests,
+    database_unavailable,
     metrics,
     readiness,
 )
@@ -163,7 +164,7 @@ async def readyz(request: web.Request) -> web.Response:
 def web_app(bot: CommonGround) -> web.Application:
     """The aiohttp application: health, readiness and metrics, and the routes of every platform
     its settings connect (each adapter mounts its own)."""
-    app = web.Application(middlewares=[count_requests])
+    app = web.Application(middlewares=[count_requests, database_unavailable])
     app[APP_KEY] = bot
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import time
 import traceback
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
@@ -21,11 +22,12 @@ from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_
 
 from bot.delivery.router import Deliverer, platform_of
 from bot.effects import Effect
-from bot.store.database import Database
+from bot.store.database import Database, unavailable
 from bot.store.migrate import current_revisions
 from bot.store.migrate import head_revisions as _heads
 
 head_revisions = functools.cache(_heads)
+log = logging.getLogger(__name__)
 
 REQUESTS = Counter(
     "commonground_http_requests_total",
@@ -122,6 +124,33 @@ async def count_requests(
         raise
     finally:
         REQUESTS.labels(request.method, route, str(status)).inc()
+
+
+UNAVAILABLE_LOG_EVERY = 60.0
+"""Seconds between two log lines saying requests are answered 503 for the database."""
+_unavailable_logged = [float("-inf")]
+
+
+@web.middleware
+async def database_unavailable(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """A request that finds the database unreachable (or unwritable) is answered 503, so the
+    platform tries again later, instead of 500 with a traceback; logged once a minute at most,
+    by kind only."""
+    try:
+        return await handler(request)
+    except Exception as exc:
+        if not unavailable(exc):
+            raise
+        now = time.monotonic()
+        if now - _unavailable_logged[0] >= UNAVAILABLE_LOG_EVERY:
+            _unavailable_logged[0] = now
+            log.warning(
+                "the database is unavailable (%s): requests are answered 503 until it is back",
+                type(exc).__name__,
+            )
+        return web.Response(status=503, text="the database is unavailable; try again later")
 
 
 async def metrics(request: web.Request) -> web.Response:

@@ -46,7 +46,13 @@ from bot.adapters.slack.delivery import (
     retry_handlers,
 )
 from bot.adapters.slack.home import home_cards, home_view
-from bot.adapters.slack.inbound import BOT_MENTION, neutral_text, where_of, who_of
+from bot.adapters.slack.inbound import (
+    BOT_MENTION,
+    neutral_text,
+    shape_problem,
+    where_of,
+    who_of,
+)
 from bot.adapters.slack.names import DisplayNames
 from bot.adapters.slack.oauth import Installations, mount_oauth
 from bot.adapters.slack.settings import SlackSettings
@@ -188,6 +194,8 @@ class SlackAdapter:
         if not valid:
             log.warning("refused a Slack request with a bad or stale signature")
             return web.Response(status=401, text="invalid request")
+        if (problem := shape_problem(body, request.content_type)) is not None:
+            return web.Response(status=400, text=problem)
         key = self._delivery_id(body, request.content_type)
         # Only Slack's retries are looked up before the acknowledgement: a first delivery cannot
         # have been seen, and the acknowledgement must not wait for the database. Any other repeat

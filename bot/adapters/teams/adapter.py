@@ -168,7 +168,12 @@ class TeamsAdapter:
         await self.after.close(wait)
 
     async def on_request(self, request: web.Request) -> web.Response:
-        """Parse, authenticate, run the turn; 4xx for anything malformed, never 500."""
+        """Authenticate, parse, run the turn; 4xx for anything malformed, never 500.
+
+        With authentication on, the Authorization header alone is checked first (a bearer token
+        that names its expiry): a request without one is refused before its body is read. The
+        SDK's full check needs the activity's serviceUrl and channel id, so it comes after the
+        body is parsed, safely."""
         auth_header = request.headers.get("Authorization", "")
         if self.settings.auth and (problem := token_problem(auth_header)):
             log.warning("refused a Teams request: %s", problem)
@@ -177,7 +182,7 @@ class TeamsAdapter:
             return web.Response(status=415, text="expected application/json")
         try:
             body = await request.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON (or not UTF-8), or nested absurdly deep
             return web.Response(status=400, text="the body is not JSON")
         if not isinstance(body, dict) or not isinstance(body.get("type"), str):
             return web.Response(status=400, text="the body is not an activity")

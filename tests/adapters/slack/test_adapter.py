@@ -35,6 +35,7 @@ from bot.effects import MessageMember, PostToConversation, UpdatePost
 from bot.handlers.elephants.cards import WHAT_IS_STORED
 from bot.handlers.elephants.commands import TYPED_IN_THE_OPEN
 from bot.identity import Where
+from bot.ops import observability
 from bot.settings import Settings
 from bot.store.schema import elephants, inbound_events
 from testkit.fake_slack import (
@@ -288,6 +289,74 @@ async def test_a_body_that_is_not_text_is_refused_not_a_server_error(
         )
         assert response.status == 400
     assert await snapshot_tables(bot.db) == before
+
+
+_USER = {"id": "U0PAT", "team_id": "T0TEAM"}
+_IN = {"user": _USER, "team": {"id": "T0TEAM"}}
+
+
+def _payload(data: object) -> str:
+    return urlencode({"payload": json.dumps(data)})
+
+
+def _event(event: object) -> str:
+    return json.dumps(
+        {"type": "event_callback", "team_id": "T0TEAM", "event_id": "Ev1", "event": event}
+    )
+
+
+MALFORMED = {
+    "payload-not-json": "payload=notjson",
+    "payload-list": _payload([]),
+    "payload-null": _payload(None),
+    "payload-number": _payload(1),
+    "payload-too-deep": urlencode({"payload": "[" * 100_000 + "]" * 100_000}),
+    "no-type": _payload({"actions": [{"action_id": "x", "value": "1"}], **_IN}),
+    "type-not-text": _payload({"type": 5, **_IN}),
+    "actions-not-a-list": _payload({"type": "block_actions", "actions": "x", **_IN}),
+    "actions-empty": _payload({"type": "block_actions", "actions": [], **_IN}),
+    "action-not-an-object": _payload({"type": "block_actions", "actions": [1], **_IN}),
+    "action-without-id": _payload({"type": "block_actions", "actions": [{}], **_IN}),
+    "action-id-not-text": _payload({"type": "block_actions", "actions": [{"action_id": 5}], **_IN}),
+    "user-not-an-object": _payload(
+        {"type": "block_actions", "actions": [{"action_id": "x"}], **_IN, "user": "U0PAT"}
+    ),
+    "view-missing": _payload({"type": "view_submission", **_IN}),
+    "view-not-an-object": _payload({"type": "view_submission", "view": "x", **_IN}),
+    "view-state-not-an-object": _payload(
+        {"type": "view_submission", "view": {"callback_id": "x", "state": "x"}, **_IN}
+    ),
+    "view-values-not-objects": _payload(
+        {"type": "view_submission", "view": {"state": {"values": {"a": "x"}}}, **_IN}
+    ),
+    "shortcut-without-callback": _payload({"type": "shortcut", "callback_id": 5, **_IN}),
+    "message-not-an-object": _payload(
+        {"type": "message_action", "callback_id": "elephant.from-message", "message": "x", **_IN}
+    ),
+    "json-list": "[]",
+    "json-not-json": "notjson",
+    "json-null": "null",
+    "event-not-an-object": _event("x"),
+    "event-without-type": _event({}),
+}
+
+
+@pytest.mark.parametrize("body", MALFORMED.values(), ids=MALFORMED.keys())
+async def test_a_signed_but_malformed_request_is_refused_with_400_and_changes_nothing(
+    slack: SlackHarness,
+    fake: FakeSlack,
+    bot: CommonGround,
+    body: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    before = await snapshot_tables(bot.db)
+    json_body = not body.startswith("payload=")
+    content_type = "application/json" if json_body else "application/x-www-form-urlencoded"
+    status, _ = await slack.post(body, content_type)
+    assert status == 400
+    assert await snapshot_tables(bot.db) == before
+    assert fake.calls == []
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
 async def test_forged_and_stale_signatures_are_refused_and_change_nothing(
@@ -874,3 +943,32 @@ async def test_the_core_records_a_delivery_once_even_past_the_early_look(
     second = await bot.core.handle(event, once="e:Ev0TWICE")
     assert first and second == []
     assert await bot.core.handle(event, once="e:Ev0OTHER") != []
+
+
+async def test_a_slack_retry_while_the_database_is_down_is_answered_503(
+    fake: FakeSlack,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Slack's retry is looked up before the acknowledgement: with the database unreachable that
+    is our outage (503, Slack tries again later), logged once without details, not a 500."""
+    monkeypatch.setattr(observability, "_unavailable_logged", [float("-inf")])
+    down = Settings(
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}",  # a directory: no database opens there
+        COMMONGROUND_DATA_DIR=tmp_path,
+        _env_file=None,
+    )
+    bot = build(down)
+    try:
+        async with running(bot, fake) as slack:
+            body = slack.command_body(FAY, "help", CHANNEL)
+            retry = {**signed_headers(body), "X-Slack-Retry-Num": "1"}
+            for _ in range(3):
+                status, _ = await slack.post(body, "application/x-www-form-urlencoded", retry)
+                assert status == 503
+    finally:
+        await bot.close()
+    said = [r for r in caplog.records if "database is unavailable" in r.getMessage()]
+    assert len(said) == 1 and said[0].levelno == logging.WARNING and said[0].exc_info is None
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

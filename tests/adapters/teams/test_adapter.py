@@ -691,3 +691,12 @@ async def test_an_unreachable_connector_never_puts_a_conversation_id_in_the_log(
         for written in (conversation, quote(conversation, safe=""), activity["id"]):
             assert written not in line
     assert any("/v3/conversations/{id}/activities/{id}" in line for line in lines)
+
+
+async def test_a_deeply_nested_body_is_a_400_not_a_server_error(teams: Teams) -> None:
+    response = await teams.client.post(
+        "/api/messages",
+        data="[" * 100_000 + "]" * 100_000,
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status == 400

@@ -256,3 +256,19 @@ async def test_a_slow_key_endpoint_delays_only_teams_never_slack(
         server.server_close()
         await adapter.close()
         await bot.close()
+
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+async def test_a_deeply_nested_body_is_refused_before_or_after_the_token_never_500(
+    harness: TeamsHarness, db: Database
+) -> None:
+    """Without a token the body is never read (401); with a good one it is parsed safely (400)."""
+    assert harness.client is not None
+    for headers in ({}, {"Authorization": f"Bearer {token(harness.fake)}"}):
+        response = await harness.client.post(
+            "/api/messages", data=DEEP, headers={"Content-Type": "application/json", **headers}
+        )
+        assert response.status == (401 if not headers else 400)
+    assert await stored(db) == (0, 0)
