@@ -7,6 +7,7 @@ numbers; Prometheus adds them up.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 import logging
@@ -29,9 +30,14 @@ from bot.store.migrate import head_revisions as _heads
 head_revisions = functools.cache(_heads)
 log = logging.getLogger(__name__)
 
+ABORTED = "aborted"
+"""The status label of a request whose client went away before its answer."""
+CLIENT_CLOSED = 499
+
 REQUESTS = Counter(
     "commonground_http_requests_total",
-    "HTTP requests answered, by method, route pattern and status code.",
+    "HTTP requests answered, by method, route pattern and status code (`aborted`: the client "
+    "closed the connection first).",
     ["method", "route", "status"],
 )
 DELIVERIES = Counter(
@@ -111,19 +117,37 @@ def observe_lateness(planned: datetime, started: datetime | None = None) -> None
 async def count_requests(
     request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
 ) -> web.StreamResponse:
-    """Count every request by its route pattern (never the concrete path, which may carry ids)."""
+    """Count every request by its route pattern (never the concrete path, which may carry ids).
+
+    A client that goes away before its answer (the handler then finds its connection reset, or is
+    cancelled) is counted as status `aborted`, not 500, and writes no ERROR traceback: nothing
+    failed on our side and nobody is waiting for an answer."""
     resource = request.match_info.route.resource
     route = resource.canonical if resource is not None else "unmatched"
-    status = 500
+    status = "500"
     try:
         response = await handler(request)
-        status = response.status
+        status = str(response.status)
         return response
     except web.HTTPException as exc:
-        status = exc.status
+        status = str(exc.status)
         raise
+    except asyncio.CancelledError:
+        status = ABORTED
+        raise
+    except ConnectionResetError:
+        if not client_gone(request):
+            raise  # a connection of ours (to a platform, say) was reset: a failure to count
+        status = ABORTED
+        return web.Response(status=CLIENT_CLOSED)  # written nowhere; aiohttp drops it quietly
     finally:
-        REQUESTS.labels(request.method, route, str(status)).inc()
+        REQUESTS.labels(request.method, route, status).inc()
+
+
+def client_gone(request: web.Request) -> bool:
+    """Whether the client closed its connection before its answer."""
+    transport = request.transport
+    return transport is None or transport.is_closing()
 
 
 UNAVAILABLE_LOG_EVERY = 60.0

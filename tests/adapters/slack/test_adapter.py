@@ -3,6 +3,7 @@ a local fake of Slack's Web API (see `tests/slack_fakes.py`)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from pathlib import Path
@@ -11,6 +12,7 @@ from urllib.parse import urlencode
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from prometheus_client import REGISTRY
 from sqlalchemy import func, select
 
 from bot.adapters.slack.adapter import (
@@ -971,4 +973,33 @@ async def test_a_slack_retry_while_the_database_is_down_is_answered_503(
         await bot.close()
     said = [r for r in caplog.records if "database is unavailable" in r.getMessage()]
     assert len(said) == 1 and said[0].levelno == logging.WARNING and said[0].exc_info is None
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_a_client_that_goes_away_mid_body_is_counted_as_aborted_not_500(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A client closing its connection while its body is read is not our failure: counted as
+    `aborted` in /metrics, never as 500, and no ERROR traceback is written."""
+    assert slack.client is not None
+
+    def count(status: str) -> float:
+        labels = {"method": "POST", "route": "/slack/events", "status": status}
+        return REGISTRY.get_sample_value("commonground_http_requests_total", labels) or 0.0
+
+    aborted, failed = count("aborted"), count("500")
+    _reader, writer = await asyncio.open_connection(slack.client.host, slack.client.port)
+    writer.write(
+        b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded"
+        b"\r\nContent-Length: 5000\r\n\r\ntext=only-part-of-it"
+    )
+    await writer.drain()
+    writer.close()
+    await writer.wait_closed()
+    for _ in range(500):  # the server notices the closed connection on its next loop turns
+        if count("aborted") > aborted:
+            break
+        await asyncio.sleep(0.01)
+    assert count("aborted") == aborted + 1
+    assert count("500") == failed
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
