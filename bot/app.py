@@ -34,6 +34,7 @@ from bot.ops.observability import (
     metrics,
     readiness,
 )
+from bot.ops.slow_clients import READ_TIMEOUT, READ_TIMEOUT_KEY, read_body_in_time, server_options
 from bot.prompts import load_library
 from bot.scheduling.clock import MeetingClock
 from bot.settings import Settings
@@ -163,8 +164,9 @@ async def readyz(request: web.Request) -> web.Response:
 
 def web_app(bot: CommonGround) -> web.Application:
     """The aiohttp application: health, readiness and metrics, and the routes of every platform
-    its settings connect (each adapter mounts its own)."""
-    app = web.Application(middlewares=[count_requests, database_unavailable])
+    its settings connect (each adapter mounts its own). A request body must arrive within
+    `READ_TIMEOUT` seconds, or the app's own `READ_TIMEOUT_KEY` (`bot.ops.slow_clients`)."""
+    app = web.Application(middlewares=[count_requests, database_unavailable, read_body_in_time])
     app[APP_KEY] = bot
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
@@ -192,8 +194,10 @@ async def serve(
     with_clock: bool = True,
     stop: asyncio.Event | None = None,
     ready: asyncio.Event | None = None,
+    read_timeout: float = READ_TIMEOUT,
 ) -> None:
-    """Migrate, then run the web app (and, on a single host, the scheduler) until `stop`."""
+    """Migrate, then run the web app (and, on a single host, the scheduler) until `stop`. A client
+    has `read_timeout` seconds to send each request (`bot.ops.slow_clients`)."""
     refused = listen_problems(host)
     if refused:
         raise StartRefused(" ".join(refused))
@@ -201,7 +205,9 @@ async def serve(
         stop = asyncio.Event()
         _stop_on_signals(stop)
     bot = await start(settings)
-    runner = web.AppRunner(web_app(bot), handle_signals=False)
+    app = web_app(bot)
+    app[READ_TIMEOUT_KEY] = read_timeout
+    runner = web.AppRunner(app, handle_signals=False, **server_options(read_timeout))
     await runner.setup()
     clock: MeetingClock | None = None
     try:
@@ -250,7 +256,9 @@ async def run_clock(
     runner: web.AppRunner | None = None
     try:
         if settings.metrics_port is not None:
-            runner = web.AppRunner(metrics_app(), handle_signals=False, access_log=None)
+            runner = web.AppRunner(
+                metrics_app(), handle_signals=False, access_log=None, **server_options()
+            )
             await runner.setup()
             await web.TCPSite(runner, "0.0.0.0", settings.metrics_port).start()
             log.info("serving GET /metrics and /healthz on port %d", settings.metrics_port)
