@@ -38,7 +38,7 @@ from bot.ops.slow_clients import READ_TIMEOUT, READ_TIMEOUT_KEY, read_body_in_ti
 from bot.prompts import load_library
 from bot.scheduling.clock import MeetingClock
 from bot.settings import Settings
-from bot.store.database import Database
+from bot.store.database import Database, describe_url, unavailable
 from bot.store.migrate import upgrade
 
 log = logging.getLogger(__name__)
@@ -60,6 +60,11 @@ class CommonGround:
         await self.db.dispose()
 
 
+class StartRefused(Exception):
+    """What stops `migrate`, `serve`, `web` or `clock` at start, in one plain sentence for
+    operators (the command line prints it and exits non-zero instead of showing a traceback)."""
+
+
 def build(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> CommonGround:
     """Make the core and its services from settings. Does not touch the database yet."""
     db = Database(settings.resolved_database_url())
@@ -72,9 +77,31 @@ def build(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> Com
     return CommonGround(settings, db, services, Core(db, services), DeliveryRouter())
 
 
+async def migrate(url: str) -> None:
+    """Bring the database schema at `url` up to date; `StartRefused`, in one plain sentence,
+    when the database cannot be reached or written (rather than a traceback)."""
+    try:
+        await upgrade(url)
+    except Exception as exc:
+        if not (unavailable(exc) or isinstance(exc, OSError)):
+            raise
+        raise StartRefused(database_problem(exc, url)) from None
+
+
+def database_problem(exc: BaseException, url: str) -> str:
+    """What stops the database being used, for operators: where, and the driver's own reason (a
+    refused connection, a read-only file, a full disk; never anyone's words)."""
+    reason = str(getattr(exc, "orig", None) or exc) or type(exc).__name__
+    return (
+        f"Could not use the database ({describe_url(url)}): {reason}. Check DATABASE_URL, that "
+        "the database server is running and reachable, and that the database file and its "
+        "directory can be written (and the disk is not full)."
+    )
+
+
 async def start(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> CommonGround:
     """Bring the database schema up to date, then build the bot."""
-    await upgrade(settings.resolved_database_url())
+    await migrate(settings.resolved_database_url())
     return build(settings, clock=clock)
 
 
@@ -127,11 +154,6 @@ def settings_problems() -> list[str]:
     """What stops `serve`, `web` and `clock` before they start: one plain line per platform whose
     settings cannot work."""
     return [problem for adapter in ADAPTERS if (problem := adapter.settings_problem())]
-
-
-class StartRefused(Exception):
-    """What stops `serve`, `web` or `clock` at start, in one plain sentence for operators (the
-    command line prints it and exits non-zero instead of showing a traceback)."""
 
 
 def listen_problems(host: str) -> list[str]:

@@ -188,6 +188,72 @@ async def test_readyz_says_when_the_database_is_not_answering(
     assert "not ready: database unavailable" in caplog.text
 
 
+async def _readyz(settings: Settings) -> tuple[int, object]:
+    bot = composition.build(settings)
+    try:
+        async with TestClient(TestServer(composition.web_app(bot))) as client:
+            response = await client.get("/readyz")
+            return response.status, await response.json()
+    finally:
+        await bot.close()
+
+
+async def test_readyz_says_a_database_never_migrated_needs_migrate(tmp_path: Path) -> None:
+    (tmp_path / "cg.db").touch()  # a database, but nothing in it
+    status, answer = await _readyz(settings_for(tmp_path))
+    assert status == 503
+    assert answer == {
+        "status": "the database has not been migrated; run `commonground migrate` "
+        "(or `python -m bot migrate`)"
+    }
+
+
+def read_only(path: Path) -> str:
+    """The SQLite file at `path`, opened read-only (as a read-only file or `-shm` would be; file
+    permissions alone do not stop root, who runs these tests in containers)."""
+    return f"sqlite+aiosqlite:///file:{path}?mode=ro&uri=true"
+
+
+async def test_readyz_is_503_when_the_database_answers_reads_but_refuses_writes(
+    tmp_path: Path,
+) -> None:
+    await composition.migrate(sqlite_url(tmp_path / "cg.db"))
+    assert (await _readyz(settings_for(tmp_path)))[0] == 200
+    settings = Settings(
+        DATABASE_URL=read_only(tmp_path / "cg.db"), COMMONGROUND_DATA_DIR=tmp_path, _env_file=None
+    )
+    status, answer = await _readyz(settings)
+    assert status == 503
+    assert answer == {"status": "the database refuses writes (OperationalError)"}
+
+
+def test_migrate_on_a_read_only_database_is_one_plain_sentence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "cg.db").touch()
+    assert main(["migrate", "--database-url", read_only(tmp_path / "cg.db")]) == 1
+    err = capsys.readouterr().err
+    assert "Could not use the database" in err
+    assert "attempt to write a readonly database" in err
+    assert "can be written" in err
+
+
+@pytest.mark.parametrize("command", ["migrate", "serve", "web", "clock"])
+def test_a_database_that_cannot_be_reached_at_start_is_said_plainly(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"postgresql+asyncpg://cg:secret-pw@127.0.0.1:{free_port()}/cg"  # nothing listens
+    args = [command, "--database-url", url]
+    if command in ("serve", "web"):
+        args += ["--host", "127.0.0.1", "--port", str(free_port())]
+    assert main(args) != 0
+    err = capsys.readouterr().err
+    assert "Could not use the database (postgresql+asyncpg://cg:***@127.0.0.1:" in err
+    assert "the database server is running and reachable" in err
+    assert "Could not listen" not in err and "Choose another port" not in err
+    assert "secret-pw" not in err
+
+
 async def test_serve_migrates_listens_and_stops(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

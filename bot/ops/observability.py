@@ -13,6 +13,7 @@ import json
 import logging
 import time
 import traceback
+import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from types import TracebackType
@@ -26,6 +27,7 @@ from bot.effects import Effect
 from bot.store.database import Database, unavailable
 from bot.store.migrate import current_revisions
 from bot.store.migrate import head_revisions as _heads
+from bot.store.readiness import migrated, write_probe
 
 head_revisions = functools.cache(_heads)
 log = logging.getLogger(__name__)
@@ -185,15 +187,36 @@ async def metrics(request: web.Request) -> web.Response:
     return response
 
 
+NOT_MIGRATED = (
+    "the database has not been migrated; run `commonground migrate` (or `python -m bot migrate`)"
+)
+WRITE_PROBE_EVERY = 5.0
+"""Seconds a successful write probe stands for: `/readyz` may be asked every second."""
+WRITE_PROBE_TIMEOUT = 5.0
+_probed: weakref.WeakKeyDictionary[Database, float] = weakref.WeakKeyDictionary()
+
+
 async def readiness(db: Database) -> tuple[bool, str]:
-    """Whether this process should get traffic: the database answers and its schema is current."""
+    """Whether this process should get traffic: the database answers, its schema is current, and
+    it takes a write (a full disk or a read-only file answers reads but refuses every write; a
+    successful write is trusted for `WRITE_PROBE_EVERY` seconds, a failed one is tried again)."""
     try:
         async with db.read() as conn:
+            if not await migrated(conn):
+                return False, NOT_MIGRATED
             current = await current_revisions(conn)
     except Exception as exc:
         return False, f"database unavailable ({type(exc).__name__})"
     if current != head_revisions():
         return False, "database schema is not current; run `commonground migrate`"
+    if time.monotonic() - _probed.get(db, float("-inf")) < WRITE_PROBE_EVERY:
+        return True, "ok"
+    try:
+        async with asyncio.timeout(WRITE_PROBE_TIMEOUT):
+            await write_probe(db, datetime.now(UTC))
+    except Exception as exc:
+        return False, f"the database refuses writes ({type(exc).__name__})"
+    _probed[db] = time.monotonic()
     return True, "ok"
 
 
