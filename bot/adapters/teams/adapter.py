@@ -21,8 +21,10 @@ A command typed in a channel is marked `seen_by_others`: everyone has already se
 so the elephant handler refuses to store an elephant typed there as "anonymous".
 
 A turn carries out only what must happen within it (the answer to the person, a form, a dialog,
-the card replaced after a submit); channel posts, 1:1 messages and updates are handed to the outbox
-and sent right after the answer (`after`), so a large group never makes Teams wait.
+the card replaced after a submit); channel posts, 1:1 messages and updates were written to the
+outbox by the core with the change that caused them, and the turn wakes the outbox's drain
+(`bot.delivery.drainer`) once it has answered, so a large group never makes Teams wait and a
+process killed half-way leaves the rest for the next drain.
 """
 
 from __future__ import annotations
@@ -50,7 +52,6 @@ from botbuilder.schema import (
 
 from bot.adapters.base import BotParts, Handler
 from bot.adapters.teams import records
-from bot.adapters.teams.after import CLOSE_WAIT, AfterTurn
 from bot.adapters.teams.answers import TEAMS_CHANNEL, Turn, TurnAnswers
 from bot.adapters.teams.cards import (
     errors_content,
@@ -69,6 +70,8 @@ from bot.adapters.teams.inbound import command_text, tenant_of, where_of, who_of
 from bot.adapters.teams.settings import TeamsSettings
 from bot.adapters.teams.signing_keys import token_problem, use_threaded_key_fetching
 from bot.cards import Card
+from bot.delivery.drainer import CLOSE_WAIT, Drainer
+from bot.delivery.outbox import Outbox
 from bot.delivery.pacing import Pacer
 from bot.delivery.router import Deliverer
 from bot.effects import Effect, FormErrors
@@ -121,6 +124,7 @@ class TeamsAdapter:
         clock: Callable[[], datetime],
         credentials_factory: Any = None,
         router: Deliverer | None = None,
+        drainer: Drainer | None = None,
     ) -> None:
         self.handle = handle
         self.db = db
@@ -140,8 +144,9 @@ class TeamsAdapter:
             pacer=Pacer(settings.posts_per_second),
             workers=settings.send_workers,
         )
-        # The app's router when there is one: a drain may lease any platform's due rows.
-        self.after = AfterTurn(db, router or self.deliverer, clock)
+        # The app's drain when there is one; else our own, through the app's router when there
+        # is one (a drain may lease any platform's due rows).
+        self.drainer = drainer or Drainer(Outbox(db, router or self.deliverer, clock))
         self.answers = TurnAnswers(self.cloud, self.deliverer, settings.app_id, self.hand_over)
         quiet_sdk_loggers()
         use_threaded_key_fetching()
@@ -158,14 +163,19 @@ class TeamsAdapter:
         app.on_cleanup.append(cleanup)
 
     async def hand_over(self, effects: Sequence[Effect]) -> None:
-        """Everything but the answer: to the outbox, sent right after the turn (`AfterTurn`)."""
-        await self.after.hand_over(effects)
+        """Everything but the answer is in the outbox already (the core stored it with the
+        change): wake the drain, which sends it right after the turn, in the order stored."""
+        if effects:
+            self.drainer.wake()
 
     async def settled(self) -> None:
-        await self.after.settled()
+        """Wait until what the turns so far stored in the outbox has been drained."""
+        await self.drainer.settled()
 
     async def close(self, wait: float = CLOSE_WAIT) -> None:
-        await self.after.close(wait)
+        """On shutdown: a drain running now has `wait` seconds to finish, then is cancelled;
+        what it had not sent stays in the outbox for the next drain."""
+        await self.drainer.close(wait)
 
     async def on_request(self, request: web.Request) -> web.Response:
         """Authenticate, parse, run the turn; 4xx for anything malformed, never 500.
@@ -391,6 +401,7 @@ def attach(
         settings,
         clock=bot.services.clock,
         router=bot.router,
+        drainer=bot.drainer,
     )
     bot.router.register(PLATFORM, adapter.deliverer)
     if app is not None:

@@ -1,6 +1,7 @@
 """Answering the person behind one Teams activity, privately: in the 1:1 chat it came from, or
 through a 1:1 chat the bot opens when they acted in a channel. Everything else the core returns
-is handed to the outbox, sent right after the turn is answered (`bot.adapters.teams.after`).
+is already in the outbox (stored with the change); `hand_over` wakes its drain once the person is
+answered, so it is sent right after the turn.
 
 Outside Teams (the Bot Framework Emulator, Web Chat) there is only the one conversation, so the
 answer goes straight back there. When Teams will not open the 1:1 chat, the person is told in
@@ -61,8 +62,8 @@ class TurnAnswers:
         self.hand_over = hand_over
 
     async def carry_out(self, effects: Sequence[Effect], turn: Turn) -> None:
-        """Answer the person who acted (privately); everything else goes to the outbox, to be
-        sent right after the turn is answered."""
+        """Answer the person who acted (privately); then hand over the rest, which the outbox
+        sends right after the turn is answered."""
         later: list[Effect] = []
         for effect in effects:
             try:

@@ -4,8 +4,14 @@ conversation references, 1:1 messages through `create_conversation`, updates of 
 `TeamsDeliverer` is registered on the `DeliveryRouter` for platform "teams" (the scheduler's posts
 go through it) and the adapter uses it for everything a request causes beyond answering the actor.
 Connector failures with 429 or 5xx are retried a bounded number of times (honouring `Retry-After`,
-capped); anything else, or the last failure, is logged by kind and status only, never with text,
-and the effect is handed back for the outbox to try again later.
+capped). What still fails is logged by kind and status only, never with text, and sorted
+(`outcome_of`): transient (429, 5xx, a connection never made, no conversation reference yet) is
+handed back for the outbox to try again later; permanent (Teams answered 400, 404, 413: it would
+refuse again) is counted as a refusal and not handed back; ambiguous (no answer within
+`CALL_TIMEOUT`, a read timeout, a connection dropped after the request was written: Teams may
+have posted it) is not sent again but counted in `commonground_ambiguous_sends_total` and logged
+by kind and outbox row (`bot.delivery.receipts`). The connector client sends through `requests` on
+a worker thread with a 100-second timeout of its own; each call is bounded here by `CALL_TIMEOUT`.
 
 The SDK's own loggers (msrest logs request bodies at DEBUG) keep only WARNING and above.
 """
@@ -17,6 +23,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
+import requests
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import (
@@ -32,8 +39,10 @@ from bot.adapters.teams import records
 from bot.adapters.teams.cards import CONTENT_TYPE, card_content, card_summary
 from bot.cards import Card
 from bot.delivery.pacing import Pacer, deliver_in_lanes
+from bot.delivery.receipts import ambiguous
 from bot.effects import Effect, MessageMember, PostToConversation, UpdatePost
 from bot.ops.log_scrub import scrub_loggers
+from bot.ops.observability import REFUSALS
 from bot.store.database import Database
 
 log = logging.getLogger("bot.adapters.teams")
@@ -49,6 +58,10 @@ SDK_PREFIXES = (
 SCRUBBED = (*SDK_PREFIXES, "aiohttp.client", "bot.adapters.teams")
 """Loggers whose lines may name a connector URL, with the person's conversation id in it."""
 MAX_WAIT = 30.0
+CALL_TIMEOUT = 10.0
+"""Seconds one connector call may take before we stop waiting: past it, the post may or may not
+have been made, so the window in which a send is ambiguous is kept short."""
+REFUSED_FOR_GOOD = frozenset({400, 404, 413})
 T = TypeVar("T")
 Send = Callable[[TurnContext], Awaitable[Any]]
 
@@ -88,6 +101,26 @@ def _retry_after(exc: BaseException) -> float | None:
         return float(headers.get("Retry-After", ""))
     except (TypeError, ValueError, AttributeError):
         return None
+
+
+def outcome_of(exc: BaseException) -> str:
+    """"transient", "ambiguous" or "permanent" (see the module docstring)."""
+    status = status_of(exc)
+    if status is not None:
+        return "permanent" if status in REFUSED_FOR_GOOD else "transient"
+    if isinstance(exc, TimeoutError):
+        return "ambiguous"  # our own bound on the call: it went out, no answer came
+    inner = getattr(exc, "inner_exception", None) or exc  # msrest wraps what requests raised
+    if isinstance(inner, requests.ConnectTimeout):
+        return "transient"
+    if isinstance(inner, requests.Timeout):
+        return "ambiguous"  # a read timeout: the request was written
+    if isinstance(inner, requests.ConnectionError):
+        first = inner.args[0] if inner.args else None
+        if getattr(first, "reason", None) is not None:
+            return "transient"  # urllib3 could not make the connection, even after retrying
+        return "ambiguous"  # dropped after the request was written
+    return "transient"
 
 
 def describe(exc: BaseException) -> str:
@@ -143,10 +176,12 @@ class TeamsDeliverer:
         backoff: float,
         pacer: Pacer,
         workers: int,
+        timeout: float = CALL_TIMEOUT,
     ) -> None:
         self.cloud = cloud
         self.db = db
         self.app_id = app_id
+        self.timeout = timeout
         self.retries = retries
         self.backoff = backoff
         self.pacer = pacer
@@ -169,17 +204,28 @@ class TeamsDeliverer:
             else:
                 log.warning("a %s cannot be sent without a request", type(effect).__name__)
         except Exception as exc:
-            log.error("Teams %s not delivered: %s", type(effect).__name__, describe(exc))
+            kind = type(effect).__name__
+            outcome = outcome_of(exc)
+            if outcome == "ambiguous":
+                await ambiguous(effect, f"Teams {describe(exc)}")
+                return True
+            if outcome == "permanent":
+                reason = str(status_of(exc))
+                REFUSALS.labels(platform="teams", kind=kind, reason=reason).inc()
+                log.error("Teams refused a %s for good (HTTP %s); not sent again", kind, reason)
+                return True
+            log.error("Teams %s not delivered: %s", kind, describe(exc))
             return False
         return True
 
     async def retrying(self, attempt: Callable[[], Awaitable[T]]) -> T:
-        """Run `attempt` (each try paced), again after 429 or 5xx, at most `retries` more times.
-        A 429 pauses every sender on the same pacer, not only this one."""
+        """Run `attempt` (each try paced, and given up after `timeout` seconds), again after 429
+        or 5xx, at most `retries` more times. A 429 pauses every sender on the same pacer, not
+        only this one. A timeout is not retried: the call may have been carried out."""
         for tried in range(self.retries + 1):
             try:
                 await self.pacer.acquire()
-                return await attempt()
+                return await asyncio.wait_for(attempt(), self.timeout)
             except Exception as exc:
                 status = status_of(exc)
                 if status is None or (status != 429 and status < 500) or tried == self.retries:
