@@ -7,7 +7,7 @@ from prometheus_client import REGISTRY
 
 from bot.cards import Card
 from bot.delivery.codec import decode
-from bot.delivery.refusals import report_refused
+from bot.delivery.refusals import TITLE, report_refused
 from bot.effects import MessageMember, PostToConversation
 from bot.store.database import Database
 from bot.store.outbox import lease_due
@@ -25,7 +25,8 @@ def refusals(reason: str) -> float:
 async def queued(db: Database, clock: FakeClock) -> list[MessageMember]:
     async with db.write() as conn:
         rows = await lease_due(conn, clock(), limit=100, until=clock())
-    return [effect for _, _, text in rows if isinstance(effect := decode(text), MessageMember)]
+    told = (decode(text) for _, _, text in rows)
+    return [e for e in told if isinstance(e, MessageMember) and e.card.title == TITLE]
 
 
 async def test_the_facilitators_of_the_group_are_told_in_plain_words(

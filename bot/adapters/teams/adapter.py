@@ -29,9 +29,11 @@ process killed half-way leaves the rest for the next drain.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
+from dataclasses import replace
 from datetime import datetime
 from http import HTTPStatus
 from typing import Any
@@ -66,7 +68,9 @@ from bot.adapters.teams.delivery import (
     quiet_sdk_loggers,
 )
 from bot.adapters.teams.dialogs import FORM_SENT, dialog_answer, dialog_event, dialog_message
-from bot.adapters.teams.inbound import command_text, tenant_of, where_of, who_of
+from bot.adapters.teams.files import INVOKE as FILE_CONSENT
+from bot.adapters.teams.files import FileOffers
+from bot.adapters.teams.inbound import command_text, team_of, tenant_of, where_of, who_of
 from bot.adapters.teams.settings import TeamsSettings
 from bot.adapters.teams.signing_keys import token_problem, use_threaded_key_fetching
 from bot.cards import Card
@@ -74,7 +78,7 @@ from bot.delivery.drainer import CLOSE_WAIT, Drainer
 from bot.delivery.outbox import Outbox
 from bot.delivery.pacing import Pacer
 from bot.delivery.router import Deliverer
-from bot.effects import Effect, FormErrors
+from bot.effects import Effect, FormErrors, ReplyToActor, SendFileToActor
 from bot.events import Choice, Command, Event, FormSubmitted, MemberJoined
 from bot.identity import Who
 from bot.store.database import Database
@@ -143,11 +147,15 @@ class TeamsAdapter:
             backoff=settings.retry_backoff,
             pacer=Pacer(settings.posts_per_second),
             workers=settings.send_workers,
+            clock=clock,
         )
         # The app's drain when there is one; else our own, through the app's router when there
         # is one (a drain may lease any platform's due rows).
         self.drainer = drainer or Drainer(Outbox(db, router or self.deliverer, clock))
-        self.answers = TurnAnswers(self.cloud, self.deliverer, settings.app_id, self.hand_over)
+        self.files = FileOffers(db, clock)
+        self.answers = TurnAnswers(
+            self.cloud, self.deliverer, settings.app_id, self.hand_over, self.files
+        )
         quiet_sdk_loggers()
         use_threaded_key_fetching()
 
@@ -246,7 +254,10 @@ class TeamsAdapter:
         try:
             _DELIVERY.set(self._delivery_key(context.activity))
             await self._remember(context.activity)
-            body = await self._on_dialog(context)
+            if context.activity.name == FILE_CONSENT:
+                await self._on_file_consent(context)
+            else:
+                body = await self._on_dialog(context)
         except Exception as exc:
             log.exception("a Teams invoke failed: %s", describe(exc))
             body = dialog_message(SORRY)
@@ -265,8 +276,23 @@ class TeamsAdapter:
             return None
         event, data = found
         body, later = dialog_answer(event, data, await self._handled(event))
-        await self.hand_over(later)
+        private = [e for e in later if isinstance(e, SendFileToActor | ReplyToActor)]
+        if private:  # a file, or an answer too long for a dialog: to the 1:1 chat
+            turn = Turn(context, event.who, event.where)
+            await self.answers.carry_out(private, turn)
+        await self.hand_over([e for e in later if e not in private])
         return body
+
+    async def _on_file_consent(self, context: TurnContext) -> None:
+        """The person accepted or declined a file (`files`): upload it and show it, or let it go.
+        A repeated delivery of the same answer does nothing."""
+        key = _DELIVERY.get()
+        if key and not await records.claim_activity(self.db, f"{key}:file", self.clock()):
+            return
+        activity = context.activity
+        who = who_of(activity)
+        answer = await self.files.answer(activity.value, who.workspace, who.user_id)
+        await context.send_activity(answer)
 
     def _delivery_key(self, activity: Activity) -> str | None:
         """A keyed hash naming this delivered activity (None when Teams gave it no id)."""
@@ -296,6 +322,9 @@ class TeamsAdapter:
             conversation.pop("name", None)
             ref["conversation"] = conversation
             await records.save_reference(self.db, where.conversation_id, tenant, ref)
+            team = team_of(activity)
+            if team:
+                await records.remember_team_channel(self.db, team, where.conversation_id, tenant)
         if tenant:
             reach = {k: ref.get(k) for k in ("serviceUrl", "bot", "channelId")}
             await records.save_reference(self.db, records.tenant_row(tenant), tenant, reach)
@@ -354,9 +383,7 @@ class TeamsAdapter:
             if member.id == bot_id:
                 # No core event carries the record, so the greeting claims the delivery itself.
                 key = _DELIVERY.get()
-                if key and not await records.claim_activity(
-                    self.db, f"{key}:bot", self.clock()
-                ):
+                if key and not await records.claim_activity(self.db, f"{key}:bot", self.clock()):
                     continue
                 text = BOT_ADDED_PERSONAL if where.is_direct else BOT_ADDED
                 await context.send_activity(message(Card(text=text)))
@@ -366,8 +393,24 @@ class TeamsAdapter:
             name = await _member_name(context, member)
             who = Who(PLATFORM, tenant_of(activity), str(member.id), name)
             turn = Turn(context, who, where)
-            joined = await self._handled(MemberJoined(who, where), part=str(member.id))
-            await self.answers.carry_out(joined, turn)
+            for channel in await self._joined_channels(activity, where.conversation_id):
+                at = replace(where, conversation_id=channel)
+                part = str(member.id)
+                if channel != where.conversation_id:
+                    part += ":" + hashlib.sha256(channel.encode()).hexdigest()[:16]
+                joined = await self._handled(MemberJoined(who, at), part=part)
+                await self.answers.carry_out(joined, turn)
+
+    async def _joined_channels(self, activity: Activity, conversation_id: str) -> list[str]:
+        """Where someone who joined may have a group: the conversation Teams named and, when they
+        joined the team (Teams names the team's General channel then), every channel of that team
+        the bot has heard from, so a group in any of them greets them (the core greets only where
+        a group lives)."""
+        found = [conversation_id]
+        team = team_of(activity)
+        if team:
+            found.extend(c for c in await records.team_channels(self.db, team) if c not in found)
+        return found
 
 
 TEAMS_KEY = web.AppKey("teams", TeamsAdapter)

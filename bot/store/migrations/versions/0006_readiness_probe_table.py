@@ -2,8 +2,8 @@
 
 A database that answers reads but refuses writes (a full disk, a read-only file) is not ready.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-07 19:52:19.032483
 """
 
@@ -16,8 +16,8 @@ from alembic import op
 
 import bot.store.schema
 
-revision: str = "0005"
-down_revision: str | None = "0004"
+revision: str = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
