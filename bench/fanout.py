@@ -61,7 +61,7 @@ async def _teams(bot: CommonGround, url: str, limit: int) -> None:
     and the channel and tenant references it would have stored from an earlier message, pointing
     at the fake connector."""
     settings = TeamsSettings.model_validate(
-        {"TEAMS_ENABLED": "true", "TEAMS_POSTS_PER_SECOND": str(limit)}
+        {"TEAMS_ALLOW_UNAUTHENTICATED": "true", "TEAMS_POSTS_PER_SECOND": str(limit)}
     )
     teams.attach(None, bot, settings)
     reach = {

@@ -29,10 +29,14 @@ Runner = Callable[[argparse.Namespace, Settings], int]
 
 
 def _migrate(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.store.migrate import upgrade
+    from bot.app import StartRefused, migrate
 
     url = settings.resolved_database_url()
-    asyncio.run(upgrade(url))
+    try:
+        asyncio.run(migrate(url))
+    except StartRefused as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
     print(f"The database is up to date ({_describe(url)}).")
     return 0
 
@@ -48,13 +52,16 @@ def _refused() -> bool:
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app import serve
+    from bot.app import StartRefused, serve
 
     if _refused():
         return 2
     port = settings.port if args.port is None else args.port
     try:
         asyncio.run(serve(settings, host=args.host, port=port, with_clock=args.with_clock))
+    except StartRefused as exc:  # a setting that may not be served, or no database to use
+        print(str(exc), file=sys.stderr)
+        return 2
     except OSError as exc:  # most often: the port is taken by another process
         print(f"Could not listen on {args.host}:{port}: {exc.strerror or exc}.", file=sys.stderr)
         print("Choose another port with PORT=<number> or --port <number>.", file=sys.stderr)
@@ -63,11 +70,15 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _clock(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app import run_clock
+    from bot.app import StartRefused, run_clock
 
     if _refused():
         return 2
-    asyncio.run(run_clock(settings))
+    try:
+        asyncio.run(run_clock(settings))
+    except StartRefused as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
     return 0
 
 

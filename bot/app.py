@@ -32,13 +32,15 @@ from bot.ops.observability import (
     JsonFormatter,
     TextFormatter,
     count_requests,
+    database_unavailable,
     metrics,
     readiness,
 )
+from bot.ops.slow_clients import READ_TIMEOUT, READ_TIMEOUT_KEY, read_body_in_time, server_options
 from bot.prompts import load_library
 from bot.scheduling.clock import MeetingClock
 from bot.settings import Settings
-from bot.store.database import Database
+from bot.store.database import Database, describe_url, unavailable
 from bot.store.migrate import upgrade
 
 log = logging.getLogger(__name__)
@@ -64,6 +66,11 @@ class CommonGround:
         await self.db.dispose()
 
 
+class StartRefused(Exception):
+    """What stops `migrate`, `serve`, `web` or `clock` at start, in one plain sentence for
+    operators (the command line prints it and exits non-zero instead of showing a traceback)."""
+
+
 def build(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> CommonGround:
     """Make the core and its services from settings. Does not touch the database yet."""
     db = Database(settings.resolved_database_url())
@@ -78,9 +85,31 @@ def build(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> Com
     return CommonGround(settings, db, services, Core(db, services), router, drainer)
 
 
+async def migrate(url: str) -> None:
+    """Bring the database schema at `url` up to date; `StartRefused`, in one plain sentence,
+    when the database cannot be reached or written (rather than a traceback)."""
+    try:
+        await upgrade(url)
+    except Exception as exc:
+        if not (unavailable(exc) or isinstance(exc, OSError)):
+            raise
+        raise StartRefused(database_problem(exc, url)) from None
+
+
+def database_problem(exc: BaseException, url: str) -> str:
+    """What stops the database being used, for operators: where, and the driver's own reason (a
+    refused connection, a read-only file, a full disk; never anyone's words)."""
+    reason = str(getattr(exc, "orig", None) or exc) or type(exc).__name__
+    return (
+        f"Could not use the database ({describe_url(url)}): {reason}. Check DATABASE_URL, that "
+        "the database server is running and reachable, and that the database file and its "
+        "directory can be written (and the disk is not full)."
+    )
+
+
 async def start(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> CommonGround:
     """Bring the database schema up to date, then build the bot."""
-    await upgrade(settings.resolved_database_url())
+    await migrate(settings.resolved_database_url())
     return build(settings, clock=clock)
 
 
@@ -135,6 +164,11 @@ def settings_problems() -> list[str]:
     return [problem for adapter in ADAPTERS if (problem := adapter.settings_problem())]
 
 
+def listen_problems(host: str) -> list[str]:
+    """Why no platform's route may listen on `host`: one plain line each (none: all may)."""
+    return [problem for adapter in ADAPTERS if (problem := adapter.listen_problem(host))]
+
+
 def attach_adapters(app: web.Application | None, bot: CommonGround) -> None:
     """Switch on every platform its settings connect: routes on `app` (when given) and a
     deliverer on `bot.router` for the scheduler's effects."""
@@ -160,8 +194,9 @@ async def readyz(request: web.Request) -> web.Response:
 
 def web_app(bot: CommonGround) -> web.Application:
     """The aiohttp application: health, readiness and metrics, and the routes of every platform
-    its settings connect (each adapter mounts its own)."""
-    app = web.Application(middlewares=[count_requests])
+    its settings connect (each adapter mounts its own). A request body must arrive within
+    `READ_TIMEOUT` seconds, or the app's own `READ_TIMEOUT_KEY` (`bot.ops.slow_clients`)."""
+    app = web.Application(middlewares=[count_requests, database_unavailable, read_body_in_time])
     app[APP_KEY] = bot
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
@@ -189,13 +224,20 @@ async def serve(
     with_clock: bool = True,
     stop: asyncio.Event | None = None,
     ready: asyncio.Event | None = None,
+    read_timeout: float = READ_TIMEOUT,
 ) -> None:
-    """Migrate, then run the web app (and, on a single host, the scheduler) until `stop`."""
+    """Migrate, then run the web app (and, on a single host, the scheduler) until `stop`. A client
+    has `read_timeout` seconds to send each request (`bot.ops.slow_clients`)."""
+    refused = listen_problems(host)
+    if refused:
+        raise StartRefused(" ".join(refused))
     if stop is None:
         stop = asyncio.Event()
         _stop_on_signals(stop)
     bot = await start(settings)
-    runner = web.AppRunner(web_app(bot), handle_signals=False)
+    app = web_app(bot)
+    app[READ_TIMEOUT_KEY] = read_timeout
+    runner = web.AppRunner(app, handle_signals=False, **server_options(read_timeout))
     await runner.setup()
     clock: MeetingClock | None = None
     try:
@@ -247,7 +289,9 @@ async def run_clock(
     runner: web.AppRunner | None = None
     try:
         if settings.metrics_port is not None:
-            runner = web.AppRunner(metrics_app(), handle_signals=False, access_log=None)
+            runner = web.AppRunner(
+                metrics_app(), handle_signals=False, access_log=None, **server_options()
+            )
             await runner.setup()
             await web.TCPSite(runner, "0.0.0.0", settings.metrics_port).start()
             log.info("serving GET /metrics and /healthz on port %d", settings.metrics_port)

@@ -7,6 +7,9 @@ platform's own strings; the core never interprets them beyond equality.
 stops someone doing it twice without recording who did it. It is HMAC-SHA256 over (purpose, item,
 person) with a key kept outside the database, salted by the item so the same person's tokens for
 two elephants look unrelated, and stored in a table of its own, never beside the text it guards.
+
+`signature` is the same keyed hash for values we hand to a platform and read back (a Slack modal's
+`private_metadata`): whatever comes back unsigned, or signed for someone else, was not ours.
 """
 
 from __future__ import annotations
@@ -40,3 +43,14 @@ def anonymous_token(secret: bytes, purpose: str, item_id: int, who: Who) -> str:
     """The token for `who` doing `purpose` (e.g. "see-too") on item `item_id`."""
     message = "\x1f".join((purpose, str(item_id), who.platform, who.workspace, who.user_id))
     return hmac.new(secret, message.encode(), hashlib.sha256).hexdigest()
+
+
+def signature(secret: bytes, purpose: str, *parts: str) -> str:
+    """HMAC-SHA256 of `parts` for `purpose`: what proves a round-tripped value is ours."""
+    message = "\x1f".join((purpose, *parts))
+    return hmac.new(secret, message.encode(), hashlib.sha256).hexdigest()
+
+
+def signature_matches(secret: bytes, given: str, purpose: str, *parts: str) -> bool:
+    """Whether `given` is `signature(secret, purpose, *parts)` (compared in constant time)."""
+    return hmac.compare_digest(given.encode(), signature(secret, purpose, *parts).encode())

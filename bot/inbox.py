@@ -11,21 +11,32 @@ Work in flight is bounded: the worker holds at most `batch` rows, and `full()` t
 turn requests away (so the platform retries later) once `limit` rows are waiting. The count is an
 in-process estimate kept in step with inserts and deletes and corrected from the table each time
 the worker looks for work, so the route never waits for a count.
+
+A request's raw body names who sent it, even for an anonymous elephant, and the promise is that an
+anonymous author never reaches the database. So bodies are sealed (Fernet: AES with an HMAC) with
+a key derived from the bot's secret, which lives in the configuration, not the database: a row,
+or what a deleted row leaves on disk, says nothing to someone who has only the database. Only a
+process holding the secret opens it, for the seconds until it is handled and deleted.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
+import hashlib
+import hmac
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
+from cryptography.fernet import Fernet, InvalidToken
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.store import inbox
-from bot.store.database import Database, is_outage
+from bot.store.database import Database, unavailable
 from bot.store.inbox import Entry
 
 log = logging.getLogger(__name__)
@@ -61,10 +72,16 @@ class RetryLater(Exception):
     """Raised by a dispatch whose request failed in a way another attempt may mend."""
 
 
+def sealer(secret: bytes) -> Fernet:
+    """The key inbox bodies are sealed with: derived from the bot's secret, for this use only."""
+    key = hmac.new(secret, b"commonground inbox bodies", hashlib.sha256).digest()
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
 def worth_retrying(exc: BaseException) -> bool:
     """Whether a request that failed with `exc` may succeed later: the database or the network
     was away. A mistake in our code would fail the same way again, so it is not retried."""
-    return isinstance(exc, OSError | TimeoutError | RetryLater) or is_outage(exc)
+    return isinstance(exc, OSError | TimeoutError | RetryLater) or unavailable(exc)
 
 
 class Inbox:
@@ -76,6 +93,7 @@ class Inbox:
         platform: str,
         dispatch: Dispatch,
         *,
+        secret: bytes,
         clock: Callable[[], datetime],
         kind_of: KindOf,
         settings: InboxSettings | None = None,
@@ -83,6 +101,7 @@ class Inbox:
         self.db = db
         self.platform = platform
         self.dispatch = dispatch
+        self._seal = sealer(secret)
         self.clock = clock
         self.kind_of = kind_of
         self.settings = InboxSettings() if settings is None else settings
@@ -113,7 +132,7 @@ class Inbox:
             self.db,
             self.platform,
             key,
-            body,
+            self._seal.encrypt(body.encode()).decode("ascii"),
             content_type,
             now,
             leased_until=now + LEASE if hold else None,
@@ -127,6 +146,10 @@ class Inbox:
             self._idle.clear()
             self._wake.set()
         return row
+
+    def open(self, entry: Entry) -> Entry:
+        """The entry with its body unsealed (`InvalidToken` if sealed with another secret)."""
+        return replace(entry, body=self._seal.decrypt(entry.body.encode()).decode())
 
     async def finish(self, row: int) -> None:
         """A row was handled: delete it."""
@@ -218,6 +241,14 @@ class Inbox:
 
     async def _handle(self, entry: Entry) -> None:
         self._held.add(entry.id)
+        try:
+            entry = self.open(entry)
+        except (InvalidToken, UnicodeDecodeError):
+            # Sealed with another secret (it was changed while requests waited): nobody can open
+            # it now, so it is dropped rather than retried for ever.
+            log.warning("dropped a waiting %s request sealed with another secret", self.platform)
+            await self.finish(entry.id)
+            return
         try:
             await self.dispatch(entry)
         except asyncio.CancelledError:

@@ -289,13 +289,16 @@ ENV = (
     "MICROSOFT_APP_TENANT_ID",
     "TEAMS_ENABLED",
     "TEAMS_RETRIES",
+    "TEAMS_ALLOW_UNAUTHENTICATED",
 )
 
 
 def teams_environment(monkeypatch: Any) -> None:
-    """No operator settings; Teams with authentication off, no retry pauses, no proxy."""
+    """No operator settings; Teams with authentication off (the development setting that allows
+    it, on loopback), no retry pauses, no proxy."""
     for name in ENV:
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TEAMS_ALLOW_UNAUTHENTICATED", "true")
     monkeypatch.setenv("TEAMS_RETRY_BACKOFF", "0")
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")

@@ -39,6 +39,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "LOG_LEVEL",
         "SLACK_BOT_TOKEN",
         "MICROSOFT_APP_ID",
+        "TEAMS_ALLOW_UNAUTHENTICATED",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(composition, "configure_logging", lambda *args, **kwargs: None)
@@ -187,6 +188,72 @@ async def test_readyz_says_when_the_database_is_not_answering(
     assert "not ready: database unavailable" in caplog.text
 
 
+async def _readyz(settings: Settings) -> tuple[int, object]:
+    bot = composition.build(settings)
+    try:
+        async with TestClient(TestServer(composition.web_app(bot))) as client:
+            response = await client.get("/readyz")
+            return response.status, await response.json()
+    finally:
+        await bot.close()
+
+
+async def test_readyz_says_a_database_never_migrated_needs_migrate(tmp_path: Path) -> None:
+    (tmp_path / "cg.db").touch()  # a database, but nothing in it
+    status, answer = await _readyz(settings_for(tmp_path))
+    assert status == 503
+    assert answer == {
+        "status": "the database has not been migrated; run `commonground migrate` "
+        "(or `python -m bot migrate`)"
+    }
+
+
+def read_only(path: Path) -> str:
+    """The SQLite file at `path`, opened read-only (as a read-only file or `-shm` would be; file
+    permissions alone do not stop root, who runs these tests in containers)."""
+    return f"sqlite+aiosqlite:///file:{path}?mode=ro&uri=true"
+
+
+async def test_readyz_is_503_when_the_database_answers_reads_but_refuses_writes(
+    tmp_path: Path,
+) -> None:
+    await composition.migrate(sqlite_url(tmp_path / "cg.db"))
+    assert (await _readyz(settings_for(tmp_path)))[0] == 200
+    settings = Settings(
+        DATABASE_URL=read_only(tmp_path / "cg.db"), COMMONGROUND_DATA_DIR=tmp_path, _env_file=None
+    )
+    status, answer = await _readyz(settings)
+    assert status == 503
+    assert answer == {"status": "the database refuses writes (OperationalError)"}
+
+
+def test_migrate_on_a_read_only_database_is_one_plain_sentence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "cg.db").touch()
+    assert main(["migrate", "--database-url", read_only(tmp_path / "cg.db")]) == 1
+    err = capsys.readouterr().err
+    assert "Could not use the database" in err
+    assert "attempt to write a readonly database" in err
+    assert "can be written" in err
+
+
+@pytest.mark.parametrize("command", ["migrate", "serve", "web", "clock"])
+def test_a_database_that_cannot_be_reached_at_start_is_said_plainly(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"postgresql+asyncpg://cg:secret-pw@127.0.0.1:{free_port()}/cg"  # nothing listens
+    args = [command, "--database-url", url]
+    if command in ("serve", "web"):
+        args += ["--host", "127.0.0.1", "--port", str(free_port())]
+    assert main(args) != 0
+    err = capsys.readouterr().err
+    assert "Could not use the database (postgresql+asyncpg://cg:***@127.0.0.1:" in err
+    assert "the database server is running and reachable" in err
+    assert "Could not listen" not in err and "Choose another port" not in err
+    assert "secret-pw" not in err
+
+
 async def test_serve_migrates_listens_and_stops(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -215,6 +282,101 @@ async def test_serve_migrates_listens_and_stops(
     assert "Chat platforms connected: none" in caplog.text
     assert "`commonground console` uses the bot in a terminal" in caplog.text
     assert f"serving GET /healthz on 127.0.0.1:{port}; the scheduler runs" in caplog.text
+
+
+@pytest.mark.parametrize("command", ["serve", "web"])
+def test_teams_without_authentication_is_refused_on_a_public_address(
+    command: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("TEAMS_ALLOW_UNAUTHENTICATED", "true")
+    url = sqlite_url(tmp_path / "cg.db")
+    code = main([command, "--host", "0.0.0.0", "--port", str(free_port()), "--database-url", url])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "TEAMS_ALLOW_UNAUTHENTICATED=true" in err and "0.0.0.0" in err
+    assert "--host 127.0.0.1" in err and "Traceback" not in err
+    assert not (tmp_path / "cg.db").exists()  # refused before anything was touched
+
+
+async def test_teams_without_authentication_on_loopback_starts_with_a_loud_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("TEAMS_ALLOW_UNAUTHENTICATED", "true")
+    caplog.set_level(logging.INFO, logger="bot.app")
+    stop, ready = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(
+        composition.serve(
+            settings_for(tmp_path), host="127.0.0.1", port=free_port(), stop=stop, ready=ready
+        )
+    )
+    await asyncio.wait_for(ready.wait(), timeout=15)
+    stop.set()
+    await asyncio.wait_for(task, timeout=15)
+    warned = [r for r in caplog.records if "AUTHENTICATION IS OFF" in r.getMessage()]
+    assert warned and warned[0].levelno == logging.WARNING
+
+
+async def _trickle(writer: asyncio.StreamWriter, data: bytes) -> None:
+    """Send `data` a byte at a time, ten a second, as a slow client does, until cut off."""
+    for byte in data:
+        try:
+            writer.write(bytes([byte]))
+            await writer.drain()
+        except ConnectionError:
+            return
+        await asyncio.sleep(0.1)
+
+
+@pytest.mark.parametrize(
+    ("start", "trickled", "answer"),
+    [
+        pytest.param(b"POST /healthz HTTP/1.1\r\n", b"X-Slow: " + b"x" * 400, b"", id="headers"),
+        pytest.param(
+            b"POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 400\r\n\r\n",
+            b"x" * 400,
+            b"HTTP/1.1 408",
+            id="body",
+        ),
+    ],
+)
+async def test_a_client_trickling_its_request_is_cut_off_after_the_read_timeout(
+    tmp_path: Path, start: bytes, trickled: bytes, answer: bytes
+) -> None:
+    """A slowloris sending a byte every 0.1 s never completes; the server closes it once the read
+    timeout (0.5 s here, 15 s by default) has passed."""
+    port = free_port()
+    stop, ready = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(
+        composition.serve(
+            settings_for(tmp_path),
+            host="127.0.0.1",
+            port=port,
+            stop=stop,
+            ready=ready,
+            with_clock=False,
+            read_timeout=0.5,
+        )
+    )
+    await asyncio.wait_for(ready.wait(), timeout=15)
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(start)
+        slow = asyncio.create_task(_trickle(writer, trickled))
+        try:
+            got = await asyncio.wait_for(reader.read(), timeout=20)  # until the server closes
+        except ConnectionResetError:  # closed with the trickle unread: the answer may be lost
+            got = answer
+        finally:
+            slow.cancel()
+            writer.close()
+        assert got.startswith(answer)
+        assert not slow.done() or slow.cancelled()  # cut off long before it finished
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, timeout=15)
 
 
 def test_serve_says_plainly_when_the_port_is_taken(

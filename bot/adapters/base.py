@@ -92,6 +92,11 @@ class Adapter(Protocol):
         when it is not; None reads the process's own settings)."""
         ...
 
+    def listen_problem(self, host: str) -> str | None:
+        """A plain line saying why serving its route on `host` is refused (None: it is not):
+        a route without authentication may listen on loopback only."""
+        ...
+
     def attach(self, app: web.Application | None, bot: BotParts) -> None:
         """Switch the platform on when its settings say so: register its `Deliverer` with
         `bot.router` and, given the web app, mount its routes and its start and stop hooks."""

@@ -71,7 +71,6 @@ async def _tell_facilitators(
     await enqueue(conn, told, now)
 
 
-
 def _conversation_of(effect: Effect) -> Where | None:
     if isinstance(effect, PostToConversation | UpdatePost):
         return effect.where

@@ -7,10 +7,13 @@ numbers; Prometheus adds them up.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 import logging
+import time
 import traceback
+import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from types import TracebackType
@@ -21,15 +24,22 @@ from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_
 
 from bot.delivery.router import Deliverer, platform_of
 from bot.effects import Effect
-from bot.store.database import Database
+from bot.store.database import Database, unavailable
 from bot.store.migrate import current_revisions
 from bot.store.migrate import head_revisions as _heads
+from bot.store.readiness import migrated, write_probe
 
 head_revisions = functools.cache(_heads)
+log = logging.getLogger(__name__)
+
+ABORTED = "aborted"
+"""The status label of a request whose client went away before its answer."""
+CLIENT_CLOSED = 499
 
 REQUESTS = Counter(
     "commonground_http_requests_total",
-    "HTTP requests answered, by method, route pattern and status code.",
+    "HTTP requests answered, by method, route pattern and status code (`aborted`: the client "
+    "closed the connection first).",
     ["method", "route", "status"],
 )
 DELIVERIES = Counter(
@@ -116,19 +126,64 @@ def observe_lateness(planned: datetime, started: datetime | None = None) -> None
 async def count_requests(
     request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
 ) -> web.StreamResponse:
-    """Count every request by its route pattern (never the concrete path, which may carry ids)."""
+    """Count every request by its route pattern (never the concrete path, which may carry ids).
+
+    A client that goes away before its answer (the handler then finds its connection reset, or is
+    cancelled) is counted as status `aborted`, not 500, and writes no ERROR traceback: nothing
+    failed on our side and nobody is waiting for an answer."""
     resource = request.match_info.route.resource
     route = resource.canonical if resource is not None else "unmatched"
-    status = 500
+    status = "500"
     try:
         response = await handler(request)
-        status = response.status
+        status = str(response.status)
         return response
     except web.HTTPException as exc:
-        status = exc.status
+        status = str(exc.status)
         raise
+    except asyncio.CancelledError:
+        status = ABORTED
+        raise
+    except ConnectionResetError:
+        if not client_gone(request):
+            raise  # a connection of ours (to a platform, say) was reset: a failure to count
+        status = ABORTED
+        return web.Response(status=CLIENT_CLOSED)  # written nowhere; aiohttp drops it quietly
     finally:
-        REQUESTS.labels(request.method, route, str(status)).inc()
+        REQUESTS.labels(request.method, route, status).inc()
+
+
+def client_gone(request: web.Request) -> bool:
+    """Whether the client closed its connection before its answer."""
+    transport = request.transport
+    return transport is None or transport.is_closing()
+
+
+UNAVAILABLE_LOG_EVERY = 60.0
+"""Seconds between two log lines saying requests are answered 503 for the database."""
+_unavailable_logged = [float("-inf")]
+
+
+@web.middleware
+async def database_unavailable(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """A request that finds the database unreachable (or unwritable) is answered 503, so the
+    platform tries again later, instead of 500 with a traceback; logged once a minute at most,
+    by kind only."""
+    try:
+        return await handler(request)
+    except Exception as exc:
+        if not unavailable(exc):
+            raise
+        now = time.monotonic()
+        if now - _unavailable_logged[0] >= UNAVAILABLE_LOG_EVERY:
+            _unavailable_logged[0] = now
+            log.warning(
+                "the database is unavailable (%s): requests are answered 503 until it is back",
+                type(exc).__name__,
+            )
+        return web.Response(status=503, text="the database is unavailable; try again later")
 
 
 async def metrics(request: web.Request) -> web.Response:
@@ -139,15 +194,36 @@ async def metrics(request: web.Request) -> web.Response:
     return response
 
 
+NOT_MIGRATED = (
+    "the database has not been migrated; run `commonground migrate` (or `python -m bot migrate`)"
+)
+WRITE_PROBE_EVERY = 5.0
+"""Seconds a successful write probe stands for: `/readyz` may be asked every second."""
+WRITE_PROBE_TIMEOUT = 5.0
+_probed: weakref.WeakKeyDictionary[Database, float] = weakref.WeakKeyDictionary()
+
+
 async def readiness(db: Database) -> tuple[bool, str]:
-    """Whether this process should get traffic: the database answers and its schema is current."""
+    """Whether this process should get traffic: the database answers, its schema is current, and
+    it takes a write (a full disk or a read-only file answers reads but refuses every write; a
+    successful write is trusted for `WRITE_PROBE_EVERY` seconds, a failed one is tried again)."""
     try:
         async with db.read() as conn:
+            if not await migrated(conn):
+                return False, NOT_MIGRATED
             current = await current_revisions(conn)
     except Exception as exc:
         return False, f"database unavailable ({type(exc).__name__})"
     if current != head_revisions():
         return False, "database schema is not current; run `commonground migrate`"
+    if time.monotonic() - _probed.get(db, float("-inf")) < WRITE_PROBE_EVERY:
+        return True, "ok"
+    try:
+        async with asyncio.timeout(WRITE_PROBE_TIMEOUT):
+            await write_probe(db, datetime.now(UTC))
+    except Exception as exc:
+        return False, f"the database refuses writes ({type(exc).__name__})"
+    _probed[db] = time.monotonic()
     return True, "ok"
 
 

@@ -17,8 +17,8 @@ from typing import Any, TypeAlias
 from sqlalchemy import event, func, select
 from sqlalchemy.engine import Connection as SyncConnection
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-from sqlalchemy.exc import TimeoutError as SATimeoutError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -43,12 +43,15 @@ def lost_a_race(exc: BaseException) -> bool:
     return getattr(exc.orig, "sqlstate", None) in RACE_SQLSTATES
 
 
-def is_outage(exc: BaseException) -> bool:
-    """Whether `exc` says the database could not be reached or used just now (connection lost,
-    locked, disk full, a pool timeout), rather than a mistake in a statement: worth a retry."""
-    if isinstance(exc, OperationalError | InterfaceError | SATimeoutError):
+def unavailable(exc: BaseException) -> bool:
+    """Whether `exc` says the database cannot be reached or written just now (a server down, a
+    connection cut, no free connection, a full disk, a read-only file): our own outage, which a
+    web request answers with 503 so the platform tries again, not a bug answered with 500."""
+    if isinstance(exc, OperationalError | InterfaceError | DisconnectionError | PoolTimeout):
         return True
-    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, ConnectionRefusedError)
 
 
 def backend_and_database(url: str) -> tuple[str, str | None]:

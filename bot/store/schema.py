@@ -419,3 +419,11 @@ slack_oauth_states = Table(
     Column("state", String(200), nullable=False),
     Column("expire_at", DateTime, nullable=False),
 )
+
+readiness_probe = Table(
+    "readiness_probe",
+    metadata,
+    # One row, rewritten by `/readyz` (`bot.store.readiness`) to prove the database takes writes.
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("checked_at", UtcDateTime, nullable=False),
+)

@@ -180,7 +180,8 @@ async def test_two_web_two_clocks_one_killed_everything_exactly_once(
             SLACK_BOT_TOKEN="xoxb-test",
             SLACK_SIGNING_SECRET=SIGNING_SECRET,
             SLACK_API_URL=fake.api_url,
-            TEAMS_RETRY_BACKOFF="0",  # Teams with authentication off: loopback only
+            TEAMS_RETRY_BACKOFF="0",
+            TEAMS_ALLOW_UNAUTHENTICATED="true",  # Teams with authentication off: loopback only
             LOG_LEVEL="INFO",
             NO_PROXY="127.0.0.1,localhost",
             PYTHONUNBUFFERED="1",

@@ -6,20 +6,29 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from bot.inbox import BACKOFF, LEASE, Inbox, InboxSettings
 from bot.store import inbox
 from bot.store.database import Database
 from bot.store.inbox import Entry
+from bot.store.schema import inbox as inbox_table
 from tests.dialogue import FakeClock
 
 WORDS = "private words nobody may log"
 
 
+SECRET = b"the bot's own secret, from its configuration"
+
+
 def settings(**values: object) -> InboxSettings:
     return InboxSettings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+OPTIONS: dict[str, Any] = {"secret": SECRET, "settings": settings()}
 
 
 async def test_a_delivery_key_is_stored_once(db: Database, clock: FakeClock) -> None:
@@ -56,7 +65,7 @@ async def test_the_worker_hands_each_row_on_once_and_deletes_it(
     async def dispatch(entry: Entry) -> None:
         seen.append(entry.key)
 
-    box = Inbox(db, "slack", dispatch, clock=clock, kind_of=lambda e: "event", settings=settings())
+    box = Inbox(db, "slack", dispatch, clock=clock, kind_of=lambda e: "event", **OPTIONS)
     for n in range(20):  # more than one batch
         await box.take_in(f"e:{n}", WORDS, "application/json")
     assert await box.take_in("e:3", WORDS, "application/json") is None  # a retry
@@ -77,9 +86,7 @@ async def test_a_failing_row_is_retried_with_back_off_then_dropped_naming_its_ki
         tries.append(entry.attempts)
         raise ConnectionError("the database went away")
 
-    box = Inbox(
-        db, "slack", dispatch, clock=clock, kind_of=lambda e: "command", settings=settings()
-    )
+    box = Inbox(db, "slack", dispatch, clock=clock, kind_of=lambda e: "command", **OPTIONS)
     await box.take_in("h:1", WORDS, "application/x-www-form-urlencoded")
     box.start()
     with caplog.at_level(logging.INFO):
@@ -109,6 +116,7 @@ async def test_the_route_is_told_when_the_inbox_is_full(db: Database, clock: Fak
         db,
         "slack",
         dispatch,
+        secret=SECRET,
         clock=clock,
         kind_of=lambda e: "event",
         settings=settings(COMMONGROUND_INBOX_LIMIT=2),
@@ -121,3 +129,36 @@ async def test_the_route_is_told_when_the_inbox_is_full(db: Database, clock: Fak
     await box.settled()
     assert not box.full()
     await box.stop()
+
+
+async def test_a_waiting_body_is_sealed_so_the_database_alone_never_names_its_sender(
+    db: Database, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An anonymous elephant's request names its author: the row holds it sealed with a key from
+    the bot's secret, and only a worker holding that secret opens it."""
+    seen: list[str] = []
+
+    async def dispatch(entry: Entry) -> None:
+        seen.append(entry.body)
+
+    body = f'{{"user_id": "U0AUTHOR", "text": "{WORDS}"}}'
+    box = Inbox(db, "slack", dispatch, clock=clock, kind_of=lambda e: "command", **OPTIONS)
+    await box.take_in("c:1", body, "application/json")
+    async with db.read() as conn:
+        [stored] = (await conn.execute(select(inbox_table.c.body))).scalars().all()
+    assert "U0AUTHOR" not in stored and WORDS not in stored
+    other = Inbox(
+        db,
+        "slack",
+        dispatch,
+        clock=clock,
+        kind_of=lambda e: "command",
+        **{**OPTIONS, "secret": b"another secret"},
+    )
+    await other.take_in("c:2", body, "application/json")
+    box.start()
+    await box.settled()
+    await box.stop()
+    assert seen == [body]  # opened whole by the secret it was sealed with
+    assert "sealed with another secret" in caplog.text  # the other is dropped, never retried
+    assert await inbox.count(db, "slack") == 0

@@ -31,6 +31,9 @@ class Console:
     def warning(self, environ: Mapping[str, str] | None = None) -> str:
         return ""
 
+    def listen_problem(self, host: str) -> str | None:
+        return None
+
     def attach(self, app: web.Application | None, bot: BotParts) -> None:
         return None
 

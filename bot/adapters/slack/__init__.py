@@ -32,6 +32,9 @@ class Slack:
     def warning(self, environ: Mapping[str, str] | None = None) -> str:
         return ""
 
+    def listen_problem(self, host: str) -> str | None:
+        return None
+
     def attach(self, app: web.Application | None, bot: BotParts) -> None:
         """When SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN (or the OAuth
         settings) are set: its deliverer on `bot.router` for the scheduler's effects and, given a

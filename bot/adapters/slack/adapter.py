@@ -48,7 +48,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.base import BotParts, Handler
 from bot.adapters.slack import records
 from bot.adapters.slack.answers import Answers, Request
-from bot.adapters.slack.blocks import our_action, view_metadata, view_values
+from bot.adapters.slack.blocks import forged_view_answer, our_action, view_metadata, view_values
 from bot.adapters.slack.delivery import (
     BOLT_LOG,
     CALL_TIMEOUT,
@@ -57,7 +57,13 @@ from bot.adapters.slack.delivery import (
     retry_handlers,
 )
 from bot.adapters.slack.home import home_cards, home_view
-from bot.adapters.slack.inbound import BOT_MENTION, neutral_text, where_of, who_of
+from bot.adapters.slack.inbound import (
+    BOT_MENTION,
+    neutral_text,
+    shape_problem,
+    where_of,
+    who_of,
+)
 from bot.adapters.slack.intake import BUSY, STORED, VIEW, kind_of
 from bot.adapters.slack.names import DisplayNames
 from bot.adapters.slack.oauth import Installations, mount_oauth
@@ -173,9 +179,15 @@ class SlackAdapter:
         # The app's drain (it sends every platform's rows); alone, a drain of our own.
         self._own_drainer = drainer is None
         self.drainer = drainer or Drainer(Outbox(db, self.deliverer, clock))
-        self.answers = Answers(self.client, self.deliverer, self.drainer.wake)
+        self.answers = Answers(self.client, self.deliverer, self.drainer.wake, secret)
         self.inbox = Inbox(
-            db, PLATFORM, self._from_inbox, clock=clock, kind_of=_entry_kind, settings=inbox
+            db,
+            PLATFORM,
+            self._from_inbox,
+            secret=secret,
+            clock=clock,
+            kind_of=_entry_kind,
+            settings=inbox,
         )
         self._inline_views: set[asyncio.Task[None]] = set()
         self._notices: set[asyncio.Task[None]] = set()
@@ -250,6 +262,8 @@ class SlackAdapter:
         if not self._signed(request, body):
             log.warning("refused a Slack request with a bad or stale signature")
             return web.Response(status=401, text="invalid request")
+        if (problem := shape_problem(body, request.content_type)) is not None:
+            return web.Response(status=400, text=problem)
         key = self._delivery_id(body, request.content_type)
         # Only Slack's retries are looked up before the acknowledgement: a first delivery cannot
         # have been seen. Any other repeat is still dropped by the core's once-only insert.
@@ -317,7 +331,7 @@ class SlackAdapter:
             return BoltResponse(status=503, body="")
         if row is None or not inline:
             return BoltResponse(status=200, body="")  # a repeat, or the worker will see to it
-        answer: asyncio.Future[dict[str, str]] = asyncio.get_running_loop().create_future()
+        answer: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         bolt_request.context[VIEW_ANSWER] = answer
         bolt_request.context[MAY_RETRY] = True  # from the inbox, if the database was away
         task = asyncio.create_task(self._handle_held(bolt_request, row))
@@ -327,13 +341,8 @@ class SlackAdapter:
         left = deadline - asyncio.get_running_loop().time()
         await asyncio.wait(either, timeout=max(0.0, left))
         if answer.done() and not answer.cancelled():
-            errors = answer.result()
-            if errors:
-                return BoltResponse(
-                    status=200,
-                    body={"response_action": "errors", "errors": errors},
-                )
-            return BoltResponse(status=200, body="")
+            # The form's errors, a plain sentence in its place, or nothing: the form closes.
+            return BoltResponse(status=200, body=answer.result() or "")
         answer.cancel()  # the listener now knows it is late
         return BoltResponse(status=200, body="")
 
@@ -494,7 +503,14 @@ class SlackAdapter:
         context: dict[str, Any],
     ) -> None:
         who = await self._who(body)
-        meta = view_metadata(view)
+        meta = view_metadata(view, self.secret, who)
+        if meta is None:
+            log.warning("refused a Slack form whose private_metadata is not ours")
+            await ack()  # Bolt's own answer is not used: the route answers from `VIEW_ANSWER`
+            refused = context.get(VIEW_ANSWER)
+            if isinstance(refused, asyncio.Future) and not refused.done():
+                refused.set_result(forged_view_answer(view))
+            return
         channel = str(meta.get("ch") or who.user_id)
         where = where_of(who.workspace, channel, bool(meta.get("d", True)))
         event = FormSubmitted(
@@ -509,7 +525,8 @@ class SlackAdapter:
         await ack()  # Bolt's own answer is not used: the route answers from `VIEW_ANSWER`
         answer = context.get(VIEW_ANSWER)
         if isinstance(answer, asyncio.Future) and not answer.done():
-            answer.set_result(errors)  # in time: the errors are shown on the form itself
+            # In time: the errors are shown on the form itself.
+            answer.set_result({"response_action": "errors", "errors": errors} if errors else {})
             if not errors:
                 await self.answers.carry_out(effects, request)
             return

@@ -18,7 +18,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.adapters.slack.blocks import card_blocks, card_fallback, form_view
+from bot.adapters.slack.blocks import card_blocks, card_fallback, form_view, sealed_metadata
 from bot.adapters.slack.delivery import SDK_LOG, SlackDeliverer, error_code
 from bot.cards import Card, Field
 from bot.delivery.codec import storable
@@ -55,9 +55,14 @@ class Answers:
     """Carries out the core's effects for one request."""
 
     def __init__(
-        self, client: AsyncWebClient, deliverer: SlackDeliverer, wake: Callable[[], None]
+        self,
+        client: AsyncWebClient,
+        deliverer: SlackDeliverer,
+        wake: Callable[[], None],
+        secret: bytes,
     ) -> None:
         self.client = client
+        self.secret = secret
         self.deliverer = deliverer
         self.wake = wake
 
@@ -145,7 +150,7 @@ class Answers:
         await self.client.views_open(
             **await self.deliverer.auth(request.who.workspace),
             trigger_id=request.trigger_id,
-            view=form_view(form, meta),
+            view=form_view(form, sealed_metadata(self.secret, request.who, meta)),
         )
 
     async def sorry(self, body: object) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.adapters.slack.text import mrkdwn, readable
 from bot.cards import Button, Card, Form, FormInput, Option
+from bot.identity import Who, signature, signature_matches
 
 Block = dict[str, Any]
 
@@ -148,8 +149,25 @@ def _element(field: FormInput) -> Block:
     return element
 
 
-def form_view(form: Form, metadata: Mapping[str, Any]) -> Block:
-    """A modal for `form`; `metadata` comes back in the submission (form context, conversation)."""
+VIEW_PURPOSE = "slack-view"
+SIGNATURE_KEY = "s"
+
+
+def _canonical(metadata: Mapping[str, Any]) -> str:
+    return json.dumps(dict(metadata), separators=(",", ":"), sort_keys=True)
+
+
+def sealed_metadata(secret: bytes, who: Who, metadata: Mapping[str, Any]) -> str:
+    """`metadata` as a modal's `private_metadata`, signed with our key for the person it is
+    opened for: it names the conversation the answer belongs to, so it must come back unchanged
+    and from them."""
+    mac = signature(secret, VIEW_PURPOSE, who.workspace, who.user_id, _canonical(metadata))
+    return _canonical({**metadata, SIGNATURE_KEY: mac})
+
+
+def form_view(form: Form, private_metadata: str) -> Block:
+    """A modal for `form`; `private_metadata` (from `sealed_metadata`) comes back in the
+    submission (form context, conversation)."""
     blocks: list[Block] = []
     if form.intro:
         blocks.append({"type": "section", "text": _mrkdwn(form.intro)})
@@ -172,7 +190,7 @@ def form_view(form: Form, metadata: Mapping[str, Any]) -> Block:
         "title": _plain(form.title, 24),
         "submit": _plain(form.submit_label, 24),
         "close": _plain("Cancel", 24),
-        "private_metadata": json.dumps(dict(metadata), separators=(",", ":")),
+        "private_metadata": private_metadata,
         "blocks": blocks,
     }
 
@@ -191,10 +209,39 @@ def view_values(view: Mapping[str, Any]) -> dict[str, str]:
     return found
 
 
-def view_metadata(view: Mapping[str, Any]) -> dict[str, Any]:
-    """The metadata `form_view` stored; an unreadable one gives an empty mapping."""
+def view_metadata(view: Mapping[str, Any], secret: bytes, who: Who) -> dict[str, Any] | None:
+    """The metadata `sealed_metadata` signed for `who`, or None when it is unreadable, unsigned
+    or signed for anything else (changed, or opened for someone else)."""
     try:
-        data = json.loads(view.get("private_metadata") or "{}")
+        data = json.loads(str(view.get("private_metadata") or ""))
     except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
+        return None
+    if not isinstance(data, dict):
+        return None
+    given = data.pop(SIGNATURE_KEY, None)
+    if not isinstance(given, str):
+        return None
+    parts = (who.workspace, who.user_id, _canonical(data))
+    return data if signature_matches(secret, given, VIEW_PURPOSE, *parts) else None
+
+
+FORM_NOT_OURS = (
+    "Sorry, this form could not be checked, so nothing was saved. Please open it again from "
+    "Common Ground."
+)
+
+
+def forged_view_answer(view: Mapping[str, Any]) -> dict[str, Any]:
+    """The acknowledgement of a submitted modal whose metadata is not ours: the form is replaced
+    by a plain sentence saying nothing was saved."""
+    shown = view.get("title")
+    title = str(shown.get("text") or "") if isinstance(shown, dict) else ""
+    return {
+        "response_action": "update",
+        "view": {
+            "type": "modal",
+            "title": _plain(title or "Common Ground", 24),
+            "close": _plain("Close", 24),
+            "blocks": [{"type": "section", "text": _mrkdwn(FORM_NOT_OURS)}],
+        },
+    }

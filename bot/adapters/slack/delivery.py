@@ -134,7 +134,7 @@ def retry_handlers(count: int, backoff: float, pacer: Pacer) -> list[AsyncRetryH
 
 
 def outcome_of(exc: Exception) -> str:
-    """"transient", "ambiguous" or "permanent" (see the module docstring)."""
+    """ "transient", "ambiguous" or "permanent" (see the module docstring)."""
     if isinstance(exc, SlackApiError):
         status = exc.response.status_code
         if status == 429 or status >= 500 or error_code(exc) in TRY_LATER:

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
 
 class Teams:
-    """Teams over the Bot Framework (`POST /api/messages`), on unless `TEAMS_ENABLED=false`."""
+    """Teams over the Bot Framework (`POST /api/messages`), on only with `MICROSOFT_APP_ID` (or,
+    for local testing, `TEAMS_ALLOW_UNAUTHENTICATED=true`)."""
 
     name = "Microsoft Teams"
     guide = "Setting up on Microsoft Teams"
@@ -38,12 +39,16 @@ class Teams:
     def warning(self, environ: Mapping[str, str] | None = None) -> str:
         return settings.auth_warning(environ)
 
+    def listen_problem(self, host: str) -> str | None:
+        return settings.listen_problem(host)
+
     def attach(self, app: web.Application | None, bot: BotParts) -> None:
-        """Unless TEAMS_ENABLED=false: its deliverer on `bot.router` (reaching conversations
-        through the references it stored) and, given a web app, POST /api/messages there, with
-        Bot Framework authentication when MICROSOFT_APP_ID is set."""
+        """With MICROSOFT_APP_ID (or TEAMS_ALLOW_UNAUTHENTICATED=true), unless
+        TEAMS_ENABLED=false: its deliverer on `bot.router` (reaching conversations through the
+        references it stored) and, given a web app, POST /api/messages there, with Bot Framework
+        authentication when MICROSOFT_APP_ID is set."""
         found = settings.TeamsSettings()
-        if not found.enabled:
+        if not found.active:
             return
         from bot.adapters.teams import adapter
 

@@ -84,6 +84,7 @@ from bot.adapters.teams.files import INVOKE as FILE_CONSENT
 from bot.adapters.teams.files import FileOffers
 from bot.adapters.teams.inbound import command_text, team_of, tenant_of, where_of, who_of
 from bot.adapters.teams.settings import TeamsSettings
+from bot.adapters.teams.signing_keys import token_problem, use_threaded_key_fetching
 from bot.cards import Card
 from bot.delivery.drainer import CLOSE_WAIT, Drainer
 from bot.delivery.outbox import Outbox
@@ -188,10 +189,17 @@ class TeamsAdapter:
             self.cloud, self.deliverer, settings.app_id, self.hand_over, self.files
         )
         self.inbox = Inbox(
-            db, PLATFORM, self._from_inbox, clock=clock, kind_of=_entry_kind, settings=inbox
+            db,
+            PLATFORM,
+            self._from_inbox,
+            secret=secret,
+            clock=clock,
+            kind_of=_entry_kind,
+            settings=inbox,
         )
         self._inline: set[asyncio.Task[Any]] = set()
         quiet_sdk_loggers()
+        use_threaded_key_fetching()
 
     # -- the HTTP route ------------------------------------------------------------------------
 
@@ -237,13 +245,20 @@ class TeamsAdapter:
             await self.drainer.close(wait)
 
     async def on_request(self, request: web.Request) -> web.Response:
-        """Parse, authenticate, commit (or answer inline); 4xx for anything malformed, never
-        500."""
+        """Authenticate, parse, commit (or answer inline); 4xx for anything malformed, never 500.
+
+        With authentication on, the Authorization header alone is checked first (a bearer token
+        that names its expiry): a request without one is refused before its body is read. The
+        SDK's full check needs the activity's serviceUrl and channel id, so it comes after the
+        body is parsed, safely."""
+        auth_header = request.headers.get("Authorization", "")
+        if self.settings.auth and (problem := token_problem(auth_header)):
+            log.warning("refused a Teams request: %s", problem)
+            return web.Response(status=401, text="unauthorized")
         read = await self._read(request)
         if isinstance(read, web.Response):
             return read
         activity, body = read
-        auth_header = request.headers.get("Authorization", "")
         try:
             authenticated = await self.cloud.bot_framework_authentication.authenticate_request(
                 activity, auth_header
@@ -267,7 +282,7 @@ class TeamsAdapter:
             return web.Response(status=415, text="expected application/json")
         try:
             body = await request.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON (or not UTF-8), or nested absurdly deep
             return web.Response(status=400, text="the body is not JSON")
         if not isinstance(body, dict) or not isinstance(body.get("type"), str):
             return web.Response(status=400, text="the body is not an activity")
@@ -638,10 +653,10 @@ async def _member_name(context: TurnContext, member: ChannelAccount) -> str:
 def attach(
     app: web.Application | None, bot: BotParts, settings: TeamsSettings | None = None
 ) -> TeamsAdapter | None:
-    """Switch Teams on (unless `TEAMS_ENABLED=false`): deliver scheduled effects to Teams and,
-    given a web app, serve `POST /api/messages` there."""
+    """Switch Teams on (when its settings say so, `TeamsSettings.active`): deliver scheduled
+    effects to Teams and, given a web app, serve `POST /api/messages` there."""
     settings = TeamsSettings() if settings is None else settings
-    if not settings.enabled:
+    if not settings.active:
         return None
     adapter = TeamsAdapter(
         bot.core.handle,

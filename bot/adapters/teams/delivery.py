@@ -58,11 +58,22 @@ from bot.delivery.pacing import Pacer, deliver_in_lanes
 from bot.delivery.receipts import ambiguous
 from bot.delivery.refusals import report_refused
 from bot.effects import Effect, MessageMember, PostToConversation, UpdatePost
+from bot.ops.log_scrub import scrub_loggers
 from bot.ops.observability import REFUSALS
 from bot.store.database import Database
 
 log = logging.getLogger("bot.adapters.teams")
-SDK_PREFIXES = ("msrest", "botbuilder", "botframework", "msal", "urllib3", "requests_oauthlib")
+SDK_PREFIXES = (
+    "msrest",
+    "botbuilder",
+    "botframework",
+    "msal",
+    "urllib3",
+    "requests",
+    "requests_oauthlib",
+)
+SCRUBBED = (*SDK_PREFIXES, "aiohttp.client", "bot.adapters.teams")
+"""Loggers whose lines may name a connector URL, with the person's conversation id in it."""
 MAX_WAIT = 30.0
 CALL_TIMEOUT = 10.0
 """Seconds one connector call may take before we stop waiting: past it, the post may or may not
@@ -82,13 +93,16 @@ class _BelowWarning(logging.Filter):
 def quiet_sdk_loggers() -> None:
     """Quiet every SDK logger that exists now (they are made when the SDK is imported): WARNING
     as its level, so DEBUG records are not even built, and a filter, so they are dropped even if
-    something lowers that level again."""
+    something lowers that level again. What they still write (urllib3's "Retrying ... /v3/
+    conversations/a%3A.../activities/..." when the connector is unreachable) and our own Teams
+    lines have conversation and activity ids replaced by `{id}` (`bot.ops.log_scrub`)."""
     names = [n for n in logging.root.manager.loggerDict if n.split(".")[0] in SDK_PREFIXES]
     for name in [*SDK_PREFIXES, *names]:
         logger = logging.getLogger(name)
         logger.setLevel(logging.WARNING)
         if not any(isinstance(f, _BelowWarning) for f in logger.filters):
             logger.addFilter(_BelowWarning())
+    scrub_loggers(*SCRUBBED)
 
 
 def status_of(exc: BaseException) -> int | None:
@@ -107,7 +121,7 @@ def _retry_after(exc: BaseException) -> float | None:
 
 
 def outcome_of(exc: BaseException) -> str:
-    """"transient", "ambiguous" or "permanent" (see the module docstring)."""
+    """ "transient", "ambiguous" or "permanent" (see the module docstring)."""
     status = status_of(exc)
     if status is not None:
         return "permanent" if status in REFUSED_FOR_GOOD else "transient"

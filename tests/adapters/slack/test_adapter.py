@@ -3,13 +3,16 @@ a local fake of Slack's Web API (see `tests/slack_fakes.py`)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from prometheus_client import REGISTRY
 from sqlalchemy import func, select
 
 from bot.adapters.slack.adapter import (
@@ -34,6 +37,7 @@ from bot.effects import MessageMember, PostToConversation, UpdatePost
 from bot.handlers.elephants.cards import WHAT_IS_STORED
 from bot.handlers.elephants.commands import TYPED_IN_THE_OPEN
 from bot.identity import Where
+from bot.ops import observability
 from bot.settings import Settings
 from bot.store.schema import elephants, inbound_events
 from testkit.fake_slack import (
@@ -204,6 +208,58 @@ async def test_elephant_modal_shows_validation_errors_and_then_accepts(
     assert thanks["text"].startswith("Thank you for naming it.")
 
 
+def _metadata(view: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    meta = {**json.loads(view["private_metadata"]), **changes}
+    meta = {k: v for k, v in meta.items() if v is not None}
+    return {**view, "private_metadata": json.dumps(meta)}
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        pytest.param(lambda view: _metadata(view, ch="C0OTHER"), id="another-channel"),
+        pytest.param(lambda view: _metadata(view, d=True), id="made-direct"),
+        pytest.param(lambda view: _metadata(view, s=None), id="unsigned"),
+        pytest.param(lambda view: _metadata(view, s="0" * 64), id="wrong-signature"),
+        pytest.param(lambda view: {**view, "private_metadata": "[]"}, id="not-an-object"),
+        pytest.param(lambda view: {**view, "private_metadata": "{"}, id="not-json"),
+        pytest.param(lambda view: {**view, "private_metadata": ""}, id="empty"),
+    ],
+)
+async def test_a_form_whose_private_metadata_is_not_ours_is_refused_and_stores_nothing(
+    slack: SlackHarness, fake: FakeSlack, bot: CommonGround, forge: Any
+) -> None:
+    """The modal's private_metadata names the conversation an answer belongs to: it is signed
+    for the person it was opened for, and a changed one never adds them to another group."""
+    await _group(slack, fake)
+    await slack.command(slack_person("U0OLA", "ola"), "setup Other Forum", channel="C0OTHER")
+    await slack.command(PAT, "", command="/elephant")
+    [opened] = fake.of("views.open")
+    fake.clear()
+    before = await snapshot_tables(bot.db)
+    status, body = await slack.submit(PAT, forge(opened["view"]), {"text": "Hidden", "size": "big"})
+    assert status == 200
+    answer = json.loads(body)
+    assert answer["response_action"] == "update"
+    assert "nothing was saved" in texts(answer["view"]["blocks"])
+    assert await snapshot_tables(bot.db) == before
+    assert fake.calls == []
+
+
+async def test_a_form_opened_for_one_person_is_refused_from_another(
+    slack: SlackHarness, fake: FakeSlack, bot: CommonGround
+) -> None:
+    await _group(slack, fake)
+    await slack.command(PAT, "", command="/elephant")
+    [opened] = fake.of("views.open")
+    before = await snapshot_tables(bot.db)
+    status, body = await slack.submit(LEE, opened["view"], {"text": "Hidden", "size": "big"})
+    assert json.loads(body)["response_action"] == "update"
+    assert await snapshot_tables(bot.db) == before
+    status, body = await slack.submit(PAT, opened["view"], {"text": "Hidden", "size": "big"})
+    assert (status, body) == (200, "")  # the person it was opened for is answered as usual
+
+
 async def test_a_signed_command_that_names_no_one_changes_nothing(
     slack: SlackHarness, bot: CommonGround
 ) -> None:
@@ -235,6 +291,74 @@ async def test_a_body_that_is_not_text_is_refused_not_a_server_error(
         )
         assert response.status == 400
     assert await snapshot_tables(bot.db) == before
+
+
+_USER = {"id": "U0PAT", "team_id": "T0TEAM"}
+_IN = {"user": _USER, "team": {"id": "T0TEAM"}}
+
+
+def _payload(data: object) -> str:
+    return urlencode({"payload": json.dumps(data)})
+
+
+def _event(event: object) -> str:
+    return json.dumps(
+        {"type": "event_callback", "team_id": "T0TEAM", "event_id": "Ev1", "event": event}
+    )
+
+
+MALFORMED = {
+    "payload-not-json": "payload=notjson",
+    "payload-list": _payload([]),
+    "payload-null": _payload(None),
+    "payload-number": _payload(1),
+    "payload-too-deep": urlencode({"payload": "[" * 100_000 + "]" * 100_000}),
+    "no-type": _payload({"actions": [{"action_id": "x", "value": "1"}], **_IN}),
+    "type-not-text": _payload({"type": 5, **_IN}),
+    "actions-not-a-list": _payload({"type": "block_actions", "actions": "x", **_IN}),
+    "actions-empty": _payload({"type": "block_actions", "actions": [], **_IN}),
+    "action-not-an-object": _payload({"type": "block_actions", "actions": [1], **_IN}),
+    "action-without-id": _payload({"type": "block_actions", "actions": [{}], **_IN}),
+    "action-id-not-text": _payload({"type": "block_actions", "actions": [{"action_id": 5}], **_IN}),
+    "user-not-an-object": _payload(
+        {"type": "block_actions", "actions": [{"action_id": "x"}], **_IN, "user": "U0PAT"}
+    ),
+    "view-missing": _payload({"type": "view_submission", **_IN}),
+    "view-not-an-object": _payload({"type": "view_submission", "view": "x", **_IN}),
+    "view-state-not-an-object": _payload(
+        {"type": "view_submission", "view": {"callback_id": "x", "state": "x"}, **_IN}
+    ),
+    "view-values-not-objects": _payload(
+        {"type": "view_submission", "view": {"state": {"values": {"a": "x"}}}, **_IN}
+    ),
+    "shortcut-without-callback": _payload({"type": "shortcut", "callback_id": 5, **_IN}),
+    "message-not-an-object": _payload(
+        {"type": "message_action", "callback_id": "elephant.from-message", "message": "x", **_IN}
+    ),
+    "json-list": "[]",
+    "json-not-json": "notjson",
+    "json-null": "null",
+    "event-not-an-object": _event("x"),
+    "event-without-type": _event({}),
+}
+
+
+@pytest.mark.parametrize("body", MALFORMED.values(), ids=MALFORMED.keys())
+async def test_a_signed_but_malformed_request_is_refused_with_400_and_changes_nothing(
+    slack: SlackHarness,
+    fake: FakeSlack,
+    bot: CommonGround,
+    body: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    before = await snapshot_tables(bot.db)
+    json_body = not body.startswith("payload=")
+    content_type = "application/json" if json_body else "application/x-www-form-urlencoded"
+    status, _ = await slack.post(body, content_type)
+    assert status == 400
+    assert await snapshot_tables(bot.db) == before
+    assert fake.calls == []
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
 async def test_forged_and_stale_signatures_are_refused_and_change_nothing(
@@ -821,3 +945,61 @@ async def test_the_core_records_a_delivery_once_even_past_the_early_look(
     second = await bot.core.handle(event, once="e:Ev0TWICE")
     assert first and second == []
     assert await bot.core.handle(event, once="e:Ev0OTHER") != []
+
+
+async def test_a_slack_retry_while_the_database_is_down_is_answered_503(
+    fake: FakeSlack,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Slack's retry is looked up before the acknowledgement: with the database unreachable that
+    is our outage (503, Slack tries again later), logged once without details, not a 500."""
+    monkeypatch.setattr(observability, "_unavailable_logged", [float("-inf")])
+    down = Settings(
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}",  # a directory: no database opens there
+        COMMONGROUND_DATA_DIR=tmp_path,
+        _env_file=None,
+    )
+    bot = build(down)
+    try:
+        async with running(bot, fake) as slack:
+            body = slack.command_body(FAY, "help", CHANNEL)
+            retry = {**signed_headers(body), "X-Slack-Retry-Num": "1"}
+            for _ in range(3):
+                status, _ = await slack.post(body, "application/x-www-form-urlencoded", retry)
+                assert status == 503
+    finally:
+        await bot.close()
+    said = [r for r in caplog.records if "database is unavailable" in r.getMessage()]
+    assert len(said) == 1 and said[0].levelno == logging.WARNING and said[0].exc_info is None
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_a_client_that_goes_away_mid_body_is_counted_as_aborted_not_500(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A client closing its connection while its body is read is not our failure: counted as
+    `aborted` in /metrics, never as 500, and no ERROR traceback is written."""
+    assert slack.client is not None
+
+    def count(status: str) -> float:
+        labels = {"method": "POST", "route": "/slack/events", "status": status}
+        return REGISTRY.get_sample_value("commonground_http_requests_total", labels) or 0.0
+
+    aborted, failed = count("aborted"), count("500")
+    _reader, writer = await asyncio.open_connection(slack.client.host, slack.client.port)
+    writer.write(
+        b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded"
+        b"\r\nContent-Length: 5000\r\n\r\ntext=only-part-of-it"
+    )
+    await writer.drain()
+    writer.close()
+    await writer.wait_closed()
+    for _ in range(500):  # the server notices the closed connection on its next loop turns
+        if count("aborted") > aborted:
+            break
+        await asyncio.sleep(0.01)
+    assert count("aborted") == aborted + 1
+    assert count("500") == failed
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

@@ -36,17 +36,16 @@ async def test_a_post_slack_took_but_answered_too_late_is_not_sent_again_and_is_
 ) -> None:
     slack.adapter.client.timeout = 0.2  # the call's timeout (10 s in service), made short
     fake.answer_late("chat.postMessage", 1.0)
-    before = counted(
-        "commonground_ambiguous_sends_total", platform="slack", kind="MessageMember"
-    )
+    before = counted("commonground_ambiguous_sends_total", platform="slack", kind="MessageMember")
     await stored(slack, MessageMember("slack", TEAM, "U0ONE", SECRET_WORDS))
     with caplog.at_level(logging.INFO):
         await slack.bot.drainer.drain()
     assert len(fake.of("chat.postMessage")) == 1  # Slack made the post
     assert await pending(slack.bot.db) == 0  # and it is not waiting to be sent again
-    assert counted(
-        "commonground_ambiguous_sends_total", platform="slack", kind="MessageMember"
-    ) == before + 1
+    assert (
+        counted("commonground_ambiguous_sends_total", platform="slack", kind="MessageMember")
+        == before + 1
+    )
     assert "a MessageMember may or may not have reached the platform" in caplog.text
     assert "outbox row 1" in caplog.text
     assert "U0ONE" not in caplog.text and "Words nobody" not in caplog.text

@@ -223,7 +223,9 @@ async def test_a_row_handled_by_a_process_killed_before_deleting_it_is_not_done_
         await first.command(FAY, "setup Parents Forum")
         now = clock()
         [entry] = await inbox.lease(bot.db, SLACK, now, limit=8, until=now + LEASE)
-        await first.adapter._from_inbox(entry)  # handled, then killed before the delete
+        await first.adapter._from_inbox(
+            first.adapter.inbox.open(entry)
+        )  # handled, then killed before the delete
         await bot.drainer.settled()  # what it caused went out through the outbox
         assert len(welcomes(fake)) == 1
         assert await waiting(first) == 1

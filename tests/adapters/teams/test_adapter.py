@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import logging
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -14,13 +15,15 @@ from sqlalchemy import select
 
 from bot.adapters.teams import TEAMS
 from bot.adapters.teams import adapter as teams_adapter
+from bot.adapters.teams import settings as teams_settings
 from bot.adapters.teams.settings import TeamsSettings
-from bot.app import build, configured_adapters, web_app
+from bot.app import DRIVER_LOGGERS, build, configured_adapters, web_app
 from bot.cards import Card
 from bot.core import Core
 from bot.effects import MessageMember, PostToConversation
 from bot.handlers.elephants.commands import TYPED_IN_THE_OPEN
 from bot.identity import Where
+from bot.ops.observability import TextFormatter
 from bot.settings import Settings
 from bot.store.schema import (
     checkins,
@@ -43,6 +46,7 @@ from testkit.fake_teams import (
     dialog_texts,
     teams_person,
 )
+from testkit.loopback import free_port
 from tests.dialogue import FakeClock, count
 
 FAY = teams_person("29:1fay", "Fay Okafor")
@@ -444,9 +448,54 @@ def test_settings_accept_both_spellings(monkeypatch: pytest.MonkeyPatch) -> None
 def test_the_operator_report_names_teams_and_warns_when_auth_is_off() -> None:
     assert configured_adapters({"MICROSOFT_APP_ID": "app-1"}) == ["Microsoft Teams"]
     assert configured_adapters({"MicrosoftAppId": "app-1"}) == ["Microsoft Teams"]
-    assert "AUTHENTICATION IS OFF" in TEAMS.warning({})
+    assert configured_adapters({}) == []
+    unauthenticated = {"TEAMS_ALLOW_UNAUTHENTICATED": "true"}
+    assert configured_adapters(unauthenticated) == ["Microsoft Teams"]
+    assert "AUTHENTICATION IS OFF" in TEAMS.warning(unauthenticated)
+    assert TEAMS.warning({}) == ""  # off by default: nothing to warn about
     assert TEAMS.warning({"MICROSOFT_APP_ID": "app-1"}) == ""
-    assert TEAMS.warning({"TEAMS_ENABLED": "false"}) == ""
+    assert TEAMS.warning({**unauthenticated, "TEAMS_ENABLED": "false"}) == ""
+
+
+@pytest.mark.parametrize(
+    ("host", "refused"),
+    [
+        *[("0.0.0.0", True), ("::", True), ("192.0.2.7", True), ("example.org", True)],
+        *[("127.0.0.1", False), ("127.0.0.2", False), ("::1", False), ("localhost", False)],
+    ],
+)
+def test_teams_without_authentication_listens_on_loopback_only(host: str, refused: bool) -> None:
+    unauthenticated = {"TEAMS_ALLOW_UNAUTHENTICATED": "true"}
+    problem = teams_settings.listen_problem(host, unauthenticated)
+    assert (problem is not None) == refused
+    if problem is not None:
+        assert host in problem and "--host 127.0.0.1" in problem
+    assert teams_settings.listen_problem(host, {"MICROSOFT_APP_ID": "app-1"}) is None
+    assert teams_settings.listen_problem(host, {}) is None
+
+
+async def test_teams_is_off_unless_configured_or_explicitly_allowed_without_authentication(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, clock: FakeClock
+) -> None:
+    """A Slack-only installation has no open Teams door: no app id, no development setting,
+    no route (and no deliverer)."""
+    monkeypatch.delenv("TEAMS_ALLOW_UNAUTHENTICATED")
+    bot = build(settings, clock=clock)
+    client = TestClient(TestServer(web_app(bot), host="127.0.0.1"))
+    await client.start_server()
+    try:
+        response = await client.post(
+            "/api/messages", data="{}", headers={"Content-Type": "application/json"}
+        )
+        assert response.status in (404, 405)
+    finally:
+        await client.close()
+        await bot.close()
+    assert teams_adapter.attach(None, bot, TeamsSettings(_env_file=None)) is None
+    allowed = TeamsSettings(TEAMS_ALLOW_UNAUTHENTICATED="true", _env_file=None)
+    assert allowed.active and not allowed.auth
+    with_app = TeamsSettings(MICROSOFT_APP_ID="app-1", _env_file=None)
+    assert with_app.active and with_app.auth
 
 
 async def test_teams_can_be_switched_off(
@@ -627,6 +676,39 @@ async def test_a_post_to_a_channel_never_heard_from_is_handed_back(
     assert teams.fake.sent == []
     assert "Teams PostToConversation not delivered: LookupError" in caplog.text
     assert SAM.user_id not in caplog.text and "Hello" not in caplog.text
+
+
+async def test_an_unreachable_connector_never_puts_a_conversation_id_in_the_log(
+    teams: Teams, caplog: pytest.LogCaptureFixture
+) -> None:
+    """urllib3 names the URL it retries ("Retrying ... /v3/conversations/a%3A.../activities/...");
+    at the moment someone names an anonymous elephant that would tie them to it."""
+    caplog.set_level(logging.DEBUG)
+    assert await teams.say(FAY, "setup Parents Forum") == 201
+    activity = teams.message(FAY, "elephant nobody listens to us", personal=True)
+    activity["serviceUrl"] = f"http://127.0.0.1:{free_port()}/"  # nothing listens there
+    conversation = activity["conversation"]["id"]
+    caplog.clear()
+    status, _ = await teams.post(activity)
+    assert status == 201
+    # The database drivers' DEBUG lines hold statements' parameters: the bot keeps those loggers
+    # at WARNING whatever the level (`bot.app.configure_logging`), so they are left out here.
+    quiet = {"aiohttp", *DRIVER_LOGGERS}
+    lines = [TextFormatter().format(r) for r in caplog.records if r.name.split(".")[0] not in quiet]
+    assert any("Retrying" in line for line in lines), "urllib3 did retry the unreachable connector"
+    for line in lines:
+        for written in (conversation, quote(conversation, safe=""), activity["id"]):
+            assert written not in line
+    assert any("/v3/conversations/{id}/activities/{id}" in line for line in lines)
+
+
+async def test_a_deeply_nested_body_is_a_400_not_a_server_error(teams: Teams) -> None:
+    response = await teams.client.post(
+        "/api/messages",
+        data="[" * 100_000 + "]" * 100_000,
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status == 400
 
 
 async def test_someone_joining_the_team_is_greeted_by_a_group_in_another_channel(

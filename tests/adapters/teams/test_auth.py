@@ -1,10 +1,12 @@
 """Bot Framework authentication, offline: a local OpenID metadata + JWKS server (in a thread, as
-the SDK fetches keys with blocking `requests`) and RS256 tokens minted here. A valid token is
-accepted; a missing, expired, wrongly addressed, wrongly signed or malformed one gets 401, and
-nothing is stored."""
+the SDK fetches keys with blocking `requests`, which we run in a worker thread) and RS256 tokens
+minted here. A valid token is accepted; a missing, expired, never-expiring, wrongly addressed,
+wrongly signed or malformed one gets 401, and nothing is stored. A slow key endpoint holds up only
+the Teams request waiting for keys, never a Slack one."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
@@ -27,6 +29,8 @@ from bot.app import CommonGround, build
 from bot.settings import Settings
 from bot.store.database import Database
 from bot.store.schema import groups, inbound_events
+from testkit.fake_slack import SlackHarness, slack_person
+from testkit.fake_slack import running_fake as running_slack_fake
 from testkit.fake_teams import FakeTeams, TeamsHarness, running_fake, teams_person
 from tests.dialogue import FakeClock
 
@@ -141,6 +145,7 @@ def token(fake: FakeTeams, *, key: Any = KEY, **changes: Any) -> str:
         "exp": now + 3600,
     }
     claims.update(changes)
+    claims = {name: value for name, value in claims.items() if value is not None}
     return jwt.encode(claims, key, algorithm="RS256", headers={"kid": KID})
 
 
@@ -171,6 +176,7 @@ async def test_a_valid_token_is_accepted(harness: TeamsHarness, db: Database) ->
         pytest.param(lambda fake: f"Bearer {token(fake, aud='someone-else')}", id="wrong-audience"),
         pytest.param(lambda fake: f"Bearer {token(fake, key=OTHER_KEY)}", id="wrong-signature"),
         pytest.param(lambda fake: f"Bearer {token(fake, iss='https://evil.example')}", id="issuer"),
+        pytest.param(lambda fake: f"Bearer {token(fake, exp=None)}", id="no-expiry"),
         pytest.param(lambda fake: "Bearer not-a-token", id="malformed"),
         pytest.param(lambda fake: "Basic abc def", id="odd-scheme"),
     ],
@@ -183,3 +189,86 @@ async def test_a_bad_token_gets_401_and_changes_nothing(
     assert status == 401
     assert await stored(db) == (0, 0)
     assert harness.fake.sent == []
+
+
+class _SlowKeys(_Keys):
+    """The same keys, but the metadata waits until the test releases it."""
+
+    asked = threading.Event()
+    release = threading.Event()
+    answered = threading.Event()
+
+    def do_GET(self) -> None:
+        if self.path == "/openid":
+            _SlowKeys.asked.set()
+            _SlowKeys.release.wait(timeout=10)
+            _SlowKeys.answered.set()
+        super().do_GET()
+
+
+async def test_a_slow_key_endpoint_delays_only_teams_never_slack(
+    settings: Settings, db: Database, clock: FakeClock
+) -> None:
+    """While the signing keys are being fetched (slowly) for a Teams request, a Slack `help` is
+    answered: the fetch runs off the event loop."""
+    for event in (_SlowKeys.asked, _SlowKeys.release, _SlowKeys.answered):
+        event.clear()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _SlowKeys)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    bot = build(settings, clock=clock)
+    teams_settings = TeamsSettings(
+        MICROSOFT_APP_ID=APP_ID,
+        TEAMS_OPENID_METADATA_URL=f"http://127.0.0.1:{server.server_address[1]}/openid",
+        TEAMS_TOKEN_ISSUER=ISSUER,
+        _env_file=None,
+    )
+    adapter = TeamsAdapter(
+        bot.core.handle,
+        bot.db,
+        bot.services.secret,
+        teams_settings,
+        clock=clock,
+        credentials_factory=OfflineCredentials(),
+    )
+    try:
+        async with running_fake() as teams_fake, running_slack_fake() as slack_fake:
+            slack = SlackHarness(bot, slack_fake)
+            adapter.mount(slack.web)
+            slack.client = TestClient(TestServer(slack.web))
+            await slack.client.start_server()
+            try:
+                teams = TeamsHarness(slack.client, teams_fake)
+                teams.token = token(teams_fake)
+                waiting = asyncio.create_task(teams.post(teams.message(FAY, "help")))
+                assert await asyncio.to_thread(_SlowKeys.asked.wait, 10)
+                status, _ = await slack.command(slack_person("U0PAT", "Pat"), "help")
+                assert status == 200
+                assert slack_fake.of("respond"), "the Slack help was answered"
+                assert not _SlowKeys.answered.is_set(), "Slack was answered before the keys"
+                assert not waiting.done()
+                _SlowKeys.release.set()
+                assert (await waiting)[0] == 201
+            finally:
+                await slack.client.close()
+    finally:
+        _SlowKeys.release.set()
+        server.shutdown()
+        server.server_close()
+        await adapter.close()
+        await bot.close()
+
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+async def test_a_deeply_nested_body_is_refused_before_or_after_the_token_never_500(
+    harness: TeamsHarness, db: Database
+) -> None:
+    """Without a token the body is never read (401); with a good one it is parsed safely (400)."""
+    assert harness.client is not None
+    for headers in ({}, {"Authorization": f"Bearer {token(harness.fake)}"}):
+        response = await harness.client.post(
+            "/api/messages", data=DEEP, headers={"Content-Type": "application/json", **headers}
+        )
+        assert response.status == (401 if not headers else 400)
+    assert await stored(db) == (0, 0)

@@ -195,7 +195,7 @@ async def test_a_turn_run_by_a_process_killed_before_deleting_its_row_is_not_run
     assert await teams.say(FAY, "setup Parents Forum") == 201
     now = clock()
     [entry] = await inbox.lease(teams.bot.db, TEAMS, now, limit=8, until=now + LEASE)
-    await adapter._from_inbox(entry)  # its turn ran, then the process was killed
+    await adapter._from_inbox(adapter.inbox.open(entry))  # its turn ran, then the process died
     await teams.settled()
     assert len(welcomes(teams)) == 1
     assert await waiting(teams) == 1
