@@ -22,4 +22,3 @@ def card_text(card: Card, *, numbered_buttons: bool = True) -> str:
     if card.footer:
         lines.append(card.footer)
     return "\n".join(lines)
-

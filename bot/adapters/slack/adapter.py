@@ -118,7 +118,7 @@ class SlackAdapter:
             retry_handlers=retry_handlers(settings.retries, backoff, pacer),
         )
         self.deliverer = SlackDeliverer(
-            self.client, db, tokens, pacer=pacer, workers=settings.send_workers
+            self.client, db, tokens, pacer=pacer, workers=settings.send_workers, clock=clock
         )
         self.app = AsyncApp(
             client=self.client,

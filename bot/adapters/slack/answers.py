@@ -13,15 +13,23 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.adapters.slack.blocks import card_blocks, card_fallback, form_view
-from bot.adapters.slack.delivery import SDK_LOG, SlackDeliverer, error_code
+from bot.adapters.slack.blocks import (
+    SlackMessage,
+    card_messages,
+    continuation_note,
+    form_view,
+    plain_messages,
+)
+from bot.adapters.slack.delivery import SDK_LOG, SlackDeliverer, error_code, refused
 from bot.cards import Card
 from bot.delivery.outbox import keep
+from bot.delivery.refusals import report_refused
 from bot.effects import Effect, FormErrors, OpenForm, ReplyToActor
 from bot.identity import Where, Who
 from bot.store.database import Database
@@ -32,7 +40,41 @@ NEEDS_TRIGGER = (
 )
 SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 
+RESPONSE_URL_USES = 5
+"""Slack accepts at most five messages through one `response_url` (within 30 minutes)."""
+
 log = logging.getLogger(__name__)
+
+
+class ReplyRefused(Exception):
+    """Slack refused a reply's payload for good; `code` is its error code."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def _in_thread(messages: list[SlackMessage]) -> list[SlackMessage]:
+    """Messages rendered to follow one another, with the first one's note saying "in the thread
+    below" instead, for a direct message where the parts go into the first one's thread."""
+    if len(messages) < 2:
+        return messages
+    more = len(messages) - 1
+    following, thread = continuation_note(more, "following"), continuation_note(more, "thread")
+    head = messages[0]
+    if not head.blocks:
+        return [SlackMessage(head.text.replace(following, thread), []), *messages[1:]]
+    blocks = [_renoted(b, following, thread) for b in head.blocks]
+    return [SlackMessage(head.text, blocks), *messages[1:]]
+
+
+def _renoted(block: dict[str, Any], following: str, thread: str) -> dict[str, Any]:
+    if block.get("type") != "context":
+        return block
+    elements = [
+        {**e, "text": thread} if e.get("text") == following else e for e in block["elements"]
+    ]
+    return {**block, "elements": elements}
 
 
 @dataclass(frozen=True)
@@ -84,28 +126,58 @@ class Answers:
             await keep(self.db, failed, self.clock())
 
     async def reply(self, card: Card, request: Request) -> None:
-        text, blocks = card_fallback(card), card_blocks(card)
-        if request.response_url:
+        """Answer only the person: long cards go as consecutive messages, none losing a word.
+
+        Slack takes a `response_url` at most five times, so a reply of more parts goes as
+        ephemeral messages instead; in a direct message it is a post continued in its thread.
+        A reply Slack refuses for good is sent once more as plain text, then reported."""
+        try:
+            await self._reply(card_messages(card, "following"), request)
+        except ReplyRefused as exc:
+            log.warning("Slack refused a reply (%s); sending it as plain text", exc.code)
+            try:
+                await self._reply(plain_messages(card, "following"), request)
+            except ReplyRefused as again:
+                await report_refused(self.db, ReplyToActor(card), again.code, self.clock())
+
+    async def _reply(self, messages: list[SlackMessage], request: Request) -> None:
+        if request.response_url and len(messages) <= RESPONSE_URL_USES:
             webhook = AsyncWebhookClient(request.response_url, logger=SDK_LOG)
-            await webhook.send(
-                text=text, blocks=blocks, response_type="ephemeral", replace_original=False
-            )
+            for message in messages:
+                answer = await webhook.send(
+                    text=message.text,
+                    blocks=message.blocks or None,
+                    response_type="ephemeral",
+                    replace_original=False,
+                )
+                if answer.status_code == 400:
+                    raise ReplyRefused(answer.body[:40])
             return
         user = request.who.user_id
+        auth = await self.deliverer.auth(request.who.workspace)
         if not request.where.is_direct:
             try:
-                await self.client.chat_postEphemeral(
-                    **await self.deliverer.auth(request.who.workspace),
-                    channel=request.where.conversation_id,
-                    user=user,
-                    text=text,
-                    blocks=blocks,
-                )
+                for message in messages:
+                    await self.client.chat_postEphemeral(
+                        **auth,
+                        channel=request.where.conversation_id,
+                        user=user,
+                        text=message.text,
+                        blocks=message.blocks or None,
+                    )
                 return
             except SlackApiError as exc:
+                if refused(exc):
+                    raise ReplyRefused(error_code(exc)) from exc
                 log.info("an ephemeral reply failed (%s); sending it privately", error_code(exc))
-        auth = await self.deliverer.auth(request.who.workspace)
-        await self.client.chat_postMessage(channel=user, text=text, blocks=blocks, **auth)
+        try:
+            await self.deliverer.post_messages(
+                request.who.workspace, user, _in_thread(messages), None
+            )
+        except SlackApiError as exc:
+            if refused(exc):
+                raise ReplyRefused(error_code(exc)) from exc
+            raise
 
     async def open_form(self, effect: OpenForm, request: Request) -> None:
         if not request.trigger_id:

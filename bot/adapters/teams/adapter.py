@@ -334,9 +334,7 @@ class TeamsAdapter:
             if member.id == bot_id:
                 # No core event carries the record, so the greeting claims the delivery itself.
                 key = _DELIVERY.get()
-                if key and not await records.claim_activity(
-                    self.db, f"{key}:bot", self.clock()
-                ):
+                if key and not await records.claim_activity(self.db, f"{key}:bot", self.clock()):
                     continue
                 text = BOT_ADDED_PERSONAL if where.is_direct else BOT_ADDED
                 await context.send_activity(message(Card(text=text)))

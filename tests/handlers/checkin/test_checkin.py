@@ -359,9 +359,7 @@ async def test_a_checkin_for_an_ended_meeting_is_closed_kindly(chat: Chat, db: D
     assert "There's no check-in open right now" in (await chat.say(SAM, "checkin")).reply
 
 
-async def test_words_sent_after_the_meeting_ended_are_handed_back(
-    chat: Chat, db: Database
-) -> None:
+async def test_words_sent_after_the_meeting_ended_are_handed_back(chat: Chat, db: Database) -> None:
     """Found by the property tests: the form's words were dropped with the kind refusal."""
     await _sent(chat)
     form = (await chat.say(SAM, "checkin")).forms[0]

@@ -671,7 +671,6 @@ async def test_a_member_is_told_what_they_can_do_instead(chat: Chat, db: Databas
     ]
 
 
-
 async def test_words_too_long_for_either_reading_are_handed_back_without_buttons(
     chat: Chat, db: Database
 ) -> None:

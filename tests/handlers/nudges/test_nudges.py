@@ -230,8 +230,9 @@ async def test_reflection_waits_for_quiet_hours_to_end(
     chat.clock.set(local("2026-03-04 08:00"))
     sent = await nudge(core, db, nudges.reflection_nudge, meeting)
     assert recipients(sent) == names(LEE)
-    assert "Did you feel heard at the meeting on Tuesday 3 March at 19:00?" in (
-        sent.messages_to(LEE)[0]
+    assert (
+        "Did you feel heard at the meeting on Tuesday 3 March at 19:00?"
+        in (sent.messages_to(LEE)[0])
     )
 
 
@@ -515,12 +516,14 @@ async def test_reflections_held_back_by_quiet_hours_reach_each_person_once_namin
         by_person.setdefault(message.user_id, []).append(card_text(message.card))
     assert sorted(by_person) == sorted(names(LEE, SAM, ANN))
     assert all(len(texts) == 1 for texts in by_person.values()), by_person
-    assert "Did you feel heard at the meeting on Tuesday 3 March at 20:30?" in by_person[
-        LEE.user_id
-    ][0]
-    assert "Did you feel heard at the meeting on Tuesday 3 March at 19:30?" in by_person[
-        SAM.user_id
-    ][0]
+    assert (
+        "Did you feel heard at the meeting on Tuesday 3 March at 20:30?"
+        in by_person[LEE.user_id][0]
+    )
+    assert (
+        "Did you feel heard at the meeting on Tuesday 3 March at 19:30?"
+        in by_person[SAM.user_id][0]
+    )
     assert "at 20:30?" in by_person[ANN.user_id][0]
     assert await fired(db, f"reflection:{first.id}") and await fired(db, f"reflection:{second.id}")
 
@@ -534,8 +537,9 @@ async def test_the_same_day_reflection_names_its_meeting_too(
     await end_meeting(chat)
     chat.clock.advance(minutes=60)
     sent = await nudge(core, db, nudges.reflection_nudge)
-    assert "Did you feel heard at today's meeting (Tuesday 3 March at 09:00)?" in (
-        sent.messages_to(LEE)[0]
+    assert (
+        "Did you feel heard at today's meeting (Tuesday 3 March at 09:00)?"
+        in (sent.messages_to(LEE)[0])
     )
 
 

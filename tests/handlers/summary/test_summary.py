@@ -343,8 +343,9 @@ async def test_a_round_held_by_the_lock_is_counted_in_one_summary_only(
     assert f"“{prompt}”" not in second_summary
     assert "still held by the reciprocity lock" in first_summary
 
-
     """Two professionals (k = 3): shares by role, but passes and silence only added up."""
+
+
 async def test_small_role_groups_are_merged_or_left_out(chat: Chat) -> None:
     """Two professionals (k = 3) and no other small group to merge with: left out."""
     lee, sam, ann = LIVED[:3]
