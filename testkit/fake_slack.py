@@ -27,6 +27,7 @@ from bot.adapters.slack.adapter import SlackAdapter
 from bot.adapters.slack.settings import SlackSettings
 from bot.app import CommonGround, web_app
 from bot.identity import Who
+from testkit.slack_rules import message_problem, view_problem
 
 SIGNING_SECRET = "test-signing-secret"
 TEAM = "T0TEAM"
@@ -58,6 +59,17 @@ class FakeSlack:
     sockets: list[web.WebSocketResponse] = field(default_factory=list)
     from_app: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
     connected: asyncio.Event = field(default_factory=asyncio.Event)
+    # Every payload Slack would have refused, as it would have answered it: tests assert none.
+    refusals: list[Call] = field(default_factory=list)
+    # Messages Slack holds, by channel: threads may only hang under one of them.
+    posted: dict[str, set[str]] = field(default_factory=dict)
+    uploads: dict[str, bytes] = field(default_factory=dict)
+    files: list[dict[str, Any]] = field(default_factory=list)
+    _uses: dict[str, int] = field(default_factory=dict)
+    forced: dict[str, list[str]] = field(default_factory=dict)
+
+    MESSAGES = ("chat.postMessage", "chat.update", "chat.postEphemeral")
+    RESPONSE_URL_USES = 5
 
     @property
     def api_url(self) -> str:
@@ -71,6 +83,10 @@ class FakeSlack:
     def fail(self, method: str, *statuses: int) -> None:
         """Answer the next calls of `method` with these HTTP statuses, in order."""
         self.failures.setdefault(method, []).extend(statuses)
+
+    def refuse(self, method: str, error: str, times: int = 1) -> None:
+        """Refuse the next `times` calls of `method` with Slack's `error`, whatever they hold."""
+        self.forced.setdefault(method, []).extend([error] * times)
 
     def of(self, method: str) -> list[dict[str, Any]]:
         return [c.args for c in self.calls if c.method == method]
@@ -107,18 +123,86 @@ class FakeSlack:
                 status=status,
                 headers=headers,
             )
+        problem = self._problem(method, args)
+        if problem:
+            answer = {"ok": False, "error": problem}
+            self.calls[-1].answer = answer
+            self.refusals.append(self.calls[-1])
+            return web.json_response(answer)  # Slack refuses with HTTP 200 and ok=false
         answer = self._answer(method, args)
         self.calls[-1].answer = answer
         return web.json_response(answer)
+
+    def _problem(self, method: str, args: dict[str, Any]) -> str | None:
+        """Slack's error for a payload it would refuse; None when it would accept it."""
+        if self.forced.get(method):
+            return self.forced[method].pop(0)
+        if method in self.MESSAGES:
+            channel = str(args.get("channel") or "")
+            if not channel:
+                return "channel_not_found"
+            if method == "chat.postEphemeral" and not args.get("user"):
+                return "user_not_found"
+            thread = args.get("thread_ts")
+            if thread and thread not in self.posted.get(self._dm(channel), set()):
+                return "thread_not_found"
+            if method == "chat.update" and args.get("ts") not in self.posted.get(channel, set()):
+                return "message_not_found"
+            return message_problem(args)
+        if method in ("views.open", "views.publish"):
+            return view_problem(args.get("view"))
+        if method == "files.getUploadURLExternal" and (
+            not args.get("filename") or int(args.get("length") or 0) <= 0
+        ):
+            return "invalid_arguments"
+        if method == "files.completeUploadExternal":
+            return self._upload_problem(args)
+        return None
+
+    def _upload_problem(self, args: dict[str, Any]) -> str | None:
+        try:
+            files = json.loads(str(args.get("files") or "[]"))
+        except ValueError:
+            return "invalid_arguments"
+        channel = str(args.get("channel_id") or "")
+        if not files or not channel or channel.startswith("U"):
+            return "invalid_arguments"  # a user id is not a conversation
+        if any(f.get("id") not in self.uploads for f in files):
+            return "file_not_found"
+        return None
+
+    @staticmethod
+    def _dm(channel: str) -> str:
+        """A direct message sent to a user id lands in their DM channel."""
+        return "D" + channel[1:] if channel.startswith("U") else channel
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         if method == "auth.test":
             return {"ok": True, "user_id": BOT_USER, "bot_id": "B0BOT", "team_id": TEAM}
         if method == "chat.postMessage":
-            channel = str(args.get("channel", ""))
-            if channel.startswith("U"):
-                channel = "D" + channel[1:]
-            return {"ok": True, "channel": channel, "ts": f"{next(self._ts)}.000100"}
+            channel = self._dm(str(args.get("channel", "")))
+            ts = f"{next(self._ts)}.000100"
+            self.posted.setdefault(channel, set()).add(ts)
+            return {"ok": True, "channel": channel, "ts": ts}
+        if method == "files.getUploadURLExternal":
+            assert self.server is not None
+            file_id = f"F{next(self._ts)}"
+            url = str(self.server.make_url(f"/upload/{file_id}"))
+            self.uploads.setdefault(file_id, b"")
+            return {"ok": True, "upload_url": url, "file_id": file_id}
+        if method == "files.completeUploadExternal":
+            files = json.loads(str(args["files"]))
+            for item in files:
+                self.files.append(
+                    {
+                        "id": item["id"],
+                        "title": item.get("title"),
+                        "channel": args["channel_id"],
+                        "comment": args.get("initial_comment"),
+                        "content": self.uploads[item["id"]],
+                    }
+                )
+            return {"ok": True, "files": [{"id": f["id"]} for f in files]}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"{next(self._ts)}.000200"}
         if method == "chat.update":
@@ -152,8 +236,26 @@ class FakeSlack:
         return {"ok": False, "error": "unknown_method"}
 
     async def respond(self, request: web.Request) -> web.Response:
-        self.calls.append(Call("respond", await request.json()))
+        """A response_url: Slack answers a refused payload with 400 and the error as the body,
+        and takes at most five messages through one URL."""
+        args = await request.json()
+        self.calls.append(Call("respond", args))
+        n = request.match_info["n"]
+        self._uses[n] = self._uses.get(n, 0) + 1
+        problem = "used_url" if self._uses[n] > self.RESPONSE_URL_USES else message_problem(args)
+        if problem:
+            self.calls[-1].answer = {"ok": False, "error": problem}
+            self.refusals.append(self.calls[-1])
+            return web.Response(status=404 if problem == "used_url" else 400, text=problem)
         return web.Response(text="ok")
+
+    async def upload(self, request: web.Request) -> web.Response:
+        """The upload URL `files.getUploadURLExternal` gave: the file's bytes, as they are."""
+        file_id = request.match_info["file_id"]
+        if file_id not in self.uploads:
+            return web.Response(status=404, text="not found")
+        self.uploads[file_id] = await request.read()
+        return web.Response(text="OK - " + str(len(self.uploads[file_id])))
 
     async def link(self, request: web.Request) -> web.WebSocketResponse:
         """Socket Mode's websocket: says hello, then collects what the app sends (acks)."""
@@ -178,6 +280,7 @@ class FakeSlack:
         app.router.add_post("/api/{method}", self.api)
         app.router.add_get("/api/{method}", self.api)
         app.router.add_post("/respond/{n}", self.respond)
+        app.router.add_post("/upload/{file_id}", self.upload)
         return app
 
 

@@ -23,9 +23,13 @@ def _no_slack_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
+async def fake(request: pytest.FixtureRequest) -> AsyncIterator[FakeSlack]:
+    """The strict fake Slack; a test fails if Slack would have refused anything the bot sent,
+    unless it is marked `slack_refusals` (it provokes refusals on purpose)."""
     async with running_fake() as slack:
         yield slack
+    if request.node.get_closest_marker("slack_refusals") is None:
+        assert [(c.method, c.answer.get("error")) for c in slack.refusals] == []
 
 
 @pytest.fixture
