@@ -267,9 +267,11 @@ async def run_console(
 ) -> None:
     """Migrate, then talk to the bot in the terminal with the real scheduler running."""
     from bot.adapters.console.adapter import PLATFORM, ConsoleAdapter, ConsoleDeliverer
+    from bot.adapters.console.files import folder_for
 
     bot = await start(settings)
-    adapter = ConsoleAdapter(bot.core, stdin=stdin, stdout=stdout)
+    files = folder_for(settings.resolved_database_url())
+    adapter = ConsoleAdapter(bot.core, stdin=stdin, stdout=stdout, files=files)
     bot.router.register(PLATFORM, ConsoleDeliverer(adapter))
     clock = MeetingClock(bot.core, CountingDeliverer(bot.router))
     try:

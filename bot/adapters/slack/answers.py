@@ -27,16 +27,20 @@ from bot.adapters.slack.blocks import (
     plain_messages,
 )
 from bot.adapters.slack.delivery import SDK_LOG, SlackDeliverer, error_code, refused
+from bot.adapters.slack.text import mrkdwn
 from bot.cards import Card
 from bot.delivery.outbox import keep
 from bot.delivery.refusals import report_refused
-from bot.effects import Effect, FormErrors, OpenForm, ReplyToActor
+from bot.effects import Effect, FormErrors, OpenForm, ReplyToActor, SendFileToActor
 from bot.identity import Where, Who
 from bot.store.database import Database
 
 NEEDS_TRIGGER = (
     "That needs a form, and Slack opens forms only from a slash command or a button. "
     "Please type it as `/coprod <command>` (or `/elephant` to name an elephant)."
+)
+FILE_FAILED = (
+    "Sorry, I couldn't send you that file just now. Please ask for it again in a few minutes."
 )
 SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 
@@ -107,10 +111,16 @@ class Answers:
     async def carry_out(self, effects: Sequence[Effect], request: Request) -> None:
         """Answer the person who acted; everything else goes through the deliverer."""
         later: list[Effect] = []
+        file_failed = False
         for effect in effects:
             try:
-                if isinstance(effect, ReplyToActor):
-                    await self.reply(effect.card, request)
+                if isinstance(effect, SendFileToActor):
+                    file_failed = not await self.send_file(effect, request)
+                elif isinstance(effect, ReplyToActor):
+                    # The reply after a file says it was sent: say what happened instead.
+                    await self.reply(
+                        Card(text=FILE_FAILED) if file_failed else effect.card, request
+                    )
                 elif isinstance(effect, OpenForm):
                     await self.open_form(effect, request)
                 elif isinstance(effect, FormErrors):
@@ -178,6 +188,34 @@ class Answers:
             if refused(exc):
                 raise ReplyRefused(error_code(exc)) from exc
             raise
+
+    async def send_file(self, effect: SendFileToActor, request: Request) -> bool:
+        """Upload the file whole into the person's direct message with the bot
+        (`files_upload_v2`, scope `files:write`); False when it did not arrive.
+
+        A file can only be shared into a conversation, not to a user id, and opening the direct
+        message (`conversations.open`) would need one more scope (`im:write`): posting the file's
+        title there first (`chat:write`, which accepts a user id) gives the conversation's id."""
+        workspace = request.who.workspace
+        try:
+            auth = await self.deliverer.auth(workspace)
+            await self.deliverer.pacer.acquire()
+            posted = await self.client.chat_postMessage(
+                **auth, channel=request.who.user_id, text=mrkdwn(effect.title)
+            )
+            await self.deliverer.pacer.acquire()
+            await self.client.files_upload_v2(
+                **auth,
+                channel=str(posted["channel"]),
+                filename=effect.filename,
+                content=effect.content,
+                title=effect.title,
+                initial_comment=effect.comment,
+            )
+        except Exception as exc:
+            log.warning("sending a file on Slack failed: %s", error_code(exc))
+            return False
+        return True
 
     async def open_form(self, effect: OpenForm, request: Request) -> None:
         if not request.trigger_id:

@@ -36,7 +36,6 @@ def upgrade() -> None:
         )
 
 
-
 def downgrade() -> None:
     with op.batch_alter_table("pending_choices", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_pending_choices_expires_at"))
