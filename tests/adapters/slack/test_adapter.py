@@ -445,7 +445,7 @@ def test_the_manifest_declares_what_the_adapter_listens_for() -> None:
         assert f"      - {event}\n" in manifest
     # two commands, events and interactivity all at the one route
     assert manifest.count("url: https://commonground.example.org/slack/events\n") == 4
-    for scope in ("commands", "chat:write", "im:write", "users:read", "im:history"):
+    for scope in ("commands", "chat:write", "files:write", "users:read", "im:history"):
         assert f"      - {scope} " in manifest
 
 
