@@ -44,6 +44,7 @@ class Call:
     args: dict[str, Any]
     answer: dict[str, Any] = field(default_factory=dict)
     token: str = ""
+    at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -51,6 +52,7 @@ class FakeSlack:
     """The Slack Web API and response URLs, on a local port."""
 
     calls: list[Call] = field(default_factory=list)
+    history: list[Call] = field(default_factory=list)
     failures: dict[str, list[int]] = field(default_factory=dict)
     # Display names `users.info` gives (others get "name-<id>"); the harness fills it in.
     names: dict[str, str] = field(default_factory=dict)
@@ -95,6 +97,7 @@ class FakeSlack:
         return [c.answer for c in self.calls if c.method == method]
 
     def clear(self) -> None:
+        """Forget the calls so far (`history` keeps them all, for pace checks)."""
         self.calls.clear()
 
     async def _args(self, request: web.Request) -> dict[str, Any]:
@@ -114,6 +117,7 @@ class FakeSlack:
         args = await self._args(request)
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
         self.calls.append(Call(method, args, token=token))
+        self.history.append(self.calls[-1])
         pending = self.failures.get(method)
         if pending:
             status = pending.pop(0)
