@@ -109,3 +109,15 @@ def test_modal_titles_are_shortened_with_sense_and_kept_whole_in_the_body() -> N
     assert view["title"]["text"] == "View on elephant #10"
     assert view["blocks"][0]["text"]["text"] == "*Your view on elephant #10*"
     View(**view).validate_json()
+
+
+def test_the_home_tab_keeps_whole_cards_within_100_blocks_and_says_what_is_left() -> None:
+    from bot.adapters.slack.home import home_view
+
+    cards = [Card(title=f"Group {i}", text="Open round", footer="f") for i in range(40)]
+    view = home_view(cards)
+    View(**view).validate_json()
+    assert len(view["blocks"]) <= limits.BLOCKS_PER_VIEW
+    headers = [b for b in view["blocks"] if b["type"] == "header"]
+    note = view["blocks"][-2]["elements"][0]["text"]
+    assert note.startswith(f"{40 - len(headers)} more items did not fit on this page")
