@@ -253,7 +253,9 @@ class SlackDeliverer:
             return
         channel, ts = found
         workspace = effect.where.workspace
-        await self._send("chat_update", workspace, channel=channel, ts=ts, **_payload(messages[0]))
+        await self._send(
+            "chat_update", workspace, channel=channel, ts=ts, **_payload(messages[0], edit=True)
+        )
         number = 2
         while True:
             part = _part_key(effect.key, number, plain)
@@ -302,8 +304,10 @@ def _part_key(key: str | None, number: int, plain: bool) -> str | None:
     return f"{key}#{'text' if plain else ''}{number}"
 
 
-def _payload(message: SlackMessage) -> dict[str, Any]:
-    if message.blocks:
+def _payload(message: SlackMessage, *, edit: bool = False) -> dict[str, Any]:
+    """A message's arguments; an edit to plain text sends no blocks explicitly, since Slack
+    keeps a message's old blocks when an update leaves `blocks` out."""
+    if message.blocks or edit:
         return {"text": message.text, "blocks": message.blocks}
     return {"text": message.text}
 

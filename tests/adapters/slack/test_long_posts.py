@@ -107,3 +107,15 @@ async def test_a_long_ephemeral_reply_comes_as_consecutive_messages(
     fake.clear()
     await slack.adapter.answers.reply(_long(40, "many"), Request(who, WHERE, fake.response_url(98)))
     assert fake.of("respond") == [] and len(fake.of("chat.postEphemeral")) > 5
+
+
+@pytest.mark.slack_refusals
+async def test_a_refused_update_is_edited_to_plain_text_without_the_old_blocks(
+    slack: SlackHarness, fake: FakeSlack
+) -> None:
+    deliver = slack.adapter.deliverer.deliver
+    assert await deliver([PostToConversation(WHERE, Card(text="count: 1"), "c:1")]) == []
+    fake.refuse("chat.update", "invalid_blocks")
+    assert await deliver([UpdatePost(WHERE, "c:1", Card(text="count: 2"))]) == []
+    _refused, plain = fake.of("chat.update")
+    assert plain["blocks"] == [] and plain["text"] == "count: 2"
