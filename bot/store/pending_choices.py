@@ -26,11 +26,18 @@ class Pending:
     expired: bool
 
 
-async def hold(conn: Connection, text: str, now: datetime, lasts: timedelta) -> str:
-    """Keep `text` until `now + lasts` and return the id a button can carry; prunes old rows."""
-    await conn.execute(
+async def prune(conn: Connection, now: datetime) -> int:
+    """Delete words that expired more than `KEPT_AFTER_EXPIRY` ago; returns how many."""
+    result = await conn.execute(
         delete(pending_choices).where(pending_choices.c.expires_at < now - KEPT_AFTER_EXPIRY)
     )
+    return int(result.rowcount or 0)
+
+
+async def hold(conn: Connection, text: str, now: datetime, lasts: timedelta) -> str:
+    """Keep `text` until `now + lasts` and return the id a button can carry; prunes old rows
+    (the daily retention job prunes them too, for when nobody is asked again)."""
+    await prune(conn, now)
     choice_id = secrets.token_urlsafe(12)
     await conn.execute(
         pending_choices.insert().values(id=choice_id, text=text, expires_at=now + lasts)
