@@ -25,10 +25,11 @@ from bot.adapters.slack.blocks import (
     continuation_note,
     form_view,
     plain_messages,
+    split_text,
 )
 from bot.adapters.slack.delivery import SDK_LOG, SlackDeliverer, error_code, refused
 from bot.adapters.slack.text import mrkdwn
-from bot.cards import Card
+from bot.cards import Card, Form
 from bot.delivery.outbox import keep
 from bot.delivery.refusals import report_refused
 from bot.effects import Effect, FormErrors, OpenForm, ReplyToActor, SendFileToActor
@@ -48,6 +49,30 @@ RESPONSE_URL_USES = 5
 """Slack accepts at most five messages through one `response_url` (within 30 minutes)."""
 
 log = logging.getLogger(__name__)
+
+
+def _prefilled(form: Form, prefill: Mapping[str, str]) -> Form:
+    """`form` with inputs filled in from `prefill` (a message's words, for the message shortcut).
+
+    Words longer than an input takes are filled in up to its limit, ending at a word where one
+    ends near it, and a note on the form says so: they are the person's own words, still in their
+    message, and the form is theirs to edit before anything is stored."""
+    inputs, notes = [], list(form.notes)
+    for field_ in form.inputs:
+        words = prefill.get(field_.name, "")
+        if not words:
+            inputs.append(field_)
+            continue
+        limit = field_.max_length
+        if limit is not None and len(words) > limit:
+            start = split_text(words, limit)[0]
+            notes.append(
+                f"The message is longer than this form takes ({limit:,} characters), so only "
+                f"its first {len(start):,} are filled in: edit them as you like."
+            )
+            words = start
+        inputs.append(replace(field_, initial=words))
+    return replace(form, inputs=tuple(inputs), notes=tuple(notes))
 
 
 class ReplyRefused(Exception):
@@ -224,15 +249,7 @@ class Answers:
             return
         form = effect.form
         if request.prefill:
-            form = replace(
-                form,
-                inputs=tuple(
-                    replace(i, initial=request.prefill[i.name][: i.max_length or None])
-                    if request.prefill.get(i.name)
-                    else i
-                    for i in form.inputs
-                ),
-            )
+            form = _prefilled(form, request.prefill)
         meta = {
             "c": effect.form.context,
             "ch": request.where.conversation_id,
