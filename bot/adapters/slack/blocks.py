@@ -218,7 +218,7 @@ def _button(button: Button, index: int) -> Block:
 
 def _title(card: Card) -> tuple[list[Block], str]:
     """The header, and the full title to put before the text when the header had to shorten it."""
-    if not card.title:
+    if not card.title.strip():
         return [], ""
     shown = readable(card.title)
     header = [{"type": "header", "text": _plain(card.title, limits.HEADER_TEXT)}]
@@ -272,7 +272,7 @@ def card_blocks(card: Card) -> list[Block]:
 def card_fallback(card: Card) -> str:
     """The notification text of a message (what a phone or screen reader shows): a summary of
     the blocks, which carry every word."""
-    text = card.title or card.text.split("\n", 1)[0] or "Common Ground"
+    text = card.title.strip() or card.text.strip().split("\n", 1)[0] or "Common Ground"
     return shorten(mrkdwn(text), limits.FALLBACK_KEPT)
 
 
@@ -292,7 +292,7 @@ def continuation_note(more: int, continuation: Continuation) -> str:
 
 
 def part_label(number: int, total: int, title: str) -> str:
-    what = f"{title}, part" if title else "Part"
+    what = f"{title.strip()}, part" if title.strip() else "Part"
     return f"{what} {number} of {total}"
 
 
@@ -314,7 +314,7 @@ def card_messages(card: Card, continuation: Continuation = "thread") -> list[Sla
     while rest and _fits([*head, rest[0], *ending], extra_blocks=1, extra_text=NOTE_ROOM):
         head.append(rest.pop(0))
     parts: list[list[Block]] = []
-    label_room = NOTE_ROOM + len(readable(card.title))
+    label_room = NOTE_ROOM + len(mrkdwn(shorten(readable(card.title), limits.HEADER_TEXT)))
     for block in rest:
         if parts and _fits([*parts[-1], block], extra_blocks=1, extra_text=label_room):
             parts[-1].append(block)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
@@ -121,3 +123,38 @@ def test_the_home_tab_keeps_whole_cards_within_100_blocks_and_says_what_is_left(
     headers = [b for b in view["blocks"] if b["type"] == "header"]
     note = view["blocks"][-2]["elements"][0]["text"]
     assert note.startswith(f"{40 - len(headers)} more items did not fit on this page")
+
+
+_WORD = st.text(alphabet="ab&<>é .\n", min_size=1, max_size=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    title=st.text(alphabet="T &<", max_size=200),
+    paragraphs=st.lists(
+        st.builds(" ".join, st.lists(_WORD, max_size=600)), min_size=1, max_size=12
+    ),
+    buttons=st.integers(min_value=0, max_value=30),
+    continuation=st.sampled_from(["thread", "following"]),
+)
+def test_any_card_becomes_messages_slack_accepts_with_every_word(
+    title: str, paragraphs: list[str], buttons: int, continuation: str
+) -> None:
+    from testkit.slack_rules import message_problem
+
+    card = Card(
+        title=title,
+        text="\n\n".join(paragraphs),
+        buttons=tuple(Button(f"B{i}", "a.b", "v") for i in range(buttons)),
+    )
+    messages = card_messages(card, continuation)  # type: ignore[arg-type]
+    for message in messages:
+        assert message_problem({"text": message.text, "blocks": message.blocks}) is None
+    sections = " ".join(
+        b["text"]["text"]
+        for m in messages
+        for b in m.blocks
+        if b["type"] == "section" and "text" in b
+    )
+    shown = sections.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    assert "".join(card.text.split()) in "".join(shown.split())
