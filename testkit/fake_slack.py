@@ -64,7 +64,7 @@ class FakeSlack:
     # Every payload Slack would have refused, as it would have answered it: tests assert none.
     refusals: list[Call] = field(default_factory=list)
     # Messages Slack holds, by channel: threads may only hang under one of them.
-    posted: dict[str, set[str]] = field(default_factory=dict)
+    held: dict[str, set[str]] = field(default_factory=dict)
     uploads: dict[str, bytes] = field(default_factory=dict)
     files: list[dict[str, Any]] = field(default_factory=list)
     _uses: dict[str, int] = field(default_factory=dict)
@@ -148,9 +148,9 @@ class FakeSlack:
             if method == "chat.postEphemeral" and not args.get("user"):
                 return "user_not_found"
             thread = args.get("thread_ts")
-            if thread and thread not in self.posted.get(self._dm(channel), set()):
+            if thread and thread not in self.held.get(self._dm(channel), set()):
                 return "thread_not_found"
-            if method == "chat.update" and args.get("ts") not in self.posted.get(channel, set()):
+            if method == "chat.update" and args.get("ts") not in self.held.get(channel, set()):
                 return "message_not_found"
             return message_problem(args)
         if method in ("views.open", "views.publish"):
@@ -186,7 +186,7 @@ class FakeSlack:
         if method == "chat.postMessage":
             channel = self._dm(str(args.get("channel", "")))
             ts = f"{next(self._ts)}.000100"
-            self.posted.setdefault(channel, set()).add(ts)
+            self.held.setdefault(channel, set()).add(ts)
             return {"ok": True, "channel": channel, "ts": ts}
         if method == "files.getUploadURLExternal":
             assert self.server is not None
