@@ -193,6 +193,7 @@ class Answers:
         if not request.where.is_direct:
             try:
                 for message in messages:
+                    await self.deliverer.pacer.acquire()
                     await self.client.chat_postEphemeral(
                         **auth,
                         channel=request.where.conversation_id,
