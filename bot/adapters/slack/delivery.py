@@ -181,6 +181,11 @@ class SlackDeliverer:
                 await self._one(effect, plain=True)
             except Exception as again:
                 if not refused(again):
+                    log.warning(
+                        "Slack delivery of a %s as plain text failed: %s",
+                        type(effect).__name__,
+                        error_code(again),
+                    )
                     return False
                 await report_refused(self.db, effect, error_code(again), self.clock())
         return True
