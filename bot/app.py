@@ -322,9 +322,13 @@ async def run_console(
 ) -> None:
     """Migrate, then talk to the bot in the terminal with the real scheduler running."""
     from bot.adapters.console.adapter import PLATFORM, ConsoleAdapter
+    from bot.adapters.console.files import folder_for
 
     bot = await start(settings)
-    adapter = ConsoleAdapter(bot.core, stdin=stdin, stdout=stdout, drain=bot.drainer.drain)
+    files = folder_for(settings.resolved_database_url())
+    adapter = ConsoleAdapter(
+        bot.core, stdin=stdin, stdout=stdout, drain=bot.drainer.drain, files=files
+    )
     bot.router.register(PLATFORM, adapter.deliverer)
     clock = MeetingClock(bot.core, bot.drainer.outbox.deliverer, drainer=bot.drainer)
     try:

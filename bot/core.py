@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot import routing
 from bot.cards import Button, Card
@@ -33,7 +33,7 @@ from bot.identity import Where, Who
 from bot.ops.observability import RETRIES
 from bot.replies import reply, with_their_text, worth_handing_back
 from bot.routing import Routes
-from bot.store import groups, members
+from bot.store import groups, members, pending_choices
 from bot.store.database import RACE_ATTEMPTS, Connection, Database, lost_a_race
 from bot.store.deliveries import record_delivery
 from bot.store.groups import Group
@@ -43,6 +43,9 @@ from bot.text_safety import TextRejected, neutralise
 log = logging.getLogger(__name__)
 
 PICK_GROUP = "core.pick-group"
+PICK_GROUP_LASTS = timedelta(hours=1)
+"""How long a "which group?" question waits for an answer before the words must be typed again."""
+CHOICE_EXPIRED = "That choice has expired, please type it again."
 NOT_A_GROUP = (
     "This channel isn't a co-production group yet. Anyone can make it one by typing `setup` here."
 )
@@ -188,7 +191,7 @@ class Core:
                     return await handler(ctx, command)
                 return await self._no_group_reply(ctx.conn, where, who, text)
             if isinstance(group, list):
-                return [self._ask_which_group(group, text)]
+                return [await self._ask_which_group(ctx, group, text)]
             ctx.group = group
             ctx.member = await self._membership(
                 ctx,
@@ -256,9 +259,15 @@ class Core:
             )
         raise UserError(NOT_A_GROUP, original=text if len(text) > 40 else "")
 
-    def _ask_which_group(self, options: list[tuple[int, str]], text: str) -> Effect:
+    async def _ask_which_group(
+        self, ctx: Context, options: list[tuple[int, str]], text: str
+    ) -> Effect:
+        """Buttons naming each group; the typed words wait server-side (`pending_choices`) and
+        every button carries only their short id, whatever their length."""
+        choice_id = await pending_choices.hold(ctx.conn, text, ctx.now, PICK_GROUP_LASTS)
         buttons = tuple(
-            Button(name, PICK_GROUP, routing.encode(group_id, text)) for group_id, name in options
+            Button(name, PICK_GROUP, routing.encode(group_id, choice_id))
+            for group_id, name in options
         )
         return reply("You're in more than one group. Which group is this for?", buttons=buttons)
 
@@ -311,10 +320,16 @@ class Core:
 
     async def _choice(self, ctx: Context, event: Choice) -> list[Effect]:
         if event.action == PICK_GROUP:
-            payload = await self._resolve_encoded(
+            choice_id = await self._resolve_encoded(
                 ctx, event.value, anonymous=False, audience="member", join=False
             )
-            return await self._command(ctx, payload, forced_group=ctx.require_group())
+            pending = await pending_choices.take(ctx.conn, choice_id, ctx.now)
+            if pending is None or pending.expired:
+                raise UserError(
+                    CHOICE_EXPIRED,
+                    original=pending.text if pending is not None else "",
+                )
+            return await self._command(ctx, pending.text, forced_group=ctx.require_group())
         route = self.routes.choices.get(event.action)
         if route is None:
             raise UserError("That button no longer works. Please type the command instead.")

@@ -27,6 +27,7 @@ from bot.adapters.slack.adapter import SlackAdapter
 from bot.adapters.slack.settings import SlackSettings
 from bot.app import CommonGround, web_app
 from bot.identity import Who
+from testkit.slack_rules import message_problem, view_problem
 
 SIGNING_SECRET = "test-signing-secret"
 TEAM = "T0TEAM"
@@ -43,6 +44,7 @@ class Call:
     args: dict[str, Any]
     answer: dict[str, Any] = field(default_factory=dict)
     token: str = ""
+    at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -50,10 +52,10 @@ class FakeSlack:
     """The Slack Web API and response URLs, on a local port."""
 
     calls: list[Call] = field(default_factory=list)
+    history: list[Call] = field(default_factory=list)
     failures: dict[str, list[int]] = field(default_factory=dict)
-    # Error codes to refuse the next calls of a method with (HTTP 200, `ok: false`), and seconds
-    # to wait before answering them (the call is taken, and acted on, at once).
-    refusals: dict[str, list[str]] = field(default_factory=dict)
+    # Seconds to wait before answering the next calls of a method (the call is taken, and acted
+    # on, at once).
     delays: dict[str, list[float]] = field(default_factory=dict)
     # Display names `users.info` gives (others get "name-<id>"); the harness fills it in.
     names: dict[str, str] = field(default_factory=dict)
@@ -62,6 +64,17 @@ class FakeSlack:
     sockets: list[web.WebSocketResponse] = field(default_factory=list)
     from_app: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
     connected: asyncio.Event = field(default_factory=asyncio.Event)
+    # Every payload Slack would have refused, as it would have answered it: tests assert none.
+    refusals: list[Call] = field(default_factory=list)
+    # Messages Slack holds, by channel: threads may only hang under one of them.
+    held: dict[str, set[str]] = field(default_factory=dict)
+    uploads: dict[str, bytes] = field(default_factory=dict)
+    files: list[dict[str, Any]] = field(default_factory=list)
+    _uses: dict[str, int] = field(default_factory=dict)
+    forced: dict[str, list[str]] = field(default_factory=dict)
+
+    MESSAGES = ("chat.postMessage", "chat.update", "chat.postEphemeral")
+    RESPONSE_URL_USES = 5
 
     @property
     def api_url(self) -> str:
@@ -76,9 +89,9 @@ class FakeSlack:
         """Answer the next calls of `method` with these HTTP statuses, in order."""
         self.failures.setdefault(method, []).extend(statuses)
 
-    def refuse(self, method: str, *errors: str) -> None:
-        """Refuse the next calls of `method` with these Slack error codes, in order."""
-        self.refusals.setdefault(method, []).extend(errors)
+    def refuse(self, method: str, error: str, times: int = 1) -> None:
+        """Refuse the next `times` calls of `method` with Slack's `error`, whatever they hold."""
+        self.forced.setdefault(method, []).extend([error] * times)
 
     def answer_late(self, method: str, *seconds: float) -> None:
         """Act on the next calls of `method` at once but answer them only after these waits (a
@@ -92,6 +105,7 @@ class FakeSlack:
         return [c.answer for c in self.calls if c.method == method]
 
     def clear(self) -> None:
+        """Forget the calls so far (`history` keeps them all, for pace checks)."""
         self.calls.clear()
 
     async def _args(self, request: web.Request) -> dict[str, Any]:
@@ -111,6 +125,7 @@ class FakeSlack:
         args = await self._args(request)
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
         self.calls.append(Call(method, args, token=token))
+        self.history.append(self.calls[-1])
         pending = self.failures.get(method)
         if pending:
             status = pending.pop(0)
@@ -120,9 +135,12 @@ class FakeSlack:
                 status=status,
                 headers=headers,
             )
-        refused = self.refusals.get(method)
-        if refused:
-            return web.json_response({"ok": False, "error": refused.pop(0)})
+        problem = self._problem(method, args)
+        if problem:
+            answer = {"ok": False, "error": problem}
+            self.calls[-1].answer = answer
+            self.refusals.append(self.calls[-1])
+            return web.json_response(answer)  # Slack refuses with HTTP 200 and ok=false
         answer = self._answer(method, args)
         self.calls[-1].answer = answer
         late = self.delays.get(method)
@@ -130,14 +148,76 @@ class FakeSlack:
             await asyncio.sleep(late.pop(0))
         return web.json_response(answer)
 
+    def _problem(self, method: str, args: dict[str, Any]) -> str | None:
+        """Slack's error for a payload it would refuse; None when it would accept it."""
+        if self.forced.get(method):
+            return self.forced[method].pop(0)
+        if method in self.MESSAGES:
+            channel = str(args.get("channel") or "")
+            if not channel:
+                return "channel_not_found"
+            if method == "chat.postEphemeral" and not args.get("user"):
+                return "user_not_found"
+            thread = args.get("thread_ts")
+            if thread and thread not in self.held.get(self._dm(channel), set()):
+                return "thread_not_found"
+            if method == "chat.update" and args.get("ts") not in self.held.get(channel, set()):
+                return "message_not_found"
+            return message_problem(args)
+        if method in ("views.open", "views.publish"):
+            return view_problem(args.get("view"))
+        if method == "files.getUploadURLExternal" and (
+            not args.get("filename") or int(args.get("length") or 0) <= 0
+        ):
+            return "invalid_arguments"
+        if method == "files.completeUploadExternal":
+            return self._upload_problem(args)
+        return None
+
+    def _upload_problem(self, args: dict[str, Any]) -> str | None:
+        try:
+            files = json.loads(str(args.get("files") or "[]"))
+        except ValueError:
+            return "invalid_arguments"
+        channel = str(args.get("channel_id") or "")
+        if not files or not channel or channel.startswith("U"):
+            return "invalid_arguments"  # a user id is not a conversation
+        if any(f.get("id") not in self.uploads for f in files):
+            return "file_not_found"
+        return None
+
+    @staticmethod
+    def _dm(channel: str) -> str:
+        """A direct message sent to a user id lands in their DM channel."""
+        return "D" + channel[1:] if channel.startswith("U") else channel
+
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         if method == "auth.test":
             return {"ok": True, "user_id": BOT_USER, "bot_id": "B0BOT", "team_id": TEAM}
         if method == "chat.postMessage":
-            channel = str(args.get("channel", ""))
-            if channel.startswith("U"):
-                channel = "D" + channel[1:]
-            return {"ok": True, "channel": channel, "ts": f"{next(self._ts)}.000100"}
+            channel = self._dm(str(args.get("channel", "")))
+            ts = f"{next(self._ts)}.000100"
+            self.held.setdefault(channel, set()).add(ts)
+            return {"ok": True, "channel": channel, "ts": ts}
+        if method == "files.getUploadURLExternal":
+            assert self.server is not None
+            file_id = f"F{next(self._ts)}"
+            url = str(self.server.make_url(f"/upload/{file_id}"))
+            self.uploads.setdefault(file_id, b"")
+            return {"ok": True, "upload_url": url, "file_id": file_id}
+        if method == "files.completeUploadExternal":
+            files = json.loads(str(args["files"]))
+            for item in files:
+                self.files.append(
+                    {
+                        "id": item["id"],
+                        "title": item.get("title"),
+                        "channel": args["channel_id"],
+                        "comment": args.get("initial_comment"),
+                        "content": self.uploads[item["id"]],
+                    }
+                )
+            return {"ok": True, "files": [{"id": f["id"]} for f in files]}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"{next(self._ts)}.000200"}
         if method == "chat.update":
@@ -171,8 +251,26 @@ class FakeSlack:
         return {"ok": False, "error": "unknown_method"}
 
     async def respond(self, request: web.Request) -> web.Response:
-        self.calls.append(Call("respond", await request.json()))
+        """A response_url: Slack answers a refused payload with 400 and the error as the body,
+        and takes at most five messages through one URL."""
+        args = await request.json()
+        self.calls.append(Call("respond", args))
+        n = request.match_info["n"]
+        self._uses[n] = self._uses.get(n, 0) + 1
+        problem = "used_url" if self._uses[n] > self.RESPONSE_URL_USES else message_problem(args)
+        if problem:
+            self.calls[-1].answer = {"ok": False, "error": problem}
+            self.refusals.append(self.calls[-1])
+            return web.Response(status=404 if problem == "used_url" else 400, text=problem)
         return web.Response(text="ok")
+
+    async def upload(self, request: web.Request) -> web.Response:
+        """The upload URL `files.getUploadURLExternal` gave: the file's bytes, as they are."""
+        file_id = request.match_info["file_id"]
+        if file_id not in self.uploads:
+            return web.Response(status=404, text="not found")
+        self.uploads[file_id] = await request.read()
+        return web.Response(text="OK - " + str(len(self.uploads[file_id])))
 
     async def link(self, request: web.Request) -> web.WebSocketResponse:
         """Socket Mode's websocket: says hello, then collects what the app sends (acks)."""
@@ -197,6 +295,7 @@ class FakeSlack:
         app.router.add_post("/api/{method}", self.api)
         app.router.add_get("/api/{method}", self.api)
         app.router.add_post("/respond/{n}", self.respond)
+        app.router.add_post("/upload/{file_id}", self.upload)
         return app
 
 

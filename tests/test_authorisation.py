@@ -256,3 +256,29 @@ async def test_a_channel_with_no_group_explains_setup(chat: Chat, db: Database, 
     )
     async with db.read() as conn:
         assert (await conn.execute(select(members_table))).first() is None
+
+
+async def test_the_group_choice_carries_a_short_id_however_long_the_words(chat: Chat) -> None:
+    await two_groups(chat)
+    words = "elephant " + "a long thing nobody says " * 79
+    asked = await chat.say(ANA, words, where=dm(ANA))
+    buttons = [asked.button("Parents Forum"), asked.button("Other")]
+    assert all(len(b.value) < 40 for b in buttons)
+    assert "nobody says" not in " ".join(b.value for b in buttons)
+
+
+async def test_an_expired_group_choice_hands_the_words_back(chat: Chat) -> None:
+    await two_groups(chat)
+    asked = await chat.say(ANA, "nudges off", where=dm(ANA))
+    chat.clock.advance(hours=2)
+    outcome = await chat.press(ANA, asked.button("Other"), where=dm(ANA))
+    assert "That choice has expired, please type it again." in outcome.reply
+    assert "nudges off" in outcome.text()
+
+
+async def test_a_group_choice_is_used_once(chat: Chat) -> None:
+    await two_groups(chat)
+    asked = await chat.say(ANA, "nudges off", where=dm(ANA))
+    assert "your nudges are off" in (await chat.press(ANA, asked.button("Other"), dm(ANA))).reply
+    again = await chat.press(ANA, asked.button("Other"), where=dm(ANA))
+    assert "That choice has expired, please type it again." in again.reply

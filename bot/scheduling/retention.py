@@ -39,6 +39,7 @@ from datetime import datetime, timedelta
 
 from bot.context import Context
 from bot.effects import Effect
+from bot.store import pending_choices
 from bot.store import retention as retention_store
 from bot.store.database import Connection
 from bot.store.retention import Erased
@@ -75,6 +76,7 @@ async def apply_retention(ctx: Context) -> int:
         grace = timedelta(hours=ctx.services.settings.catch_up_grace_hours)
         erased.firings = await prune_firings(ctx.conn, ctx.now, grace=grace)
         erased.inbound = await prune_inbound(ctx.conn, ctx.now)
+        await pending_choices.prune(ctx.conn, ctx.now)
     log.info(
         "retention: erased %d check-in words, %d round answers, %d reflections, "
         "%d elephants, %d outcomes, %d perspectives; pruned %d firing keys, %d event ids",

@@ -290,6 +290,20 @@ outbox = Table(
     sqlite_autoincrement=True,
 )
 
+# A command typed in a direct message by someone in several groups, waiting for them to pick the
+# group: buttons carry only the row's random id (Slack allows 2,000 characters in a button's value,
+# a share alone may be 2,000). No author is stored (the words may be an anonymous elephant): the id
+# reaches only the person who typed it, and holding it is what lets the command run. Taken (deleted)
+# when used; kept a day past `expires_at` so expired words can still be handed back, then pruned.
+pending_choices = Table(
+    "pending_choices",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("text", Text, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Index(None, "expires_at"),
+)
+
 # Adapters record platform event ids here to drop retries and duplicate deliveries durably.
 inbound_events = Table(
     "inbound_events",

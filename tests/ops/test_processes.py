@@ -92,6 +92,8 @@ async def wait_for(check: Any, what: str, within: float = STARTUP_SECONDS) -> No
 async def fakes() -> AsyncIterator[tuple[FakeSlack, FakeTeams]]:
     async with running_fake() as slack, running_teams_fake() as teams:
         yield slack, teams
+    # The strict fake Slack would have refused nothing the real processes sent.
+    assert [(c.method, c.answer.get("error")) for c in slack.refusals] == []
 
 
 def command_body(user: str, command_text: str, channel: str, fake: FakeSlack, n: int) -> str:

@@ -25,6 +25,7 @@ from bot.effects import (
     OpenForm,
     PostToConversation,
     ReplyToActor,
+    SendFileToActor,
     UpdatePost,
 )
 from bot.events import Choice, Command, FormSubmitted
@@ -281,6 +282,8 @@ class World:
                     (b, False) for b in effect.card.buttons
                 )
                 shown.append((g, card_text(effect.card), effect))
+            elif isinstance(effect, SendFileToActor) and g is not None:
+                shown.append((g, effect.content.decode("utf-8"), effect))
             elif isinstance(effect, OpenForm) and g is not None and i is not None:
                 self.forms.setdefault((g, i), []).append(effect.form)
         return shown
@@ -296,18 +299,15 @@ class World:
                 (r for r in after["groups"].values() if r["conversation_id"] == f"C-group{g}"), None
             )
             ks[g] = int(row["k"]) if row else 3
-        exports = [
-            (g, e)
-            for g, _, e in shown
-            if isinstance(e, ReplyToActor) and e.card.title.startswith("Export of")
-        ]
+        exports = [(g, e) for g, _, e in shown if isinstance(e, SendFileToActor)]
         promises.shown_texts(
             [(g, text) for g, text, e in shown if not any(e is x for _, x in exports)],
             self.readings,
             ks,
         )
         for g, effect in exports:
-            promises.export_record(g, effect.card.text, self.readings)
+            assert isinstance(effect, SendFileToActor)
+            promises.export_record(g, effect.content.decode("utf-8"), self.readings)
         secrets = set()
         for g, plan in enumerate(self.scenario.groups):
             for i in range(len(plan.roles)):

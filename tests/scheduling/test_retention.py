@@ -286,3 +286,23 @@ async def test_privacy_says_what_is_erased_and_when(chat: Chat) -> None:
     reply = (await chat.say(SAM, "privacy")).reply
     assert "perspectives and reflections) are kept for 45 days, then erased" in reply
     assert "Moods, passes and other counts stay" in reply
+
+
+async def test_expired_group_choices_are_pruned_a_day_after_they_expire(
+    core: Core, db: Database, clock: FakeClock
+) -> None:
+    from bot.store import pending_choices
+    from bot.store.schema import pending_choices as table
+
+    async with db.write() as conn:
+        old = await pending_choices.hold(conn, "old words", clock.now - timedelta(days=3), HOUR)
+        recent = await pending_choices.hold(
+            conn, "recent words", clock.now - timedelta(hours=3), HOUR
+        )
+    await run(core)
+    async with db.read() as conn:
+        kept = set((await conn.execute(select(table.c.id))).scalars())
+    assert kept == {recent} and old not in kept
+
+
+HOUR = timedelta(hours=1)

@@ -23,8 +23,10 @@ import sys
 import threading
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol, TextIO
 
+from bot.adapters.console.files import write_file
 from bot.adapters.console.forms import ConsoleForms
 from bot.adapters.console.render import card_text
 from bot.cards import Button, Card
@@ -36,6 +38,7 @@ from bot.effects import (
     OpenForm,
     PostToConversation,
     ReplyToActor,
+    SendFileToActor,
     UpdatePost,
 )
 from bot.events import Choice, Command, Event, MemberJoined
@@ -97,10 +100,13 @@ class ConsoleAdapter:
         channel: str = "general",
         echo: bool | None = None,
         drain: Callable[[], Awaitable[object]] | None = None,
+        files: Path | None = None,
     ) -> None:
         self.core = core
         self.drain = drain
         """The outbox's drain (`Drainer.drain`): run after each event, so its posts print then."""
+        # Where files given to people (an export) are written; the current directory if unsaid.
+        self.files = files
         self._in = stdin if stdin is not None else sys.stdin
         self._out = stdout if stdout is not None else sys.stdout
         # A person typing sees their own words; a script's lines are printed after the prompt.
@@ -401,6 +407,10 @@ class ConsoleAdapter:
                 self.forms.open(effect.form, actor, where or self.channel)
         elif isinstance(effect, FormErrors):
             self.forms.rejected(effect)
+        elif isinstance(effect, SendFileToActor):
+            path = write_file(self.files or Path.cwd(), effect.filename, effect.content)
+            name = actor.display_name if actor else "someone"
+            self.write(f"to {name} (only you can see this): {effect.title}, saved as {path}")
 
     def _direct_messages(self, batch: list[MessageMember]) -> None:
         names = [self._name(message.user_id) for message in batch]

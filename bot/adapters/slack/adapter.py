@@ -154,7 +154,7 @@ class SlackAdapter:
             timeout=CALL_TIMEOUT,
         )
         self.deliverer = SlackDeliverer(
-            self.client, db, tokens, pacer=pacer, workers=settings.send_workers
+            self.client, db, tokens, pacer=pacer, workers=settings.send_workers, clock=clock
         )
         self.app = AsyncApp(
             client=self.client,

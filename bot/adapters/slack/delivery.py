@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import ClientConnectionError as AiohttpConnectionError
@@ -37,11 +38,11 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack import records
-from bot.adapters.slack.blocks import card_blocks, card_fallback
-from bot.cards import Card
+from bot.adapters.slack import limits, records
+from bot.adapters.slack.blocks import SlackMessage, card_messages, plain_messages
 from bot.delivery.pacing import Pacer, deliver_in_lanes
 from bot.delivery.receipts import ambiguous
+from bot.delivery.refusals import report_refused
 from bot.effects import Effect, MessageMember, PostToConversation, UpdatePost
 from bot.ops.observability import REFUSALS
 from bot.store.database import Database
@@ -148,19 +149,33 @@ def outcome_of(exc: Exception) -> str:
 
 
 def error_code(exc: Exception) -> str:
+    """Slack's error code, else the HTTP status (a proxy's page in front of Slack is not JSON),
+    else the kind of failure."""
     if isinstance(exc, SlackApiError):
-        return str(exc.response.get("error") or exc.response.status_code)
+        data = exc.response.data
+        code = data.get("error") if isinstance(data, dict) else None
+        return str(code or exc.response.status_code)
     return type(exc).__name__
 
 
 class SlackDeliverer:
     """Carries out channel posts, direct messages and updates: for requests and the scheduler.
 
-    A failure of one effect is logged (its kind and Slack's error code, never its text or who it
-    was for), the rest still go out, and the failed ones are returned for the outbox to retry.
-    Up to `workers` conversations are served at once, every request paced by `pacer` (the same
-    one the client's 429 handler pauses); a keyed post already sent is not sent again, since the
-    outbox may hand a batch over twice after a crash.
+    A card too long for one Slack message goes as several (`card_messages`): the first is the
+    post, the rest are replies in its thread, each remembered under `<key>#<n>` beside the key's
+    own record, so a keyed post handed over twice by the outbox is neither doubled nor left
+    half-sent. An `UpdatePost` edits the first message in place and each part it still needs;
+    parts the new content needs beyond those go into the thread as new replies, and parts it no
+    longer needs are edited to say so (Slack cannot shrink a thread without deleting replies
+    people may be reading).
+
+    Slack refusing a payload for good (`invalid_blocks`, `msg_blocks_too_long`,
+    `invalid_arguments`) is not a failure to retry later: the card is sent once more as plain text
+    in smaller parts, and if Slack refuses that too the facilitators are told (`report_refused`).
+    Any other failure of one effect is logged (its kind and Slack's error code, never its text or
+    who it was for), the rest still go out, and the failed ones are returned for the outbox to
+    retry. Up to `workers` conversations are served at once, every request paced by `pacer` (the
+    same one the client's 429 handler pauses).
     """
 
     def __init__(
@@ -171,12 +186,14 @@ class SlackDeliverer:
         *,
         pacer: Pacer,
         workers: int,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.client = client
         self.db = db
         self.tokens = tokens
         self.pacer = pacer
         self.workers = workers
+        self.clock = clock
 
     async def auth(self, workspace: str) -> dict[str, Any]:
         """Per-call token arguments: none with one workspace's token, else that workspace's."""
@@ -194,13 +211,16 @@ class SlackDeliverer:
         """False when it should be tried again later; True when it is settled (sent, sent
         perhaps, or refused for good)."""
         try:
-            await self._one(effect)
+            await self._one(effect, plain=False)
         except Exception as exc:
             kind, code = type(effect).__name__, error_code(exc)
             outcome = outcome_of(exc)
             if outcome == "ambiguous":
                 await ambiguous(effect, f"Slack {code}")
                 return True
+            if refused(exc):
+                log.warning("Slack refused a %s (%s); sending it as plain text", kind, code)
+                return await self._plain_once_more(effect)
             if outcome == "permanent":
                 REFUSALS.labels(platform="slack", kind=kind, reason=code[:40]).inc()
                 log.error("Slack refused a %s for good (%s); not sent again", kind, code)
@@ -209,42 +229,150 @@ class SlackDeliverer:
             return False
         return True
 
-    async def _one(self, effect: Effect) -> None:
+    async def _plain_once_more(self, effect: Effect) -> bool:
+        """Slack refused the blocks: send the words once more as plain text in parts; if that is
+        refused too, report it (`report_refused`) rather than try again for ever."""
+        try:
+            await self._one(effect, plain=True)
+        except Exception as again:
+            kind, code = type(effect).__name__, error_code(again)
+            outcome = outcome_of(again)
+            if outcome == "ambiguous":
+                await ambiguous(effect, f"Slack {code}")
+            elif outcome == "transient":
+                log.warning("Slack delivery of a %s as plain text failed: %s", kind, code)
+                return False
+            else:
+                await report_refused(self.db, effect, code, self.clock())
+        return True
+
+    async def _one(self, effect: Effect, *, plain: bool) -> None:
+        render = plain_messages if plain else card_messages
         if isinstance(effect, PostToConversation):
             where = effect.where
-            await self._post(where.workspace, where.conversation_id, effect.card, effect.key)
-        elif isinstance(effect, MessageMember):
-            await self._post(effect.workspace, effect.user_id, effect.card, effect.key)
-        elif isinstance(effect, UpdatePost):
-            found = await records.find_post(self.db, effect.where.conversation_id, effect.key)
-            if found is None:
-                log.warning("an update for a post that was never sent to Slack was skipped")
-                return
-            channel, ts = found
-            auth = await self.auth(effect.where.workspace)
-            await self.pacer.acquire()
-            await self.client.chat_update(
-                **auth,
-                channel=channel,
-                ts=ts,
-                text=card_fallback(effect.card),
-                blocks=card_blocks(effect.card),
+            await self.post_messages(
+                where.workspace, where.conversation_id, render(effect.card), effect.key, plain
             )
+        elif isinstance(effect, MessageMember):
+            await self.post_messages(
+                effect.workspace, effect.user_id, render(effect.card), effect.key, plain
+            )
+        elif isinstance(effect, UpdatePost):
+            await self._update(effect, render(effect.card), plain)
         else:
             log.warning("a %s needs a request to answer; not sent", type(effect).__name__)
 
-    async def _post(self, workspace: str, channel: str, card: Card, key: str | None) -> None:
-        if key and await records.find_post(self.db, channel, key) is not None:
-            log.debug("a keyed Slack post was sent before; not sent again")
-            return
+    async def _send(self, method: str, workspace: str, **args: Any) -> dict[str, Any]:
         auth = await self.auth(workspace)
         await self.pacer.acquire()
-        response = await self.client.chat_postMessage(
-            **auth,
-            channel=channel,
-            text=card_fallback(card),
-            blocks=card_blocks(card),
+        call = getattr(self.client, method)
+        response = await call(**auth, **args)
+        return dict(response.data) if isinstance(response.data, dict) else {}
+
+    async def post_messages(
+        self,
+        workspace: str,
+        channel: str,
+        messages: list[SlackMessage],
+        key: str | None,
+        plain: bool = False,
+    ) -> None:
+        """The first message as a post, the rest as replies in its thread."""
+        head = await records.find_post(self.db, channel, key) if key else None
+        if head is None:
+            answer = await self._send(
+                "chat_postMessage", workspace, channel=channel, **_payload(messages[0])
+            )
+            head = (str(answer.get("channel") or channel), str(answer.get("ts")))
+            if key:
+                await records.remember_post(self.db, channel, key, *head)
+        elif len(messages) == 1:
+            log.debug("a keyed Slack post was sent before; not sent again")
+            return
+        posted_in, thread = head
+        for number, message in enumerate(messages[1:], start=2):
+            part = _part_key(key, number, plain)
+            if part and await records.find_post(self.db, channel, part) is not None:
+                continue
+            answer = await self._send(
+                "chat_postMessage",
+                workspace,
+                channel=posted_in,
+                thread_ts=thread,
+                **_payload(message),
+            )
+            if part:
+                await records.remember_post(
+                    self.db, channel, part, posted_in, str(answer.get("ts"))
+                )
+
+    async def _update(self, effect: UpdatePost, messages: list[SlackMessage], plain: bool) -> None:
+        conversation = effect.where.conversation_id
+        found = await records.find_post(self.db, conversation, effect.key)
+        if found is None:
+            log.warning("an update for a post that was never sent to Slack was skipped")
+            return
+        channel, ts = found
+        workspace = effect.where.workspace
+        await self._send(
+            "chat_update", workspace, channel=channel, ts=ts, **_payload(messages[0], edit=True)
         )
-        if key:
-            posted_in = str(response.get("channel") or channel)
-            await records.remember_post(self.db, channel, key, posted_in, str(response.get("ts")))
+        number = 2
+        while True:
+            part = _part_key(effect.key, number, plain)
+            assert part is not None
+            old = await records.find_post(self.db, conversation, part)
+            if number > len(messages):
+                if old is None:
+                    break
+                gone = SlackMessage(NO_LONGER_NEEDED, [_note(NO_LONGER_NEEDED)])
+                await self._send(
+                    "chat_update", workspace, channel=old[0], ts=old[1], **_payload(gone)
+                )
+            elif old is None:
+                answer = await self._send(
+                    "chat_postMessage",
+                    workspace,
+                    channel=channel,
+                    thread_ts=ts,
+                    **_payload(messages[number - 1]),
+                )
+                await records.remember_post(
+                    self.db, conversation, part, channel, str(answer.get("ts"))
+                )
+            else:
+                await self._send(
+                    "chat_update",
+                    workspace,
+                    channel=old[0],
+                    ts=old[1],
+                    **_payload(messages[number - 1]),
+                )
+            number += 1
+
+
+NO_LONGER_NEEDED = "This part is no longer needed: the post above was updated."
+
+
+def _note(text: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
+
+
+def _part_key(key: str | None, number: int, plain: bool) -> str | None:
+    """The record of a keyed post's later part (its first part is the key's own record)."""
+    if key is None:
+        return None
+    return f"{key}#{'text' if plain else ''}{number}"
+
+
+def _payload(message: SlackMessage, *, edit: bool = False) -> dict[str, Any]:
+    """A message's arguments; an edit to plain text sends no blocks explicitly, since Slack
+    keeps a message's old blocks when an update leaves `blocks` out."""
+    if message.blocks or edit:
+        return {"text": message.text, "blocks": message.blocks}
+    return {"text": message.text}
+
+
+def refused(exc: Exception) -> bool:
+    """Whether Slack refused this payload for good (sending it again as it is cannot help)."""
+    return isinstance(exc, SlackApiError) and error_code(exc) in limits.REFUSALS

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot.adapters.slack import limits
 from bot.adapters.slack.blocks import Block, card_blocks
 from bot.cards import Card
 from bot.handlers.home.page import NO_GROUP
@@ -17,7 +18,6 @@ from bot.handlers.home.page import home_cards as core_home_cards
 from bot.identity import Who
 from bot.store.database import Database
 
-MAX_HOME_BLOCKS = 100
 FOOTER = (
     "`/coprod help` lists what you can do. `/coprod privacy` says what is stored; "
     "`/coprod my-data` shows what I hold about you."
@@ -33,12 +33,21 @@ async def home_cards(db: Database, who: Who, now: datetime) -> list[Card]:
 
 
 def home_view(cards: list[Card]) -> dict[str, Any]:
-    """The `home` view published for the person."""
+    """The `home` view published for the person: whole cards only, as many as Slack's 100 blocks
+    hold; if any are left over, a line says so and where to find them, instead of a card cut
+    part-way or dropped without a word."""
     blocks: list[Block] = []
+    left_over = 0
+    room = limits.BLOCKS_PER_VIEW - 2  # the footer, and a note if cards are left over
     for card in cards:
-        if blocks:
-            blocks.append({"type": "divider"})
-        blocks.extend(card_blocks(card))
-    blocks = blocks[: MAX_HOME_BLOCKS - 1]
+        drawn = ([{"type": "divider"}] if blocks else []) + card_blocks(card)
+        if left_over or len(blocks) + len(drawn) > room:
+            left_over += 1
+            continue
+        blocks.extend(drawn)
+    if left_over:
+        more = "1 more item" if left_over == 1 else f"{left_over} more items"
+        note = f"{more} did not fit on this page: `/coprod help` lists what you can do."
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": note}]})
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": FOOTER}]})
     return {"type": "home", "blocks": blocks}

@@ -14,8 +14,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_SCOPES = (
-    "commands,chat:write,im:write,users:read,channels:read,groups:read,im:history,app_mentions:read"
+    "commands,chat:write,files:write,users:read,channels:read,groups:read,im:history,"
+    "app_mentions:read"
 )
+"""Exactly `bot.adapters.slack.scopes.needed_scopes()` (a test keeps them equal)."""
 
 
 class SlackSettings(BaseSettings):

@@ -8,10 +8,11 @@ anyone else, or after the membership has already gone, it does nothing.
 from __future__ import annotations
 
 import json
+import re
 
-from bot.cards import Button, Card
+from bot.cards import Button
 from bot.context import Context
-from bot.effects import Effect, ReplyToActor
+from bot.effects import Effect, ReplyToActor, SendFileToActor
 from bot.errors import UserError
 from bot.grammar import ParsedCommand
 from bot.handlers.privacy.export import build_export
@@ -136,15 +137,30 @@ async def forget_cancelled(ctx: Context, payload: str) -> list[Effect]:
     "export", "facilitator", usage="export", summary="the group's record as a file", rank=230
 )
 async def export(ctx: Context, command: ParsedCommand) -> list[Effect]:
-    """The group's record as JSON, only what facilitators could already see (see
-    bot.handlers.privacy.export)."""
+    """The group's record as a JSON file given to the facilitator who asked, whole: a message
+    would have to cut or split it, and a cut JSON record is no record. Only what facilitators
+    could already see (see bot.handlers.privacy.export)."""
     group = ctx.require_group()
-    record = build_export(ctx.conn, group, group.k, now=ctx.now)
-    text = json.dumps(await record, ensure_ascii=False, indent=2)
-    card = Card(
-        title=f"Export of {neutralise(group.name)}",
-        text=text,
-        footer="This holds only what facilitators can already see. Anonymous items have no "
-        "author in it, because none was ever stored.",
+    record = await build_export(ctx.conn, group, group.k, now=ctx.now)
+    content = json.dumps(record, ensure_ascii=False, indent=2).encode("utf-8")
+    name = neutralise(group.name)
+    stamp = ctx.now.astimezone(group.zone).strftime("%Y-%m-%d")
+    sent = SendFileToActor(
+        filename=f"{export_filename(group.name)}-{stamp}.json",
+        content=content,
+        title=f"Export of {name}",
+        comment=EXPORT_NOTE,
     )
-    return [ReplyToActor(card)]
+    return [sent, reply(f"I've sent you the export of {name} as a file. {EXPORT_NOTE}")]
+
+
+EXPORT_NOTE = (
+    "It holds only what facilitators can already see. Anonymous items have no author in it, "
+    "because none was ever stored."
+)
+
+
+def export_filename(group_name: str) -> str:
+    """A file name from the group's name that every platform and file system accepts."""
+    slug = re.sub(r"[^a-z0-9]+", "-", group_name.lower()).strip("-")[:40].strip("-")
+    return f"common-ground-{slug or 'group'}"

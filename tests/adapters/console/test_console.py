@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import io
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TypeVar
 
 import pytest
@@ -582,3 +583,29 @@ async def test_an_answer_asked_again_is_shown_and_kept_by_enter() -> None:
     out = await session(core, "as Priya", "elephant", "my long story", "2", "1", "", "")
     assert "(press Enter to keep “my long story”)" in out
     assert [s.values["text"] for s in submissions] == ["my long story", "my long story"]
+
+
+# -- files ----------------------------------------------------------------------------------------
+
+
+async def test_a_file_is_written_whole_beside_the_database_and_its_path_printed(
+    tmp_path: Path,
+) -> None:
+    from bot.adapters.console.files import folder_for
+    from bot.effects import SendFileToActor
+
+    content = ("{" + '"x": "' + "y" * 50_000 + '"}').encode()
+    sent = SendFileToActor("export.json", content, "Export of Parents Forum", "whole")
+    core = StandIn(lambda event: [sent] if isinstance(event, Command) else [])
+    folder = folder_for(f"sqlite+aiosqlite:///{tmp_path / 'data' / 'cg.db'}")
+    assert folder == (tmp_path / "data").resolve()
+    folder.mkdir()
+    out = io.StringIO()
+    adapter = ConsoleAdapter(
+        core, stdin=io.StringIO("as Ana\nexport\nexport\n"), stdout=out, echo=True, files=folder
+    )
+    await adapter.run()
+    assert (folder / "export.json").read_bytes() == content
+    assert (folder / "export-2.json").read_bytes() == content  # never overwritten
+    assert f"Export of Parents Forum, saved as {folder / 'export.json'}" in out.getvalue()
+    assert folder_for("sqlite+aiosqlite:///:memory:") == Path.cwd()

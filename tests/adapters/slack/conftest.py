@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from bot.adapters.slack.scopes import METHOD_SCOPES, NOT_BOT_TOKEN_METHODS
 from bot.app import CommonGround, build
 from bot.settings import Settings
 from bot.store.database import Database
@@ -23,9 +24,16 @@ def _no_slack_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
+async def fake(request: pytest.FixtureRequest) -> AsyncIterator[FakeSlack]:
+    """The strict fake Slack; a test fails if Slack would have refused anything the bot sent,
+    unless it is marked `slack_refusals` (it provokes refusals on purpose)."""
     async with running_fake() as slack:
         yield slack
+    if request.node.get_closest_marker("slack_refusals") is None:
+        assert [(c.method, c.answer.get("error")) for c in slack.refusals] == []
+    known = set(METHOD_SCOPES) | NOT_BOT_TOKEN_METHODS | {"respond"}
+    unaccounted = {c.method for c in slack.calls} - known
+    assert unaccounted == set(), "Web API methods with no scope in bot/adapters/slack/scopes.py"
 
 
 @pytest.fixture

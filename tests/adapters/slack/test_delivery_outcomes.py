@@ -68,6 +68,7 @@ async def test_a_connection_never_made_is_tried_again_later(
     assert len(fake.of("chat.postMessage")) == 1
 
 
+@pytest.mark.slack_refusals
 async def test_a_refusal_for_good_is_not_retried(
     slack: SlackHarness, fake: FakeSlack, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:

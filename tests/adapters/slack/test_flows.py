@@ -359,3 +359,30 @@ async def test_round_pass_button_and_forget_me_buttons_through_slack(
     assert await pat_is_member()
     await slack.press(PAT, confirm, "Yes, erase my data")
     assert not await pat_is_member()
+
+
+async def test_a_message_longer_than_the_form_takes_is_filled_in_up_to_a_word_and_says_so(
+    slack: SlackHarness, fake: FakeSlack
+) -> None:
+    await _group(slack, fake)
+    long = " ".join(f"word{i}" for i in range(400))  # about 3,000 characters
+    payload = {
+        "type": "message_action",
+        "token": "legacy",
+        "action_ts": "1700000000.2",
+        "team": {"id": TEAM, "domain": "testers"},
+        "user": {"id": PAT.user_id, "username": "pat", "team_id": TEAM},
+        "channel": {"id": CHANNEL, "name": "general"},
+        "callback_id": MESSAGE_SHORTCUT,
+        "trigger_id": "trigger-long",
+        "response_url": fake.response_url(98),
+        "message_ts": "1700000000.000100",
+        "message": {"type": "message", "user": LEE.user_id, "ts": "1.1", "text": long},
+    }
+    assert (await slack.interaction(payload))[0] == 200
+    [opened] = fake.of("views.open")
+    view = opened["view"]
+    text_input = next(b for b in view["blocks"] if b.get("block_id") == "text")
+    filled = text_input["element"]["initial_value"]
+    assert len(filled) <= 1000 and long.startswith(filled) and long[len(filled)] == " "
+    assert "The message is longer than this form takes (1,000 characters)" in json.dumps(view)

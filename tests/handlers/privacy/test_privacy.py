@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, insert, select
 
+from bot.effects import SendFileToActor
 from bot.handlers.privacy import personal_data
 from bot.handlers.privacy.export import build_export
 from bot.identity import Who
@@ -374,10 +375,16 @@ async def test_a_failure_half_way_erases_nothing(
 
 
 async def exported(chat: Chat) -> dict[str, Any]:
+    """The export file Ana is given (whole, as a file: never a message to cut)."""
     outcome = await chat.say(ANA, "export")
-    card = outcome.cards()[0]
-    assert card.title == "Export of Parents Forum"
-    data: dict[str, Any] = json.loads(card.text)
+    [file] = outcome.of(SendFileToActor)
+    assert isinstance(file, SendFileToActor)
+    assert file.title == "Export of Parents Forum"
+    assert file.filename.startswith("common-ground-parents-forum-") and file.filename.endswith(
+        ".json"
+    )
+    assert "I've sent you the export of Parents Forum as a file." in outcome.reply
+    data: dict[str, Any] = json.loads(file.content.decode("utf-8"))
     return data
 
 
