@@ -9,6 +9,8 @@
 - **slow**: calls answer only after a delay (longer than the bot's client timeout, say). Slack
   still posts the message, so a slow call is recorded as delivered even if nobody waits for the
   answer: exactly the ambiguous send the bot must not repeat.
+- **hang up**: the call is posted, then the connection is dropped before any answer: the
+  other ambiguous send.
 - **fail**: the inherited `fail(method, *statuses)` answers the next calls with 500 or 429.
 
 `delivered(method)` lists what Slack accepted (answered `ok`), so a test counts per person what
@@ -37,6 +39,7 @@ class FaultySlack(FakeSlack):
     hold_from: dict[str, int] = field(default_factory=dict)
     delays: dict[str, float] = field(default_factory=dict)
     slow_calls: dict[str, int] = field(default_factory=dict)
+    hang_ups: dict[str, int] = field(default_factory=dict)
     seen: Counter[str] = field(default_factory=Counter)
     holding: int = 0
     reached: asyncio.Event = field(default_factory=asyncio.Event)
@@ -60,6 +63,11 @@ class FaultySlack(FakeSlack):
         self.delays[method] = seconds
         self.slow_calls[method] = calls
 
+    def hang_up(self, method: str, calls: int) -> None:
+        """Post the next `calls` calls of `method`, then drop the connection without answering:
+        the bot cannot know the message went out."""
+        self.hang_ups[method] = calls
+
     def delivered(self, method: str) -> list[dict[str, Any]]:
         """What Slack accepted: the arguments of each call of `method` answered `ok`."""
         return [c.args for c in self.calls if c.method == method and c.answer.get("ok")]
@@ -78,6 +86,12 @@ class FaultySlack(FakeSlack):
             await self._released.wait()
             if self._drop:  # the bot is gone: the request never made it to Slack
                 return web.Response(status=503)
+        if self.hang_ups.get(method, 0) > 0:
+            self.hang_ups[method] -= 1
+            response = await super().api(request)
+            if request.transport is not None:
+                request.transport.abort()
+            return response
         if self.slow_calls.get(method, 0) > 0:
             self.slow_calls[method] -= 1
             await request.read()

@@ -36,10 +36,14 @@ def bot_process(fake: FaultySlack, tmp_path: Path) -> Iterator[BotFactory]:
     the end, and none may have logged a traceback on the way."""
     made: list[BotProcess] = []
 
-    def make(database_url: str, extra: Mapping[str, str] | None = None) -> BotProcess:
+    def make(
+        database_url: str,
+        extra: Mapping[str, str] | None = None,
+        platform: FaultySlack | None = None,
+    ) -> BotProcess:
         folder = tmp_path / f"bot{len(made)}"
         folder.mkdir()
-        process = BotProcess(database_url, fake, folder, extra or {})
+        process = BotProcess(database_url, platform or fake, folder, extra or {})
         made.append(process)
         return process
 

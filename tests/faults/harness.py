@@ -19,7 +19,8 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -29,10 +30,12 @@ import aiohttp
 from sqlalchemy import func, insert, select
 
 from bot.store.database import Database
+from bot.store.migrate import upgrade
 from bot.store.schema import groups, members, metadata
 from testkit.fake_slack import BOT_USER, SIGNING_SECRET, TEAM, FakeSlack, signed_headers
 from testkit.loopback import free_port
-from tests.conftest import TEST_SECRET
+from testkit.throwaway_postgres import create_database, drop_database
+from tests.conftest import ON_POSTGRES, TEST_SECRET
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 40.0
@@ -298,6 +301,24 @@ def rule_with_checkin_due() -> str:
     starts = datetime.now(UTC) + timedelta(minutes=6)
     day = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[starts.weekday()]
     return f"weekly {day} {starts:%H:%M} 90m"
+
+
+@asynccontextmanager
+async def second_database(folder: Path) -> AsyncIterator[tuple[str, Database]]:
+    """Another empty, migrated database (its URL and a handle), for a second bot process run
+    beside the first: an SQLite file in `folder`, or another throw-away PostgreSQL database."""
+    if ON_POSTGRES:
+        url = await create_database("cg_test")
+    else:
+        url = f"sqlite+aiosqlite:///{folder / 'second.db'}"
+    await upgrade(url)
+    database = Database(url)
+    try:
+        yield url, database
+    finally:
+        await database.dispose()
+        if ON_POSTGRES:
+            await drop_database(url)
 
 
 async def count(db: Database, table: str, **where: Any) -> int:
