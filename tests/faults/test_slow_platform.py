@@ -1,0 +1,126 @@
+"""Slack slow or failing for a while: nothing lost, nothing doubled, and the bot stays responsive.
+
+- **Slow or silent**: Slack takes a post and answers only after the bot's client has given up
+  (`SLACK_TIMEOUT`, seconds), or takes it and drops the connection without answering. The bot
+  cannot know whether the post went out; such a send is *ambiguous*: it is not sent again (a
+  post shown twice is the worse harm), and it is counted in `/metrics` as
+  `commonground_ambiguous_sends_total`.
+- **Failing**: Slack answers 500 and 429 for a while. Those are definite refusals: the post is
+  tried again (by the SDK at once, then by the outbox with back-off) until it goes out, once.
+  `COMMONGROUND_FAULT_ROUNDS=n` makes Slack fail n times as long.
+
+Meanwhile `/healthz` answers at once and a command is still acknowledged within Slack's 3 s.
+"""
+
+from __future__ import annotations
+
+import time
+
+import aiohttp
+
+from bot.delivery.outbox import pending
+from bot.store.database import Database
+from testkit.faulty_slack import FaultySlack
+from tests.faults.conftest import BotFactory
+from tests.faults.harness import (
+    CHANNEL,
+    FACILITATOR,
+    ROUNDS,
+    SlackSender,
+    doubled,
+    eventually,
+    member_id,
+    metric_sum,
+    missing,
+    seed_group,
+    server_errors,
+)
+
+MEMBERS = 20
+CLIENT_TIMEOUT = 1.0
+SLOWER = 3.0
+HANG_UPS, SLOW = 2, 2
+
+
+async def _timed(session: aiohttp.ClientSession, url: str) -> tuple[int, float]:
+    begin = time.monotonic()
+    async with session.get(url) as response:
+        await response.read()
+        return response.status, time.monotonic() - begin
+
+
+async def _everyone_once(db: Database, fake: FaultySlack) -> tuple[list[str], dict[str, int]]:
+    everyone = [member_id(n) for n in range(MEMBERS)]
+
+    async def all_reached() -> bool:
+        received = fake.per_recipient()
+        return not missing([*everyone, CHANNEL], received) and await pending(db) == 0
+
+    await eventually(all_reached)
+    received = fake.per_recipient()
+    return missing([*everyone, CHANNEL], received), doubled(received)
+
+
+async def test_a_slow_or_silent_slack_is_not_sent_twice_and_the_bot_stays_responsive(
+    db: Database,
+    database_url: str,
+    fake: FaultySlack,
+    session: aiohttp.ClientSession,
+    bot_process: BotFactory,
+) -> None:
+    await seed_group(db, MEMBERS)
+    bot = bot_process(database_url, {"SLACK_TIMEOUT": str(CLIENT_TIMEOUT)})
+    await bot.start()
+    slack = SlackSender(session, bot.url, fake)
+    fake.hang_up("chat.postMessage", HANG_UPS)  # the first posts are taken, then the line drops
+    fake.slow("chat.postMessage", SLOWER, calls=SLOW)  # the next ones answer too late
+    assert await slack.command(FACILITATOR, "round What helped you this week?") == 200
+
+    health, took = await _timed(session, f"{bot.url}/healthz")
+    begin = time.monotonic()
+    helped = await slack.command(member_id(1), "help")
+    acknowledged_in = time.monotonic() - begin
+
+    never, twice = await _everyone_once(db, fake)
+    ambiguous = await bot.metric(session, "commonground_ambiguous_sends_total")
+    async with session.get(f"{bot.url}/metrics") as response:
+        errors = server_errors(await response.text())
+    assert (health, helped) == (200, 200)
+    assert took < 1.0, f"/healthz took {took:.2f} s while Slack was slow"
+    assert acknowledged_in < 3.0, f"a command took {acknowledged_in:.2f} s to acknowledge"
+    assert never == [], f"{len(never)} never got the round (lost)"
+    assert twice == {}, f"{len(twice)} got it twice (an ambiguous send was sent again)"
+    assert ambiguous == HANG_UPS + SLOW, (
+        f"{ambiguous:g} ambiguous sends counted in /metrics, not {HANG_UPS + SLOW} "
+        f"(the bot must give up on Slack after SLACK_TIMEOUT={CLIENT_TIMEOUT:g} s)"
+    )
+    assert errors == 0
+
+
+async def test_a_failing_slack_delivers_everything_once_after_it_recovers(
+    db: Database,
+    database_url: str,
+    fake: FaultySlack,
+    session: aiohttp.ClientSession,
+    bot_process: BotFactory,
+) -> None:
+    await seed_group(db, MEMBERS)
+    # Three failures are met by the SDK's own retries (SLACK_RETRIES, 3); with more rounds the
+    # failures outlast them and the outbox's back-off takes over.
+    bot = bot_process(database_url)
+    await bot.start()
+    slack = SlackSender(session, bot.url, fake)
+    fake.fail("chat.postMessage", *([500, 429, 500] * ROUNDS))
+    assert await slack.command(FACILITATOR, "round What helped you this week?") == 200
+    health, took = await _timed(session, f"{bot.url}/healthz")
+    assert (health, await slack.command(member_id(2), "help")) == (200, 200)
+
+    never, twice = await _everyone_once(db, fake)
+    async with session.get(f"{bot.url}/metrics") as response:
+        page = await response.text()
+    assert never == [], f"{len(never)} never got the round (lost)"
+    assert twice == {}, f"{len(twice)} got it twice"
+    assert fake.failures["chat.postMessage"] == [], "every failure was met"
+    assert took < 1.0, f"/healthz took {took:.2f} s while Slack was failing"
+    assert server_errors(page) == 0
+    assert metric_sum(page, "commonground_ambiguous_sends_total") == 0, "a refusal is definite"
