@@ -1,7 +1,7 @@
 """Slack slow or failing for a while: nothing lost, nothing doubled, and the bot stays responsive.
 
 - **Slow or silent**: Slack takes a post and answers only after the bot's client has given up
-  (`SLACK_TIMEOUT`, seconds), or takes it and drops the connection without answering. The bot
+  (10 seconds), or takes it and drops the connection without answering. The bot
   cannot know whether the post went out; such a send is *ambiguous*: it is not sent again (a
   post shown twice is the worse harm), and it is counted in `/metrics` as
   `commonground_ambiguous_sends_total`.
@@ -37,8 +37,9 @@ from tests.faults.harness import (
 )
 
 MEMBERS = 20
-CLIENT_TIMEOUT = 1.0
-SLOWER = 3.0
+CLIENT_TIMEOUT = 10.0
+"""How long the bot waits for Slack's answer to one call before it counts the send ambiguous."""
+SLOWER = CLIENT_TIMEOUT + 1.5
 HANG_UPS, SLOW = 2, 2
 
 
@@ -69,7 +70,7 @@ async def test_a_slow_or_silent_slack_is_not_sent_twice_and_the_bot_stays_respon
     bot_process: BotFactory,
 ) -> None:
     await seed_group(db, MEMBERS)
-    bot = bot_process(database_url, {"SLACK_TIMEOUT": str(CLIENT_TIMEOUT)})
+    bot = bot_process(database_url)
     await bot.start()
     slack = SlackSender(session, bot.url, fake)
     fake.hang_up("chat.postMessage", HANG_UPS)  # the first posts are taken, then the line drops
@@ -92,7 +93,7 @@ async def test_a_slow_or_silent_slack_is_not_sent_twice_and_the_bot_stays_respon
     assert twice == {}, f"{len(twice)} got it twice (an ambiguous send was sent again)"
     assert ambiguous == HANG_UPS + SLOW, (
         f"{ambiguous:g} ambiguous sends counted in /metrics, not {HANG_UPS + SLOW} "
-        f"(the bot must give up on Slack after SLACK_TIMEOUT={CLIENT_TIMEOUT:g} s)"
+        f"(the bot must give up on a Slack call after {CLIENT_TIMEOUT:g} s)"
     )
     assert errors == 0
 
