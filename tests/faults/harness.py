@@ -21,6 +21,7 @@ import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -184,6 +185,21 @@ def server_errors(text: str) -> float:
     return total
 
 
+@dataclass(frozen=True)
+class Answer:
+    """The bot's answer to one Slack request."""
+
+    status: int
+    text: str
+
+    @property
+    def acknowledged(self) -> bool:
+        """Taken in: a bare 200, Slack's acknowledgement. A 200 that carries words answers the
+        person at once (for instance "busy, nothing was saved, try again"); a 503 asks Slack to
+        retry. Only what was acknowledged must be kept."""
+        return self.status == 200 and not self.text.strip()
+
+
 class SlackSender:
     """Signed Slack requests to the bot's `POST /slack/events`, shaped like Slack's own."""
 
@@ -195,13 +211,12 @@ class SlackSender:
 
     async def post(
         self, body: str, content_type: str, headers: Mapping[str, str] | None = None
-    ) -> int:
+    ) -> Answer:
         sent = {"Content-Type": content_type, **signed_headers(body), **(headers or {})}
         async with self.session.post(
             f"{self.url}/slack/events", data=body.encode(), headers=sent
         ) as response:
-            await response.read()
-            return response.status
+            return Answer(response.status, await response.text())
 
     def command_body(self, user: str, text: str, channel: str = CHANNEL) -> str:
         self._n += 1
@@ -224,15 +239,17 @@ class SlackSender:
 
     async def command(
         self, user: str, text: str, channel: str = CHANNEL, headers: Mapping[str, str] | None = None
-    ) -> int:
+    ) -> Answer:
         body = self.command_body(user, text, channel)
         return await self.post(body, "application/x-www-form-urlencoded", headers)
 
-    async def action(self, payload: dict[str, Any]) -> int:
+    async def action(self, payload: dict[str, Any]) -> Answer:
         body = urlencode({"payload": json.dumps(payload)})
         return await self.post(body, "application/x-www-form-urlencoded")
 
-    async def event(self, event: dict[str, Any], event_id: str) -> int:
+    async def event(
+        self, event: dict[str, Any], event_id: str, headers: Mapping[str, str] | None = None
+    ) -> Answer:
         body = json.dumps(
             {
                 "token": "legacy",
@@ -245,7 +262,7 @@ class SlackSender:
                 "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
             }
         )
-        return await self.post(body, "application/json")
+        return await self.post(body, "application/json", headers)
 
 
 # -- the database, read and seeded directly --------------------------------------------------

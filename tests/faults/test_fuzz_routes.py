@@ -501,6 +501,27 @@ SIGNED_BAD = [  # signed, but not what Slack sends: each was answered 500 once
     _payload({"type": "view_submission", "view": "x"}),
     _payload({"type": "block_actions", "user": "U0"}),
 ]
+FOUND = [  # signed bodies this test found answered 500 on the way to the fixes
+    (b"\x1b", "application/json"),
+    (b"payload=", "application/x-www-form-urlencoded"),
+    (
+        json.dumps(
+            {
+                "type": "event_callback",
+                "authorizations": "U0FAY",
+                "team_id": TEAM,
+                "event": {"type": "message", "channel_type": "channel"},
+            }
+        ).encode(),
+        "application/json",
+    ),
+    (
+        json.dumps(
+            {"event": {"user": "C0GENERAL", "type": "app_home_opened"}, "authorizations": 0.0}
+        ).encode(),
+        "application/json",
+    ),
+]
 HELP = urlencode({"command": "/coprod", "text": "help", "team_id": TEAM}).encode()
 
 
@@ -513,7 +534,10 @@ HELP = urlencode({"command": "/coprod", "text": "help", "team_id": TEAM}).encode
 @example(request=(SIGNED_BAD[4], "application/x-www-form-urlencoded"), extra={})
 @example(request=(SIGNED_BAD[5], "application/x-www-form-urlencoded"), extra={})
 @example(request=(b"\xff\xfe\x00not text", "application/x-www-form-urlencoded"), extra={})
-@example(request=(b"\x1b", "application/json"), extra={})  # found by this test
+@example(request=FOUND[0], extra={})
+@example(request=FOUND[1], extra={})
+@example(request=FOUND[2], extra={})
+@example(request=FOUND[3], extra={})
 @example(request=(deep(DEEP), "application/json"), extra={})
 @example(
     request=(

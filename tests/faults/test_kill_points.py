@@ -12,8 +12,9 @@ Each kill point is chosen from outside the bot, never by a hook in its code:
   outbox, held and killed at once, part-way through a batch of rows. Nobody may be missed; a
   post Slack answered in the very instant before the kill, before the bot could mark it, is
   sent again: at most one per send lane (the whole batch again was the bug).
-- **right after a burst is acknowledged**: 300 `/coprod elephant …` sent at once, killed the
-  moment the last 200 arrives.
+- **right after a burst is acknowledged**: 120 `/coprod elephant …` (300 with more rounds)
+  sent at once, killed the moment the last answer arrives. Every one acknowledged is stored
+  after the restart, none twice.
 
 After a kill the rows a dead process had leased come back only when their lease runs out, so
 the two fan-outs are played at the same time, each with its own bot, fake Slack and database:
@@ -41,6 +42,7 @@ from tests.faults.harness import (
     FACILITATOR,
     PATIENCE,
     ROUNDS,
+    Answer,
     BotProcess,
     SlackSender,
     doubled,
@@ -54,7 +56,9 @@ from tests.faults.harness import (
 )
 
 MEMBERS = 300
-BURST = 300
+BURST = 300 if ROUNDS > 1 else 120
+"""Commands sent at once (120 in CI: every one is committed before its acknowledgement, and
+handled after the restart, which takes a while on SQLite)."""
 SEND_LANES = 6
 """Conversations the Slack adapter sends to at once (`SLACK_SEND_WORKERS`, default 6)."""
 POSITIONS = [102, 37, 250, 7, 180]
@@ -146,8 +150,8 @@ async def round_killed(
     await bot.start()
     fake.hold("chat.postMessage", nth)
     slack = SlackSender(session, bot.url, fake)
-    status = await slack.command(FACILITATOR, "round What helped you this week?")
-    assert status == 200, f"the round command was answered {status}"
+    answer = await slack.command(FACILITATOR, "round What helped you this week?")
+    assert answer.acknowledged, f"the round command was answered {answer}"
     # The card and one invitation per member are in the outbox: kill once those Slack answered
     # are marked, with only the held posts in flight.
     before = await _kill_while_held(fake, bot, nth, (db, MEMBERS + 1 - (nth - 1)))
@@ -207,14 +211,14 @@ async def test_a_burst_of_commands_killed_after_its_last_acknowledgement_is_stor
         n: f"elephant {n} of burst {round_}: the same three people decide" for n in range(BURST)
     }
 
-    async def send(n: int) -> tuple[int, int]:
+    async def send(n: int) -> tuple[int, Answer]:
         return n, await slack.command(member_id(n), f"elephant {said[n]}")
 
     order = random.Random(round_).sample(range(BURST), BURST)
     answers = await asyncio.gather(*(send(n) for n in order))
     bot.kill()  # the moment the last acknowledgement is in
-    statuses = sorted({status for _, status in answers})
-    acknowledged = {said[n] for n, status in answers if status == 200}
+    statuses = sorted({answer.status for _, answer in answers})
+    acknowledged = {said[n] for n, answer in answers if answer.acknowledged}
     await bot.restart()
 
     async def all_stored() -> bool:
