@@ -383,3 +383,36 @@ def doubled(counts: Mapping[str, int]) -> dict[str, int]:
 
 def missing(expected: Iterable[str], counts: Mapping[str, int]) -> list[str]:
     return [who for who in expected if counts.get(who, 0) == 0]
+
+
+REPORT = os.environ.get("COMMONGROUND_FAULT_REPORT", "")
+"""A file to add one JSON line to per fault tried (for `python -m tests.faults.tally`)."""
+
+
+def record(
+    fault: str,
+    *,
+    requests: int,
+    posts: int = 0,
+    lost: int = 0,
+    doubled: int = 0,
+    errors: int = 0,
+    let_in: int = 0,
+) -> None:
+    """Note what one fault did, when `COMMONGROUND_FAULT_REPORT` names a file: requests sent to
+    the bot, posts it owed the platform, acknowledged requests or owed posts lost, doubled,
+    answers 5xx other than 503, and requests without a signature or token that changed
+    anything. Called before a test's assertions, so a failing run is counted too."""
+    if not REPORT:
+        return
+    line = {
+        "fault": fault,
+        "requests": requests,
+        "posts": posts,
+        "lost": lost,
+        "doubled": doubled,
+        "errors": errors,
+        "let_in": let_in,
+    }
+    with open(REPORT, "a", encoding="utf-8") as out:
+        out.write(json.dumps(line) + "\n")

@@ -49,6 +49,7 @@ from tests.faults.harness import (
     eventually,
     member_id,
     missing,
+    record,
     rule_with_checkin_due,
     second_database,
     seed_group,
@@ -184,6 +185,13 @@ async def test_killed_mid_fan_out_the_round_and_the_checkin_still_reach_everyone
             checkin_killed(other_db, other_fake, bot_process(other_url, platform=other_fake), nth),
         ]
         invited, asked = await asyncio.gather(*plays)
+    for fanout, fault, requests in (
+        (invited, "SIGKILL mid fan-out of a command (a round to 300)", 1),
+        (asked, "SIGKILL mid outbox batch (a scheduled check-in to 300)", 0),
+    ):
+        lost = fanout.never + (1 if fanout.cards == 0 else 0)
+        doubled = fanout.twice + max(fanout.cards - 1, 0)
+        record(fault, requests=requests, posts=MEMBERS + 1, lost=lost, doubled=doubled)
     problems = invited.problems("the round's invitation", nth)
     # Killed at once, the check-in may be sent again to the few whose post Slack had answered
     # in the instant before the kill, before the bot marked it: at most one per send lane.
@@ -228,6 +236,9 @@ async def test_a_burst_of_commands_killed_after_its_last_acknowledgement_is_stor
     stored = await texts(db, "elephants")
     lost = acknowledged - set(stored)
     twice = {text for text in stored if stored.count(text) > 1}
+    errors = sum(1 for _, answer in answers if answer.status >= 500 and answer.status != 503)
+    fault = "SIGKILL right after a burst of commands is acknowledged"
+    record(fault, requests=BURST, lost=len(lost), doubled=len(twice), errors=errors)
     assert set(statuses) <= {200, 429, 503}, f"answers to the burst: {statuses}"
     assert acknowledged, "nothing was acknowledged"
     assert not lost, f"{len(lost)} of {len(acknowledged)} acknowledged elephants were lost"

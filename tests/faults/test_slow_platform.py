@@ -32,6 +32,7 @@ from tests.faults.harness import (
     member_id,
     metric_sum,
     missing,
+    record,
     seed_group,
     server_errors,
 )
@@ -86,6 +87,14 @@ async def test_a_slow_or_silent_slack_is_not_sent_twice_and_the_bot_stays_respon
     ambiguous = await bot.metric(session, "commonground_ambiguous_sends_total")
     async with session.get(f"{bot.url}/metrics") as response:
         errors = server_errors(await response.text())
+    record(
+        "Slack slow beyond the timeout, or hanging up",
+        requests=2,
+        posts=MEMBERS + 1,
+        lost=len(never),
+        doubled=sum(n - 1 for n in twice.values()),
+        errors=int(errors) + (0 if health == 200 else 1),
+    )
     assert (health, helped) == (200, 200)
     assert took < 1.0, f"/healthz took {took:.2f} s while Slack was slow"
     assert acknowledged_in < 3.0, f"a command took {acknowledged_in:.2f} s to acknowledge"
@@ -119,6 +128,14 @@ async def test_a_failing_slack_delivers_everything_once_after_it_recovers(
     never, twice = await _everyone_once(db, fake)
     async with session.get(f"{bot.url}/metrics") as response:
         page = await response.text()
+    record(
+        "Slack answering 500 and 429 for a while",
+        requests=2,
+        posts=MEMBERS + 1,
+        lost=len(never),
+        doubled=sum(n - 1 for n in twice.values()),
+        errors=int(server_errors(page)),
+    )
     assert never == [], f"{len(never)} never got the round (lost)"
     assert twice == {}, f"{len(twice)} got it twice"
     assert fake.failures["chat.postMessage"] == [], "every failure was met"
