@@ -59,7 +59,11 @@ class BotProcess:
     """`python -m bot serve` as a child process; SIGKILL and restart on the same database."""
 
     def __init__(
-        self, database_url: str, fake: FakeSlack, folder: Path, extra: Mapping[str, str] = {}
+        self,
+        database_url: str,
+        fake: FakeSlack,
+        folder: Path,
+        extra: Mapping[str, str] | None = None,
     ) -> None:
         self.port = free_port()
         self.folder = folder
@@ -79,7 +83,7 @@ class BotProcess:
             no_proxy="127.0.0.1,localhost",
             PYTHONUNBUFFERED="1",
         )
-        env.update(extra)
+        env.update(extra or {})
         self.env = env
         self.starts = 0
         self.popen: subprocess.Popen[bytes] | None = None
