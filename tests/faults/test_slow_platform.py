@@ -9,11 +9,14 @@
   tried again (by the SDK at once, then by the outbox with back-off) until it goes out, once.
   `COMMONGROUND_FAULT_ROUNDS=n` makes Slack fail n times as long.
 
-Meanwhile `/healthz` answers at once and a command is still acknowledged within Slack's 3 s.
+Meanwhile `/healthz` answers at once and a command is still acknowledged within Slack's 3 s; 20
+clients that send half a request and then nothing are cut off after the bot's read timeout
+(15 s), not held open.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import aiohttp
@@ -38,10 +41,33 @@ from tests.faults.harness import (
 )
 
 MEMBERS = 20
+SLOW_CLIENTS = 20
+READ_TIMEOUT = 15.0
+"""How long the bot gives a client to send a whole request line and headers (a body: 408)."""
 CLIENT_TIMEOUT = 10.0
 """How long the bot waits for Slack's answer to one call before it counts the send ambiguous."""
 SLOWER = CLIENT_TIMEOUT + 1.5
 HANG_UPS, SLOW = 2, 2
+
+
+async def _slow_client(port: int) -> float | None:
+    """Open a connection, send half a request, then nothing: seconds until the bot closed it
+    (or answered it), None if it is still open `READ_TIMEOUT` + 5 s later."""
+    begin = time.monotonic()
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write(b"POST /slack/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Le")
+        await writer.drain()
+        try:
+            async with asyncio.timeout(READ_TIMEOUT + 5):
+                await reader.read()  # b"" (closed) or an answer such as 408, then closed
+        except TimeoutError:
+            return None
+        except OSError:
+            pass  # reset: closed all the same
+        return time.monotonic() - begin
+    finally:
+        writer.close()
 
 
 async def _timed(session: aiohttp.ClientSession, url: str) -> tuple[int, float]:
@@ -63,7 +89,7 @@ async def _everyone_once(db: Database, fake: FaultySlack) -> tuple[list[str], di
     return missing([*everyone, CHANNEL], received), doubled(received)
 
 
-async def test_a_slow_or_silent_slack_is_not_sent_twice_and_the_bot_stays_responsive(
+async def test_a_slow_or_silent_slack_is_not_sent_twice_and_slow_clients_are_cut_off(
     db: Database,
     database_url: str,
     fake: FaultySlack,
@@ -74,6 +100,7 @@ async def test_a_slow_or_silent_slack_is_not_sent_twice_and_the_bot_stays_respon
     bot = bot_process(database_url)
     await bot.start()
     slack = SlackSender(session, bot.url, fake)
+    stuck = [asyncio.create_task(_slow_client(bot.port)) for _ in range(SLOW_CLIENTS)]
     fake.hang_up("chat.postMessage", HANG_UPS)  # the first posts are taken, then the line drops
     fake.slow("chat.postMessage", SLOWER, calls=SLOW)  # the next ones answer too late
     assert (await slack.command(FACILITATOR, "round What helped you this week?")).acknowledged
@@ -84,12 +111,14 @@ async def test_a_slow_or_silent_slack_is_not_sent_twice_and_the_bot_stays_respon
     acknowledged_in = time.monotonic() - begin
 
     never, twice = await _everyone_once(db, fake)
+    closed_after = await asyncio.gather(*stuck)
+    held_open = sum(1 for seconds in closed_after if seconds is None)
     ambiguous = await bot.metric(session, "commonground_ambiguous_sends_total")
     async with session.get(f"{bot.url}/metrics") as response:
         errors = server_errors(await response.text())
     record(
-        "Slack slow beyond the timeout, or hanging up",
-        requests=2,
+        "Slack slow beyond the timeout or hanging up; slow clients",
+        requests=2 + SLOW_CLIENTS,
         posts=MEMBERS + 1,
         lost=len(never),
         doubled=sum(n - 1 for n in twice.values()),
@@ -105,6 +134,7 @@ async def test_a_slow_or_silent_slack_is_not_sent_twice_and_the_bot_stays_respon
         f"(the bot must give up on a Slack call after {CLIENT_TIMEOUT:g} s)"
     )
     assert errors == 0
+    assert held_open == 0, f"{held_open} of {SLOW_CLIENTS} half-sent requests still held open"
 
 
 async def test_a_failing_slack_delivers_everything_once_after_it_recovers(
