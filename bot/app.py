@@ -23,6 +23,8 @@ from aiohttp import web
 from bot.adapters import ADAPTERS
 from bot.context import Services
 from bot.core import Core, utc_now
+from bot.delivery.drainer import Drainer
+from bot.delivery.outbox import Outbox
 from bot.delivery.router import DeliveryRouter
 from bot.ops.gc_tuning import settle_after_start
 from bot.ops.observability import (
@@ -53,8 +55,12 @@ class CommonGround:
     services: Services
     core: Core
     router: DeliveryRouter
+    drainer: Drainer
+    """The process's one outbox drain: adapters wake it after answering a request, the clock
+    drains through it, and it sends every stored effect through `router`."""
 
     async def close(self) -> None:
+        await self.drainer.close()
         await self.db.dispose()
 
 
@@ -67,7 +73,9 @@ def build(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> Com
         prompts=load_library(),
         clock=clock,
     )
-    return CommonGround(settings, db, services, Core(db, services), DeliveryRouter())
+    router = DeliveryRouter()
+    drainer = Drainer(Outbox(db, CountingDeliverer(router), clock))
+    return CommonGround(settings, db, services, Core(db, services), router, drainer)
 
 
 async def start(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> CommonGround:
@@ -193,8 +201,11 @@ async def serve(
     try:
         chosen_port = settings.port if port is None else port
         await web.TCPSite(runner, host, chosen_port).start()
+        # What a previous process left in the outbox goes out now; from here the drain also runs
+        # every few seconds, so a web process without a clock still retries what failed.
+        bot.drainer.wake()
         if with_clock:
-            clock = MeetingClock(bot.core, CountingDeliverer(bot.router))
+            clock = MeetingClock(bot.core, bot.drainer.outbox.deliverer, drainer=bot.drainer)
             await clock.start()
         log.info("%s", adapter_report())
         for adapter in ADAPTERS:
@@ -232,7 +243,7 @@ async def run_clock(
         _stop_on_signals(stop)
     bot = await start(settings)
     attach_adapters(None, bot)  # no routes here, but the scheduler's effects reach every platform
-    clock = MeetingClock(bot.core, CountingDeliverer(bot.router))
+    clock = MeetingClock(bot.core, bot.drainer.outbox.deliverer, drainer=bot.drainer)
     runner: web.AppRunner | None = None
     try:
         if settings.metrics_port is not None:
@@ -266,12 +277,12 @@ async def run_console(
     settings: Settings, *, stdin: TextIO | None = None, stdout: TextIO | None = None
 ) -> None:
     """Migrate, then talk to the bot in the terminal with the real scheduler running."""
-    from bot.adapters.console.adapter import PLATFORM, ConsoleAdapter, ConsoleDeliverer
+    from bot.adapters.console.adapter import PLATFORM, ConsoleAdapter
 
     bot = await start(settings)
-    adapter = ConsoleAdapter(bot.core, stdin=stdin, stdout=stdout)
-    bot.router.register(PLATFORM, ConsoleDeliverer(adapter))
-    clock = MeetingClock(bot.core, CountingDeliverer(bot.router))
+    adapter = ConsoleAdapter(bot.core, stdin=stdin, stdout=stdout, drain=bot.drainer.drain)
+    bot.router.register(PLATFORM, adapter.deliverer)
+    clock = MeetingClock(bot.core, bot.drainer.outbox.deliverer, drainer=bot.drainer)
     try:
         await clock.start()
         await adapter.run()

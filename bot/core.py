@@ -4,6 +4,12 @@ The core resolves the group and the actor's membership, checks who may do what, 
 handler and turns mistakes into plain replies. Because each event is one transaction, a refused
 or failed event stores nothing; effects are returned only after the transaction has committed.
 
+The storable effects (channel posts, direct messages, updates) are written to the outbox in that
+same transaction, for events as for scheduled jobs. `handle` still returns every effect, but an
+adapter carries out only the ones bound to the request (the reply, the form) and wakes the
+outbox's drain (`bot.delivery.drainer`) for the rest: nothing acknowledged and committed can be
+lost between the commit and the platform.
+
 Logging here never includes user ids, names or text: an anonymous submission must not be
 traceable through the logs, so the core logs only what kind of thing happened.
 """
@@ -17,6 +23,7 @@ from datetime import UTC, datetime
 from bot import routing
 from bot.cards import Button, Card
 from bot.context import Context, Services
+from bot.delivery import outbox
 from bot.effects import Effect
 from bot.errors import UserError
 from bot.events import Choice, Command, Event, FormSubmitted, MemberJoined
@@ -92,7 +99,11 @@ class Core:
             if once is not None and not await _first_delivery(ctx, once):
                 log.info("dropped a repeated %s delivery", kind)
                 return []
-            return await self._dispatch(ctx, event)
+            effects = await self._dispatch(ctx, event)
+            # Posts, messages and updates wait in the outbox, written with the change that caused
+            # them: if the process dies after the commit, the next drain still sends every one.
+            await outbox.enqueue(conn, effects, ctx.now)
+            return effects
 
         try:
             return await self._in_one_transaction(work, f"a {kind} event")

@@ -51,6 +51,10 @@ class FakeSlack:
 
     calls: list[Call] = field(default_factory=list)
     failures: dict[str, list[int]] = field(default_factory=dict)
+    # Error codes to refuse the next calls of a method with (HTTP 200, `ok: false`), and seconds
+    # to wait before answering them (the call is taken, and acted on, at once).
+    refusals: dict[str, list[str]] = field(default_factory=dict)
+    delays: dict[str, list[float]] = field(default_factory=dict)
     # Display names `users.info` gives (others get "name-<id>"); the harness fills it in.
     names: dict[str, str] = field(default_factory=dict)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -71,6 +75,15 @@ class FakeSlack:
     def fail(self, method: str, *statuses: int) -> None:
         """Answer the next calls of `method` with these HTTP statuses, in order."""
         self.failures.setdefault(method, []).extend(statuses)
+
+    def refuse(self, method: str, *errors: str) -> None:
+        """Refuse the next calls of `method` with these Slack error codes, in order."""
+        self.refusals.setdefault(method, []).extend(errors)
+
+    def answer_late(self, method: str, *seconds: float) -> None:
+        """Act on the next calls of `method` at once but answer them only after these waits (a
+        slow Slack: the post is made, the answer comes after the client has given up)."""
+        self.delays.setdefault(method, []).extend(seconds)
 
     def of(self, method: str) -> list[dict[str, Any]]:
         return [c.args for c in self.calls if c.method == method]
@@ -107,8 +120,14 @@ class FakeSlack:
                 status=status,
                 headers=headers,
             )
+        refused = self.refusals.get(method)
+        if refused:
+            return web.json_response({"ok": False, "error": refused.pop(0)})
         answer = self._answer(method, args)
         self.calls[-1].answer = answer
+        late = self.delays.get(method)
+        if late:
+            await asyncio.sleep(late.pop(0))
         return web.json_response(answer)
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
@@ -206,7 +225,10 @@ class SlackHarness:
             settings,
             clock=bot.services.clock,
             backoff=0.01,
+            drainer=bot.drainer,
         )
+        # The app's outbox drain sends Slack's rows through this adapter, as `attach` arranges.
+        bot.router.register("slack", self.adapter.deliverer)
         self.web = web_app(bot)
         self.adapter.mount(self.web)
         self.client: TestClient[web.Request, web.Application] | None = None

@@ -4,7 +4,13 @@ sends, and activities shaped like those Teams sends to `POST /api/messages`.
 `FakeTeams` answers the connector routes the adapter uses (send, reply, update, create a 1:1
 conversation, list members), each with `{"id": ...}`, and can be told to fail a route with 429 or
 500 a number of times first. It gives each person one stable 1:1 conversation, as Teams does, so
-what reaches a person privately is found with `to_user`. `TeamsHarness` runs the real aiohttp
+what reaches a person privately is found with `to_user`.
+
+It is strict, like Teams: an activity over Teams' size limit (`limits.ACTIVITY_LIMIT`, measured on
+the body as sent and as Microsoft counts it) is answered 413 `MessageSizeTooBig`, and an Adaptive
+Card that Microsoft's Adaptive Cards library rejects at the version it declares (or a version
+newer than Teams renders, or more actions in a set than Teams shows) is answered 400. Each
+refusal is kept in `refused`, so a test can say none happened. `TeamsHarness` runs the real aiohttp
 application over loopback HTTP and posts activities with `channelData` and tenant like Teams.
 """
 
@@ -13,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -22,12 +29,20 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.adapters.teams.adapter import TEAMS_KEY
+from bot.adapters.teams.limits import ACTIVITY_LIMIT, activity_size
 from bot.app import CommonGround, web_app
 from bot.identity import Who
+from testkit import adaptive_cards
+from testkit.adaptive_cards import CHECKER
+
+ADAPTIVE = "application/vnd.microsoft.card.adaptive"
 
 TENANT = "tenant-0001"
-TEAM = "19:team-0001@thread.tacv2"
 GENERAL = "19:general-0001@thread.tacv2"
+TEAM = GENERAL
+"""A team's id is the id of its General channel, as in Teams."""
+PROJECTS = "19:projects-0001@thread.tacv2"
+"""Another channel of the same team."""
 BOT_ID = "28:bot-app-0001"
 BOT_NAME = "Common Ground"
 
@@ -46,10 +61,14 @@ class Sent:
     conversation: str
     body: Json
     activity_id: str = ""
+    at: float = field(default_factory=time.monotonic)
+    """When it arrived (monotonic seconds), to check the bot kept to Teams' pace."""
 
     @property
     def card(self) -> Json:
-        return dict(self.body["attachments"][0]["content"])
+        """The first attachment's content (empty for a call that carries none, such as create)."""
+        attachments = self.body.get("attachments") or [{}]
+        return dict(attachments[0].get("content") or {})
 
     def texts(self) -> str:
         """Every text on the card, joined: what a person reads."""
@@ -101,6 +120,9 @@ class FakeTeams:
     hits: dict[str, int] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
     hold_creates: asyncio.Event | None = None
+    refused: list[tuple[str, int, str]] = field(default_factory=list)
+    strict: bool = True
+    uploads: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -135,11 +157,35 @@ class FakeTeams:
             )
         return None
 
+    def _refusal(self, kind: str, raw: bytes, body: Json) -> web.Response | None:
+        """413 for an activity over the size limit, 400 for a card Teams cannot read."""
+        if not self.strict:
+            return None
+        size = max(len(raw), activity_size(body))
+        if size > ACTIVITY_LIMIT:
+            self.refused.append((kind, 413, f"{size} bytes"))
+            message = f"The request content length {size} exceeded limit of {ACTIVITY_LIMIT} bytes."
+            error = {"error": {"code": "MessageSizeTooBig", "message": message}}
+            return web.json_response(error, status=413)
+        for attachment in body.get("attachments") or []:
+            if attachment.get("contentType") != ADAPTIVE or adaptive_cards.problem():
+                continue  # (the Teams tests refuse to run without the library; see conftest)
+            errors = CHECKER.errors(attachment.get("content"))
+            if errors:
+                self.refused.append((kind, 400, "; ".join(errors)))
+                error = {"error": {"code": "BadArgument", "message": "; ".join(errors)}}
+                return web.json_response(error, status=400)
+        return None
+
     async def _record(self, kind: str, request: web.Request) -> web.Response:
         failed = self._failure(kind)
         if failed is not None:
             return failed
-        body = await request.json()
+        raw = await request.read()
+        body = json.loads(raw)
+        refused = self._refusal(kind, raw, body)
+        if refused is not None:
+            return refused
         conversation = request.match_info.get("cid", "")
         activity_id = request.match_info.get("aid", "")
         new_id = activity_id if kind == "update" else f"m{next(self._ids)}"
@@ -186,8 +232,29 @@ class FakeTeams:
             {"id": member_id, "name": self.names[member_id], "aadObjectId": "aad-x"}
         )
 
+    def check_dialog(self, attachment: Json) -> None:
+        """A dialog's card (in an invoke answer, not sent through the connector) checked like a
+        message's: within the size limit and readable by the Adaptive Cards library."""
+        activity = {"type": "message", "attachments": [attachment]}
+        raw = json.dumps(activity).encode()
+        self._refusal("dialog", raw, activity)
+
+    def upload_url(self, name: str) -> str:
+        """Where Teams would let the bot upload an accepted file (OneDrive's upload session)."""
+        return self.url + f"upload/{name}"
+
+    async def upload(self, request: web.Request) -> web.Response:
+        """A OneDrive upload session: the whole file in one PUT with its Content-Range."""
+        content = await request.read()
+        expected = f"bytes 0-{max(len(content) - 1, 0)}/{len(content)}"
+        if request.headers.get("Content-Range") != expected:
+            return web.json_response({"error": {"code": "invalidRange"}}, status=400)
+        self.uploads[request.match_info["name"]] = content
+        return web.json_response({"id": "file-1", "name": request.match_info["name"]}, status=201)
+
     def app(self) -> web.Application:
-        app = web.Application()
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_put("/upload/{name}", self.upload)
         app.router.add_post("/v3/conversations", self.create)
         app.router.add_post("/v3/conversations/{cid}/activities", self.send)
         app.router.add_post("/v3/conversations/{cid}/activities/{aid}", self.reply)
@@ -337,12 +404,25 @@ class TeamsHarness:
         return activity
 
     def members_added(self, *accounts: Json, personal: bool = False) -> Json:
+        """`conversationUpdate` with `membersAdded`. In a team it has Microsoft's documented
+        `teamMemberAdded` shape: the conversation is the team (its General channel), and
+        `channelData` names the team and the event, but no channel."""
         activity = self._base(Who("teams", TENANT, "29:admin", "Admin"), personal=personal)
         activity["type"] = "conversationUpdate"
         activity["membersAdded"] = list(accounts)
+        activity.pop("text", None)
         if not personal:
-            activity["conversation"]["id"] = GENERAL
-            activity["channelData"]["eventType"] = "teamMemberAdded"
+            activity["conversation"] = {
+                "isGroup": True,
+                "conversationType": "channel",
+                "tenantId": TENANT,
+                "id": TEAM,
+            }
+            activity["channelData"] = {
+                "team": {"aadGroupId": "aad-team-0001", "name": "Parents", "id": TEAM},
+                "eventType": "teamMemberAdded",
+                "tenant": {"id": TENANT},
+            }
         return activity
 
     async def post(
@@ -385,12 +465,43 @@ class TeamsHarness:
         )
         return activity
 
+    def file_consent(self, who: Who, consent: Sent, action: str = "accept") -> Json:
+        """The invoke Teams sends when the person answers a file-consent card (Microsoft's
+        documented shape): accepting carries the upload session Teams opened in their OneDrive."""
+        attachment = consent.body["attachments"][0]
+        context_key = "acceptContext" if action == "accept" else "declineContext"
+        value: Json = {
+            "type": "fileUpload",
+            "action": action,
+            "context": attachment["content"][context_key],
+        }
+        if action == "accept":
+            name = attachment["name"]
+            value["uploadInfo"] = {
+                "contentUrl": f"https://contoso.sharepoint.com/personal/x/Documents/{name}",
+                "name": name,
+                "uploadUrl": self.fake.upload_url(name),
+                "uniqueId": "1150D938-8870-4044-9F2C-5BBDEBA70C9D",
+                "fileType": name.rsplit(".", 1)[-1],
+            }
+        activity = self._base(who, personal=True)
+        activity.update(type="invoke", name="fileConsent/invoke", value=value)
+        return activity
+
     async def dialog(
         self, who: Who, data: Json, *, personal: bool = False
     ) -> tuple[int, Json | None]:
         """`task/fetch` for a dialog button; the invoke answer (None when empty)."""
         status, body = await self.post(self.invoke(who, "task/fetch", data, personal=personal))
-        return status, json.loads(body) if body else None
+        return status, self.checked_dialog(body)
+
+    def checked_dialog(self, body: str) -> Json | None:
+        """The invoke answer, its card checked as Teams would (recorded in `refused` if not)."""
+        answer = json.loads(body) if body else None
+        card = ((answer or {}).get("task") or {}).get("value")
+        if isinstance(card, dict) and isinstance(card.get("card"), dict):
+            self.fake.check_dialog(card["card"])
+        return answer
 
     async def submit_dialog(
         self, who: Who, shown: Json, values: dict[str, str]
@@ -399,7 +510,7 @@ class TeamsHarness:
         card = shown["task"]["value"]["card"]["content"]
         data = {**card["actions"][0]["data"], **{f"in:{k}": v for k, v in values.items()}}
         status, body = await self.post(self.invoke(who, "task/submit", data))
-        return status, json.loads(body) if body else None
+        return status, self.checked_dialog(body)
 
     async def fill(self, who: Who, form: Sent, values: dict[str, str]) -> int:
         data = form.card["actions"][0]["data"]

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from bot.context import Services
     from bot.core import Core
+    from bot.delivery.drainer import Drainer
     from bot.delivery.router import DeliveryRouter
     from bot.effects import Effect
     from bot.events import Event
@@ -46,6 +47,12 @@ class BotParts(Protocol):
 
     @property
     def router(self) -> DeliveryRouter: ...
+
+    @property
+    def drainer(self) -> Drainer:
+        """The outbox drain: an adapter calls `wake()` once it has answered a request, so the
+        posts and messages the core stored with the change go out right after."""
+        ...
 
 
 class Handler(Protocol):

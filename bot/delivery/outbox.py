@@ -1,11 +1,12 @@
 """The outbox: effects that must reach a platform even if it is down or we crash on the way.
 
-Scheduled work writes its effects here in the same transaction as the work (`enqueue`), so a
-summary claimed by a clock that then dies is still posted by the next drain. Adapters put here
-what a platform refused after a request (`keep`), or everything a request causes beyond answering
-the person, so the answer need not wait for it (`defer`). `Outbox.drain` leases due rows (so two
-clocks never send the same row), hands each effect to the platform, deletes it once accepted, and
+Every storable effect is written here in the same transaction as the change that caused it
+(`enqueue`): a command's, a button's or a form's (`bot.core.Core.handle`) as well as a scheduled
+job's, so a fan-out begun by a process that then dies is finished by the next drain, and a summary
+claimed by a clock that dies is still posted. `Outbox.drain` leases due rows (so two processes
+never send the same row), hands each effect to the platform, deletes it once accepted, and
 otherwise tries again later with growing pauses, giving up (with a log line) after a day or so.
+The process's drain runs in `bot.delivery.drainer`, woken by adapters once they have answered.
 
 Logs name the kind of effect and the row, never its text or who it was for.
 """
@@ -15,15 +16,20 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.delivery.codec import decode, encode, storable
+from bot.delivery.codec import Storable, decode, encode, storable
+from bot.delivery.receipts import receiving
 from bot.delivery.router import Deliverer, platform_of
 from bot.effects import Effect
 from bot.store import outbox
 from bot.store.database import Connection, Database
 
-LEASE = timedelta(minutes=2)
+LEASE = timedelta(seconds=30)
+"""How long a drain holds the rows it leased. Short, so a dead process's rows come back soon;
+renewed every `RENEW` while its batch is out, so a live slow batch never loses them."""
+RENEW = timedelta(seconds=10)
 BATCH = 100
 MAX_ATTEMPTS = 12
 FIRST_PAUSE = timedelta(seconds=15)
@@ -53,14 +59,6 @@ async def keep(db: Database, effects: Sequence[Effect], now: datetime) -> int:
     if count:
         log.warning("kept %d undelivered effects in the outbox to try again", count)
     return count
-
-
-async def defer(db: Database, effects: Sequence[Effect], now: datetime) -> int:
-    """Hand effects over to be sent right after a request is answered: due at once, so the
-    adapter's own drain (or any other) sends them, in the order given, without the request
-    waiting for them."""
-    async with db.write() as conn:
-        return await enqueue(conn, effects, now)
 
 
 async def pending(db: Database) -> int:
@@ -97,35 +95,124 @@ class Outbox:
             return await outbox.lease_due(conn, now, limit=BATCH, until=now + LEASE)
 
     async def _send(self, leased: list[tuple[int, int, str]]) -> int:
-        """Hand a leased batch over in one go (a console prints a fan-out once), then settle
-        each row: delete what went out, give what failed another try later."""
-        effects = [decode(text) for _, _, text in leased]
+        """Hand a leased batch over in one go (a console prints a fan-out once; the chat
+        platforms send it through a few lanes). Each row is settled as the platform answers
+        (`Batch`, through `bot.delivery.receipts`); what the deliverer did not report on is
+        settled when it returns: deleted if it went out, tried again later if it failed."""
+        batch = Batch(self, [Row(row_id, tries, decode(text)) for row_id, tries, text in leased])
+        effects = [row.effect for row in batch.rows]
+        keeping = asyncio.create_task(batch.keep_leased())
         try:
-            failed = await self.deliverer.deliver(effects) or ()
+            with receiving(batch):
+                failed = await self.deliverer.deliver(effects) or ()
         except Exception as exc:
             log.warning("delivery of %d outbox rows failed (%s)", len(leased), type(exc).__name__)
             failed = effects
+        finally:
+            keeping.cancel()
         refused = {id(effect) for effect in failed}
-        delivered = [
-            row_id
-            for (row_id, _, _), effect in zip(leased, effects, strict=True)
-            if id(effect) not in refused
-        ]
+        open_rows = [row for row in batch.rows if row.row_id in batch.ours]
+        delivered = [row.row_id for row in open_rows if id(row.effect) not in refused]
         async with self.db.write() as conn:
-            if delivered:  # one statement for the batch: a fan-out is hundreds of rows
+            if delivered:  # one statement for the rest of the batch
                 await outbox.delete_rows(conn, delivered)
-            for (row_id, attempts, _), effect in zip(leased, effects, strict=True):
-                if id(effect) not in refused:
+            for row in open_rows:
+                if id(row.effect) not in refused:
                     continue
-                if attempts >= MAX_ATTEMPTS:
-                    await outbox.delete_row(conn, row_id)
+                if row.attempts >= MAX_ATTEMPTS:
+                    await outbox.delete_row(conn, row.row_id)
                     log.error(
                         "gave up on a %s after %d attempts (outbox row %d)",
-                        type(effect).__name__,
-                        attempts,
-                        row_id,
+                        type(row.effect).__name__,
+                        row.attempts,
+                        row.row_id,
                     )
                 else:
-                    log.warning("outbox row %d was not delivered; trying again later", row_id)
-                    await outbox.retry_at(conn, row_id, self.clock() + pause_after(attempts))
-        return len(delivered)
+                    log.warning("outbox row %d was not delivered; trying again later", row.row_id)
+                    when = self.clock() + pause_after(row.attempts)
+                    await outbox.retry_at(conn, row.row_id, when)
+        return batch.sent + len(delivered)
+
+
+@dataclass(frozen=True)
+class Row:
+    row_id: int
+    attempts: int
+    """Counted when the row was leased: with the id, it names this lease (a drain that takes the
+    row after our lease ran out counts one more)."""
+    effect: Storable
+
+
+class Batch:
+    """The receipts of one leased batch: rows deleted as they go out, the lease kept alive.
+
+    `ours` are the rows neither settled nor lost to another drain. The lease is renewed before
+    a send when `RENEW` has passed since the last renewal, and by `keep_leased` every `RENEW`
+    seconds while the batch is out (one send can wait long for a platform)."""
+
+    def __init__(self, owner: Outbox, rows: list[Row]) -> None:
+        self.owner = owner
+        self.rows = rows
+        self.ours = {row.row_id for row in rows}
+        self._by_effect = {id(row.effect): row for row in rows}
+        self._renewed = owner.clock()
+        self._lock = asyncio.Lock()
+        self.sent = 0
+
+    async def before(self, effect: Effect) -> bool:
+        row = self._by_effect.get(id(effect))
+        if row is None:
+            return True
+        if self.owner.clock() - self._renewed >= RENEW:
+            await self.renew()
+        return row.row_id in self.ours
+
+    async def accepted(self, effect: Effect) -> None:
+        row = self._by_effect.get(id(effect))
+        if row is None or row.row_id not in self.ours:
+            return
+        self.ours.discard(row.row_id)
+        self.sent += 1
+        async with self.owner.db.write() as conn:
+            await outbox.delete_row(conn, row.row_id)
+
+    async def ambiguous(self, effect: Effect, why: str) -> None:
+        row = self._by_effect.get(id(effect))
+        where = f"outbox row {row.row_id}" if row else "no outbox row"
+        log.warning(
+            "a %s may or may not have reached the platform (%s; %s); not sent again",
+            type(effect).__name__,
+            why,
+            where,
+        )
+        if row is not None and row.row_id in self.ours:
+            self.ours.discard(row.row_id)
+            async with self.owner.db.write() as conn:
+                await outbox.delete_row(conn, row.row_id)
+
+    async def renew(self, *, force: bool = False) -> None:
+        """Lengthen the lease of the rows still ours; a row another drain has taken since our
+        lease ran out is no longer ours (it will not be sent, or settled, by us)."""
+        async with self._lock:
+            now = self.owner.clock()
+            if not force and now - self._renewed < RENEW:
+                return  # renewed by another lane while this one waited
+            mine = [(row.row_id, row.attempts) for row in self.rows if row.row_id in self.ours]
+            if not mine:
+                return
+            async with self.owner.db.write() as conn:
+                kept = await outbox.renew_lease(conn, mine, until=now + LEASE)
+            lost = {row_id for row_id, _ in mine} - kept
+            if lost:
+                log.warning("%d outbox rows were taken by another drain; leaving them", len(lost))
+            self.ours -= lost
+            self._renewed = now
+
+    async def keep_leased(self) -> None:
+        """While the batch is out: renew the lease every `RENEW` seconds of wall time."""
+        while True:
+            await asyncio.sleep(RENEW.total_seconds())
+            try:
+                await self.renew(force=True)
+            except Exception as exc:  # the next renewal, or the lease's end, will tell
+                log.warning("renewing an outbox lease failed (%s)", type(exc).__name__)

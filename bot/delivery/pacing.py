@@ -7,7 +7,8 @@ through a few workers, each taking a `Pacer` token before each request, and a 42
 worker once (for its Retry-After) instead of each finding out on its own.
 
 Effects for the same conversation (or the same person) stay in one lane and go out in order, so a
-keyed post is always sent before its update.
+keyed post is always sent before its update. Around each send the outbox's receipts (when it is
+delivering a batch: `bot.delivery.receipts`) are told, so each row is settled as it goes.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 
+from bot.delivery.receipts import current
 from bot.effects import Effect, MessageMember, PostToConversation, UpdatePost
 
 Clock = Callable[[], float]
@@ -93,24 +95,35 @@ async def deliver_in_lanes(
     lane in order; the effects that did not go out, in their original order.
 
     The first effect goes out alone, before the others start: it is usually the channel post a
-    fan-out belongs to (the check-in card before everyone's message about it)."""
+    fan-out belongs to (the check-in card before everyone's message about it).
+
+    With the outbox's receipts in force, each effect is announced before it is sent (one whose
+    row another drain has taken meanwhile is skipped) and reported once it went out."""
     lanes: dict[Hashable, list[tuple[int, Effect]]] = {}
     for index, effect in enumerate(effects):
         lanes.setdefault(lane_of(effect), []).append((index, effect))
     waiting = deque(lanes.values())
     failed: list[tuple[int, Effect]] = []
-    if waiting:
-        (index, effect), *rest = waiting.popleft()
+    receipts = current()
+
+    async def one(index: int, effect: Effect) -> None:
+        if receipts is not None and not await receipts.before(effect):
+            return
         if not await send(effect):
             failed.append((index, effect))
+        elif receipts is not None:
+            await receipts.accepted(effect)
+
+    if waiting:
+        (index, effect), *rest = waiting.popleft()
+        await one(index, effect)
         if rest:
             waiting.appendleft(rest)
 
     async def worker() -> None:
         while waiting:
             for index, effect in waiting.popleft():
-                if not await send(effect):
-                    failed.append((index, effect))
+                await one(index, effect)
 
     await asyncio.gather(*(worker() for _ in range(max(1, min(workers, len(waiting))))))
     return [effect for _, effect in sorted(failed, key=lambda pair: pair[0])]

@@ -29,6 +29,7 @@ WHAT = {
     UpdatePost: "a change to a post in the group's channel",
     MessageMember: "a private message to a member",
 }
+TITLE = "Something I posted did not arrive"
 TOLD = (
     "{platform} refused {what}, even after I split it into smaller parts, so it did not arrive. "
     "Nothing people wrote is lost: it is all still kept, and `summary` or `export` shows it. "
@@ -59,7 +60,7 @@ async def _tell_facilitators(
     if group is None:
         return
     card = Card(
-        title=_TITLE,
+        title=TITLE,
         text=TOLD.format(platform=platform.capitalize(), what=WHAT.get(type(effect), "a post")),
     )
     told = [
@@ -69,8 +70,6 @@ async def _tell_facilitators(
     ]
     await enqueue(conn, told, now)
 
-
-_TITLE = "Something I posted did not arrive"
 
 
 def _conversation_of(effect: Effect) -> Where | None:

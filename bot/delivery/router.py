@@ -1,8 +1,8 @@
-"""Delivering effects that nobody is waiting for: scheduled posts and nudges.
+"""Delivering effects that nobody is waiting for: posts, direct messages and updates.
 
-An inbound request's effects go back through the adapter that received it. Effects made by the
-scheduler have no request, so each adapter also offers a `Deliverer`, and `DeliveryRouter` sends
-every effect to the adapter of its platform.
+The answer to an inbound request goes back through the adapter that received it. Everything
+else waits in the outbox and is sent by its drain, with no request at hand, so each adapter also
+offers a `Deliverer`, and `DeliveryRouter` sends every effect to the adapter of its platform.
 """
 
 from __future__ import annotations
@@ -19,8 +19,13 @@ log = logging.getLogger(__name__)
 class Deliverer(Protocol):
     """Something that can carry out effects on one platform without an inbound request.
 
-    `deliver` returns the effects the platform did not accept (None or empty: all went out), so
-    the outbox can try those again later. It should not stop at the first failure.
+    `deliver` returns the effects that failed for a passing reason (a connection never made, 429,
+    5xx: None or empty when there were none), and only those: the outbox tries each again with
+    growing pauses, so whatever is returned is taken to be transient. A refusal for good (trying
+    again would be refused again) is dealt with inside the deliverer (split and sent once more,
+    or `bot.delivery.refusals.report_refused`) and not returned; a send that may have reached the
+    platform without an answer is reported with `bot.delivery.receipts.ambiguous` and not
+    returned either. It should not stop at the first failure.
     """
 
     async def deliver(self, effects: Sequence[Effect]) -> Sequence[Effect] | None: ...

@@ -26,7 +26,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
-from bot.adapters.console.adapter import PLATFORM, ConsoleAdapter, ConsoleDeliverer
+from bot.adapters.console.adapter import PLATFORM, ConsoleAdapter
 from bot.app import CommonGround, start
 from bot.demo.history import add_history
 from bot.effects import Effect, MessageMember, PostToConversation
@@ -62,10 +62,14 @@ class Demo:
         self.out = out
         self.timeout = timeout
         self.database_note = database_note
-        self.console = ConsoleAdapter(bot.core, stdout=out, echo=True)
-        bot.router.register(PLATFORM, ConsoleDeliverer(self.console))
+        self.console = ConsoleAdapter(bot.core, stdout=out, echo=True, drain=bot.drainer.drain)
+        bot.router.register(PLATFORM, self.console.deliverer)
         self.clock = MeetingClock(
-            bot.core, bot.router, post_interval=POST_INTERVAL, sync_interval=SYNC_INTERVAL
+            bot.core,
+            bot.router,
+            post_interval=POST_INTERVAL,
+            sync_interval=SYNC_INTERVAL,
+            drainer=bot.drainer,
         )
         self.seen: list[Effect] = []
         self._news = asyncio.Event()

@@ -48,6 +48,13 @@ REFUSALS = Counter(
     "platform, effect kind and the platform's reason.",
     ["platform", "kind", "reason"],
 )
+AMBIGUOUS_SENDS = Counter(
+    "commonground_ambiguous_sends_total",
+    "Sends that may or may not have reached the platform (it took the request but no answer came "
+    "in time); they are not sent again, so each one may be missing from the chat. By platform and "
+    "effect kind.",
+    ["platform", "kind"],
+)
 RETRIES = Counter(
     "commonground_retries_total",
     "Work done again: `transaction` when a database write lost a race to another process, "

@@ -44,6 +44,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.context import Context
 from bot.core import Core
 from bot.delivery import outbox as outbox_store
+from bot.delivery.drainer import Drainer
 from bot.delivery.outbox import Outbox
 from bot.delivery.router import Deliverer
 from bot.effects import Effect
@@ -146,10 +147,13 @@ class MeetingClock:
         defer: Defer | None = None,
         horizon: timedelta = DEFAULT_HORIZON,
         max_jobs: int = DEFAULT_MAX_JOBS,
+        drainer: Drainer | None = None,
     ) -> None:
         self.core = core
         self.deliverer = deliverer
-        self.outbox = Outbox(core.db, deliverer, core.clock)
+        # The app's drain when it has one (one drain per process); else the clock's own.
+        self.drainer = drainer or Drainer(Outbox(core.db, deliverer, core.clock))
+        self.outbox = self.drainer.outbox
         self.post_interval = post_interval
         self.sync_interval = sync_interval
         self.horizon = horizon
@@ -315,10 +319,7 @@ class MeetingClock:
 
     async def _drain(self) -> None:
         """Deliver what waits in the outbox. A failure stays there and is tried again later."""
-        try:
-            await self.outbox.drain()
-        except Exception:
-            log.exception("draining the outbox failed; trying again next time")
+        await self.drainer.drain()
 
     # -- syncing with the database ------------------------------------------------------------
 

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -78,14 +79,22 @@ async def record_delivery(
 
 
 async def claim_delivery(
-    db: Database, platform: str, event_id: str, now: datetime, keep: timedelta
+    db: Database,
+    platform: str,
+    event_id: str,
+    now: datetime,
+    keep: timedelta,
+    then: Callable[[AsyncConnection], Awaitable[object]] | None = None,
 ) -> bool:
-    """`record_delivery` in a transaction of its own, for a delivery no core event carries.
+    """`record_delivery` in a transaction of its own, for a delivery no core event carries, and
+    `then` in that same transaction when it was the first (storing what the delivery causes).
     Records older than `keep` are dropped on the way, so the table stays small."""
     received = now.replace(second=0, microsecond=0)
     async with db.write() as conn:
         if not await record_delivery(conn, platform, event_id, now):
             return False
+        if then is not None:
+            await then(conn)
         await conn.execute(
             inbound_events.delete().where(
                 inbound_events.c.platform == platform,

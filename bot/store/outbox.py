@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 
 from bot.store.database import Connection
 from bot.store.schema import outbox
@@ -72,6 +72,30 @@ async def lease_due(
         .returning(outbox.c.id, outbox.c.attempts, outbox.c.effect)
     )
     return sorted((row.id, row.attempts, row.effect) for row in result)
+
+
+async def renew_lease(
+    conn: Connection, rows: Sequence[tuple[int, int]], *, until: datetime
+) -> set[int]:
+    """Lease the (id, attempts) rows until `until`, each only while its attempts are still the
+    ones given (no other drain has leased it since); returns the ids renewed."""
+    by_attempts: dict[int, list[int]] = {}
+    for row_id, attempts in rows:
+        by_attempts.setdefault(attempts, []).append(row_id)
+    result = await conn.execute(
+        update(outbox)
+        .where(
+            or_(
+                *(
+                    and_(outbox.c.id.in_(ids), outbox.c.attempts == attempts)
+                    for attempts, ids in by_attempts.items()
+                )
+            )
+        )
+        .values(lease_until=until)
+        .returning(outbox.c.id)
+    )
+    return set(result.scalars())
 
 
 async def delete_rows(conn: Connection, ids: Sequence[int]) -> None:

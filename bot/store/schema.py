@@ -22,6 +22,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -308,6 +309,22 @@ conversation_refs = Table(
     Column("conversation_id", String(300), primary_key=True),
     Column("workspace", String(100), nullable=False),
     Column("ref", Text, nullable=False),
+)
+
+# A file offered to one person and not yet taken (Teams asks their consent before the bot may
+# upload it to their OneDrive): kept here, never in the card, until they accept, decline, or it
+# expires. `token` is a random name the consent card carries instead of the file.
+pending_files = Table(
+    "pending_files",
+    metadata,
+    Column("platform", String(20), primary_key=True),
+    Column("token", String(64), primary_key=True),
+    Column("workspace", String(100), nullable=False),
+    Column("user_id", String(200), nullable=False),
+    Column("filename", String(200), nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Index(None, "expires_at"),
 )
 
 # Slack's OAuth install flow (`bot/adapters/slack/oauth.py`) keeps installations, bot tokens and

@@ -5,6 +5,11 @@ platform would send (`Command`, `Choice`, `FormSubmitted`, `MemberJoined`), and 
 printed as the person it is for would see it: channel posts under `#general`, private replies
 marked "(only you can see this)", direct messages as "→ DM to <name>", edits as "(updated)".
 
+Posts, direct messages and updates are in the outbox already (the core stores them with the change
+that caused them): given the app's drain, the console prints the answer to the person first, then
+drains the outbox through its own `ConsoleDeliverer` and prints those, in the order stored, before
+the next prompt. Without a drain (tests with a stand-in core) it prints everything returned.
+
 Input and output are plain text streams passed in, so tests and the demo drive a session with
 scripted lines. Reading happens on a background thread feeding the event loop, so posts from the
 scheduler appear while the terminal waits for you to type.
@@ -16,13 +21,14 @@ import asyncio
 import re
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TextIO
 
 from bot.adapters.console.forms import ConsoleForms
 from bot.adapters.console.render import card_text
 from bot.cards import Button, Card
+from bot.delivery.codec import storable
 from bot.effects import (
     Effect,
     FormErrors,
@@ -90,8 +96,11 @@ class ConsoleAdapter:
         stdout: TextIO | None = None,
         channel: str = "general",
         echo: bool | None = None,
+        drain: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         self.core = core
+        self.drain = drain
+        """The outbox's drain (`Drainer.drain`): run after each event, so its posts print then."""
         self._in = stdin if stdin is not None else sys.stdin
         self._out = stdout if stdout is not None else sys.stdout
         # A person typing sees their own words; a script's lines are printed after the prompt.
@@ -106,6 +115,8 @@ class ConsoleAdapter:
         self.forms = ConsoleForms(self.write)
         self._waiting_for_input = False
         self._shown: list[_Pressable] = []  # cards with buttons printed by the current `show`
+        self.deliverer = ConsoleDeliverer(self)
+        """Register this on the app's router: the drain prints the outbox's rows through it."""
 
     # -- the loop ------------------------------------------------------------------------------
 
@@ -304,9 +315,21 @@ class ConsoleAdapter:
     # -- output --------------------------------------------------------------------------------
 
     async def send(self, event: Event) -> list[Effect]:
-        """Hand an event to the core and show what everyone would see."""
+        """Hand an event to the core and show what everyone would see: the answer to the person
+        first, then (drained from the outbox) the posts and messages it caused."""
         effects = await self.core.handle(event)
-        self.show(effects, actor=event.who, where=event.where)
+        if self.drain is None:
+            self.show(effects, actor=event.who, where=event.where)
+            return effects
+        self._shown = []
+        self._print([e for e in effects if not storable(e)], event.who, event.where)
+        self.deliverer.holding = True  # printed here, after the drain, not a loop turn later
+        try:
+            await self.drain()
+        finally:
+            self.deliverer.holding = False
+        self._print(self.deliverer.take(), None, None)
+        self._front(event.who)
         return effects
 
     def show(
@@ -317,8 +340,12 @@ class ConsoleAdapter:
         The same card sent privately to several people in a row is printed once, with every
         name, so a check-in to twelve members does not fill the screen twelve times.
         """
-        pending = list(effects)
         self._shown = []
+        self._print(effects, actor, where)
+        self._front(actor)
+
+    def _print(self, effects: Sequence[Effect], actor: Who | None, where: Where | None) -> None:
+        pending = list(effects)
         while pending:
             effect = pending.pop(0)
             if isinstance(effect, MessageMember):
@@ -335,6 +362,9 @@ class ConsoleAdapter:
                 continue
             self._show_one(effect, actor, where)
             self._notify(effect)
+
+    def _front(self, actor: Who | None) -> None:
+        """After a reply and the posts that came with it: numbers press the reply."""
         if actor is not None:
             mine = [c for c in self._shown if c.audience == actor.user_id]
             if mine and self._visible_to(actor.user_id)[0] is not mine[-1]:
@@ -440,17 +470,24 @@ class ConsoleDeliverer:
     def __init__(self, adapter: ConsoleAdapter) -> None:
         self.adapter = adapter
         self._pending: list[Effect] = []
+        self.holding = False
+        """True while the console drains after a command: it prints what was gathered itself."""
 
     async def deliver(self, effects: Sequence[Effect]) -> None:
-        if not self._pending:
+        if not self._pending and not self.holding:
             asyncio.get_running_loop().call_soon(self.flush)
         self._pending.extend(effects)
 
     def flush(self) -> None:
         """Show everything gathered so far (also called by the loop after each batch)."""
-        batch, self._pending = self._pending, []
+        batch = self.take()
         if batch:
             self.adapter.show_scheduled(batch)
+
+    def take(self) -> list[Effect]:
+        """What was gathered and not shown yet, now the caller's to show."""
+        batch, self._pending = self._pending, []
+        return batch
 
 
 def _is_tty(stream: TextIO) -> bool:

@@ -41,6 +41,7 @@ from bot.adapters.slack.answers import Answers, Request
 from bot.adapters.slack.blocks import our_action, view_metadata, view_values
 from bot.adapters.slack.delivery import (
     BOLT_LOG,
+    CALL_TIMEOUT,
     SDK_LOG,
     SlackDeliverer,
     retry_handlers,
@@ -52,6 +53,8 @@ from bot.adapters.slack.oauth import Installations, mount_oauth
 from bot.adapters.slack.settings import SlackSettings
 from bot.adapters.slack.socket_mode import SocketHandler
 from bot.cards import Card
+from bot.delivery.drainer import Drainer
+from bot.delivery.outbox import Outbox
 from bot.delivery.pacing import Pacer
 from bot.effects import (
     Effect,
@@ -99,6 +102,7 @@ class SlackAdapter:
         *,
         clock: Callable[[], datetime],
         backoff: float = 0.5,
+        drainer: Drainer | None = None,
     ) -> None:
         self.handle = handle
         # SQLite takes one writer at a time anyway: more slots would only wait on its lock.
@@ -116,6 +120,7 @@ class SlackAdapter:
             base_url=settings.base_url(),
             logger=SDK_LOG,
             retry_handlers=retry_handlers(settings.retries, backoff, pacer),
+            timeout=CALL_TIMEOUT,
         )
         self.deliverer = SlackDeliverer(
             self.client, db, tokens, pacer=pacer, workers=settings.send_workers
@@ -136,13 +141,18 @@ class SlackAdapter:
         self._settled = asyncio.Event()
         self._settled.set()
         self.names = DisplayNames(self.client, self.deliverer.auth)
-        self.answers = Answers(self.client, self.deliverer, db, clock)
+        # The app's drain (it sends every platform's rows); alone, a drain of our own.
+        self._own_drainer = drainer is None
+        self.drainer = drainer or Drainer(Outbox(db, self.deliverer, clock))
+        self.answers = Answers(self.client, self.deliverer, self.drainer.wake)
         self._listen()
 
     async def settled(self) -> None:
-        """Wait until no request is still being worked on after its acknowledgement (tests use
-        this instead of sleeping; shutdown uses it to finish what was acknowledged)."""
+        """Wait until no request is still being worked on after its acknowledgement, and what
+        they stored in the outbox has been drained (tests use this instead of sleeping; shutdown
+        uses it to finish what was acknowledged)."""
         await self._settled.wait()
+        await self.drainer.settled()
 
     def _tracked(self, listener: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
         """Count a listener as in flight from before its acknowledgement until it ends."""
@@ -214,6 +224,8 @@ class SlackAdapter:
             await self.socket.close_async()  # type: ignore[no-untyped-call]
             self.socket = None
         await self.settled()
+        if self._own_drainer:
+            await self.drainer.close()
 
     def _delivery_id(self, body: str, content_type: str) -> str | None:
         """The event id of an Events API callback, or a keyed hash of any other payload."""
@@ -399,11 +411,11 @@ class SlackAdapter:
         user = str(event.get("user", ""))
         where = where_of(team, str(event.get("channel", "")), False)
         if user and user == context.get("bot_user_id"):
-            # No core event to carry the record, so the greeting claims the delivery itself.
-            once = context.get(ONCE)
-            if once and not await records.claim_event(self.db, once, self.clock()):
-                return
-            await self.deliverer.deliver([PostToConversation(where, Card(text=BOT_ADDED))])
+            # No core event carries it: the greeting claims the delivery itself and is stored in
+            # the outbox in that same transaction, like everything the core stores.
+            greeting = PostToConversation(where, Card(text=BOT_ADDED))
+            if await records.claim_event(self.db, context.get(ONCE), self.clock(), [greeting]):
+                self.drainer.wake()
             return
         who = Who(PLATFORM, team, user, await self.names.of(team, user, fallback=""))
         await self._run(MemberJoined(who, where), Request(who, where), context)
@@ -438,7 +450,12 @@ def attach(
     if not settings.enabled:
         return None
     adapter = SlackAdapter(
-        bot.core.handle, bot.db, bot.services.secret, settings, clock=bot.services.clock
+        bot.core.handle,
+        bot.db,
+        bot.services.secret,
+        settings,
+        clock=bot.services.clock,
+        drainer=bot.drainer,
     )
     bot.router.register(PLATFORM, adapter.deliverer)
     if app is not None:

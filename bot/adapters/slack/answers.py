@@ -1,6 +1,7 @@
 """Answering the person behind one Slack request: their reply, a form opened on their trigger, a
-kind word when it failed. Everything else the core returns goes to the deliverer, and what Slack
-refuses is kept in the outbox for later.
+kind word when it failed. Everything else the core returns (channel posts, direct messages,
+updates) was written to the outbox with the change that caused it; once the person is answered,
+the outbox's drain is woken to send it, so the reply comes before the posts it announces.
 
 A reply goes where Slack lets it: through the request's `response_url` when there is one, else
 as an ephemeral message in the channel, else as a direct message. Forms need a `trigger_id`,
@@ -12,7 +13,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -21,10 +21,9 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from bot.adapters.slack.blocks import card_blocks, card_fallback, form_view
 from bot.adapters.slack.delivery import SDK_LOG, SlackDeliverer, error_code
 from bot.cards import Card
-from bot.delivery.outbox import keep
+from bot.delivery.codec import storable
 from bot.effects import Effect, FormErrors, OpenForm, ReplyToActor
 from bot.identity import Where, Who
-from bot.store.database import Database
 
 NEEDS_TRIGGER = (
     "That needs a form, and Slack opens forms only from a slash command or a button. "
@@ -51,20 +50,22 @@ class Answers:
     """Carries out the core's effects for one request."""
 
     def __init__(
-        self,
-        client: AsyncWebClient,
-        deliverer: SlackDeliverer,
-        db: Database,
-        clock: Callable[[], datetime],
+        self, client: AsyncWebClient, deliverer: SlackDeliverer, wake: Callable[[], None]
     ) -> None:
         self.client = client
         self.deliverer = deliverer
-        self.db = db
-        self.clock = clock
+        self.wake = wake
 
     async def carry_out(self, effects: Sequence[Effect], request: Request) -> None:
-        """Answer the person who acted; everything else goes through the deliverer."""
-        later: list[Effect] = []
+        """Answer the person who acted, then wake the outbox's drain for everything else (the
+        core stored it with the change; a failed answer must not hold it back)."""
+        try:
+            await self._answer(effects, request)
+        finally:
+            if any(storable(effect) for effect in effects):
+                self.wake()
+
+    async def _answer(self, effects: Sequence[Effect], request: Request) -> None:
         for effect in effects:
             try:
                 if isinstance(effect, ReplyToActor):
@@ -73,15 +74,10 @@ class Answers:
                     await self.open_form(effect, request)
                 elif isinstance(effect, FormErrors):
                     log.warning("form errors arrived outside a form submission; not shown")
-                else:
-                    later.append(effect)
             except Exception as exc:
                 log.warning(
                     "Slack answer with a %s failed: %s", type(effect).__name__, error_code(exc)
                 )
-        failed = await self.deliverer.deliver(later)
-        if failed:
-            await keep(self.db, failed, self.clock())
 
     async def reply(self, card: Card, request: Request) -> None:
         text, blocks = card_fallback(card), card_blocks(card)

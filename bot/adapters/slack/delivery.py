@@ -1,8 +1,19 @@
 """Sending effects to Slack's Web API: retries, failures logged without text, quiet SDK logs.
 
-`SlackDeliverer` is what the scheduler's effects go through (registered on the `DeliveryRouter` for
-platform "slack"), and what the adapter uses for posts after a request. Slack's SDK logs request
-bodies (user ids, message text) at DEBUG, so the loggers handed to it drop records below WARNING.
+`SlackDeliverer` is what the outbox's effects go through (registered on the `DeliveryRouter` for
+platform "slack"). Slack's SDK logs request bodies (user ids, message text) at DEBUG, so the
+loggers handed to it drop records below WARNING.
+
+Each failure is one of three kinds (`outcome_of`), because the outbox treats them differently:
+- transient: the request surely did not reach Slack (connection refused, a name that does not
+  resolve) or Slack said to come back (429, 5xx, `internal_error`): handed back as failed, and
+  the outbox tries again with growing pauses;
+- ambiguous: the request was written but no answer came (the call's `CALL_TIMEOUT`, a connection
+  dropped after sending): Slack may have posted it. It is not sent again (nor retried inside the
+  SDK, whose own retries are limited to connections never made), but counted in
+  `commonground_ambiguous_sends_total` and logged by kind and outbox row (`bot.delivery.receipts`);
+- permanent: Slack answered and refused (`channel_not_found`, `not_in_channel`, ...): sending it
+  again would be refused again, so it is counted as a refusal and not handed back.
 """
 
 from __future__ import annotations
@@ -11,6 +22,8 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+from aiohttp import ClientConnectionError as AiohttpConnectionError
+from aiohttp import ClientConnectorError, ClientPayloadError, ConnectionTimeoutError
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -28,10 +41,20 @@ from bot.adapters.slack import records
 from bot.adapters.slack.blocks import card_blocks, card_fallback
 from bot.cards import Card
 from bot.delivery.pacing import Pacer, deliver_in_lanes
+from bot.delivery.receipts import ambiguous
 from bot.effects import Effect, MessageMember, PostToConversation, UpdatePost
+from bot.ops.observability import REFUSALS
 from bot.store.database import Database
 
 log = logging.getLogger("bot.adapters.slack")
+
+CALL_TIMEOUT = 10
+"""Seconds a Web API call may take (the SDK's default is 30): past it, a post may or may not have
+been made, so the window in which a send is ambiguous is kept short."""
+NOT_SENT = (ClientConnectorError, ConnectionTimeoutError)
+"""Connection failures that happen before any byte of the request is written: safe to retry."""
+TRY_LATER = frozenset({"internal_error", "fatal_error", "service_unavailable", "ratelimited"})
+"""Slack error codes that mean "not now" rather than "never"."""
 
 Tokens = Callable[[str], Awaitable[str | None]]
 """Finds a workspace's bot token (installs in many workspaces); None when not installed."""
@@ -97,14 +120,31 @@ def retry_after(response: HttpResponse) -> float:
 
 
 def retry_handlers(count: int, backoff: float, pacer: Pacer) -> list[AsyncRetryHandler]:
-    """429s pause every sender for Retry-After; 500/503 and dropped connections retry with a
-    short backoff."""
+    """429s pause every sender for Retry-After; 500/503 and connections that could not be made
+    retry with a short backoff. A connection dropped after the request was written is not
+    retried here: Slack may have acted on it (the post would appear twice)."""
     interval = BackoffRetryIntervalCalculator(backoff_factor=backoff)
     return [
         PacedRateLimitHandler(pacer, count),
         AsyncServerErrorRetryHandler(max_retry_count=count, interval_calculator=interval),
-        AsyncConnectionErrorRetryHandler(max_retry_count=count, interval_calculator=interval),
+        AsyncConnectionErrorRetryHandler(
+            max_retry_count=count, interval_calculator=interval, error_types=list(NOT_SENT)
+        ),
     ]
+
+
+def outcome_of(exc: Exception) -> str:
+    """"transient", "ambiguous" or "permanent" (see the module docstring)."""
+    if isinstance(exc, SlackApiError):
+        status = exc.response.status_code
+        if status == 429 or status >= 500 or error_code(exc) in TRY_LATER:
+            return "transient"
+        return "permanent"
+    if isinstance(exc, NOT_SENT):
+        return "transient"
+    if isinstance(exc, TimeoutError | AiohttpConnectionError | ClientPayloadError):
+        return "ambiguous"  # written, then no answer in time, or the connection dropped
+    return "transient"  # not installed there (yet), or our own trouble: try again later
 
 
 def error_code(exc: Exception) -> str:
@@ -151,10 +191,21 @@ class SlackDeliverer:
         return await deliver_in_lanes(effects, self._sent, self.workers)
 
     async def _sent(self, effect: Effect) -> bool:
+        """False when it should be tried again later; True when it is settled (sent, sent
+        perhaps, or refused for good)."""
         try:
             await self._one(effect)
         except Exception as exc:
-            log.warning("Slack delivery of a %s failed: %s", type(effect).__name__, error_code(exc))
+            kind, code = type(effect).__name__, error_code(exc)
+            outcome = outcome_of(exc)
+            if outcome == "ambiguous":
+                await ambiguous(effect, f"Slack {code}")
+                return True
+            if outcome == "permanent":
+                REFUSALS.labels(platform="slack", kind=kind, reason=code[:40]).inc()
+                log.error("Slack refused a %s for good (%s); not sent again", kind, code)
+                return True
+            log.warning("Slack delivery of a %s failed: %s", kind, code)
             return False
         return True
 

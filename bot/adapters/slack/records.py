@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from bot.delivery import outbox
+from bot.effects import Effect
 from bot.store import deliveries
-from bot.store.database import Database
+from bot.store.database import Connection, Database
 
 PLATFORM = "slack"
 KEEP_EVENTS = timedelta(days=1)
@@ -30,11 +33,23 @@ async def seen(db: Database, event_id: str) -> bool:
     return await deliveries.was_delivered(db, PLATFORM, event_id)
 
 
-async def claim_event(db: Database, event_id: str, now: datetime) -> bool:
-    """Record that `event_id` arrived; False when it had been recorded before (a retry).
+async def claim_event(
+    db: Database, event_id: str | None, now: datetime, effects: Sequence[Effect] = ()
+) -> bool:
+    """Record that `event_id` arrived and store `effects` in the outbox in the same transaction;
+    False (nothing stored) when it had been recorded before (a retry). With no id, the effects
+    are stored all the same.
 
     Slack retries within minutes; a day's record is plenty."""
-    return await deliveries.claim_delivery(db, PLATFORM, event_id, now, KEEP_EVENTS)
+
+    async def store(conn: Connection) -> None:
+        await outbox.enqueue(conn, effects, now)
+
+    if event_id is None:
+        async with db.write() as conn:
+            await store(conn)
+        return True
+    return await deliveries.claim_delivery(db, PLATFORM, event_id, now, KEEP_EVENTS, store)
 
 
 async def remember_post(

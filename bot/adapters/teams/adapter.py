@@ -21,15 +21,19 @@ A command typed in a channel is marked `seen_by_others`: everyone has already se
 so the elephant handler refuses to store an elephant typed there as "anonymous".
 
 A turn carries out only what must happen within it (the answer to the person, a form, a dialog,
-the card replaced after a submit); channel posts, 1:1 messages and updates are handed to the outbox
-and sent right after the answer (`after`), so a large group never makes Teams wait.
+the card replaced after a submit); channel posts, 1:1 messages and updates were written to the
+outbox by the core with the change that caused them, and the turn wakes the outbox's drain
+(`bot.delivery.drainer`) once it has answered, so a large group never makes Teams wait and a
+process killed half-way leaves the rest for the next drain.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
+from dataclasses import replace
 from datetime import datetime
 from http import HTTPStatus
 from typing import Any
@@ -50,7 +54,6 @@ from botbuilder.schema import (
 
 from bot.adapters.base import BotParts, Handler
 from bot.adapters.teams import records
-from bot.adapters.teams.after import CLOSE_WAIT, AfterTurn
 from bot.adapters.teams.answers import TEAMS_CHANNEL, Turn, TurnAnswers
 from bot.adapters.teams.cards import (
     errors_content,
@@ -65,12 +68,16 @@ from bot.adapters.teams.delivery import (
     quiet_sdk_loggers,
 )
 from bot.adapters.teams.dialogs import FORM_SENT, dialog_answer, dialog_event, dialog_message
-from bot.adapters.teams.inbound import command_text, tenant_of, where_of, who_of
+from bot.adapters.teams.files import INVOKE as FILE_CONSENT
+from bot.adapters.teams.files import FileOffers
+from bot.adapters.teams.inbound import command_text, team_of, tenant_of, where_of, who_of
 from bot.adapters.teams.settings import TeamsSettings
 from bot.cards import Card
+from bot.delivery.drainer import CLOSE_WAIT, Drainer
+from bot.delivery.outbox import Outbox
 from bot.delivery.pacing import Pacer
 from bot.delivery.router import Deliverer
-from bot.effects import Effect, FormErrors
+from bot.effects import Effect, FormErrors, ReplyToActor, SendFileToActor
 from bot.events import Choice, Command, Event, FormSubmitted, MemberJoined
 from bot.identity import Who
 from bot.store.database import Database
@@ -120,6 +127,7 @@ class TeamsAdapter:
         clock: Callable[[], datetime],
         credentials_factory: Any = None,
         router: Deliverer | None = None,
+        drainer: Drainer | None = None,
     ) -> None:
         self.handle = handle
         self.db = db
@@ -138,10 +146,15 @@ class TeamsAdapter:
             backoff=settings.retry_backoff,
             pacer=Pacer(settings.posts_per_second),
             workers=settings.send_workers,
+            clock=clock,
         )
-        # The app's router when there is one: a drain may lease any platform's due rows.
-        self.after = AfterTurn(db, router or self.deliverer, clock)
-        self.answers = TurnAnswers(self.cloud, self.deliverer, settings.app_id, self.hand_over)
+        # The app's drain when there is one; else our own, through the app's router when there
+        # is one (a drain may lease any platform's due rows).
+        self.drainer = drainer or Drainer(Outbox(db, router or self.deliverer, clock))
+        self.files = FileOffers(db, clock)
+        self.answers = TurnAnswers(
+            self.cloud, self.deliverer, settings.app_id, self.hand_over, self.files
+        )
         quiet_sdk_loggers()
 
     # -- the HTTP route ------------------------------------------------------------------------
@@ -156,14 +169,19 @@ class TeamsAdapter:
         app.on_cleanup.append(cleanup)
 
     async def hand_over(self, effects: Sequence[Effect]) -> None:
-        """Everything but the answer: to the outbox, sent right after the turn (`AfterTurn`)."""
-        await self.after.hand_over(effects)
+        """Everything but the answer is in the outbox already (the core stored it with the
+        change): wake the drain, which sends it right after the turn, in the order stored."""
+        if effects:
+            self.drainer.wake()
 
     async def settled(self) -> None:
-        await self.after.settled()
+        """Wait until what the turns so far stored in the outbox has been drained."""
+        await self.drainer.settled()
 
     async def close(self, wait: float = CLOSE_WAIT) -> None:
-        await self.after.close(wait)
+        """On shutdown: a drain running now has `wait` seconds to finish, then is cancelled;
+        what it had not sent stays in the outbox for the next drain."""
+        await self.drainer.close(wait)
 
     async def on_request(self, request: web.Request) -> web.Response:
         """Parse, authenticate, run the turn; 4xx for anything malformed, never 500."""
@@ -226,7 +244,10 @@ class TeamsAdapter:
         try:
             _DELIVERY.set(self._delivery_key(context.activity))
             await self._remember(context.activity)
-            body = await self._on_dialog(context)
+            if context.activity.name == FILE_CONSENT:
+                await self._on_file_consent(context)
+            else:
+                body = await self._on_dialog(context)
         except Exception as exc:
             log.exception("a Teams invoke failed: %s", describe(exc))
             body = dialog_message(SORRY)
@@ -245,8 +266,23 @@ class TeamsAdapter:
             return None
         event, data = found
         body, later = dialog_answer(event, data, await self._handled(event))
-        await self.hand_over(later)
+        private = [e for e in later if isinstance(e, SendFileToActor | ReplyToActor)]
+        if private:  # a file, or an answer too long for a dialog: to the 1:1 chat
+            turn = Turn(context, event.who, event.where)
+            await self.answers.carry_out(private, turn)
+        await self.hand_over([e for e in later if e not in private])
         return body
+
+    async def _on_file_consent(self, context: TurnContext) -> None:
+        """The person accepted or declined a file (`files`): upload it and show it, or let it go.
+        A repeated delivery of the same answer does nothing."""
+        key = _DELIVERY.get()
+        if key and not await records.claim_activity(self.db, f"{key}:file", self.clock()):
+            return
+        activity = context.activity
+        who = who_of(activity)
+        answer = await self.files.answer(activity.value, who.workspace, who.user_id)
+        await context.send_activity(answer)
 
     def _delivery_key(self, activity: Activity) -> str | None:
         """A keyed hash naming this delivered activity (None when Teams gave it no id)."""
@@ -276,6 +312,9 @@ class TeamsAdapter:
             conversation.pop("name", None)
             ref["conversation"] = conversation
             await records.save_reference(self.db, where.conversation_id, tenant, ref)
+            team = team_of(activity)
+            if team:
+                await records.remember_team_channel(self.db, team, where.conversation_id, tenant)
         if tenant:
             reach = {k: ref.get(k) for k in ("serviceUrl", "bot", "channelId")}
             await records.save_reference(self.db, records.tenant_row(tenant), tenant, reach)
@@ -334,9 +373,7 @@ class TeamsAdapter:
             if member.id == bot_id:
                 # No core event carries the record, so the greeting claims the delivery itself.
                 key = _DELIVERY.get()
-                if key and not await records.claim_activity(
-                    self.db, f"{key}:bot", self.clock()
-                ):
+                if key and not await records.claim_activity(self.db, f"{key}:bot", self.clock()):
                     continue
                 text = BOT_ADDED_PERSONAL if where.is_direct else BOT_ADDED
                 await context.send_activity(message(Card(text=text)))
@@ -346,8 +383,24 @@ class TeamsAdapter:
             name = await _member_name(context, member)
             who = Who(PLATFORM, tenant_of(activity), str(member.id), name)
             turn = Turn(context, who, where)
-            joined = await self._handled(MemberJoined(who, where), part=str(member.id))
-            await self.answers.carry_out(joined, turn)
+            for channel in await self._joined_channels(activity, where.conversation_id):
+                at = replace(where, conversation_id=channel)
+                part = str(member.id)
+                if channel != where.conversation_id:
+                    part += ":" + hashlib.sha256(channel.encode()).hexdigest()[:16]
+                joined = await self._handled(MemberJoined(who, at), part=part)
+                await self.answers.carry_out(joined, turn)
+
+    async def _joined_channels(self, activity: Activity, conversation_id: str) -> list[str]:
+        """Where someone who joined may have a group: the conversation Teams named and, when they
+        joined the team (Teams names the team's General channel then), every channel of that team
+        the bot has heard from, so a group in any of them greets them (the core greets only where
+        a group lives)."""
+        found = [conversation_id]
+        team = team_of(activity)
+        if team:
+            found.extend(c for c in await records.team_channels(self.db, team) if c not in found)
+        return found
 
 
 TEAMS_KEY = web.AppKey("teams", TeamsAdapter)
@@ -381,6 +434,7 @@ def attach(
         settings,
         clock=bot.services.clock,
         router=bot.router,
+        drainer=bot.drainer,
     )
     bot.router.register(PLATFORM, adapter.deliverer)
     if app is not None:

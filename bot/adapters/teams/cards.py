@@ -13,6 +13,14 @@ from it; Adaptive Card text blocks do not render HTML, so `<`, `>` and `&` stay 
 A Teams mention someone typed as `<at>` markup is written out as what it shows
 (`bot.adapters.teams.text`). The bot's own command names are written in backticks in the core;
 Teams cards show no code style, so those become bold.
+
+Size: a card whose activity would be over Teams' limit (`bot.adapters.teams.limits`) is not cut.
+`card_parts` lays it out as as many consecutive cards as it needs, each within the limit, in the
+order it reads: the first says how many more follow, the others say which part they are. A text
+too long for one card is divided between words or lines; nothing is dropped.
+
+Buttons: rows are laid out so each label fits a phone-width card (`row_sizes`), at most
+`ACTIONS_PER_SET` to a row, within Teams' six.
 """
 
 from __future__ import annotations
@@ -21,14 +29,15 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from bot.adapters.teams import limits
+from bot.adapters.teams.limits import ACTIONS_PER_SET, CARD_VERSION
 from bot.adapters.teams.text import readable
 from bot.cards import Button, Card, Form, FormInput, Option
 
 CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
-VERSION = "1.4"
+VERSION = CARD_VERSION
 INPUT_PREFIX = "in:"
-MAX_ACTIONS_PER_ROW = 5
 STYLES = {"primary": "positive", "danger": "destructive"}
 _BACKTICKS = re.compile(r"`([^`\n]+)`")
 
@@ -79,29 +88,149 @@ def button_action(button: Button, *, dialog: bool = False) -> Json:
     return action
 
 
-def card_content(card: Card, *, in_channel: bool = False) -> Json:
-    """An Adaptive Card showing a `Card`: title, paragraphs, facts, buttons, footer. Buttons on
-    a card in a channel open a dialog (see `button_action`)."""
+def row_sizes(labels: list[str]) -> list[int]:
+    """How many buttons go in each row, in order: as many as fit (up to `ACTIONS_PER_SET`) while
+    every label in the row fits its share of a phone-width card (`phone_fit`), so no label is cut
+    to "1 Str…". A label too long even alone gets a row of its own (Teams wraps or cuts it)."""
+    sizes: list[int] = []
+    start = 0
+    while start < len(labels):
+        size = 1
+        for n in range(min(ACTIONS_PER_SET, len(labels) - start), 1, -1):
+            if all(len(label) <= phone_fit(n) for label in labels[start : start + n]):
+                size = n
+                break
+        sizes.append(size)
+        start += size
+    return sizes
+
+
+def phone_fit(per_row: int) -> int:
+    """The characters a button label can have when `per_row` buttons share a row on a phone:
+    Teams gives the buttons of a row equal widths of about 300 px, each with about 20 px of
+    padding, at about 7.5 px a character."""
+    return int((limits.PHONE_ROW_PX / per_row - limits.BUTTON_PADDING_PX) / limits.CHAR_PX)
+
+
+def _body(card: Card, *, in_channel: bool) -> list[Json]:
     body: list[Json] = []
-    if card.title:
-        body.append(_block(card.title, weight="Bolder", size="Medium"))
     body.extend(_paragraphs(card.text))
     if card.fields:
         facts = [{"title": readable(f.label), "value": teams_text(f.value)} for f in card.fields]
         body.append({"type": "FactSet", "facts": facts})
     buttons = [button_action(b, dialog=in_channel) for b in card.buttons]
-    for start in range(0, len(buttons), MAX_ACTIONS_PER_ROW):
-        body.append({"type": "ActionSet", "actions": buttons[start : start + MAX_ACTIONS_PER_ROW]})
+    start = 0
+    for size in row_sizes([str(b["title"]) for b in buttons]):
+        body.append({"type": "ActionSet", "actions": buttons[start : start + size]})
+        start += size
     if card.footer:
         body.extend(_paragraphs(card.footer, isSubtle=True, size="Small"))
-    if not body:
-        body.append(_block(" "))
-    return adaptive_card(body)
+    return body
+
+
+def _title(card: Card) -> list[Json]:
+    return [_block(card.title, weight="Bolder", size="Medium")] if card.title else []
+
+
+def card_content(card: Card, *, in_channel: bool = False) -> Json:
+    """An Adaptive Card showing a `Card` whole: title, paragraphs, facts, buttons, footer.
+    Buttons on a card in a channel open a dialog (see `button_action`). Use `card_parts` for
+    anything sent, so that a long card continues instead of being refused."""
+    body = _title(card) + _body(card, in_channel=in_channel)
+    return adaptive_card(body or [_block(" ")])
+
+
+def card_parts(card: Card, *, in_channel: bool = False, budget: int | None = None) -> list[Json]:
+    """The card as one or more Adaptive Cards, each of whose activities is within
+    `limits.ACTIVITY_BUDGET`; several only when it does not fit in one. The first part says how
+    many follow and carries the title; the others say which part they are. `budget` (less than
+    the usual) is for a second try after Teams refused a card as too big."""
+    budget = limits.ACTIVITY_BUDGET if budget is None else budget
+    whole = card_content(card, in_channel=in_channel)
+    if _activity_size(whole, card_summary(card)) <= budget:
+        return [whole]
+    room = budget - limits.CONTINUATION_ROOM
+    head = _title(card)
+    pieces: list[Json] = []
+    for element in _body(card, in_channel=in_channel):
+        pieces.extend(_fitting(element, room, card_summary(card)))
+    groups: list[list[Json]] = [list(head)]
+    for piece in pieces:
+        started = len(groups[-1]) > (len(head) if len(groups) == 1 else 0)
+        too_big = _activity_size(adaptive_card([*groups[-1], piece]), card_summary(card)) > room
+        if started and too_big:
+            groups.append([])
+        groups[-1].append(piece)
+    total = len(groups)
+    parts: list[Json] = []
+    for number, group in enumerate(groups, start=1):
+        if number == 1:
+            note = _block(continues(total - 1), isSubtle=True, spacing="Small")
+            body = [*head, note, *group[len(head) :]]
+        else:
+            body = [_block(part_label(card.title, number, total), isSubtle=True), *group]
+        parts.append(adaptive_card(body))
+    return parts
+
+
+def continues(more: int) -> str:
+    """What the first of several parts says: truthfully, how many follow."""
+    return f"This continues in the next {more} message{'s' if more != 1 else ''}."
+
+
+def part_label(title: str, number: int, total: int) -> str:
+    name = f"{title}, continued" if title else "Continued"
+    return f"{name} (part {number} of {total})"
+
+
+def _activity_size(content: Json, summary: str) -> int:
+    """The measured size of the message activity carrying `content`, with room for what the
+    connector adds (conversation, sender, recipient, service URL)."""
+    activity = {"type": "message", "summary": summary, "attachments": [attachment(content)]}
+    return limits.activity_size(activity) + limits.ENVELOPE_ROOM
+
+
+def _fitting(element: Json, room: int, summary: str) -> list[Json]:
+    """`element` as pieces that each fit a card on their own: a long text divided between
+    lines or words, a long fact set divided between facts. Nothing is dropped."""
+    if _activity_size(adaptive_card([element]), summary) <= room:
+        return [element]
+    halves: list[Json] = []
+    if element.get("type") == "TextBlock" and len(str(element.get("text", ""))) > 1:
+        first, second = _halve_text(str(element["text"]))
+        halves = [{**element, "text": first}, {**element, "text": second}]
+    elif element.get("type") == "FactSet" and len(element.get("facts", [])) > 1:
+        facts = list(element["facts"])
+        middle = len(facts) // 2
+        halves = [{**element, "facts": facts[:middle]}, {**element, "facts": facts[middle:]}]
+    elif element.get("type") == "FactSet":
+        [fact] = element["facts"]
+        title = {**_block(str(fact.get("title", ""))), "weight": "Bolder"}
+        value = _block(str(fact["value"]))
+        return [*_fitting(title, room, summary), *_fitting(value, room, summary)]
+    if not halves:
+        return [element]  # cannot be divided further; the refusal path reports it
+    return [piece for half in halves for piece in _fitting(half, room, summary)]
+
+
+def _halve_text(text: str) -> tuple[str, str]:
+    """Two pieces of `text` near its middle, divided after a line break or a space if there is
+    one nearby; the pieces joined again are the whole text (less the one divider)."""
+    middle = len(text) // 2
+    window = max(1, len(text) // 4)
+    for divider in ("\n", " "):
+        before = text.rfind(divider, middle - window, middle + 1)
+        after = text.find(divider, middle, middle + window)
+        found = [i for i in (before, after) if i > 0]
+        if found:
+            cut = min(found, key=lambda i: abs(i - middle))
+            return text[:cut].rstrip(), text[cut + 1 :].lstrip("\n ")
+    return text[:middle], text[middle:]
 
 
 def card_summary(card: Card) -> str:
     """A short plain line for notifications and screen readers."""
-    return readable(card.title or card.text.split("\n", 1)[0] or "Common Ground")[:200]
+    return readable(card.title or card.text.split("\n", 1)[0] or "Common Ground")[: limits.SUMMARY]
 
 
 # -- forms -----------------------------------------------------------------------------------
@@ -110,9 +239,11 @@ def card_summary(card: Card) -> str:
 def _input(spec: FormInput, value: str, error: str) -> list[Json]:
     element: Json = {
         "id": INPUT_PREFIX + spec.name,
-        "label": readable(spec.label) + ("" if spec.optional else " *"),
+        # Teams marks a required input itself (isRequired); adding " *" would show "* *".
+        "label": readable(spec.label),
         "isRequired": not spec.optional,
-        "errorMessage": error or f"Please fill in {spec.label.lower()}.",
+        "errorMessage": error
+        or ("Please choose one." if spec.kind in ("select", "radio") else "Please fill this in."),
     }
     if spec.kind in ("select", "radio"):
         element["type"] = "Input.ChoiceSet"

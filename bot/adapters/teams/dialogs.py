@@ -15,6 +15,7 @@ from typing import Any
 
 from botbuilder.schema import Activity
 
+from bot.adapters.teams import limits
 from bot.adapters.teams.cards import (
     Json,
     adaptive_card,
@@ -33,6 +34,7 @@ from bot.identity import Where, Who
 
 DIALOG_INVOKES = ("task/fetch", "task/submit")
 FORM_SENT = "Sent. Thank you."
+SENT_PRIVATELY = "That is a long answer, so I've sent it to our 1:1 chat."
 
 
 def dialog_card(content: Json, title: str) -> Json:
@@ -41,7 +43,7 @@ def dialog_card(content: Json, title: str) -> Json:
         "task": {
             "type": "continue",
             "value": {
-                "title": readable(title)[:100] or "Common Ground",
+                "title": readable(title)[: limits.DIALOG_TITLE] or "Common Ground",
                 "width": "medium",
                 "height": "medium",
                 "card": attachment(content),
@@ -79,7 +81,8 @@ def dialog_event(activity: Activity, who: Who, where: Where) -> tuple[Event, Jso
 
 
 def dialog_answer(event: Event, data: Json, effects: Sequence[Effect]) -> tuple[Any, list[Effect]]:
-    """The invoke's answer for the person, and the effects left to deliver."""
+    """The invoke's answer for the person, and the effects left to carry out (replies among them
+    when the answer is too long for a dialog, and a file, which goes to the 1:1 chat)."""
     errors: dict[str, str] = {}
     forms: list[Form] = []
     replies: list[Card] = []
@@ -100,5 +103,9 @@ def dialog_answer(event: Event, data: Json, effects: Sequence[Effect]) -> tuple[
     if forms:
         return dialog_card(form_content(forms[0]), forms[0].title), later
     if replies:
-        return dialog_card(cards_content(replies), replies[0].title or "Common Ground"), later
+        answer = dialog_card(cards_content(replies), replies[0].title or "Common Ground")
+        if limits.activity_size(answer) + limits.ENVELOPE_ROOM > limits.ACTIVITY_BUDGET:
+            # Too long for one card: it goes to the 1:1 chat, in as many cards as it needs.
+            return dialog_message(SENT_PRIVATELY), [*later, *(ReplyToActor(c) for c in replies)]
+        return answer, later
     return (dialog_message(FORM_SENT) if isinstance(event, FormSubmitted) else None), later

@@ -41,6 +41,11 @@ def tenant_of(activity: Activity) -> str:
     return str(tenant or (conversation.tenant_id if conversation else "") or "")
 
 
+def team_of(activity: Activity) -> str:
+    """The id of the team a channel activity comes from (`channelData.team.id`), or ""."""
+    return str((_data(activity).get("team") or {}).get("id") or "")
+
+
 def where_of(activity: Activity) -> Where:
     conversation = activity.conversation
     conversation_id = str(conversation.id or "") if conversation else ""

@@ -105,6 +105,10 @@ def build_package(app_id: str, out: Path, manifest_path: Path | None = None) -> 
             "Check the path given with --manifest."
         ) from exc
     manifest = json.loads(template.replace(PLACEHOLDER, app_id))
+    for bot in manifest.get("bots") or []:
+        # `export` gives a file through a file-consent card, which Teams allows only to bots
+        # that say they support files; an operator's copy made before that still works.
+        bot["supportsFiles"] = True
     icons = manifest.get("icons") or {}
     files = {"manifest.json": json.dumps(manifest, indent=2).encode()}
     for name, draw in (

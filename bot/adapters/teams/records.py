@@ -6,6 +6,10 @@ activity id (so a retried delivery is dropped even after a restart). A conversat
 stored without its `user` and `activityId` (a channel post must start a new thread, not answer
 whoever spoke last); a tenant's row (`tenant:<id>`) keeps only the service URL and the bot's
 account, which is what opening a 1:1 chat with any member of that tenant needs.
+
+A team's row (`team:<id>`) lists the channels of that team the bot has heard from. Teams tells of
+someone joining the team (`teamMemberAdded`) in the team's own conversation (its General
+channel), not in the channel a group lives in; this list is how the adapter finds that group.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from bot.store.database import Database
 PLATFORM = "teams"
 KEEP_EVENTS = timedelta(days=1)
 TENANT_PREFIX = "tenant:"
+TEAM_PREFIX = "team:"
 
 Json = dict[str, Any]
 
@@ -53,6 +58,25 @@ async def load_reference(db: Database, conversation_id: str) -> Json | None:
 
 def tenant_row(tenant: str) -> str:
     return TENANT_PREFIX + tenant
+
+
+async def remember_team_channel(db: Database, team_id: str, channel_id: str, tenant: str) -> None:
+    """Note that `channel_id` belongs to the team `team_id` (written only when it is new)."""
+    known = await team_channels(db, team_id)
+    if channel_id in known:
+        return
+    channels = sorted({*known, channel_id})
+    text = json.dumps({"channels": channels})
+    await conversation_refs.replace(db, PLATFORM, TEAM_PREFIX + team_id, tenant, text)
+
+
+async def team_channels(db: Database, team_id: str) -> list[str]:
+    """The channels of the team `team_id` the bot has heard from."""
+    text = await conversation_refs.find(db, PLATFORM, TEAM_PREFIX + team_id)
+    if not text:
+        return []
+    found = json.loads(text).get("channels")
+    return [str(c) for c in found] if isinstance(found, list) else []
 
 
 async def remember_post(db: Database, conversation_id: str, key: str, activity_id: str) -> None:

@@ -84,7 +84,6 @@ def answer_form(group_id: int, meeting_id: int, question: str, current: Checkin 
     return Form(
         form_id=FORM,
         title="Check-in",
-        intro=MOOD_QUESTION,
         inputs=(
             FormInput(
                 "mood",

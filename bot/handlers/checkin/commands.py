@@ -232,7 +232,9 @@ async def on_form(ctx: Context, values: Mapping[str, str], payload: str) -> list
         return [FormErrors({"mood": CHOOSE_MOOD})]
     words: str | None = None
     try:
-        words = clean_text(values.get("words") or "", limit=limits.CHECKIN_WORDS, what="your words")
+        words = clean_text(
+            values.get("words") or "", limit=limits.CHECKIN_WORDS, what="what you wrote"
+        )
     except TextRejected as exc:
         if exc.reason != "empty":
             return [FormErrors({"words": exc.in_form})]

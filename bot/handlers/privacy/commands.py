@@ -19,7 +19,7 @@ from bot.handlers.privacy.personal_data import erase, erase_tokens, my_data_card
 from bot.handlers.privacy.statement import full_statement
 from bot.replies import reply
 from bot.routing import Routes, encode
-from bot.store import groups, members
+from bot.store import groups, members, pending_files
 from bot.text_safety import neutralise
 
 routes = Routes()
@@ -108,6 +108,8 @@ async def forget_confirmed(ctx: Context, payload: str) -> list[Effect]:
     await _refuse_last_facilitator(ctx)
     await erase(ctx.conn, member)
     await erase_tokens(ctx.conn, group.id, ctx.require_who(), ctx.services.secret)
+    who = ctx.require_who()
+    await pending_files.forget_person(ctx.conn, who.platform, who.workspace, who.user_id)
     return [
         reply(
             f"Done. I've erased everything I held about you in {neutralise(group.name)}: your "

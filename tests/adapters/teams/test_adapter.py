@@ -34,6 +34,8 @@ from testkit.fake_teams import (
     BOT_ID,
     BOT_NAME,
     GENERAL,
+    PROJECTS,
+    TEAM,
     TENANT,
     FakeTeams,
     Sent,
@@ -367,9 +369,10 @@ async def test_connector_429_and_5xx_are_retried_within_bounds(
     )
     fake.hits.clear()
     fake.failures.clear()
-    fake.fail("send", 400)
-    await teams.bot.router.deliver([PostToConversation(CHANNEL, Card(text="Bad"))])
-    assert fake.hits["send"] == 1  # a client error is not retried
+    fake.fail("send", 404)
+    failed = await teams.bot.router.deliver([PostToConversation(CHANNEL, Card(text="Gone"))])
+    assert fake.hits["send"] == 1  # a client error is not retried by the deliverer
+    assert failed == []  # nor by the outbox: a conversation that is gone stays gone
 
 
 async def test_a_keyed_post_or_message_delivered_twice_is_sent_once(
@@ -401,7 +404,7 @@ async def test_scheduled_posts_and_messages_reach_teams_after_a_restart(
     await group(teams)
     async with teams.bot.db.read() as conn:
         stored = (await conn.execute(select(conversation_refs))).mappings().all()
-    assert {r["conversation_id"] for r in stored} == {GENERAL, f"tenant:{TENANT}"}
+    assert {r["conversation_id"] for r in stored} == {GENERAL, f"tenant:{TENANT}", f"team:{TEAM}"}
     for row in stored:  # no person in any reference
         for who in (FAY, SAM, PAT):
             assert who.user_id not in row["ref"] and who.display_name not in row["ref"]
@@ -621,3 +624,25 @@ async def test_a_post_to_a_channel_never_heard_from_is_handed_back(
     assert teams.fake.sent == []
     assert "Teams PostToConversation not delivered: LookupError" in caplog.text
     assert SAM.user_id not in caplog.text and "Hello" not in caplog.text
+
+
+async def test_someone_joining_the_team_is_greeted_by_a_group_in_another_channel(
+    teams: Teams,
+) -> None:
+    """Teams tells of a new team member in the team's General channel (documented shape), even
+    when the group lives elsewhere; the group there greets them privately all the same."""
+    assert await teams.say(FAY, "setup Projects Circle", channel=PROJECTS) == 201
+    teams.fake.clear()
+    newcomer = teams_person("29:1noor", "Noor")
+    teams.fake.names[newcomer.user_id] = "Noor Haddad"
+    added = teams.members_added({"id": newcomer.user_id, "aadObjectId": "aad-noor"})
+    assert added["conversation"]["id"] == TEAM and "channel" not in added["channelData"]
+    assert await teams.post(added) == (201, "")
+    welcome = last_to(teams.fake, newcomer)
+    assert "Welcome to Projects Circle" in welcome.texts()
+    assert welcome.button("Lived experience")
+    assert teams.fake.in_channel(GENERAL) == []  # nothing about them in the channel
+    # the same delivery again greets nobody twice
+    teams.fake.clear()
+    await teams.post(added)
+    assert teams.fake.to_user(newcomer) == []

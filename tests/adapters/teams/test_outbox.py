@@ -1,18 +1,24 @@
 """Teams answers a turn first and sends the rest right after: posts, 1:1 messages and updates go
-through the outbox and a drain the adapter owns, so a large group never makes Teams wait."""
+through the outbox and the app's drain, so a large group never makes Teams wait."""
 
 from __future__ import annotations
 
+import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import select
 
 from bot.adapters.teams.adapter import TEAMS_KEY
-from bot.delivery.outbox import pending
+from bot.cards import Card
+from bot.delivery.outbox import enqueue, pending
+from bot.effects import MessageMember
 from bot.store import members as members_store
 from bot.store.schema import groups
-from testkit.fake_teams import TeamsHarness, teams_person
+from testkit.fake_teams import TENANT, TeamsHarness, teams_person
+from tests.dialogue import FakeClock
 
 FAY = teams_person("29:1fay", "Fay Okafor")
 PROMPT = "What would make this easier?"
+CARD = Card(text="Words nobody else should read")
 
 
 async def large_group(teams: TeamsHarness, size: int) -> list[object]:
@@ -74,6 +80,46 @@ async def test_stopping_cancels_a_stuck_drain_and_the_outbox_keeps_the_rest(
     await adapter.close(wait=0.05)
     await adapter.settled()  # nothing is left running
     assert not [s for s in teams.fake.sent if s.kind == "create"]
-    # Nothing is lost: the three invitations wait for a later drain, and so does the channel card
-    # (a leased batch is settled only once it has all been tried).
-    assert await pending(teams.bot.db) == 4
+    # Nothing is lost, nothing doubled: the channel card's row went as soon as the card went out
+    # (if the drain got that far); the three invitations wait for a later drain.
+    cards = len([s for s in teams.fake.in_channel() if s.kind == "send"])
+    assert await pending(teams.bot.db) == 4 - cards
+
+
+async def test_a_message_teams_took_but_answered_too_late_is_not_sent_again_and_is_counted(
+    teams: TeamsHarness, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    await large_group(teams, 2)  # Fay's channel and tenant are known
+    adapter = teams.client.app[TEAMS_KEY] if teams.client.app is not None else None
+    assert adapter is not None
+    adapter.deliverer.timeout = 0.2  # each call's bound (10 s in service), made short
+    release = teams.fake.hold_personal_chats()  # Teams takes the call and answers late
+    labels = {"platform": "teams", "kind": "MessageMember"}
+    before = REGISTRY.get_sample_value("commonground_ambiguous_sends_total", labels) or 0.0
+    async with teams.bot.db.write() as conn:
+        await enqueue(conn, [MessageMember("teams", TENANT, "29:1fay", CARD)], clock())
+    await teams.bot.drainer.drain()
+    release.set()  # the late answer arrives: the 1:1 chat was made and the message sent
+    assert await pending(teams.bot.db) == 0  # not kept to be sent again
+    after = REGISTRY.get_sample_value("commonground_ambiguous_sends_total", labels) or 0.0
+    assert after == before + 1
+    assert "a MessageMember may or may not have reached the platform" in caplog.text
+    clock.advance(hours=3)
+    await teams.bot.drainer.drain()
+    creates = [s for s in teams.fake.sent if s.kind == "create"]
+    assert len(creates) <= 1  # at most the one Teams took late; never sent again
+
+
+async def test_a_message_teams_refuses_for_good_is_not_retried(
+    teams: TeamsHarness, clock: FakeClock
+) -> None:
+    await large_group(teams, 2)
+    tried = teams.fake.hits.get("create", 0)
+    teams.fake.fail("create", 404)
+    async with teams.bot.db.write() as conn:
+        await enqueue(conn, [MessageMember("teams", TENANT, "29:1fay", CARD)], clock())
+    await teams.bot.drainer.drain()
+    assert await pending(teams.bot.db) == 0
+    clock.advance(hours=3)
+    await teams.bot.drainer.drain()
+    assert teams.fake.hits["create"] == tried + 1

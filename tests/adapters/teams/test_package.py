@@ -40,6 +40,7 @@ def test_the_package_has_the_app_id_and_both_icons(tmp_path: Path) -> None:
     assert manifest["id"] == APP_ID
     [bot] = manifest["bots"]
     assert bot["botId"] == APP_ID
+    assert bot["supportsFiles"] is True  # export arrives as a file-consent card
     assert set(bot["scopes"]) >= {"team", "personal"}
     commands = {c["title"] for lists in bot["commandLists"] for c in lists["commands"]}
     assert {"setup", "help", "elephant", "checkin", "my-data"} <= commands
