@@ -6,11 +6,13 @@
   test then knows exactly how far a fan-out got (N - 1 calls answered) and can kill the bot while
   the next ones hang. A call released with `drop` is never recorded: to Slack, the connection
   died before the request arrived, so nothing was posted.
-- **slow**: calls answer only after a delay (longer than the bot's client timeout, say). Slack
-  still posts the message, so a slow call is recorded as delivered even if nobody waits for the
-  answer: exactly the ambiguous send the bot must not repeat.
+- **slow**: the inherited `answer_late(method, *seconds)`: Slack posts the message at once and
+  answers late, so a slow call is recorded as delivered even if nobody waits for the answer:
+  exactly the ambiguous send the bot must not repeat.
 - **hang up**: the call is posted, then the connection is dropped before any answer: the
   other ambiguous send.
+- **proxy errors**: something in front of Slack answers 500 or 502 with a page of text or
+  HTML, not Slack's JSON; nothing is posted.
 - **fail**: the inherited `fail(method, *statuses)` answers the next calls with 500 or 429.
 
 `delivered(method)` lists what Slack accepted (answered `ok`), so a test counts per person what
@@ -29,7 +31,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from testkit.fake_slack import FakeSlack
+from testkit.fake_slack import Call, FakeSlack
 
 
 @dataclass
@@ -37,8 +39,7 @@ class FaultySlack(FakeSlack):
     """The fake Slack Web API, with calls that can be held, slowed or dropped."""
 
     hold_from: dict[str, int] = field(default_factory=dict)
-    delays: dict[str, float] = field(default_factory=dict)
-    slow_calls: dict[str, int] = field(default_factory=dict)
+    proxy_errors: dict[str, list[int]] = field(default_factory=dict)
     hang_ups: dict[str, int] = field(default_factory=dict)
     seen: Counter[str] = field(default_factory=Counter)
     holding: int = 0
@@ -58,10 +59,10 @@ class FaultySlack(FakeSlack):
         self.hold_from.clear()
         self._released.set()
 
-    def slow(self, method: str, seconds: float, calls: int = 10**9) -> None:
-        """Answer the next `calls` calls of `method` only after `seconds` (still posting them)."""
-        self.delays[method] = seconds
-        self.slow_calls[method] = calls
+    def proxy_error(self, method: str, *statuses: int) -> None:
+        """Answer the next calls of `method` with these statuses, as a proxy in front of Slack
+        would: an HTML or plain-text page, not Slack's JSON (nothing posted)."""
+        self.proxy_errors.setdefault(method, []).extend(statuses)
 
     def hang_up(self, method: str, calls: int) -> None:
         """Post the next `calls` calls of `method`, then drop the connection without answering:
@@ -88,17 +89,18 @@ class FaultySlack(FakeSlack):
                 return web.Response(status=503)
         if self.hang_ups.get(method, 0) > 0:
             self.hang_ups[method] -= 1
-            response = await super().api(request)
+            args = await self._args(request)  # posted, and recorded as Slack would
+            self.calls.append(Call(method, args, self._answer(method, args)))
             if request.transport is not None:
                 request.transport.abort()
-            return response
-        if self.slow_calls.get(method, 0) > 0:
-            self.slow_calls[method] -= 1
-            await request.read()
-            # Slack does the work now and only answers late: record it first, then wait.
-            response = await super().api(request)
-            await asyncio.sleep(self.delays.get(method, 0.0))
-            return response
+            return web.Response(status=200)  # never reaches the bot: the line is down
+        pending = self.proxy_errors.get(method)
+        if pending:
+            status = pending.pop(0)
+            if status == 500:
+                return web.Response(status=status, text="500 Internal Server Error")
+            page = f"<html><body><h1>{status}</h1></body></html>"
+            return web.Response(status=status, text=page, content_type="text/html")
         return await super().api(request)
 
 

@@ -5,7 +5,8 @@
   cannot know whether the post went out; such a send is *ambiguous*: it is not sent again (a
   post shown twice is the worse harm), and it is counted in `/metrics` as
   `commonground_ambiguous_sends_total`.
-- **Failing**: Slack answers 500 and 429 for a while. Those are definite refusals: the post is
+- **Failing**: Slack answers 500 and 429 for a while, and a proxy in front of it 500 and 502
+  with pages of text or HTML. Those are definite refusals: the post is
   tried again (by the SDK at once, then by the outbox with back-off) until it goes out, once.
   `COMMONGROUND_FAULT_ROUNDS=n` makes Slack fail n times as long.
 
@@ -17,6 +18,7 @@ clients that send half a request and then nothing are cut off after the bot's re
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 
 import aiohttp
@@ -41,6 +43,8 @@ from tests.faults.harness import (
 )
 
 MEMBERS = 20
+OWN_ERRORS = r"\b(AttributeError|KeyError|TypeError|IndexError|JSONDecodeError)\b"
+"""Exceptions that mean a failure was met by a bug of ours rather than handled as a failure."""
 SLOW_CLIENTS = 20
 READ_TIMEOUT = 15.0
 """How long the bot gives a client to send a whole request line and headers (a body: 408)."""
@@ -102,7 +106,7 @@ async def test_a_slow_or_silent_slack_is_not_sent_twice_and_slow_clients_are_cut
     slack = SlackSender(session, bot.url, fake)
     stuck = [asyncio.create_task(_slow_client(bot.port)) for _ in range(SLOW_CLIENTS)]
     fake.hang_up("chat.postMessage", HANG_UPS)  # the first posts are taken, then the line drops
-    fake.slow("chat.postMessage", SLOWER, calls=SLOW)  # the next ones answer too late
+    fake.answer_late("chat.postMessage", *[SLOWER] * SLOW)  # the next ones answer too late
     assert (await slack.command(FACILITATOR, "round What helped you this week?")).acknowledged
 
     health, took = await _timed(session, f"{bot.url}/healthz")
@@ -145,11 +149,12 @@ async def test_a_failing_slack_delivers_everything_once_after_it_recovers(
     bot_process: BotFactory,
 ) -> None:
     await seed_group(db, MEMBERS)
-    # Three failures are met by the SDK's own retries (SLACK_RETRIES, 3); with more rounds the
-    # failures outlast them and the outbox's back-off takes over.
-    bot = bot_process(database_url)
+    # One lane, so the first post meets the proxy's pages one after another, more than the
+    # SDK's three retries: the outbox's back-off takes over. Slack's own failures come next.
+    bot = bot_process(database_url, {"SLACK_SEND_WORKERS": "1"})
     await bot.start()
     slack = SlackSender(session, bot.url, fake)
+    fake.proxy_error("chat.postMessage", 500, 500, 500, 500, 502)  # pages, not Slack's JSON
     fake.fail("chat.postMessage", *([500, 429, 500] * ROUNDS))
     assert (await slack.command(FACILITATOR, "round What helped you this week?")).acknowledged
     health, took = await _timed(session, f"{bot.url}/healthz")
@@ -172,3 +177,5 @@ async def test_a_failing_slack_delivers_everything_once_after_it_recovers(
     assert took < 1.0, f"/healthz took {took:.2f} s while Slack was failing"
     assert server_errors(page) == 0
     assert metric_sum(page, "commonground_ambiguous_sends_total") == 0, "a refusal is definite"
+    own = sorted(set(re.findall(OWN_ERRORS, bot.logs())))
+    assert own == [], f"the bot met a failing Slack with errors of its own: {own}"
