@@ -370,6 +370,14 @@ header_values = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=1
 headers = st.dictionaries(header_names, header_values, max_size=3)
 
 
+OTHER_APP = "Bearer " + jwt.encode(
+    {"iss": ISSUER, "aud": "someone-else", "nbf": 0, "exp": 4_000_000_000},
+    FORGER,
+    algorithm="RS256",
+    headers={"kid": "key-1"},
+)
+
+
 def signature(body: bytes, timestamp: str) -> str:
     """Slack's request signature (v0), over the body's bytes as they are sent."""
     base = b"v0:" + timestamp.encode() + b":" + body
@@ -566,6 +574,12 @@ async def test_a_signed_slack_request_of_any_shape_is_never_a_server_error(
 @given(request=teams_bodies(), token=forged_tokens(), extra=headers)
 @example(request=(deep(DEEP), "application/json"), token="", extra={})
 @example(request=(b"\xff\xfe", "application/json"), token="", extra={})
+@example(request=(b"[false]", "application/json; charset=no-such-charset"), token="", extra={})
+@example(  # found by this test: a body in a charset nobody knows, with a token for another app
+    request=(b"[false]", "application/json; charset=no-such-charset"),
+    token=OTHER_APP,
+    extra={},
+)
 async def test_a_teams_request_without_a_valid_token_is_refused_and_stores_nothing(
     target: Target, request: tuple[bytes, str], token: str, extra: dict[str, str]
 ) -> None:
