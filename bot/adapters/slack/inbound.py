@@ -71,6 +71,13 @@ def _optional_object(data: Mapping[str, Any], key: str) -> bool:
 
 
 def _event_problem(data: Mapping[str, Any]) -> str | None:
+    authorizations = data.get("authorizations", [])
+    if not isinstance(authorizations, list) or not all(
+        isinstance(a, dict) for a in authorizations
+    ):
+        return "an event whose authorizations are not a list"  # Bolt reads them on any event
+    if "event" in data and not isinstance(data["event"], dict):
+        return "an event that is not an object"
     if data.get("type") != "event_callback":
         return None
     event = data.get("event")
@@ -120,7 +127,8 @@ def shape_problem(body: str, content_type: str) -> str | None:
         data = _json_object(body)
         problem = "a JSON body that is not an object" if data is None else _event_problem(data)
     else:
-        payloads = parse_qs(body).get("payload")
+        # Blank values kept: `payload=` is an empty payload, not a slash command.
+        payloads = parse_qs(body, keep_blank_values=True).get("payload")
         if not payloads:
             return None  # a slash command, an SSL check, or something Bolt answers 404
         payload = _json_object(payloads[0])

@@ -282,7 +282,7 @@ class TeamsAdapter:
             return web.Response(status=415, text="expected application/json")
         try:
             body = await request.json()
-        except (ValueError, RecursionError):  # not JSON (or not UTF-8), or nested absurdly deep
+        except (ValueError, RecursionError, LookupError):  # not JSON or UTF-8, too deep, no charset
             return web.Response(status=400, text="the body is not JSON")
         if not isinstance(body, dict) or not isinstance(body.get("type"), str):
             return web.Response(status=400, text="the body is not an activity")
