@@ -6,6 +6,13 @@ job's, so a fan-out begun by a process that then dies is finished by the next dr
 claimed by a clock that dies is still posted. `Outbox.drain` leases due rows (so two processes
 never send the same row), hands each effect to the platform, deletes it once accepted, and
 otherwise tries again later with growing pauses, giving up (with a log line) after a day or so.
+
+Just before each platform call the row is marked as being sent, in its own short commit
+(`Batch.before`). A process killed between the platform accepting a post and the row's deletion
+leaves it marked; the drain that leases it after the lease runs out does not send it again but
+counts it as an ambiguous send (`bot.delivery.receipts.ambiguous`), as a timeout after the request
+was written is counted: a post may be missing, and is counted, but is never doubled. (A
+deliverer that does not report receipts, the console's, marks nothing and is settled whole.)
 The process's drain runs in `bot.delivery.drainer`, woken by adapters once they have answered.
 
 Logs name the kind of effect and the row, never its text or who it was for.
@@ -20,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.delivery.codec import Storable, decode, encode, storable
-from bot.delivery.receipts import receiving
+from bot.delivery.receipts import ambiguous, receiving
 from bot.delivery.router import Deliverer, platform_of
 from bot.effects import Effect
 from bot.store import outbox
@@ -86,7 +93,7 @@ class Outbox:
                     return delivered
                 delivered += await self._send(leased)
 
-    async def _lease(self, now: datetime) -> list[tuple[int, int, str]]:
+    async def _lease(self, now: datetime) -> list[outbox.Leased]:
         # Most drains find nothing due: a read says so without taking SQLite's one writer.
         async with self.db.read() as conn:
             if not await outbox.any_due(conn, now):
@@ -94,19 +101,29 @@ class Outbox:
         async with self.db.write() as conn:
             return await outbox.lease_due(conn, now, limit=BATCH, until=now + LEASE)
 
-    async def _send(self, leased: list[tuple[int, int, str]]) -> int:
+    async def _send(self, leased: list[outbox.Leased]) -> int:
         """Hand a leased batch over in one go (a console prints a fan-out once; the chat
         platforms send it through a few lanes). Each row is settled as the platform answers
         (`Batch`, through `bot.delivery.receipts`); what the deliverer did not report on is
-        settled when it returns: deleted if it went out, tried again later if it failed."""
-        batch = Batch(self, [Row(row_id, tries, decode(text)) for row_id, tries, text in leased])
-        effects = [row.effect for row in batch.rows]
+        settled when it returns: deleted if it went out, tried again later if it failed.
+
+        A row still marked as being sent is not handed over: its drain died mid-call, so it
+        may have gone out; it is counted as an ambiguous send and deleted."""
+        batch = Batch(self, [Row(row.row_id, row.attempts, decode(row.effect)) for row in leased])
+        marked = {row.row_id for row in leased if row.marked}
+        with receiving(batch):
+            for row in batch.rows:
+                if row.row_id in marked:
+                    await ambiguous(row.effect, "its drain stopped before the platform answered")
+        effects = [row.effect for row in batch.rows if row.row_id not in marked]
+        if not effects:
+            return 0
         keeping = asyncio.create_task(batch.keep_leased())
         try:
             with receiving(batch):
                 failed = await self.deliverer.deliver(effects) or ()
         except Exception as exc:
-            log.warning("delivery of %d outbox rows failed (%s)", len(leased), type(exc).__name__)
+            log.warning("delivery of %d outbox rows failed (%s)", len(effects), type(exc).__name__)
             failed = effects
         finally:
             keeping.cancel()
@@ -117,21 +134,24 @@ class Outbox:
             if delivered:  # one statement for the rest of the batch
                 await outbox.delete_rows(conn, delivered)
             for row in open_rows:
-                if id(row.effect) not in refused:
-                    continue
-                if row.attempts >= MAX_ATTEMPTS:
-                    await outbox.delete_row(conn, row.row_id)
-                    log.error(
-                        "gave up on a %s after %d attempts (outbox row %d)",
-                        type(row.effect).__name__,
-                        row.attempts,
-                        row.row_id,
-                    )
-                else:
-                    log.warning("outbox row %d was not delivered; trying again later", row.row_id)
-                    when = self.clock() + pause_after(row.attempts)
-                    await outbox.retry_at(conn, row.row_id, when)
+                if id(row.effect) in refused:
+                    await self.not_delivered(conn, row)
         return batch.sent + len(delivered)
+
+    async def not_delivered(self, conn: Connection, row: Row) -> None:
+        """A row that failed for now: tried again after a pause (unmarked), or given up on."""
+        if row.attempts >= MAX_ATTEMPTS:
+            await outbox.delete_row(conn, row.row_id)
+            log.error(
+                "gave up on a %s after %d attempts (outbox row %d)",
+                type(row.effect).__name__,
+                row.attempts,
+                row.row_id,
+            )
+        else:
+            log.warning("outbox row %d was not delivered; trying again later", row.row_id)
+            when = self.clock() + pause_after(row.attempts)
+            await outbox.retry_at(conn, row.row_id, when)
 
 
 @dataclass(frozen=True)
@@ -148,7 +168,8 @@ class Batch:
 
     `ours` are the rows neither settled nor lost to another drain. The lease is renewed before
     a send when `RENEW` has passed since the last renewal, and by `keep_leased` every `RENEW`
-    seconds while the batch is out (one send can wait long for a platform)."""
+    seconds while the batch is out (one send can wait long for a platform). Before each send the
+    row is marked as being sent, committed before the platform call (see the module docstring)."""
 
     def __init__(self, owner: Outbox, rows: list[Row]) -> None:
         self.owner = owner
@@ -165,7 +186,14 @@ class Batch:
             return True
         if self.owner.clock() - self._renewed >= RENEW:
             await self.renew()
-        return row.row_id in self.ours
+        if row.row_id not in self.ours:
+            return False
+        # One tiny UPDATE in its own commit, so the mark is durable before the request leaves.
+        async with self.owner.db.write() as conn:
+            mine = await outbox.mark_sending(conn, row.row_id, row.attempts, self.owner.clock())
+        if not mine:  # another drain leased it after our lease ran out: it is theirs now
+            self.ours.discard(row.row_id)
+        return mine
 
     async def accepted(self, effect: Effect) -> None:
         row = self._by_effect.get(id(effect))
@@ -175,6 +203,14 @@ class Batch:
         self.sent += 1
         async with self.owner.db.write() as conn:
             await outbox.delete_row(conn, row.row_id)
+
+    async def failed(self, effect: Effect) -> None:
+        row = self._by_effect.get(id(effect))
+        if row is None or row.row_id not in self.ours:
+            return
+        self.ours.discard(row.row_id)
+        async with self.owner.db.write() as conn:
+            await self.owner.not_delivered(conn, row)
 
     async def ambiguous(self, effect: Effect, why: str) -> None:
         row = self._by_effect.get(id(effect))

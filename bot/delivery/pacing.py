@@ -97,8 +97,9 @@ async def deliver_in_lanes(
     The first effect goes out alone, before the others start: it is usually the channel post a
     fan-out belongs to (the check-in card before everyone's message about it).
 
-    With the outbox's receipts in force, each effect is announced before it is sent (one whose
-    row another drain has taken meanwhile is skipped) and reported once it went out."""
+    With the outbox's receipts in force, each effect is announced before it is sent (its row is
+    marked as being sent; one whose row another drain has taken meanwhile is skipped) and
+    reported once it went out, or once it failed."""
     lanes: dict[Hashable, list[tuple[int, Effect]]] = {}
     for index, effect in enumerate(effects):
         lanes.setdefault(lane_of(effect), []).append((index, effect))
@@ -111,6 +112,8 @@ async def deliver_in_lanes(
             return
         if not await send(effect):
             failed.append((index, effect))
+            if receipts is not None:
+                await receipts.failed(effect)
         elif receipts is not None:
             await receipts.accepted(effect)
 

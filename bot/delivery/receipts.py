@@ -7,10 +7,15 @@ restart. So while a batch is out, the outbox sets a `Receipts` for it here, and 
 (which the Slack and Teams deliverers use) reports to it around each effect:
 
 - `before(effect)`: about to send. The outbox renews the batch's lease now and then, so a slow
-  batch never loses its rows to another drain; False means another drain has taken this row (our
+  batch never loses its rows to another drain, and marks the row as being sent (committed before
+  the call: a drain that later finds the row still marked, its holder dead, counts it as
+  ambiguous instead of sending it again). False means another drain has taken this row (our
   lease ran out while we were stuck), so it is skipped, not sent twice.
 - `accepted(effect)`: the platform took it (or refused it for good and the deliverer dealt with
   that): the row is deleted at once, so nothing already accepted is ever sent again.
+- `failed(effect)`: the platform said no for now (429, 5xx, no connection): it did not go out, so
+  the mark is cleared at once, with the time of the next try (a process killed before the batch
+  ends must not leave it looking as if it may have gone out).
 - `ambiguous(effect, why)`: the request may have reached the platform but no answer came (a read
   timeout, a connection dropped after the request was written). It is not sent again: see
   "Delivery guarantees" in the README. The deliverer reports it and then treats it as settled.
@@ -41,6 +46,8 @@ class Receipts(Protocol):
     async def before(self, effect: Effect) -> bool: ...
 
     async def accepted(self, effect: Effect) -> None: ...
+
+    async def failed(self, effect: Effect) -> None: ...
 
     async def ambiguous(self, effect: Effect, why: str) -> None: ...
 

@@ -1,14 +1,15 @@
 """The outbox table: effects waiting for a platform to accept them (see `bot.delivery.outbox`).
 
-Each row holds one encoded effect and the platform it is for; a drain leases due rows, and a row
-is deleted once delivered or given up on, or put back with a later `next_attempt_at`.
+Each row holds one encoded effect and the platform it is for; a drain leases due rows, marks each
+one as being sent just before its platform call (`mark_sending`), and a row is deleted once
+delivered or given up on, or put back (unmarked) with a later `next_attempt_at`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, delete, func, insert, or_, select, update
 
@@ -55,11 +56,21 @@ async def any_due(conn: Connection, now: datetime) -> bool:
     return (await conn.execute(_due(now, 1))).first() is not None
 
 
+class Leased(NamedTuple):
+    """A row a drain has just leased."""
+
+    row_id: int
+    attempts: int
+    effect: str
+    marked: bool
+    """Still marked as being sent: the drain that held it died (or froze past its lease) between
+    marking it and hearing from the platform, so it may have gone out."""
+
+
 async def lease_due(
     conn: Connection, now: datetime, *, limit: int, until: datetime
-) -> list[tuple[int, int, str]]:
-    """Lease up to `limit` due rows until `until`, counting the attempt; returns (id, attempts,
-    effect) of each, by id."""
+) -> list[Leased]:
+    """Lease up to `limit` due rows until `until`, counting the attempt; returns them by id."""
     ids = list((await conn.execute(_due(now, limit))).scalars())
     if not ids:
         return []
@@ -69,9 +80,23 @@ async def lease_due(
         update(outbox)
         .where(outbox.c.id.in_(ids), _free(now))
         .values(lease_until=until, attempts=outbox.c.attempts + 1)
-        .returning(outbox.c.id, outbox.c.attempts, outbox.c.effect)
+        .returning(outbox.c.id, outbox.c.attempts, outbox.c.effect, outbox.c.sending_since)
     )
-    return sorted((row.id, row.attempts, row.effect) for row in result)
+    return sorted(
+        Leased(row.id, row.attempts, row.effect, row.sending_since is not None) for row in result
+    )
+
+
+async def mark_sending(conn: Connection, row_id: int, attempts: int, now: datetime) -> bool:
+    """Mark a row as being sent, if it is still leased with these `attempts` (no other drain has
+    taken it since); returns whether it was. One tiny UPDATE: it commits before every send."""
+    result = await conn.execute(
+        update(outbox)
+        .where(outbox.c.id == row_id, outbox.c.attempts == attempts)
+        .values(sending_since=now)
+        .returning(outbox.c.id)
+    )
+    return result.first() is not None
 
 
 async def renew_lease(
@@ -108,7 +133,10 @@ async def delete_row(conn: Connection, row_id: int) -> None:
 
 
 async def retry_at(conn: Connection, row_id: int, when: datetime) -> None:
-    """Release a row's lease and make it due again at `when`."""
+    """Release a row's lease, clear its mark and make it due again at `when` (it did not go out:
+    the platform said so)."""
     await conn.execute(
-        update(outbox).where(outbox.c.id == row_id).values(lease_until=None, next_attempt_at=when)
+        update(outbox)
+        .where(outbox.c.id == row_id)
+        .values(lease_until=None, next_attempt_at=when, sending_since=None)
     )

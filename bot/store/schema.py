@@ -286,6 +286,10 @@ outbox = Table(
     Column("attempts", Integer, nullable=False, default=0),
     Column("next_attempt_at", UtcDateTime, nullable=False),
     Column("lease_until", UtcDateTime),
+    # Set (in its own commit) just before the row's platform call: a drain that leases a row
+    # still marked knows its holder died mid-call, and counts it as ambiguous instead of sending
+    # it a second time. Cleared when a failed row is put back for another try.
+    Column("sending_since", UtcDateTime),
     Index(None, "next_attempt_at"),
     sqlite_autoincrement=True,
 )

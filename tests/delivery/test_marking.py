@@ -1,7 +1,8 @@
 """A command's fan-out waits in the outbox from the moment the command commits; delivery settles
 each row as the platform answers, under a short lease renewed while the batch is out. So a process
 killed after N sends leaves exactly the rest, a dead drain's rows come back within half a minute,
-and a live slow drain keeps its rows."""
+and a live slow drain keeps its rows. Each row is marked as being sent before its platform call:
+one killed mid-call is counted as an ambiguous send by the next drain, never sent twice."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import select
 
 from bot.cards import Card
@@ -40,6 +42,8 @@ class Platform:
         self.workers = workers
         self.during: Callable[[Effect], Awaitable[None]] | None = None
         self.die_after: int | None = None
+        self.failing: list[Effect] = []
+        """Effects the platform turns away for now (a 503): `deliver` hands them back."""
 
     async def deliver(self, effects: Sequence[Effect]) -> list[Effect]:
         return await deliver_in_lanes(effects, self._send, self.workers)
@@ -49,8 +53,22 @@ class Platform:
             raise Killed
         if self.during is not None:
             await self.during(effect)
+        if effect in self.failing:
+            return False
         self.accepted.append(effect)
         return True
+
+
+def ambiguous_sends() -> float:
+    labels = {"platform": "console", "kind": "MessageMember"}
+    return REGISTRY.get_sample_value("commonground_ambiguous_sends_total", labels) or 0.0
+
+
+async def marks(db: Database) -> dict[int, bool]:
+    """Each row left in the outbox, and whether it is marked as being sent."""
+    async with db.read() as conn:
+        rows = await conn.execute(select(outbox.c.id, outbox.c.sending_since))
+        return {row.id: row.sending_since is not None for row in rows}
 
 
 async def open_round_in_large_group(chat: Chat, db: Database, clock: FakeClock) -> list[Effect]:
@@ -84,20 +102,26 @@ async def test_a_drain_killed_after_n_sends_leaves_exactly_the_rest(
     effects = await open_round_in_large_group(chat, db, clock)
     stored = [e for e in effects if storable(e)]
     first = Platform()
-    first.die_after = 101
+    first.die_after = 101  # killed during the call for the 102nd, after its row was marked
     with pytest.raises(Killed):
         await Outbox(db, first, clock).drain()
     assert len(first.accepted) == 101
     assert await pending(db) == len(stored) - 101  # each row went as its send was accepted
+    assert sum((await marks(db)).values()) == 1  # the one in flight
 
     second = Platform(workers=4)
     held = BATCH - 101 % BATCH  # the rest of the batch it was sending: still leased to it
     assert await Outbox(db, second, clock).drain() == len(stored) - 101 - held
     clock.advance(seconds=LEASE.total_seconds() + 1)  # a short lease: back in half a minute
-    assert await Outbox(db, second, clock).drain() == held
+    before = ambiguous_sends()
+    assert await Outbox(db, second, clock).drain() == held - 1
+    assert ambiguous_sends() == before + 1  # the one in flight: counted, not sent again
     assert await pending(db) == 0
     sent = first.accepted + second.accepted
-    assert sorted(map(repr, sent)) == sorted(map(repr, stored))  # all of them, none twice
+    in_flight = stored[101]
+    assert in_flight not in sent
+    expected = [e for n, e in enumerate(stored) if n != 101]
+    assert sorted(map(repr, sent)) == sorted(map(repr, expected))  # the rest, none twice
     assert first.accepted == stored[:101]  # in the order stored: the round card first
 
 
@@ -125,9 +149,9 @@ async def test_a_drain_frozen_past_its_lease_sends_nothing_more_of_what_another_
 ) -> None:
     """Only a process frozen for longer than the lease (its event loop stuck, so not even the
     wall-clock renewal ran) can lose its rows while alive; then it stops at the next row rather
-    than sending what the other drain took. The one row in flight may go twice: the lease is
-    short so that a dead process's rows come back soon, and it is renewed every 10 s so that a
-    live one's don't."""
+    than sending what the other drain took. The one row in flight is marked, so the other drain
+    counts it as ambiguous rather than sending it twice (the lease is short so that a dead
+    process's rows come back soon, and renewed every 10 s so that a live one's don't)."""
     effects = [MessageMember("console", "local", f"U{n}", CARD) for n in range(4)]
     async with db.write() as conn:
         await enqueue(conn, effects, clock.now)
@@ -136,12 +160,14 @@ async def test_a_drain_frozen_past_its_lease_sends_nothing_more_of_what_another_
     async def stuck_on_the_first(effect: Effect) -> None:
         if effect == effects[0]:
             clock.advance(seconds=LEASE.total_seconds() + 5)  # one send outlives the lease
-            assert await Outbox(db, other, clock).drain() == 4  # it looked dead: all taken
+            assert await Outbox(db, other, clock).drain() == 3  # it looked dead: all taken
 
     stuck.during = stuck_on_the_first
+    before = ambiguous_sends()
     await Outbox(db, stuck, clock).drain()
     assert stuck.accepted == effects[:1]  # the one in flight; nothing after it
-    assert other.accepted == effects
+    assert other.accepted == effects[1:]  # the one in flight was not sent again...
+    assert ambiguous_sends() == before + 1  # ...but counted
     assert await pending(db) == 0
 
 
@@ -160,31 +186,39 @@ async def test_an_update_goes_out_after_the_post_it_updates(db: Database, clock:
     assert sent.index(effects[0]) < sent.index(effects[-1])
 
 
-async def test_cancelling_a_drain_keeps_what_was_not_sent(db: Database, clock: FakeClock) -> None:
+async def test_a_drain_killed_mid_call_leaves_the_row_marked_and_it_is_counted_not_sent_again(
+    db: Database, clock: FakeClock
+) -> None:
     effects = [MessageMember("console", "local", f"U{n}", CARD) for n in range(5)]
     async with db.write() as conn:
         await enqueue(conn, effects, clock.now)
     platform = Platform()
+    platform.failing = [effects[1]]  # turned away for now: it did not go out
     gate = asyncio.Event()
-
     hanging = asyncio.Event()
 
     async def hang_on_the_third(effect: Effect) -> None:
         if effect == effects[2]:
-            hanging.set()  # the first two were accepted, and their rows deleted, before this
-            await gate.wait()  # never set: the platform hangs
+            hanging.set()  # the first was accepted and the second failed before this
+            await gate.wait()  # never set: the platform has the request and never answers
 
     platform.during = hang_on_the_third
     drain = asyncio.create_task(Outbox(db, platform, clock).drain())
     await hanging.wait()
-    drain.cancel()
+    drain.cancel()  # the process dies mid-call
     with pytest.raises(asyncio.CancelledError):
         await drain
-    assert await pending(db) == 3
-    clock.advance(seconds=LEASE.total_seconds() + 1)
+    left = await marks(db)
+    assert len(left) == 4  # the first went and its row with it
+    assert [marked for _, marked in sorted(left.items())] == [False, True, False, False]
+
+    clock.advance(seconds=LEASE.total_seconds() + 1)  # the failed one's pause is over too
+    before = ambiguous_sends()
     again = Platform()
     assert await Outbox(db, again, clock).drain() == 3
-    assert again.accepted == effects[2:]
+    assert again.accepted == [effects[1], *effects[3:]]  # the failed one is tried again...
+    assert ambiguous_sends() == before + 1  # ...the one in flight is counted, not sent again
+    assert await pending(db) == 0
 
 
 async def test_the_core_stores_nothing_for_a_refused_command(core: Core, db: Database) -> None:

@@ -25,7 +25,7 @@ def refusals(reason: str) -> float:
 async def queued(db: Database, clock: FakeClock) -> list[MessageMember]:
     async with db.write() as conn:
         rows = await lease_due(conn, clock(), limit=100, until=clock())
-    told = (decode(text) for _, _, text in rows)
+    told = (decode(row.effect) for row in rows)
     return [e for e in told if isinstance(e, MessageMember) and e.card.title == TITLE]
 
 

@@ -72,9 +72,7 @@ def _optional_object(data: Mapping[str, Any], key: str) -> bool:
 
 def _event_problem(data: Mapping[str, Any]) -> str | None:
     authorizations = data.get("authorizations", [])
-    if not isinstance(authorizations, list) or not all(
-        isinstance(a, dict) for a in authorizations
-    ):
+    if not isinstance(authorizations, list) or not all(isinstance(a, dict) for a in authorizations):
         return "an event whose authorizations are not a list"  # Bolt reads them on any event
     if "event" in data and not isinstance(data["event"], dict):
         return "an event that is not an object"
