@@ -51,7 +51,9 @@ def unavailable(exc: BaseException) -> bool:
         return True
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return True
-    return isinstance(exc, ConnectionRefusedError)
+    # The driver's own socket errors can reach us unwrapped (asyncpg resets a connection cut
+    # mid-handshake with a plain ConnectionResetError), and so can a connect that timed out.
+    return isinstance(exc, OSError | TimeoutError)
 
 
 def backend_and_database(url: str) -> tuple[str, str | None]:

@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 
 from bot.delivery.outbox import pending
 from bot.scheduling.plan import RECIPROCITY, REFLECTION, firing_key
@@ -238,6 +238,10 @@ async def test_two_web_two_clocks_one_killed_everything_exactly_once(
                     200,
                     201,
                 }
+            async def all_answered() -> bool:  # handled from the inbox, after the 201
+                return all(teams.to_user(who) for who, _ in say)
+
+            await wait_for(all_answered, "the Teams answers")
             repeated = harness.message(teams_person("29:kit", "Kit"), "role professional")
             before = len([s for s in teams.sent if s.kind != "create"])
             for port in ports:  # a repeated delivery reaching the other process changes nothing
@@ -257,6 +261,12 @@ async def test_two_web_two_clocks_one_killed_everything_exactly_once(
             await wait_for(greeted, "the greeting")
             assert len(greetings()) == 1
 
+            async def three_groups() -> bool:  # Teams' set-up is handled from the inbox
+                async with database.read() as conn:
+                    found = await conn.execute(select(func.count()).select_from(groups))
+                    return int(found.scalar_one()) == 3
+
+            await wait_for(three_groups, "the three groups")
             # One meeting per group: it began a moment ago and ends in a few seconds; its
             # check-in, start, reminder, end (summary), reflection and note all fall due now.
             now = datetime.now(UTC)
@@ -284,11 +294,21 @@ async def test_two_web_two_clocks_one_killed_everything_exactly_once(
                         )
                     )
                     meeting_ids.append(int(inserted.inserted_primary_key[0]))
-            async with database.read() as conn:
-                kit = await conn.execute(
-                    text("SELECT count(*) FROM members WHERE user_id = '29:kit'")
+
+            async def kits() -> int:
+                async with database.read() as conn:
+                    found = await conn.execute(
+                        text("SELECT count(*) FROM members WHERE user_id = '29:kit'")
+                    )
+                    return int(found.scalar_one())
+
+            async def kit_answered() -> bool:  # handled from the inbox, after the answer
+                return await kits() >= 1 and bool(
+                    [s for s in teams.sent if s.kind != "create"][before:]
                 )
-                assert kit.scalar_one() == 1
+
+            await wait_for(kit_answered, "the repeated Teams activity")
+            assert await kits() == 1
             replies = [s for s in teams.sent if s.kind != "create"][before:]
             assert len(replies) == 1, [r.texts() for r in replies]  # one answer, not two
             assert len(greetings()) == 1  # and still one greeting, a while later
