@@ -450,18 +450,23 @@ class SlackHarness:
         return await self.interaction(payload)
 
     def event_body(self, event: dict[str, Any], event_id: str) -> str:
-        return json.dumps(
-            {
-                "token": "legacy",
-                "team_id": TEAM,
-                "api_app_id": "A0APP",
-                "event": event,
-                "type": "event_callback",
-                "event_id": event_id,
-                "event_time": int(time.time()),
-                "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
-            }
-        )
+        return event_body(event, event_id)
+
+
+def event_body(event: dict[str, Any], event_id: str) -> str:
+    """An Events API callback as Slack sends it, for the bot's workspace."""
+    return json.dumps(
+        {
+            "token": "legacy",
+            "team_id": TEAM,
+            "api_app_id": "A0APP",
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
+        }
+    )
 
 
 @asynccontextmanager

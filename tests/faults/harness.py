@@ -33,7 +33,7 @@ from sqlalchemy import func, insert, select
 from bot.store.database import Database
 from bot.store.migrate import upgrade
 from bot.store.schema import groups, members, metadata
-from testkit.fake_slack import BOT_USER, SIGNING_SECRET, TEAM, FakeSlack, signed_headers
+from testkit.fake_slack import SIGNING_SECRET, TEAM, FakeSlack, event_body, signed_headers
 from testkit.loopback import free_port
 from testkit.throwaway_postgres import create_database, drop_database
 from tests.conftest import ON_POSTGRES, TEST_SECRET
@@ -254,19 +254,7 @@ class SlackSender:
     async def event(
         self, event: dict[str, Any], event_id: str, headers: Mapping[str, str] | None = None
     ) -> Answer:
-        body = json.dumps(
-            {
-                "token": "legacy",
-                "team_id": TEAM,
-                "api_app_id": "A0APP",
-                "event": event,
-                "type": "event_callback",
-                "event_id": event_id,
-                "event_time": int(time.time()),
-                "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
-            }
-        )
-        return await self.post(body, "application/json", headers)
+        return await self.post(event_body(event, event_id), "application/json", headers)
 
 
 # -- the database, read and seeded directly --------------------------------------------------

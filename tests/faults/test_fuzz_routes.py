@@ -21,11 +21,9 @@ import hashlib
 import hmac
 import json
 import os
-import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlencode
 
@@ -36,11 +34,11 @@ from aiohttp.test_utils import TestClient, TestServer
 from cryptography.hazmat.primitives.asymmetric import rsa
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
-from jwt.algorithms import RSAAlgorithm
 
 from bot.app import build, web_app
 from bot.settings import Settings
 from bot.store.database import Database
+from testkit.bot_framework_keys import ISSUER, KID, serving_keys, signed_token
 from testkit.fake_slack import SIGNING_SECRET, TEAM, FakeSlack, running_fake
 from tests.faults.harness import every_row, record
 
@@ -63,8 +61,6 @@ FUZZ = settings(
 )
 
 APP_ID = "00000000-aaaa-bbbb-cccc-00000000f022"
-ISSUER = "https://api.botframework.com"
-KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 FORGER = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 DEEP = 100_000
 
@@ -91,41 +87,10 @@ def deep(depth: int) -> Body:
 # -- the app under test ------------------------------------------------------------------------
 
 
-class _Keys(BaseHTTPRequestHandler):
-    """Bot Framework's OpenID metadata and signing keys, on loopback (the SDK fetches them)."""
-
-    def do_GET(self) -> None:
-        port = self.server.server_address[1]  # type: ignore[index]
-        if self.path == "/openid":
-            body: Any = {"issuer": ISSUER, "jwks_uri": f"http://127.0.0.1:{port}/keys"}
-        elif self.path == "/keys":
-            jwk = json.loads(RSAAlgorithm.to_jwk(KEY.public_key()))
-            jwk.update({"kid": "key-1", "use": "sig", "endorsements": ["msteams"]})
-            body = {"keys": [jwk]}
-        else:
-            self.send_error(404)
-            return
-        data = json.dumps(body).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def key_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Keys)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/openid"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving_keys() as url:
+        yield url
 
 
 @dataclass
@@ -374,7 +339,7 @@ OTHER_APP = "Bearer " + jwt.encode(
     {"iss": ISSUER, "aud": "someone-else", "nbf": 0, "exp": 4_000_000_000},
     FORGER,
     algorithm="RS256",
-    headers={"kid": "key-1"},
+    headers={"kid": KID},
 )
 
 
@@ -418,8 +383,8 @@ def forged_tokens(draw: st.DrawFn) -> str:
     else:
         key = FORGER
     if kind == "hs256":
-        return "Bearer " + jwt.encode(claims, "guess", algorithm="HS256", headers={"kid": "key-1"})
-    return "Bearer " + jwt.encode(claims, key, algorithm="RS256", headers={"kid": "key-1"})
+        return "Bearer " + jwt.encode(claims, "guess", algorithm="HS256", headers={"kid": KID})
+    return "Bearer " + signed_token(claims, key)
 
 
 activity = st.fixed_dictionaries(

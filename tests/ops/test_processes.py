@@ -238,6 +238,7 @@ async def test_two_web_two_clocks_one_killed_everything_exactly_once(
                     200,
                     201,
                 }
+
             async def all_answered() -> bool:  # handled from the inbox, after the 201
                 return all(teams.to_user(who) for who, _ in say)
 

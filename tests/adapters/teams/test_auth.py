@@ -7,20 +7,17 @@ the Teams request waiting for keys, never a Slack one."""
 from __future__ import annotations
 
 import asyncio
-import json
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 
-import jwt
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from botframework.connector.auth import MicrosoftAppCredentials, ServiceClientCredentialsFactory
 from cryptography.hazmat.primitives.asymmetric import rsa
-from jwt.algorithms import RSAAlgorithm
 from sqlalchemy import func, select
 
 from bot.adapters.teams.adapter import TeamsAdapter
@@ -29,55 +26,22 @@ from bot.app import CommonGround, build
 from bot.settings import Settings
 from bot.store.database import Database
 from bot.store.schema import groups, inbound_events
+from testkit.bot_framework_keys import ISSUER, KEY, KeyHandler, serving_keys, signed_token
 from testkit.fake_slack import SlackHarness, slack_person
 from testkit.fake_slack import running_fake as running_slack_fake
 from testkit.fake_teams import FakeTeams, TeamsHarness, running_fake, teams_person
 from tests.dialogue import FakeClock
 
 APP_ID = "00000000-aaaa-bbbb-cccc-000000000001"
-ISSUER = "https://api.botframework.com"
-KID = "test-key-1"
 FAY = teams_person("29:1fay", "Fay Okafor")
 
-KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 OTHER_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-
-class _Keys(BaseHTTPRequestHandler):
-    """OpenID metadata and a JWKS whose key is endorsed for msteams."""
-
-    def do_GET(self) -> None:
-        port = self.server.server_address[1]
-        if self.path == "/openid":
-            body: Any = {"issuer": ISSUER, "jwks_uri": f"http://127.0.0.1:{port}/keys"}
-        elif self.path == "/keys":
-            jwk = json.loads(RSAAlgorithm.to_jwk(KEY.public_key()))
-            jwk.update({"kid": KID, "use": "sig", "endorsements": ["msteams"]})
-            body = {"keys": [jwk]}
-        else:
-            self.send_error(404)
-            return
-        data = json.dumps(body).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
 def key_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Keys)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/openid"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving_keys() as url:
+        yield url
 
 
 class OfflineCredentials(ServiceClientCredentialsFactory):  # type: ignore[misc]
@@ -146,7 +110,7 @@ def token(fake: FakeTeams, *, key: Any = KEY, **changes: Any) -> str:
     }
     claims.update(changes)
     claims = {name: value for name, value in claims.items() if value is not None}
-    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": KID})
+    return signed_token(claims, key)
 
 
 async def stored(db: Database) -> tuple[int, int]:
@@ -191,7 +155,7 @@ async def test_a_bad_token_gets_401_and_changes_nothing(
     assert harness.fake.sent == []
 
 
-class _SlowKeys(_Keys):
+class _SlowKeys(KeyHandler):
     """The same keys, but the metadata waits until the test releases it."""
 
     asked = threading.Event()
