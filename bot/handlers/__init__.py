@@ -20,6 +20,7 @@ from bot.handlers.rounds import commands as round_commands
 from bot.handlers.setup import commands as setup_commands
 from bot.handlers.setup import schedule, settings
 from bot.handlers.summary import commands as summary_commands
+from bot.handlers.verdicts import commands as verdict_commands
 from bot.routing import Routes
 
 TABLES = (
@@ -32,6 +33,7 @@ TABLES = (
     checkin_commands.routes,
     elephant_commands.routes,
     perspectives.routes,
+    verdict_commands.routes,
     round_commands.routes,
     summary_commands.routes,
     nudge_commands.routes,

@@ -202,6 +202,50 @@ perspective_tokens = Table(
     Column("token", String(64), primary_key=True),
 )
 
+# "You said, we did" that the group answers: "does this feel addressed?" asked about a subject (an
+# elephant, an agenda item: `kind` and `subject_id`, no foreign key, so any kind can be asked
+# about). Each asking is a row of its own; `shown` is the figure the sweep last drew on the card,
+# redrawn when `changed` says someone answered since (the crowd rule: never at the press).
+verdicts = Table(
+    "verdicts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("group_id", ForeignKey("groups.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("subject_id", Integer, nullable=False),
+    Column("number", Integer, nullable=False),  # the subject's number as people type it
+    Column("title", Text, nullable=False),
+    Column("what_was_done", Text),
+    Column("state", String(10), nullable=False),  # asking | reopened | closed
+    Column("asked_at", UtcDateTime, nullable=False),
+    Column("reopened_at", UtcDateTime),
+    Column("shown", String(200), nullable=False, default="", server_default=""),
+    Column("changed", Boolean, nullable=False, default=False, server_default=false()),
+    Index(None, "group_id", "kind", "subject_id"),
+    Index(None, "changed"),
+)
+
+# The answers themselves: no author and no token, under a random id (the order of the rows says
+# nothing about who answered when).
+verdict_answers = Table(
+    "verdict_answers",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("verdict_id", ForeignKey("verdicts.id", ondelete="CASCADE"), nullable=False),
+    Column("answer", String(12), nullable=False),  # yes | partly | not-really
+    Index(None, "verdict_id", "answer"),
+)
+
+# Once per person and asking, so that pressing again changes an answer: a keyed-hash token
+# (salted with the asking) and a keyed seal of the answer, never the answer itself.
+verdict_tokens = Table(
+    "verdict_tokens",
+    metadata,
+    Column("verdict_id", ForeignKey("verdicts.id", ondelete="CASCADE"), primary_key=True),
+    Column("token", String(64), primary_key=True),
+    Column("seal", String(64), nullable=False),
+)
+
 rounds = Table(
     "rounds",
     metadata,

@@ -57,11 +57,15 @@ from bot.handlers.elephants.cards import (
 )
 from bot.handlers.elephants.perspectives import release_due
 from bot.handlers.privacy.crowd_rule import crowd
+from bot.handlers.verdicts.asking import ask_the_group, close_about, redraw_due
+from bot.handlers.verdicts.figures import group_view
+from bot.handlers.verdicts.grammar import ANSWER_SPEC, FEELS, read_feeling
+from bot.handlers.verdicts.subjects import ELEPHANT
 from bot.identity import anonymous_token
 from bot.replies import reply
 from bot.routing import Routes
 from bot.store import elephants as store
-from bot.store import groups, members
+from bot.store import groups, members, verdicts
 from bot.store.elephants import BIG, LITTLE, OUTCOME_STATUSES, Elephant
 from bot.store.groups import Group
 from bot.text_safety import TextRejected, clean_text
@@ -156,6 +160,9 @@ def _read_elephant(spec: CommandSpec, rest: str) -> ParsedCommand:
     if found is None:
         return spec.parsed("elephant.new", arg=rest)
     number = int(found.group(1))
+    word, note = split(after)
+    if word.rstrip(TRAILING_MARKS) in FEELS[:2]:  # `elephant 3 feels partly`
+        return read_feeling(ANSWER_SPEC, ELEPHANT, number, note)
     parts = _outcome_parts(rest)
     if parts is not None:
         _, status, note = parts
@@ -180,7 +187,9 @@ def _read_elephant(spec: CommandSpec, rest: str) -> ParsedCommand:
     return spec.parsed("elephant.new", arg=rest)
 
 
-GRAMMAR = Grammar(("elephant.new", "elephant.status", "elephant.either"), _read_elephant)
+GRAMMAR = Grammar(
+    ("elephant.new", "elephant.status", "elephant.either", "verdict.answer"), _read_elephant
+)
 OUTCOME = routes.declare(
     CommandSpec(
         "elephant-outcome",
@@ -334,6 +343,7 @@ async def post_due_elephants(ctx: Context) -> list[Effect]:
             )
     effects.extend(await release_due(ctx))
     effects.extend(await _redraw_marks(ctx, found))
+    effects.extend(await redraw_due(ctx))  # "does this feel addressed?" counts, the same way
     return effects
 
 
@@ -422,6 +432,7 @@ async def elephants_list(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
             )
         ]
     lines: list[str] = []
+    asked = await verdicts.latest_of_kind(ctx.conn, group.id, ELEPHANT)
     for elephant in shown[-LIST_LIMIT:]:
         line = (
             f"#{elephant.number} ({elephant.size}, {STATUS_WORDS.get(elephant.status, '')}): "
@@ -432,6 +443,9 @@ async def elephants_list(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
             line += f" · perspectives: shown together once {group.k} have arrived"
         if elephant.outcome and elephant.status in OUTCOME_STATUSES:
             line += f"\n    What was done: {short(elephant.outcome, 150)}"
+        verdict = asked.get(elephant.id)
+        if verdict is not None and verdict.title:
+            line += f"\n    {_asked_line(verdict.state, verdict.shown, group.k)}"
         lines.append(line)
     if len(shown) > LIST_LIMIT:
         lines.insert(0, f"The latest {LIST_LIMIT} of {len(shown)}:")
@@ -441,6 +455,13 @@ async def elephants_list(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
             title=f"Elephants in {group.name}",
         )
     ]
+
+
+def _asked_line(state: str, shown: str, k: int) -> str:
+    """How the group answered "does this feel addressed?", as the sweep last released it."""
+    if state == verdicts.REOPENED:
+        return f"Open again: {k} or more said it doesn't really feel addressed yet."
+    return f"Does it feel addressed? The group: {group_view(shown, k)}"
 
 
 @routes.handles("elephant.status")
@@ -468,8 +489,27 @@ async def elephant_status(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
         )
     changed = await store.set_status(ctx.conn, elephant.id, status, outcome, ctx.now)
     update = await _card_update(ctx, group, changed)
+    if status == "addressed":
+        asked = await ask_the_group(
+            ctx, group, ELEPHANT, changed.id, changed.text, changed.outcome or ""
+        )
+        note = (
+            ""
+            if changed.outcome
+            else f" You can add what was done: `elephant {number} addressed …`"
+        )
+        return [
+            *asked,
+            update,
+            reply(
+                f"Recorded: elephant #{number} is addressed. I've told the channel and asked "
+                f"everyone whether it feels addressed to them.{note}"
+            ),
+        ]
+    closed = await close_about(ctx, group, ELEPHANT, elephant.id, hidden=status == "hidden")
     if status == "hidden":
         return [
+            *closed,
             update,
             reply(
                 f"Elephant #{number} is hidden. Its words won't be shown again: not in the "
@@ -479,10 +519,11 @@ async def elephant_status(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
         ]
     if status == "open":
         was = {"hidden": "shown again", "open": "open"}.get(elephant.status, "open again")
-        return [update, reply(f"Elephant #{number} is {was}.")]
+        return [*closed, update, reply(f"Elephant #{number} is {was}.")]
     said = STATUS_WORDS[status]
     note = "" if changed.outcome else f" You can add what was done: `elephant {number} {status} …`"
     return [
+        *closed,
         PostToConversation(group.where, outcome_card(changed)),
         update,
         reply(f"Recorded: elephant #{number} is {said}. I've told the channel.{note}"),
