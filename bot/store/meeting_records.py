@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Column, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.store import verdicts
 from bot.store.meetings import ENDED, Meeting
 from bot.store.schema import (
     checkins,
@@ -62,6 +63,10 @@ class ElephantItem:
     revealed: bool
     perspectives: int
     marks: int
+    feels_state: str | None = None
+    """When the group was asked "does this feel addressed?": the latest asking's state, and
+    `feels_shown`, its figures as the sweep last released them (`bot.store.verdicts`)."""
+    feels_shown: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +218,7 @@ async def elephants_for_summary(
     views = await _counts(
         conn, perspectives.c.elephant_id, ids, perspectives.c.shown_at.is_not(None)
     )
+    asked = await verdicts.latest_of_kind(conn, group_id, "elephant")
     items = [
         ElephantItem(
             id=eid,
@@ -224,6 +230,8 @@ async def elephants_for_summary(
             revealed=row["perspectives_revealed_at"] is not None,
             perspectives=views.get(eid, 0),
             marks=int(str(row["marks_shown"] or 0)),
+            feels_state=asked[eid].state if eid in asked and asked[eid].title else None,
+            feels_shown=asked[eid].figures_shown if eid in asked else "",
         )
         for eid, row in found.items()
     ]

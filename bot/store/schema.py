@@ -219,7 +219,7 @@ verdicts = Table(
     Column("state", String(10), nullable=False),  # asking | reopened | closed
     Column("asked_at", UtcDateTime, nullable=False),
     Column("reopened_at", UtcDateTime),
-    Column("shown", String(200), nullable=False, default="", server_default=""),
+    Column("figures_shown", String(200), nullable=False, default="", server_default=""),
     Column("changed", Boolean, nullable=False, default=False, server_default=false()),
     Index(None, "group_id", "kind", "subject_id"),
     Index(None, "changed"),

@@ -44,7 +44,7 @@ class Verdict:
     state: str
     asked_at: datetime
     reopened_at: datetime | None
-    shown: str
+    figures_shown: str
 
     @classmethod
     def from_row(cls, row: RowMapping) -> Verdict:
@@ -67,7 +67,8 @@ async def create(
     now: datetime,
 ) -> Verdict:
     result = await conn.execute(
-        insert(verdicts).values(
+        insert(verdicts)
+        .values(
             group_id=group_id,
             kind=kind,
             subject_id=subject_id,
@@ -232,7 +233,7 @@ async def withdraw(conn: AsyncConnection, verdict_id: int, *, token: str, old: s
     await note_changed(conn, verdict_id)
 
 
-async def answers(conn: AsyncConnection, verdict_id: int) -> list[str]:
+async def answers_given(conn: AsyncConnection, verdict_id: int) -> list[str]:
     """Every answer to one asking, in the order of their random ids (which says nothing)."""
     query = (
         select(verdict_answers.c.answer)
@@ -262,7 +263,7 @@ async def set_shown(conn: AsyncConnection, verdict_id: int, shown: str) -> bool:
     result = await conn.execute(
         update(verdicts)
         .where(verdicts.c.id == verdict_id, verdicts.c.changed.is_(True))
-        .values(shown=shown, changed=False)
+        .values(figures_shown=shown, changed=False)
     )
     return result.rowcount == 1
 

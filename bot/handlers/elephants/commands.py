@@ -58,7 +58,7 @@ from bot.handlers.elephants.cards import (
 from bot.handlers.elephants.perspectives import release_due
 from bot.handlers.privacy.crowd_rule import crowd
 from bot.handlers.verdicts.asking import ask_the_group, close_about, redraw_due
-from bot.handlers.verdicts.figures import group_view
+from bot.handlers.verdicts.figures import feels_words
 from bot.handlers.verdicts.grammar import ANSWER_SPEC, FEELS, read_feeling
 from bot.handlers.verdicts.subjects import ELEPHANT
 from bot.identity import anonymous_token
@@ -445,7 +445,7 @@ async def elephants_list(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
             line += f"\n    What was done: {short(elephant.outcome, 150)}"
         verdict = asked.get(elephant.id)
         if verdict is not None and verdict.title:
-            line += f"\n    {_asked_line(verdict.state, verdict.shown, group.k)}"
+            line += f"\n    {feels_words(verdict.state, verdict.figures_shown, group.k)}"
         lines.append(line)
     if len(shown) > LIST_LIMIT:
         lines.insert(0, f"The latest {LIST_LIMIT} of {len(shown)}:")
@@ -455,13 +455,6 @@ async def elephants_list(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
             title=f"Elephants in {group.name}",
         )
     ]
-
-
-def _asked_line(state: str, shown: str, k: int) -> str:
-    """How the group answered "does this feel addressed?", as the sweep last released it."""
-    if state == verdicts.REOPENED:
-        return f"Open again: {k} or more said it doesn't really feel addressed yet."
-    return f"Does it feel addressed? The group: {group_view(shown, k)}"
 
 
 @routes.handles("elephant.status")

@@ -116,8 +116,9 @@ async def forget_confirmed(ctx: Context, payload: str) -> list[Effect]:
             f"Done. I've erased everything I held about you in {neutralise(group.name)}: your "
             "membership, role, check-ins and round answers. Your past shares and passes no "
             "longer count in the sharing ledger.\n\n"
-            "What stays: elephants, perspectives, reflections and the “I see it too” counts, "
-            "which were never linked to you, and summaries already posted in the channel. "
+            "What stays: elephants, perspectives, reflections, the “I see it too” counts and "
+            "answers to “does this feel addressed?”, which were never linked to you, and "
+            "summaries already posted in the channel. "
             "The scrambled codes that stopped you counting twice are replaced by random ones "
             "that nobody can trace back to you, so no count changes because you left.\n\n"
             "If you type a command in the group's channel again, you'll join it afresh.",

@@ -12,6 +12,9 @@ What goes in, and why:
   gaps) without its text; unposted ones are left out, since not even facilitators have seen them;
   perspectives only once shown in the channel, with a breakdown by role under the crowd rule
   (`bot.handlers.privacy.crowd_rule`): no role line below `k`;
+- "you said, we did" askings ("does this feel addressed?") with what was done and how the group
+  answered, only as the figures the sweep released on the card (`bot.handlers.verdicts.figures`:
+  no answer line below `k`, whole crowds of `k`); a hidden subject's words are left out;
 - rounds with their prompt and, once revealed, the shares whose authors agreed to the summary,
   without names. Facilitators did see every revealed share in the channel, but an export is a
   lasting record that leaves the chat, like the summary, so the consent people gave for the
@@ -30,8 +33,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.handlers.privacy.crowd_rule import by_role, crowd, first_crowd, role_lines
+from bot.handlers.verdicts import figures
 from bot.scheduling.times import rule_of
-from bot.store import checkins, elephants, meetings, members, reflections, rounds
+from bot.store import checkins, elephants, meetings, members, reflections, rounds, verdicts
 from bot.store.database import Connection
 from bot.store.groups import Group
 from bot.text_safety import neutralise
@@ -162,6 +166,25 @@ async def _elephants(conn: Connection, group: Group, k: int) -> list[dict[str, A
     return found
 
 
+async def _you_said_we_did(conn: Connection, group: Group) -> list[dict[str, Any]]:
+    """Every asking of "does this feel addressed?", with the figures as last shown."""
+    return [
+        {
+            "about": f"{verdict.kind} {verdict.number}",
+            "text": neutralise(verdict.title) if verdict.title else None,
+            "what_was_done": neutralise(verdict.what_was_done) if verdict.what_was_done else None,
+            "asked_at": _when(verdict.asked_at, group.zone),
+            "state": verdict.state,
+            "reopened_at": _when(verdict.reopened_at, group.zone),
+            "the_group": {
+                figures.WORDS[line]: n for line, n in figures.decode(verdict.figures_shown).items()
+            }
+            or None,
+        }
+        for verdict in await verdicts.of_group_all(conn, group.id)
+    ]
+
+
 def _ledger(rows: list[Any], k: int) -> dict[str, dict[str, int]]:
     """Shares and passes by role, with role groups below `k` answers merged or left out."""
     sizes = Counter(row.role or NO_ROLE for row in rows)
@@ -213,11 +236,13 @@ async def build_export(
         "members": await _members(conn, group),
         "meetings": await _meetings(conn, group, k),
         "elephants": await _elephants(conn, group, k),
+        "you_said_we_did": await _you_said_we_did(conn, group),
         "rounds": round_items,
         "ledger": ledger,
         "notes": [
-            "Anonymous items (elephants, perspectives, reflections, “I see it too”) were never "
-            "stored with an author, so no author appears here.",
+            "Anonymous items (elephants, perspectives, reflections, “I see it too”, answers to "
+            "“does this feel addressed?”) were never stored with an author, so no author appears "
+            "here.",
             f"Totals of anonymous answers, mood spreads and breakdowns by role appear only from "
             f"{k} answers (null when fewer), count whole groups of {k} in the order they came, "
             f"and leave out or merge any role with fewer than {k}.",

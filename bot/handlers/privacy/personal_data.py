@@ -12,8 +12,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.cards import Card
+from bot.handlers.verdicts.commands import PURPOSE as VERDICT_PURPOSE
 from bot.identity import Who, anonymous_token
-from bot.store import checkins, elephants, meetings, reflections, rounds
+from bot.store import checkins, elephants, meetings, reflections, rounds, verdicts
 from bot.store import members as member_store
 from bot.store.database import Connection
 from bot.store.groups import Group
@@ -33,9 +34,9 @@ ROLE_WORDS = {
     "prefer-not-to-say": "prefer not to say",
 }
 ANONYMOUS_NOTE = (
-    "What I can't show you: elephants, perspectives on big elephants, reflections and "
-    "“I see it too” are anonymous. I never recorded who sent them, so I can't tell which are "
-    "yours, and nobody else can either."
+    "What I can't show you: elephants, perspectives on big elephants, reflections, "
+    "“I see it too” and answers to “does this feel addressed?” are anonymous. I never recorded "
+    "who sent them, so I can't tell which are yours, and nobody else can either."
 )
 
 
@@ -123,7 +124,8 @@ MEETING_TOKEN_PURPOSES = ("reflection", "reflection-change")
 
 
 async def erase_tokens(conn: Connection, group_id: int, who: Who, secret: bytes) -> int:
-    """Unlink the person's once-per-person tokens ("I see it too", perspectives, reflections).
+    """Unlink the person's once-per-person tokens ("I see it too", perspectives, reflections,
+    answers to "does this feel addressed?").
 
     The tokens never name anyone, but whoever holds the server's key could test a guess with
     them, so forgetting a person must break that link. Deleting them would change the "I see it
@@ -144,4 +146,11 @@ async def erase_tokens(conn: Connection, group_id: int, who: Who, secret: bytes)
         for purpose in MEETING_TOKEN_PURPOSES
     ]
     replaced += await reflections.scramble_tokens(conn, mine)
+    # An answer to "does this feel addressed?" stays counted, like a mark: only its token and
+    # the seal of the answer are replaced, so it can no longer be found or changed by anyone.
+    mine = [
+        anonymous_token(secret, VERDICT_PURPOSE, item, who)
+        for item in await verdicts.ids_of_group(conn, group_id)
+    ]
+    replaced += await verdicts.scramble_tokens(conn, mine)
     return replaced

@@ -60,12 +60,14 @@ def full_statement(group: Group | None, default_k: int) -> Card:
         "facilitators, or nobody. Round answers are held until the round is revealed, then the "
         "group sees them. Only words you agreed to share go in the meeting summary. A "
         "facilitator's export never holds more than facilitators could already see.",
-        "What anonymous means here: elephants, perspectives on big elephants, reflections and "
-        "“I see it too” are stored with no author at all: I never record who sent them, and "
+        "What anonymous means here: elephants, perspectives on big elephants, reflections, "
+        "“I see it too” and answers to “does this feel addressed?” are stored with no author "
+        "at all: I never record who sent them, and "
         "nobody in the group can find out, facilitators included. To count each person once, "
         "I keep a scrambled code made with a secret key held by whoever runs me, apart from "
         "the words; it cannot be read back into a name, and `forget-me` replaces yours with a "
-        "random one, so nothing can link it to you and no count changes. "
+        "random one, so nothing can link it to you and no count changes (an answer to “does "
+        "this feel addressed?” then stays counted as it was, and can no longer be changed). "
         f"{_delay_words(delay)} Totals and any breakdown by role are shown only once at least "
         f"{k} people have taken part.",
         "Passing is an answer. You can pass on anything. Passing is never shown as "

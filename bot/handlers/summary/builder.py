@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from bot.cards import Card
 from bot.handlers.privacy.crowd_rule import crowd, first_crowd
 from bot.handlers.rounds.reciprocity_ledger import Ledger
+from bot.handlers.verdicts.figures import feels_words
 from bot.store.meeting_records import CheckinTally, ElephantItem, ReflectionTally
 from bot.text_safety import neutralise
 
@@ -154,7 +155,10 @@ def _elephant_line(item: ElephantItem, k: int) -> str:
         )
     if crowd(item.marks, k):
         extras.append(f"{crowd(item.marks, k)} people see it too")
-    return line + "".join(f" · {extra}" for extra in extras)
+    line += "".join(f" · {extra}" for extra in extras)
+    if item.feels_state is not None:
+        line += f"\n    {feels_words(item.feels_state, item.feels_shown, k)}"
+    return line
 
 
 def _elephant_section(data: SummaryData) -> str:

@@ -79,11 +79,11 @@ async def redraw_due(ctx: Context) -> list[Effect]:
         group = found[verdict.group_id]
         if group is None:
             continue
-        answers = await store.answers(ctx.conn, verdict.id)
+        answers = await store.answers_given(ctx.conn, verdict.id)
         now_shown = figures.encode(figures.figures(answers, group.k))
         if not await store.set_shown(ctx.conn, verdict.id, now_shown):
             continue
-        drawn = replace(verdict, shown=now_shown)
+        drawn = replace(verdict, figures_shown=now_shown)
         reopen = verdict.is_asking and shown(answers.count(NOT_REALLY), group.k)
         if reopen and await store.claim_reopen(ctx.conn, verdict.id, ctx.now):
             drawn = replace(drawn, state=store.REOPENED, reopened_at=ctx.now)

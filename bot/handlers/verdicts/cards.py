@@ -44,7 +44,7 @@ def verdict_card(group_id: int, verdict: Verdict, k: int) -> Card:
     fields = [Field("Status", "addressed" if verdict.state == ASKING else "open again")]
     if verdict.what_was_done:
         fields.append(Field("What was done", neutralise(verdict.what_was_done)))
-    fields.append(Field("How the group sees it", group_view(verdict.shown, k)))
+    fields.append(Field("How the group sees it", group_view(verdict.figures_shown, k)))
     lines = [f"{name}: {short(verdict.title)}", ""]
     buttons: tuple[Button, ...] = ()
     if verdict.state == ASKING:
@@ -88,7 +88,7 @@ def reopened_card(group_name: str, verdict: Verdict, k: int) -> Card:
     ]
     if verdict.what_was_done:
         lines.append(f"What was done: {neutralise(verdict.what_was_done)}")
-    lines.append(f"How the group sees it: {group_view(verdict.shown, k)}")
+    lines.append(f"How the group sees it: {group_view(verdict.figures_shown, k)}")
     again = "mark it addressed again and I'll ask the group again"
     if verdict.kind == "elephant":
         again += f": `elephant {verdict.number} addressed <what was done>`"

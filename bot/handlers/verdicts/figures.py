@@ -8,8 +8,8 @@ each line moves only in whole crowds of `k`. So nothing below `k` is ever shown,
 least `k` on a line.
 
 The figures are worked out only by the sweep (`asking.redraw_due`) and kept as text in the
-asking's `shown`; the card, `elephants`, the summary and the export all read that, so none of
-them moves at the moment someone presses.
+asking's `figures_shown`; the card, `elephants`, the summary and the export all read that, so
+none of them moves at the moment someone presses.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from bot.handlers.privacy.crowd_rule import by_role
-from bot.store.verdicts import ANSWERS, NOT_REALLY, PARTLY, YES
+from bot.store.verdicts import ANSWERS, NOT_REALLY, PARTLY, REOPENED, YES
 
 MIXED = "mixed"
 WORDS = {YES: "yes", PARTLY: "partly", NOT_REALLY: "not really", MIXED: "mixed answers"}
@@ -30,7 +30,7 @@ def figures(answers: Sequence[str], k: int) -> dict[str, int]:
 
 
 def encode(shown: Mapping[str, int]) -> str:
-    """Figures as the text kept in `verdicts.shown`: `yes=3;partly=6`."""
+    """Figures as the text kept in `verdicts.figures_shown`: `yes=3;partly=6`."""
     return ";".join(f"{line}={shown[line]}" for line in ORDER if shown.get(line))
 
 
@@ -53,9 +53,18 @@ def group_view(shown: str, k: int) -> str:
     ranked = sorted(lines, key=lambda line: (-lines[line], ORDER.index(line)))
     spread = " · ".join(f"{WORDS[line]} {lines[line]}" for line in ranked)
     top = ranked[0]
+    if ranked == [MIXED]:
+        return f"mixed answers ({lines[MIXED]}), none yet given by {k} or more"
     clear_lead = len(ranked) == 1 or lines[top] > lines[ranked[1]]
     if top == MIXED or not clear_lead:
         return f"mixed ({spread})"
     if len(ranked) == 1:
         return f'"{WORDS[top]}" ({spread})'
     return f'mostly "{WORDS[top]}" ({spread})'
+
+
+def feels_words(state: str, shown: str, k: int) -> str:
+    """One line for lists and summaries: how the group answered, or that it was reopened."""
+    if state == REOPENED:
+        return f"Open again: {k} or more said it doesn't really feel addressed yet."
+    return f"Does it feel addressed? The group: {group_view(shown, k)}."

@@ -210,12 +210,22 @@ ANONYMOUS_FIGURES = {
     "uncounted",
     "moods",
     "share_rates",
+    "answers_given",
+    "figures_shown",
+    "feels_shown",
 }
 """Names through which code reads an anonymous aggregate. A module outside `bot/store/` that
 uses one must apply the crowd rule itself, or hand what it read to a module that does."""
-HANDED_TO = {"bot.handlers.summary.commands": "bot.handlers.summary.builder"}
+HANDED_TO = {
+    "bot.handlers.summary.commands": "bot.handlers.summary.builder",
+    "bot.handlers.verdicts.cards": "bot.handlers.verdicts.figures",
+    "bot.handlers.verdicts.subjects": "bot.handlers.elephants.cards",
+}
 """The summary's reading is done in `commands`, its words (and the rule) in `builder`. The
-ledger (`meeting_ledger`) applies the rule inside `bot.handlers.rounds.reciprocity_ledger`."""
+ledger (`meeting_ledger`) applies the rule inside `bot.handlers.rounds.reciprocity_ledger`.
+"Does this feel addressed?" figures are drawn on cards by `verdicts.cards` in the words of
+`verdicts.figures`, and an elephant reopened by `verdicts.subjects` is drawn by the elephant's
+card, which shows its "I see it too" figure through the rule."""
 RULE = "bot.handlers.privacy.crowd_rule"
 
 

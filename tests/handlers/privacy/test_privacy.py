@@ -287,7 +287,7 @@ async def test_forget_me_erases_everything_attributable(chat: Chat, db: Database
     outcome = await chat.say(BEN, "forget-me")
     done = await chat.press(BEN, outcome.button("Yes, erase my data"))
     assert "I've erased everything I held about you in Parents Forum" in done.reply
-    assert "What stays: elephants, perspectives, reflections and the “I see it too” counts" in (
+    assert "What stays: elephants, perspectives, reflections, the “I see it too” counts" in (
         done.reply
     )
     assert "summaries already posted in the channel" in done.reply

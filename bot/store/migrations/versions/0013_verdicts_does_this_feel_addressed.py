@@ -37,7 +37,7 @@ def upgrade() -> None:
         sa.Column("state", sa.String(length=10), nullable=False),
         sa.Column("asked_at", bot.store.schema.UtcDateTime(), nullable=False),
         sa.Column("reopened_at", bot.store.schema.UtcDateTime(), nullable=True),
-        sa.Column("shown", sa.String(length=200), server_default="", nullable=False),
+        sa.Column("figures_shown", sa.String(length=200), server_default="", nullable=False),
         sa.Column("changed", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.ForeignKeyConstraint(
             ["group_id"],
