@@ -1,4 +1,5 @@
-"""Anonymous means anonymous: elephants, perspectives and "I see it too" leave no trace of who.
+"""Anonymous means anonymous: elephants, perspectives, "I see it too" and "does this feel
+addressed?" leave no trace of who.
 
 Each test runs one anonymous action inside `anonymous_action`, which compares every table before
 and after, reads the logs at DEBUG, and counts the person's id and name in the database file
@@ -156,6 +157,55 @@ async def test_perspective_ids_do_not_follow_the_order_they_were_given(
         form = (await chat.press(who, posted.button("Add my perspective"))).forms[0]
         await chat.submit(who, form, {"text": "a view"})
     ids = sorted((await snapshot_tables(db))["perspectives"])
+    assert ids != [(ids[0][0],), (ids[0][0] + 1,)]
+
+
+async def _asked(chat: Chat) -> Outcome:
+    """Elephant #1 posted and marked addressed: the "does this feel addressed?" card."""
+    await _posted(chat, "elephant Papers come too late")
+    return await chat.say(FAY, "elephant 1 addressed Papers now go out a week ahead")
+
+
+async def test_does_it_feel_addressed_by_button_and_by_typing(
+    chat: Chat, db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    await _group(chat)
+    asked = await _asked(chat)
+    async with anonymous_action(db, QUINN, caplog) as seen:
+        seen.outcome = await chat.press(QUINN, asked.button("Not really"))
+    assert "I've counted your answer" in seen.outcome.reply
+    assert len(seen.after["verdict_answers"]) == 1 and len(seen.after["verdict_tokens"]) == 1
+    async with anonymous_action(db, QUINN, caplog) as changed:
+        changed.outcome = await chat.press(QUINN, asked.button("Partly"), where=dm(QUINN))
+    assert "I've changed your answer" in changed.outcome.reply
+    (row,) = changed.after["verdict_answers"].values()
+    assert row["answer"] == "partly"
+    async with anonymous_action(db, QUINN, caplog) as typed:
+        typed.outcome = await chat.say(QUINN, "elephant 1 feels not really", where=dm(QUINN))
+    assert "I've changed your answer" in typed.outcome.reply
+    async with anonymous_action(db, QUINN, caplog) as taken:
+        taken.outcome = await chat.say(QUINN, "addressed 1 take back", where=dm(QUINN))
+    assert not taken.after["verdict_answers"] and not taken.after["verdict_tokens"]
+
+
+async def test_the_sweep_that_reopens_does_not_point_at_anyone(
+    chat: Chat, db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    await _group(chat)
+    asked = await _asked(chat)
+    for who in (PAT, LEE, QUINN):
+        await chat.press(who, asked.button("Not really"))
+    async with anonymous_action(db, QUINN, caplog) as seen:
+        seen.outcome = Outcome(await chat.core.run_job(post_due_elephants))
+    assert seen.outcome.messages_to(FAY) and "open again" in seen.outcome.messages_to(FAY)[0]
+
+
+async def test_answer_ids_do_not_follow_the_order_they_were_given(chat: Chat, db: Database) -> None:
+    await _group(chat)
+    asked = await _asked(chat)
+    for who in (PAT, LEE):
+        await chat.press(who, asked.button("Yes"))
+    ids = sorted((await snapshot_tables(db))["verdict_answers"])
     assert ids != [(ids[0][0],), (ids[0][0] + 1,)]
 
 

@@ -91,6 +91,11 @@ REVEAL_LINE = re.compile(r"^• .*?(?: \(([^()]*)\))?$", re.MULTILINE)
 LEDGER_LINE = re.compile(r"^(.+): (\d+) of (\d+) shared((?: · \d+ (?:passed|quiet this time))*)$")
 ACROSS = re.compile(r"^Across everyone: ")
 SUMMARY_ROUND = re.compile(r"^\d+\. “(.*)”$", re.MULTILINE)
+FEELS_CARD = re.compile(r"^How the group sees it: (.+)$", re.MULTILINE)
+FEELS_LINE = re.compile(r"^\s+Does it feel addressed\? The group: (.+)$")
+FEELS_PART = re.compile(r"(yes|partly|not really|mixed answers) (\d+)")
+FIRST_ELEPHANT = re.compile(r"Elephant #(\d+)")
+ITEM_NUMBER = re.compile(r"^#(\d+)[ (]")
 
 
 @dataclass
@@ -157,6 +162,31 @@ def shown_texts(
             for tag, n in tags.items():
                 check(n >= k, BELOW_K, f"reveal tags {n} perspective(s) as {tag!r} with k={k}")
         _ledger(text, k)
+        _feels(g, k, text, readings)
+
+
+def _feels_figure(words: str) -> Counter[str]:
+    return Counter({answer: int(n) for answer, n in FEELS_PART.findall(words)})
+
+
+def _feels(g: int, k: int, text: str, readings: Readings) -> None:
+    """ "Does this feel addressed?" figures: on its card and the facilitators' note (the first
+    `Elephant #n` names the subject), and under each elephant in `elephants` and the summary."""
+    subject = FIRST_ELEPHANT.search(text)
+    for words in FEELS_CARD.findall(text):
+        figure = _feels_figure(words)
+        if figure and subject:
+            readings.read(("feels", g, int(subject.group(1))), figure, k, "feels card")
+    number = None
+    for line in text.splitlines():
+        item = ITEM_NUMBER.match(line)
+        if item:
+            number = int(item.group(1))
+        feels = FEELS_LINE.match(line)
+        if feels and number is not None:
+            figure = _feels_figure(feels.group(1))
+            if figure:
+                readings.read(("feels", g, number), figure, k, "feels line")
 
 
 def _summary(g: int, k: int, day: str, text: str, readings: Readings) -> None:
@@ -226,6 +256,11 @@ def export_record(g: int, text: str, readings: Readings) -> None:
                 readings.read(("perspective-roles", g, number), by_role, k, "export by role")
                 small = {r: n for r, n in by_role.items() if n < k}
                 check(not small, BELOW_K, f"export: perspectives on #{number} by role {small}")
+    for asked in record["you_said_we_did"]:
+        if asked["the_group"] is not None:
+            figure = Counter({a: int(n) for a, n in asked["the_group"].items() if n})
+            number = int(asked["about"].split()[-1])
+            readings.read(("feels", g, number), figure, k, "export feels")
     ledgers = [("round", r["ledger"]) for r in record["rounds"] if r["ledger"]]
     for what, ledger in [*ledgers, ("totals", record["ledger"])]:
         if any(counts["passed"] for counts in ledger.values()):

@@ -9,7 +9,12 @@ random `k`, reciprocity lock and anonymity delay) and a list of steps. A step is
   counted back from the newest (`pick` wraps around);
 - `("submit", group, person, pick, seed)`: the person fills in and sends one of the forms opened
   for them, newest first;
-- `("wait", minutes)`: the clock moves on and the scheduler runs what has come due.
+- `("wait", minutes)`: the clock moves on and the scheduler runs what has come due;
+- `("mark", group, n)`: person 1 names an elephant, an hour passes (it is posted) and the
+  facilitator marks elephant `n` addressed in the channel, so the group is asked "does this feel
+  addressed?" often enough for its answers to reach `k`;
+- `("answer", group, person, n, pick)`: the person answers that question about elephant `n` in
+  a direct message (`FEELINGS[pick]`: yes, partly, not really, or taking their answer back).
 
 Steps name people by their index in the group; `person 0` set the group up and facilitates.
 """
@@ -59,6 +64,12 @@ TEMPLATES: tuple[str, ...] = (
     "nudges off",
     "nudges on",
     "role {role}",
+    "elephant {n} addressed {text}",
+    "addressed {n} yes",
+    "addressed {n} partly",
+    "addressed {n} not really",
+    "elephant {n} feels partly",
+    "addressed {n} take back",
 )
 """What people type. Facilitator commands are typed by anyone: a refusal is part of the game."""
 
@@ -67,11 +78,16 @@ COMMON = tuple(
     for t in (
         "checkin", "elephant big: {text}", "elephant {text}", "share {text}", "pass",
         "round {text}", "round reveal", "summary", "export", "meeting start", "meeting end",
-        "forget-me", "elephants",
+        "forget-me", "elephants", "elephant {n} addressed {text}", "addressed {n} not really",
     )
 )  # fmt: skip
 """Templates drawn more often, so the things that add up (marks, perspectives, moods, shares)
 reach `k` within a scenario."""
+
+STEP_KINDS = ("say", "say", "press", "press", "submit", "wait", "mark", "answer", "answer")
+FEELINGS = ("yes", "partly", "not really", "not really", "take back")
+"""How people answer "does this feel addressed?" in `answer` steps ("not really" twice, so that
+`k` of them, which reopen the elephant, come about)."""
 
 WORDS = (
     "nobody", "listens", "budget", "agenda", "decided", "before", "parents", "arrive",
@@ -117,7 +133,15 @@ def scenarios(draw: st.DrawFn, max_steps: int = 30) -> Scenario:
 
     steps: list[tuple[Any, ...]] = []
     for _ in range(draw(st.integers(1, max_steps))):
-        kind = draw(st.sampled_from(["say", "say", "press", "press", "submit", "wait"]))
+        kind = draw(st.sampled_from(STEP_KINDS))
+        if kind == "mark":
+            steps.append(("mark", draw(st.integers(0, len(plans) - 1)), draw(st.integers(1, 2))))
+            continue
+        if kind == "answer":
+            g, i = who()
+            pick = draw(st.integers(0, len(FEELINGS) - 1))
+            steps.append(("answer", g, i, draw(st.integers(1, 2)), pick))
+            continue
         if kind == "wait":
             minutes = draw(st.sampled_from([1, 5, 10, 30, 60, 120, 600, 1440, 10080]))
             steps.append(("wait", minutes))

@@ -46,7 +46,7 @@ from tests.anonymity_helpers import (
 from tests.dialogue import PLATFORM, WORKSPACE, FakeClock, Outcome, dm
 from tests.properties import promises
 from tests.properties.promises import check
-from tests.properties.scenario import TEMPLATES, WORDS, Scenario
+from tests.properties.scenario import FEELINGS, TEMPLATES, WORDS, Scenario
 
 SECRET = "test-secret-key-for-keyed-hashes"
 REMINDER_TEXT = "The check-in for today's meeting is still open"
@@ -164,6 +164,18 @@ class World:
             self.trace.append(f"wait {step[1]} min")
             self.clock.advance(minutes=step[1])
             await self.act_clock()
+            return
+        if kind == "mark":  # someone names an elephant, it is posted, elephant n is addressed
+            g, n = step[1], step[2]
+            await self.act(g, 1, f"elephant {self.words()}", dm(person(g, 1)))
+            self.trace.append("wait 60 min")
+            self.clock.advance(minutes=60)
+            await self.act_clock()
+            await self.act(g, 0, f"elephant {n} addressed", self.channel(g))
+            return
+        if kind == "answer":
+            g, i, n, pick = step[1:]
+            await self.act(g, i, f"addressed {n} {FEELINGS[pick]}", dm(person(g, i)))
             return
         g, i = step[1], step[2]
         if kind == "say":

@@ -166,7 +166,7 @@ async def _elephants(conn: Connection, group: Group, k: int) -> list[dict[str, A
     return found
 
 
-async def _you_said_we_did(conn: Connection, group: Group) -> list[dict[str, Any]]:
+async def _you_said_we_did(conn: Connection, group: Group, k: int) -> list[dict[str, Any]]:
     """Every asking of "does this feel addressed?", with the figures as last shown."""
     return [
         {
@@ -177,7 +177,8 @@ async def _you_said_we_did(conn: Connection, group: Group) -> list[dict[str, Any
             "state": verdict.state,
             "reopened_at": _when(verdict.reopened_at, group.zone),
             "the_group": {
-                figures.WORDS[line]: n for line, n in figures.decode(verdict.figures_shown).items()
+                figures.WORDS[line]: n
+                for line, n in figures.released(verdict.figures_shown, k).items()
             }
             or None,
         }
@@ -236,7 +237,7 @@ async def build_export(
         "members": await _members(conn, group),
         "meetings": await _meetings(conn, group, k),
         "elephants": await _elephants(conn, group, k),
-        "you_said_we_did": await _you_said_we_did(conn, group),
+        "you_said_we_did": await _you_said_we_did(conn, group, k),
         "rounds": round_items,
         "ledger": ledger,
         "notes": [

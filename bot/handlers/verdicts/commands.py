@@ -65,7 +65,7 @@ async def record(ctx: Context, verdict: Verdict, answer: str) -> list[Effect]:
     later = f"The counts on the card are updated every little while, {k} people at a time."
     if answer == WITHDRAW:
         if old is None:
-            return [reply(f"You haven't answered about {name}, so there's nothing to take back.")]
+            return [reply(f"There's nothing from you about {name} to take back.")]
         await store.withdraw(ctx.conn, verdict.id, token=token, old=old)
         return [reply(f"I've taken back your answer about {name}. {later}")]
     if answer == old:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from bot.handlers.privacy.crowd_rule import by_role
+from bot.handlers.privacy.crowd_rule import by_role, crowd
 from bot.store.verdicts import ANSWERS, NOT_REALLY, PARTLY, REOPENED, YES
 
 MIXED = "mixed"
@@ -44,17 +44,23 @@ def decode(text: str) -> dict[str, int]:
     return found
 
 
+def released(shown: str, k: int) -> dict[str, int]:
+    """The kept figures under the group's `k` now: the rule again, line by line, so a figure
+    kept under a smaller `k` is never shown below a larger one (as "I see it too" does)."""
+    return {line: crowd(n, k) for line, n in decode(shown).items() if crowd(n, k)}
+
+
 def group_view(shown: str, k: int) -> str:
     """How the group sees it, in plain words: `mostly "partly" (partly 6 · yes 3)`, or that there
     are not enough answers yet to show."""
-    lines = decode(shown)
+    lines = released(shown, k)
     if not lines:
         return f"not enough answers yet to show (the counts show from {k})"
     ranked = sorted(lines, key=lambda line: (-lines[line], ORDER.index(line)))
     spread = " · ".join(f"{WORDS[line]} {lines[line]}" for line in ranked)
     top = ranked[0]
     if ranked == [MIXED]:
-        return f"mixed answers ({lines[MIXED]}), none yet given by {k} or more"
+        return f"no one answer yet given by {k} or more ({spread})"
     clear_lead = len(ranked) == 1 or lines[top] > lines[ranked[1]]
     if top == MIXED or not clear_lead:
         return f"mixed ({spread})"
