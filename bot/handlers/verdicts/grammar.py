@@ -103,7 +103,7 @@ ANSWER_SPEC = CommandSpec(
     "member",
     "group",
     "addressed <number> yes|partly|not really",
-    "say whether something marked addressed feels addressed to you (anonymous; again to change)",
+    "say, anonymously, whether something marked addressed feels addressed to you",
     Grammar((ACTION,), _read),
     rank=102,
     anonymous=True,
