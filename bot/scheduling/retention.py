@@ -79,13 +79,15 @@ async def apply_retention(ctx: Context) -> int:
         await pending_choices.prune(ctx.conn, ctx.now)
     log.info(
         "retention: erased %d check-in words, %d round answers, %d reflections, "
-        "%d elephants, %d outcomes, %d perspectives; pruned %d firing keys, %d event ids",
+        '%d elephants, %d outcomes, %d perspectives, %d "does it feel addressed?" askings; '
+        "pruned %d firing keys, %d event ids",
         erased.checkins,
         erased.answers,
         erased.reflections,
         erased.elephants,
         erased.outcomes,
         erased.perspectives,
+        erased.verdicts,
         erased.firings,
         erased.inbound,
     )

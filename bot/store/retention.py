@@ -30,6 +30,7 @@ from bot.store.schema import (
     reflections,
     round_answers,
     rounds,
+    verdicts,
 )
 
 
@@ -43,6 +44,8 @@ class Erased:
     elephants: int = 0
     outcomes: int = 0
     perspectives: int = 0
+    verdicts: int = 0
+    """Askings of "does this feel addressed?" whose copy of the words was erased."""
     firings: int = 0
     inbound: int = 0
 
@@ -55,6 +58,7 @@ class Erased:
             + self.elephants
             + self.outcomes
             + self.perspectives
+            + self.verdicts
         )
 
 
@@ -141,6 +145,23 @@ async def erase_text(
         update(perspectives)
         .where(perspectives.c.elephant_id.in_(old_elephants), perspectives.c.text != placeholder)
         .values(text=placeholder),
+    )
+    # "Does this feel addressed?" keeps a copy of its subject's words and what was done: erased
+    # when the asking is old, and with the elephant's own words when those go first.
+    old_askings = select(verdicts.c.id).where(
+        verdicts.c.group_id.in_(of_groups),
+        (verdicts.c.asked_at < cutoff)
+        | ((verdicts.c.kind == "elephant") & verdicts.c.subject_id.in_(old_elephants)),
+    )
+    erased.verdicts += await _changed(
+        conn,
+        update(verdicts)
+        .where(
+            verdicts.c.id.in_(old_askings),
+            verdicts.c.title != "",
+            verdicts.c.title != placeholder,
+        )
+        .values(title=placeholder, what_was_done=None),
     )
 
 

@@ -30,6 +30,7 @@ from bot.store.schema import (
     reflections,
     round_answers,
     rounds,
+    verdicts,
 )
 from tests.dialogue import Chat, FakeClock, Outcome, channel, count, person
 
@@ -97,6 +98,8 @@ async def texts(db: Database) -> list[str | None]:
             elephants.c.text,
             elephants.c.outcome,
             perspectives.c.text,
+            verdicts.c.title,
+            verdicts.c.what_was_done,
         ):
             found.extend((await conn.execute(select(column))).scalars().all())
     return sorted(found, key=str)
@@ -145,8 +148,10 @@ async def test_old_texts_are_erased_and_every_count_stays(
     assert await run(core) == 0  # a day short of a year: nothing goes
     assert "Tired but here" in await texts(db)
     clock.advance(days=1)
-    assert await run(core) == 6  # words, answer, reflection, elephant, outcome, perspective
-    assert await texts(db) == [ERASED] * 3 + [None] * 5
+    # words, answer, reflection, elephant, outcome, perspective, and the "does this feel
+    # addressed?" asking's copy of the elephant and what was done
+    assert await run(core) == 7
+    assert await texts(db) == [ERASED] * 4 + [None] * 6
     assert await shape(db) == before  # moods, passes, kinds, roles, consent, statuses, numbers
     assert before["rounds"][0][1] == "What helped this week?"  # the group's question stays
     assert await run(core) == 0  # a second run changes nothing
@@ -166,7 +171,7 @@ async def test_recent_texts_stay_while_older_ones_go(
     await chat.submit(SAM, form, {"mood": "4", "words": "New words", "visibility": "group"})
     await chat.say(SAM, "elephant Newer elephant")
     clock.advance(days=11)
-    assert await run(core) == 4  # the old check-in, answer, elephant and outcome
+    assert await run(core) == 5  # the old check-in, answer, elephant, outcome and asking
     held = await texts(db)
     assert "New words" in held and "Newer elephant" in held
     assert not any(text and "Old words" in text for text in held)
@@ -182,12 +187,12 @@ async def test_a_group_keeping_text_longer_keeps_it(
     await chat.say(FAY, "set retention 90")
     await a_meeting(chat, "Long-lived")
     clock.advance(days=31)
-    assert await run(core) == 4
+    assert await run(core) == 5
     held = await texts(db)
     assert not any(text and "Short-lived" in text for text in held)
-    assert sum(1 for text in held if text and "Long-lived" in text) == 4
+    assert sum(1 for text in held if text and "Long-lived" in text) == 6
     clock.advance(days=60)
-    assert await run(core) == 4
+    assert await run(core) == 5
     assert not any(text and "lived" in text for text in await texts(db))
 
 
@@ -306,3 +311,22 @@ async def test_expired_group_choices_are_pruned_a_day_after_they_expire(
 
 
 HOUR = timedelta(hours=1)
+
+
+async def test_an_asking_forgets_its_copy_of_the_words_with_the_elephant(
+    chat: Chat, core: Core, db: Database, clock: FakeClock
+) -> None:
+    """Asked "does this feel addressed?" only lately, its copy of an old elephant's words still
+    goes when the elephant's own words do."""
+    await setup(chat)
+    await chat.say(FAY, "set retention 30")
+    await chat.say(SAM, "elephant Papers arrive the night before")
+    chat.clock.advance(minutes=15)
+    await chat.core.run_job(elephant_handlers.post_due_elephants)
+    clock.advance(days=25)
+    await chat.say(FAY, "elephant 1 addressed Papers go out a week ahead")
+    clock.advance(days=6)
+    assert await run(core) == 3  # the elephant, its outcome and the asking's copy of both
+    assert not any(text and "Papers" in text for text in await texts(db))
+    listed = (await chat.say(SAM, "elephants")).text()
+    assert "Papers" not in listed and "Does it feel addressed?" in listed

@@ -330,3 +330,25 @@ async def test_the_export_holds_only_the_released_figures(chat: Chat) -> None:
     assert item["what_was_done"] == DONE
     assert item["state"] == "asking"
     assert item["the_group"] == {"yes": 3}  # 4 yes is one crowd of 3; 1 "not really" never shows
+
+
+# -- forget-me ------------------------------------------------------------------------------------
+
+
+async def test_forget_me_unlinks_an_answer_and_keeps_it_counted(chat: Chat, db: Database) -> None:
+    """Like "I see it too": removing the answer would change a count the group can read (and
+    so show what the leaver had said), so it stays, with its token and seal made random."""
+    asked = await _asked(chat)
+    await chat.press(SAM, asked.button("Not really"))
+    async with db.read() as conn:
+        before = (await conn.execute(select(verdict_tokens))).mappings().one()
+    asked_to_confirm = await chat.say(SAM, "forget-me")
+    done = await chat.press(SAM, asked_to_confirm.button("Yes, erase my data"))
+    assert "answers to “does this feel addressed?”" in done.reply
+    async with db.read() as conn:
+        after = (await conn.execute(select(verdict_tokens))).mappings().one()
+    assert after["token"] != before["token"] and after["seal"] != before["seal"]
+    assert await _answers(db) == ["not-really"]
+    gone = await chat.press(SAM, asked.button("Yes"))  # no longer a member: nothing changes
+    assert "only take them from members" in gone.reply
+    assert await _answers(db) == ["not-really"]
