@@ -19,7 +19,7 @@ from bot.text_safety import neutralise
 PAPERS_MARKER = re.compile(r"\s*\bpapers\s*:\s*", re.IGNORECASE)
 """`… papers: https://…` at the end of `agenda add`."""
 SENTENCE_END = ".,;:!?"
-SAFE = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]!$&'()*+,;=%]+")
+SAFE = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 """The characters of an address (RFC 3986), which leaves out spaces, quotes, `<`, `>`, `|`,
 backticks and braces: what could end a link early or start markup on some platform."""
 
