@@ -2,9 +2,9 @@
 
 `create` takes no member, so an anonymous item cannot be handed its author by mistake; a named
 item gets its author written apart, in `agenda_authors` (`add_author`). An item joins the agenda
-at `shown_from`: straight away when named, after a random delay when anonymous, and it is given
-its place (`position`) only then (`settle`), so neither its place nor the moment it appears says
-when it was written.
+at `shown_from`: straight away when named, after a random delay when anonymous, and it takes its
+place after the items already there only then, so neither its place nor the moment it appears
+says when it was written. `position` is set only when a facilitator reorders (`set_order`).
 
 The agenda is always the one for the group's next meeting (or the meeting under way): the open
 items, in order, then those deferred to the meeting after. When a meeting ends, `carry_over`
@@ -27,6 +27,13 @@ from bot.store.schema import agenda_authors, agenda_items, members
 OPEN, DISCUSSED, ADDRESSED, MERGED = "open", "discussed", "addressed", "merged"
 CLOSED = (DISCUSSED, ADDRESSED)
 """Statuses of an item the meeting has covered."""
+IN_ORDER = (
+    agenda_items.c.position.is_(None),
+    agenda_items.c.position,
+    agenda_items.c.shown_from,
+    agenda_items.c.id,
+)
+"""Agenda order: places a facilitator gave first, then the rest in the order they came on."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,41 +121,19 @@ async def open_count(conn: AsyncConnection, group_id: int) -> int:
     return int((await conn.execute(query)).scalar_one())
 
 
-async def settle(conn: AsyncConnection, group_id: int, now: datetime) -> None:
-    """Give each open item that has come onto the agenda, and has no place yet, the next place,
-    in the order they came on (their `shown_from`)."""
-    waiting = (
-        select(agenda_items.c.id)
-        .where(
-            agenda_items.c.group_id == group_id,
-            agenda_items.c.status == OPEN,
-            agenda_items.c.position.is_(None),
-            agenda_items.c.shown_from <= now,
-        )
-        .order_by(agenda_items.c.shown_from, agenda_items.c.id)
-    )
-    ids = list((await conn.execute(waiting)).scalars())
-    if not ids:
-        return
-    top = select(func.max(agenda_items.c.position)).where(agenda_items.c.group_id == group_id)
-    last = int((await conn.execute(top)).scalar_one() or 0)
-    for offset, item_id in enumerate(ids, start=1):
-        await conn.execute(
-            update(agenda_items).where(agenda_items.c.id == item_id).values(position=last + offset)
-        )
-
-
 async def agenda(conn: AsyncConnection, group_id: int, now: datetime) -> list[Item]:
-    """The agenda as it stands: open items on it now in order, then the deferred ones."""
-    await settle(conn, group_id, now)
+    """The agenda as it stands: the open items on it now, in order, then the deferred ones.
+
+    Only reads, so any reader may call it. An item placed by a facilitator (`set_order`) keeps
+    its place; one not placed yet follows the placed ones, in the order items came on."""
     query = (
         _items()
         .where(
             agenda_items.c.group_id == group_id,
             agenda_items.c.status == OPEN,
-            agenda_items.c.position.is_not(None),
+            agenda_items.c.shown_from <= now,
         )
-        .order_by(agenda_items.c.skip > 0, agenda_items.c.position, agenda_items.c.id)
+        .order_by(agenda_items.c.skip > 0, *IN_ORDER)
     )
     return await _read(conn, query)
 
@@ -160,7 +145,7 @@ async def merged_into(conn: AsyncConnection, item_ids: Sequence[int]) -> dict[in
     query = (
         _items()
         .where(agenda_items.c.merged_into_id.in_(list(item_ids)))
-        .order_by(agenda_items.c.position, agenda_items.c.id)
+        .order_by(*IN_ORDER)
     )
     found: dict[int, list[Item]] = {}
     for item in await _read(conn, query):
@@ -170,7 +155,7 @@ async def merged_into(conn: AsyncConnection, item_ids: Sequence[int]) -> dict[in
 
 
 async def set_order(conn: AsyncConnection, item_ids: Sequence[int]) -> None:
-    """Places 1, 2, 3 … in the order given."""
+    """Places 1, 2, 3 … in the order given (the agenda as a facilitator arranged it)."""
     for place, item_id in enumerate(item_ids, start=1):
         await conn.execute(
             update(agenda_items).where(agenda_items.c.id == item_id).values(position=place)
@@ -246,18 +231,13 @@ async def carry_over(conn: AsyncConnection, group_id: int, meeting_id: int, now:
     """At a meeting's end: items covered since the last meeting belong to this one; items on
     its agenda and not reached are carried on (counted); deferred ones come one meeting nearer.
     Returns how many were carried on."""
-    await settle(conn, group_id, now)
     of_group = agenda_items.c.group_id == group_id
     await conn.execute(
         update(agenda_items)
         .where(of_group, agenda_items.c.status.in_(CLOSED), agenda_items.c.meeting_id.is_(None))
         .values(meeting_id=meeting_id)
     )
-    on_it = and_(
-        of_group,
-        agenda_items.c.status == OPEN,
-        agenda_items.c.position.is_not(None),
-    )
+    on_it = and_(of_group, agenda_items.c.status == OPEN, agenda_items.c.shown_from <= now)
     carried = await conn.execute(
         update(agenda_items)
         .where(on_it, agenda_items.c.skip == 0)
@@ -276,7 +256,7 @@ async def covered_at(conn: AsyncConnection, meeting_id: int) -> list[Item]:
     query = (
         _items()
         .where(agenda_items.c.meeting_id == meeting_id, agenda_items.c.status.in_(CLOSED))
-        .order_by(agenda_items.c.position, agenda_items.c.id)
+        .order_by(*IN_ORDER)
     )
     return await _read(conn, query)
 
@@ -286,7 +266,7 @@ async def carried_from(conn: AsyncConnection, meeting_id: int) -> list[Item]:
     query = (
         _items()
         .where(agenda_items.c.carried_from_id == meeting_id, agenda_items.c.status == OPEN)
-        .order_by(agenda_items.c.position, agenda_items.c.id)
+        .order_by(*IN_ORDER)
     )
     return await _read(conn, query)
 

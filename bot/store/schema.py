@@ -205,9 +205,10 @@ perspective_tokens = Table(
 # Agenda items. No author column, by design: a named item's author is a row in `agenda_authors`,
 # and an anonymous item has none there either. `shown_from` is when it joins the agenda (after a
 # random delay for an anonymous one, so the moment it appears does not point at anyone);
-# `position` is given when it shows. `skip` is how many meetings it passes over (a deferral),
-# `carried` how many meetings ended without reaching it; `meeting_id` is the meeting at which it
-# was covered, `carried_from_id` the last meeting that carried it on.
+# `position` is its place once a facilitator has reordered (others follow, as they came). `skip`
+# is how many meetings it passes over (a deferral), `carried` how many meetings ended without
+# reaching it; `meeting_id` is the meeting at which it was covered, `carried_from_id` the last
+# meeting that carried it on.
 agenda_items = Table(
     "agenda_items",
     metadata,

@@ -114,3 +114,14 @@ async def test_retention_erases_old_words_and_links(chat: Chat, db: Database) ->
         assert gone is not None and kept is not None
         assert (gone.text, gone.papers, gone.outcome) == (ERASED, None, None)
         assert kept.text == "new"
+
+
+async def test_an_item_coming_on_after_a_reorder_follows_the_placed_ones(
+    chat: Chat, db: Database
+) -> None:
+    await _setup(chat)
+    async with db.write() as conn:
+        a, b = await _add(conn, "a"), await _add(conn, "b")
+        await _add(conn, "later", at=T0 + timedelta(minutes=3))
+        await agenda.set_order(conn, [b, a])
+        assert await _texts(conn, T0 + timedelta(minutes=5)) == ["b", "a", "later"]

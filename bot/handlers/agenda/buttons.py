@@ -116,12 +116,13 @@ async def change_submitted(ctx: Context, values: Mapping[str, str], payload: str
         status = (values.get("status") or DISCUSSED).strip().lower()
         if status not in (DISCUSSED, ADDRESSED):
             return [FormErrors({"status": "Please choose discussed or addressed."})]
+        note = (values.get("outcome") or "").strip()
         try:
-            note = values.get("outcome") or ""
-            clean_text(note, limit=limits.OUTCOME, what="what was done") if note.strip() else None
+            if note:
+                clean_text(note, limit=limits.OUTCOME, what="what was done")
         except TextRejected as exc:
             return [FormErrors({"outcome": exc.in_form})]
-        text, effects = await changes.mark(ctx, item, status, note.strip())
+        text, effects = await changes.mark(ctx, item, status, note)
     else:
         raise UserError("That form no longer works. Type `agenda` to see the agenda.")
     return [*effects, reply(text), await show(ctx)]

@@ -20,6 +20,7 @@ members politely, saying what they can do instead.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from bot.context import Context
 from bot.effects import Effect, OpenForm, ReplyToActor
@@ -40,6 +41,7 @@ from bot.replies import reply
 from bot.routing import Routes
 from bot.store import agenda as store
 from bot.store.agenda import ADDRESSED, DISCUSSED
+from bot.store.groups import Group
 
 routes = Routes()
 
@@ -187,13 +189,27 @@ async def agenda_show(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     return [await show(ctx)]
 
 
+async def open_actions_lines(ctx: Context, group: Group) -> Sequence[str]:
+    """Lines about the actions still open from earlier meetings, shown at the top of the agenda
+    ("Open actions from last time"). They come from the actions feature; until it is joined
+    here there are none, and the agenda shows no such section."""
+    return ()
+
+
 async def show(ctx: Context) -> ReplyToActor:
     """The agenda as it stands, for the person who asked."""
     group, member = ctx.require_group(), ctx.require_member()
     items = await store.agenda(ctx.conn, group.id, ctx.now)
     merged = await store.merged_into(ctx.conn, [item.id for item in items])
     title = f"Agenda for {await changes.meeting_words(ctx, group)}"
-    card = agenda_card(group.id, title, items, merged, facilitator=member.is_facilitator)
+    card = agenda_card(
+        group.id,
+        title,
+        items,
+        merged,
+        facilitator=member.is_facilitator,
+        open_actions=await open_actions_lines(ctx, group),
+    )
     return ReplyToActor(card)
 
 

@@ -3,6 +3,7 @@ carrying on at a meeting's end, and the check-in and summary that carry it."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -10,7 +11,9 @@ from sqlalchemy import select
 
 from bot import limits
 from bot.adapters.console.render import card_text
+from bot.effects import SendFileToActor
 from bot.events import Command
+from bot.handlers.agenda.cards import agenda_card
 from bot.handlers.elephants.commands import post_due_elephants
 from bot.identity import Who
 from bot.store.database import Database
@@ -502,3 +505,41 @@ async def test_help_lists_the_agenda_commands(chat: Chat) -> None:
     members_help = (await chat.say(SAM, "help")).reply
     assert "agenda add <what to talk about>" in members_help
     assert "agenda add anonymously" in members_help
+
+
+async def test_export_holds_the_agenda_as_the_group_saw_it(chat: Chat) -> None:
+    await _group(chat)
+    await chat.say(SAM, "agenda add Transport costs papers: https://example.org/t")
+    await chat.say(PAT, "agenda add anon Power imbalance", where=dm(PAT))
+    await chat.say(PAT, "agenda add anon Not shown yet", where=dm(PAT))
+    chat.clock.advance(minutes=8)
+    await chat.say(PAT, "agenda add anon Still waiting", where=dm(PAT))
+    await chat.say(FAY, "agenda 1 addressed We paid the bus fares")
+    outcome = await chat.say(FAY, "export")
+    (file,) = outcome.of(SendFileToActor)
+    assert isinstance(file, SendFileToActor)
+    exported = json.loads(file.content.decode("utf-8"))["agenda"]
+    assert exported[0] == {
+        "text": "Transport costs",
+        "added_by": "Sam",
+        "papers": "https://example.org/t",
+        "status": "addressed",
+        "outcome": "We paid the bus fares",
+        "carried_over": 0,
+    }
+    assert {e["added_by"] for e in exported[1:]} == {"anonymous"}
+    assert "Still waiting" not in str(exported)
+
+
+def test_open_actions_come_first_and_are_made_safe() -> None:
+    card = agenda_card(1, "Agenda", [], {}, facilitator=False, open_actions=["Ask @channel *now*"])
+    assert card.text.startswith("Open actions from last time\nAsk @\u2060channel ∗now∗")
+    assert card.text.endswith("Nothing on the agenda yet.")
+    assert "Open actions" not in agenda_card(1, "Agenda", [], {}, facilitator=False).text
+
+
+async def test_a_member_can_add_from_a_direct_message(chat: Chat) -> None:
+    await _group(chat)
+    added = await chat.say(SAM, "agenda add Respite hours", where=dm(SAM))
+    assert "with your name" in added.reply
+    assert "1. Respite hours (added by Sam)" in await _agenda(chat, FAY)
