@@ -89,16 +89,14 @@ async def add_anonymous(ctx: Context, words: str, link: str | None, *, original:
     await store.create(
         ctx.conn, group.id, text=words, papers=link, shown_from=ctx.now + delay(ctx, group)
     )
-    lines = [
-        "Thank you. It will join the agenda after a short delay, without your name.",
-        "We store the words and the link. We never store who added them.",
-    ]
+    stored = "We store the words and the link. We never store who added them."
     if group.anonymity_delay_minutes <= 0:
-        lines.append(
-            "This group has no anonymity delay, so it is on the agenda now. If few people are "
-            "around, the timing could hint at who added it."
+        return (
+            f"Thank you. It is on the agenda now, without your name.\n{stored}\n"
+            "This group has no anonymity delay, so if few people are around, the timing could "
+            "hint at who added it."
         )
-    return "\n".join(lines)
+    return f"Thank you. It will join the agenda after a short delay, without your name.\n{stored}"
 
 
 async def add_elephant(ctx: Context, number: int) -> str:

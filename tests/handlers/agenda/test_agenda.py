@@ -543,3 +543,14 @@ async def test_a_member_can_add_from_a_direct_message(chat: Chat) -> None:
     added = await chat.say(SAM, "agenda add Respite hours", where=dm(SAM))
     assert "with your name" in added.reply
     assert "1. Respite hours (added by Sam)" in await _agenda(chat, FAY)
+
+
+async def test_with_no_anonymity_delay_an_anonymous_item_is_on_at_once_with_a_warning(
+    chat: Chat,
+) -> None:
+    await _group(chat)
+    await chat.say(FAY, "set anonymity-delay 0")
+    added = await chat.say(SAM, "agenda add anon Power imbalance", where=dm(SAM))
+    assert "It is on the agenda now, without your name." in added.reply
+    assert "the timing could hint at who added it" in added.reply
+    assert "1. Power imbalance (added anonymously)" in await _agenda(chat, FAY)
