@@ -142,11 +142,7 @@ async def merged_into(conn: AsyncConnection, item_ids: Sequence[int]) -> dict[in
     """The items merged into each of these, oldest place first."""
     if not item_ids:
         return {}
-    query = (
-        _items()
-        .where(agenda_items.c.merged_into_id.in_(list(item_ids)))
-        .order_by(*IN_ORDER)
-    )
+    query = _items().where(agenda_items.c.merged_into_id.in_(list(item_ids))).order_by(*IN_ORDER)
     found: dict[int, list[Item]] = {}
     for item in await _read(conn, query):
         assert item.merged_into_id is not None
