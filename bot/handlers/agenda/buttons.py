@@ -57,7 +57,10 @@ async def open_add_form(ctx: Context, payload: str) -> list[Effect]:
 
 @routes.form(ADD_FORM, anonymous=True)
 async def add_submitted(ctx: Context, values: Mapping[str, str], payload: str) -> list[Effect]:
-    """The add form: checked whole before anything is stored; the words stay in the form."""
+    """The add form: checked whole before anything is stored; the words stay in the form.
+
+    The route is anonymous, so the core takes it only from members and never makes anyone a
+    member through it; a name is written only when the person chose "Put my name on it"."""
     typed = values.get("text") or ""
     try:
         words = clean_text(typed, limit=limits.AGENDA_ITEM, what="your agenda item")
