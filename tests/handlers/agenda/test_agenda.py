@@ -319,7 +319,15 @@ async def test_changes_on_an_empty_agenda(chat: Chat) -> None:
 
 @pytest.mark.parametrize(
     "line",
-    ["agenda move 2 1", "agenda merge 1 2", "agenda defer 1", "agenda remove 1", "agenda 1 done"],
+    [
+        "agenda move 2 1",
+        "agenda merge 1 2",
+        "agenda defer 1",
+        "agenda remove 1",
+        "agenda 1 done",
+        "agenda 2 addressed We did it",
+        "agenda add elephant 1",
+    ],
 )
 async def test_members_are_told_politely_what_they_can_do(
     chat: Chat, db: Database, line: str
