@@ -143,7 +143,7 @@ def add_form(group_id: int, delay_minutes: int, *, anonymous: bool = False) -> F
             ),
             FormInput(
                 "papers",
-                "Link to papers (optional)",
+                "Link to papers",
                 optional=True,
                 max_length=limits.PAPERS_LINK,
                 hint="A web address starting with https://",
