@@ -15,6 +15,9 @@ What goes in, and why:
 - "you said, we did" askings ("does this feel addressed?") with what was done and how the group
   answered, only as the figures the sweep released on the card (`bot.handlers.verdicts.figures`:
   no answer line below `k`, whole crowds of `k`); a hidden subject's words are left out;
+- the agenda as the group saw it: each item that has come onto it (an anonymous one still waiting
+  for its delay is left out), who added it as the agenda shows it (a name only for items added
+  openly), its papers link, what happened to it and how often it was carried over;
 - rounds with their prompt and, once revealed, the shares whose authors agreed to the summary,
   without names. Facilitators did see every revealed share in the channel, but an export is a
   lasting record that leaves the chat, like the summary, so the consent people gave for the
@@ -35,7 +38,7 @@ from zoneinfo import ZoneInfo
 from bot.handlers.privacy.crowd_rule import by_role, crowd, first_crowd, role_lines
 from bot.handlers.verdicts import figures
 from bot.scheduling.times import rule_of
-from bot.store import checkins, elephants, meetings, members, reflections, rounds, verdicts
+from bot.store import agenda, checkins, elephants, meetings, members, reflections, rounds, verdicts
 from bot.store.database import Connection
 from bot.store.groups import Group
 from bot.text_safety import neutralise
@@ -224,6 +227,28 @@ async def _rounds(
     return found, _ledger(every_answer, k)
 
 
+async def _agenda(conn: Connection, group: Group, now: datetime) -> list[dict[str, Any]]:
+    found = []
+    for item in await agenda.of_group(conn, group.id):
+        if item.shown_from > now:
+            continue
+        if item.elephant_number is not None:
+            added_by = f"elephant #{item.elephant_number}"
+        else:
+            added_by = neutralise(item.author) if item.author else "anonymous"
+        found.append(
+            {
+                "text": neutralise(item.text),
+                "added_by": added_by,
+                "papers": item.papers,
+                "status": "deferred" if item.deferred and item.status == "open" else item.status,
+                "outcome": neutralise(item.outcome) if item.outcome else None,
+                "carried_over": item.carried,
+            }
+        )
+    return found
+
+
 async def build_export(
     conn: Connection, group: Group, k: int, *, now: datetime | None = None
 ) -> dict[str, Any]:
@@ -238,12 +263,13 @@ async def build_export(
         "meetings": await _meetings(conn, group, k),
         "elephants": await _elephants(conn, group, k),
         "you_said_we_did": await _you_said_we_did(conn, group, k),
+        "agenda": await _agenda(conn, group, moment),
         "rounds": round_items,
         "ledger": ledger,
         "notes": [
-            "Anonymous items (elephants, perspectives, reflections, “I see it too”, answers to "
-            "“does this feel addressed?”) were never stored with an author, so no author appears "
-            "here.",
+            "Anonymous items (elephants, anonymous agenda items, perspectives, reflections, "
+            "“I see it too”, answers to “does this feel addressed?”) were never stored with an "
+            "author, so no author appears here.",
             f"Totals of anonymous answers, mood spreads and breakdowns by role appear only from "
             f"{k} answers (null when fewer), count whole groups of {k} in the order they came, "
             f"and leave out or merge any role with fewer than {k}.",
