@@ -213,6 +213,14 @@ async def close(
     return found
 
 
+async def reopen(conn: AsyncConnection, item_id: int) -> Item | None:
+    """Put an addressed item back on the agenda (open, not covered at any meeting), keeping what
+    was done: the group said it does not really feel addressed yet."""
+    values = {"status": OPEN, "closed_at": None, "meeting_id": None}
+    await conn.execute(update(agenda_items).where(agenda_items.c.id == item_id).values(**values))
+    return await get(conn, item_id)
+
+
 async def has_open_elephant(conn: AsyncConnection, group_id: int, number: int) -> bool:
     """Whether this elephant is already on the agenda, waiting to be covered."""
     query = select(func.count()).where(

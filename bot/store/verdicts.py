@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -113,6 +113,15 @@ async def latest_by_number(
     )
     first = (await conn.execute(query)).mappings().first()
     return Verdict.from_row(first) if first else None
+
+
+async def next_number(conn: AsyncConnection, group_id: int, kind: str) -> int:
+    """One more than the highest number an asking of `kind` has in the group (for subjects whose
+    own numbers change, such as places on the agenda)."""
+    query = select(func.max(verdicts.c.number)).where(
+        verdicts.c.group_id == group_id, verdicts.c.kind == kind
+    )
+    return int((await conn.execute(query)).scalar_one() or 0) + 1
 
 
 async def latest_of_kind(conn: AsyncConnection, group_id: int, kind: str) -> dict[int, Verdict]:

@@ -94,7 +94,7 @@ SUMMARY_ROUND = re.compile(r"^\d+\. “(.*)”$", re.MULTILINE)
 FEELS_CARD = re.compile(r"^How the group sees it: (.+)$", re.MULTILINE)
 FEELS_LINE = re.compile(r"^\s+Does it feel addressed\? The group: (.+)$")
 FEELS_PART = re.compile(r"(yes|partly|not really|mixed answers) (\d+)")
-FIRST_ELEPHANT = re.compile(r"Elephant #(\d+)")
+FIRST_SUBJECT = re.compile(r"(Elephant|Agenda question) #(\d+)")
 ITEM_NUMBER = re.compile(r"^#(\d+)[ (]")
 
 
@@ -171,12 +171,14 @@ def _feels_figure(words: str) -> Counter[str]:
 
 def _feels(g: int, k: int, text: str, readings: Readings) -> None:
     """ "Does this feel addressed?" figures: on its card and the facilitators' note (the first
-    `Elephant #n` names the subject), and under each elephant in `elephants` and the summary."""
-    subject = FIRST_ELEPHANT.search(text)
+    `Elephant #n` or `Agenda question #n` names the subject), and under each elephant in
+    `elephants` and the summary."""
+    subject = FIRST_SUBJECT.search(text)
     for words in FEELS_CARD.findall(text):
         figure = _feels_figure(words)
         if figure and subject:
-            readings.read(("feels", g, int(subject.group(1))), figure, k, "feels card")
+            kind = "elephant" if subject.group(1) == "Elephant" else "agenda"
+            readings.read(("feels", g, kind, int(subject.group(2))), figure, k, "feels card")
     number = None
     for line in text.splitlines():
         item = ITEM_NUMBER.match(line)
@@ -186,7 +188,7 @@ def _feels(g: int, k: int, text: str, readings: Readings) -> None:
         if feels and number is not None:
             figure = _feels_figure(feels.group(1))
             if figure:
-                readings.read(("feels", g, number), figure, k, "feels line")
+                readings.read(("feels", g, "elephant", number), figure, k, "feels line")
 
 
 def _summary(g: int, k: int, day: str, text: str, readings: Readings) -> None:
@@ -259,8 +261,8 @@ def export_record(g: int, text: str, readings: Readings) -> None:
     for asked in record["you_said_we_did"]:
         if asked["the_group"] is not None:
             figure = Counter({a: int(n) for a, n in asked["the_group"].items() if n})
-            number = int(asked["about"].split()[-1])
-            readings.read(("feels", g, number), figure, k, "export feels")
+            kind, number = asked["about"].split()
+            readings.read(("feels", g, kind, int(number)), figure, k, "export feels")
     ledgers = [("round", r["ledger"]) for r in record["rounds"] if r["ledger"]]
     for what, ledger in [*ledgers, ("totals", record["ledger"])]:
         if any(counts["passed"] for counts in ledger.values()):

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from bot.context import Context
 from bot.effects import Effect
+from bot.handlers.verdicts.asking import ask_the_group
+from bot.handlers.verdicts.subjects import AGENDA
 from bot.store.agenda import Item
 from bot.store.groups import Group
 
 
 async def item_addressed(ctx: Context, group: Group, item: Item) -> list[Effect]:
-    """Ask the group whether `item` feels addressed: call the verdicts' `ask_the_group(...)`
-    here. Until it is wired, nothing more happens than the status, the outcome and the post."""
-    return []
+    """Ask the group whether `item` feels addressed: the "You said, we did" card with the
+    question, posted in the channel. If `k` or more say "not really", the item goes back on the
+    agenda and the facilitators are told (`bot.handlers.verdicts.subjects`)."""
+    return await ask_the_group(ctx, group, AGENDA, item.id, item.text, item.outcome or "")

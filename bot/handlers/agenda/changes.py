@@ -201,8 +201,8 @@ async def mark(ctx: Context, item: Item, status: str, note: str) -> tuple[str, l
         text=f"On the agenda: {short(closed.text, 200)}",
         fields=tuple(fields),
     )
-    effects: list[Effect] = [PostToConversation(group.where, card)]
-    effects.extend(await item_addressed(ctx, group, closed))
+    # The question's card says what was done too; the plain card only when no question is asked.
+    effects = await item_addressed(ctx, group, closed) or [PostToConversation(group.where, card)]
     if not closed.outcome:
         text += " You can add what was done: `agenda <number> addressed <what was done>`."
     return text + " I've told the channel.", effects

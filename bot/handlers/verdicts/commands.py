@@ -113,10 +113,15 @@ async def answer_typed(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     group = ctx.require_group()
     kind, number = cmd.value, cmd.number or 0
     subject = KINDS[kind]
+    where_numbers = (
+        f"Type `{subject.listing}` to see the numbers."
+        if subject.listing
+        else "The number is on the “You said, we did” card in the channel."
+    )
     verdict = await store.latest_by_number(ctx.conn, group.id, kind, number)
     if verdict is None:
         raise UserError(
             f"{subject.label(number)} hasn't been marked addressed, so there's no question to "
-            f"answer about it yet. Type `{subject.listing}` to see the numbers."
+            f"answer about it yet. {where_numbers}"
         )
     return await record(ctx, verdict, cmd.arg)

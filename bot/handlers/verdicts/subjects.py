@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from bot.context import Context
 from bot.effects import Effect, UpdatePost
 from bot.handlers.elephants.cards import elephant_card, elephant_key
-from bot.store import elephants
+from bot.store import agenda, elephants, verdicts
 from bot.store.groups import Group
 
 Reopen = Callable[[Context, Group, int], Awaitable[list[Effect]]]
@@ -28,14 +28,19 @@ class SubjectKind:
     by (`number_of`, from its id) and how it is reopened."""
 
     noun: str
+    """The word typed before the number (`addressed agenda 2 …`) and, capitalised, on cards."""
     listing: str
-    """The command that lists these subjects with their numbers (`elephants`)."""
+    """Where people find the numbers to type: a command that lists them (`elephants`), or ""
+    when the number is only on the question's card."""
     number_of: NumberOf
     reopen: Reopen
 
+    title: str = ""
+    """How cards and replies name one (`{n}` is its number); `<Noun> #{n}` when empty."""
+
     def label(self, number: int) -> str:
         """`Elephant #3`, as cards and replies name a subject."""
-        return f"{self.noun.capitalize()} #{number}"
+        return (self.title or f"{self.noun.capitalize()} #{{n}}").format(n=number)
 
 
 async def _elephant_number(ctx: Context, elephant_id: int) -> int:
@@ -55,8 +60,21 @@ async def _reopen_elephant(ctx: Context, group: Group, elephant_id: int) -> list
     return [UpdatePost(group.where, elephant_key(opened.id), card)]
 
 
-ELEPHANT = "elephant"
+async def _agenda_number(ctx: Context, item_id: int) -> int:
+    """Places on the agenda change as items come and go, so an addressed item is asked about
+    under a number of its own: the group's agenda questions, counted."""
+    return await verdicts.next_number(ctx.conn, ctx.require_group().id, AGENDA)
+
+
+async def _reopen_agenda_item(ctx: Context, group: Group, item_id: int) -> list[Effect]:
+    """Back on the agenda, keeping what was done; the next agenda and check-in show it."""
+    await agenda.reopen(ctx.conn, item_id)
+    return []
+
+
+ELEPHANT, AGENDA = "elephant", "agenda"
 KINDS: dict[str, SubjectKind] = {
     ELEPHANT: SubjectKind("elephant", "elephants", _elephant_number, _reopen_elephant),
+    AGENDA: SubjectKind("agenda", "", _agenda_number, _reopen_agenda_item, "Agenda question #{n}"),
 }
 """Every kind that can be asked about, by the word stored in `verdicts.kind`."""

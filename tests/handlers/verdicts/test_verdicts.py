@@ -352,3 +352,31 @@ async def test_forget_me_unlinks_an_answer_and_keeps_it_counted(chat: Chat, db: 
     gone = await chat.press(SAM, asked.button("Yes"))  # no longer a member: nothing changes
     assert "only take them from members" in gone.reply
     assert await _answers(db) == ["not-really"]
+
+
+# -- agenda items ---------------------------------------------------------------------------------
+
+
+async def test_an_agenda_item_addressed_is_asked_about_and_reopened_onto_the_agenda(
+    chat: Chat, db: Database
+) -> None:
+    await chat.group_of(FAY, [(who, "professional") for who in MEMBERS])
+    await chat.say(SAM, "agenda add Transport costs")
+    addressed = await chat.say(FAY, "agenda 1 addressed Travel is now paid on the day")
+    (post,) = addressed.posts  # the question's card, which says what was done: no second card
+    assert "Agenda question #1: Transport costs" in post
+    assert "What was done: Travel is now paid on the day" in post
+    assert "`addressed agenda 1 yes`, `partly` or `not really`" in post
+    assert "Transport costs" not in (await chat.say(SAM, "agenda")).text()
+    typed = await chat.say(PAT, "addressed agenda 1 not really", dm(PAT))
+    assert "I've counted your answer about Agenda question #1" in typed.reply
+    missing = await chat.say(PAT, "addressed agenda 4 yes", dm(PAT))
+    assert "Agenda question #4 hasn't been marked addressed" in missing.reply
+    assert "The number is on the “You said, we did” card" in missing.reply
+    for who in (SAM, LEE):
+        await chat.press(who, addressed.button("Not really"))
+    swept = await _sweep(chat)
+    assert "Agenda question #1 in Parents Forum is open again" in swept.messages_to(FAY)[0]
+    assert "Transport costs" in (await chat.say(SAM, "agenda")).text()
+    again = await chat.say(FAY, "agenda 1 addressed And the forms are shorter")
+    assert "Agenda question #2: Transport costs" in again.posts[0]
