@@ -66,6 +66,9 @@ class AgendaRecap:
 
     covered: tuple[AgendaItem, ...] = ()
     carried: tuple[AgendaItem, ...] = ()
+    feels: tuple[tuple[int, str, str], ...] = ()
+    """For items the group was asked about: (item id, the asking's state, its figures as the
+    sweep last released them), shown under the crowd rule (`verdicts.figures.feels_words`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +169,9 @@ def _agenda_section(data: SummaryData) -> str:
     for item in recap.covered:
         line = f"Covered: “{neutralise(item.text)}” — {item.status}"
         lines.append(line + (f": {neutralise(item.outcome)}" if item.outcome else ""))
+        asked = next((f for f in recap.feels if f[0] == item.id), None)
+        if asked is not None:
+            lines.append(f"    {feels_words(asked[1], asked[2], data.k)}")
     for item in recap.carried:
         if data.so_far:
             lines.append(f"Not reached yet: “{neutralise(item.text)}”")

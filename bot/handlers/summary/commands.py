@@ -37,7 +37,7 @@ from bot.replies import reply
 from bot.routing import Routes
 from bot.scheduling.rule import ScheduleRuleError, parse_rule
 from bot.store import agenda as agenda_store
-from bot.store import checkins, groups, meeting_records, meetings, members
+from bot.store import checkins, groups, meeting_records, meetings, members, verdicts
 from bot.store import rounds as round_store
 from bot.store.groups import Group
 from bot.store.meetings import Meeting
@@ -173,10 +173,17 @@ async def _agenda_recap(ctx: Context, group: Group, meeting: Meeting) -> AgendaR
     """The meeting's agenda: covered and carried on when it has ended; while it is under way,
     covered so far and not reached yet."""
     covered = tuple(await agenda_store.covered_at(ctx.conn, meeting.id))
+    asked = await verdicts.latest_of_kind(ctx.conn, group.id, "agenda")
+    feels = tuple(
+        (item.id, asked[item.id].state, asked[item.id].figures_shown)
+        for item in covered
+        if item.id in asked and asked[item.id].title
+    )
     if meeting.status == meetings.ENDED:
-        return AgendaRecap(covered, tuple(await agenda_store.carried_from(ctx.conn, meeting.id)))
+        carried = tuple(await agenda_store.carried_from(ctx.conn, meeting.id))
+        return AgendaRecap(covered, carried, feels)
     waiting = await agenda_store.agenda(ctx.conn, group.id, ctx.now)
-    return AgendaRecap(covered, tuple(item for item in waiting if not item.deferred))
+    return AgendaRecap(covered, tuple(item for item in waiting if not item.deferred), feels)
 
 
 def _from_rule(group: Group, now: datetime) -> datetime | None:

@@ -362,6 +362,7 @@ async def test_an_agenda_item_addressed_is_asked_about_and_reopened_onto_the_age
 ) -> None:
     await chat.group_of(FAY, [(who, "professional") for who in MEMBERS])
     await chat.say(SAM, "agenda add Transport costs")
+    await chat.say(FAY, "meeting start")
     addressed = await chat.say(FAY, "agenda 1 addressed Travel is now paid on the day")
     (post,) = addressed.posts  # the question's card, which says what was done: no second card
     assert "Agenda question #1: Transport costs" in post
@@ -374,7 +375,13 @@ async def test_an_agenda_item_addressed_is_asked_about_and_reopened_onto_the_age
     assert "Agenda question #4 hasn't been marked addressed" in missing.reply
     assert "The number is on the “You said, we did” card" in missing.reply
     for who in (SAM, LEE):
-        await chat.press(who, addressed.button("Not really"))
+        await chat.press(who, addressed.button("Partly"))
+    await chat.press(ANA, addressed.button("Not really"))
+    await _sweep(chat)
+    summary = (await chat.say(FAY, "summary")).text()
+    assert "Covered: “Transport costs” — addressed: Travel is now paid on the day" in summary
+    assert "Does it feel addressed? The group: no one answer yet given by 3" in summary
+    await chat.press(SAM, addressed.button("Not really"))
     swept = await _sweep(chat)
     assert "Agenda question #1 in Parents Forum is open again" in swept.messages_to(FAY)[0]
     assert "Transport costs" in (await chat.say(SAM, "agenda")).text()
