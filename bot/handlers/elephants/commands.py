@@ -441,9 +441,11 @@ async def elephants_list(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
         )
         if elephant.is_big and elephant.perspectives_revealed_at is None:
             line += f" · perspectives: shown together once {group.k} have arrived"
-        if elephant.outcome and elephant.status in OUTCOME_STATUSES:
-            line += f"\n    What was done: {short(elephant.outcome, 150)}"
         verdict = asked.get(elephant.id)
+        reopened = verdict is not None and verdict.state == verdicts.REOPENED
+        if elephant.outcome and (elephant.status in OUTCOME_STATUSES or reopened):
+            so_far = " so far" if elephant.status == "open" else ""
+            line += f"\n    What was done{so_far}: {short(elephant.outcome, 150)}"
         if verdict is not None and verdict.title:
             line += f"\n    {feels_words(verdict.state, verdict.figures_shown, group.k)}"
         lines.append(line)

@@ -27,6 +27,7 @@ from bot.handlers.rounds.reciprocity_ledger import Ledger
 from bot.handlers.verdicts.figures import feels_words
 from bot.store.agenda import Item as AgendaItem
 from bot.store.meeting_records import CheckinTally, ElephantItem, ReflectionTally
+from bot.store.verdicts import REOPENED
 from bot.text_safety import neutralise
 
 MOOD_NAMES: dict[int, str] = {1: "Struggling", 2: "Low", 3: "Okay", 4: "Good", 5: "Great"}
@@ -188,6 +189,8 @@ def _elephant_line(item: ElephantItem, k: int) -> str:
     line = f"#{item.number}{size} “{neutralise(item.text)}” — {STATUS_WORDS.get(item.status, '')}"
     if item.outcome and item.status != "open":
         line += f": {neutralise(item.outcome)}"
+    elif item.outcome and item.feels_state == REOPENED:  # asked, and it did not feel addressed
+        line += f" (what was done so far: {neutralise(item.outcome)})"
     extras = []
     if item.size == "big":
         extras.append(

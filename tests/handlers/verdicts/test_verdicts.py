@@ -242,6 +242,11 @@ async def test_k_not_really_reopen_it_and_tell_the_facilitators_once(
     assert status == "open"
     listed = (await chat.say(BO, "elephants")).reply
     assert "Open again: 3 or more said it doesn't really feel addressed yet." in listed
+    assert f"What was done so far: {DONE}" in listed
+    await chat.say(FAY, "meeting start")
+    summary = (await chat.say(FAY, "summary")).text()
+    assert f"— Still open (what was done so far: {DONE})" in summary
+    assert "Open again: 3 or more said it doesn't really feel addressed yet." in summary
     # once: more answers and more sweeps tell nobody again, and the question takes no answers
     late = await chat.press(BO, asked.button("Not really"))
     assert "The question about Elephant #1 has closed" in late.reply
