@@ -13,6 +13,7 @@ from bot.handlers.checkin import commands as checkin_commands
 from bot.handlers.elephants import commands as elephant_commands
 from bot.handlers.elephants import perspectives
 from bot.handlers.help import commands as help_commands
+from bot.handlers.meeting_dates import commands as meeting_date_commands
 from bot.handlers.meetings import commands as meeting_commands
 from bot.handlers.nudges import commands as nudge_commands
 from bot.handlers.privacy import commands as privacy_commands
@@ -29,6 +30,7 @@ TABLES = (
     settings.routes,
     privacy_commands.routes,
     meeting_commands.routes,
+    meeting_date_commands.routes,
     checkin_commands.routes,
     elephant_commands.routes,
     perspectives.routes,

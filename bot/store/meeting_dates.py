@@ -52,9 +52,7 @@ async def ahead(conn: AsyncConnection, group_id: int, now: datetime) -> list[Mee
 async def cancel_unbegun(conn: AsyncConnection, meeting_id: int, now: datetime) -> bool:
     """Skip a stored meeting that has not begun. True if this call changed it."""
     result = await conn.execute(
-        update(meetings)
-        .where(meetings.c.id == meeting_id, _unbegun(now))
-        .values(status=CANCELLED)
+        update(meetings).where(meetings.c.id == meeting_id, _unbegun(now)).values(status=CANCELLED)
     )
     return result.rowcount == 1
 
@@ -74,9 +72,7 @@ async def add_skip(
     )
 
 
-async def restore_schedule_date(
-    conn: AsyncConnection, meeting_id: int, *, keep_row: bool
-) -> bool:
+async def restore_schedule_date(conn: AsyncConnection, meeting_id: int, *, keep_row: bool) -> bool:
     """Undo the skip of a schedule date: scheduled again if `keep_row` (it is the next
     meeting), else the row goes and the rule makes the meeting again when its time comes."""
     where = and_(
