@@ -21,6 +21,7 @@ from bot.handlers.rounds import commands as round_commands
 from bot.handlers.setup import commands as setup_commands
 from bot.handlers.setup import schedule, settings
 from bot.handlers.summary import commands as summary_commands
+from bot.handlers.summary import preview as summary_preview
 from bot.routing import Routes
 
 TABLES = (
@@ -36,6 +37,7 @@ TABLES = (
     perspectives.routes,
     round_commands.routes,
     summary_commands.routes,
+    summary_preview.routes,
     nudge_commands.routes,
 )
 """Every feature's table, in the order their `joined` handlers run."""

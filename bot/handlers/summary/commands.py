@@ -22,7 +22,7 @@ from datetime import datetime
 from bot.cards import Card
 from bot.context import Context
 from bot.effects import Effect, MessageMember, PostToConversation
-from bot.grammar import ParsedCommand
+from bot.grammar import TRAILING_MARKS, CommandError, CommandSpec, Grammar, ParsedCommand
 from bot.handlers.rounds.reciprocity_ledger import meeting_ledger
 from bot.handlers.summary.builder import (
     RoundSummary,
@@ -178,8 +178,28 @@ def _from_rule(group: Group, now: datetime) -> datetime | None:
     return next((start for start, _ in rule.occurrences(now, group.zone)), None)
 
 
+def _read_summary(spec: CommandSpec, rest: str) -> ParsedCommand:
+    word = rest.strip().lower().rstrip(TRAILING_MARKS)
+    if not word:
+        return spec.parsed()
+    if word == PREVIEW_WORD:  # answered in bot.handlers.summary.preview
+        return spec.parsed(PREVIEW_ACTION)
+    raise CommandError(
+        "Please type `summary` to post the summary now, or `summary preview` to see privately "
+        "what it would say."
+    )
+
+
+PREVIEW_WORD, PREVIEW_ACTION = "preview", "summary.preview"
+
+
 @routes.command(
-    "summary", "facilitator", usage="summary", summary="post the meeting summary now", rank=150
+    "summary",
+    "facilitator",
+    usage="summary  /  summary preview",
+    summary="post the meeting summary now, or see privately what it would say",
+    rank=150,
+    grammar=Grammar(("summary", PREVIEW_ACTION), _read_summary),
 )
 async def summary_command(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     """Facilitators: the summary of the current meeting now, or of the latest ended one."""
