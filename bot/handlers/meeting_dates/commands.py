@@ -83,7 +83,7 @@ class _Dates:
         try:
             day = read_day(text, self.today)
         except DayNotUnderstood as exc:
-            raise UserError(str(exc), original=text) from None
+            raise UserError(str(exc)) from None
         if day < self.today:
             raise UserError(
                 f"{self.say_day(day)} has already gone by, so there's no meeting to {doing}. "
@@ -253,16 +253,12 @@ async def move(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     if starts_at == target.starts_at:
         return [reply(f"The meeting is already on {new}, so nothing has changed.")]
     if starts_at <= ctx.now:
-        raise UserError(
-            f"{new} has already gone by. Please pick a day and time still to come.",
-            original=cmd.arg,
-        )
+        raise UserError(f"{new} has already gone by. Please pick a day and time still to come.")
     other = dates.clash(starts_at, ends_at, target)
     if other is not None:
         raise UserError(
             f"That would overlap the meeting on {dates.say(other.starts_at)}. Please pick another "
-            "time, or skip that meeting first with `meeting skip`.",
-            original=cmd.arg,
+            "time, or skip that meeting first with `meeting skip`."
         )
     await _apply_move(dates, target, starts_at, ends_at)
     await ensure_next_meeting(ctx.conn, dates.group.id, ctx.now)
@@ -322,7 +318,7 @@ def _new_start(dates: _Dates, target: DateAhead, typed: str) -> datetime:
         try:
             at = read_time(time_text)
         except TimeNotUnderstood as exc:
-            raise UserError(str(exc), original=typed) from None
+            raise UserError(str(exc)) from None
     # fold=0: a time the clocks skip moves on by the gap, one they repeat is the first (PEP 495),
     # as for the schedule's own dates (`ScheduleRule.occurrences`).
     return datetime.combine(day, at).replace(tzinfo=dates.zone, fold=0).astimezone(UTC)

@@ -30,7 +30,7 @@ MOVE_EXAMPLES = (
     "`meeting move 23 Dec 18:30` (the next meeting) or "
     "`meeting move 22 Dec to 23 Dec 6.30pm` (the meeting on 22 December)"
 )
-_TO = re.compile(r"\s+to\s+|^to\s+", re.IGNORECASE)
+_TO = re.compile(r"\s+to(?:\s+|$)|^to\s+", re.IGNORECASE)
 
 
 def read(spec: CommandSpec, word: str, rest: str) -> ParsedCommand:
