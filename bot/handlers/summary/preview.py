@@ -38,7 +38,8 @@ PREVIEW_NOTE = (
 )
 HELD_NOTE = (
     "Answers still held stay held here. When the meeting ends, rounds still open are revealed "
-    "to everyone together (unless the reciprocity lock still holds them), and their shares, where people said yes, join the summary."
+    "to everyone together (unless the reciprocity lock still holds them), and their shares, "
+    "where people said yes, join the summary."
 )
 
 
