@@ -35,8 +35,8 @@ from zoneinfo import ZoneInfo
 
 from bot.scheduling.rule import ScheduleRule, ScheduleRuleError, parse_rule
 from bot.store.groups import Group
-from bot.store.meeting_dates import MOVED
 from bot.store.meetings import CANCELLED, ENDED, OPEN, SCHEDULED, Meeting
+from bot.store.scheduled_meetings import MOVED
 
 log = logging.getLogger(__name__)
 

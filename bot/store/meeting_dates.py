@@ -20,11 +20,8 @@ from sqlalchemy import ColumnElement, and_, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.store.meetings import CANCELLED, ENDED, SCHEDULED, Meeting, get
-from bot.store.scheduled_meetings import SCHEDULE
+from bot.store.scheduled_meetings import MOVED, SCHEDULE
 from bot.store.schema import meetings
-
-MOVED = "moved"
-"""The source of a meeting moved off its schedule."""
 
 
 def _unbegun(now: datetime) -> ColumnElement[bool]:

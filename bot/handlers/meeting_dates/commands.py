@@ -27,8 +27,7 @@ from bot.scheduling.spoken_times import TimeNotUnderstood, looks_like_time, read
 from bot.scheduling.upcoming import ensure_next_meeting
 from bot.store import meeting_dates, meetings
 from bot.store.groups import Group
-from bot.store.meeting_dates import MOVED
-from bot.store.scheduled_meetings import SCHEDULE
+from bot.store.scheduled_meetings import MOVED, SCHEDULE
 
 routes = Routes()
 

@@ -301,6 +301,19 @@ async def test_moving_again_keeps_the_first_date_and_moving_back_undoes_it(
     assert await rows(db) == [(friday(4), "scheduled", "schedule", None)]
 
 
+async def test_a_new_rule_keeps_a_moved_meeting_and_schedule_off_drops_it(
+    group: Chat, db: Database
+) -> None:
+    await group.say(ANA, "meeting move 18 Dec to 17 Dec 19:00")
+    await group.say(ANA, "schedule weekly thu 10:00 1h")
+    assert (friday(17, 19, 0), "scheduled", "moved", friday(18)) in await rows(db)
+    shown = (await group.say(ANA, "schedule")).reply
+    assert "• Thursday 3 December at 10:00\n" in shown
+    await group.say(ANA, "schedule off")
+    assert [r for r in await rows(db) if r[1] == "scheduled"] == []
+    assert "There's no regular meeting time yet." in (await group.say(ANA, "schedule")).reply
+
+
 async def test_moving_into_the_past_is_refused(group: Chat, clock: FakeClock, db: Database) -> None:
     before = await rows(db)
     past_day = await group.say(ANA, "meeting move 4 Dec to 2026-11-30 18:30")
