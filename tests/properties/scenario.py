@@ -59,6 +59,7 @@ TEMPLATES: tuple[str, ...] = (
     "nudges off",
     "nudges on",
     "role {role}",
+    "summary preview",
 )
 """What people type. Facilitator commands are typed by anyone: a refusal is part of the game."""
 
