@@ -19,6 +19,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.store.dialect import insert_or_ignore
 from bot.store.meetings import CANCELLED, ENDED, SCHEDULED, Meeting, get
 from bot.store.scheduled_meetings import MOVED, SCHEDULE
 from bot.store.schema import meetings
@@ -55,11 +56,13 @@ async def cancel_unbegun(conn: AsyncConnection, meeting_id: int, now: datetime) 
 
 
 async def add_skip(
-    conn: AsyncConnection, group_id: int, starts_at: datetime, ends_at: datetime
-) -> None:
-    """Skip a schedule date that has no row yet: a cancelled row the rule will step over."""
-    await conn.execute(
-        insert(meetings).values(
+    conn: AsyncConnection, group_id: int, starts_at: datetime, ends_at: datetime, now: datetime
+) -> bool:
+    """Skip a schedule date that had no row: a cancelled row the rule will step over. If a
+    clock wrote the meeting down a moment ago, that row is cancelled instead (if not begun).
+    True if the date is now skipped."""
+    result = await conn.execute(
+        insert_or_ignore(conn, meetings).values(
             group_id=group_id,
             starts_at=starts_at,
             ends_at=ends_at,
@@ -67,6 +70,14 @@ async def add_skip(
             source=SCHEDULE,
         )
     )
+    if result.rowcount == 1:
+        return True
+    result = await conn.execute(
+        update(meetings)
+        .where(meetings.c.group_id == group_id, meetings.c.starts_at == starts_at, _unbegun(now))
+        .values(status=CANCELLED)
+    )
+    return result.rowcount == 1
 
 
 async def restore_schedule_date(conn: AsyncConnection, meeting_id: int, *, keep_row: bool) -> bool:

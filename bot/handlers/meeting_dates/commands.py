@@ -181,7 +181,9 @@ async def skip(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     group = dates.group
     if target.meeting is None:
         assert target.ends_at is not None  # rule dates always have an end
-        await meeting_dates.add_skip(ctx.conn, group.id, target.starts_at, target.ends_at)
+        start, end = target.starts_at, target.ends_at
+        if not await meeting_dates.add_skip(ctx.conn, group.id, start, end, ctx.now):
+            raise refused
     elif not await meeting_dates.cancel_unbegun(ctx.conn, target.meeting.id, ctx.now):
         raise refused
     await ensure_next_meeting(ctx.conn, group.id, ctx.now)
@@ -353,7 +355,8 @@ async def _apply_move(
     await _refuse_taken(dates, starts_at)
     if row is None:
         assert target.ends_at is not None
-        await meeting_dates.add_skip(conn, group.id, target.starts_at, target.ends_at)
+        if not await meeting_dates.add_skip(conn, group.id, target.starts_at, target.ends_at, now):
+            raise UserError("That meeting has just begun, so it can't be moved now.")
     elif not await meeting_dates.cancel_unbegun(conn, row.id, now):
         raise UserError("That meeting has just begun, so it can't be moved now.")
     await meeting_dates.add_moved(conn, group.id, starts_at, ends_at, target.starts_at)
