@@ -14,6 +14,7 @@ from bot.handlers.elephants import commands as elephant_commands
 from bot.handlers.elephants import perspectives
 from bot.handlers.help import commands as help_commands
 from bot.handlers.meeting_dates import commands as meeting_date_commands
+from bot.handlers.meeting_dates import moving as meeting_moves
 from bot.handlers.meetings import commands as meeting_commands
 from bot.handlers.nudges import commands as nudge_commands
 from bot.handlers.privacy import commands as privacy_commands
@@ -32,6 +33,7 @@ TABLES = (
     privacy_commands.routes,
     meeting_commands.routes,
     meeting_date_commands.routes,
+    meeting_moves.routes,
     checkin_commands.routes,
     elephant_commands.routes,
     perspectives.routes,

@@ -2,20 +2,28 @@
 
 `schedule` shows the next three (with any skipped date among them, so a meeting on Christmas Day
 is noticed before it happens), setting a schedule answers with them, and `settings` names the
-next meeting. The reading is here; the laying side by side is `bot.scheduling.dates_ahead`.
+next meeting. `GroupDates` is what the date commands share: which meeting a typed day means, and
+the refusals. The reading is here; the laying side by side is `bot.scheduling.dates_ahead`.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.scheduling.dates_ahead import DateAhead, dates_ahead, next_dates
-from bot.scheduling.spoken_dates import describe_day
+from bot.context import Context
+from bot.errors import UserError
+from bot.scheduling.dates_ahead import DateAhead, dates_ahead, nearest, next_dates, on_day
+from bot.scheduling.spoken_dates import DayNotUnderstood, describe_day, read_day
 from bot.scheduling.times import rule_of
-from bot.store import meeting_dates
+from bot.store import meeting_dates, meetings
 from bot.store.database import Connection
 from bot.store.groups import Group
+from bot.store.meetings import Meeting
+from bot.store.scheduled_meetings import SCHEDULE
+
+DEFAULT_LENGTH = timedelta(hours=1)
+"""The length of a meeting whose row has no end (a manual one; the schedule's all have one)."""
 
 
 async def dates_of(conn: Connection, group: Group, now: datetime) -> list[DateAhead]:
@@ -59,3 +67,93 @@ async def next_meeting(conn: Connection, group: Group, now: datetime) -> str:
         if not item.skipped and not item.under_way:
             return line(item, group.zone, now.astimezone(group.zone).date())
     return ""
+
+
+class GroupDates:
+    """What a date command needs: the group, its local today and every date ahead, with the
+    refusals they share (a day gone by, a day without a meeting, a meeting under way)."""
+
+    def __init__(
+        self, ctx: Context, group: Group, found: list[DateAhead], current: Meeting | None
+    ) -> None:
+        self.ctx = ctx
+        self.group = group
+        self.zone = group.zone
+        self.today = ctx.now.astimezone(group.zone).date()
+        self.found = found
+        self.current = current
+        """The meeting under way, if any (it may have begun before now)."""
+
+    @classmethod
+    async def load(cls, ctx: Context) -> GroupDates:
+        group = ctx.require_group()
+        found = await dates_of(ctx.conn, group, ctx.now)
+        return cls(ctx, group, found, await meetings.current(ctx.conn, group.id))
+
+    def day(self, text: str, doing: str) -> date:
+        """The day typed, not in the past; `doing` ("skip") says what for, in refusals."""
+        try:
+            day = read_day(text, self.today)
+        except DayNotUnderstood as exc:
+            raise UserError(str(exc)) from None
+        if day < self.today:
+            raise UserError(
+                f"{self.say_day(day)} has already gone by, so there's no meeting to {doing}. "
+                "Please give a date still to come."
+            )
+        return day
+
+    def say_day(self, day: date) -> str:
+        return describe_day(day, self.today)
+
+    def say(self, moment: datetime) -> str:
+        return when(moment, self.zone, self.today)
+
+    def held_on(self, day: date) -> list[DateAhead]:
+        return [item for item in on_day(self.found, day, self.zone) if not item.skipped]
+
+    def skipped_on(self, day: date) -> list[DateAhead]:
+        return [item for item in on_day(self.found, day, self.zone) if item.skipped]
+
+    def not_a_meeting_date(self, day: date, what: str) -> UserError:
+        """No meeting that day: say which dates near it are meeting dates."""
+        close = [self.say(item.starts_at) for item in nearest(self.found, day, self.zone)]
+        if not close:
+            hint = " There are no meetings planned: `schedule` shows how to set them."
+        elif len(close) == 1:
+            hint = f" The nearest meeting is {close[0]}."
+        else:
+            hint = f" The nearest meetings are {close[0]} and {close[1]}."
+        return UserError(f"There's no {what} on {self.say_day(day)}.{hint}")
+
+    def under_way_refusal(self, day: date, doing: str) -> UserError | None:
+        """A refusal if the meeting of that day is already under way, else None."""
+        current = self.current
+        if current is None or current.starts_at.astimezone(self.zone).date() != day:
+            return None
+        return UserError(
+            f"The meeting on {self.say_day(day)} is already under way, so it can't be "
+            f"{doing} now. `meeting end` ends it."
+        )
+
+    def first_schedule_row(self) -> datetime | None:
+        """The start of the next meeting the schedule has written down, if any."""
+        for item in self.found:
+            row = item.meeting
+            if row and row.source == SCHEDULE and row.status == meetings.SCHEDULED:
+                return item.starts_at
+        return None
+
+    def clash(self, starts_at: datetime, ends_at: datetime, moving: DateAhead) -> DateAhead | None:
+        """Another meeting that the time from `starts_at` to `ends_at` would overlap (the one
+        under way included, when its end is known)."""
+        under_way = []
+        if self.current is not None and self.current.ends_at is not None:
+            under_way = [DateAhead(self.current.starts_at, self.current.ends_at, self.current)]
+        for item in [*under_way, *self.found]:
+            if item.skipped or item is moving:
+                continue
+            other_end = item.ends_at or item.starts_at + DEFAULT_LENGTH
+            if item.starts_at < ends_at and starts_at < other_end:
+                return item
+        return None

@@ -234,6 +234,13 @@ async def test_a_meeting_under_way_cannot_be_skipped_or_moved(
         )
     outcome = await group.say(ANA, "meeting skip today")
     assert "already under way" in outcome.reply
+    # nor can another meeting be moved onto the one under way
+    before = await rows(db)
+    onto = await group.say(ANA, "meeting move 11 Dec to today 19:00")
+    assert "That would overlap the meeting on Friday 4 December at 18:30." in onto.reply
+    assert await rows(db) == before
+    after_it = await group.say(ANA, "meeting move 11 Dec to today 19:30")
+    assert "is now on Friday 4 December at 19:30" in after_it.reply
 
 
 # -- moving -----------------------------------------------------------------------------------
