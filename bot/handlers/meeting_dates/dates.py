@@ -22,6 +22,8 @@ from bot.store.groups import Group
 from bot.store.meetings import Meeting
 from bot.store.scheduled_meetings import SCHEDULE
 
+NEXT_WORDS = frozenset({"next", "next meeting", "the next meeting", "the next one"})
+"""What people type for "the next meeting" instead of its date."""
 DEFAULT_LENGTH = timedelta(hours=1)
 """The length of a meeting whose row has no end (a manual one; the schedule's all have one)."""
 
@@ -91,7 +93,13 @@ class GroupDates:
         return cls(ctx, group, found, await meetings.current(ctx.conn, group.id))
 
     def day(self, text: str, doing: str) -> date:
-        """The day typed, not in the past; `doing` ("skip") says what for, in refusals."""
+        """The day typed, not in the past; `doing` ("skip") says what for, in refusals.
+        `next` (or `next meeting`) is the day of the next meeting still to come."""
+        if " ".join(text.lower().split()) in NEXT_WORDS:
+            for item in self.found:
+                if not item.skipped and not item.under_way:
+                    return item.local_day(self.zone)
+            raise UserError("There's no meeting coming up. `schedule` shows when the group meets.")
         try:
             day = read_day(text, self.today)
         except DayNotUnderstood as exc:

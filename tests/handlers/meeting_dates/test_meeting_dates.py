@@ -113,6 +113,15 @@ async def test_skipping_the_next_meeting_writes_down_the_one_after(
     assert "Next meeting: Friday 11 December at 18:30" in settings
 
 
+async def test_next_means_the_next_meeting(group: Chat, db: Database) -> None:
+    outcome = await group.say(ANA, "meeting skip next")
+    assert "The meeting on Friday 4 December at 18:30 is skipped" in outcome.reply
+    moved = await group.say(ANA, "meeting move next meeting to 12 Dec 10am")
+    assert "The meeting on Friday 11 December at 18:30 is now on Saturday 12 December" in (
+        moved.reply
+    )
+
+
 async def test_skip_twice_and_unskip(group: Chat, db: Database) -> None:
     await group.say(ANA, "meeting skip 4 Dec")
     again = await group.say(ANA, "meeting skip 4 Dec")
