@@ -60,6 +60,10 @@ TEMPLATES: tuple[str, ...] = (
     "nudges on",
     "role {role}",
     "summary preview",
+    "meeting skip next",
+    "meeting move next to {day} {hhmm}",
+    "meeting unskip {day}",
+    "schedule",
 )
 """What people type. Facilitator commands are typed by anyone: a refusal is part of the game."""
 
