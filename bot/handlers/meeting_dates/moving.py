@@ -152,11 +152,20 @@ async def _apply_move(
 
 async def _refuse_taken(dates: GroupDates, starts_at: datetime) -> None:
     """A skipped date (or a moved meeting's old slot) at exactly this start keeps it taken."""
-    for row in await meeting_dates.ahead(dates.ctx.conn, dates.group.id, dates.ctx.now):
-        if row.starts_at == starts_at:
-            shown = dates.say(starts_at)
-            day = starts_at.astimezone(dates.zone).date().isoformat()
+    rows = await meeting_dates.ahead(dates.ctx.conn, dates.group.id, dates.ctx.now)
+    if not any(row.starts_at == starts_at for row in rows):
+        return
+    shown = dates.say(starts_at)
+    for row in rows:
+        if row.moved_from == starts_at:  # the old slot of a meeting moved elsewhere
+            now_on = row.starts_at.astimezone(dates.zone)
             raise UserError(
-                f"{shown} is the time of a skipped meeting. To meet then, bring it back with "
-                f"`meeting unskip {day}` instead."
+                f"{shown} is where the meeting now on {dates.say(row.starts_at)} used to be. "
+                f"To meet then, move that one back: `meeting move {now_on.date().isoformat()} "
+                f"to {starts_at.astimezone(dates.zone):%Y-%m-%d %H:%M}`."
             )
+    day = starts_at.astimezone(dates.zone).date().isoformat()
+    raise UserError(
+        f"{shown} is the time of a skipped meeting. To meet then, bring it back with "
+        f"`meeting unskip {day}` instead."
+    )

@@ -363,6 +363,22 @@ async def test_moving_onto_a_skipped_date_suggests_bringing_it_back(
     assert await rows(db) == before
 
 
+async def test_moving_onto_the_old_slot_of_a_moved_meeting_says_how_to_move_it_back(
+    group: Chat, db: Database
+) -> None:
+    await group.say(ANA, "meeting move 11 Dec to 10 Dec 18:30")
+    before = await rows(db)
+    outcome = await group.say(ANA, "meeting move 4 Dec to 11 Dec 18:30")
+    assert (
+        "Friday 11 December at 18:30 is where the meeting now on Thursday 10 December at 18:30 "
+        "used to be. To meet then, move that one back: `meeting move 2026-12-10 to 2026-12-11 "
+        "18:30`."
+    ) in outcome.reply
+    assert await rows(db) == before
+    back = await group.say(ANA, "meeting move 2026-12-10 to 2026-12-11 18:30")
+    assert "is now on Friday 11 December at 18:30" in back.reply
+
+
 async def test_a_skipped_date_cannot_be_moved_until_it_is_back(group: Chat) -> None:
     await group.say(ANA, "meeting skip 11 Dec")
     outcome = await group.say(ANA, "meeting move 11 Dec to 12 Dec 10:00")
