@@ -23,7 +23,9 @@ from bot.cards import Card
 from bot.context import Context
 from bot.effects import Effect, MessageMember, PostToConversation
 from bot.grammar import TRAILING_MARKS, CommandError, CommandSpec, Grammar, ParsedCommand
+from bot.handlers.rounds.flow import sharers
 from bot.handlers.rounds.reciprocity_ledger import meeting_ledger
+from bot.handlers.rounds.reveal_rules import lock_met
 from bot.handlers.summary.builder import (
     RoundSummary,
     SummaryData,
@@ -114,9 +116,12 @@ async def _words_for_facilitators(ctx: Context, group: Group, meeting: Meeting) 
 
 
 async def gather(
-    ctx: Context, group: Group, meeting: Meeting
+    ctx: Context, group: Group, meeting: Meeting, *, ending_now: bool = False
 ) -> tuple[SummaryData, Meeting | None]:
-    """Everything the summary shows, read for this meeting only; and the meeting before it."""
+    """Everything the summary shows, read for this meeting only; and the meeting before it.
+
+    `ending_now` (for `summary preview`) reads a meeting under way as its end would leave it:
+    a round the reciprocity lock would still hold is carried on, as at the end."""
     conn = ctx.conn
     previous = await meeting_records.previous_meeting(conn, meeting)
     since = group.created_at
@@ -125,11 +130,16 @@ async def gather(
     until = meeting.ends_at if meeting.status == meetings.ENDED and meeting.ends_at else ctx.now
     reports = await round_store.rounds_of_meeting(conn, meeting.id)
     round_infos = await meeting_records.rounds_of(conn, [meeting.id])
+    # A round the reciprocity lock still holds is counted with the meeting in which it is
+    # revealed or closed (it moves there), never here as well: no round in two summaries.
+    held: set[int] = set()
     if meeting.status == meetings.ENDED:
-        # A round the reciprocity lock still holds is counted with the meeting in which it is
-        # revealed or closed (it moves there), never here as well: no round in two summaries.
         held = {r.id for r in reports if r.status == round_store.OPEN}
-        round_infos = [info for info in round_infos if info.id not in held]
+    elif ending_now:
+        held = await _held_at_end(
+            ctx, group, [r.id for r in reports if r.status == round_store.OPEN]
+        )
+    round_infos = [info for info in round_infos if info.id not in held]
     answers = await meeting_records.answers_of(conn, [r.id for r in round_infos])
     roster = await meeting_records.member_roles(conn, group.id)
     # "Next" is after this meeting's start as well as after now: a scheduled meeting opened
@@ -149,7 +159,7 @@ async def gather(
                 prompt=report.prompt,
                 status=report.status,
                 revealed=report.revealed,
-                carried=meeting.status == meetings.ENDED and report.status == round_store.OPEN,
+                carried=report.id in held,
                 shares=report.shares,
                 other_shares=max(
                     0, sum(c.shared for c in report.ledger.values()) - len(report.shares)
@@ -164,6 +174,19 @@ async def gather(
         next_meeting=upcoming.starts_at if upcoming else _from_rule(group, after),
     )
     return data, previous
+
+
+async def _held_at_end(ctx: Context, group: Group, open_rounds: list[int]) -> set[int]:
+    """The open rounds the reciprocity lock would still hold if the meeting ended now: those
+    with shares but not yet from both sides (as `close_rounds_at_end` decides)."""
+    if not group.reciprocity_lock:
+        return set()
+    held: set[int] = set()
+    for round_id in open_rounds:
+        found = sharers(await round_store.answers(ctx.conn, round_id))
+        if found and not lock_met(found):
+            held.add(round_id)
+    return held
 
 
 def _from_rule(group: Group, now: datetime) -> datetime | None:

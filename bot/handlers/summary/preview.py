@@ -7,6 +7,7 @@ a preview and any later reading of the summary, the export or a card can differ 
 crowds, never by one person's answer. It is answered to the facilitator alone and changes
 nothing: no claim of the summary, no firing, no meeting ended, no round or perspective revealed.
 
+A round the reciprocity lock would still hold is shown carried on, as the end would leave it.
 One thing is left as it stands rather than as the end would make it: answers still held (a round
 not yet revealed, perspectives waiting for `k`) stay held in the preview. The end reveals them to
 everyone at once; a facilitator seeing them first, alone, would break the promise made when they
@@ -50,9 +51,11 @@ async def summary_preview(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     meeting = await meetings.current(ctx.conn, group.id)
     if meeting is None:
         return [reply(NO_MEETING)]
-    data, _ = await gather(ctx, group, meeting)
+    data, _ = await gather(ctx, group, meeting, ending_now=True)
     card = summary_card(replace(data, so_far=False))
-    held = any(item.status == "open" and not item.revealed for item in data.rounds)
+    held = any(
+        item.status == "open" and not item.revealed and not item.carried for item in data.rounds
+    )
     text = "\n\n".join(
         part for part in (PREVIEW_NOTE, card.text, HELD_NOTE if held else "") if part
     )

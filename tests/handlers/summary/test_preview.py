@@ -21,6 +21,7 @@ from tests.handlers.summary.test_summary import (
     FAY,
     LIVED,
     PROS,
+    change_group,
     check_in,
     forum,
     start_with_checkin,
@@ -121,6 +122,31 @@ async def test_held_answers_stay_held_in_the_preview(chat: Chat, db: Database) -
     assert HELD_NOTE in shown.text
     assert "Talking to other parents" not in shown.text
     assert await everything(db) == before
+
+
+async def test_a_round_the_lock_would_hold_is_shown_carried_on_as_the_end_leaves_it(
+    chat: Chat, db: Database
+) -> None:
+    await forum(chat, lived=3, pros=2)
+    await change_group(db, reciprocity_lock=True)
+    await start_with_checkin(chat)
+    await chat.say(FAY, "round What do you wish people knew?")
+    await chat.say(LIVED[0], "share That it never stops")
+    chat.clock.advance(minutes=30)
+    before = await everything(db)
+    shown = preview_card(await chat.say(FAY, "summary preview"))
+    assert "still held by the reciprocity lock" in shown.text
+    assert "Who shared, by role" not in shown.text  # counted where it is revealed, as at the end
+    assert HELD_NOTE not in shown.text
+    assert "never stops" not in shown.text
+    assert await everything(db) == before
+    ended = await chat.say(FAY, "meeting end")
+    [closing] = [
+        e.card
+        for e in ended.effects
+        if isinstance(e, PostToConversation) and e.card.title.startswith("Meeting summary")
+    ]
+    assert shown.text == f"{PREVIEW_NOTE}\n\n{closing.text}"
 
 
 async def test_only_facilitators_preview_and_typos_are_explained(chat: Chat) -> None:
