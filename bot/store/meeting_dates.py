@@ -162,3 +162,23 @@ async def drop_moved(conn: AsyncConnection, meeting_id: int, now: datetime) -> b
         )
     )
     return result.rowcount == 1
+
+
+async def shift(
+    conn: AsyncConnection,
+    meeting_id: int,
+    starts_at: datetime,
+    ends_at: datetime | None,
+    moved_from: datetime | None,
+) -> None:
+    """Give a skip or a moved meeting new instants (the group's time zone changed, and they keep
+    their local time as the schedule does). Only rows that have not begun are changed."""
+    await conn.execute(
+        update(meetings)
+        .where(
+            meetings.c.id == meeting_id,
+            meetings.c.checkin_sent_at.is_(None),
+            meetings.c.status.in_((SCHEDULED, CANCELLED)),
+        )
+        .values(starts_at=starts_at, ends_at=ends_at, moved_from=moved_from)
+    )

@@ -8,7 +8,7 @@ the refusals. The reading is here; the laying side by side is `bot.scheduling.da
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.context import Context
@@ -20,7 +20,7 @@ from bot.store import meeting_dates, meetings
 from bot.store.database import Connection
 from bot.store.groups import Group
 from bot.store.meetings import Meeting
-from bot.store.scheduled_meetings import SCHEDULE
+from bot.store.scheduled_meetings import MOVED, SCHEDULE
 
 NEXT_WORDS = frozenset({"next", "next meeting", "the next meeting", "the next one"})
 """What people type for "the next meeting" instead of its date."""
@@ -69,6 +69,29 @@ async def next_meeting(conn: Connection, group: Group, now: datetime) -> str:
         if not item.skipped and not item.under_way:
             return line(item, group.zone, now.astimezone(group.zone).date())
     return ""
+
+
+async def follow_zone(
+    conn: Connection, group_id: int, old: ZoneInfo, new: ZoneInfo, now: datetime
+) -> None:
+    """Skipped dates and moved meetings keep their local time when the group's time zone
+    changes, as the schedule's own dates do; call before `apply_schedule`, so the next meeting
+    written down still steps over the skips."""
+    for row in await meeting_dates.ahead(conn, group_id, now):
+        skip_or_moved = row.status == meetings.CANCELLED or row.source == MOVED
+        if row.checkin_sent_at is not None or not skip_or_moved:
+            continue
+        starts_at = _same_wall_clock(row.starts_at, old, new)
+        if starts_at == row.starts_at:
+            continue
+        ends_at = starts_at + (row.ends_at - row.starts_at) if row.ends_at else None
+        moved_from = _same_wall_clock(row.moved_from, old, new) if row.moved_from else None
+        await meeting_dates.shift(conn, row.id, starts_at, ends_at, moved_from)
+
+
+def _same_wall_clock(moment: datetime, old: ZoneInfo, new: ZoneInfo) -> datetime:
+    local = moment.astimezone(old).replace(tzinfo=None)
+    return local.replace(tzinfo=new, fold=0).astimezone(UTC)
 
 
 class GroupDates:

@@ -11,7 +11,7 @@ from bot.context import Context
 from bot.effects import Effect, PostToConversation
 from bot.errors import UserError
 from bot.grammar import CommandError, CommandSpec, Grammar, ParsedCommand, split
-from bot.handlers.meeting_dates.dates import next_three
+from bot.handlers.meeting_dates.dates import follow_zone, next_three
 from bot.replies import reply
 from bot.routing import Routes
 from bot.scheduling import quiet_hours
@@ -170,8 +170,11 @@ async def set_timezone(ctx: Context, command: ParsedCommand) -> list[Effect]:
     if zone_name == group.timezone:
         local_now = ctx.now.astimezone(group.zone)
         return [reply(f"The time zone is already {zone_name}, where it's {local_now:%H:%M} now.")]
+    old_zone = group.zone
     group = await groups.change(ctx.conn, group.id, timezone=zone_name)
-    await apply_schedule(ctx.conn, group.id, ctx.now)  # the rule keeps its local time
+    # The rule keeps its local time, and so do skipped dates and moved meetings.
+    await follow_zone(ctx.conn, group.id, old_zone, group.zone, ctx.now)
+    await apply_schedule(ctx.conn, group.id, ctx.now)
     local = ctx.now.astimezone(group.zone)
     lines = [f"Done. The group's time zone is now {zone_name}, where it's {local:%A %H:%M}."]
     effects: list[Effect] = []

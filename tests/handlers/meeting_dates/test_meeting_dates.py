@@ -330,6 +330,25 @@ async def test_a_new_rule_keeps_a_moved_meeting_and_schedule_off_drops_it(
     assert "There's no regular meeting time yet." in (await group.say(ANA, "schedule")).reply
 
 
+async def test_skips_and_moves_keep_their_local_time_when_the_time_zone_changes(
+    group: Chat, clock: FakeClock, db: Database
+) -> None:
+    await group.say(ANA, "meeting skip 25 Dec")
+    await group.say(ANA, "meeting move 18 Dec to 17 Dec 19:00")
+    await group.say(ANA, "timezone America/New_York")
+    new_york = timedelta(hours=5)  # New York is five hours behind London in December
+    found = await rows(db)
+    assert (friday(25) + new_york, "cancelled", "schedule", None) in found
+    assert (friday(17, 19, 0) + new_york, "scheduled", "moved", friday(18) + new_york) in found
+    clock.set(friday(12, 9))
+    shown = (await group.say(ANA, "schedule")).reply
+    assert (
+        "• Thursday 17 December at 19:00 (moved from Friday 18 December at 18:30)\n"
+        "• Friday 25 December at 18:30: skipped\n• Friday 1 January 2027 at 18:30\n"
+        "• Friday 8 January 2027 at 18:30\n(Times are America/New_York time.)"
+    ) in shown
+
+
 async def test_moving_into_the_past_is_refused(group: Chat, clock: FakeClock, db: Database) -> None:
     before = await rows(db)
     past_day = await group.say(ANA, "meeting move 4 Dec to 2026-11-30 18:30")
