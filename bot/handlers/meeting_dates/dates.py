@@ -89,6 +89,30 @@ async def follow_zone(
         await meeting_dates.shift(conn, row.id, starts_at, ends_at, moved_from)
 
 
+async def follow_rule(conn: Connection, group: Group, now: datetime) -> None:
+    """A skipped date (or the old slot of a moved meeting) stays skipped when the schedule's time
+    changes: it moves to the new rule's meeting on the same day, if there is one. Call after
+    storing the new rule and before `apply_schedule`."""
+    rule = rule_of(group, today_from=now)
+    if rule is None:
+        return
+    rows = await meeting_dates.ahead(conn, group.id, now)
+    for row in rows:
+        if row.status != meetings.CANCELLED or row.source != SCHEDULE or row.checkin_sent_at:
+            continue
+        day = row.starts_at.astimezone(group.zone).date()
+        midnight = datetime.combine(day, datetime.min.time()).replace(tzinfo=group.zone)
+        found = next(rule.occurrences(midnight - timedelta(microseconds=1), group.zone), None)
+        if found is None or found[0].astimezone(group.zone).date() != day:
+            continue
+        if found[0] == row.starts_at:
+            continue
+        await meeting_dates.shift(conn, row.id, found[0], found[1], None)
+        for moved in rows:
+            if moved.moved_from == row.starts_at:
+                await meeting_dates.shift(conn, moved.id, moved.starts_at, moved.ends_at, found[0])
+
+
 def _same_wall_clock(moment: datetime, old: ZoneInfo, new: ZoneInfo) -> datetime:
     local = moment.astimezone(old).replace(tzinfo=None)
     return local.replace(tzinfo=new, fold=0).astimezone(UTC)

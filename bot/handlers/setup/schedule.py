@@ -11,7 +11,7 @@ from bot.context import Context
 from bot.effects import Effect, PostToConversation
 from bot.errors import UserError
 from bot.grammar import CommandError, CommandSpec, Grammar, ParsedCommand, split
-from bot.handlers.meeting_dates.dates import follow_zone, next_three
+from bot.handlers.meeting_dates.dates import follow_rule, follow_zone, next_three
 from bot.replies import reply
 from bot.routing import Routes
 from bot.scheduling import quiet_hours
@@ -85,7 +85,9 @@ async def schedule_set(ctx: Context, command: ParsedCommand) -> list[Effect]:
         dates = await _dates_ahead(group, ctx)
         return [reply(f"The group already meets {rule.describe()}.\n{dates}")]
     group = await groups.change(ctx.conn, group.id, schedule_rule=canonical)
-    # Planned meetings follow the new rule; one already under way is left as it is.
+    # Planned meetings follow the new rule; one already under way is left as it is. Skipped
+    # dates stay skipped where the new rule meets on the same day.
+    await follow_rule(ctx.conn, group, ctx.now)
     await apply_schedule(ctx.conn, group.id, ctx.now)
     dates = await _dates_ahead(group, ctx)
     lead = group.checkin_lead_minutes

@@ -349,6 +349,30 @@ async def test_skips_and_moves_keep_their_local_time_when_the_time_zone_changes(
     ) in shown
 
 
+async def test_skips_stay_skipped_when_the_meeting_time_changes(
+    group: Chat, clock: FakeClock, db: Database
+) -> None:
+    await group.say(ANA, "meeting skip 25 Dec")
+    await group.say(ANA, "meeting move 18 Dec to 17 Dec 10:00")
+    outcome = await group.say(ANA, "schedule weekly fri 19:00 1h")
+    assert "• Friday 4 December at 19:00" in outcome.reply
+    found = await rows(db)
+    assert (friday(25, 19, 0), "cancelled", "schedule", None) in found
+    assert (friday(18, 19, 0), "cancelled", "schedule", None) in found
+    assert (friday(17, 10, 0), "scheduled", "moved", friday(18, 19, 0)) in found
+    clock.set(friday(12, 9))
+    shown = (await group.say(ANA, "schedule")).reply
+    assert (
+        "• Thursday 17 December at 10:00 (moved from Friday 18 December at 19:00)\n"
+        "• Friday 25 December at 19:00: skipped\n• Friday 1 January 2027 at 19:00\n"
+    ) in shown
+    # a new day of the week: the old skip has no meeting to keep off, and stays harmless
+    await group.say(ANA, "schedule weekly mon 19:00 1h")
+    shown = (await group.say(ANA, "schedule")).reply
+    assert "skipped" not in shown
+    assert "• Monday 14 December at 19:00\n" in shown
+
+
 async def test_moving_into_the_past_is_refused(group: Chat, clock: FakeClock, db: Database) -> None:
     before = await rows(db)
     past_day = await group.say(ANA, "meeting move 4 Dec to 2026-11-30 18:30")
