@@ -174,14 +174,23 @@ async def gather(
         if previous
         else None,
         next_meeting=upcoming.starts_at if upcoming else _from_rule(group, after),
-        agenda=await _agenda_recap(ctx, group, meeting),
+        agenda=await _agenda_recap(ctx, group, meeting, ending_now=ending_now),
     )
     return data, previous
 
 
-async def _agenda_recap(ctx: Context, group: Group, meeting: Meeting) -> AgendaRecap:
+async def _agenda_recap(
+    ctx: Context, group: Group, meeting: Meeting, *, ending_now: bool = False
+) -> AgendaRecap:
     """The meeting's agenda: covered and carried on when it has ended; while it is under way,
-    covered so far and not reached yet."""
+    covered so far and not reached yet. `ending_now`: as the end would leave it, worked out by
+    the end's own carry-over inside a savepoint that is rolled back, so nothing changes."""
+    if ending_now and meeting.status != meetings.ENDED:
+        async with ctx.conn.begin_nested() as as_if_ended:
+            await agenda_store.carry_over(ctx.conn, group.id, meeting.id, ctx.now)
+            recap = await _agenda_recap(ctx, group, replace(meeting, status=meetings.ENDED))
+            await as_if_ended.rollback()
+        return recap
     covered = tuple(await agenda_store.covered_at(ctx.conn, meeting.id))
     if meeting.status == meetings.ENDED:
         return AgendaRecap(covered, tuple(await agenda_store.carried_from(ctx.conn, meeting.id)))

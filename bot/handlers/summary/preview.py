@@ -7,7 +7,8 @@ a preview and any later reading of the summary, the export or a card can differ 
 crowds, never by one person's answer. It is answered to the facilitator alone and changes
 nothing: no claim of the summary, no firing, no meeting ended, no round or perspective revealed.
 
-A round the reciprocity lock would still hold is shown carried on, as the end would leave it.
+A round the reciprocity lock would still hold is shown carried on, and the agenda as the end's
+carry-over would leave it (worked out inside a savepoint that is rolled back).
 One thing is left as it stands rather than as the end would make it: answers still held (a round
 not yet revealed, perspectives waiting for `k`) stay held in the preview. The end reveals them to
 everyone at once; a facilitator seeing them first, alone, would break the promise made when they

@@ -149,6 +149,34 @@ async def test_a_round_the_lock_would_hold_is_shown_carried_on_as_the_end_leaves
     assert shown.text == f"{PREVIEW_NOTE}\n\n{closing.text}"
 
 
+async def test_the_agenda_is_shown_as_the_end_would_leave_it_and_nothing_is_carried_yet(
+    chat: Chat, db: Database
+) -> None:
+    await forum(chat, lived=3, pros=2)
+    await chat.say(LIVED[0], "agenda add Papers two weeks before each meeting")
+    await chat.say(PROS[0], "agenda add Transport costs for parents")
+    await start_with_checkin(chat)
+    done = await chat.say(FAY, "agenda 1 done")
+    assert not any("couldn't" in text or "Please" in text for text in done.replies), done.reply
+    chat.clock.advance(minutes=30)
+    before = await everything(db)
+    shown = preview_card(await chat.say(FAY, "summary preview"))
+    assert "Covered: “Papers two weeks before each meeting”" in shown.text
+    assert "Carried over to next time: “Transport costs for parents” (carried over once)" in (
+        shown.text
+    )
+    assert await everything(db) == before  # the carry-over was only tried, and undone
+    again = preview_card(await chat.say(FAY, "summary preview"))
+    assert again == shown  # not carried twice
+    ended = await chat.say(FAY, "meeting end")
+    [closing] = [
+        e.card
+        for e in ended.effects
+        if isinstance(e, PostToConversation) and e.card.title.startswith("Meeting summary")
+    ]
+    assert shown.text == f"{PREVIEW_NOTE}\n\n{closing.text}"
+
+
 async def test_only_facilitators_preview_and_typos_are_explained(chat: Chat) -> None:
     await forum(chat)
     await start_with_checkin(chat)
