@@ -5,7 +5,7 @@ under random ids) and `verdict_tokens` (once per person and asking, so an answer
 Nothing existing changes.
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0012
 Create Date: 2026-12-07 22:27:00.042041
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 import bot.store.schema
 
 revision: str = "0013"
-down_revision: str | None = "0010"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
