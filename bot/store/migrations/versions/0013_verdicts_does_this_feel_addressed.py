@@ -1,5 +1,5 @@
 """Verdicts: "does this feel addressed?" asked of the whole group when a facilitator marks an
-elephant (or, later, an agenda item) addressed. Three new tables: `verdicts` (one row per asking,
+elephant or an agenda item addressed. Three new tables: `verdicts` (one row per asking,
 with the figure last drawn on its card), `verdict_answers` (answers with no author and no token,
 under random ids) and `verdict_tokens` (once per person and asking, so an answer can be changed).
 Nothing existing changes.
