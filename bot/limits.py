@@ -12,3 +12,7 @@ CHECKIN_WORDS = 500
 REFLECTION = 500
 OUTCOME = 500
 ROUND_PROMPT = 300
+DECISION = 1000
+ACTION = 500
+ACTION_NOTE = 500
+"""An owner's note when an action is done, or their reason for "not me"."""

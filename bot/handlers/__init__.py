@@ -9,6 +9,7 @@ needs nothing here.
 
 from __future__ import annotations
 
+from bot.handlers.actions import commands as action_commands
 from bot.handlers.checkin import commands as checkin_commands
 from bot.handlers.elephants import commands as elephant_commands
 from bot.handlers.elephants import perspectives
@@ -33,6 +34,7 @@ TABLES = (
     elephant_commands.routes,
     perspectives.routes,
     round_commands.routes,
+    action_commands.routes,
     summary_commands.routes,
     nudge_commands.routes,
 )
