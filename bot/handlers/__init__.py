@@ -9,7 +9,9 @@ needs nothing here.
 
 from __future__ import annotations
 
+from bot.handlers.actions import answers as action_answers
 from bot.handlers.actions import commands as action_commands
+from bot.handlers.actions import steering as action_steering
 from bot.handlers.checkin import commands as checkin_commands
 from bot.handlers.elephants import commands as elephant_commands
 from bot.handlers.elephants import perspectives
@@ -35,6 +37,8 @@ TABLES = (
     perspectives.routes,
     round_commands.routes,
     action_commands.routes,
+    action_answers.routes,
+    action_steering.routes,
     summary_commands.routes,
     nudge_commands.routes,
 )

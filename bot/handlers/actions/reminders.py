@@ -22,6 +22,7 @@ from bot.handlers.actions.cards import reminder_card
 from bot.scheduling.quiet_hours import is_quiet
 from bot.store import actions as store
 from bot.store import groups, members
+from bot.store.actions import Action
 from bot.store.groups import Group
 
 REMINDER_AT = time(10, 0)
@@ -33,6 +34,13 @@ def reminder_time(group: Group, due_on: date) -> datetime:
     """The moment (UTC) the reminder for an action due on `due_on` falls due."""
     day = due_on - timedelta(days=DAYS_BEFORE)
     return datetime.combine(day, REMINDER_AT).replace(tzinfo=group.zone).astimezone(UTC)
+
+
+def reminder_promise(group: Group, action: Action, ctx: Context) -> str:
+    """A sentence promising the reminder, when one will come; else nothing."""
+    if action.due_on is None or reminder_time(group, action.due_on) <= ctx.now:
+        return ""
+    return " The owner gets a reminder the day before it's due (unless they've turned nudges off)."
 
 
 async def send_due_reminders(ctx: Context) -> list[Effect]:
