@@ -7,14 +7,16 @@ life gets in the way, and the group's list is not a place to shame anyone.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from bot.scheduling.spoken_dates import describe_day
 from bot.store import actions as store
+from bot.store import decisions
 from bot.store.actions import Action
 from bot.store.database import Connection
 from bot.store.decisions import Decision
 from bot.store.groups import Group
+from bot.store.meetings import Meeting
 from bot.text_safety import neutralise
 
 SHORT = 150
@@ -81,3 +83,20 @@ async def open_action_lines(conn: Connection, group: Group, today: date) -> list
     if more > 0:
         lines.append(f"…and {more} more. Type `actions` to see them all.")
     return lines
+
+
+async def decisions_and_actions(
+    conn: Connection, group: Group, meeting: Meeting, *, since: datetime, until: datetime
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The summary's lines, as (decisions, new actions, done actions): the decisions and actions
+    noted for `meeting`, and the actions done between `since` (the meeting before) and `until`
+    (this one's end, or now for a summary so far)."""
+    today = meeting.starts_at.astimezone(group.zone).date()
+    made = await decisions.of_meeting(conn, meeting.id)
+    noted = await store.of_meeting(conn, meeting.id)
+    done = await store.done_between(conn, group.id, since, until)
+    return (
+        tuple(decision_line(d) for d in made),
+        tuple(action_line(a, today) for a in noted if a.status != store.DROPPED),
+        tuple(done_line(a, today) for a in done),
+    )
