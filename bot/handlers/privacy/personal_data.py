@@ -12,6 +12,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.cards import Card
+from bot.handlers.actions import record as actions_record
 from bot.identity import Who, anonymous_token
 from bot.store import checkins, elephants, meetings, reflections, rounds
 from bot.store import members as member_store
@@ -74,8 +75,10 @@ async def _round_lines(conn: Connection, member: Member, zone: ZoneInfo) -> list
     return lines
 
 
-async def my_data_card(conn: Connection, group: Group, member: Member) -> Card:
-    """Everything held about `member` in `group`, in plain words."""
+async def my_data_card(
+    conn: Connection, group: Group, member: Member, *, now: datetime | None = None
+) -> Card:
+    """Everything held about `member` in `group`, in plain words (`now` dates their actions)."""
     zone = group.zone
     role = ROLE_WORDS.get(member.role or "", "not given")
     about = (
@@ -85,6 +88,7 @@ async def my_data_card(conn: Connection, group: Group, member: Member) -> Card:
     )
     checkin_lines = await _checkin_lines(conn, member, zone)
     round_lines = await _round_lines(conn, member, zone)
+    today = (now or member.joined_at).astimezone(zone).date()
     parts = [
         f"This is everything I hold about you in {neutralise(group.name)}. Each group keeps its "
         "own record: use `my-data` in your other groups to see theirs.",
@@ -95,6 +99,7 @@ async def my_data_card(conn: Connection, group: Group, member: Member) -> Card:
         "Your answers in sharing rounds:\n" + "\n".join(round_lines)
         if round_lines
         else "Your answers in sharing rounds: none.",
+        *await actions_record.my_data_parts(conn, member, today),
         ANONYMOUS_NOTE,
     ]
     return Card(
@@ -109,8 +114,10 @@ async def erase(conn: Connection, member: Member) -> None:
 
     Each table is cleared explicitly rather than trusting cascades, so the erasure is complete on
     any database whatever its foreign-key settings. The caller's transaction makes it all or
-    nothing.
+    nothing. Decisions and actions stay, as the group's record, with the person's name taken off
+    (`bot.handlers.actions.record`).
     """
+    await actions_record.forget(conn, member.id)
     await member_store.delete_with_answers(conn, member.id)
 
 

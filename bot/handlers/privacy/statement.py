@@ -68,12 +68,16 @@ def full_statement(group: Group | None, default_k: int) -> Card:
         "random one, so nothing can link it to you and no count changes. "
         f"{_delay_words(delay)} Totals and any breakdown by role are shown only once at least "
         f"{k} people have taken part.",
+        "Decisions and actions are named, not anonymous: the group sees who noted each one and "
+        "who has taken an action on. If you use `forget-me`, your name comes off them and "
+        "they stay as the group's record: an action you had taken on that is still open goes "
+        "back to the group with nobody on it.",
         "Passing is an answer. You can pass on anything. Passing is never shown as "
         "“not responded”, and I never nudge someone who passed.",
         "How long: the words people write here (check-in words, round answers, elephants, "
-        f"perspectives and reflections) are kept for {days} days, then erased. Moods, passes and "
-        "other counts stay, so the group's totals still add up. Summaries already posted stay "
-        "in the channel like any other message.",
+        "perspectives, reflections, decisions and actions) are kept for "
+        f"{days} days, then erased. Moods, passes and other counts stay, so the group's totals "
+        "still add up. Summaries already posted stay in the channel like any other message.",
         "Your rights: `my-data` shows everything I hold about you. `forget-me` erases it (I ask "
         "you to confirm first). Each group is separate, so use them in each group you're in.",
     )
