@@ -51,7 +51,11 @@ async def test_forget_me_takes_the_name_off_and_keeps_the_record(chat: Chat) -> 
     assert "Sam" not in listed
     async with chat.core.db.read() as conn:
         assert (await conn.execute(select(decisions.c.recorded_by))).scalar_one() is None
-        rows = (await conn.execute(select(actions.c.owner_id, actions.c.recorded_by))).all()
+        rows = (
+            await conn.execute(
+                select(actions.c.owner_id, actions.c.recorded_by).order_by(actions.c.number)
+            )
+        ).all()
     assert rows[0].owner_id is None and rows[1].recorded_by is None
 
 
@@ -85,7 +89,11 @@ async def test_retention_erases_old_words_of_decisions_and_actions(chat: Chat) -
         erased = await apply_retention(Context(conn, chat.core.services, chat.clock()))
     assert erased == 1 + 3 + 1  # one old decision, three old actions, one owner's note
     async with chat.core.db.read() as conn:
-        texts = (await conn.execute(select(decisions.c.text))).scalars().all()
+        texts = (
+            (await conn.execute(select(decisions.c.text).order_by(decisions.c.number)))
+            .scalars()
+            .all()
+        )
         notes = (await conn.execute(select(actions.c.text, actions.c.done_note))).all()
     assert texts == [ERASED, "A fresh one"]
     assert all(row.text == ERASED and row.done_note is None for row in notes)
