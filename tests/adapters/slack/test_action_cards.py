@@ -10,6 +10,7 @@ from bot.effects import MessageMember
 from bot.handlers.actions.cards import ask_card, reminder_card
 from bot.store.actions import OPEN, Action
 from testkit.fake_slack import TEAM, FakeSlack, SlackHarness
+from tests.adapters.slack.test_adapter import FAY, PAT, _group, actions_of
 
 TODAY = date(2026, 3, 3)
 
@@ -55,3 +56,23 @@ async def test_the_owners_cards_fit_slack_at_their_longest(
     assert labels == [["Accept", "Not me"], ["Done", "Not me"]]
     shown = str(posted)
     assert "<!here>" not in shown and "@channel" not in shown and "*everyone*" not in shown
+
+
+async def test_an_action_for_a_mentioned_person_is_asked_and_declined_in_slack(
+    slack: SlackHarness, fake: FakeSlack
+) -> None:
+    """Slack's `<@U…>` mention names the owner; their DM gets the question; Not me opens a
+    modal whose reason reaches whoever noted the action."""
+    await _group(slack, fake)
+    status, _ = await slack.command(FAY, "action Ring the school <@U0PAT|pat> by friday")
+    assert status == 200
+    await slack.adapter.settled()
+    [asked] = [p for p in fake.of("chat.postMessage") if p["channel"] == "U0PAT"]
+    assert "Ring the school" in str(asked["blocks"]) and "Friday 6 March" in str(asked["blocks"])
+    fake.clear()
+    await slack.press(PAT, actions_of(asked["blocks"]), "Not me", channel="D0PAT")
+    [opened] = fake.of("views.open")
+    await slack.submit(PAT, opened["view"], {"reason": "Away that week"})
+    await slack.adapter.settled()
+    told = [p for p in fake.of("chat.postMessage") if p["channel"] == FAY.user_id]
+    assert told and "Away that week" in str(told[-1]["blocks"])
