@@ -68,7 +68,7 @@ async def _accept(ctx: Context, action: Action) -> list[Effect]:
     must_own(action, member, "accept")
     if not await store.accept(ctx.conn, action.id, member.id, ctx.now):
         return [reply(f"You've already said yes to action #{action.number}. Thank you.")]
-    later = reminder_promise(group, action, ctx).replace("The owner gets", "You'll get")
+    later = reminder_promise(group, action, ctx, whom="You'll get")
     told = Card(
         title=f"Action #{action.number}: yes",
         text=f"{neutralise(member.display_name)} said yes to action #{action.number}:\n"
@@ -100,14 +100,13 @@ async def _decline(ctx: Context, action: Action, reason: str) -> list[Effect]:
     )
     told = Card(title=f"Action #{n}: not me", text="\n".join(lines))
     effects = await _tell_recorder(ctx, group, action, told, skip=member.id)
-    who = (
-        f"I've let {neutralise(action.recorder_name)} know"
-        if action.recorder_name and action.recorded_by != member.id
-        else "I've let the facilitators know"
-    )
     if action.recorded_by == member.id:
-        who = "It stays on the list with nobody on it"
-    return [*effects, reply(f"All right: action #{n} is no longer yours. {who}.")]
+        after = "It stays on the list with nobody on it."
+    elif action.recorder_name:
+        after = f"I've let {neutralise(action.recorder_name)} know."
+    else:
+        after = "I've let the facilitators know."
+    return [*effects, reply(f"All right: action #{n} is no longer yours. {after}")]
 
 
 async def _done(ctx: Context, action: Action, note: str) -> list[Effect]:

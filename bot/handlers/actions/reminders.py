@@ -36,11 +36,13 @@ def reminder_time(group: Group, due_on: date) -> datetime:
     return datetime.combine(day, REMINDER_AT).replace(tzinfo=group.zone).astimezone(UTC)
 
 
-def reminder_promise(group: Group, action: Action, ctx: Context) -> str:
+def reminder_promise(
+    group: Group, action: Action, ctx: Context, *, whom: str = "The owner gets"
+) -> str:
     """A sentence promising the reminder, when one will come; else nothing."""
     if action.due_on is None or reminder_time(group, action.due_on) <= ctx.now:
         return ""
-    return " The owner gets a reminder the day before it's due (unless they've turned nudges off)."
+    return f" {whom} a reminder the day before it's due (unless nudges are turned off)."
 
 
 async def send_due_reminders(ctx: Context) -> list[Effect]:
