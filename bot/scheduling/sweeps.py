@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from bot.context import Context
 from bot.effects import Effect
-from bot.handlers.actions.reminders import send_due_reminders
+from bot.handlers.actions.reminders import send_due_reminders, send_held_questions
 from bot.handlers.elephants.commands import post_due_elephants
 
-SWEEPS = (post_due_elephants, send_due_reminders)
-"""Anonymous items due to be posted; owners' reminders before an action's day."""
+SWEEPS = (post_due_elephants, send_held_questions, send_due_reminders)
+"""Anonymous items due to be posted; owners' questions held over quiet hours; owners' reminders
+before an action's day."""
 
 
 async def minute_sweeps(ctx: Context) -> list[Effect]:

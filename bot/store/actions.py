@@ -39,6 +39,7 @@ class Action:
     due_on: date | None
     status: str
     accepted_at: datetime | None
+    asked_at: datetime | None
     done_at: datetime | None
     done_note: str | None
     reminded_at: datetime | None
@@ -89,9 +90,12 @@ async def create(
     due_on: date | None,
     meeting_id: int | None,
     now: datetime,
+    asked: bool = True,
 ) -> Action:
     """Store an action with the group's next number. Recorded by its owner, it is accepted at
-    once (nobody needs to ask themselves). The group's row is locked first for the number."""
+    once (nobody needs to ask themselves); otherwise `asked` says the owner is being asked now
+    (False: the question waits for quiet hours to end). The group's row is locked first for the
+    number."""
     await conn.execute(select(groups.c.id).where(groups.c.id == group_id).with_for_update())
     top = select(func.max(actions.c.number)).where(actions.c.group_id == group_id)
     number = int((await conn.execute(top)).scalar_one() or 0) + 1
@@ -108,6 +112,7 @@ async def create(
             due_on=due_on,
             status=OPEN,
             accepted_at=now if owner_id == recorded_by else None,
+            asked_at=now if asked or owner_id == recorded_by else None,
         )
         .returning(actions.c.id)
     )
@@ -201,13 +206,19 @@ async def decline(conn: Connection, action_id: int, owner_id: int) -> bool:
 
 
 async def assign(
-    conn: Connection, action_id: int, owner_id: int, *, accepted: datetime | None
+    conn: Connection,
+    action_id: int,
+    owner_id: int,
+    *,
+    accepted: datetime | None,
+    asked: datetime | None,
 ) -> bool:
-    """Give an open action to someone (asked again unless `accepted`); its reminder is re-armed."""
+    """Give an open action to someone (asked again unless `accepted`; `asked` None holds the
+    question over quiet hours); its reminder is re-armed."""
     result = await conn.execute(
         update(actions)
         .where(actions.c.id == action_id, actions.c.status == OPEN)
-        .values(owner_id=owner_id, accepted_at=accepted, reminded_at=None)
+        .values(owner_id=owner_id, accepted_at=accepted, asked_at=asked, reminded_at=None)
     )
     return result.rowcount == 1
 
@@ -241,6 +252,27 @@ async def reminder_candidates(conn: Connection, due_by: date) -> list[Action]:
         actions.c.owner_id.is_not(None),
     ).order_by(actions.c.id)
     return await _all(conn, query)
+
+
+async def questions_waiting(conn: Connection) -> list[Action]:
+    """Open actions of any group whose owner's question was held over quiet hours."""
+    query = _WITH_PEOPLE.where(
+        actions.c.status == OPEN,
+        actions.c.asked_at.is_(None),
+        actions.c.owner_id.is_not(None),
+        actions.c.accepted_at.is_(None),
+    ).order_by(actions.c.id)
+    return await _all(conn, query)
+
+
+async def claim_question(conn: Connection, action_id: int, now: datetime) -> bool:
+    """Claim a held question. True only for the first caller, so the owner is asked once."""
+    result = await conn.execute(
+        update(actions)
+        .where(actions.c.id == action_id, actions.c.asked_at.is_(None))
+        .values(asked_at=now)
+    )
+    return result.rowcount == 1
 
 
 async def claim_reminder(conn: Connection, action_id: int, now: datetime) -> bool:

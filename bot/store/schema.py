@@ -296,6 +296,9 @@ actions = Table(
     Column("due_on", Date),  # a day in the group's time zone
     Column("status", String(10), nullable=False),  # open | done | dropped
     Column("accepted_at", UtcDateTime),  # NULL while the owner has not said yes
+    # When the owner was asked privately; NULL while the question waits for the group's quiet
+    # hours to end (the clock's sweep sends it then, claiming it by a conditional update).
+    Column("asked_at", UtcDateTime),
     Column("done_at", UtcDateTime),
     Column("done_note", Text),
     # The owner's reminder before the due day, claimed by a conditional update so two clocks
@@ -303,6 +306,7 @@ actions = Table(
     Column("reminded_at", UtcDateTime),
     UniqueConstraint("group_id", "number"),
     Index(None, "status", "reminded_at", "due_on"),
+    Index(None, "status", "asked_at"),
     Index(None, "owner_id"),
     Index(None, "recorded_by"),
     Index(None, "meeting_id"),

@@ -101,7 +101,7 @@ async def test_done_and_drop_happen_once_and_only_while_open(db: Database) -> No
         assert not await actions.mark_done(conn, first, "again", NOW)
         assert not await actions.drop(conn, first, NOW)
         assert await actions.drop(conn, second, NOW)
-        assert not await actions.assign(conn, second, fay, accepted=None)
+        assert not await actions.assign(conn, second, fay, accepted=None, asked=NOW)
         still = await actions.open_of_group(conn, group_id)
         done = await actions.done_since(conn, group_id, NOW - timedelta(days=1))
     assert still == [] and [a.done_note for a in done] == ["sent"]
@@ -159,3 +159,35 @@ async def test_forgetting_a_member_keeps_the_record_without_their_name(db: Datab
     assert left[0] is not None and left[0].owner_id is None and left[0].accepted_at is None
     assert left[1] is not None and left[1].recorded_by is None and left[1].owner_name == "Fay"
     assert decision is not None and decision.recorded_by is None and decision.text == "We decided"
+
+
+async def test_a_question_held_over_quiet_hours_is_claimed_once(db: Database) -> None:
+    group_id, fay, sam = await a_group(db)
+    async with db.write() as conn:
+        held = await actions.create(
+            conn,
+            group_id,
+            text="Ring the school",
+            owner_id=sam,
+            recorded_by=fay,
+            due_on=None,
+            meeting_id=None,
+            now=NOW,
+            asked=False,
+        )
+        mine = await actions.create(
+            conn,
+            group_id,
+            text="Mine",
+            owner_id=fay,
+            recorded_by=fay,
+            due_on=None,
+            meeting_id=None,
+            now=NOW,
+            asked=False,
+        )
+        assert [a.id for a in await actions.questions_waiting(conn)] == [held.id]
+        assert mine.asked_at == NOW
+        assert await actions.claim_question(conn, held.id, NOW)
+        assert not await actions.claim_question(conn, held.id, NOW)
+        assert await actions.questions_waiting(conn) == []

@@ -32,9 +32,10 @@ from bot.handlers.actions.lookup import (
     unknown_person,
 )
 from bot.handlers.actions.reading import EXAMPLE, GRAMMAR, USAGE, split_action
-from bot.handlers.actions.reminders import reminder_promise
+from bot.handlers.actions.reminders import held_over, reminder_promise
 from bot.replies import reply
 from bot.routing import Routes, encode
+from bot.scheduling.quiet_hours import is_quiet
 from bot.store import actions as store
 from bot.store import decisions, meetings, members, pending_choices
 from bot.store.groups import Group
@@ -189,6 +190,7 @@ async def owner_picked(ctx: Context, payload: str) -> list[Effect]:
 async def _note(
     ctx: Context, group: Group, member: Member, text: str, owner: Member, due: date | None
 ) -> list[Effect]:
+    asked = not is_quiet(group, ctx.now)
     action = await store.create(
         ctx.conn,
         group.id,
@@ -198,6 +200,7 @@ async def _note(
         due_on=due,
         meeting_id=await _meeting_id(ctx, group),
         now=ctx.now,
+        asked=asked,
     )
     today = local_today(ctx, group)
     n, name = action.number, neutralise(owner.display_name)
@@ -209,6 +212,9 @@ async def _note(
     later = reminder_promise(group, action, ctx)
     if owner.id == member.id:
         effects.append(reply(f"Noted action #{n}, yours.{later}"))
+        return effects
+    if not asked:
+        effects.append(reply(f"Noted action #{n}. {held_over(name, group)}{later}"))
         return effects
     card = ask_card(group.id, group.name, action, member.display_name, today)
     effects.append(MessageMember(group.platform, group.workspace, owner.user_id, card))

@@ -1,4 +1,9 @@
-"""The owner's reminder before an action's day: a sweep the meeting clock runs every little while.
+"""The owner's reminder before an action's day, and the owner's question held over quiet hours:
+sweeps the meeting clock runs every little while (`bot.scheduling.sweeps`).
+
+The question ("will you take it on?") goes out at once, unless the group's quiet hours are on:
+then nobody is messaged in the night about someone else's action; `send_held_questions` asks the
+owner when quiet hours end, claiming the question (`asked_at`) so it goes out once.
 
 When: the day before the due day at `REMINDER_AT` on the group's wall clock (so a change of the
 clocks moves nothing), or, if that falls in the group's quiet hours, as soon as they end. Only for
@@ -18,8 +23,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from bot.context import Context
 from bot.effects import Effect, MessageMember
-from bot.handlers.actions.cards import reminder_card
-from bot.scheduling.quiet_hours import is_quiet
+from bot.handlers.actions.cards import ask_card, reminder_card
+from bot.scheduling.quiet_hours import describe, is_quiet
 from bot.store import actions as store
 from bot.store import groups, members
 from bot.store.actions import Action
@@ -43,6 +48,34 @@ def reminder_promise(
     if action.due_on is None or reminder_time(group, action.due_on) <= ctx.now:
         return ""
     return f" {whom} a reminder the day before it's due (unless nudges are turned off)."
+
+
+def held_over(name: str, group: Group) -> str:
+    """What the person who noted an action is told when the question waits for quiet hours."""
+    hours = describe(group)
+    return (
+        f"It's the group's quiet hours ({hours}), so I'll ask {name} privately once they end, "
+        "and tell you what they say."
+    )
+
+
+async def send_held_questions(ctx: Context) -> list[Effect]:
+    """Ask every owner whose question waited for their group's quiet hours to end."""
+    found: dict[int, Group | None] = {}
+    effects: list[Effect] = []
+    for action in await store.questions_waiting(ctx.conn):
+        if action.group_id not in found:
+            found[action.group_id] = await groups.get(ctx.conn, action.group_id)
+        group = found[action.group_id]
+        if group is None or action.owner_user_id is None or is_quiet(group, ctx.now):
+            continue
+        if not await store.claim_question(ctx.conn, action.id, ctx.now):
+            continue
+        today = ctx.now.astimezone(group.zone).date()
+        asker = action.recorder_name or "Someone in the group"
+        card = ask_card(group.id, group.name, action, asker, today)
+        effects.append(MessageMember(group.platform, group.workspace, action.owner_user_id, card))
+    return effects
 
 
 async def send_due_reminders(ctx: Context) -> list[Effect]:

@@ -19,8 +19,10 @@ from bot.handlers.actions.lookup import (
     still_open,
     unknown_person,
 )
+from bot.handlers.actions.reminders import held_over
 from bot.replies import reply
 from bot.routing import Routes
+from bot.scheduling.quiet_hours import is_quiet
 from bot.store import actions as store
 from bot.store.actions import Action
 from bot.store.members import Member
@@ -60,7 +62,8 @@ async def reassign(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     if owner.id == action.owner_id:
         return [reply(f"Action #{action.number} is already with {neutralise(owner.display_name)}.")]
     yours = ctx.now if owner.id == member.id else None
-    await store.assign(ctx.conn, action.id, owner.id, accepted=yours)
+    asked = yours or (None if is_quiet(group, ctx.now) else ctx.now)
+    await store.assign(ctx.conn, action.id, owner.id, accepted=yours, asked=asked)
     moved = await store.get(ctx.conn, action.id)
     assert moved is not None
     today, name, n = local_today(ctx, group), neutralise(owner.display_name), action.number
@@ -74,6 +77,8 @@ async def reassign(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
         effects.append(MessageMember(group.platform, group.workspace, action.owner_user_id, note))
     if yours:
         return [*effects, reply(f"Action #{n} is yours now.")]
+    if asked is None:
+        return [*effects, reply(f"Action #{n} is with {name} now. {held_over(name, group)}")]
     card = ask_card(group.id, group.name, moved, member.display_name, today)
     effects.append(MessageMember(group.platform, group.workspace, owner.user_id, card))
     return [*effects, reply(f"I've asked {name} privately whether they'll take on action #{n}.")]

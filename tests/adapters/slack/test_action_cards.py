@@ -30,6 +30,7 @@ def longest_action() -> Action:
         due_on=date(2027, 12, 25),
         status=OPEN,
         accepted_at=None,
+        asked_at=None,
         done_at=None,
         done_note=None,
         reminded_at=None,

@@ -146,3 +146,30 @@ def reminded(recorder: Recorder) -> list[str]:
         for e in recorder.effects
         if isinstance(e, MessageMember) and e.card.title.startswith("A reminder")
     ]
+
+
+async def test_in_quiet_hours_the_owner_is_asked_once_they_end(chat: Chat) -> None:
+    await forum(chat)
+    await chat.say(FAY, "quiet-hours 21:00-08:00")
+    chat.clock.set(utc("2026-03-03T22:00"))
+    said = await chat.say(FAY, "action Write to the council @Sam by next tuesday")
+    assert "quiet hours (21:00 to 08:00" in said.reply and "once they end" in said.reply
+    assert said.messages == []
+    assert (await sweep(chat, "2026-03-04T07:59")).messages == []
+    asked = await sweep(chat, "2026-03-04T08:00")
+    [question] = asked.messages_to(SAM)
+    assert "Fay noted an action for you" in question
+    assert asked.button("Accept")
+    assert (await sweep(chat, "2026-03-04T08:01")).messages == []
+    answered = await chat.press(SAM, asked.button("Accept"), where=dm(SAM))
+    assert "action #1 is yours" in answered.reply
+
+
+async def test_a_reassignment_in_quiet_hours_is_asked_once_they_end(chat: Chat) -> None:
+    await forum(chat)
+    await chat.say(FAY, "action Write to the council @Sam")
+    await chat.say(FAY, "quiet-hours 21:00-08:00")
+    chat.clock.set(utc("2026-03-03T23:00"))
+    moved = await chat.say(FAY, "action 1 reassign @Pat")
+    assert "with Pat now" in moved.reply and moved.messages_to(PAT) == []
+    assert len((await sweep(chat, "2026-03-04T08:00")).messages_to(PAT)) == 1

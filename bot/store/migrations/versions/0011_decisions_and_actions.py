@@ -36,6 +36,7 @@ def upgrade() -> None:
         sa.Column("due_on", sa.Date(), nullable=True),
         sa.Column("status", sa.String(length=10), nullable=False),
         sa.Column("accepted_at", bot.store.schema.UtcDateTime(), nullable=True),
+        sa.Column("asked_at", bot.store.schema.UtcDateTime(), nullable=True),
         sa.Column("done_at", bot.store.schema.UtcDateTime(), nullable=True),
         sa.Column("done_note", sa.Text(), nullable=True),
         sa.Column("reminded_at", bot.store.schema.UtcDateTime(), nullable=True),
@@ -67,6 +68,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_actions_meeting_id"), ["meeting_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_actions_owner_id"), ["owner_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_actions_recorded_by"), ["recorded_by"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_actions_status_asked_at"), ["status", "asked_at"], unique=False
+        )
         batch_op.create_index(
             batch_op.f("ix_actions_status_reminded_at_due_on"),
             ["status", "reminded_at", "due_on"],
@@ -116,6 +120,7 @@ def downgrade() -> None:
     op.drop_table("decisions")
     with op.batch_alter_table("actions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_actions_status_reminded_at_due_on"))
+        batch_op.drop_index(batch_op.f("ix_actions_status_asked_at"))
         batch_op.drop_index(batch_op.f("ix_actions_recorded_by"))
         batch_op.drop_index(batch_op.f("ix_actions_owner_id"))
         batch_op.drop_index(batch_op.f("ix_actions_meeting_id"))
