@@ -341,3 +341,16 @@ async def test_pings_and_markup_in_the_words_are_made_safe(chat: Chat) -> None:
     said = await chat.say(FAY, "action Tell *everyone* @here about it @Sam")
     [post] = said.posts
     assert "*everyone*" not in post and "@here" not in post
+
+
+async def test_a_typed_reason_or_note_too_long_is_handed_back_and_changes_nothing(
+    chat: Chat,
+) -> None:
+    await noted(chat)
+    long_words = "y" * (limits.ACTION_NOTE + 1)
+    declined = await chat.say(SAM, f"action 1 decline {long_words}", where=dm(SAM))
+    assert "too long" in declined.reply and long_words in declined.reply
+    done = await chat.say(SAM, f"action 1 done {long_words}", where=dm(SAM))
+    assert "too long" in done.reply and long_words in done.reply
+    [row] = await action_rows(chat)
+    assert row["owner_id"] is not None and row["status"] == "open"
