@@ -211,7 +211,8 @@ async def _note(
     effects: list[Effect] = [PostToConversation(group.where, post)]
     later = reminder_promise(group, action, ctx)
     if owner.id == member.id:
-        effects.append(reply(f"Noted action #{n}, yours.{later}"))
+        yours = reminder_promise(group, action, ctx, whom="You'll get")
+        effects.append(reply(f"Noted action #{n}, yours.{yours}"))
         return effects
     if not asked:
         effects.append(reply(f"Noted action #{n}. {held_over(name, group)}{later}"))

@@ -94,7 +94,7 @@ async def test_the_owner_is_asked_privately_and_the_channel_is_told(chat: Chat) 
 
 async def test_an_action_for_yourself_is_accepted_at_once(chat: Chat) -> None:
     said = await noted(chat, "action Book the room @Fay by 2026-03-20")
-    assert "Noted action #1, yours" in said.reply
+    assert "Noted action #1, yours. You'll get a reminder the day before" in said.reply
     assert said.messages == []
     [row] = await action_rows(chat)
     assert row["accepted_at"] is not None
