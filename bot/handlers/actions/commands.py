@@ -33,12 +33,14 @@ from bot.handlers.actions.lookup import (
 )
 from bot.handlers.actions.reading import EXAMPLE, GRAMMAR, USAGE, split_action
 from bot.handlers.actions.reminders import held_over, reminder_promise
+from bot.handlers.summary.builder import day_words
 from bot.replies import reply
 from bot.routing import Routes, encode
 from bot.scheduling.quiet_hours import is_quiet
 from bot.store import actions as store
 from bot.store import decisions, meetings, members, pending_choices
 from bot.store.groups import Group
+from bot.store.meetings import Meeting
 from bot.store.members import Member
 from bot.text_safety import clean_text, neutralise
 
@@ -77,11 +79,24 @@ routes.declare(
 # -- noting decisions and actions ---------------------------------------------------------------
 
 
-async def _meeting_id(ctx: Context, group: Group) -> int | None:
+async def _meeting(ctx: Context, group: Group) -> Meeting | None:
     """The meeting under way, else the most recent one (None before the first meeting)."""
     meeting = await meetings.current(ctx.conn, group.id)
-    meeting = meeting or await meetings.latest_ended(ctx.conn, group.id)
+    return meeting or await meetings.latest_ended(ctx.conn, group.id)
+
+
+async def _meeting_id(ctx: Context, group: Group) -> int | None:
+    meeting = await _meeting(ctx, group)
     return meeting.id if meeting else None
+
+
+def _where_kept(meeting: Meeting | None, group: Group) -> str:
+    """Where a decision will be found: the coming summary, or the meeting it was noted with."""
+    if meeting is None:
+        return "It's kept in the group's record (facilitators can `export` it)."
+    if meeting.summary_posted_at is None:
+        return "It will be in the meeting's summary."
+    return f"It's kept with the meeting on {day_words(meeting.starts_at, group.zone)}."
 
 
 @routes.command(
@@ -102,11 +117,12 @@ async def decision(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
             "`decision We'll meet at the library from May`."
         )
     text = clean_text(cmd.arg, limit=limits.DECISION, what="the decision")
+    meeting = await _meeting(ctx, group)
     made = await decisions.create(
         ctx.conn,
         group.id,
         text=text,
-        meeting_id=await _meeting_id(ctx, group),
+        meeting_id=meeting.id if meeting else None,
         recorded_by=member.id,
         now=ctx.now,
     )
@@ -116,7 +132,7 @@ async def decision(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     )
     return [
         PostToConversation(group.where, post),
-        reply(f"Noted decision #{made.number}. It will be in the meeting's summary."),
+        reply(f"Noted decision #{made.number}. {_where_kept(meeting, group)}"),
     ]
 
 

@@ -47,7 +47,7 @@ async def noted(
 async def test_a_decision_is_numbered_named_and_told_to_the_channel(chat: Chat) -> None:
     await forum(chat)
     said = await chat.say(SAM, "decision We'll meet at the library from May")
-    assert "Noted decision #1" in said.reply
+    assert "Noted decision #1. It's kept in the group's record" in said.reply
     [post] = said.posts
     assert "Decision #1" in post and "We'll meet at the library from May" in post
     assert "Noted by Sam" in post
@@ -68,10 +68,15 @@ async def test_a_decision_needs_words_and_keeps_them_when_too_long(chat: Chat) -
 async def test_a_decision_belongs_to_the_meeting_under_way(chat: Chat) -> None:
     await forum(chat)
     await chat.say(FAY, "meeting start")
-    await chat.say(SAM, "decision Try the new room")
+    during = await chat.say(SAM, "decision Try the new room")
+    assert "It will be in the meeting's summary" in during.reply
+    chat.clock.advance(hours=1)
+    await chat.say(FAY, "meeting end")
+    after = await chat.say(SAM, "decision Ask the school too")
+    assert "It's kept with the meeting on Tuesday 3 March" in after.reply
     async with chat.core.db.read() as conn:
-        meeting_id = (await conn.execute(select(decisions.c.meeting_id))).scalar_one()
-    assert meeting_id is not None
+        found = (await conn.execute(select(decisions.c.meeting_id))).scalars().all()
+    assert found[0] is not None and found[0] == found[1]
 
 
 # -- noting an action -----------------------------------------------------------------------------
