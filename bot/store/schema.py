@@ -299,7 +299,7 @@ actions = Table(
     # When the owner was asked privately; NULL while the question waits for the group's quiet
     # hours to end (the clock's sweep sends it then, claiming it by a conditional update).
     Column("asked_at", UtcDateTime),
-    Column("done_at", UtcDateTime),
+    Column("done_at", UtcDateTime),  # when it was done, or dropped
     Column("done_note", Text),
     # The owner's reminder before the due day, claimed by a conditional update so two clocks
     # never send it twice (`bot.handlers.actions.reminders`).

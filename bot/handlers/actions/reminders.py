@@ -7,9 +7,10 @@ owner when quiet hours end, claiming the question (`asked_at`) so it goes out on
 
 When: the day before the due day at `REMINDER_AT` on the group's wall clock (so a change of the
 clocks moves nothing), or, if that falls in the group's quiet hours, as soon as they end. Only for
-an open action with an owner, and only if it was noted before that moment (a reminder straight
-after being asked is noise). Someone who turned `nudges off` gets none. A reminder that could not
-go out before the due day had ended (the bot was down, quiet hours ran on) is not sent at all.
+an open action with an owner, and only if they were asked before that moment (a reminder straight
+after being asked is noise; someone given it later only gets the question). Someone who turned
+`nudges off` gets none. A reminder that could not go out before the due day had ended (the bot
+was down, quiet hours ran on) is not sent at all.
 
 Once: each reminder is claimed with a conditional update of the action's `reminded_at` before
 anything is sent, inside the sweep's transaction, so two clocks never send it twice. Skipping one
@@ -94,7 +95,9 @@ async def send_due_reminders(ctx: Context) -> list[Effect]:
         if ctx.now < due_at:
             continue
         today = ctx.now.astimezone(group.zone).date()
-        too_late = action.due_on < today or action.recorded_at >= due_at
+        if action.asked_at is None:
+            continue  # the owner has not even been asked yet (quiet hours): the question first
+        too_late = action.due_on < today or action.asked_at >= due_at
         if not too_late and is_quiet(group, ctx.now):
             continue  # not claimed: the first sweep after quiet hours sends it
         if not await store.claim_reminder(ctx.conn, action.id, ctx.now) or too_late:

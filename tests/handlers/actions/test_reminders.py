@@ -173,3 +173,13 @@ async def test_a_reassignment_in_quiet_hours_is_asked_once_they_end(chat: Chat) 
     moved = await chat.say(FAY, "action 1 reassign @Pat")
     assert "with Pat now" in moved.reply and moved.messages_to(PAT) == []
     assert len((await sweep(chat, "2026-03-04T08:00")).messages_to(PAT)) == 1
+
+
+async def test_someone_given_an_action_after_its_reminder_time_only_gets_the_question(
+    chat: Chat,
+) -> None:
+    await accepted_action(chat, "2026-03-05")
+    chat.clock.set(utc("2026-03-04T15:00"))
+    moved = await chat.say(FAY, "action 1 reassign @Pat")
+    assert moved.messages_to(PAT)
+    assert (await sweep(chat, "2026-03-04T15:01")).messages_to(PAT) == []
