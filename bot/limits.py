@@ -16,3 +16,8 @@ DECISION = 1000
 ACTION = 500
 ACTION_NOTE = 500
 """An owner's note when an action is done, or their reason for "not me"."""
+AGENDA_ITEM = 300
+"""An agenda item is a heading for the meeting, not a paper: papers go in its link."""
+PAPERS_LINK = 500
+AGENDA_ITEMS = 40
+"""Items waiting on one group's agenda at once: more would not fit a meeting, or one message."""

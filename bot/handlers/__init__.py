@@ -12,6 +12,8 @@ from __future__ import annotations
 from bot.handlers.actions import answers as action_answers
 from bot.handlers.actions import commands as action_commands
 from bot.handlers.actions import steering as action_steering
+from bot.handlers.agenda import buttons as agenda_buttons
+from bot.handlers.agenda import commands as agenda_commands
 from bot.handlers.checkin import commands as checkin_commands
 from bot.handlers.elephants import commands as elephant_commands
 from bot.handlers.elephants import perspectives
@@ -35,6 +37,8 @@ TABLES = (
     checkin_commands.routes,
     elephant_commands.routes,
     perspectives.routes,
+    agenda_commands.routes,
+    agenda_buttons.routes,
     round_commands.routes,
     action_commands.routes,
     action_answers.routes,

@@ -12,6 +12,8 @@ erases, for each group, the text of everything older than that:
                    the elephant's words they mean nothing, and erasing early errs on the safe side)
     decisions      `text` -> ERASED, when noted before the cut-off
     actions        `text` -> ERASED and the owner's `done_note` -> NULL, when noted before it
+    agenda items   `text` -> ERASED, `outcome` and `papers` -> NULL, when they came onto the agenda
+                   before the cut-off (an anonymous item comes on after its delay, so never early)
 
 The rows themselves stay, with their moods, kinds, roles, consent flags, statuses, sizes and
 numbers, so the summary's ledger, the check-in counts and the elephant numbers still add up.
@@ -81,7 +83,8 @@ async def apply_retention(ctx: Context) -> int:
         await pending_choices.prune(ctx.conn, ctx.now)
     log.info(
         "retention: erased %d check-in words, %d round answers, %d reflections, "
-        "%d elephants, %d outcomes, %d perspectives, %d decisions, %d action texts; "
+        "%d elephants, %d outcomes, %d perspectives, %d agenda items, %d decisions, "
+        "%d action texts; "
         "pruned %d firing keys, %d event ids",
         erased.checkins,
         erased.answers,
@@ -89,6 +92,7 @@ async def apply_retention(ctx: Context) -> int:
         erased.elephants,
         erased.outcomes,
         erased.perspectives,
+        erased.agenda,
         erased.decisions,
         erased.actions,
         erased.firings,

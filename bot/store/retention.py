@@ -21,6 +21,7 @@ from bot.store.database import Connection
 from bot.store.meetings import OPEN, SCHEDULED
 from bot.store.schema import (
     actions,
+    agenda_items,
     checkins,
     decisions,
     elephants,
@@ -48,6 +49,7 @@ class Erased:
     decisions: int = 0
     actions: int = 0
     """Actions' words and owners' notes, counted together."""
+    agenda: int = 0
     firings: int = 0
     inbound: int = 0
 
@@ -62,6 +64,7 @@ class Erased:
             + self.perspectives
             + self.decisions
             + self.actions
+            + self.agenda
         )
 
 
@@ -98,7 +101,8 @@ async def erase_text(
     """Erase, in the groups (of those asked about) that keep text for `days`, the free text
     written before `cutoff`: check-in words, reflections' changes and round answers become NULL;
     elephants' texts and outcomes and their perspectives' texts (which cannot be empty) become
-    `placeholder`. Adds what changed to `erased`."""
+    `placeholder`; so do agenda items' words and outcomes, and their papers links become NULL.
+    Adds what changed to `erased`."""
     of_groups = _groups_keeping(days, group_ids)
     old_meetings = select(meetings.c.id).where(
         meetings.c.group_id.in_(of_groups), meetings.c.starts_at < cutoff
@@ -142,6 +146,16 @@ async def erase_text(
             elephants.c.outcome != placeholder,
         )
         .values(outcome=placeholder),
+    )
+    erased.agenda += await _changed(
+        conn,
+        update(agenda_items)
+        .where(
+            agenda_items.c.group_id.in_(of_groups),
+            agenda_items.c.shown_from < cutoff,
+            agenda_items.c.text != placeholder,
+        )
+        .values(text=placeholder, papers=None, outcome=None),
     )
     erased.perspectives += await _changed(
         conn,

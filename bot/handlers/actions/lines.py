@@ -76,9 +76,11 @@ def decision_line(decision: Decision) -> str:
 
 async def open_action_lines(conn: Connection, group: Group, today: date) -> list[str]:
     """The group's open actions as short safe lines, for the top of the next meeting's agenda:
-    those with a due day first, soonest first. `today` is the group's local date."""
+    those with a due day first, soonest first. `today` is the group's local date. Each starts
+    with "Action #4", which says what it is among agenda items (and no line starts with `#`,
+    which some renderers read as a heading)."""
     found = await store.open_of_group(conn, group.id)
-    lines = [action_line(action, today) for action in found[:AGENDA_LIMIT]]
+    lines = [f"Action {action_line(action, today)}" for action in found[:AGENDA_LIMIT]]
     more = len(found) - AGENDA_LIMIT
     if more > 0:
         lines.append(f"…and {more} more. Type `actions` to see them all.")

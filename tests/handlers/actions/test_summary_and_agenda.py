@@ -45,9 +45,9 @@ async def test_open_action_lines_for_the_next_agenda(chat: Chat) -> None:
         group = await groups.get(conn, 1)
         assert group is not None
         lines = await open_action_lines(conn, group, date(2026, 3, 9))
-    assert lines[0].startswith("#1 Tell @\u2060here about it · Sam · by Thursday 5 March")
+    assert lines[0].startswith("Action #1 Tell @\u2060here about it · Sam · by Thursday 5 March")
     assert "(not done yet)" in lines[0] and "waiting for Sam to say yes" in lines[0]
-    assert lines[1] == "#2 Ring the school · Pat · waiting for Pat to say yes"
+    assert lines[1] == "Action #2 Ring the school · Pat · waiting for Pat to say yes"
     assert len(lines) == 2
 
 
@@ -61,3 +61,13 @@ async def test_open_action_lines_stop_at_a_few_and_point_to_the_list(chat: Chat)
         lines = await open_action_lines(conn, group, date(2026, 3, 3))
     assert len(lines) == AGENDA_LIMIT + 1
     assert lines[-1] == "…and 2 more. Type `actions` to see them all."
+
+
+async def test_the_agenda_starts_with_the_open_actions(chat: Chat) -> None:
+    await forum(chat)
+    await chat.say(FAY, "action Write to the council @Sam by thursday")
+    await chat.say(FAY, "action Done already @Fay")
+    await chat.say(FAY, "action 2 done")
+    shown = (await chat.say(PAT, "agenda")).reply
+    assert "Open actions from last time\nAction #1 Write to the council · Sam" in shown
+    assert "Done already" not in shown
