@@ -18,6 +18,8 @@ from bot.handlers.checkin import commands as checkin_commands
 from bot.handlers.elephants import commands as elephant_commands
 from bot.handlers.elephants import perspectives
 from bot.handlers.help import commands as help_commands
+from bot.handlers.meeting_dates import commands as meeting_date_commands
+from bot.handlers.meeting_dates import moving as meeting_moves
 from bot.handlers.meetings import commands as meeting_commands
 from bot.handlers.nudges import commands as nudge_commands
 from bot.handlers.privacy import commands as privacy_commands
@@ -25,6 +27,7 @@ from bot.handlers.rounds import commands as round_commands
 from bot.handlers.setup import commands as setup_commands
 from bot.handlers.setup import schedule, settings
 from bot.handlers.summary import commands as summary_commands
+from bot.handlers.summary import preview as summary_preview
 from bot.routing import Routes
 
 TABLES = (
@@ -34,6 +37,8 @@ TABLES = (
     settings.routes,
     privacy_commands.routes,
     meeting_commands.routes,
+    meeting_date_commands.routes,
+    meeting_moves.routes,
     checkin_commands.routes,
     elephant_commands.routes,
     perspectives.routes,
@@ -44,6 +49,7 @@ TABLES = (
     action_answers.routes,
     action_steering.routes,
     summary_commands.routes,
+    summary_preview.routes,
     nudge_commands.routes,
 )
 """Every feature's table, in the order their `joined` handlers run."""

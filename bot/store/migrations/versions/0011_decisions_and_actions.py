@@ -3,7 +3,7 @@ them and who owns an action point at members, set to NULL when a member is erase
 data changes.
 
 Revision ID: 0011
-Revises: 0010
+Revises: 0012
 Create Date: 2026-12-07 22:27:55.472078
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 import bot.store.schema
 
 revision: str = "0011"
-down_revision: str | None = "0010"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
