@@ -12,6 +12,10 @@ CHECKIN_WORDS = 500
 REFLECTION = 500
 OUTCOME = 500
 ROUND_PROMPT = 300
+DECISION = 1000
+ACTION = 500
+ACTION_NOTE = 500
+"""An owner's note when an action is done, or their reason for "not me"."""
 AGENDA_ITEM = 300
 """An agenda item is a heading for the meeting, not a paper: papers go in its link."""
 PAPERS_LINK = 500

@@ -9,6 +9,9 @@ needs nothing here.
 
 from __future__ import annotations
 
+from bot.handlers.actions import answers as action_answers
+from bot.handlers.actions import commands as action_commands
+from bot.handlers.actions import steering as action_steering
 from bot.handlers.agenda import buttons as agenda_buttons
 from bot.handlers.agenda import commands as agenda_commands
 from bot.handlers.checkin import commands as checkin_commands
@@ -44,6 +47,9 @@ TABLES = (
     agenda_buttons.routes,
     verdict_commands.routes,
     round_commands.routes,
+    action_commands.routes,
+    action_answers.routes,
+    action_steering.routes,
     summary_commands.routes,
     summary_preview.routes,
     nudge_commands.routes,

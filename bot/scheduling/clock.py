@@ -49,7 +49,6 @@ from bot.delivery.outbox import Outbox
 from bot.delivery.router import Deliverer
 from bot.effects import Effect
 from bot.handlers.checkin.commands import send_checkin
-from bot.handlers.elephants.commands import post_due_elephants
 from bot.handlers.meetings.commands import end_meeting
 from bot.handlers.meetings.opening import open_scheduled
 from bot.handlers.nudges.commands import checkin_reminder, reciprocity_note, reflection_nudge
@@ -73,6 +72,7 @@ from bot.scheduling.plan import (
 )
 from bot.scheduling.retention import retention_job
 from bot.scheduling.rule import MAX_DURATION
+from bot.scheduling.sweeps import minute_sweeps
 from bot.scheduling.upcoming import ScheduleKeeper, ensure_next_meeting
 from bot.store import meetings, scheduled_meetings
 from bot.store.groups import Group
@@ -130,7 +130,8 @@ class MeetingClock:
     """Keeps APScheduler's timers in line with the database and runs each firing once.
 
     `handlers` replaces the work of some job kinds (tests use it to run stubs); `post_due` the
-    periodic posting of anonymous items; `defer` the quiet-hours rule. Only jobs due within
+    periodic sweeps (`bot.scheduling.sweeps`: anonymous items to post, owners' reminders);
+    `defer` the quiet-hours rule. Only jobs due within
     `horizon` get timers, at most `max_jobs` of them (the nearest); the rest are added by later
     syncs, so thousands of groups cost little memory and a rebuild stays quick.
     """
@@ -159,7 +160,7 @@ class MeetingClock:
         self.horizon = horizon
         self.max_jobs = max_jobs
         self._handlers: dict[str, MeetingJob] = {**HANDLERS, **(handlers or {})}
-        self._post_due = post_due or post_due_elephants
+        self._post_due = post_due or minute_sweeps
         self._defer = defer or quiet_hours.next_allowed
         self._scheduler = AsyncIOScheduler(
             timezone=UTC,
@@ -235,7 +236,7 @@ class MeetingClock:
         return len(self._planned)
 
     async def tick(self, now: datetime | None = None) -> None:
-        """Sync and run everything due at `now`, then post due anonymous items (for tests).
+        """Sync and run everything due at `now`, then run the minute sweeps (for tests).
 
         `now` drives the plan; handlers see `core.clock()`, so tests move that clock first.
         """
@@ -445,7 +446,7 @@ class MeetingClock:
         try:
             await self.core.run_job(_kept(self._post_due))
         except Exception:
-            log.exception("posting due anonymous items failed; trying again next time")
+            log.exception("the minute sweeps failed; trying again next time")
         await self._drain()
 
     # -- retention: erasing old free text, daily --------------------------------------------

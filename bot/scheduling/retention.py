@@ -10,6 +10,8 @@ erases, for each group, the text of everything older than that:
     elephants      `text` and `outcome` -> ERASED, when due to be posted before the cut-off
     perspectives   `text` -> ERASED, for those same elephants (even if written later: without
                    the elephant's words they mean nothing, and erasing early errs on the safe side)
+    decisions      `text` -> ERASED, when noted before the cut-off
+    actions        `text` -> ERASED and the owner's `done_note` -> NULL, when noted before it
     agenda items   `text` -> ERASED, `outcome` and `papers` -> NULL, when they came onto the agenda
                    before the cut-off (an anonymous item comes on after its delay, so never early)
 
@@ -81,8 +83,8 @@ async def apply_retention(ctx: Context) -> int:
         await pending_choices.prune(ctx.conn, ctx.now)
     log.info(
         "retention: erased %d check-in words, %d round answers, %d reflections, "
-        "%d elephants, %d outcomes, %d perspectives, %d agenda items, "
-        '%d "does it feel addressed?" askings; '
+        "%d elephants, %d outcomes, %d perspectives, %d agenda items, %d decisions, "
+        '%d action texts, %d "does it feel addressed?" askings; '
         "pruned %d firing keys, %d event ids",
         erased.checkins,
         erased.answers,
@@ -91,6 +93,8 @@ async def apply_retention(ctx: Context) -> int:
         erased.outcomes,
         erased.perspectives,
         erased.agenda,
+        erased.decisions,
+        erased.actions,
         erased.verdicts,
         erased.firings,
         erased.inbound,

@@ -20,8 +20,10 @@ from sqlalchemy import String, cast, delete, exists, literal, select, update
 from bot.store.database import Connection
 from bot.store.meetings import OPEN, SCHEDULED
 from bot.store.schema import (
+    actions,
     agenda_items,
     checkins,
+    decisions,
     elephants,
     firings,
     groups,
@@ -45,6 +47,9 @@ class Erased:
     elephants: int = 0
     outcomes: int = 0
     perspectives: int = 0
+    decisions: int = 0
+    actions: int = 0
+    """Actions' words and owners' notes, counted together."""
     agenda: int = 0
     verdicts: int = 0
     """Askings of "does this feel addressed?" whose copy of the words was erased."""
@@ -60,6 +65,8 @@ class Erased:
             + self.elephants
             + self.outcomes
             + self.perspectives
+            + self.decisions
+            + self.actions
             + self.agenda
             + self.verdicts
         )
@@ -176,6 +183,35 @@ async def erase_text(
             verdicts.c.title != placeholder,
         )
         .values(title=placeholder, what_was_done=None),
+    )
+    await _erase_decisions_and_actions(conn, of_groups, cutoff, erased, placeholder=placeholder)
+
+
+async def _erase_decisions_and_actions(
+    conn: Connection, of_groups: Any, cutoff: datetime, erased: Erased, *, placeholder: str
+) -> None:
+    """Decisions' and actions' words (which cannot be empty) become `placeholder`, owners' notes
+    NULL, for those noted before `cutoff`; numbers, owners, days and states stay."""
+    erased.decisions += await _changed(
+        conn,
+        update(decisions)
+        .where(
+            decisions.c.group_id.in_(of_groups),
+            decisions.c.recorded_at < cutoff,
+            decisions.c.text != placeholder,
+        )
+        .values(text=placeholder),
+    )
+    old_actions = (actions.c.group_id.in_(of_groups), actions.c.recorded_at < cutoff)
+    erased.actions += await _changed(
+        conn,
+        update(actions).where(*old_actions, actions.c.text != placeholder).values(text=placeholder),
+    )
+    erased.actions += await _changed(
+        conn,
+        update(actions)
+        .where(*old_actions, actions.c.done_note.is_not(None))
+        .values(done_note=None),
     )
 
 

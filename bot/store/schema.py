@@ -17,6 +17,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
     Dialect,
     ForeignKey,
@@ -347,6 +348,54 @@ prompt_uses = Table(
     Column("kind", String(10), primary_key=True),  # checkin | round
     Column("prompt_id", String(40), primary_key=True),
     Column("used_at", UtcDateTime, nullable=False),
+)
+
+# Decisions and actions are named, not anonymous: who recorded them (and who owns an action) is
+# plain to the group. Both point at members with ON DELETE SET NULL, and `forget-me` clears them
+# explicitly too: the record stays the group's, without the person's name.
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("group_id", ForeignKey("groups.id", ondelete="CASCADE"), nullable=False),
+    Column("meeting_id", ForeignKey("meetings.id", ondelete="SET NULL")),
+    Column("number", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("recorded_by", ForeignKey("members.id", ondelete="SET NULL")),
+    Column("recorded_at", UtcDateTime, nullable=False),
+    UniqueConstraint("group_id", "number"),
+    Index(None, "meeting_id"),
+    Index(None, "recorded_by"),
+)
+
+actions = Table(
+    "actions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("group_id", ForeignKey("groups.id", ondelete="CASCADE"), nullable=False),
+    Column("meeting_id", ForeignKey("meetings.id", ondelete="SET NULL")),
+    Column("number", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("owner_id", ForeignKey("members.id", ondelete="SET NULL")),  # NULL: unassigned
+    Column("recorded_by", ForeignKey("members.id", ondelete="SET NULL")),
+    Column("recorded_at", UtcDateTime, nullable=False),
+    Column("due_on", Date),  # a day in the group's time zone
+    Column("status", String(10), nullable=False),  # open | done | dropped
+    Column("accepted_at", UtcDateTime),  # NULL while the owner has not said yes
+    # When the owner was asked privately; NULL while the question waits for the group's quiet
+    # hours to end (the clock's sweep sends it then, claiming it by a conditional update).
+    Column("asked_at", UtcDateTime),
+    Column("done_at", UtcDateTime),  # when it was done, or dropped
+    Column("done_note", Text),
+    # The owner's reminder before the due day, claimed by a conditional update so two clocks
+    # never send it twice (`bot.handlers.actions.reminders`).
+    Column("reminded_at", UtcDateTime),
+    UniqueConstraint("group_id", "number"),
+    Index(None, "status", "reminded_at", "due_on"),
+    Index(None, "status", "asked_at"),
+    Index(None, "owner_id"),
+    Index(None, "recorded_by"),
+    Index(None, "meeting_id"),
 )
 
 # Adapters remember which platform message a keyed post became, so it can be updated in place.

@@ -34,6 +34,7 @@ from bot.grammar import (
     closest,
     split,
 )
+from bot.handlers.actions.lines import open_action_lines
 from bot.handlers.agenda import changes
 from bot.handlers.agenda.cards import UP, add_form, agenda_card
 from bot.handlers.agenda.papers import split_papers
@@ -191,9 +192,8 @@ async def agenda_show(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
 
 async def open_actions_lines(ctx: Context, group: Group) -> Sequence[str]:
     """Lines about the actions still open from earlier meetings, shown at the top of the agenda
-    ("Open actions from last time"). They come from the actions feature; until it is joined
-    here there are none, and the agenda shows no such section."""
-    return ()
+    ("Open actions from last time"), from the actions feature, dated by the group's today."""
+    return await open_action_lines(ctx.conn, group, ctx.now.astimezone(group.zone).date())
 
 
 async def show(ctx: Context) -> ReplyToActor:

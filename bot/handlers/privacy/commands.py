@@ -15,6 +15,7 @@ from bot.context import Context
 from bot.effects import Effect, ReplyToActor, SendFileToActor
 from bot.errors import UserError
 from bot.grammar import ParsedCommand
+from bot.handlers.actions import record as actions_record
 from bot.handlers.privacy.export import build_export
 from bot.handlers.privacy.personal_data import erase, erase_tokens, my_data_card
 from bot.handlers.privacy.statement import full_statement
@@ -64,7 +65,7 @@ async def privacy(ctx: Context, command: ParsedCommand) -> list[Effect]:
 )
 async def my_data(ctx: Context, command: ParsedCommand) -> list[Effect]:
     """Everything held about the person in this group."""
-    card = await my_data_card(ctx.conn, ctx.require_group(), ctx.require_member())
+    card = await my_data_card(ctx.conn, ctx.require_group(), ctx.require_member(), now=ctx.now)
     return [ReplyToActor(card)]
 
 
@@ -90,7 +91,8 @@ async def forget_me(ctx: Context, command: ParsedCommand) -> list[Effect]:
     value = encode(group.id, str(member.id))
     text = (
         f"This erases everything I hold about you in {neutralise(group.name)}: your membership, "
-        "your role, your check-ins and your answers in sharing rounds. It can't be undone.\n\n"
+        "your role, your check-ins and your answers in sharing rounds. It can't be undone. "
+        f"{actions_record.FORGET_WORDS}\n\n"
         "Anonymous things (elephants, perspectives, reflections, “I see it too”) stay, because "
         "I never knew they were yours. Summaries already posted in the channel stay too."
     )
@@ -115,7 +117,7 @@ async def forget_confirmed(ctx: Context, payload: str) -> list[Effect]:
         reply(
             f"Done. I've erased everything I held about you in {neutralise(group.name)}: your "
             "membership, role, check-ins and round answers. Your past shares and passes no "
-            "longer count in the sharing ledger.\n\n"
+            f"longer count in the sharing ledger. {actions_record.FORGET_WORDS}\n\n"
             "What stays: elephants, perspectives, reflections, the “I see it too” counts and "
             "answers to “does this feel addressed?”, which were never linked to you, and "
             "summaries already posted in the channel. "

@@ -23,6 +23,8 @@ What goes in, and why:
   lasting record that leaves the chat, like the summary, so the consent people gave for the
   summary is honoured here too; shares without it are only counted. Held answers never appear.
   Each revealed round's ledger (shared and passed, by role) is included, and the totals.
+- decisions and actions, named as the channel was told of them (who noted each, who owns an
+  action, its day, whether it is done and the owner's note): `bot.handlers.actions.record`.
 
 Anonymous items have no author in the database, so none can appear here. All user text is passed
 through `neutralise`, because the export is shown in chat.
@@ -35,6 +37,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.handlers.actions import record as actions_record
 from bot.handlers.privacy.crowd_rule import by_role, crowd, first_crowd, role_lines
 from bot.handlers.verdicts import figures
 from bot.scheduling.times import rule_of
@@ -266,6 +269,7 @@ async def build_export(
         "agenda": await _agenda(conn, group, moment),
         "rounds": round_items,
         "ledger": ledger,
+        **await actions_record.export_part(conn, group),
         "notes": [
             "Anonymous items (elephants, anonymous agenda items, perspectives, reflections, "
             "“I see it too”, answers to “does this feel addressed?”) were never stored with an "

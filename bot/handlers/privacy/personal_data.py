@@ -15,6 +15,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.cards import Card
+from bot.handlers.actions import record as actions_record
 from bot.handlers.verdicts.commands import PURPOSE as VERDICT_PURPOSE
 from bot.identity import Who, anonymous_token
 from bot.store import agenda, checkins, elephants, meetings, reflections, rounds, verdicts
@@ -89,8 +90,10 @@ async def _agenda_lines(conn: Connection, member: Member, zone: ZoneInfo) -> lis
     return lines
 
 
-async def my_data_card(conn: Connection, group: Group, member: Member) -> Card:
-    """Everything held about `member` in `group`, in plain words."""
+async def my_data_card(
+    conn: Connection, group: Group, member: Member, *, now: datetime | None = None
+) -> Card:
+    """Everything held about `member` in `group`, in plain words (`now` dates their actions)."""
     zone = group.zone
     role = ROLE_WORDS.get(member.role or "", "not given")
     about = (
@@ -100,6 +103,7 @@ async def my_data_card(conn: Connection, group: Group, member: Member) -> Card:
     )
     checkin_lines = await _checkin_lines(conn, member, zone)
     round_lines = await _round_lines(conn, member, zone)
+    today = (now or member.joined_at).astimezone(zone).date()
     agenda_lines = await _agenda_lines(conn, member, zone)
     parts = [
         f"This is everything I hold about you in {neutralise(group.name)}. Each group keeps its "
@@ -111,6 +115,7 @@ async def my_data_card(conn: Connection, group: Group, member: Member) -> Card:
         "Your answers in sharing rounds:\n" + "\n".join(round_lines)
         if round_lines
         else "Your answers in sharing rounds: none.",
+        *await actions_record.my_data_parts(conn, member, today),
         "Agenda items you added with your name (`forget-me` deletes them):\n"
         + "\n".join(agenda_lines)
         if agenda_lines
@@ -130,8 +135,10 @@ async def erase(conn: Connection, member: Member) -> None:
 
     Each table is cleared explicitly rather than trusting cascades, so the erasure is complete on
     any database whatever its foreign-key settings. The caller's transaction makes it all or
-    nothing.
+    nothing. Decisions and actions stay, as the group's record, with the person's name taken off
+    (`bot.handlers.actions.record`).
     """
+    await actions_record.forget(conn, member.id)
     await agenda.erase_member(conn, member.id)
     await member_store.delete_with_answers(conn, member.id)
 

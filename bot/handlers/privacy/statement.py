@@ -70,12 +70,16 @@ def full_statement(group: Group | None, default_k: int) -> Card:
         "this feel addressed?” then stays counted as it was, and can no longer be changed). "
         f"{_delay_words(delay)} Totals and any breakdown by role are shown only once at least "
         f"{k} people have taken part.",
+        "Decisions and actions are named, not anonymous: the group sees who noted each one and "
+        "who has taken an action on. If you use `forget-me`, your name comes off them and "
+        "they stay as the group's record: an action you had taken on that is still open goes "
+        "back to the group with nobody on it.",
         "Passing is an answer. You can pass on anything. Passing is never shown as "
         "“not responded”, and I never nudge someone who passed.",
         "How long: the words people write here (check-in words, round answers, elephants, "
-        f"agenda items, perspectives and reflections) are kept for {days} days, then erased. "
-        "Moods, passes and other counts stay, so the group's totals still add up. Summaries "
-        "already posted stay in the channel like any other message.",
+        "agenda items, perspectives, reflections, decisions and actions) are kept for "
+        f"{days} days, then erased. Moods, passes and other counts stay, so the group's totals "
+        "still add up. Summaries already posted stay in the channel like any other message.",
         "Your rights: `my-data` shows everything I hold about you. `forget-me` erases it (I ask "
         "you to confirm first), including the agenda items you added with your name: they are "
         "deleted, not left without it. Items you added anonymously belong to the group and "

@@ -87,6 +87,12 @@ class SummaryData:
     next_meeting: datetime | None
     so_far: bool = False
     """Asked for while the meeting is under way: what has happened until now, not the record."""
+    decisions: tuple[str, ...] = ()
+    """Decisions noted for this meeting, as short safe lines (`bot.handlers.actions.lines`)."""
+    new_actions: tuple[str, ...] = ()
+    """Actions noted for this meeting, as short safe lines."""
+    done_actions: tuple[str, ...] = ()
+    """Actions marked done since the meeting before, as short safe lines."""
     agenda: AgendaRecap = AgendaRecap()
 
 
@@ -111,6 +117,7 @@ def summary_card(data: SummaryData) -> Card:
         _checkin_section(data),
         _agenda_section(data),
         _elephant_section(data),
+        _decisions_and_actions_section(data),
         _rounds_section(data),
         _ledger_section(data),
         _reflection_section(data),
@@ -218,6 +225,18 @@ def _elephant_section(data: SummaryData) -> str:
     if more:
         lines.append(f"…and {more} more still open. Type `elephants` to see them all.")
     return "\n".join(lines)
+
+
+def _decisions_and_actions_section(data: SummaryData) -> str:
+    """What the group decided, who will do what, and what got done: lines made safe already."""
+    parts = []
+    if data.decisions:
+        parts.append("Decisions\n" + "\n".join(data.decisions))
+    if data.new_actions:
+        parts.append("Actions\n" + "\n".join(data.new_actions))
+    if data.done_actions:
+        parts.append("Done since last time\n" + "\n".join(data.done_actions))
+    return "\n\n".join(parts)
 
 
 def _rounds_section(data: SummaryData) -> str:

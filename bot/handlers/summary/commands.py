@@ -23,6 +23,7 @@ from bot.cards import Card
 from bot.context import Context
 from bot.effects import Effect, MessageMember, PostToConversation
 from bot.grammar import TRAILING_MARKS, CommandError, CommandSpec, Grammar, ParsedCommand
+from bot.handlers.actions.lines import decisions_and_actions
 from bot.handlers.rounds.flow import sharers
 from bot.handlers.rounds.reciprocity_ledger import meeting_ledger
 from bot.handlers.rounds.reveal_rules import lock_met
@@ -148,6 +149,9 @@ async def gather(
     # early ends before its own start time, and must not be named as the next one.
     after = max(ctx.now, meeting.starts_at)
     upcoming = await meetings.next_scheduled(conn, group.id, after)
+    decided, noted, done = await decisions_and_actions(
+        conn, group, meeting, since=since, until=until
+    )
     data = SummaryData(
         group_name=group.name,
         zone=group.zone,
@@ -174,6 +178,9 @@ async def gather(
         if previous
         else None,
         next_meeting=upcoming.starts_at if upcoming else _from_rule(group, after),
+        decisions=decided,
+        new_actions=noted,
+        done_actions=done,
         agenda=await _agenda_recap(ctx, group, meeting, ending_now=ending_now),
     )
     return data, previous

@@ -3,7 +3,7 @@ facilitator moves one meeting of the schedule to another date or time (`meeting 
 schedule can show "moved from Tuesday 22 December". A new nullable column; existing rows keep none.
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-07 22:40:00.000000
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 import bot.store.schema
 
 revision: str = "0012"
-down_revision: str | None = "0010"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
