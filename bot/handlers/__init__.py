@@ -10,6 +10,7 @@ needs nothing here.
 from __future__ import annotations
 
 from bot.handlers.checkin import commands as checkin_commands
+from bot.handlers.checkin import live_view
 from bot.handlers.elephants import commands as elephant_commands
 from bot.handlers.elephants import perspectives
 from bot.handlers.help import commands as help_commands
@@ -30,6 +31,7 @@ TABLES = (
     privacy_commands.routes,
     meeting_commands.routes,
     checkin_commands.routes,
+    live_view.routes,
     elephant_commands.routes,
     perspectives.routes,
     round_commands.routes,

@@ -415,7 +415,8 @@ class ConsoleAdapter:
     def _direct_messages(self, batch: list[MessageMember]) -> None:
         names = [self._name(message.user_id) for message in batch]
         if len(names) == 1:
-            header = f"→ DM to {names[0]}:"
+            edited = " (updated)" if batch[0].replace and batch[0].key else ""
+            header = f"→ DM to {names[0]}{edited}:"
         else:
             header = f"→ DM to each of {', '.join(names[:-1])} and {names[-1]}:"
         self._card(header, batch[0].card)
