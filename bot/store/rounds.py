@@ -223,6 +223,23 @@ async def put_answer(
         )
 
 
+async def withdraw_share(conn: AsyncConnection, round_id: int, member_id: int) -> bool:
+    """Delete a member's share, words and all, while the round still holds its answers (not
+    revealed, not closed). False when there was no such share to withdraw."""
+    held = select(rounds.c.id).where(
+        rounds.c.id == round_id, rounds.c.revealed_at.is_(None), rounds.c.closed_at.is_(None)
+    )
+    result = await conn.execute(
+        delete(round_answers).where(
+            round_answers.c.round_id == round_id,
+            round_answers.c.member_id == member_id,
+            round_answers.c.kind == SHARE,
+            round_answers.c.round_id.in_(held),
+        )
+    )
+    return result.rowcount == 1
+
+
 async def set_consent(conn: AsyncConnection, round_id: int, member_id: int, consent: bool) -> bool:
     """Change the summary consent of a member's share. False when they have no share here."""
     result = await conn.execute(
