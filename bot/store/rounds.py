@@ -108,6 +108,13 @@ async def active(conn: AsyncConnection, group_id: int) -> Round | None:
     return Round.from_row(row) if row else None
 
 
+async def latest(conn: AsyncConnection, group_id: int) -> Round | None:
+    """The group's most recent round, whatever its state."""
+    query = select(rounds).where(rounds.c.group_id == group_id).order_by(rounds.c.id.desc())
+    row = (await conn.execute(query.limit(1))).mappings().first()
+    return Round.from_row(row) if row else None
+
+
 async def unfinished(conn: AsyncConnection, group_id: int) -> list[Round]:
     """Every round of the group not yet closed (normally at most one)."""
     query = (

@@ -69,7 +69,8 @@ def checkin_card(
         ),
         fields=(count_line(answered, members),),
         buttons=tuple(buttons),
-        footer="You can change your answer until the meeting ends. Or type `checkin`.",
+        footer="You can change your answer until the meeting ends. Or type `checkin 1` to "
+        "`checkin 5`, `checkin pass`, or `checkin` for the form.",
     )
 
 

@@ -32,7 +32,7 @@ from bot.effects import (
     UpdatePost,
 )
 from bot.errors import UserError
-from bot.grammar import TRAILING_MARKS, CommandSpec, Grammar, ParsedCommand, split
+from bot.grammar import TRAILING_MARKS, CommandSpec, Grammar, ParsedCommand, one_of, split
 from bot.handlers.meetings.opening import ensure_meeting
 from bot.handlers.rounds import flow
 from bot.handlers.rounds.cards import (
@@ -66,7 +66,8 @@ FACILITATOR_REASON = "Here are the answers, together."
 MEETING_END_REASON = "The meeting has ended, so here are the answers, together."
 HELD_NOTE = "Nobody sees it until the round is revealed; then the group will see it with your name."
 CONSENT_QUESTION = (
-    "May your words also appear in the meeting summary? Until you choose, they stay out."
+    "May your words also appear in the meeting summary? Until you choose, they stay out. "
+    "(Or type `consent yes` or `consent no`.)"
 )
 
 
@@ -227,6 +228,22 @@ async def pass_command(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
 @routes.choice(PASS)
 async def pass_button(ctx: Context, payload: str) -> list[Effect]:
     return await _store_pass(ctx, await flow.round_of_payload(ctx, payload))
+
+
+@routes.command(
+    "consent",
+    "member",
+    usage="consent yes|no",
+    summary="say whether your share's words may appear in the meeting summary",
+    rank=136,
+    grammar=one_of(("yes", "no"), "Please type `consent yes` or `consent no`."),
+)
+async def consent_command(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
+    """The typed twin of the Yes/No buttons after a share: about the group's latest round."""
+    round_ = await store.latest(ctx.conn, ctx.require_group().id)
+    if round_ is None:
+        raise UserError(flow.NO_ROUND)
+    return await consent_button(ctx, f"{round_.id}:{cmd.arg}")
 
 
 # -- withdrawing a share before the reveal ---------------------------------------------------------
