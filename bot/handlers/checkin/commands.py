@@ -178,8 +178,9 @@ def _read_checkin(spec: CommandSpec, rest: str) -> ParsedCommand:
 @routes.command(
     "checkin",
     "member",
-    usage="checkin  /  checkin 1-5|pass [group|facilitators|nobody: your words]",
-    summary="answer the check-in (facilitators: send it now)",
+    usage="checkin  /  checkin 1-5  /  checkin pass",
+    summary="answer the check-in: 1 struggling to 5 great, or pass; to add words, say who may "
+    "read them, as in `checkin 2 facilitators: a long night` (facilitators: `checkin` sends it)",
     rank=80,
     grammar=Grammar(("checkin", "checkin.answer"), _read_checkin),
     aliases=("check-in",),

@@ -158,7 +158,7 @@ def _read_perspective(spec: CommandSpec, rest: str) -> ParsedCommand:
     "perspective",
     "member",
     usage="perspective <number> [tag:] <your view>",
-    summary="add your view on a big elephant, anonymously (`tag:` adds your role)",
+    summary="add your view on a big elephant, anonymously (start it with `tag:` to add your role)",
     rank=95,
     grammar=Grammar((), _read_perspective),
     anonymous=True,

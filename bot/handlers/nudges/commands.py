@@ -300,7 +300,7 @@ async def on_change_form(ctx: Context, values: Mapping[str, str], payload: str) 
 # the same whole crowds, nothing about the person written.
 
 HEARD_WORDS = {"yes": 5, "completely": 5, "partly": 3, "somewhat": 3, "no": 1, "not-really": 1}
-HEARD_USAGE = "heard 1-5|yes|partly|no  /  heard change <one thing>"
+HEARD_USAGE = "heard yes|partly|no  /  heard change <one thing>"
 
 
 def _read_heard(spec: CommandSpec, rest: str) -> ParsedCommand:
@@ -339,7 +339,7 @@ def _not_in_the_open(ctx: Context, original: str) -> None:
     "heard",
     "member",
     usage=HEARD_USAGE,
-    summary="say if you felt heard at the last meeting, or one thing to change (anonymous)",
+    summary="after a meeting: did you feel heard, and one thing you'd change (anonymous)",
     rank=165,
     grammar=Grammar(("heard", "heard.change"), _read_heard),
     anonymous=True,
