@@ -219,6 +219,9 @@ async def test_facilitators_see_the_recent_ledger_with_small_crowds_folded(
     await slack.command(FAY, "round What would make this easier?")
     await slack.command(PAT, "share More notice before meetings")
     await slack.command(LEE, "pass")
+    # A round still holding its answers is not counted yet: a share may still be withdrawn.
+    assert NO_LEDGER in texts((await _home(slack, fake, FAY.user_id, 7))["blocks"])
+    await slack.command(FAY, "round reveal")
     fake.clear()
     shown = texts((await _home(slack, fake, FAY.user_id, 5))["blocks"])
     assert "Reciprocity in Parents Forum (facilitators)" in shown
