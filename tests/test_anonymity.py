@@ -25,7 +25,7 @@ from tests.anonymity_helpers import (
     count_in_file,
     snapshot_tables,
 )
-from tests.dialogue import Chat, Outcome, dm, person
+from tests.dialogue import Chat, Outcome, channel, dm, person
 
 FAY = person("Fay Okonkwo")  # facilitator
 QUINN = person("Quinn Marlowe-Idris")  # the anonymous one: a name found nowhere else
@@ -206,6 +206,23 @@ async def test_did_you_feel_heard_typed(
     async with anonymous_action(db, QUINN, caplog) as change:
         change.outcome = await chat.say(QUINN, "heard change shorter agendas", where=dm(QUINN))
     assert "The facilitators will see it, without your name" in change.outcome.reply
+
+
+async def test_an_elephant_sent_to_a_group_by_its_number(
+    chat: Chat, db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    await _group(chat)
+    await chat.say(FAY, "setup Other", where=channel("other"))
+    await chat.say(QUINN, "role lived-experience", where=channel("other"))
+    async with anonymous_action(db, QUINN, caplog) as asked:
+        asked.outcome = await chat.say(QUINN, "elephant Nobody reads our feedback", where=dm(QUINN))
+    assert "Which group is this for?" in asked.outcome.reply
+    async with anonymous_action(db, QUINN, caplog) as seen:
+        seen.outcome = await chat.say(
+            QUINN, "2 elephant Nobody reads our feedback", where=dm(QUINN)
+        )
+    assert "We never store who sent it." in seen.outcome.reply
+    assert len(seen.after["elephants"]) == 1
 
 
 async def test_the_table_check_catches_a_non_anonymous_action(chat: Chat, db: Database) -> None:

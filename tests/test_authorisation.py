@@ -15,6 +15,7 @@ from bot.routing import ChoiceRoute, encode
 from bot.store import groups, members
 from bot.store.database import Database
 from bot.store.groups import Group
+from bot.store.schema import elephants as elephants_table
 from bot.store.schema import groups as groups_table
 from bot.store.schema import members as members_table
 from bot.store.schema import pending_choices
@@ -271,13 +272,36 @@ async def test_a_number_after_the_question_expired_is_not_taken(chat: Chat) -> N
     assert "nothing is waiting" in (await chat.say(ANA, "1", where=dm(ANA))).reply
 
 
-async def test_the_waiting_words_name_nobody(chat: Chat, db: Database) -> None:
+async def test_anonymous_words_waiting_for_a_group_are_never_sealed(
+    chat: Chat, db: Database
+) -> None:
+    """Nothing may tie anonymous words to their author, not even a keyed hash: the number is
+    typed with the words again instead, and nothing is kept in between."""
     await two_groups(chat)
-    await chat.say(ANA, "elephant the same people always decide", where=dm(ANA))
+    asked = await chat.say(ANA, "elephant the same people always decide", where=dm(ANA))
+    assert "type its number and then your words again, like `1 elephant …`" in asked.reply
     async with db.read() as conn:
-        rows = (await conn.execute(select(pending_choices))).mappings().all()
-    (row,) = rows
-    assert ANA.user_id not in str(dict(row))
+        (row,) = (await conn.execute(select(pending_choices))).mappings().all()
+    assert "." not in row["id"] and ANA.user_id not in str(dict(row))
+    alone = await chat.say(ANA, "2", where=dm(ANA))
+    assert "nothing is waiting for an answer now" in alone.reply
+    named = await chat.say(ANA, "2 elephant the same people always decide", where=dm(ANA))
+    assert "We never store who sent it." in named.reply
+    forum = await the_group(db)
+    async with db.read() as conn:
+        (elephant,) = (await conn.execute(select(elephants_table))).mappings().all()
+        still = (await conn.execute(select(pending_choices))).mappings().all()
+    assert elephant["group_id"] == forum.id
+    assert len(still) == 1  # the question's words wait only until they expire, untouched
+
+
+async def test_a_number_with_words_runs_them_in_that_group(chat: Chat, db: Database) -> None:
+    await two_groups(chat)
+    done = await chat.say(ANA, "1. nudges off", where=dm(ANA))
+    assert "your nudges are off" in done.reply and "for Other" in done.reply
+    wrong = await chat.say(ANA, "5 nudges off", where=dm(ANA))
+    assert "Please type a number from 1 to 2" in wrong.reply
+    assert "nudges off" in wrong.text()
 
 
 async def test_choosing_a_group_still_checks_facilitation(chat: Chat, db: Database) -> None:
