@@ -7,6 +7,13 @@ killed at any moment leaves its rows behind: after their short lease, the next w
 The core records each delivery's key as `once` in the event's own transaction, so a row handled
 but not yet deleted when the process died is dropped as a repeat, not done twice.
 
+A person's own requests are handled in the order they were taken in: rows a worker leases together
+run at once, except that rows from the same sender (`sender_of`, read from the opened body in
+memory, never stored) run one after the other, oldest first, so `setup` typed a moment before
+`role` is set up before the role is asked for. Rows are leased oldest first, so a person's quick
+successive requests nearly always reach the same worker; two web processes could still each take
+one of them, and then the second may be handled first.
+
 Work in flight is bounded: the worker holds at most `batch` rows, and `full()` tells the route to
 turn requests away (so the platform retries later) once `limit` rows are waiting. The count is an
 in-process estimate kept in step with inserts and deletes and corrected from the table each time
@@ -51,6 +58,8 @@ STOP_WAIT = 10.0
 
 Dispatch = Callable[[Entry], Awaitable[None]]
 KindOf = Callable[[Entry], str]
+SenderOf = Callable[[Entry], str | None]
+"""Who sent an opened entry (a platform user id), or None when it names no one."""
 
 
 class InboxSettings(BaseSettings):
@@ -96,6 +105,7 @@ class Inbox:
         secret: bytes,
         clock: Callable[[], datetime],
         kind_of: KindOf,
+        sender_of: SenderOf | None = None,
         settings: InboxSettings | None = None,
     ) -> None:
         self.db = db
@@ -104,6 +114,7 @@ class Inbox:
         self._seal = sealer(secret)
         self.clock = clock
         self.kind_of = kind_of
+        self.sender_of = sender_of
         self.settings = InboxSettings() if settings is None else settings
         self.waiting = 0
         self._held: set[int] = set()
@@ -237,18 +248,38 @@ class Inbox:
                     await asyncio.wait_for(self._wake.wait(), self.settings.poll_seconds)
                 continue
             self._idle.clear()
-            await asyncio.gather(*(self._handle(entry) for entry in entries))
+            queues = self._by_sender([await self._opened(entry) for entry in entries])
+            await asyncio.gather(*(self._handle_in_turn(queue) for queue in queues))
 
-    async def _handle(self, entry: Entry) -> None:
+    async def _opened(self, entry: Entry) -> Entry | None:
+        """The entry unsealed and held, or None (and dropped) when it cannot be opened."""
         self._held.add(entry.id)
         try:
-            entry = self.open(entry)
+            return self.open(entry)
         except (InvalidToken, UnicodeDecodeError):
             # Sealed with another secret (it was changed while requests waited): nobody can open
             # it now, so it is dropped rather than retried for ever.
             log.warning("dropped a waiting %s request sealed with another secret", self.platform)
             await self.finish(entry.id)
-            return
+            return None
+
+    def _by_sender(self, entries: list[Entry | None]) -> list[list[Entry]]:
+        """The batch as queues: one per sender, oldest first; entries naming no one alone."""
+        queues: dict[str, list[Entry]] = {}
+        alone: list[list[Entry]] = []
+        for entry in sorted((e for e in entries if e is not None), key=lambda e: e.id):
+            sender = self.sender_of(entry) if self.sender_of is not None else None
+            if sender is None:
+                alone.append([entry])
+            else:
+                queues.setdefault(sender, []).append(entry)
+        return [*queues.values(), *alone]
+
+    async def _handle_in_turn(self, queue: list[Entry]) -> None:
+        for entry in queue:
+            await self._handle(entry)
+
+    async def _handle(self, entry: Entry) -> None:
         try:
             await self.dispatch(entry)
         except asyncio.CancelledError:

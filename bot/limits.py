@@ -12,3 +12,8 @@ CHECKIN_WORDS = 500
 REFLECTION = 500
 OUTCOME = 500
 ROUND_PROMPT = 300
+AGENDA_ITEM = 300
+"""An agenda item is a heading for the meeting, not a paper: papers go in its link."""
+PAPERS_LINK = 500
+AGENDA_ITEMS = 40
+"""Items waiting on one group's agenda at once: more would not fit a meeting, or one message."""

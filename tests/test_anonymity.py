@@ -1,4 +1,5 @@
-"""Anonymous means anonymous: elephants, perspectives and "I see it too" leave no trace of who.
+"""Anonymous means anonymous: elephants, perspectives, "I see it too" and anonymous agenda items
+leave no trace of who.
 
 Each test runs one anonymous action inside `anonymous_action`, which compares every table before
 and after, reads the logs at DEBUG, and counts the person's id and name in the database file
@@ -159,6 +160,51 @@ async def test_perspective_ids_do_not_follow_the_order_they_were_given(
     assert ids != [(ids[0][0],), (ids[0][0] + 1,)]
 
 
+@pytest.mark.parametrize("where", ["channel", "dm"])
+async def test_anonymous_agenda_item_by_command(
+    chat: Chat, db: Database, caplog: pytest.LogCaptureFixture, where: str
+) -> None:
+    """A slash command in the channel is private to its typer; so is a direct message."""
+    await _group(chat)
+    place = dm(QUINN) if where == "dm" else None
+    async with anonymous_action(db, QUINN, caplog) as seen:
+        seen.outcome = await chat.say(
+            QUINN, "agenda add anonymously Nobody reads our feedback papers: https://e.org/x", place
+        )
+    assert "We never store who added them." in seen.outcome.reply
+    (row,) = seen.after["agenda_items"].values()
+    assert row["papers"] == "https://e.org/x"
+    assert not seen.after["agenda_authors"]
+
+
+async def test_anonymous_agenda_item_by_button_and_form(
+    chat: Chat, db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    await _group(chat)
+    shown = await chat.say(PAT, "agenda")
+    async with anonymous_action(db, QUINN, caplog) as opened:
+        opened.outcome = await chat.press(QUINN, shown.button("Add an item"))
+    (form,) = opened.outcome.forms
+    async with anonymous_action(db, QUINN, caplog) as seen:
+        seen.outcome = await chat.submit(
+            QUINN, form, {"text": "The budget is decided", "papers": "", "name": "anonymous"}
+        )
+    assert "without your name" in seen.outcome.reply
+    assert len(seen.after["agenda_items"]) == 1
+
+
+async def test_an_anonymous_item_coming_onto_the_agenda_does_not_point_at_its_author(
+    chat: Chat, db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    await _group(chat)
+    await chat.say(QUINN, "agenda add anon The budget is decided", where=dm(QUINN))
+    await chat.say(FAY, "checkin")
+    chat.clock.advance(minutes=10)
+    async with anonymous_action(db, QUINN, caplog) as seen:
+        seen.outcome = await chat.say(PAT, "agenda")
+    assert "The budget is decided (added anonymously)" in seen.outcome.reply
+
+
 # -- the checks can fail ---------------------------------------------------------------------------
 
 
@@ -231,6 +277,15 @@ async def test_the_table_check_catches_a_non_anonymous_action(chat: Chat, db: Da
     assert sent
     before = await snapshot_tables(db)
     await chat.press(LEE, Outcome(sent).button("3 Okay"))  # a check-in row with Lee's member id
+    after = await snapshot_tables(db)
+    with pytest.raises(AssertionError, match="member id"):
+        assert_anonymous(before, after, LEE)
+
+
+async def test_the_table_check_catches_a_named_agenda_item(chat: Chat, db: Database) -> None:
+    await _group(chat)
+    before = await snapshot_tables(db)
+    await chat.say(LEE, "agenda add Transport costs")  # an author row with Lee's member id
     after = await snapshot_tables(db)
     with pytest.raises(AssertionError, match="member id"):
         assert_anonymous(before, after, LEE)

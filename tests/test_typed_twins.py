@@ -20,6 +20,10 @@ import pytest
 from bot.cards import Button
 from bot.effects import OpenForm
 from bot.handlers import ROUTES
+from bot.handlers.agenda import buttons as agenda_buttons
+from bot.handlers.agenda import cards as agenda_cards
+from bot.handlers.agenda import changes as agenda_changes
+from bot.handlers.agenda import commands as agenda_commands
 from bot.handlers.checkin import cards as checkin_cards
 from bot.handlers.checkin import commands as checkin
 from bot.handlers.elephants import cards as elephant_cards
@@ -147,13 +151,18 @@ def press_built(make: Callable[[int, int], Button], *, direct: bool = True) -> P
     return run
 
 
-def fill(values: dict[str, str], *, direct: bool = False, by: str = "sam") -> Press:
-    """Submit the form the last outcome opened."""
+Values = dict[str, str] | Callable[[Any], dict[str, str]]
+
+
+def fill(values: Values, *, direct: bool = False, by: str = "sam") -> Press:
+    """Submit the form the last outcome opened (`values` may be read from the form itself)."""
 
     async def run(w: World) -> Outcome:
         who = getattr(w, by)
         where = dm(who) if direct else None
-        return await w.chat.submit(who, form_of(w.last), values, where=where)
+        form = form_of(w.last)
+        filled = values(form) if callable(values) else values
+        return await w.chat.submit(who, form, filled, where=where)
 
     return run
 
@@ -169,15 +178,19 @@ def opened_by(text: str, *, direct: bool = False, by: str = "sam") -> Callable[[
 
 @dataclass(frozen=True)
 class Twin:
-    """A button or form, its typed twin, and the function both must reach."""
+    """A button or form, its typed twin, and the function both must reach (looked up in
+    `module`, and in `also` when a second module holds its own reference to it). A button
+    that only opens a form names that form in `opens` instead: the form's own twin covers it."""
 
     setup: tuple[Callable[[World], Any], ...]
     press: Press
     typed: str
-    module: ModuleType
-    reaches: str
+    module: ModuleType | None = None
+    reaches: str = ""
     direct: bool = False
     by: str = "sam"
+    also: tuple[ModuleType, ...] = ()
+    opens: str = ""
 
 
 def _reflection(group_id: int, meeting_id: int) -> Button:
@@ -187,6 +200,19 @@ def _reflection(group_id: int, meeting_id: int) -> Button:
 async def _open_reflection_form(w: World) -> None:
     made = nudge_cards.change_button(await w.group_id(), await w.ended_meeting_id())
     w.last = await w.chat.press(w.sam, made, where=dm(w.sam))
+
+
+async def _agenda_item(w: World) -> None:
+    await w.say(w.fay, "agenda add Transport costs for parents")
+
+
+def _press_last(action: str, *, by: str = "sam", label: str = "") -> Callable[[World], Any]:
+    """A setup step that presses a button of the last card, keeping what it opened."""
+
+    async def run(w: World) -> None:
+        w.last = await press(action, by=by, label=label)(w)
+
+    return run
 
 
 TWINS: dict[str, Twin] = {
@@ -304,6 +330,51 @@ TWINS: dict[str, Twin] = {
         "submit",
         direct=True,
     ),
+    agenda_cards.ADD_OPEN: Twin(
+        (opened_by("agenda"),),
+        press(agenda_cards.ADD_OPEN),
+        "agenda add anonymously",
+        agenda_buttons,
+        "add_form",
+        also=(agenda_commands,),
+    ),
+    agenda_cards.ADD_FORM: Twin(
+        (opened_by("agenda"), _press_last(agenda_cards.ADD_OPEN)),
+        fill(
+            {"text": "Transport costs", "papers": "", "name": agenda_cards.ANONYMOUS}, direct=True
+        ),
+        "agenda add anonymously Transport costs",
+        agenda_changes,
+        "add_anonymous",
+        direct=True,
+    ),
+    agenda_cards.CHANGE_OPEN: Twin(
+        (_agenda_item, opened_by("agenda", by="fay")),
+        press(agenda_cards.CHANGE_OPEN, by="fay", label="Defer"),
+        "agenda defer 1",
+        opens=agenda_cards.CHANGE_FORM,
+        by="fay",
+    ),
+    agenda_cards.CHANGE_FORM: Twin(
+        (
+            _agenda_item,
+            opened_by("agenda", by="fay"),
+            _press_last(agenda_cards.CHANGE_OPEN, by="fay", label="Defer"),
+        ),
+        fill(lambda form: {"item": form.inputs[0].options[0].value}, by="fay"),
+        "agenda defer 1",
+        agenda_changes,
+        "defer",
+        by="fay",
+    ),
+    agenda_cards.FROM_ELEPHANT: Twin(
+        (elephant_posted,),
+        press(agenda_cards.FROM_ELEPHANT, by="fay"),
+        "agenda add elephant 1",
+        agenda_changes,
+        "add_elephant",
+        by="fay",
+    ),
 }
 
 
@@ -361,8 +432,17 @@ async def test_typing_reaches_what_pressing_reaches(
     for w in (pressed, typed):
         for step in twin.setup:
             await step(w)
+    if twin.opens:
+        opened = form_of(await twin.press(pressed))
+        assert opened.form_id == twin.opens and twin.opens in TWINS
+        outcome = await typed.say(getattr(typed, twin.by), twin.typed, direct=twin.direct)
+        assert "I don't know the command" not in outcome.reply and outcome.reply
+        return
+    assert twin.module is not None
     spy = Spy(getattr(twin.module, twin.reaches))
     monkeypatch.setattr(twin.module, twin.reaches, spy)
+    for module in twin.also:
+        monkeypatch.setattr(module, twin.reaches, spy)
     for table in (ROUTES.choices, ROUTES.forms):
         for name, route in list(table.items()):
             if route.handler is spy.wrapped:

@@ -9,6 +9,8 @@ needs nothing here.
 
 from __future__ import annotations
 
+from bot.handlers.agenda import buttons as agenda_buttons
+from bot.handlers.agenda import commands as agenda_commands
 from bot.handlers.checkin import commands as checkin_commands
 from bot.handlers.checkin import live_view
 from bot.handlers.elephants import commands as elephant_commands
@@ -34,6 +36,8 @@ TABLES = (
     live_view.routes,
     elephant_commands.routes,
     perspectives.routes,
+    agenda_commands.routes,
+    agenda_buttons.routes,
     round_commands.routes,
     summary_commands.routes,
     nudge_commands.routes,

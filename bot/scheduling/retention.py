@@ -10,6 +10,8 @@ erases, for each group, the text of everything older than that:
     elephants      `text` and `outcome` -> ERASED, when due to be posted before the cut-off
     perspectives   `text` -> ERASED, for those same elephants (even if written later: without
                    the elephant's words they mean nothing, and erasing early errs on the safe side)
+    agenda items   `text` -> ERASED, `outcome` and `papers` -> NULL, when they came onto the agenda
+                   before the cut-off (an anonymous item comes on after its delay, so never early)
 
 The rows themselves stay, with their moods, kinds, roles, consent flags, statuses, sizes and
 numbers, so the summary's ledger, the check-in counts and the elephant numbers still add up.
@@ -79,13 +81,15 @@ async def apply_retention(ctx: Context) -> int:
         await pending_choices.prune(ctx.conn, ctx.now)
     log.info(
         "retention: erased %d check-in words, %d round answers, %d reflections, "
-        "%d elephants, %d outcomes, %d perspectives; pruned %d firing keys, %d event ids",
+        "%d elephants, %d outcomes, %d perspectives, %d agenda items; "
+        "pruned %d firing keys, %d event ids",
         erased.checkins,
         erased.answers,
         erased.reflections,
         erased.elephants,
         erased.outcomes,
         erased.perspectives,
+        erased.agenda,
         erased.firings,
         erased.inbound,
     )

@@ -20,6 +20,7 @@ from sqlalchemy import String, cast, delete, exists, literal, select, update
 from bot.store.database import Connection
 from bot.store.meetings import OPEN, SCHEDULED
 from bot.store.schema import (
+    agenda_items,
     checkins,
     elephants,
     firings,
@@ -43,6 +44,7 @@ class Erased:
     elephants: int = 0
     outcomes: int = 0
     perspectives: int = 0
+    agenda: int = 0
     firings: int = 0
     inbound: int = 0
 
@@ -55,6 +57,7 @@ class Erased:
             + self.elephants
             + self.outcomes
             + self.perspectives
+            + self.agenda
         )
 
 
@@ -91,7 +94,8 @@ async def erase_text(
     """Erase, in the groups (of those asked about) that keep text for `days`, the free text
     written before `cutoff`: check-in words, reflections' changes and round answers become NULL;
     elephants' texts and outcomes and their perspectives' texts (which cannot be empty) become
-    `placeholder`. Adds what changed to `erased`."""
+    `placeholder`; so do agenda items' words and outcomes, and their papers links become NULL.
+    Adds what changed to `erased`."""
     of_groups = _groups_keeping(days, group_ids)
     old_meetings = select(meetings.c.id).where(
         meetings.c.group_id.in_(of_groups), meetings.c.starts_at < cutoff
@@ -135,6 +139,16 @@ async def erase_text(
             elephants.c.outcome != placeholder,
         )
         .values(outcome=placeholder),
+    )
+    erased.agenda += await _changed(
+        conn,
+        update(agenda_items)
+        .where(
+            agenda_items.c.group_id.in_(of_groups),
+            agenda_items.c.shown_from < cutoff,
+            agenda_items.c.text != placeholder,
+        )
+        .values(text=placeholder, papers=None, outcome=None),
     )
     erased.perspectives += await _changed(
         conn,

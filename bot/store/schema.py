@@ -212,6 +212,46 @@ perspective_tokens = Table(
     Column("token", String(64), primary_key=True),
 )
 
+# Agenda items. No author column, by design: a named item's author is a row in `agenda_authors`,
+# and an anonymous item has none there either. `shown_from` is when it joins the agenda (after a
+# random delay for an anonymous one, so the moment it appears does not point at anyone);
+# `position` is its place once a facilitator has reordered (others follow, as they came). `skip`
+# is how many meetings it passes over (a deferral), `carried` how many meetings ended without
+# reaching it; `meeting_id` is the meeting at which it was covered, `carried_from_id` the last
+# meeting that carried it on.
+agenda_items = Table(
+    "agenda_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("group_id", ForeignKey("groups.id", ondelete="CASCADE"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("papers", Text),  # a checked http(s) address, or NULL
+    Column("elephant_number", Integer),  # put on the agenda from this elephant
+    Column("shown_from", UtcDateTime, nullable=False),
+    Column("position", Integer),
+    Column("skip", Integer, nullable=False, default=0, server_default="0"),
+    Column("carried", Integer, nullable=False, default=0, server_default="0"),
+    Column("status", String(12), nullable=False),  # open|discussed|addressed|merged
+    Column("outcome", Text),
+    Column("merged_into_id", ForeignKey("agenda_items.id", ondelete="CASCADE")),
+    Column("closed_at", UtcDateTime),
+    Column("meeting_id", ForeignKey("meetings.id", ondelete="SET NULL")),
+    Column("carried_from_id", ForeignKey("meetings.id", ondelete="SET NULL")),
+    Index(None, "group_id", "status"),
+    Index(None, "meeting_id"),
+    Index(None, "carried_from_id"),
+    Index(None, "merged_into_id"),
+)
+
+# Who added a named agenda item (the person's data: `my-data` shows it, `forget-me` erases it).
+agenda_authors = Table(
+    "agenda_authors",
+    metadata,
+    Column("item_id", ForeignKey("agenda_items.id", ondelete="CASCADE"), primary_key=True),
+    Column("member_id", ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Index(None, "member_id"),
+)
+
 rounds = Table(
     "rounds",
     metadata,

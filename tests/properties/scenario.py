@@ -59,6 +59,17 @@ TEMPLATES: tuple[str, ...] = (
     "nudges off",
     "nudges on",
     "role {role}",
+    "agenda",
+    "agenda add {text}",
+    "agenda add anon {text}",
+    "agenda add",
+    "agenda add elephant {n}",
+    "agenda move {n} 1",
+    "agenda merge 1 {n}",
+    "agenda defer {n}",
+    "agenda remove {n}",
+    "agenda {n} done",
+    "agenda {n} addressed {text}",
 )
 """What people type. Facilitator commands are typed by anyone: a refusal is part of the game."""
 
@@ -67,7 +78,7 @@ COMMON = tuple(
     for t in (
         "checkin", "elephant big: {text}", "elephant {text}", "share {text}", "pass",
         "round {text}", "round reveal", "summary", "export", "meeting start", "meeting end",
-        "forget-me", "elephants",
+        "forget-me", "elephants", "agenda add anon {text}", "agenda add {text}",
     )
 )  # fmt: skip
 """Templates drawn more often, so the things that add up (marks, perspectives, moods, shares)

@@ -224,7 +224,9 @@ class World:
             values = _fill(what, self.words(), seed)
             self.trace.append(f"{who.display_name} submits {what.form_id} {values}")
             route = self.core.routes.forms.get(what.form_id)
-            anonymous = bool(route and route.anonymous)
+            # A form that asks whether to put your name on it (the agenda's) is anonymous
+            # unless the person chose to be named.
+            anonymous = bool(route and route.anonymous) and values.get("name") != "named"
             effects = await self.core.handle(
                 FormSubmitted(who, chat_where, what.form_id, values, what.context)
             )

@@ -4,6 +4,7 @@ dropped with a log line naming only its kind."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 from typing import Any
@@ -162,3 +163,36 @@ async def test_a_waiting_body_is_sealed_so_the_database_alone_never_names_its_se
     assert seen == [body]  # opened whole by the secret it was sealed with
     assert "sealed with another secret" in caplog.text  # the other is dropped, never retried
     assert await inbox.count(db, "slack") == 0
+
+
+async def test_one_persons_rows_are_handled_in_order_and_others_alongside(
+    db: Database, clock: FakeClock
+) -> None:
+    """Sam's `setup` is slow; Sam's `role`, taken in after it in the same batch, waits for it,
+    while Jo's press runs alongside (and so finishes first)."""
+    finished: list[str] = []
+    setup_started = asyncio.Event()
+    jo_done = asyncio.Event()
+
+    async def dispatch(entry: Entry) -> None:
+        if entry.key == "sam:setup":
+            setup_started.set()
+            await jo_done.wait()  # only finishes once Jo's row, taken in later, has finished
+        finished.append(entry.key)
+        if entry.key == "jo:press":
+            jo_done.set()
+
+    def sender(entry: Entry) -> str | None:
+        return entry.key.partition(":")[0] if ":" in entry.key else None
+
+    box = Inbox(
+        db, "slack", dispatch, clock=clock, kind_of=lambda e: "event", sender_of=sender, **OPTIONS
+    )
+    for key in ("sam:setup", "sam:role", "jo:press", "nobody"):
+        await box.take_in(key, WORDS, "application/json")
+    box.start()
+    await asyncio.wait_for(box.settled(), 5)
+    assert finished.index("jo:press") < finished.index("sam:setup")
+    assert finished.index("sam:setup") < finished.index("sam:role")
+    assert sorted(finished) == sorted(["sam:setup", "sam:role", "jo:press", "nobody"])
+    await box.stop()

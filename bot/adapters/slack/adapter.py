@@ -64,7 +64,7 @@ from bot.adapters.slack.inbound import (
     where_of,
     who_of,
 )
-from bot.adapters.slack.intake import BUSY, STORED, VIEW, kind_of
+from bot.adapters.slack.intake import BUSY, STORED, VIEW, kind_of, sender_of
 from bot.adapters.slack.names import DisplayNames
 from bot.adapters.slack.oauth import Installations, mount_oauth
 from bot.adapters.slack.settings import SlackSettings
@@ -187,6 +187,7 @@ class SlackAdapter:
             secret=secret,
             clock=clock,
             kind_of=_entry_kind,
+            sender_of=_entry_sender,
             settings=inbox,
         )
         self._inline_views: set[asyncio.Task[None]] = set()
@@ -640,6 +641,11 @@ def _response_url(body: str) -> str:
 def _entry_kind(entry: Entry) -> str:
     """What a stored request is, for log lines (never who or what)."""
     return kind_of(entry.body, entry.content_type)
+
+
+def _entry_sender(entry: Entry) -> str | None:
+    """Who sent an opened request, so their requests keep their order (never stored)."""
+    return sender_of(entry.body, entry.content_type)
 
 
 def attach(

@@ -68,3 +68,36 @@ def kind_of(body: str, content_type: str) -> str:
         except ValueError:
             return "malformed"
     return "other"
+
+
+def sender_of(body: str, content_type: str) -> str | None:
+    """Who sent a request body (team and user id), so one person's requests are handled in the
+    order they came; None when it names no one. Read in memory only, never stored or logged."""
+    data: Any
+    try:
+        if content_type == "application/json":
+            data = json.loads(body)
+        else:
+            form = parse_qs(body)
+            if "command" in form:
+                return _person(form.get("team_id", [""])[0], form.get("user_id", [""])[0])
+            data = json.loads(form.get("payload", ["null"])[0])
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    if "command" in data:  # a slash command over Socket Mode
+        return _person(str(data.get("team_id") or ""), str(data.get("user_id") or ""))
+    event = data.get("event")
+    if isinstance(event, dict):
+        return _person(str(data.get("team_id") or ""), str(event.get("user") or ""))
+    user = data.get("user")
+    team = data.get("team")
+    if isinstance(user, dict):
+        team_id = team.get("id") if isinstance(team, dict) else user.get("team_id")
+        return _person(str(team_id or ""), str(user.get("id") or ""))
+    return None
+
+
+def _person(team: str, user: str) -> str | None:
+    return f"{team}:{user}" if user else None

@@ -195,6 +195,7 @@ class TeamsAdapter:
             secret=secret,
             clock=clock,
             kind_of=_entry_kind,
+            sender_of=_entry_sender,
             settings=inbox,
         )
         self._inline: set[asyncio.Task[Any]] = set()
@@ -632,6 +633,15 @@ def _entry_kind(entry: Entry) -> str:
         return str(json.loads(entry.body).get("type") or "activity")
     except (ValueError, AttributeError):
         return "activity"
+
+
+def _entry_sender(entry: Entry) -> str | None:
+    """Who sent an opened activity, so their activities keep their order (never stored)."""
+    try:
+        sender = json.loads(entry.body).get("from") or {}
+        return str(sender.get("id") or "") or None
+    except (ValueError, AttributeError):
+        return None
 
 
 TEAMS_KEY = web.AppKey("teams", TeamsAdapter)

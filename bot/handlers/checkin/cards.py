@@ -6,6 +6,8 @@ not: a list of the missing would shame people who are having a hard day.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot import limits, routing
 from bot.cards import Button, Card, Field, Form, FormInput, Option
 from bot.store.checkins import Checkin
@@ -50,9 +52,15 @@ def count_line(answered: int, members: int) -> Field:
 
 
 def checkin_card(
-    group_id: int, meeting_id: int, question: str, answered: int, members: int
+    group_id: int,
+    meeting_id: int,
+    question: str,
+    answered: int,
+    members: int,
+    agenda: Sequence[str] = (),
 ) -> Card:
-    """The check-in, as posted in the channel and sent to each member."""
+    """The check-in, as posted in the channel and sent to each member; `agenda` is the short
+    agenda it carries (lines from `bot.handlers.agenda.cards.checkin_section`)."""
 
     def value(choice: str) -> str:
         return routing.encode(group_id, f"{meeting_id}:{choice}")
@@ -66,6 +74,7 @@ def checkin_card(
             f"{MOOD_QUESTION} Choose 1 to 5, or Pass. Passing is always fine.\n"
             f"If you'd like to add a few words: {question}\n"
             "You choose who sees your words."
+            + "".join("\n" + line if n else "\n\n" + line for n, line in enumerate(agenda))
         ),
         fields=(count_line(answered, members),),
         buttons=tuple(buttons),

@@ -29,6 +29,7 @@ from bot.grammar import (
     hyphenated,
     split,
 )
+from bot.handlers.agenda.meeting_end import agenda_for_checkin
 from bot.handlers.checkin import live_view
 from bot.handlers.checkin.cards import (
     ANSWER,
@@ -94,7 +95,8 @@ async def send_checkin(ctx: Context, meeting: Meeting) -> list[Effect]:
     await checkins.mark_sent(ctx.conn, meeting.id, ctx.now, question)
     everyone = await members.of_group(ctx.conn, group.id)
     answered = await checkins.count(ctx.conn, meeting.id)
-    card = checkin_card(group.id, meeting.id, question, answered, len(everyone))
+    agenda = await agenda_for_checkin(ctx, group)
+    card = checkin_card(group.id, meeting.id, question, answered, len(everyone), agenda)
     effects: list[Effect] = [PostToConversation(group.where, card, key=checkin_key(meeting.id))]
     effects.extend(
         MessageMember(group.platform, group.workspace, member.user_id, card) for member in everyone
@@ -113,10 +115,13 @@ async def _choose_question(ctx: Context, group: Group) -> str:
     return prompt.text
 
 
-def card_update(group: Group, meeting: Meeting, answered: int, total: int) -> UpdatePost:
-    """The channel card redrawn with the current count."""
+async def card_update(
+    ctx: Context, group: Group, meeting: Meeting, answered: int, total: int
+) -> UpdatePost:
+    """The channel card redrawn with the current count (and the agenda as it stands)."""
     question = meeting.checkin_prompt or DEFAULT_QUESTION
-    card = checkin_card(group.id, meeting.id, question, answered, total)
+    agenda = await agenda_for_checkin(ctx, group)
+    card = checkin_card(group.id, meeting.id, question, answered, total, agenda)
     return UpdatePost(group.where, checkin_key(meeting.id), card)
 
 
@@ -288,7 +293,8 @@ async def on_answer(ctx: Context, payload: str) -> list[Effect]:
         text += "\nYou can add a few words with the Add words button, or type `checkin`."
     answered = found.answered_after(replaced=replaced)
     live = await live_view.refreshed(ctx, group, meeting)
-    return [reply(text), card_update(group, meeting, answered, found.members), *live]
+    redrawn = await card_update(ctx, group, meeting, answered, found.members)
+    return [reply(text), redrawn, *live]
 
 
 @routes.choice(OPEN_FORM)
@@ -331,4 +337,5 @@ async def on_form(ctx: Context, values: Mapping[str, str], payload: str) -> list
     text = thanks(mood, replaced=replaced, visibility=visibility if words else None)
     answered = found.answered_after(replaced=replaced)
     live = await live_view.refreshed(ctx, group, meeting)
-    return [reply(text), card_update(group, meeting, answered, found.members), *live]
+    redrawn = await card_update(ctx, group, meeting, answered, found.members)
+    return [reply(text), redrawn, *live]

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from bot import limits, routing
 from bot.cards import Button, Card, Field, Form, FormInput, Option
+from bot.handlers.agenda.cards import FROM_ELEPHANT
 from bot.handlers.privacy.crowd_rule import crowd
 from bot.store.elephants import BIG, LITTLE, Elephant, Perspective
 from bot.text_safety import neutralise
@@ -22,6 +23,8 @@ PERSPECTIVE_FORM = "elephant.perspective"
 AS_OUTCOME = "elephant.as-outcome"
 AS_NEW = "elephant.as-new"
 NEW_ELEPHANT_LABEL = "Name a new elephant"
+AGENDA_LABEL = "Put on the agenda (facilitators)"
+"""`agenda add elephant <number>` as a button; the core refuses it to members."""
 TAG, NO_TAG = "tag", "none"
 
 WHAT_IS_STORED = (
@@ -142,6 +145,8 @@ def elephant_card(group_id: int, elephant: Elephant, marks: int, k: int) -> Card
                 "The perspectives on this elephant have been shared together in the channel. "
                 f"Later ones are shown together too, {k} or more at a time.",
             ]
+    if elephant.status == "open":
+        buttons.append(Button(AGENDA_LABEL, FROM_ELEPHANT, value))
     fields = [Field("I see it too", marks_text(marks, k))]
     if elephant.status != "open":
         fields.append(Field("Status", STATUS_WORDS.get(elephant.status, elephant.status)))

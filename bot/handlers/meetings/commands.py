@@ -1,8 +1,9 @@
 """`meeting start` and `meeting end`, and ending a meeting once (how one begins: `opening.py`).
 
 Ending happens exactly once (`end_meeting`, guarded by a conditional update), and only the caller
-that ended it closes the rounds, reveals the elephants' perspectives and posts the summary, in that
-order, so the summary reports what those steps did. The summary is the meeting's closing post.
+that ended it closes the rounds, reveals the elephants' perspectives, carries on the agenda items
+not reached and posts the summary, in that order, so the summary reports what those steps did. The
+summary is the meeting's closing post.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from bot.context import Context
 from bot.effects import Effect, PostToConversation
 from bot.errors import UserError
 from bot.grammar import CommandError, CommandSpec, Grammar, ParsedCommand, split
+from bot.handlers.agenda.meeting_end import carry_over_at_end
 from bot.handlers.elephants.perspectives import reveal_perspectives_at_end
 from bot.handlers.meetings.opening import ensure_meeting
 from bot.handlers.rounds.commands import close_rounds_at_end
@@ -32,13 +34,15 @@ NEXT_STEPS = (
 
 
 async def end_meeting(ctx: Context, meeting: Meeting) -> list[Effect]:
-    """End a meeting once; then rounds, elephants and the summary, in that order."""
+    """End a meeting once; then rounds, elephants, the agenda's carry-over and the summary,
+    in that order."""
     if not await meetings.end(ctx.conn, meeting.id, ctx.now):
         return []
     ended = await meetings.get(ctx.conn, meeting.id)
     assert ended is not None
     effects: list[Effect] = list(await close_rounds_at_end(ctx, ended))
     effects.extend(await reveal_perspectives_at_end(ctx, ended))
+    await carry_over_at_end(ctx, ended)
     closing = await post_summary(ctx, ended)
     effects.extend(closing)
     # The summary is the closing post; only if it had already gone out is a short line needed.

@@ -12,6 +12,9 @@ What goes in, and why:
   gaps) without its text; unposted ones are left out, since not even facilitators have seen them;
   perspectives only once shown in the channel, with a breakdown by role under the crowd rule
   (`bot.handlers.privacy.crowd_rule`): no role line below `k`;
+- the agenda as the group saw it: each item that has come onto it (an anonymous one still waiting
+  for its delay is left out), who added it as the agenda shows it (a name only for items added
+  openly), its papers link, what happened to it and how often it was carried over;
 - rounds with their prompt and, once revealed, the shares whose authors agreed to the summary,
   without names. Facilitators did see every revealed share in the channel, but an export is a
   lasting record that leaves the chat, like the summary, so the consent people gave for the
@@ -31,7 +34,7 @@ from zoneinfo import ZoneInfo
 
 from bot.handlers.privacy.crowd_rule import by_role, crowd, first_crowd, role_lines
 from bot.scheduling.times import rule_of
-from bot.store import checkins, elephants, meetings, members, reflections, rounds
+from bot.store import agenda, checkins, elephants, meetings, members, reflections, rounds
 from bot.store.database import Connection
 from bot.store.groups import Group
 from bot.text_safety import neutralise
@@ -200,6 +203,28 @@ async def _rounds(
     return found, _ledger(every_answer, k)
 
 
+async def _agenda(conn: Connection, group: Group, now: datetime) -> list[dict[str, Any]]:
+    found = []
+    for item in await agenda.of_group(conn, group.id):
+        if item.shown_from > now:
+            continue
+        if item.elephant_number is not None:
+            added_by = f"elephant #{item.elephant_number}"
+        else:
+            added_by = neutralise(item.author) if item.author else "anonymous"
+        found.append(
+            {
+                "text": neutralise(item.text),
+                "added_by": added_by,
+                "papers": item.papers,
+                "status": "deferred" if item.deferred and item.status == "open" else item.status,
+                "outcome": neutralise(item.outcome) if item.outcome else None,
+                "carried_over": item.carried,
+            }
+        )
+    return found
+
+
 async def build_export(
     conn: Connection, group: Group, k: int, *, now: datetime | None = None
 ) -> dict[str, Any]:
@@ -213,10 +238,12 @@ async def build_export(
         "members": await _members(conn, group),
         "meetings": await _meetings(conn, group, k),
         "elephants": await _elephants(conn, group, k),
+        "agenda": await _agenda(conn, group, moment),
         "rounds": round_items,
         "ledger": ledger,
         "notes": [
-            "Anonymous items (elephants, perspectives, reflections, “I see it too”) were never "
+            "Anonymous items (elephants, anonymous agenda items, perspectives, reflections, "
+            "“I see it too”) were never "
             "stored with an author, so no author appears here.",
             f"Totals of anonymous answers, mood spreads and breakdowns by role appear only from "
             f"{k} answers (null when fewer), count whole groups of {k} in the order they came, "

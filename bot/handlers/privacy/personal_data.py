@@ -1,7 +1,10 @@
 """A member's own data in one group: shown by `my-data`, erased by `forget-me`.
 
-Only rows that name the person can be shown or erased: their membership, their check-ins and
-their round answers. Anonymous things (elephants, perspectives, reflections, "I see it too") were
+Only rows that name the person can be shown or erased: their membership, their check-ins, their
+round answers and the agenda items they added with their name (`forget-me` deletes those items:
+the group saw the name on them, so leaving the words without it would not make them anyone
+else's). Anonymous things (elephants, anonymous agenda items, perspectives, reflections, "I see it
+too") were
 stored with no link to anyone, so they can be neither shown as theirs nor erased as theirs; both
 answers say so plainly rather than leave people wondering.
 """
@@ -13,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from bot.cards import Card
 from bot.identity import Who, anonymous_token
-from bot.store import checkins, elephants, meetings, reflections, rounds
+from bot.store import agenda, checkins, elephants, meetings, reflections, rounds
 from bot.store import members as member_store
 from bot.store.database import Connection
 from bot.store.groups import Group
@@ -33,7 +36,8 @@ ROLE_WORDS = {
     "prefer-not-to-say": "prefer not to say",
 }
 ANONYMOUS_NOTE = (
-    "What I can't show you: elephants, perspectives on big elephants, reflections and "
+    "What I can't show you: elephants, agenda items added anonymously, perspectives on big "
+    "elephants, reflections and "
     "“I see it too” are anonymous. I never recorded who sent them, so I can't tell which are "
     "yours, and nobody else can either."
 )
@@ -74,6 +78,16 @@ async def _round_lines(conn: Connection, member: Member, zone: ZoneInfo) -> list
     return lines
 
 
+async def _agenda_lines(conn: Connection, member: Member, zone: ZoneInfo) -> list[str]:
+    lines = []
+    for item in await agenda.of_member(conn, member.id):
+        state = {"open": "waiting on the agenda", "merged": "merged into another item"}
+        what = state.get(item.status, item.status)
+        papers = f", papers: {item.papers}" if item.papers else ""
+        lines.append(f"- {_day(item.shown_from, zone)}: “{neutralise(item.text)}” ({what}{papers})")
+    return lines
+
+
 async def my_data_card(conn: Connection, group: Group, member: Member) -> Card:
     """Everything held about `member` in `group`, in plain words."""
     zone = group.zone
@@ -85,6 +99,7 @@ async def my_data_card(conn: Connection, group: Group, member: Member) -> Card:
     )
     checkin_lines = await _checkin_lines(conn, member, zone)
     round_lines = await _round_lines(conn, member, zone)
+    agenda_lines = await _agenda_lines(conn, member, zone)
     parts = [
         f"This is everything I hold about you in {neutralise(group.name)}. Each group keeps its "
         "own record: use `my-data` in your other groups to see theirs.",
@@ -95,6 +110,10 @@ async def my_data_card(conn: Connection, group: Group, member: Member) -> Card:
         "Your answers in sharing rounds:\n" + "\n".join(round_lines)
         if round_lines
         else "Your answers in sharing rounds: none.",
+        "Agenda items you added with your name (`forget-me` deletes them):\n"
+        + "\n".join(agenda_lines)
+        if agenda_lines
+        else "Agenda items you added with your name: none.",
         ANONYMOUS_NOTE,
     ]
     return Card(
@@ -105,12 +124,14 @@ async def my_data_card(conn: Connection, group: Group, member: Member) -> Card:
 
 
 async def erase(conn: Connection, member: Member) -> None:
-    """Delete every row that names `member`: their check-ins, round answers and membership.
+    """Delete every row that names `member`: their named agenda items, check-ins, round answers
+    and membership.
 
     Each table is cleared explicitly rather than trusting cascades, so the erasure is complete on
     any database whatever its foreign-key settings. The caller's transaction makes it all or
     nothing.
     """
+    await agenda.erase_member(conn, member.id)
     await member_store.delete_with_answers(conn, member.id)
 
 

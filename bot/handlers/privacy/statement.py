@@ -55,12 +55,13 @@ def full_statement(group: Group | None, default_k: int) -> Card:
         "(if any), whether you're a facilitator, and whether you want nudges. Also your "
         "check-in answers (your mood, any words, and who you said may see them) and your "
         "answers to sharing rounds (what you shared, or that you passed, and whether your words "
-        "may go in the summary).",
+        "may go in the summary), and the agenda items you added with your name on them.",
         "Who sees what: check-in words are seen only by the people you chose: the group, the "
         "facilitators, or nobody. Round answers are held until the round is revealed, then the "
         "group sees them. Only words you agreed to share go in the meeting summary. A "
         "facilitator's export never holds more than facilitators could already see.",
-        "What anonymous means here: elephants, perspectives on big elephants, reflections and "
+        "What anonymous means here: elephants, agenda items added anonymously, perspectives on "
+        "big elephants, reflections and "
         "“I see it too” are stored with no author at all: I never record who sent them, and "
         "nobody in the group can find out, facilitators included. To count each person once, "
         "I keep a scrambled code made with a secret key held by whoever runs me, apart from "
@@ -71,10 +72,13 @@ def full_statement(group: Group | None, default_k: int) -> Card:
         "Passing is an answer. You can pass on anything. Passing is never shown as "
         "“not responded”, and I never nudge someone who passed.",
         "How long: the words people write here (check-in words, round answers, elephants, "
-        f"perspectives and reflections) are kept for {days} days, then erased. Moods, passes and "
-        "other counts stay, so the group's totals still add up. Summaries already posted stay "
-        "in the channel like any other message.",
+        f"agenda items, perspectives and reflections) are kept for {days} days, then erased. "
+        "Moods, passes and other counts stay, so the group's totals still add up. Summaries "
+        "already posted stay in the channel like any other message.",
         "Your rights: `my-data` shows everything I hold about you. `forget-me` erases it (I ask "
-        "you to confirm first). Each group is separate, so use them in each group you're in.",
+        "you to confirm first), including the agenda items you added with your name: they are "
+        "deleted, not left without it. Items you added anonymously belong to the group and "
+        "stay, since nothing links them to you. Each group is separate, so use them in each "
+        "group you're in.",
     )
     return Card(title="Your privacy", text="\n\n".join(paragraphs))

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from bot.cards import Card
 from bot.handlers.privacy.crowd_rule import crowd, first_crowd
 from bot.handlers.rounds.reciprocity_ledger import Ledger
+from bot.store.agenda import Item as AgendaItem
 from bot.store.meeting_records import CheckinTally, ElephantItem, ReflectionTally
 from bot.text_safety import neutralise
 
@@ -58,6 +59,15 @@ class RoundSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class AgendaRecap:
+    """What was on the meeting's agenda: covered at it, and carried on from it (while the
+    meeting is under way: not reached yet)."""
+
+    covered: tuple[AgendaItem, ...] = ()
+    carried: tuple[AgendaItem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class SummaryData:
     group_name: str
     zone: ZoneInfo
@@ -72,6 +82,7 @@ class SummaryData:
     next_meeting: datetime | None
     so_far: bool = False
     """Asked for while the meeting is under way: what has happened until now, not the record."""
+    agenda: AgendaRecap = AgendaRecap()
 
 
 def day_words(moment: datetime, zone: ZoneInfo) -> str:
@@ -93,6 +104,7 @@ def summary_card(data: SummaryData) -> Card:
     sections = [
         SO_FAR_NOTE if data.so_far else "",
         _checkin_section(data),
+        _agenda_section(data),
         _elephant_section(data),
         _rounds_section(data),
         _ledger_section(data),
@@ -137,6 +149,30 @@ def _checkin_section(data: SummaryData) -> str:
     if tally.group_words:
         lines.append("Words shared with the group:")
         lines.extend(f"  “{neutralise(words)}”" for words in tally.group_words)
+    return "\n".join(lines)
+
+
+def _times(n: int) -> str:
+    return {1: "once", 2: "twice"}.get(n, f"{n} times")
+
+
+def _agenda_section(data: SummaryData) -> str:
+    """The agenda: what was covered (and what was done), and what goes on to next time."""
+    recap = data.agenda
+    if not recap.covered and not recap.carried:
+        return ""
+    lines = ["Agenda"]
+    for item in recap.covered:
+        line = f"Covered: “{neutralise(item.text)}” — {item.status}"
+        lines.append(line + (f": {neutralise(item.outcome)}" if item.outcome else ""))
+    for item in recap.carried:
+        if data.so_far:
+            lines.append(f"Not reached yet: “{neutralise(item.text)}”")
+        else:
+            lines.append(
+                f"Carried over to next time: “{neutralise(item.text)}” "
+                f"(carried over {_times(item.carried)})"
+            )
     return "\n".join(lines)
 
 

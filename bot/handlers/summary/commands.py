@@ -25,6 +25,7 @@ from bot.effects import Effect, MessageMember, PostToConversation
 from bot.grammar import ParsedCommand
 from bot.handlers.rounds.reciprocity_ledger import meeting_ledger
 from bot.handlers.summary.builder import (
+    AgendaRecap,
     RoundSummary,
     SummaryData,
     day_words,
@@ -35,6 +36,7 @@ from bot.handlers.summary.builder import (
 from bot.replies import reply
 from bot.routing import Routes
 from bot.scheduling.rule import ScheduleRuleError, parse_rule
+from bot.store import agenda as agenda_store
 from bot.store import checkins, groups, meeting_records, meetings, members
 from bot.store import rounds as round_store
 from bot.store.groups import Group
@@ -162,8 +164,19 @@ async def gather(
         if previous
         else None,
         next_meeting=upcoming.starts_at if upcoming else _from_rule(group, after),
+        agenda=await _agenda_recap(ctx, group, meeting),
     )
     return data, previous
+
+
+async def _agenda_recap(ctx: Context, group: Group, meeting: Meeting) -> AgendaRecap:
+    """The meeting's agenda: covered and carried on when it has ended; while it is under way,
+    covered so far and not reached yet."""
+    covered = tuple(await agenda_store.covered_at(ctx.conn, meeting.id))
+    if meeting.status == meetings.ENDED:
+        return AgendaRecap(covered, tuple(await agenda_store.carried_from(ctx.conn, meeting.id)))
+    waiting = await agenda_store.agenda(ctx.conn, group.id, ctx.now)
+    return AgendaRecap(covered, tuple(item for item in waiting if not item.deferred))
 
 
 def _from_rule(group: Group, now: datetime) -> datetime | None:

@@ -1,4 +1,5 @@
-"""Anonymous means anonymous, through Slack too: `/elephant`, its modal and "I see it too".
+"""Anonymous means anonymous, through Slack too: `/elephant`, its modal, "I see it too" and an
+anonymous agenda item.
 
 The same checks as `tests/test_anonymity.py` (every table before and after, every log line at
 DEBUG, the database file's bytes), around real signed Slack requests, with the adapter's own rows
@@ -10,9 +11,10 @@ from __future__ import annotations
 import pytest
 
 from bot.handlers.elephants.commands import post_due_elephants
+from bot.store.schema import agenda_authors, agenda_items
 from testkit.fake_slack import FakeSlack, SlackHarness, slack_person
 from tests.anonymity_helpers import anonymous_action
-from tests.dialogue import FakeClock
+from tests.dialogue import FakeClock, count
 
 FAY = slack_person("U0FAY", "fay")
 QUINN = slack_person("U0QUINN77", "quinn.marlowe-idris")
@@ -117,3 +119,29 @@ async def test_an_elephant_typed_in_a_direct_message_leaves_no_trace(
     [thanks] = slack.fake.of("chat.postMessage")
     assert thanks["channel"] == QUINN.user_id
     assert thanks["text"].startswith("Thank you for naming it.")
+
+
+async def test_an_anonymous_agenda_item_by_slash_command_and_modal_leaves_no_trace(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake = slack.fake
+    db = slack.bot.db
+    await _group(slack, fake)
+    async with anonymous_action(db, QUINN, caplog):
+        status, _ = await slack.command(QUINN, "agenda add anonymously Nobody reads our feedback")
+        assert status == 200
+    assert "without your name" in str(fake.calls)
+    fake.clear()
+    await slack.command(QUINN, "agenda add")
+    [opened] = fake.of("views.open")
+    fake.clear()
+    async with anonymous_action(db, QUINN, caplog):
+        status, body = await slack.submit(
+            QUINN,
+            opened["view"],
+            {"text": "The budget is decided", "papers": "", "name": "anonymous"},
+        )
+        assert (status, body) == (200, "")
+    assert "without your name" in str(fake.calls)
+    assert await count(db, agenda_items) == 2
+    assert await count(db, agenda_authors) == 0

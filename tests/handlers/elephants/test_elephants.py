@@ -197,7 +197,10 @@ async def test_post_due_waits_for_the_delay_then_posts_once(chat: Chat, db: Data
     assert "Someone has named an elephant (#1, little)" in text
     assert "Decisions are made before we meet" in text
     assert "I see it too: the number shows from 3" in text
-    assert [b.label for b in post.card.buttons] == ["I see it too"]
+    assert [b.label for b in post.card.buttons] == [
+        "I see it too",
+        "Put on the agenda (facilitators)",
+    ]
     assert row["posted_at"] == chat.clock.now
     assert (await _post_due(chat)).effects == []
 
