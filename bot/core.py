@@ -52,7 +52,8 @@ PICK_NUMBER = re.compile(r"#?(\d{1,3})(?:[.:)]?\s+(\S.*))?", re.DOTALL)
 words after it (`2 elephant …`), running them in that group straight away."""
 NOTHING_TO_PICK = (
     "A number on its own picks from a list I've just asked you about, and nothing is waiting "
-    "for an answer now. Type `help` to see what you can do."
+    "for an answer now. To answer the check-in, type `checkin` and the number, like `checkin 3`; "
+    "`help` shows everything else."
 )
 NOT_A_GROUP = (
     "This channel isn't a co-production group yet. Anyone can make it one by typing `setup` here."

@@ -265,6 +265,13 @@ async def test_a_number_picks_only_the_typists_own_question(chat: Chat) -> None:
     assert "your nudges are off" in (await chat.say(ANA, "1", where=dm(ANA))).reply
 
 
+async def test_a_number_alone_with_nothing_asked_points_to_the_checkin(chat: Chat) -> None:
+    await chat.group_of(ANA, [(BEN, "professional")])
+    outcome = await chat.say(BEN, "3", where=dm(BEN))
+    assert "nothing is waiting for an answer now" in outcome.reply
+    assert "type `checkin` and the number, like `checkin 3`" in outcome.reply
+
+
 async def test_a_number_after_the_question_expired_is_not_taken(chat: Chat) -> None:
     await two_groups(chat)
     await chat.say(ANA, "nudges off", where=dm(ANA))
