@@ -78,3 +78,28 @@ async def test_the_live_view_of_sixty_is_edited_in_place_within_teams_limits(
         for s in fake.sent
         if s.conversation.split(";")[0] != chat
     )
+
+
+async def test_a_view_that_shrinks_says_so_in_the_parts_it_no_longer_needs(
+    teams: TeamsHarness,
+) -> None:
+    from bot.cards import Card
+    from testkit.fake_teams import TENANT
+
+    fake = teams.fake
+    assert await teams.say(FAY, "setup Live Forum") == 201
+    long = Card(title="Arrivals", text="\n".join(text_of(f"l{n}", 500) for n in range(400)))
+    short = Card(title="Arrivals", text="Only a little now.")
+    key = "arrivals:1:1"
+    for card in (long, short):
+        sent = MessageMember("teams", TENANT, FAY.user_id, card, key=key, replace=True)
+        assert await teams.bot.router.deliver([sent]) == []
+    chat = fake.personal_id(FAY)
+    mine = [s for s in fake.sent if s.conversation == chat]
+    first = [s for s in mine if s.kind in ("send", "reply") and "[l" in s.texts()]
+    edits = [s for s in mine if s.kind == "update"]
+    assert len(first) >= 2  # the long view took more than one message
+    assert len(edits) == len(first)  # every part was edited, none sent again
+    assert "Only a little now." in edits[0].texts()
+    assert all("no longer needed" in e.texts() for e in edits[1:])
+    assert fake.refused == []
