@@ -24,10 +24,17 @@ parse = ROUTES.parse
         ("role lived-experience", "role", "lived-experience"),
         ("schedule weekly tue 10:00 90m", "schedule.set", "weekly tue 10:00 90m"),
         ("schedule off", "schedule.off", ""),
+        ("schedule", "schedule.show", ""),
         ("timezone Europe/London", "timezone", "Europe/London"),
         ("tz America/New_York", "timezone", "America/New_York"),
         ("meeting start", "meeting.start", ""),
         ("meeting end", "meeting.end", ""),
+        ("meeting skip 25 Dec", "meeting.skip", "25 Dec"),
+        ("meeting SKIP 2026-12-25", "meeting.skip", "2026-12-25"),
+        ("meeting unskip next tuesday", "meeting.unskip", "next tuesday"),
+        ("meeting restore 25/12", "meeting.unskip", "25/12"),
+        ("meeting move 23 Dec 6.30pm", "meeting.move", "23 Dec 6.30pm"),
+        ("meeting move to 19:00", "meeting.move", "19:00"),
         ("checkin", "checkin", ""),
         ("check-in", "checkin", ""),
         ("elephant", "elephant.new", ""),
@@ -47,6 +54,8 @@ parse = ROUTES.parse
         ("share", "share", ""),
         ("pass", "pass", ""),
         ("summary", "summary", ""),
+        ("summary preview", "summary.preview", ""),
+        ("summary Preview!", "summary.preview", ""),
         ("nudges OFF", "nudges", "off"),
         ("quiet-hours 21:00-08:00", "quiet-hours", "21:00-08:00"),
         ("settings", "settings", ""),
@@ -103,6 +112,13 @@ def test_facilitator_mentions(text: str, mention: str) -> None:
     assert parsed.action == ("facilitator.remove" if " remove " in text else "facilitator.add")
 
 
+def test_move_keeps_the_meeting_and_where_it_goes_apart() -> None:
+    parsed = parse("meeting move 22 Dec to 23 Dec 18:30")
+    assert (parsed.action, parsed.value, parsed.arg) == ("meeting.move", "22 Dec", "23 Dec 18:30")
+    today = parse("meeting move today to tomorrow")
+    assert (today.value, today.arg) == ("today", "tomorrow")
+
+
 def test_set_keeps_setting_and_value_apart() -> None:
     parsed = parse("set reciprocity-lock on")
     assert (parsed.action, parsed.arg, parsed.value) == ("set", "reciprocity-lock", "on")
@@ -118,11 +134,13 @@ def test_set_keeps_setting_and_value_apart() -> None:
         ("role boss", "is not one of the roles"),
         ("facilitator", "Please say who"),
         ("facilitator remove", "Please say who"),
-        ("schedule", "schedule weekly tue 10:00 90m"),
         ("timezone", "timezone Europe/London"),
         ("timezone Europe London", "one time zone name"),
-        ("meeting", "`meeting start` or `meeting end`"),
-        ("meeting begin", "`meeting start` or `meeting end`"),
+        ("meeting", "`meeting start`, `meeting end`, `meeting skip <date>`"),
+        ("meeting begin", "`meeting start`, `meeting end`"),
+        ("meeting skip", "Please say which date"),
+        ("meeting moev 25 Dec", "Did you mean `meeting move`?"),
+        ("meeting move 22 Dec to", "Please say where the meeting goes"),
         ("elephant 3", "Please say what happened to elephant 3"),
         ("elephant 3 solved", "discussed|addressed|parked|hidden"),
         ("nudges", "`nudges on` or `nudges off`"),
@@ -131,7 +149,7 @@ def test_set_keeps_setting_and_value_apart() -> None:
         ("set", "set k 4"),
         ("set k", "set k 4"),
         ("pass please", "`pass` takes nothing after it"),
-        ("summary now", "`summary` takes nothing after it"),
+        ("summary now", "`summary preview` to see privately"),
     ],
 )
 def test_mistakes_get_helpful_messages(text: str, expected: str) -> None:

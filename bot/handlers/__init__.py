@@ -16,6 +16,8 @@ from bot.handlers.checkin import live_view
 from bot.handlers.elephants import commands as elephant_commands
 from bot.handlers.elephants import perspectives
 from bot.handlers.help import commands as help_commands
+from bot.handlers.meeting_dates import commands as meeting_date_commands
+from bot.handlers.meeting_dates import moving as meeting_moves
 from bot.handlers.meetings import commands as meeting_commands
 from bot.handlers.nudges import commands as nudge_commands
 from bot.handlers.privacy import commands as privacy_commands
@@ -23,6 +25,7 @@ from bot.handlers.rounds import commands as round_commands
 from bot.handlers.setup import commands as setup_commands
 from bot.handlers.setup import schedule, settings
 from bot.handlers.summary import commands as summary_commands
+from bot.handlers.summary import preview as summary_preview
 from bot.routing import Routes
 
 TABLES = (
@@ -32,6 +35,8 @@ TABLES = (
     settings.routes,
     privacy_commands.routes,
     meeting_commands.routes,
+    meeting_date_commands.routes,
+    meeting_moves.routes,
     checkin_commands.routes,
     live_view.routes,
     elephant_commands.routes,
@@ -40,6 +45,7 @@ TABLES = (
     agenda_buttons.routes,
     round_commands.routes,
     summary_commands.routes,
+    summary_preview.routes,
     nudge_commands.routes,
 )
 """Every feature's table, in the order their `joined` handlers run."""

@@ -36,6 +36,7 @@ from zoneinfo import ZoneInfo
 from bot.scheduling.rule import ScheduleRule, ScheduleRuleError, parse_rule
 from bot.store.groups import Group
 from bot.store.meetings import CANCELLED, ENDED, OPEN, SCHEDULED, Meeting
+from bot.store.scheduled_meetings import MOVED
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,8 @@ NUDGES = frozenset({REMINDER, REFLECTION, RECIPROCITY})
 """Kinds that respect quiet hours (deferred to the next allowed time, never dropped)."""
 
 SCHEDULE_SOURCE = "schedule"
+PLANNED_SOURCES = frozenset({SCHEDULE_SOURCE, MOVED})
+"""Meetings the clock checks in and starts on its own: the schedule's, and those moved off it."""
 MAX_SKIPPED_OCCURRENCES = 60
 """How many cancelled occurrences in a row we step over before giving up on a rule."""
 
@@ -146,7 +149,7 @@ def plan_meeting(
     if meeting.status == CANCELLED:
         return []
     active = _is_active(meeting)
-    scheduled = meeting.source == SCHEDULE_SOURCE
+    scheduled = meeting.source in PLANNED_SOURCES
     jobs: list[PlannedJob] = []
 
     def add(kind: str, due: datetime, run_at: datetime) -> None:

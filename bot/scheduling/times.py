@@ -82,13 +82,3 @@ async def upcoming_meeting(conn: Connection, group: Group, now: datetime) -> dat
         return None
     stored = await meetings.next_unbegun_start(conn, group.id, now)
     return stored if stored is not None else next_meeting(group, now)
-
-
-async def describe_schedule(conn: Connection, group: Group, now: datetime) -> str:
-    """The schedule in plain words with the next meeting, or how to set one."""
-    rule = rule_of(group, today_from=now)
-    if rule is None:
-        return "not scheduled yet (a facilitator can type `schedule weekly tue 10:00 90m`)"
-    upcoming = await upcoming_meeting(conn, group, now)
-    tail = f"; next: {when_local(upcoming, group.zone)}" if upcoming else ""
-    return f"{rule.describe()}{tail}"

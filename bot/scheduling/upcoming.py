@@ -88,7 +88,7 @@ def fix_for(meeting: Meeting, rule_text: str | None, timezone: str, now: datetim
     """What (if anything) to change about one stored meeting, given its group's current rule."""
     fixes = Fixes()
     unbegun = (
-        meeting.source == scheduled_meetings.SCHEDULE
+        meeting.source in (scheduled_meetings.SCHEDULE, scheduled_meetings.MOVED)
         and meeting.status == meetings.SCHEDULED
         and meeting.starts_at > now
         and meeting.checkin_sent_at is None
@@ -98,6 +98,8 @@ def fix_for(meeting: Meeting, rule_text: str | None, timezone: str, now: datetim
     if rule_text is None:
         fixes.drop.append(meeting.id)
         return fixes
+    if meeting.source == scheduled_meetings.MOVED:
+        return fixes  # moved on purpose: it keeps its new time whatever the rule now says
     found = _rule_and_zone(rule_text, timezone, now)
     if found is None:
         return fixes  # an unreadable rule is reported when materialising; keep what was planned

@@ -33,6 +33,8 @@ class Meeting:
     summary_posted_at: datetime | None
     checkin_prompt: str | None = None
     """The question the check-in asked, once it has gone out."""
+    moved_from: datetime | None = None
+    """For a meeting moved off its schedule (`meeting move`): the start it had."""
 
     @classmethod
     def from_row(cls, row: RowMapping) -> Meeting:

@@ -20,6 +20,8 @@ from bot.store.meetings import CANCELLED, ENDED, OPEN, SCHEDULED, Meeting
 from bot.store.schema import firings, groups, meetings
 
 SCHEDULE = "schedule"
+MOVED = "moved"
+"""A meeting of the schedule moved to another time (`meeting move`); see `meeting_dates`."""
 _GROUP_COLUMNS = [column.label(f"g_{column.name}") for column in groups.c]
 
 
@@ -67,10 +69,11 @@ async def claimed(conn: AsyncConnection, keys: Sequence[str]) -> set[str]:
 
 
 def _upcoming(now: datetime) -> Any:
-    """A schedule meeting that has not begun: no check-in sent, start still ahead."""
+    """A meeting of the schedule (moved or not) that has not begun: no check-in sent, start still
+    ahead. `fix_for` leaves moved ones at their time, unless the schedule is switched off."""
     return and_(
         meetings.c.status == SCHEDULED,
-        meetings.c.source == SCHEDULE,
+        meetings.c.source.in_((SCHEDULE, MOVED)),
         meetings.c.starts_at > now,
         meetings.c.checkin_sent_at.is_(None),
     )
@@ -90,7 +93,7 @@ async def upcoming_of(
 async def orphaned(
     conn: AsyncConnection, now: datetime, *, group_id: int | None = None
 ) -> list[int]:
-    """Not-yet-begun schedule meetings of groups whose schedule has been switched off."""
+    """Not-yet-begun schedule meetings (moved ones too) of groups whose schedule is off."""
     no_rule = select(groups.c.id).where(groups.c.schedule_rule.is_(None))
     query = select(meetings.c.id).where(_upcoming(now), meetings.c.group_id.in_(no_rule))
     if group_id is not None:

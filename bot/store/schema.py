@@ -112,10 +112,12 @@ meetings = Table(
     Column("starts_at", UtcDateTime, nullable=False),
     Column("ends_at", UtcDateTime),
     Column("status", String(12), nullable=False),  # scheduled | open | ended | cancelled
-    Column("source", String(12), nullable=False),  # schedule | manual
+    Column("source", String(12), nullable=False),  # schedule | manual | moved
     Column("checkin_sent_at", UtcDateTime),
     Column("checkin_prompt", Text),  # the question the check-in asked, so its card can be redrawn
     Column("summary_posted_at", UtcDateTime),
+    # A meeting moved off its schedule: the start it had, so dates can say "moved from …".
+    Column("moved_from", UtcDateTime),
     UniqueConstraint("group_id", "starts_at"),
     Index(None, "status", "ends_at"),
     # Meeting ids appear in once-only firing keys: SQLite must never reuse a deleted one.

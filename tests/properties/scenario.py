@@ -70,6 +70,11 @@ TEMPLATES: tuple[str, ...] = (
     "agenda remove {n}",
     "agenda {n} done",
     "agenda {n} addressed {text}",
+    "summary preview",
+    "meeting skip next",
+    "meeting move next to {day} {hhmm}",
+    "meeting unskip {day}",
+    "schedule",
 )
 """What people type. Facilitator commands are typed by anyone: a refusal is part of the game."""
 

@@ -12,9 +12,10 @@ from bot.cards import Card
 from bot.context import Context
 from bot.effects import Effect, PostToConversation
 from bot.errors import UserError
-from bot.grammar import CommandError, CommandSpec, Grammar, ParsedCommand, split
+from bot.grammar import CommandError, CommandSpec, Grammar, ParsedCommand, closest, split
 from bot.handlers.agenda.meeting_end import carry_over_at_end
 from bot.handlers.elephants.perspectives import reveal_perspectives_at_end
+from bot.handlers.meeting_dates import grammar as dates_grammar
 from bot.handlers.meetings.opening import ensure_meeting
 from bot.handlers.rounds.commands import close_rounds_at_end
 from bot.handlers.summary.commands import post_summary
@@ -58,7 +59,14 @@ def _read_meeting(spec: CommandSpec, rest: str) -> ParsedCommand:
     sub, tail = split(rest)
     if sub in {"start", "end"} and not tail:
         return spec.parsed(f"meeting.{sub}")
-    raise CommandError("Please say `meeting start` or `meeting end`.")
+    if sub in dates_grammar.WORDS:  # skipping and moving dates: bot.handlers.meeting_dates
+        return dates_grammar.read(spec, sub, tail)
+    guess = closest(sub, ("start", "end", *dates_grammar.WORDS)) if sub else None
+    hint = f" Did you mean `meeting {guess}`?" if guess else ""
+    raise CommandError(
+        f"Please say `meeting start`, `meeting end`, `meeting skip <date>`, "
+        f"`meeting unskip <date>` or `meeting move <date> <time>`.{hint}"
+    )
 
 
 @routes.command(
@@ -67,7 +75,7 @@ def _read_meeting(spec: CommandSpec, rest: str) -> ParsedCommand:
     usage="meeting start  /  meeting end",
     summary="start or end a meeting now",
     rank=70,
-    grammar=Grammar(("meeting.start", "meeting.end"), _read_meeting),
+    grammar=Grammar(("meeting.start", "meeting.end", *dates_grammar.ACTIONS), _read_meeting),
     action="meeting.start",
 )
 async def start_command(ctx: Context, cmd: ParsedCommand) -> list[Effect]:

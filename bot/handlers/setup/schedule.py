@@ -11,6 +11,7 @@ from bot.context import Context
 from bot.effects import Effect, PostToConversation
 from bot.errors import UserError
 from bot.grammar import CommandError, CommandSpec, Grammar, ParsedCommand, split
+from bot.handlers.meeting_dates.dates import follow_rule, follow_zone, next_three
 from bot.replies import reply
 from bot.routing import Routes
 from bot.scheduling import quiet_hours
@@ -30,13 +31,15 @@ async def _next_line(group: Group, ctx: Context) -> str:
     return f"The next meeting is {when_local(upcoming, group.zone)} ({group.timezone} time)."
 
 
+async def _dates_ahead(group: Group, ctx: Context) -> str:
+    """The next three dates (skipped ones marked), so a meeting on a holiday is noticed."""
+    three = await next_three(ctx.conn, group, ctx.now)
+    return f"{three}\n(Times are {group.timezone} time.)" if three else ""
+
+
 def _read_schedule(spec: CommandSpec, rest: str) -> ParsedCommand:
     if not rest:
-        raise CommandError(
-            "Please give the schedule, for example `schedule weekly tue 10:00 90m`, "
-            "`schedule fortnightly mon 18:30 1h` or `schedule monthly 2nd wed 14:00 2h`. "
-            "`schedule off` stops scheduled meetings."
-        )
+        return spec.parsed("schedule.show")
     sub, tail = split(rest)
     if sub == "off" and not tail:
         return spec.parsed("schedule.off")
@@ -63,10 +66,10 @@ def _read_hours(spec: CommandSpec, rest: str) -> ParsedCommand:
 @routes.command(
     "schedule",
     "facilitator",
-    usage="schedule weekly tue 10:00 90m  /  schedule off",
-    summary="set when the group meets",
+    usage="schedule  /  schedule weekly tue 10:00 90m  /  schedule off",
+    summary="see the next three meeting dates, or set when the group meets",
     rank=50,
-    grammar=Grammar(("schedule.set", "schedule.off"), _read_schedule),
+    grammar=Grammar(("schedule.show", "schedule.set", "schedule.off"), _read_schedule),
     action="schedule.set",
 )
 async def schedule_set(ctx: Context, command: ParsedCommand) -> list[Effect]:
@@ -79,12 +82,14 @@ async def schedule_set(ctx: Context, command: ParsedCommand) -> list[Effect]:
         raise UserError(str(exc), original=command.arg) from None
     canonical = rule.canonical()
     if canonical == group.schedule_rule:
-        next_line = await _next_line(group, ctx)
-        return [reply(f"The group already meets {rule.describe()}. {next_line}")]
+        dates = await _dates_ahead(group, ctx)
+        return [reply(f"The group already meets {rule.describe()}.\n{dates}")]
     group = await groups.change(ctx.conn, group.id, schedule_rule=canonical)
-    # Planned meetings follow the new rule; one already under way is left as it is.
+    # Planned meetings follow the new rule; one already under way is left as it is. Skipped
+    # dates stay skipped where the new rule meets on the same day.
+    await follow_rule(ctx.conn, group, ctx.now)
     await apply_schedule(ctx.conn, group.id, ctx.now)
-    next_line = await _next_line(group, ctx)
+    dates = await _dates_ahead(group, ctx)
     lead = group.checkin_lead_minutes
     checkin = (
         f"I'll send the check-in {lead} minutes before each meeting."
@@ -93,17 +98,37 @@ async def schedule_set(ctx: Context, command: ParsedCommand) -> list[Effect]:
     )
     return [
         reply(
-            f"Done. The group now meets {rule.describe()}. {next_line} "
+            f"Done. The group now meets {rule.describe()}.\n{dates}\n\n"
             f"{checkin} If the time zone is wrong, type `timezone` and a zone such as "
-            "`timezone Europe/London`."
+            "`timezone Europe/London`. To skip or move one date: `meeting skip 25 Dec`, "
+            "`meeting move 22 Dec to 23 Dec 18:30`."
         ),
         PostToConversation(
             group.where,
-            Card(
-                text=f"This group now meets {rule.describe()} ({group.timezone} time). {next_line}"
-            ),
+            Card(text=f"This group now meets {rule.describe()}.\n{dates}"),
         ),
     ]
+
+
+@routes.handles("schedule.show")
+async def schedule_show(ctx: Context, command: ParsedCommand) -> list[Effect]:
+    """`schedule` on its own: the rule and the next three dates, skipped and moved ones marked."""
+    group = ctx.require_group()
+    rule = rule_of(group, today_from=ctx.now)
+    dates = await _dates_ahead(group, ctx)
+    if rule is None:
+        head = "There's no regular meeting time yet."
+        how = "To set one: `schedule weekly tue 10:00 90m`, `schedule fortnightly mon 18:30 1h` "
+        how += "or `schedule monthly 2nd wed 14:00 2h`."
+    else:
+        head = f"The group meets {rule.describe()}."
+        how = (
+            "To skip a date: `meeting skip 25 Dec`. To move one: "
+            "`meeting move 22 Dec to 23 Dec 18:30`. To change the schedule: "
+            "`schedule weekly tue 10:00 90m`; to stop it: `schedule off`."
+        )
+    body = f"{head}\n{dates}" if dates else head
+    return [reply(f"{body}\n\n{how}")]
 
 
 @routes.handles("schedule.off")
@@ -147,8 +172,11 @@ async def set_timezone(ctx: Context, command: ParsedCommand) -> list[Effect]:
     if zone_name == group.timezone:
         local_now = ctx.now.astimezone(group.zone)
         return [reply(f"The time zone is already {zone_name}, where it's {local_now:%H:%M} now.")]
+    old_zone = group.zone
     group = await groups.change(ctx.conn, group.id, timezone=zone_name)
-    await apply_schedule(ctx.conn, group.id, ctx.now)  # the rule keeps its local time
+    # The rule keeps its local time, and so do skipped dates and moved meetings.
+    await follow_zone(ctx.conn, group.id, old_zone, group.zone, ctx.now)
+    await apply_schedule(ctx.conn, group.id, ctx.now)
     local = ctx.now.astimezone(group.zone)
     lines = [f"Done. The group's time zone is now {zone_name}, where it's {local:%A %H:%M}."]
     effects: list[Effect] = []

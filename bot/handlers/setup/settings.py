@@ -21,11 +21,12 @@ from bot.context import Context
 from bot.effects import Effect, PostToConversation, ReplyToActor
 from bot.errors import UserError
 from bot.grammar import CommandError, CommandSpec, Grammar, ParsedCommand, split
+from bot.handlers.meeting_dates.dates import next_meeting
 from bot.handlers.setup import schedule
 from bot.replies import reply
 from bot.routing import Routes
 from bot.scheduling import quiet_hours
-from bot.scheduling.times import describe_schedule
+from bot.scheduling.times import rule_of
 from bot.store import groups
 from bot.store.groups import Group
 from bot.text_safety import clean_text, neutralise
@@ -181,11 +182,18 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+NOT_SCHEDULED = "not scheduled yet (a facilitator can type `schedule weekly tue 10:00 90m`)"
+
+
 async def settings_card(group: Group, ctx: Context) -> Card:
     """Every setting of the group, each with what it means, and how to change one."""
     fields = [Field("Group name (`name`)", neutralise(group.name))]
-    described = await describe_schedule(ctx.conn, group, ctx.now)
+    rule = rule_of(group, today_from=ctx.now)
+    described = rule.describe() if rule else NOT_SCHEDULED
     fields.append(Field("Meetings (`schedule`)", described))
+    following = await next_meeting(ctx.conn, group, ctx.now)
+    if following:
+        fields.append(Field("Next meeting", f"{following}; `schedule` shows the next three"))
     fields.append(Field("Time zone (`timezone`)", group.timezone))
     quiet = quiet_hours.describe(group)
     quiet_words = f"{quiet}: no nudges then" if quiet != "off" else "none set"

@@ -326,7 +326,11 @@ async def test_schedule_is_stored_described_and_announced(chat: Chat, db: Databa
     await started(chat)
     outcome = await chat.say(ANA, "schedule weekly tue 10:00 90m")
     assert "every Tuesday at 10:00 for 1 hour 30 minutes" in outcome.reply
-    assert "The next meeting is Tuesday 3 March at 10:00 (Europe/London time)" in outcome.reply
+    assert (
+        "Next meetings:\n• Tuesday 3 March at 10:00\n• Tuesday 10 March at 10:00\n"
+        "• Tuesday 17 March at 10:00\n(Times are Europe/London time.)"
+    ) in outcome.reply
+    assert "Next meetings:\n• Tuesday 3 March at 10:00" in outcome.posts[0]
     assert "check-in 15 minutes before" in outcome.reply
     assert "This group now meets every Tuesday at 10:00" in outcome.posts[0]
     assert (await the_group(db)).schedule_rule == "weekly tue 10:00 1h30m"
@@ -340,7 +344,7 @@ async def test_a_new_schedule_replaces_planned_meetings_not_yet_under_way(
     await chat.say(ANA, "schedule weekly tue 10:00 90m")
     outcome = await chat.say(ANA, "schedule monthly 2nd wed 14:00 2h")
     assert "on the second Wednesday of each month at 14:00 for 2 hours" in outcome.reply
-    assert "The next meeting is Wednesday 11 March at 14:00" in outcome.reply
+    assert "Next meetings:\n• Wednesday 11 March at 14:00" in outcome.reply
     assert await planned(db) == [(WED_11_MARCH_14, "scheduled", False)]
 
 
@@ -349,7 +353,7 @@ async def test_a_meeting_whose_check_in_went_out_is_left_alone(chat: Chat, db: D
     await chat.say(ANA, "schedule weekly tue 10:00 90m")
     await mark_checkin_sent(db, TUE_3_MARCH_10)
     outcome = await chat.say(ANA, "schedule monthly 2nd wed 14:00 2h")
-    assert "The next meeting is Wednesday 11 March at 14:00" in outcome.reply
+    assert "• Wednesday 11 March at 14:00" in outcome.reply
     # the scheduler writes the new rule's meetings down in its own time
     assert (TUE_3_MARCH_10, "scheduled", True) in await planned(db)
 
@@ -360,7 +364,7 @@ async def test_the_same_schedule_again_changes_nothing(chat: Chat, db: Database)
     before = await planned(db)
     outcome = await chat.say(ANA, "schedule weekly tuesday 10:00 1h30m")
     assert "The group already meets every Tuesday at 10:00" in outcome.reply
-    assert "The next meeting is Tuesday 3 March at 10:00" in outcome.reply
+    assert "Next meetings:\n• Tuesday 3 March at 10:00" in outcome.reply
     assert not outcome.posts
     assert await planned(db) == before
 
@@ -502,8 +506,8 @@ async def test_settings_shows_every_setting_in_plain_words(chat: Chat) -> None:
     for phrase in (
         "Settings for Parents Forum",
         "Group name (`name`): Parents Forum",
-        "Meetings (`schedule`): every Tuesday at 10:00 for 1 hour 30 minutes; next: Tuesday 3 "
-        "March at 10:00",
+        "Meetings (`schedule`): every Tuesday at 10:00 for 1 hour 30 minutes",
+        "Next meeting: Tuesday 3 March at 10:00; `schedule` shows the next three",
         "Time zone (`timezone`): Europe/London",
         "Quiet hours (`quiet-hours`): none set",
         "Crowd size (`k`): 3: anonymous totals",

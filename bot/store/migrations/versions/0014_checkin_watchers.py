@@ -2,7 +2,7 @@
 naming the meeting and the watching facilitator. No existing data changes.
 
 Revision ID: 0014
-Revises: 0010
+Revises: 0012
 Create Date: 2026-12-07 22:40:00.000000
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import bot.store.schema
 
 revision: str = "0014"
-down_revision: str | None = "0010"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
