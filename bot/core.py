@@ -17,6 +17,7 @@ traceable through the logs, so the core logs only what kind of thing happened.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
@@ -29,7 +30,7 @@ from bot.errors import UserError
 from bot.events import Choice, Command, Event, FormSubmitted, MemberJoined
 from bot.grammar import CommandError, ParsedCommand
 from bot.handlers import ROUTES
-from bot.identity import Where, Who
+from bot.identity import Where, Who, signature
 from bot.ops.observability import RETRIES
 from bot.replies import reply, with_their_text, worth_handing_back
 from bot.routing import Routes
@@ -46,6 +47,14 @@ PICK_GROUP = "core.pick-group"
 PICK_GROUP_LASTS = timedelta(hours=1)
 """How long a "which group?" question waits for an answer before the words must be typed again."""
 CHOICE_EXPIRED = "That choice has expired, please type it again."
+PICK_NUMBER = re.compile(r"#?(\d{1,3})(?:[.:)]?\s+(\S.*))?", re.DOTALL)
+"""A number typed in a direct message: on its own, picking from the list just asked about; with
+words after it (`2 elephant …`), running them in that group straight away."""
+NOTHING_TO_PICK = (
+    "A number on its own picks from a list I've just asked you about, and nothing is waiting "
+    "for an answer now. To answer the check-in, type `checkin` and the number, like `checkin 3`; "
+    "`help` shows everything else."
+)
 NOT_A_GROUP = (
     "This channel isn't a co-production group yet. Anyone can make it one by typing `setup` here."
 )
@@ -176,12 +185,15 @@ class Core:
     async def _run_command(
         self, ctx: Context, text: str, forced_group: Group | None
     ) -> list[Effect]:
+        where, who = ctx.where, ctx.who
+        assert where is not None and who is not None
+        picked = PICK_NUMBER.fullmatch(text.strip()) if where.is_direct else None
+        if picked is not None and forced_group is None:
+            return await self._pick_by_number(ctx, int(picked.group(1)), picked.group(2))
         command = self.routes.parse(text)
         spec = command.spec
         assert spec is not None
         handler = self.routes.commands[command.action]  # tests/test_routes.py: each has one
-        where, who = ctx.where, ctx.who
-        assert where is not None and who is not None
         if spec.scope == "channel" and where.is_direct:
             raise CommandError(f"Please type `{spec.name}` in the channel you want to use.")
         if spec.scope != "none" or forced_group is not None:
@@ -191,7 +203,7 @@ class Core:
                     return await handler(ctx, command)
                 return await self._no_group_reply(ctx.conn, where, who, text)
             if isinstance(group, list):
-                return [await self._ask_which_group(ctx, group, text)]
+                return [await self._ask_which_group(ctx, group, text, spec.anonymous)]
             ctx.group = group
             ctx.member = await self._membership(
                 ctx,
@@ -260,16 +272,69 @@ class Core:
         raise UserError(NOT_A_GROUP, original=text if len(text) > 40 else "")
 
     async def _ask_which_group(
-        self, ctx: Context, options: list[tuple[int, str]], text: str
+        self, ctx: Context, options: list[tuple[int, str]], text: str, anonymous: bool
     ) -> Effect:
         """Buttons naming each group; the typed words wait server-side (`pending_choices`) and
-        every button carries only their short id, whatever their length."""
-        choice_id = await pending_choices.hold(ctx.conn, text, ctx.now, PICK_GROUP_LASTS)
+        every button carries only their short id, whatever their length.
+
+        Typing the group's number answers too. For that the waiting words are sealed with a
+        keyed hash of who typed them; anonymous words never are (nothing may tie them to their
+        author, as with the buttons), so for those the number is typed with the words again."""
+        seal = None if anonymous else self._seal(ctx.require_who())
+        choice_id = await pending_choices.hold(ctx.conn, text, ctx.now, PICK_GROUP_LASTS, seal=seal)
         buttons = tuple(
             Button(name, PICK_GROUP, routing.encode(group_id, choice_id))
             for group_id, name in options
         )
-        return reply("You're in more than one group. Which group is this for?", buttons=buttons)
+        listed = ", ".join(
+            f"{number} {neutralise(name)}" for number, (_, name) in enumerate(options, start=1)
+        )
+        if anonymous:
+            how = (
+                "Press its name, or type its number and then your words again, like "
+                f"`1 {text.split()[0].lower()} …` (I keep nothing that ties your words to you, "
+                f"so the number alone can't find them): {listed}."
+            )
+        else:
+            how = f"Press its name, or type its number: {listed}."
+        return reply(
+            f"You're in more than one group. Which group is this for? {how}", buttons=buttons
+        )
+
+    def _seal(self, who: Who) -> pending_choices.Seal:
+        """What ties words waiting for a group to the person who typed them, by keyed hash."""
+        secret = self.services.secret
+
+        def seal(nonce: str) -> str:
+            return signature(secret, PICK_GROUP, nonce, who.platform, who.workspace, who.user_id)
+
+        return seal
+
+    async def _pick_by_number(self, ctx: Context, number: int, words: str | None) -> list[Effect]:
+        """A number typed in a direct message: the group picker's choice, as its button would be
+        pressed (the typed equivalent for keyboards, screen readers and Teams on a phone); with
+        words after it, those words in that group, nothing kept in between."""
+        who = ctx.require_who()
+        choice_id = None
+        if words is None:
+            choice_id = await pending_choices.held_for(ctx.conn, ctx.now, self._seal(who))
+            if choice_id is None:
+                raise UserError(NOTHING_TO_PICK)
+        mine = await members.groups_of_user(ctx.conn, who.platform, who.workspace, who.user_id)
+        if not 1 <= number <= len(mine):
+            raise UserError(
+                f"Please type a number from 1 to {len(mine)}, or press a group's name."
+                if mine
+                else NOTHING_TO_PICK,
+                original=words or "",
+            )
+        group = await groups.get(ctx.conn, mine[number - 1][0])
+        if words is not None and group is not None:
+            return await self._command(ctx, words, forced_group=group)
+        pending = await pending_choices.take(ctx.conn, choice_id or "", ctx.now)
+        if group is None or pending is None:
+            raise UserError(CHOICE_EXPIRED)
+        return await self._command(ctx, pending.text, forced_group=group)
 
     async def _membership(self, ctx: Context, group: Group, *, auto_join: bool) -> Member | None:
         """The actor's membership; typing in the group's channel makes you a member."""

@@ -24,13 +24,18 @@ class PostToConversation:
 
 @dataclass(frozen=True, slots=True)
 class MessageMember:
-    """Send a card privately to one person (Slack DM, Teams 1:1 chat)."""
+    """Send a card privately to one person (Slack DM, Teams 1:1 chat).
+
+    A keyed message is sent once: the outbox may hand it over twice after a crash. With
+    `replace`, a keyed message already sent is edited in place instead, to the new card (a
+    facilitator's live check-in view); every adapter keeps which message the key became."""
 
     platform: str
     workspace: str
     user_id: str
     card: Card
     key: str | None = None
+    replace: bool = False
 
 
 @dataclass(frozen=True, slots=True)

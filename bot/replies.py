@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.cards import Button, Card
-from bot.effects import ReplyToActor
+from bot.effects import Effect, FormErrors, ReplyToActor
 from bot.text_safety import neutralise
 
 
@@ -23,3 +23,16 @@ def with_their_text(message: str, original: str) -> ReplyToActor:
     if not original:
         return reply(message)
     return ReplyToActor(Card(text=message, footer=f"Your text:\n{neutralise(original)}"))
+
+
+def as_typed(effects: list[Effect], original: str) -> list[Effect]:
+    """A form handler's effects, for when the same answer was typed as a command: there is no
+    form to show errors beside, so each becomes a plain reply with the person's words handed
+    back. Everything else is kept as it is, so typing and pressing do exactly the same."""
+    typed: list[Effect] = []
+    for effect in effects:
+        if isinstance(effect, FormErrors):
+            typed.append(with_their_text(" ".join(effect.errors.values()), original))
+        else:
+            typed.append(effect)
+    return typed

@@ -26,7 +26,7 @@ from tests.anonymity_helpers import (
     count_in_file,
     snapshot_tables,
 )
-from tests.dialogue import Chat, Outcome, dm, person
+from tests.dialogue import Chat, Outcome, channel, dm, person
 
 FAY = person("Fay Okonkwo")  # facilitator
 QUINN = person("Quinn Marlowe-Idris")  # the anonymous one: a name found nowhere else
@@ -255,6 +255,69 @@ async def test_answer_ids_do_not_follow_the_order_they_were_given(chat: Chat, db
 
 
 # -- the checks can fail ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("line", ["see 1", "me too 1", "see it too #1"])
+async def test_i_see_it_too_typed(
+    chat: Chat, db: Database, caplog: pytest.LogCaptureFixture, line: str
+) -> None:
+    await _group(chat)
+    await _posted(chat, "elephant The agenda is fixed")
+    async with anonymous_action(db, QUINN, caplog) as seen:
+        seen.outcome = await chat.say(QUINN, line, where=dm(QUINN))
+    assert "I've counted it" in seen.outcome.reply
+    assert len(seen.after["elephant_marks"]) == 1
+    posted = Outcome([e for e in chat.log if hasattr(e, "card")])
+    async with anonymous_action(db, QUINN, caplog) as pressed:
+        pressed.outcome = await chat.press(QUINN, posted.button("I see it too"))
+    assert "already" in pressed.outcome.reply  # the same token as the button's
+
+
+async def test_perspective_typed(
+    chat: Chat, db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    await _group(chat)
+    await _posted(chat, "elephant big: Professionals never share")
+    async with anonymous_action(db, QUINN, caplog) as seen:
+        seen.outcome = await chat.say(
+            QUINN, "perspective 1 tag: I share and nobody else does", where=dm(QUINN)
+        )
+    assert "stored without your name" in seen.outcome.reply
+    (row,) = seen.after["perspectives"].values()
+    assert row["role_tag"] == "lived-experience"
+    async with anonymous_action(db, QUINN, caplog) as opened:
+        opened.outcome = await chat.say(QUINN, "perspective 1", where=dm(QUINN))
+    assert "already added your perspective" in opened.outcome.reply
+
+
+async def test_did_you_feel_heard_typed(
+    chat: Chat, db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    await _group(chat)
+    await chat.say(FAY, "meeting end")
+    async with anonymous_action(db, QUINN, caplog) as seen:
+        seen.outcome = await chat.say(QUINN, "heard partly", where=dm(QUINN))
+    assert "Thank you." in seen.outcome.reply
+    async with anonymous_action(db, QUINN, caplog) as change:
+        change.outcome = await chat.say(QUINN, "heard change shorter agendas", where=dm(QUINN))
+    assert "The facilitators will see it, without your name" in change.outcome.reply
+
+
+async def test_an_elephant_sent_to_a_group_by_its_number(
+    chat: Chat, db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    await _group(chat)
+    await chat.say(FAY, "setup Other", where=channel("other"))
+    await chat.say(QUINN, "role lived-experience", where=channel("other"))
+    async with anonymous_action(db, QUINN, caplog) as asked:
+        asked.outcome = await chat.say(QUINN, "elephant Nobody reads our feedback", where=dm(QUINN))
+    assert "Which group is this for?" in asked.outcome.reply
+    async with anonymous_action(db, QUINN, caplog) as seen:
+        seen.outcome = await chat.say(
+            QUINN, "2 elephant Nobody reads our feedback", where=dm(QUINN)
+        )
+    assert "We never store who sent it." in seen.outcome.reply
+    assert len(seen.after["elephants"]) == 1
 
 
 async def test_the_table_check_catches_a_non_anonymous_action(chat: Chat, db: Database) -> None:

@@ -15,8 +15,10 @@ from bot.routing import ChoiceRoute, encode
 from bot.store import groups, members
 from bot.store.database import Database
 from bot.store.groups import Group
+from bot.store.schema import elephants as elephants_table
 from bot.store.schema import groups as groups_table
 from bot.store.schema import members as members_table
+from bot.store.schema import pending_choices
 from tests.dialogue import Chat, channel, dm, person
 
 ANA = person("Ana")  # facilitator of the Parents Forum (channel "general")
@@ -222,6 +224,91 @@ async def test_a_direct_message_asks_which_group_and_the_choice_runs_there(
         in_forum = await members.get(conn, forum.id, ANA.user_id)
     assert in_other is not None and not in_other.nudges
     assert in_forum is not None and in_forum.nudges
+
+
+async def test_typing_a_groups_number_picks_it_like_its_button(chat: Chat, db: Database) -> None:
+    await two_groups(chat)
+    asked = await chat.say(ANA, "nudges off", where=dm(ANA))
+    assert "or type its number: 1 Other, 2 Parents Forum." in asked.reply
+    done = await chat.say(ANA, "1", where=dm(ANA))
+    assert "your nudges are off" in done.reply and "for Other" in done.reply
+    other, forum = await the_group(db, "other"), await the_group(db)
+    async with db.read() as conn:
+        in_other = await members.get(conn, other.id, ANA.user_id)
+        in_forum = await members.get(conn, forum.id, ANA.user_id)
+    assert in_other is not None and not in_other.nudges
+    assert in_forum is not None and in_forum.nudges
+    again = await chat.say(ANA, "2", where=dm(ANA))  # used once, like the button
+    assert "nothing is waiting for an answer now" in again.reply
+
+
+@pytest.mark.parametrize(
+    ("number", "phrase"),
+    [("3", "Please type a number from 1 to 2"), ("0", "Please type a number from 1 to 2")],
+)
+async def test_a_number_out_of_range_keeps_the_question(
+    chat: Chat, number: str, phrase: str
+) -> None:
+    await two_groups(chat)
+    await chat.say(ANA, "nudges off", where=dm(ANA))
+    assert phrase in (await chat.say(ANA, number, where=dm(ANA))).reply
+    assert "your nudges are off" in (await chat.say(ANA, "#2", where=dm(ANA))).reply
+
+
+async def test_a_number_picks_only_the_typists_own_question(chat: Chat) -> None:
+    await two_groups(chat)
+    await chat.say(ANA, "nudges off", where=dm(ANA))
+    # Ben is in both groups too, but was asked nothing: Ana's waiting words are not his.
+    await chat.say(BEN, "role professional", where=channel())
+    outcome = await chat.say(BEN, "1", where=dm(BEN))
+    assert "nothing is waiting for an answer now" in outcome.reply
+    assert "your nudges are off" in (await chat.say(ANA, "1", where=dm(ANA))).reply
+
+
+async def test_a_number_alone_with_nothing_asked_points_to_the_checkin(chat: Chat) -> None:
+    await chat.group_of(ANA, [(BEN, "professional")])
+    outcome = await chat.say(BEN, "3", where=dm(BEN))
+    assert "nothing is waiting for an answer now" in outcome.reply
+    assert "type `checkin` and the number, like `checkin 3`" in outcome.reply
+
+
+async def test_a_number_after_the_question_expired_is_not_taken(chat: Chat) -> None:
+    await two_groups(chat)
+    await chat.say(ANA, "nudges off", where=dm(ANA))
+    chat.clock.advance(hours=2)
+    assert "nothing is waiting" in (await chat.say(ANA, "1", where=dm(ANA))).reply
+
+
+async def test_anonymous_words_waiting_for_a_group_are_never_sealed(
+    chat: Chat, db: Database
+) -> None:
+    """Nothing may tie anonymous words to their author, not even a keyed hash: the number is
+    typed with the words again instead, and nothing is kept in between."""
+    await two_groups(chat)
+    asked = await chat.say(ANA, "elephant the same people always decide", where=dm(ANA))
+    assert "type its number and then your words again, like `1 elephant …`" in asked.reply
+    async with db.read() as conn:
+        (row,) = (await conn.execute(select(pending_choices))).mappings().all()
+    assert "." not in row["id"] and ANA.user_id not in str(dict(row))
+    alone = await chat.say(ANA, "2", where=dm(ANA))
+    assert "nothing is waiting for an answer now" in alone.reply
+    named = await chat.say(ANA, "2 elephant the same people always decide", where=dm(ANA))
+    assert "We never store who sent it." in named.reply
+    forum = await the_group(db)
+    async with db.read() as conn:
+        (elephant,) = (await conn.execute(select(elephants_table))).mappings().all()
+        still = (await conn.execute(select(pending_choices))).mappings().all()
+    assert elephant["group_id"] == forum.id
+    assert len(still) == 1  # the question's words wait only until they expire, untouched
+
+
+async def test_a_number_with_words_runs_them_in_that_group(chat: Chat, db: Database) -> None:
+    await two_groups(chat)
+    done = await chat.say(ANA, "1. nudges off", where=dm(ANA))
+    assert "your nudges are off" in done.reply and "for Other" in done.reply
+    wrong = await chat.say(ANA, "5 nudges off", where=dm(ANA))
+    assert "Please type a number from 1 to 2" in wrong.reply
+    assert "nudges off" in wrong.text()
 
 
 async def test_choosing_a_group_still_checks_facilitation(chat: Chat, db: Database) -> None:

@@ -170,7 +170,7 @@ async def test_hidden_characters_are_removed_before_storing(chat: Chat, db: Data
 @pytest.mark.parametrize(
     ("line", "phrase"),
     [
-        ("checkin now", "`checkin` takes nothing after it"),
+        ("checkin now", "I didn't understand “now”. Type `checkin 1` to `checkin 5`"),
         ("elephants 3", "`elephants` takes nothing after it"),
         ("elephant 3", "Please say what happened to elephant 3"),
         ("elephant 3 fixed", "Please say what happened to elephant 3"),

@@ -50,6 +50,8 @@ def encode(effect: Effect) -> str:
             "message": [effect.platform, effect.workspace, effect.user_id],
             "key": effect.key,
         }
+        if effect.replace:
+            data["replace"] = True
     elif isinstance(effect, UpdatePost):
         data = {"update": _where(effect.where), "key": effect.key}
     else:
@@ -65,7 +67,9 @@ def decode(text: str) -> Storable:
         return PostToConversation(Where(*data["post"]), card, data["key"])
     if "message" in data:
         platform, workspace, user_id = data["message"]
-        return MessageMember(platform, workspace, user_id, card, data["key"])
+        return MessageMember(
+            platform, workspace, user_id, card, data["key"], bool(data.get("replace"))
+        )
     return UpdatePost(Where(*data["update"]), data["key"], card)
 
 

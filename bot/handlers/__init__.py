@@ -15,6 +15,7 @@ from bot.handlers.actions import steering as action_steering
 from bot.handlers.agenda import buttons as agenda_buttons
 from bot.handlers.agenda import commands as agenda_commands
 from bot.handlers.checkin import commands as checkin_commands
+from bot.handlers.checkin import live_view
 from bot.handlers.elephants import commands as elephant_commands
 from bot.handlers.elephants import perspectives
 from bot.handlers.help import commands as help_commands
@@ -41,6 +42,7 @@ TABLES = (
     meeting_date_commands.routes,
     meeting_moves.routes,
     checkin_commands.routes,
+    live_view.routes,
     elephant_commands.routes,
     perspectives.routes,
     agenda_commands.routes,

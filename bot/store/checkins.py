@@ -259,3 +259,63 @@ async def of_meeting(conn: AsyncConnection, meeting_id: int) -> list[Row[Any]]:
         .order_by(checkins.c.answered_at, checkins.c.id)
     )
     return list(await conn.execute(query))
+
+
+@dataclass(frozen=True, slots=True)
+class Arrival:
+    """One member as the facilitators' live view shows them: their answer so far, if any, and
+    their words only when the author let facilitators read them ("nobody" words never leave
+    here)."""
+
+    member_id: int
+    name: str
+    answered: bool
+    mood: int | None
+    passed: bool
+    words: str | None
+    visibility: str | None
+
+
+async def arrivals(conn: AsyncConnection, meeting_id: int, group_id: int) -> list[Arrival]:
+    """Every member of the group with their answer to this meeting's check-in: those who have
+    answered first, in the order they came, then the others by name."""
+    query = (
+        select(
+            members.c.id,
+            members.c.display_name,
+            checkins.c.id.label("answer_id"),
+            checkins.c.mood,
+            checkins.c.passed,
+            checkins.c.words,
+            checkins.c.visibility,
+            checkins.c.answered_at,
+        )
+        .select_from(
+            members.outerjoin(
+                checkins,
+                and_(checkins.c.member_id == members.c.id, checkins.c.meeting_id == meeting_id),
+            )
+        )
+        .where(members.c.group_id == group_id)
+    )
+    rows = list(await conn.execute(query))
+    answered = sorted(
+        (r for r in rows if r.answer_id is not None), key=lambda r: (r.answered_at, r.answer_id)
+    )
+    waiting = sorted(
+        (r for r in rows if r.answer_id is None), key=lambda r: (r.display_name.casefold(), r.id)
+    )
+    found = [
+        Arrival(
+            r.id,
+            r.display_name,
+            True,
+            r.mood,
+            bool(r.passed),
+            r.words if r.visibility in ("group", "facilitators") else None,
+            r.visibility,
+        )
+        for r in answered
+    ]
+    found.extend(Arrival(r.id, r.display_name, False, None, False, None, None) for r in waiting)
+    return found

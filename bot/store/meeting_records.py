@@ -87,6 +87,8 @@ class RoundInfo:
     meeting_id: int | None
     opened_at: datetime
     closed_at: datetime | None
+    held: bool = False
+    """Still holding its answers (neither revealed nor closed): they may yet change."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,12 +257,25 @@ async def rounds_of(conn: AsyncConnection, meeting_ids: Iterable[int]) -> list[R
     if not ids:
         return []
     query = (
-        select(rounds.c.id, rounds.c.meeting_id, rounds.c.opened_at, rounds.c.closed_at)
+        select(
+            rounds.c.id,
+            rounds.c.meeting_id,
+            rounds.c.opened_at,
+            rounds.c.closed_at,
+            rounds.c.revealed_at,
+        )
         .where(rounds.c.meeting_id.in_(ids))
         .order_by(rounds.c.id)
     )
     return [
-        RoundInfo(r.id, r.meeting_id, r.opened_at, r.closed_at) for r in await conn.execute(query)
+        RoundInfo(
+            r.id,
+            r.meeting_id,
+            r.opened_at,
+            r.closed_at,
+            held=r.revealed_at is None and r.closed_at is None,
+        )
+        for r in await conn.execute(query)
     ]
 
 

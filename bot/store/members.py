@@ -9,9 +9,10 @@ from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot import person_names
 from bot.store.groups import Group
 from bot.store.schema import ROLES as ROLES  # the roles a member may give (setup offers them)
-from bot.store.schema import checkins, groups, members, round_answers
+from bot.store.schema import checkin_watchers, checkins, groups, members, round_answers
 from bot.text_safety import neutralise
 
 
@@ -139,13 +140,16 @@ async def facilitator_count(conn: AsyncConnection, group_id: int) -> int:
 
 
 async def find_by_mention(conn: AsyncConnection, group_id: int, token: str) -> list[Member]:
-    """Members matching a mention: `<@ID>` by id, otherwise by display name (case-insensitive)."""
+    """Members matching a mention: `<@ID>` by id, otherwise by name, compared without accents or
+    case (`sian` finds Siân, see `bot.person_names`): everyone whose whole name matches, or,
+    when nobody's does, everyone whose first name does. More than one: the caller asks which."""
     if token.startswith("<@") and token.endswith(">"):
         found = await get(conn, group_id, token[2:-1])
         return [found] if found else []
     # Names are stored made safe (`neutralise`): compare what was typed made safe the same way.
-    wanted = neutralise(token.strip().lstrip("@")).casefold()
-    return [m for m in await of_group(conn, group_id) if m.display_name.casefold() == wanted]
+    typed = neutralise(token.strip().lstrip("@"))
+    everyone = await of_group(conn, group_id)
+    return [everyone[at] for at in person_names.matching(typed, [m.display_name for m in everyone])]
 
 
 async def delete_with_answers(conn: AsyncConnection, member_id: int) -> None:
@@ -156,5 +160,6 @@ async def delete_with_answers(conn: AsyncConnection, member_id: int) -> None:
     nothing.
     """
     await conn.execute(delete(checkins).where(checkins.c.member_id == member_id))
+    await conn.execute(delete(checkin_watchers).where(checkin_watchers.c.member_id == member_id))
     await conn.execute(delete(round_answers).where(round_answers.c.member_id == member_id))
     await conn.execute(delete(members).where(members.c.id == member_id))

@@ -108,6 +108,13 @@ async def active(conn: AsyncConnection, group_id: int) -> Round | None:
     return Round.from_row(row) if row else None
 
 
+async def latest(conn: AsyncConnection, group_id: int) -> Round | None:
+    """The group's most recent round, whatever its state."""
+    query = select(rounds).where(rounds.c.group_id == group_id).order_by(rounds.c.id.desc())
+    row = (await conn.execute(query.limit(1))).mappings().first()
+    return Round.from_row(row) if row else None
+
+
 async def unfinished(conn: AsyncConnection, group_id: int) -> list[Round]:
     """Every round of the group not yet closed (normally at most one)."""
     query = (
@@ -221,6 +228,23 @@ async def put_answer(
             .where(round_answers.c.round_id == round_id, round_answers.c.member_id == member_id)
             .values(answered_at=now, **values)
         )
+
+
+async def withdraw_share(conn: AsyncConnection, round_id: int, member_id: int) -> bool:
+    """Delete a member's share, words and all, while the round still holds its answers (not
+    revealed, not closed). False when there was no such share to withdraw."""
+    held = select(rounds.c.id).where(
+        rounds.c.id == round_id, rounds.c.revealed_at.is_(None), rounds.c.closed_at.is_(None)
+    )
+    result = await conn.execute(
+        delete(round_answers).where(
+            round_answers.c.round_id == round_id,
+            round_answers.c.member_id == member_id,
+            round_answers.c.kind == SHARE,
+            round_answers.c.round_id.in_(held),
+        )
+    )
+    return result.rowcount == 1
 
 
 async def set_consent(conn: AsyncConnection, round_id: int, member_id: int, consent: bool) -> bool:

@@ -150,6 +150,16 @@ checkins = Table(
     CheckConstraint("mood IS NULL OR (mood BETWEEN 1 AND 5)", name="mood_range"),
 )
 
+# Facilitators watching a meeting's check-in live (`checkin live`): each answer redraws their
+# private view. Only who asked to watch, never anything about those being watched.
+checkin_watchers = Table(
+    "checkin_watchers",
+    metadata,
+    Column("meeting_id", ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
+    Column("member_id", ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    Column("since", UtcDateTime, nullable=False),
+)
+
 # No author column, by design.
 elephants = Table(
     "elephants",

@@ -42,6 +42,7 @@ class Platform:
         PostToConversation(HERE, CARD, key="summary:1"),
         PostToConversation(Where("teams", "t", "19:x", is_direct=True), CARD),
         MessageMember("slack", "T1", "U1", CARD, key=None),
+        MessageMember("teams", "t", "29:1", CARD, key="arrivals:1:2", replace=True),
         UpdatePost(HERE, "checkin:4", CARD),
     ],
 )

@@ -121,6 +121,7 @@ class ConsoleAdapter:
         self.forms = ConsoleForms(self.write)
         self._waiting_for_input = False
         self._shown: list[_Pressable] = []  # cards with buttons printed by the current `show`
+        self._kept: set[tuple[str, str]] = set()  # (person, key) of messages edited in place
         self.deliverer = ConsoleDeliverer(self)
         """Register this on the app's router: the drain prints the outbox's rows through it."""
 
@@ -415,7 +416,12 @@ class ConsoleAdapter:
     def _direct_messages(self, batch: list[MessageMember]) -> None:
         names = [self._name(message.user_id) for message in batch]
         if len(names) == 1:
-            header = f"→ DM to {names[0]}:"
+            first = batch[0]
+            kept = (first.user_id, first.key or "")
+            edited = " (updated)" if first.replace and kept in self._kept else ""
+            if first.replace and first.key:
+                self._kept.add(kept)
+            header = f"→ DM to {names[0]}{edited}:"
         else:
             header = f"→ DM to each of {', '.join(names[:-1])} and {names[-1]}:"
         self._card(header, batch[0].card)

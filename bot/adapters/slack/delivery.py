@@ -254,9 +254,18 @@ class SlackDeliverer:
                 where.workspace, where.conversation_id, render(effect.card), effect.key, plain
             )
         elif isinstance(effect, MessageMember):
-            await self.post_messages(
-                effect.workspace, effect.user_id, render(effect.card), effect.key, plain
-            )
+            head = None
+            if effect.replace and effect.key:
+                head = await records.find_post(self.db, effect.user_id, effect.key)
+            if head is not None and effect.key:
+                # A live view: the DM's messages are edited in place, like a channel post.
+                await self._update_parts(
+                    effect.workspace, effect.user_id, effect.key, render(effect.card), plain
+                )
+            else:
+                await self.post_messages(
+                    effect.workspace, effect.user_id, render(effect.card), effect.key, plain
+                )
         elif isinstance(effect, UpdatePost):
             await self._update(effect, render(effect.card), plain)
         else:
@@ -307,19 +316,32 @@ class SlackDeliverer:
                 )
 
     async def _update(self, effect: UpdatePost, messages: list[SlackMessage], plain: bool) -> None:
-        conversation = effect.where.conversation_id
-        found = await records.find_post(self.db, conversation, effect.key)
+        where = effect.where
+        await self._update_parts(
+            where.workspace, where.conversation_id, effect.key, messages, plain
+        )
+
+    async def _update_parts(
+        self,
+        workspace: str,
+        conversation: str,
+        key: str,
+        messages: list[SlackMessage],
+        plain: bool,
+    ) -> None:
+        """Edit the keyed post recorded under `conversation` (a channel, or a person's id for
+        their DM) and its later parts; post parts it did not have, blank parts no longer needed."""
+        found = await records.find_post(self.db, conversation, key)
         if found is None:
             log.warning("an update for a post that was never sent to Slack was skipped")
             return
         channel, ts = found
-        workspace = effect.where.workspace
         await self._send(
             "chat_update", workspace, channel=channel, ts=ts, **_payload(messages[0], edit=True)
         )
         number = 2
         while True:
-            part = _part_key(effect.key, number, plain)
+            part = _part_key(key, number, plain)
             assert part is not None
             old = await records.find_post(self.db, conversation, part)
             if number > len(messages):

@@ -190,6 +190,13 @@ def part_key(key: str, number: int) -> str:
     return key if number == 1 else f"{key}#{number}"
 
 
+CHAT = "chat"
+"""The key under a person's row (`member_row`) naming their 1:1 chat, kept only for messages that
+are edited later (`MessageMember.replace`): editing needs the chat, which Teams names only once
+it is made."""
+NO_LONGER_NEEDED = "This part is no longer needed: the message above was updated."
+
+
 def member_row(tenant: str, user_id: str) -> str:
     """The `platform_posts` conversation a keyed 1:1 message is recorded under (Teams names the
     1:1 conversation only once it is made)."""
@@ -270,7 +277,12 @@ class TeamsDeliverer:
         elif isinstance(effect, MessageMember):
             card = plain(effect.card) if reduce else effect.card
             await self.message_member(
-                effect.workspace, effect.user_id, card, key=effect.key, budget=budget
+                effect.workspace,
+                effect.user_id,
+                card,
+                key=effect.key,
+                budget=budget,
+                replace=effect.replace,
             )
         elif isinstance(effect, UpdatePost):
             card = plain(effect.card) if reduce else effect.card
@@ -387,12 +399,19 @@ class TeamsDeliverer:
         *,
         key: str | None = None,
         budget: int | None = None,
+        replace: bool = False,
     ) -> None:
         """A card in the person's 1:1 chat with the bot (Teams makes it, or finds it), as
-        consecutive cards when it is long."""
+        consecutive cards when it is long. With `replace`, a keyed message sent before is edited
+        in place (`_edit_personal`)."""
         row = member_row(tenant, user_id)
         parts = messages(card, budget=budget)
         numbers = list(range(1, len(parts) + 1))
+        if key and replace:
+            chat = await records.find_post(self.db, row, CHAT)
+            if chat and await records.find_post(self.db, row, part_key(key, 1)):
+                await self._edit_personal(tenant, chat, row, key, parts)
+                return
         if key:
             found = [await records.find_post(self.db, row, part_key(key, n)) for n in numbers]
             numbers = [n for n, activity_id in zip(numbers, found, strict=True) if not activity_id]
@@ -406,17 +425,57 @@ class TeamsDeliverer:
         parameters = personal(tenant, user_id, str((known.get("bot") or {}).get("id") or ""))
 
         for number in numbers:
-            activity_id = await self._send_personal(parameters, service_url, parts[number - 1])
+            activity_id, chat = await self._send_personal(
+                parameters, service_url, parts[number - 1]
+            )
             if key and activity_id:
                 await records.remember_post(self.db, row, part_key(key, number), activity_id)
+            if key and replace and chat:
+                await records.remember_post(self.db, row, CHAT, chat)
+
+    async def _edit_personal(
+        self, tenant: str, chat: str, row: str, key: str, parts: list[Activity]
+    ) -> None:
+        """Edit a keyed message in the person's 1:1 chat `chat`, part for part; post parts it did
+        not have, and say so in parts no longer needed (Teams keeps a message's place)."""
+        known = await records.load_reference(self.db, records.tenant_row(tenant))
+        if known is None:
+            raise LookupError("the bot has had no activity from that tenant yet")
+        ref = {
+            "channelId": "msteams",
+            "serviceUrl": str(known.get("serviceUrl") or ""),
+            "bot": known.get("bot") or {},
+            "conversation": {"id": chat, "conversationType": "personal", "tenantId": tenant},
+        }
+        number = 1
+        while True:
+            activity_id = await records.find_post(self.db, row, part_key(key, number))
+            if number > len(parts):
+                if activity_id is None:
+                    break
+                gone = message(Card(text=NO_LONGER_NEEDED))
+                gone.id = activity_id
+                await self._continue(ref, _updating(gone))
+            elif activity_id is None:
+                sent = await self._continue(ref, _sending(parts[number - 1]))
+                if sent is not None and getattr(sent, "id", None):
+                    await records.remember_post(self.db, row, part_key(key, number), str(sent.id))
+            else:
+                parts[number - 1].id = activity_id
+                await self._continue(ref, _updating(parts[number - 1]))
+            number += 1
 
     async def _send_personal(
         self, parameters: ConversationParameters, service_url: str, post: Activity
-    ) -> str | None:
-        """Send `post` in the 1:1 chat `parameters` open; the id Teams gave it."""
+    ) -> tuple[str | None, str | None]:
+        """Send `post` in the 1:1 chat `parameters` open; the id Teams gave it, and the chat's."""
         sent: list[Any] = []
+        chats: list[str] = []
 
         async def callback(context: TurnContext) -> None:
+            conversation = getattr(context.activity, "conversation", None)
+            if conversation is not None and getattr(conversation, "id", None):
+                chats.append(str(conversation.id))
             sent.append(await context.send_activity(post))
 
         async def attempt() -> None:
@@ -427,4 +486,4 @@ class TeamsDeliverer:
 
         await self.retrying(attempt)
         activity_id = getattr(sent[0], "id", None) if sent else None
-        return str(activity_id) if activity_id else None
+        return (str(activity_id) if activity_id else None), (chats[-1] if chats else None)

@@ -73,12 +73,13 @@ def checkin_card(
         text=(
             f"{MOOD_QUESTION} Choose 1 to 5, or Pass. Passing is always fine.\n"
             f"If you'd like to add a few words: {question}\n"
-            "You choose who sees your words."
+            "You choose who sees your words; the facilitators see how you're arriving."
             + "".join("\n" + line if n else "\n\n" + line for n, line in enumerate(agenda))
         ),
         fields=(count_line(answered, members),),
         buttons=tuple(buttons),
-        footer="You can change your answer until the meeting ends. Or type `checkin`.",
+        footer="You can change your answer until the meeting ends. Or type `checkin 1` to "
+        "`checkin 5`, `checkin pass`, or `checkin` for the form.",
     )
 
 
@@ -120,7 +121,11 @@ def answer_form(group_id: int, meeting_id: int, question: str, current: Checkin 
             ),
         ),
         context=routing.encode(group_id, str(meeting_id)),
-        notes=("Your mood is counted in the group's totals only when enough people answer.",),
+        notes=(
+            "The facilitators see how you're arriving (or that you passed), to look out for "
+            "anyone having a hard day. The group sees moods only added up, once enough people "
+            "answer.",
+        ),
     )
 
 

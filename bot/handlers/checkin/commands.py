@@ -13,14 +13,24 @@ else, it opens the answer form.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from bot import limits
 from bot.context import Context
 from bot.effects import Effect, FormErrors, MessageMember, OpenForm, PostToConversation, UpdatePost
 from bot.errors import UserError
-from bot.grammar import ParsedCommand
+from bot.grammar import (
+    TRAILING_MARKS,
+    CommandError,
+    CommandSpec,
+    Grammar,
+    ParsedCommand,
+    hyphenated,
+    split,
+)
 from bot.handlers.agenda.meeting_end import agenda_for_checkin
+from bot.handlers.checkin import live_view
 from bot.handlers.checkin.cards import (
     ANSWER,
     DEFAULT_QUESTION,
@@ -35,7 +45,7 @@ from bot.handlers.checkin.cards import (
 )
 from bot.handlers.meetings.opening import start_meeting
 from bot.prompts import choose_prompt
-from bot.replies import reply, with_their_text
+from bot.replies import as_typed, reply, with_their_text
 from bot.routing import Routes
 from bot.store import checkins, groups, meetings, members
 from bot.store.checkins import VISIBILITIES, Checkin
@@ -118,12 +128,66 @@ async def card_update(
 # -- the command ----------------------------------------------------------------------------------
 
 
+# -- typed answers: `checkin 3`, `checkin pass`, `checkin 2 facilitators: <words>` ---------------
+
+MOOD_WORDS = {label.lower(): str(n) for n, label in MOODS.items()}
+VISIBILITY_WORDS = {
+    "group": "group",
+    "everyone": "group",
+    "all": "group",
+    "facilitators": "facilitators",
+    "facilitator": "facilitators",
+    "nobody": "nobody",
+    "me": "nobody",
+}
+TYPED_USAGE = (
+    "Type `checkin 1` to `checkin 5` (1 Struggling … 5 Great) or `checkin pass`. To add words, "
+    "say who may read them first: `checkin 2 facilitators: a rough night`, or `group:` or "
+    "`nobody:`."
+)
+WHO_READS = re.compile(r"\s*([^\W\d_]+)\s*:?\s*(.*)", re.DOTALL)
+"""Who may read the words, then the words: `facilitators: a rough night`."""
+WORDS_IN_THE_OPEN = (
+    "I haven't kept your words: everyone in the channel can already read them here. To keep "
+    "them for the facilitators or for yourself, send `checkin` and your words to me in a direct "
+    "message."
+)
+
+
+def _read_checkin(spec: CommandSpec, rest: str) -> ParsedCommand:
+    """`checkin` (the form, or sending it), `checkin live`, or a typed answer: the mood (or
+    `pass`) as `arg`, then who may read the words and the words (`value`, `mention`)."""
+    word, after = split(rest)
+    word = word.rstrip(TRAILING_MARKS)
+    if not word:
+        return spec.parsed()
+    if word in ("live", "arrivals"):
+        return live_view.ARRIVALS.parsed()
+    choice = MOOD_WORDS.get(word, word)
+    if choice not in CHOICES_TEXT:
+        raise CommandError(f"I didn't understand “{rest[:40]}”. {TYPED_USAGE}")
+    if not after:
+        return spec.parsed("checkin.answer", arg=choice)
+    found = WHO_READS.match(after)
+    audience, words = (found.group(1), found.group(2).strip()) if found else ("", "")
+    visibility = VISIBILITY_WORDS.get(hyphenated(audience))
+    if visibility is None or not words:
+        raise CommandError(
+            "Who may read your words? Please start them with `group:`, `facilitators:` or "
+            f"`nobody:`. {TYPED_USAGE}",
+            original=after,
+        )
+    return spec.parsed("checkin.answer", arg=choice, mention=visibility, value=words)
+
+
 @routes.command(
     "checkin",
     "member",
-    usage="checkin",
-    summary="answer the check-in (facilitators: send it now)",
+    usage="checkin  /  checkin 1-5  /  checkin pass",
+    summary="answer the check-in: 1 struggling to 5 great, or pass; to add words, say who may "
+    "read them, as in `checkin 2 facilitators: a long night` (facilitators: `checkin` sends it)",
     rank=80,
+    grammar=Grammar(("checkin", "checkin.answer"), _read_checkin),
     aliases=("check-in",),
 )
 async def checkin_command(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
@@ -175,6 +239,21 @@ def _form(group: Group, meeting: Meeting, current: Checkin | None) -> OpenForm:
     return OpenForm(answer_form(group.id, meeting.id, question, current))
 
 
+@routes.handles("checkin.answer")
+async def checkin_typed(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
+    """The typed twin of the mood buttons and of the form: the same handlers, on the current
+    meeting's check-in."""
+    meeting = await meetings.current(ctx.conn, ctx.require_group().id)
+    if meeting is None or meeting.checkin_sent_at is None:
+        raise UserError(NO_CHECKIN_OPEN, original=cmd.value)
+    if not cmd.value:
+        return await on_answer(ctx, f"{meeting.id}:{cmd.arg}")
+    if ctx.seen_by_others and cmd.mention != "group":
+        raise UserError(WORDS_IN_THE_OPEN, original=cmd.value)
+    values = {"mood": cmd.arg, "words": cmd.value, "visibility": cmd.mention or ""}
+    return as_typed(await on_form(ctx, values, str(meeting.id)), cmd.value)
+
+
 # -- buttons and the form -----------------------------------------------------------------------
 
 
@@ -213,7 +292,9 @@ async def on_answer(ctx: Context, payload: str) -> list[Effect]:
     if not words:
         text += "\nYou can add a few words with the Add words button, or type `checkin`."
     answered = found.answered_after(replaced=replaced)
-    return [reply(text), await card_update(ctx, group, meeting, answered, found.members)]
+    live = await live_view.refreshed(ctx, group, meeting)
+    redrawn = await card_update(ctx, group, meeting, answered, found.members)
+    return [reply(text), redrawn, *live]
 
 
 @routes.choice(OPEN_FORM)
@@ -255,4 +336,6 @@ async def on_form(ctx: Context, values: Mapping[str, str], payload: str) -> list
     )
     text = thanks(mood, replaced=replaced, visibility=visibility if words else None)
     answered = found.answered_after(replaced=replaced)
-    return [reply(text), await card_update(ctx, group, meeting, answered, found.members)]
+    live = await live_view.refreshed(ctx, group, meeting)
+    redrawn = await card_update(ctx, group, meeting, answered, found.members)
+    return [reply(text), redrawn, *live]

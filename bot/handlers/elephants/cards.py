@@ -157,8 +157,18 @@ def elephant_card(group_id: int, elephant: Elephant, marks: int, k: int) -> Card
         text="\n".join(lines),
         fields=tuple(fields),
         buttons=tuple(buttons),
-        footer="Named anonymously: nobody, not even the facilitators, can see who named it.",
+        footer="Named anonymously: nobody, not even the facilitators, can see who named it. "
+        + typed_hint(elephant),
     )
+
+
+def typed_hint(elephant: Elephant) -> str:
+    """The typed equivalents of the card's buttons, for keyboards and screen readers."""
+    n = elephant.number
+    hint = f"By typing, in a direct message to me: `see {n}`"
+    if elephant.is_big and (elephant.perspectives_revealed_at is None or elephant.status == "open"):
+        hint += f", `perspective {n} <your view>`"
+    return hint + "."
 
 
 def invitation_card(group_id: int, group_name: str, elephant: Elephant, k: int) -> Card:
@@ -179,7 +189,8 @@ def invitation_card(group_id: int, group_name: str, elephant: Elephant, k: int) 
                 style="primary",
             ),
         ),
-        footer="Nothing is expected of you: it's fine not to answer.",
+        footer="Nothing is expected of you: it's fine not to answer. Or type "
+        f"`perspective {elephant.number} <your view>` (`tag:` before your view adds your role).",
     )
 
 

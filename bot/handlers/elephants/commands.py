@@ -409,6 +409,43 @@ async def see_too(ctx: Context, payload: str) -> list[Effect]:
     ]
 
 
+def _read_see(spec: CommandSpec, rest: str) -> ParsedCommand:
+    """`see 3`, `see it too 3`, `me too 3`, `see #3`: the elephant's number, whatever leads it."""
+    words = [w for w in rest.lower().split() if w not in ("it", "too", "see")]
+    found = NUMBER.fullmatch(words[0]) if len(words) == 1 else None
+    if found is None or int(found.group(1)) < 1:
+        raise CommandError(
+            "Please give the elephant's number: `see 3` says you see elephant #3 too "
+            "(`elephants` lists them)."
+        )
+    return spec.parsed(number=int(found.group(1)))
+
+
+@routes.command(
+    "see",
+    "member",
+    usage="see <number>  (or: me too <number>)",
+    summary="say you see an elephant too, anonymously",
+    rank=96,
+    grammar=Grammar((), _read_see),
+    anonymous=True,
+    aliases=("me", "see-too", "me-too", "metoo"),
+)
+async def see_typed(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
+    """The typed twin of "I see it too": the same handler, so the same token and count."""
+    if ctx.seen_by_others:
+        raise UserError(
+            "I haven't counted that: in the channel everyone can see who typed it. Please send "
+            f"`see {cmd.number}` to me in a direct message instead."
+        )
+    elephant = await store.by_number(ctx.conn, ctx.require_group().id, cmd.number or 0)
+    if elephant is None:
+        raise UserError(
+            f"I can't find elephant #{cmd.number}. Type `elephants` to see the open ones."
+        )
+    return await see_too(ctx, str(elephant.id))
+
+
 # -- the list and the facilitator's outcomes ------------------------------------------------------
 
 

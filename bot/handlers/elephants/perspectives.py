@@ -25,7 +25,9 @@ from bot.cards import Card
 from bot.context import Context
 from bot.effects import Effect, FormErrors, OpenForm, PostToConversation, UpdatePost
 from bot.errors import UserError
+from bot.grammar import CommandError, CommandSpec, Grammar, ParsedCommand, split
 from bot.handlers.elephants.cards import (
+    NO_TAG,
     PERSPECTIVE_FORM,
     PERSPECTIVE_OPEN,
     ROLE_WORDS,
@@ -39,7 +41,7 @@ from bot.handlers.elephants.cards import (
 )
 from bot.handlers.privacy.crowd_rule import crowd, shown
 from bot.identity import anonymous_token
-from bot.replies import reply, with_their_text
+from bot.replies import as_typed, reply, with_their_text
 from bot.routing import Routes
 from bot.store import elephants as store
 from bot.store import groups
@@ -124,6 +126,58 @@ async def submit(ctx: Context, values: Mapping[str, str], payload: str) -> list[
             f"{group.k} new ones have arrived."
         )
     return [reply(f"Thank you. Your perspective is stored without your name. {when}")]
+
+
+# -- typed: `perspective 3 [tag:] <your view>` ---------------------------------------------------
+# The same handlers as the button and the form, so the tokens, the crowd rule and the random
+# delay are the very same: typing changes nothing about anonymity.
+
+TAG_PREFIX = "tag:"
+TYPED_IN_THE_OPEN = (
+    "I haven't kept that: in the channel everyone can see who typed it, so it could not stay "
+    "anonymous. You may want to delete your message. Please send it to me in a direct message "
+    "instead."
+)
+
+
+def _read_perspective(spec: CommandSpec, rest: str) -> ParsedCommand:
+    """`perspective 3` (the form) or `perspective 3 [tag:] <your view>`."""
+    first, after = split(rest)
+    number = first.lstrip("#")
+    if not (number.isascii() and number.isdigit()) or len(number) > 9:
+        raise CommandError(
+            "Please say which elephant, then your view: `perspective 3 <your view>` (the number "
+            "is on the elephant's card; `elephants` lists them)."
+        )
+    tagged = after[: len(TAG_PREFIX)].lower() == TAG_PREFIX
+    view = after[len(TAG_PREFIX) :].strip() if tagged else after
+    return spec.parsed(number=int(number), arg=view, value=TAG if tagged else NO_TAG)
+
+
+@routes.command(
+    "perspective",
+    "member",
+    usage="perspective <number> [tag:] <your view>",
+    summary="add your view on a big elephant, anonymously (start it with `tag:` to add your role)",
+    rank=95,
+    grammar=Grammar((), _read_perspective),
+    anonymous=True,
+    aliases=("view",),
+)
+async def perspective_typed(ctx: Context, command: ParsedCommand) -> list[Effect]:
+    """The typed twin of "Add my perspective" and its form."""
+    elephant = await store.by_number(ctx.conn, ctx.require_group().id, command.number or 0)
+    if elephant is None:
+        raise UserError(
+            f"I can't find elephant #{command.number}. Type `elephants` to see the open ones.",
+            original=command.arg,
+        )
+    if not command.arg:
+        return await open_form(ctx, str(elephant.id))
+    if ctx.seen_by_others:
+        raise UserError(TYPED_IN_THE_OPEN, original=command.arg)
+    values = {"text": command.arg, "role_tag": command.value}
+    return as_typed(await submit(ctx, values, str(elephant.id)), command.arg)
 
 
 def _delay(ctx: Context, group: Group) -> timedelta:

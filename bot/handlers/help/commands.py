@@ -34,6 +34,10 @@ ELEPHANT_TIP = (
     "direct message (in Teams, our 1:1 chat), or type `elephant` on its own to get a private "
     "form. Never type the elephant itself in the channel. You can always pass."
 )
+TYPING_TIP = (
+    "Anything a button does can be typed instead, with the commands above, so a keyboard or a "
+    "screen reader is never stuck. When I ask you to choose from a numbered list, type the number."
+)
 
 
 def _line(spec: CommandSpec) -> str:
@@ -104,7 +108,11 @@ async def help_command(ctx: Context, command: ParsedCommand) -> list[Effect]:
             leads = leads or bool(found and found.is_facilitator)
         audience = "facilitator" if leads else "member"
         text = commands_for(listed, audience, in_group=True)
-        return [ReplyToActor(Card(title="What you can do", text=text, footer=ELEPHANT_TIP))]
+        return [
+            ReplyToActor(
+                Card(title="What you can do", text=text, footer=f"{ELEPHANT_TIP}\n{TYPING_TIP}")
+            )
+        ]
     if member is None:
         text = (
             f"{commands_for(listed, 'member', in_group=True)}\n\n"
@@ -115,4 +123,4 @@ async def help_command(ctx: Context, command: ParsedCommand) -> list[Effect]:
             listed, "facilitator" if member.is_facilitator else "member", in_group=True
         )
     title = f"What you can do in {neutralise(group.name)}"
-    return [ReplyToActor(Card(title=title, text=text, footer=ELEPHANT_TIP))]
+    return [ReplyToActor(Card(title=title, text=text, footer=f"{ELEPHANT_TIP}\n{TYPING_TIP}"))]

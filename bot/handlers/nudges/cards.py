@@ -60,7 +60,8 @@ def reflection_card(group_id: int, meeting_id: int, when: str, k: int) -> Card:
             f"{anonymity_line(k)}"
         ),
         buttons=(*buttons, change),
-        footer=f"There's no need to answer. {OPT_OUT}",
+        footer=f"There's no need to answer. By typing: `heard 1` to `heard 5`, or "
+        f"`heard change <one thing>`. {OPT_OUT}",
     )
 
 

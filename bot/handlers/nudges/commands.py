@@ -41,7 +41,7 @@ from bot.cards import Button
 from bot.context import Context
 from bot.effects import Effect, FormErrors, MessageMember, OpenForm
 from bot.errors import UserError
-from bot.grammar import ParsedCommand, one_of
+from bot.grammar import CommandError, CommandSpec, Grammar, ParsedCommand, hyphenated, one_of, split
 from bot.handlers.checkin.cards import DEFAULT_QUESTION, checkin_card
 from bot.handlers.nudges.cards import (
     HEARD,
@@ -58,7 +58,7 @@ from bot.handlers.privacy.crowd_rule import first_crowd, shown
 from bot.handlers.rounds.reciprocity_ledger import LIVED, PROFESSIONAL, share_rates
 from bot.handlers.summary.builder import day_words, when_words
 from bot.identity import anonymous_token
-from bot.replies import reply, with_their_text
+from bot.replies import as_typed, reply, with_their_text
 from bot.routing import Routes
 from bot.scheduling.plan import RECIPROCITY, REFLECTION, firing_key
 from bot.scheduling.quiet_hours import is_quiet, next_allowed
@@ -293,6 +293,72 @@ async def on_change_form(ctx: Context, values: Mapping[str, str], payload: str) 
             f"once at least {k} have come in."
         )
     ]
+
+
+# -- typed: `heard 4`, `heard partly`, `heard change <one thing>` --------------------------------
+# The same handlers as the buttons and the form, on the group's last meeting: the same tokens,
+# the same whole crowds, nothing about the person written.
+
+HEARD_WORDS = {"yes": 5, "completely": 5, "partly": 3, "somewhat": 3, "no": 1, "not-really": 1}
+HEARD_USAGE = "heard yes|partly|no  /  heard change <one thing>"
+
+
+def _read_heard(spec: CommandSpec, rest: str) -> ParsedCommand:
+    word, after = split(rest)
+    if word == "change":
+        if not after:
+            return spec.parsed("heard.change")
+        return spec.parsed("heard.change", arg=after)
+    answer = hyphenated(rest)
+    score = HEARD_WORDS.get(answer) or (int(answer) if answer in ("1", "2", "3", "4", "5") else 0)
+    if not score:
+        raise CommandError(
+            "Please say how heard you felt at the last meeting: `heard yes`, `heard partly` or "
+            "`heard no` (or 1 to 5), or tell me one thing to change: `heard change <your words>`."
+        )
+    return spec.parsed(number=score)
+
+
+async def _last_meeting_part(ctx: Context) -> str:
+    meeting = await meetings.latest_ended(ctx.conn, ctx.require_group().id)
+    if meeting is None:
+        raise UserError("There hasn't been a meeting to reflect on yet. Thank you all the same.")
+    return str(meeting.id)
+
+
+def _not_in_the_open(ctx: Context, original: str) -> None:
+    if ctx.seen_by_others:
+        raise UserError(
+            "I haven't kept that: in the channel everyone can see who typed it, so it could not "
+            "stay anonymous. Please send it to me in a direct message instead.",
+            original=original,
+        )
+
+
+@routes.command(
+    "heard",
+    "member",
+    usage=HEARD_USAGE,
+    summary="after a meeting: did you feel heard, and one thing you'd change (anonymous)",
+    rank=165,
+    grammar=Grammar(("heard", "heard.change"), _read_heard),
+    anonymous=True,
+)
+async def heard_typed(ctx: Context, command: ParsedCommand) -> list[Effect]:
+    """The typed twin of the 1-5 buttons after a meeting."""
+    _not_in_the_open(ctx, "")
+    part = await _last_meeting_part(ctx)
+    return await on_heard(ctx, f"{part}:{command.number}")
+
+
+@routes.handles("heard.change")
+async def change_typed(ctx: Context, command: ParsedCommand) -> list[Effect]:
+    """The typed twin of "One thing to change" (alone: its form) and of the form itself."""
+    part = await _last_meeting_part(ctx)
+    if not command.arg:
+        return await on_open_change(ctx, part)
+    _not_in_the_open(ctx, command.arg)
+    return as_typed(await on_change_form(ctx, {"change": command.arg}, part), command.arg)
 
 
 # -- the note on sharing --------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from bot.cards import Button
 from bot.context import Context
 from bot.effects import Effect, ReplyToActor, SendFileToActor
 from bot.errors import UserError
-from bot.grammar import ParsedCommand
+from bot.grammar import CommandError, CommandSpec, Grammar, ParsedCommand, hyphenated
 from bot.handlers.actions import record as actions_record
 from bot.handlers.privacy.export import build_export
 from bot.handlers.privacy.personal_data import erase, erase_tokens, my_data_card
@@ -75,12 +75,28 @@ async def _refuse_last_facilitator(ctx: Context) -> None:
         raise UserError(LAST_FACILITATOR.format(group=neutralise(group.name)))
 
 
+def _read_forget(spec: CommandSpec, rest: str) -> ParsedCommand:
+    """`forget-me` asks first; `forget-me yes` and `forget-me no` answer, as the buttons do."""
+    answer = hyphenated(rest)
+    if not answer:
+        return spec.parsed()
+    if answer in ("yes", "confirm", "yes-erase"):
+        return spec.parsed("forget-me.yes")
+    if answer in ("no", "cancel", "keep"):
+        return spec.parsed("forget-me.no")
+    raise CommandError(
+        "Type `forget-me` to see what would be erased; then `forget-me yes` to erase it, or "
+        "`forget-me no` to keep it."
+    )
+
+
 @routes.command(
     "forget-me",
     "member",
-    usage="forget-me",
+    usage="forget-me  (then: forget-me yes / forget-me no)",
     summary="erase everything held about you",
     rank=220,
+    grammar=Grammar(("forget-me", "forget-me.yes", "forget-me.no"), _read_forget),
     joins=False,
     aliases=("forgetme", "forget"),
 )
@@ -94,7 +110,8 @@ async def forget_me(ctx: Context, command: ParsedCommand) -> list[Effect]:
         "your role, your check-ins and your answers in sharing rounds. It can't be undone. "
         f"{actions_record.FORGET_WORDS}\n\n"
         "Anonymous things (elephants, perspectives, reflections, “I see it too”) stay, because "
-        "I never knew they were yours. Summaries already posted in the channel stay too."
+        "I never knew they were yours. Summaries already posted in the channel stay too.\n\n"
+        "To answer by typing: `forget-me yes` erases it, `forget-me no` keeps it."
     )
     buttons = (
         Button("Yes, erase my data", FORGET_CONFIRM, value, style="danger"),
@@ -127,6 +144,18 @@ async def forget_confirmed(ctx: Context, payload: str) -> list[Effect]:
             title="Your data is erased",
         )
     ]
+
+
+@routes.handles("forget-me.yes")
+async def forget_typed_yes(ctx: Context, command: ParsedCommand) -> list[Effect]:
+    """The typed twin of "Yes, erase my data"."""
+    return await forget_confirmed(ctx, str(ctx.require_member().id))
+
+
+@routes.handles("forget-me.no")
+async def forget_typed_no(ctx: Context, command: ParsedCommand) -> list[Effect]:
+    """The typed twin of "No, keep it"."""
+    return await forget_cancelled(ctx, str(ctx.require_member().id))
 
 
 @routes.choice(FORGET_CANCEL)

@@ -57,7 +57,10 @@ def full_statement(group: Group | None, default_k: int) -> Card:
         "answers to sharing rounds (what you shared, or that you passed, and whether your words "
         "may go in the summary), and the agenda items you added with your name on them.",
         "Who sees what: check-in words are seen only by the people you chose: the group, the "
-        "facilitators, or nobody. Round answers are held until the round is revealed, then the "
+        "facilitators, or nobody. The facilitators see how each person is arriving (the mood, "
+        "or that they passed) as the answers come, to look out for anyone having a hard day; "
+        f"the group sees moods only added up, once at least {k} have answered. Round answers "
+        "are held until the round is revealed, then the "
         "group sees them. Only words you agreed to share go in the meeting summary. A "
         "facilitator's export never holds more than facilitators could already see.",
         "What anonymous means here: elephants, agenda items added anonymously, perspectives on "

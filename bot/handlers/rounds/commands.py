@@ -32,7 +32,7 @@ from bot.effects import (
     UpdatePost,
 )
 from bot.errors import UserError
-from bot.grammar import CommandSpec, Grammar, ParsedCommand, free_text, split
+from bot.grammar import TRAILING_MARKS, CommandSpec, Grammar, ParsedCommand, one_of, split
 from bot.handlers.meetings.opening import ensure_meeting
 from bot.handlers.rounds import flow
 from bot.handlers.rounds.cards import (
@@ -66,7 +66,8 @@ FACILITATOR_REASON = "Here are the answers, together."
 MEETING_END_REASON = "The meeting has ended, so here are the answers, together."
 HELD_NOTE = "Nobody sees it until the round is revealed; then the group will see it with your name."
 CONSENT_QUESTION = (
-    "May your words also appear in the meeting summary? Until you choose, they stay out."
+    "May your words also appear in the meeting summary? Until you choose, they stay out. "
+    "(Or type `consent yes` or `consent no`.)"
 )
 
 
@@ -108,13 +109,23 @@ def _share_thanks(round_: Round, previous: Answer | None) -> str:
     return f"Thank you — your answer is held. {HELD_NOTE}"
 
 
+WITHDRAW_WORDS = ("withdraw", "take back", "undo", "remove")
+
+
+def _read_share(spec: CommandSpec, rest: str) -> ParsedCommand:
+    """`share withdraw` takes your share back; anything else is the share itself."""
+    if rest.strip().lower().rstrip(TRAILING_MARKS) in WITHDRAW_WORDS:
+        return spec.parsed("share.withdraw")
+    return spec.parsed(arg=rest)
+
+
 @routes.command(
     "share",
     "member",
     usage="share [your answer]",
     summary="answer the open round",
     rank=130,
-    grammar=free_text(),
+    grammar=Grammar(("share", "share.withdraw"), _read_share),
 )
 async def share_command(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     """`share <text>` stores the words (consent asked by buttons); `share` alone opens a form."""
@@ -217,6 +228,73 @@ async def pass_command(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
 @routes.choice(PASS)
 async def pass_button(ctx: Context, payload: str) -> list[Effect]:
     return await _store_pass(ctx, await flow.round_of_payload(ctx, payload))
+
+
+@routes.command(
+    "consent",
+    "member",
+    usage="consent yes|no",
+    summary="say whether your share's words may appear in the meeting summary",
+    rank=136,
+    grammar=one_of(("yes", "no"), "Please type `consent yes` or `consent no`."),
+)
+async def consent_command(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
+    """The typed twin of the Yes/No buttons after a share: about the group's latest round."""
+    round_ = await store.latest(ctx.conn, ctx.require_group().id)
+    if round_ is None:
+        raise UserError(flow.NO_ROUND)
+    return await consent_button(ctx, f"{round_.id}:{cmd.arg}")
+
+
+# -- withdrawing a share before the reveal ---------------------------------------------------------
+
+NOTHING_SHARED = "You haven't shared in this round, so there's nothing to withdraw."
+PASSED_ALREADY = (
+    "You passed on this round, so there's nothing to withdraw. Passing is always fine. If you'd "
+    "like to share after all, type `share`."
+)
+SHOWN_ALREADY = (
+    "The answers of this round have already been shown to the group, so your share can't be "
+    "withdrawn now: everyone has read it. If something in it worries you, you could have a word "
+    "with a facilitator."
+)
+WITHDRAWN = (
+    "Done: your share is withdrawn and its words are deleted. Nobody saw it. You can share "
+    "again, pass, or leave it there."
+)
+
+
+@routes.handles("share.withdraw")
+async def withdraw_command(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
+    """`share withdraw`: take back your held share before the reveal. Afterwards it cannot be:
+    the room has read it. The share is deleted, as if never given, so every count (the card,
+    the ledger once the round is counted) follows; held rounds are not counted before then
+    (`reciprocity_ledger`), so no two readings can tell a withdrawal apart."""
+    round_ = await flow.current_round(ctx)
+    group, member = ctx.require_group(), ctx.require_member()
+    previous = await store.answer_of(ctx.conn, round_.id, member.id)
+    if round_.status == store.REVEALED:
+        if previous is not None and previous.kind == store.SHARE:
+            raise UserError(SHOWN_ALREADY)
+        raise UserError(NOTHING_SHARED)
+    if previous is None:
+        raise UserError(NOTHING_SHARED)
+    if previous.kind == store.PASS:
+        raise UserError(PASSED_ALREADY)
+    if not await store.withdraw_share(ctx.conn, round_.id, member.id):
+        raise UserError(SHOWN_ALREADY)
+    return [reply(WITHDRAWN), await flow.redraw(ctx, group, round_.id)]
+
+
+@routes.command(
+    "unshare",
+    "member",
+    usage="share withdraw  (or: unshare)",
+    summary="take back your share before the round is revealed",
+    rank=135,
+)
+async def unshare_command(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
+    return await withdraw_command(ctx, cmd)
 
 
 @routes.choice(CONSENT)

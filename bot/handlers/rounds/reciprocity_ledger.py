@@ -12,6 +12,11 @@ Someone who shared only after a round's answers were shown (having seen everyone
 as having shared, and is also counted apart, by role, as having shared after the reveal: like the
 share counts, that was seen by the room (a late share is posted with its author's name).
 
+A round still holding its answers (neither revealed nor closed) is not counted yet: until then
+anyone may withdraw their share (`share withdraw`), and a ledger read before and after would
+tell that someone of a role took theirs back. It is counted once revealed or closed, when its
+answers can no longer change.
+
 Small crowds are never shown: the crowd rule (`bot.handlers.privacy.crowd_rule.role_lines`) says
 which line each role group is shown on. A role group with at least `k` people has its own line;
 smaller ones are merged into one "Other roles" line when together they have `k`, and otherwise
@@ -86,7 +91,9 @@ def meeting_ledger(
     k: int,
     now: datetime,
 ) -> Ledger | None:
-    """Each person's best answer across the meeting's rounds, by role. None without rounds."""
+    """Each person's best answer across the meeting's rounds, by role. None without rounds
+    (rounds still holding their answers are not counted yet: see the module note)."""
+    round_infos = [info for info in round_infos if not info.held]
     if not round_infos:
         return None
     current_role = {m.id: m.role for m in members}
@@ -170,6 +177,8 @@ def share_rates(
     tallies = {LIVED: [0, 0], PROFESSIONAL: [0, 0]}
     people: dict[str, set[int]] = {LIVED: set(), PROFESSIONAL: set()}
     for info in round_infos:
+        if info.held:
+            continue  # its answers may still be withdrawn: counted once revealed or closed
         rows = {a.member_id: a for a in by_round.get(info.id, [])}
         for person in _eligible(info, members, set(rows), now):
             answer = rows.get(person)

@@ -14,6 +14,7 @@ from bot.errors import UserError
 from bot.grammar import CommandSpec, Grammar, ParsedCommand, free_text, mention, one_of, split
 from bot.handlers.privacy.personal_data import ROLE_WORDS
 from bot.handlers.privacy.statement import short_statement
+from bot.person_names import fold
 from bot.replies import reply
 from bot.routing import Routes, encode
 from bot.store import groups, members
@@ -236,10 +237,23 @@ async def _find_member(ctx: Context, token: str | None, original: str) -> Member
             "`role`). Please check the name, or @mention them.",
             original=original,
         )
+    if len({fold(m.display_name) for m in found}) == 1:
+        raise UserError(
+            f"More than one member is called {shown}. Please @mention the one you mean.",
+            original=original,
+        )
     raise UserError(
-        f"More than one member is called {shown}. Please @mention the one you mean.",
+        f"More than one member is called {shown}: {which_of(found)}. Please type the full name "
+        "of the one you mean, or @mention them.",
         original=original,
     )
+
+
+def which_of(found: list[Member]) -> str:
+    """The names of members a typed name could mean, for asking which one (at most ten)."""
+    names = [name_of(m) for m in found[:10]]
+    more = f" and {len(found) - 10} more" if len(found) > 10 else ""
+    return ", ".join(names) + more
 
 
 def _read_facilitator(spec: CommandSpec, rest: str) -> ParsedCommand:

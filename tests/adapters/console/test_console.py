@@ -180,6 +180,19 @@ async def test_each_effect_is_marked_for_who_sees_it() -> None:
     assert "#general (updated):\n    1 of 2 checked in" in out
 
 
+async def test_a_private_message_edited_in_place_says_so() -> None:
+    view = Card(title="Arrivals", text="• Sam: 3 Okay")
+    effects: list[Effect] = [
+        MessageMember("console", "local", "U-priya", view, key="arrivals:1:0", replace=True),
+        MessageMember("console", "local", "U-sam", Card(text="once"), key="x:1"),
+    ]
+    core = StandIn(lambda e: effects if isinstance(e, Command) else [])
+    out = await session(core, "as Sam", "as Priya", "checkin live", "checkin live")
+    assert out.count("→ DM to Priya:\n    == Arrivals ==\n    • Sam: 3 Okay") == 1
+    assert out.count("→ DM to Priya (updated):\n    == Arrivals ==\n    • Sam: 3 Okay") == 1
+    assert "→ DM to Sam:\n    once" in out
+
+
 async def test_scheduled_messages_sent_one_by_one_still_print_once() -> None:
     """The scheduler delivers one effect per call; the deliverer shows them as one batch."""
     adapter, out = console(StandIn())

@@ -112,7 +112,10 @@ async def test_in_a_direct_message_a_person_in_two_groups_is_asked_which(
 
     await slack.command(PAT, "elephants", channel="D0PAT")
     [question] = fake.of("respond")
-    assert question["text"] == "You're in more than one group. Which group is this for?"
+    assert question["text"] == (
+        "You're in more than one group. Which group is this for? Press its name, or type its "
+        "number: 1 Carers Panel, 2 Parents Forum."
+    )
     choices = actions_of(question["blocks"])
     assert sorted(e["text"]["text"] for e in choices["elements"]) == [
         "Carers Panel",
@@ -124,6 +127,14 @@ async def test_in_a_direct_message_a_person_in_two_groups_is_asked_which(
     [answer] = fake.of("respond")
     assert "Carers Panel" in answer["text"] or "Carers Panel" in texts(answer["blocks"])
     assert "Parents Forum" not in str(answer)
+
+    # Typing the number does what pressing does.
+    await slack.command(PAT, "elephants", channel="D0PAT")
+    fake.clear()
+    await slack.command(PAT, "2", channel="D0PAT")
+    [typed] = fake.of("respond")
+    assert "Parents Forum" in typed["text"] or "Parents Forum" in texts(typed["blocks"])
+    assert "Carers Panel" not in str(typed)
 
 
 # -- App Home ------------------------------------------------------------------------------------
@@ -208,6 +219,9 @@ async def test_facilitators_see_the_recent_ledger_with_small_crowds_folded(
     await slack.command(FAY, "round What would make this easier?")
     await slack.command(PAT, "share More notice before meetings")
     await slack.command(LEE, "pass")
+    # A round still holding its answers is not counted yet: a share may still be withdrawn.
+    assert NO_LEDGER in texts((await _home(slack, fake, FAY.user_id, 7))["blocks"])
+    await slack.command(FAY, "round reveal")
     fake.clear()
     shown = texts((await _home(slack, fake, FAY.user_id, 5))["blocks"])
     assert "Reciprocity in Parents Forum (facilitators)" in shown

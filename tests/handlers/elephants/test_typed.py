@@ -1,0 +1,132 @@
+"""`see <n>` and `perspective <n> [tag:] <view>`: the buttons of an elephant, typed."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import limits
+from bot.adapters.console.render import card_text
+from bot.events import Command
+from bot.handlers.elephants.commands import post_due_elephants
+from bot.store.database import Database
+from bot.store.schema import elephant_marks, perspectives
+from tests.dialogue import Chat, Outcome, count, dm, person
+
+FAY, SAM, PAT, LEE = person("Fay"), person("Sam"), person("Pat"), person("Lee")
+
+
+async def _posted(chat: Chat, line: str = "elephant big: Who sets the agenda?") -> Outcome:
+    await chat.group_of(FAY, [(SAM, "lived-experience"), (PAT, "professional")])
+    await chat.say(LEE, "role lived-experience")
+    await chat.say(SAM, line, where=dm(SAM))
+    chat.clock.advance(minutes=30)
+    return Outcome(await chat.core.run_job(post_due_elephants))
+
+
+async def _seen_by_others(chat: Chat, text: str) -> str:
+    effects = await chat.core.handle(Command(PAT, chat.where, text, seen_by_others=True))
+    return "\n".join(card_text(e.card) for e in effects if hasattr(e, "card"))
+
+
+async def test_the_elephant_card_says_what_to_type(chat: Chat) -> None:
+    posted = await _posted(chat)
+    assert "`see 1`" in posted.text() and "`perspective 1 <your view>`" in posted.text()
+
+
+async def test_see_counts_once_like_the_button(chat: Chat, db: Database) -> None:
+    await _posted(chat)
+    first = await chat.say(PAT, "see 1", where=dm(PAT))
+    assert "I've counted it for elephant #1, without your name" in first.reply
+    again = await chat.say(PAT, "me too #1", where=dm(PAT))
+    assert "You've already said you see elephant #1" in again.reply
+    assert await count(db, elephant_marks) == 1
+
+
+@pytest.mark.parametrize(
+    ("line", "phrase"),
+    [
+        ("see", "Please give the elephant's number"),
+        ("see it", "Please give the elephant's number"),
+        ("see two", "Please give the elephant's number"),
+        ("see 0", "Please give the elephant's number"),
+        ("see 1 2", "Please give the elephant's number"),
+        ("see 9", "I can't find elephant #9"),
+    ],
+)
+async def test_see_mistakes(chat: Chat, db: Database, line: str, phrase: str) -> None:
+    await _posted(chat)
+    assert phrase in (await chat.say(PAT, line, where=dm(PAT))).reply
+    assert await count(db, elephant_marks) == 0
+
+
+async def test_see_typed_where_others_read_is_not_counted(chat: Chat, db: Database) -> None:
+    await _posted(chat)
+    assert "in the channel everyone can see who typed it" in await _seen_by_others(chat, "see 1")
+    assert await count(db, elephant_marks) == 0
+
+
+async def test_see_on_a_hidden_elephant(chat: Chat) -> None:
+    await _posted(chat)
+    await chat.say(FAY, "elephant 1 hidden")
+    assert "hidden by a facilitator" in (await chat.say(PAT, "see 1", where=dm(PAT))).reply
+
+
+async def test_perspective_alone_opens_the_form(chat: Chat) -> None:
+    await _posted(chat)
+    outcome = await chat.say(PAT, "perspective 1", where=dm(PAT))
+    (form,) = outcome.forms
+    assert form.title == "Your view on elephant #1"
+
+
+async def test_perspective_typed_is_stored_once_with_or_without_a_tag(
+    chat: Chat, db: Database
+) -> None:
+    await _posted(chat)
+    tagged = await chat.say(PAT, "perspective #1 TAG: We decide before they arrive", where=dm(PAT))
+    assert "stored without your name" in tagged.reply
+    plain = await chat.say(LEE, "view 1 tag:less words here", where=dm(LEE))
+    assert "stored without your name" in plain.reply
+    async with db.read() as conn:
+        from sqlalchemy import select
+
+        rows = sorted((r.text, r.role_tag) for r in await conn.execute(select(perspectives)))
+    assert rows == [
+        ("We decide before they arrive", "professional"),
+        ("less words here", "lived-experience"),
+    ]
+    twice = await chat.say(PAT, "perspective 1 Another thought", where=dm(PAT))
+    assert "already added your perspective on elephant #1" in twice.reply
+    assert "Another thought" in twice.text()
+
+
+@pytest.mark.parametrize(
+    ("line", "phrase"),
+    [
+        ("perspective", "Please say which elephant, then your view"),
+        ("perspective some words", "Please say which elephant, then your view"),
+        ("perspective 4 my view", "I can't find elephant #4"),
+        ("perspective 1 " + "x" * (limits.PERSPECTIVE + 1), "the limit is 1,000"),
+    ],
+)
+async def test_perspective_mistakes_store_nothing(
+    chat: Chat, db: Database, line: str, phrase: str
+) -> None:
+    await _posted(chat)
+    outcome = await chat.say(PAT, line, where=dm(PAT))
+    assert phrase in outcome.reply or phrase in outcome.text()
+    assert await count(db, perspectives) == 0
+
+
+async def test_a_little_elephant_takes_no_perspectives(chat: Chat, db: Database) -> None:
+    await _posted(chat, "elephant Only some voices count")
+    outcome = await chat.say(PAT, "perspective 1 my view", where=dm(PAT))
+    assert "little elephant, so it doesn't gather perspectives" in outcome.reply
+    assert "my view" in outcome.text()
+    assert await count(db, perspectives) == 0
+
+
+async def test_perspective_typed_where_others_read_is_not_kept(chat: Chat, db: Database) -> None:
+    await _posted(chat)
+    text = await _seen_by_others(chat, "perspective 1 my view")
+    assert "everyone can see who typed it" in text and "my view" in text
+    assert await count(db, perspectives) == 0
