@@ -28,6 +28,7 @@ from typing import TextIO
 
 from bot.adapters.console.adapter import PLATFORM, ConsoleAdapter
 from bot.app import CommonGround, start
+from bot.demo import carrying_on
 from bot.demo.history import add_history
 from bot.effects import Effect, MessageMember, PostToConversation
 from bot.scheduling.clock import MeetingClock
@@ -154,11 +155,16 @@ class Demo:
         try:
             group_id = await self.set_up()
             await self.add_history(group_id)
+            await carrying_on.agenda_before_the_meeting(self)
             meeting = await self.schedule_meeting(group_id)
             await self.check_in(meeting)
             await self.elephants()
+            await carrying_on.addressed_and_answered(self)
             await self.sharing_round()
+            await carrying_on.agenda_decision_and_action(self)
             await self.end_of_meeting(meeting)
+            await carrying_on.carried_over(self)
+            await carrying_on.reminded_and_done(self)
         finally:
             await self.clock.shutdown()
         self.narrate(
@@ -349,8 +355,6 @@ class Demo:
             await self.console.type(words)
             await self.console.type("")  # the role tag is optional
         await self.wait_for("the perspectives to be shown", _reveal_of_perspectives, since)
-        self.narrate("Priya records what the group will do about the little elephant.")
-        await self.say("Priya", "elephant 1 discussed We'll try 1pm next time and ask again.")
 
     async def sharing_round(self) -> None:
         self.narrate(

@@ -285,6 +285,14 @@ async def claim_reminder(conn: Connection, action_id: int, now: datetime) -> boo
     return result.rowcount == 1
 
 
+async def wind_on(conn: Connection, action_id: int, *, due_on: date, asked_at: datetime) -> None:
+    """Move an action's due day and the moment its owner was asked (the demo's way of letting
+    days pass in seconds, as `meetings.set_times` does for meetings)."""
+    await conn.execute(
+        update(actions).where(actions.c.id == action_id).values(due_on=due_on, asked_at=asked_at)
+    )
+
+
 async def forget_member(conn: Connection, member_ids: Sequence[int]) -> int:
     """Remove these members from actions: those they owned become unassigned, and the ones they
     recorded lose the recorder's name. The actions themselves stay, as the group's record."""

@@ -89,7 +89,7 @@ async def add_anonymous(ctx: Context, words: str, link: str | None, *, original:
     await store.create(
         ctx.conn, group.id, text=words, papers=link, shown_from=ctx.now + delay(ctx, group)
     )
-    stored = "We store the words and the link. We never store who added them."
+    stored = "We store the words (and the link, if there is one). We never store who added them."
     if group.anonymity_delay_minutes <= 0:
         return (
             f"Thank you. It is on the agenda now, without your name.\n{stored}\n"
