@@ -454,6 +454,15 @@ def test_the_demo_runs_a_whole_meeting_and_exits_zero(tmp_path: Path) -> None:
         # the facilitator's note: lived experience shared 9 of 9 times, professionals 2 of 9
         "== A note on sharing ==\n    Over the last 3 meetings (3 sharing rounds), people with "
         "lived experience shared 100% of the time and professionals 22%.",
+        # what carries on between meetings: the agenda on the check-in, carried over with a count
+        "On the agenda:\n    1. Papers a week before each meeting",
+        "Travel costs for parents who come by bus (added anonymously, carried over once)",
+        # an elephant marked addressed, and the group's "partly" shown once a crowd answered
+        'How the group sees it: "partly" (partly 3)',
+        # an action accepted, reminded and done
+        "(Tom presses “Accept”)",
+        "== A reminder: action #1 ==",
+        "== Action #1 is done ==",
         "The demo is over.",
     ):
         assert moment in out, f"the demo never showed {moment!r}"
