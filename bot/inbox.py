@@ -7,6 +7,10 @@ killed at any moment leaves its rows behind: after their short lease, the next w
 The core records each delivery's key as `once` in the event's own transaction, so a row handled
 but not yet deleted when the process died is dropped as a repeat, not done twice.
 
+Requests that arrive together are committed together (`take_in` joins the batch being gathered
+while the previous one commits): one commit per batch rather than per request, which is what lets
+acknowledgements keep up with a burst, and rows handled together are deleted together.
+
 Work in flight is bounded: the worker holds at most `batch` rows, and `full()` tells the route to
 turn requests away (so the platform retries later) once `limit` rows are waiting. The count is an
 in-process estimate kept in step with inserts and deletes and corrected from the table each time
@@ -37,7 +41,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.store import inbox
 from bot.store.database import Database, unavailable
-from bot.store.inbox import Entry
+from bot.store.inbox import Arrival, Entry
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +49,9 @@ LEASE = timedelta(seconds=30)
 """How long a row stays with the process handling it without renewal (renewed every third)."""
 BACKOFF = timedelta(seconds=5)
 """A failed row waits this long before its second attempt, doubling after each failure."""
+
+GROUP_COMMIT = 64
+"""Most requests committed in one transaction (those arriving while the previous batch commits)."""
 
 STOP_WAIT = 10.0
 """Seconds a stopping worker is given to finish the rows in hand."""
@@ -113,6 +120,8 @@ class Inbox:
         self._stopping = False
         self._worker: asyncio.Task[None] | None = None
         self._renewer: asyncio.Task[None] | None = None
+        self._arriving: list[tuple[Arrival, asyncio.Future[int | None]]] = []
+        self._committer: asyncio.Task[None] | None = None
 
     # -- the route's side ----------------------------------------------------------------------
 
@@ -128,15 +137,13 @@ class Inbox:
         `hold` leases the row to the caller, who handles it inline and calls `finish` (its lease
         is renewed with the worker's; if the process dies, a worker takes it over later)."""
         now = self.clock()
-        row = await inbox.add(
-            self.db,
-            self.platform,
-            key,
-            self._seal.encrypt(body.encode()).decode("ascii"),
-            content_type,
-            now,
-            leased_until=now + LEASE if hold else None,
-        )
+        sealed = self._seal.encrypt(body.encode()).decode("ascii")
+        arrival = Arrival(key, sealed, content_type, now + LEASE if hold else None)
+        answer: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
+        self._arriving.append((arrival, answer))
+        if self._committer is None or self._committer.done():
+            self._committer = asyncio.create_task(self._commit(), name=f"{self.platform} intake")
+        row = await answer
         if row is None:
             return None
         self.waiting += 1
@@ -146,6 +153,27 @@ class Inbox:
             self._idle.clear()
             self._wake.set()
         return row
+
+    async def _commit(self) -> None:
+        """Commit what has arrived, batch after batch, until nothing is waiting to be committed.
+        A failed commit fails each request in its batch (they are not acknowledged)."""
+        while self._arriving:
+            batch, self._arriving = (
+                self._arriving[:GROUP_COMMIT],
+                self._arriving[GROUP_COMMIT:],
+            )
+            try:
+                rows = await inbox.add_many(
+                    self.db, self.platform, [arrival for arrival, _ in batch], self.clock()
+                )
+            except Exception as exc:
+                for _, answer in batch:
+                    if not answer.done():
+                        answer.set_exception(exc)
+                continue
+            for (_, answer), row in zip(batch, rows, strict=True):
+                if not answer.done():
+                    answer.set_result(row)
 
     def open(self, entry: Entry) -> Entry:
         """The entry with its body unsealed (`InvalidToken` if sealed with another secret)."""
@@ -237,9 +265,26 @@ class Inbox:
                     await asyncio.wait_for(self._wake.wait(), self.settings.poll_seconds)
                 continue
             self._idle.clear()
-            await asyncio.gather(*(self._handle(entry) for entry in entries))
+            handled = await asyncio.gather(*(self._handle(entry) for entry in entries))
+            await self._finish_all([row for row in handled if row is not None])
 
-    async def _handle(self, entry: Entry) -> None:
+    async def _finish_all(self, rows: list[int]) -> None:
+        """Delete the rows of a batch that were handled, in one statement."""
+        try:
+            await inbox.remove_many(self.db, rows)
+        except Exception as exc:  # left leased: the core drops them as repeats after the lease
+            log.warning(
+                "%d handled %s request(s) stayed in the inbox: %s",
+                len(rows),
+                self.platform,
+                type(exc).__name__,
+            )
+        finally:
+            self._held.difference_update(rows)
+        self.waiting = max(0, self.waiting - len(rows))
+
+    async def _handle(self, entry: Entry) -> int | None:
+        """Hand one row on; its id when it is to be deleted (handled, or never to be)."""
         self._held.add(entry.id)
         try:
             entry = self.open(entry)
@@ -247,8 +292,7 @@ class Inbox:
             # Sealed with another secret (it was changed while requests waited): nobody can open
             # it now, so it is dropped rather than retried for ever.
             log.warning("dropped a waiting %s request sealed with another secret", self.platform)
-            await self.finish(entry.id)
-            return
+            return entry.id
         try:
             await self.dispatch(entry)
         except asyncio.CancelledError:
@@ -256,16 +300,8 @@ class Inbox:
         except Exception as exc:
             self._held.discard(entry.id)
             await self._failed(entry, exc)
-            return
-        try:
-            await self.finish(entry.id)
-        except Exception as exc:  # left leased: the core drops it as a repeat after the lease
-            self._held.discard(entry.id)
-            log.warning(
-                "a handled %s request stayed in the inbox: %s",
-                self.kind_of(entry),
-                type(exc).__name__,
-            )
+            return None
+        return entry.id
 
     async def _failed(self, entry: Entry, exc: Exception) -> None:
         kind = self.kind_of(entry)
