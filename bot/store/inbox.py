@@ -82,7 +82,8 @@ async def add_many(
     id, or None when its key is already waiting. A commit costs far more than an insert, so
     requests arriving together are committed together."""
     found: list[int | None] = []
-    async with db.write() as conn:
+    # Someone waits for this commit before being answered: it goes before queued writers.
+    async with db.write(first=True) as conn:
         for arrival in arrivals:
             result = await conn.execute(
                 insert_or_ignore(conn, inbox)
