@@ -53,6 +53,15 @@ BACKOFF = timedelta(seconds=5)
 GROUP_COMMIT = 64
 """Most requests committed in one transaction (those arriving while the previous batch commits)."""
 
+MAKE_WAY = 3.0
+"""While requests are arriving, the worker rests this many times as long as its last batch took,
+so at least three quarters of the event loop is left for acknowledging them..."""
+ARRIVING = 0.05
+"""...where "arriving" means one came in within this many seconds..."""
+CATCH_UP = 5.0
+"""...and only for this many seconds of continuous work: past that, a sustained load is handled
+at full speed, so that people's answers are not left waiting behind a queue that keeps growing."""
+
 STOP_WAIT = 10.0
 """Seconds a stopping worker is given to finish the rows in hand."""
 
@@ -121,6 +130,8 @@ class Inbox:
         self._worker: asyncio.Task[None] | None = None
         self._renewer: asyncio.Task[None] | None = None
         self._arriving: list[tuple[Arrival, asyncio.Future[int | None]]] = []
+        self._last_arrival = 0.0
+        self._busy_since: float | None = None
         self._committer: asyncio.Task[None] | None = None
 
     # -- the route's side ----------------------------------------------------------------------
@@ -137,6 +148,7 @@ class Inbox:
         `hold` leases the row to the caller, who handles it inline and calls `finish` (its lease
         is renewed with the worker's; if the process dies, a worker takes it over later)."""
         now = self.clock()
+        self._last_arrival = asyncio.get_running_loop().time()
         sealed = self._seal.encrypt(body.encode()).decode("ascii")
         arrival = Arrival(key, sealed, content_type, now + LEASE if hold else None)
         answer: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
@@ -258,6 +270,7 @@ class Inbox:
             if not entries:
                 if self._wake.is_set():
                     continue  # a row came in while this look was under way: look again
+                self._busy_since = None
                 self._idle.set()
                 if self._stopping:
                     return
@@ -265,8 +278,23 @@ class Inbox:
                     await asyncio.wait_for(self._wake.wait(), self.settings.poll_seconds)
                 continue
             self._idle.clear()
+            loop = asyncio.get_running_loop()
+            started = loop.time()
+            if self._busy_since is None:
+                self._busy_since = started
             handled = await asyncio.gather(*(self._handle(entry) for entry in entries))
             await self._finish_all([row for row in handled if row is not None])
+            await self._make_way(loop.time() - started)
+
+    async def _make_way(self, spent: float) -> None:
+        """Acknowledgements first: during a burst of requests the worker rests between batches
+        (see `MAKE_WAY`), since a request not yet acknowledged is retried or shown as failed,
+        while one acknowledged is safe in the table and can be handled a moment later."""
+        now = asyncio.get_running_loop().time()
+        arriving = now - self._last_arrival < ARRIVING
+        started = self._busy_since if self._busy_since is not None else now
+        if arriving and now - started < CATCH_UP and not self._stopping:
+            await asyncio.sleep(min(spent * MAKE_WAY, 1.0))
 
     async def _finish_all(self, rows: list[int]) -> None:
         """Delete the rows of a batch that were handled, in one statement."""

@@ -81,25 +81,30 @@ async def add_many(
     """Store several requests in one transaction (one commit for all of them): for each, its row
     id, or None when its key is already waiting. A commit costs far more than an insert, so
     requests arriving together are committed together."""
-    found: list[int | None] = []
-    # Someone waits for this commit before being answered: it goes before queued writers.
+    if not arrivals:
+        return []
+    rows = [
+        {
+            "platform": platform,
+            "delivery_key": arrival.key[:200],
+            "body": arrival.body,
+            "content_type": arrival.content_type[:100],
+            "received_at": now,
+            "attempts": 1 if arrival.leased_until else 0,
+            "leased_until": arrival.leased_until,
+        }
+        for arrival in arrivals
+    ]
+    # Someone waits for this commit before being answered: it goes before queued writers. The
+    # rows go in one statement; those whose key was already waiting are not returned.
     async with db.write(first=True) as conn:
-        for arrival in arrivals:
-            result = await conn.execute(
-                insert_or_ignore(conn, inbox)
-                .values(
-                    platform=platform,
-                    delivery_key=arrival.key[:200],
-                    body=arrival.body,
-                    content_type=arrival.content_type[:100],
-                    received_at=now,
-                    attempts=1 if arrival.leased_until else 0,
-                    leased_until=arrival.leased_until,
-                )
-                .returning(inbox.c.id)
-            )
-            row = result.scalar_one_or_none()
-            found.append(int(row) if row is not None else None)
+        result = await conn.execute(
+            insert_or_ignore(conn, inbox).returning(inbox.c.id, inbox.c.delivery_key), rows
+        )
+        stored = {str(row.delivery_key): int(row.id) for row in result}
+    found: list[int | None] = []
+    for row in rows:  # a key twice in one batch: the first is stored, the second a repeat
+        found.append(stored.pop(str(row["delivery_key"]), None))
     return found
 
 
