@@ -5,12 +5,16 @@ each send waits for the previous round trip and the platform's limit is never re
 once, the platform answers 429 and every sender retries at the same moment. So effects go out
 through a few workers, each taking a `Pacer` token before each request.
 
-The pace stays just below the limit rather than on it: the bucket holds one token, so no second
-ever sees more than the pace plus one request, and the pace aims one request a second under the
-configured rate. When the platform still answers 429 (the configured rate was too high, or other
-traffic shares the limit), the pacer slows down at once, remembers the rate that was refused, and
-creeps back up to just below it; the refused request waits out its Retry-After on its own while
-the other senders carry on at the slower pace, rather than everyone stopping on every 429.
+The pace stays just below the limit rather than on it: it aims one request a second under the
+configured rate, and besides the bucket (whose small burst lets a sender held up by a busy event
+loop catch up) no more requests than that go out in any one second, counted over a sliding
+second, so no window the platform counts in, fixed or sliding, sees more than the limit.
+
+When the platform still answers 429 (the configured rate was too high, or other traffic shares
+the limit), the pacer takes what got through in the last second as the platform's limit, slows
+down at once to below it, and creeps back up to just below it, no further; the refused request
+waits out its Retry-After on its own while the other senders carry on at the slower pace, rather
+than everyone stopping on every 429.
 
 Effects for the same conversation (or the same person) stay in one lane and go out in order, so a
 keyed post is always sent before its update. Around each send the outbox's receipts (when it is
@@ -41,27 +45,30 @@ FORGET = 120.0
 """Seconds without a 429 after which a refused pace is forgotten (the limit may have risen)."""
 LOWEST = 0.1
 """The pace never falls below this share of the configured rate."""
+WINDOW = 1.0
+"""Seconds over which requests are counted against the pace."""
 
 
 class Pacer:
     """A token bucket shared by every worker, whose pace adapts to the platform's answers.
 
     `rate` is the most requests a second the operator allows; the pacer aims one request a second
-    below it (a tenth below, for rates under ten), slows down on a 429 and creeps back up.
+    below it (a tenth below, for rates under ten), slows down on a 429 and creeps back up. `burst`
+    (a tenth of a second's requests unless given) is how far a late sender may catch up.
     """
 
     def __init__(
         self,
         rate: float,
         *,
-        burst: float = 1.0,
+        burst: float | None = None,
         clock: Clock = time.monotonic,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
         if rate <= 0:
             raise ValueError("the rate must be above zero")
-        self.burst = max(1.0, burst)
-        self.ceiling = max(rate - self.burst, rate * 0.9)
+        self.burst = max(1.0, rate / 10 if burst is None else burst)
+        self.ceiling = max(rate - 1.0, rate * 0.9)
         self.rate = self.ceiling
         self.clock = clock
         self.sleep = sleep
@@ -72,18 +79,26 @@ class Pacer:
         self._refused_when = 0.0
         self._calm_until = 0.0
         self._paused_until = 0.0
+        self._sent: deque[float] = deque()
         self.refusals = 0
 
     def push_back(self, retry_after: float) -> float:
         """The platform answered 429: slow down (once for all the 429s of one push-back, that
-        is within its Retry-After) and return how long the refused request should wait."""
+        is within its Retry-After) and return how long the refused request should wait.
+        Call it before the refused request is tried again (it was counted when it was sent)."""
         now = self.clock()
         wait = max(retry_after, 0.0)
         self.refusals += 1
         if now >= self._calm_until:
-            self._refused_at = self.rate
+            while self._sent and self._sent[0] <= now - WINDOW:
+                self._sent.popleft()
+            # What the platform let through in the last second, the refused request aside, is
+            # the best guess at its limit: slow to just below it, or by a fifth, whichever is
+            # slower, and creep back no further than just below it.
+            self._refused_at = min(self.rate, float(max(len(self._sent), 1)))
             self._refused_when = now
-            self.rate = max(self.ceiling * LOWEST, self.rate * SLOW_DOWN)
+            lower = min(self.rate * SLOW_DOWN, self._refused_at * BELOW_REFUSED)
+            self.rate = max(self.ceiling * LOWEST, lower)
             self._tokens = 0.0  # no burst straight after the platform pushed back
             self._calm_until = now + max(wait, 1.0 / self.rate)
         return wait
@@ -122,10 +137,18 @@ class Pacer:
                 self._creep(now, elapsed)
                 self._tokens = min(self.burst, self._tokens + elapsed * self.rate)
                 self._last = now
-            if self._tokens >= 1.0 - EPSILON:  # rounding must not leave a sender waiting forever
+            while self._sent and self._sent[0] <= now - WINDOW:
+                self._sent.popleft()
+            room = len(self._sent) < max(1, int(self.rate * WINDOW + EPSILON))
+            # Rounding must not leave a sender waiting for ever.
+            if room and self._tokens >= 1.0 - EPSILON:
                 self._tokens = max(self._tokens - 1.0, 0.0)
+                self._sent.append(now)
                 return
-            await self.sleep(max((1.0 - self._tokens) / self.rate, EPSILON))
+            wait = max((1.0 - self._tokens) / self.rate, EPSILON)
+            if not room:
+                wait = max(wait, self._sent[0] + WINDOW - now)
+            await self.sleep(wait)
 
 
 def lane_of(effect: Effect) -> Hashable:
