@@ -315,11 +315,12 @@ async def run(scale: Scale) -> list[Row]:
     return [
         judged(
             section,
-            f"p99 acknowledgement ({len(clients.latencies)} presses and commands)",
+            "p99 acknowledgement of the presses and commands",
             p99,
             ms,
             lambda v: v < BAR_P99,
-            baseline=f"p50 {ms(percentile(clients.latencies, 50))}",
+            baseline=f"p50 {ms(percentile(clients.latencies, 50))} over "
+            f"{len(clients.latencies)} acknowledgements",
             bar=f"< {BAR_P99 * 1000:.0f} ms",
             note=f"failed {failed}"
             + ("; the server started after the summaries were due" if found["late_start"] else ""),

@@ -35,10 +35,10 @@ Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
 EPSILON = 1e-6
 
-SLOW_DOWN = 0.8
-"""The pace after a 429, as a share of the pace that was refused."""
-BELOW_REFUSED = 0.95
-"""How close to a refused pace the pacer creeps back (a share of it)."""
+SLOW_DOWN = 0.9
+"""The pace after a 429, as a share of the pace that was refused (or lower: see `push_back`)."""
+BELOW_REFUSED = 0.98
+"""How close to what got through before a 429 the pacer goes back (a share of it)."""
 CREEP = 0.05
 """How much of the configured rate is added back for each second without a 429."""
 FORGET = 120.0
@@ -93,7 +93,7 @@ class Pacer:
             while self._sent and self._sent[0] <= now - WINDOW:
                 self._sent.popleft()
             # What the platform let through in the last second, the refused request aside, is
-            # the best guess at its limit: slow to just below it, or by a fifth, whichever is
+            # the best guess at its limit: slow to just below it, or by a tenth, whichever is
             # slower, and creep back no further than just below it.
             self._refused_at = min(self.rate, float(max(len(self._sent), 1)))
             self._refused_when = now
