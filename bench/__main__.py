@@ -1,8 +1,11 @@
-"""`python -m bench [--quick] [--only N ...] [--no-write]`: run the benchmarks of issue 6, print
-the table and write it to docs/benchmarks.md with the machine it ran on.
+"""`python -m bench [--quick] [--runs N] [--only N ...] [--no-write]`: run the benchmarks of
+issues 6 and 17 several times, print the table and write it to docs/benchmarks.md with the machine
+it ran on and how busy it was.
 
 Every figure is printed beside a baseline measured in the same run, since ratios hold across
-machines while absolute times on a shared machine do not. Bars from the issue say PASS or MISS.
+machines while absolute times on a shared machine do not. Each benchmark runs `--runs` times (one
+round of all of them after another, so a busy spell does not fall on one benchmark's every run),
+and each bar is judged on the median of the runs (`bench.repeats`).
 """
 
 from __future__ import annotations
@@ -13,9 +16,10 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 
-from bench import ack, fanout, ingest, scale, summary
+from bench import ack, cold_start, fanout, ingest, mixed, scale, summary
 from bench.common import ROOT, Row, Scale, cleanup
-from bench.report import machine, markdown, plain
+from bench.repeats import combine
+from bench.report import Round, load_now, machine, markdown, plain
 
 BENCHMARKS: dict[int, tuple[str, Callable[[Scale], Awaitable[list[Row]]]]] = {
     1: ("acknowledgement under load", ack.run),
@@ -23,10 +27,24 @@ BENCHMARKS: dict[int, tuple[str, Callable[[Scale], Awaitable[list[Row]]]]] = {
     3: ("summary cost against history", summary.run),
     4: ("scheduler at scale", scale.run),
     5: ("ingest", ingest.run),
+    6: ("mixed load: fan-out, summaries and people answering at once", mixed.run),
+    7: ("cold start", cold_start.run),
 }
 
 
-async def run_all(sizes: Scale, chosen: list[int]) -> list[Row]:
+async def run_all(sizes: Scale, chosen: list[int], runs: int) -> tuple[list[Row], list[Round]]:
+    """Every chosen benchmark, `runs` rounds; the combined rows and each round's load."""
+    results: list[list[Row]] = []
+    rounds: list[Round] = []
+    for number in range(1, runs + 1):
+        before, start = load_now(), time.perf_counter()
+        print(f"== run {number} of {runs} (load average {before:.1f}) ==", flush=True)
+        results.append(await run_round(sizes, chosen))
+        rounds.append(Round(number, before, load_now(), time.perf_counter() - start))
+    return combine(results), rounds
+
+
+async def run_round(sizes: Scale, chosen: list[int]) -> list[Row]:
     rows: list[Row] = []
     for number in chosen:
         name, bench = BENCHMARKS[number]
@@ -55,9 +73,12 @@ async def run_all(sizes: Scale, chosen: list[int]) -> list[Row]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench",
-        description="Run the benchmarks of issue 6 and write docs/benchmarks.md.",
+        description="Run the benchmarks of issues 6 and 17 and write docs/benchmarks.md.",
     )
     parser.add_argument("--quick", action="store_true", help="small sizes (a minute or two)")
+    parser.add_argument(
+        "--runs", type=int, default=None, help="runs of each benchmark (3; 1 with --quick)"
+    )
     parser.add_argument(
         "--only",
         type=int,
@@ -66,6 +87,9 @@ def main(argv: list[str] | None = None) -> int:
         help="run only this benchmark (repeatable)",
     )
     parser.add_argument("--no-write", action="store_true", help="do not write docs/benchmarks.md")
+    parser.add_argument(
+        "--output", default="docs/benchmarks.md", help="where to write the table (from the root)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the databases and server logs")
     parser.add_argument("--note", default="", help="a line to add under the machine description")
     args = parser.parse_args(argv)
@@ -74,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     chosen = args.only or sorted(BENCHMARKS)
     started = time.perf_counter()
     try:
-        rows = asyncio.run(run_all(sizes, chosen))
+        runs = args.runs or (1 if args.quick else 3)
+        rows, rounds = asyncio.run(run_all(sizes, chosen, max(1, runs)))
     finally:
         if not args.keep:
             cleanup()
@@ -83,10 +108,10 @@ def main(argv: list[str] | None = None) -> int:
     misses = [r for r in rows if r.verdict == "MISS"]
     print(f"\n{len(misses)} bar(s) missed; {took:.0f} s in all.")
     if not args.no_write:
-        path = ROOT / "docs" / "benchmarks.md"
+        path = ROOT / args.output
         path.parent.mkdir(exist_ok=True)
-        path.write_text(markdown(rows, machine(), sizes, took, args.note))
-        print(f"Written to {path.relative_to(ROOT)}.")
+        path.write_text(markdown(rows, machine(), sizes, took, args.note, rounds))
+        print(f"Written to {path}.")
     return 0
 
 

@@ -11,7 +11,7 @@ import shutil
 import statistics
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -34,9 +34,19 @@ POSTGRES_SERVER = os.environ.get(
 )
 
 
+def _plain_number(value: float) -> str:
+    return f"{value:.2f}"
+
+
 @dataclass
 class Row:
-    """One line of the table: a figure, its same-run baseline, and the bar from the issue."""
+    """One line of the table: a figure, its same-run baseline, and the bar from the issue.
+
+    `value` is the number the bar judges (a ratio to the same-run baseline where there is one),
+    `show` writes it, `judge` is the bar; across repeated runs the bar is judged on the median
+    value (`bench.repeats`). `holds` is a condition every single run must meet (nothing lost or
+    doubled): a fault of the code, not of a busy machine, so one run failing it is a miss.
+    """
 
     section: str
     what: str
@@ -45,6 +55,12 @@ class Row:
     bar: str = ""
     verdict: str = ""  # PASS, MISS, "" (no bar) or "not measured"
     note: str = ""
+    value: float | None = None
+    show: Callable[[float], str] = _plain_number
+    judge: Callable[[float], bool] | None = None
+    holds: bool = True
+    spread: str = ""
+    """min - max over the runs, once combined."""
 
 
 @dataclass
@@ -66,6 +82,9 @@ class Scale:
     """Seconds an idle `serve` is left to settle before its memory is read."""
     ingest_submissions: int = 3000
     ingest_concurrency: int = 20
+    mixed_summaries: int = 200
+    mixed_lead: float = 15.0
+    """Seconds from seeding the mixed load to its due moment (the server starts meanwhile)."""
 
     @classmethod
     def full(cls) -> Scale:
@@ -87,6 +106,8 @@ class Scale:
             due_lead=12.0,
             ingest_submissions=200,
             ingest_concurrency=5,
+            mixed_summaries=20,
+            mixed_lead=12.0,
         )
 
     @classmethod
@@ -107,11 +128,57 @@ class Scale:
             settle=0.0,
             ingest_submissions=20,
             ingest_concurrency=3,
+            mixed_summaries=3,
+            mixed_lead=8.0,
         )
 
 
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
+
+
+def judged(
+    section: str,
+    what: str,
+    value: float,
+    show: Callable[[float], str],
+    judge: Callable[[float], bool],
+    *,
+    baseline: str = "",
+    bar: str = "",
+    note: str = "",
+    holds: bool = True,
+) -> Row:
+    """A row whose bar is judged on `value` (and `holds`), its figure written by `show`."""
+    return Row(
+        section,
+        what,
+        show(value),
+        baseline,
+        bar,
+        verdict(judge(value) and holds),
+        note,
+        value=value,
+        show=show,
+        judge=judge,
+        holds=holds,
+    )
+
+
+def ratio(value: float) -> str:
+    return f"{value:.2f}"
+
+
+def share(value: float) -> str:
+    return f"{value:.0%}"
+
+
+def seconds(value: float) -> str:
+    return f"{value:.2f} s"
+
+
+def count(value: float) -> str:
+    return f"{value:.0f}"
 
 
 def percentile(values: Sequence[float], q: float) -> float:

@@ -28,6 +28,8 @@ class LimitedSlack(FakeSlack):
         self.window = Window(limit)
         self.posted: Counter[str] = Counter()
         self.methods: Counter[str] = Counter()
+        self.per_second: Counter[int] = Counter()
+        self.posted_at: dict[str, float] = {}
         self.first = 0.0
         self.last = 0.0
 
@@ -40,11 +42,14 @@ class LimitedSlack(FakeSlack):
             )
         args = await self._args(request)
         answer = self._answer(method, args)
+        if method in LIMITED:
+            self.per_second[int(time.monotonic())] += 1
         if method == "chat.postMessage":
             stamp = time.monotonic()
             self.first = self.first or stamp
             self.last = stamp
             self.posted[str(args.get("channel", ""))] += 1
+            self.posted_at[str(args.get("channel", ""))] = stamp
         return web.json_response(answer)
 
     async def respond(self, request: web.Request) -> web.Response:
@@ -58,14 +63,22 @@ class LimitedSlack(FakeSlack):
                 "posted": dict(self.posted),
                 "methods": dict(self.methods),
                 "refused": self.window.refused,
+                "refused_after": [t - (self.first or t) for t in self.window.refused_at],
                 "span": self.last - self.first,
+                "first": self.first,
+                "last": self.last,
+                "per_second": {str(k): v for k, v in self.per_second.items()},
+                "posted_at": self.posted_at,
             }
         )
 
     async def reset(self, request: web.Request) -> web.Response:
         self.posted.clear()
         self.methods.clear()
+        self.per_second.clear()
+        self.posted_at.clear()
         self.window.refused, self.first, self.last = 0, 0.0, 0.0
+        self.window.refused_at.clear()
         return web.json_response({"ok": True})
 
     def app(self) -> web.Application:
@@ -83,6 +96,7 @@ class Window:
         self.second = 0
         self.used = 0
         self.refused = 0
+        self.refused_at: list[float] = []
 
     def allows(self) -> bool:
         if not self.limit:
@@ -92,6 +106,7 @@ class Window:
             self.second, self.used = now, 0
         if self.used >= self.limit:
             self.refused += 1
+            self.refused_at.append(time.monotonic())
             return False
         self.used += 1
         return True
@@ -131,6 +146,7 @@ class LimitedTeams(FakeTeams):
                 "posted": dict(self.posted),
                 "personal": dict(self.personal),
                 "refused": self.window.refused,
+                "refused_after": [t - (self.first or t) for t in self.window.refused_at],
                 "span": self.last - self.first,
             }
         )

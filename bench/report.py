@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import platform
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.common import Row, Scale
 
-COLUMNS = ("What", "Figure", "Baseline (same run)", "Bar", "Result")
+COLUMNS = ("What", "Median", "Min – max", "Baseline (run nearest the median)", "Bar", "Result")
 
 
 def machine() -> dict[str, str]:
@@ -37,8 +38,8 @@ def machine() -> dict[str, str]:
     }
 
 
-def _cells(row: Row) -> tuple[str, str, str, str, str]:
-    return (row.what, row.figure, row.baseline, row.bar, row.verdict)
+def _cells(row: Row) -> tuple[str, str, str, str, str, str]:
+    return (row.what, row.figure, row.spread, row.baseline, row.bar, row.verdict)
 
 
 def plain(rows: list[Row]) -> str:
@@ -48,8 +49,9 @@ def plain(rows: list[Row]) -> str:
         if row.section != section:
             section = row.section
             out.append(section)
-        what, figure, baseline, bar, result = _cells(row)
-        out.append(f"  {result:<13} {what:<62} {figure:>16}  {baseline}  [{bar}]")
+        what, figure, spread, baseline, bar, result = _cells(row)
+        spread = f" ({spread})" if spread else ""
+        out.append(f"  {result:<13} {what:<62} {figure:>16}{spread}  {baseline}  [{bar}]")
         if row.note:
             out.append(f"  {'':<13} {row.note}")
     return "\n".join(out)
@@ -59,19 +61,50 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def markdown(rows: list[Row], about: dict[str, str], sizes: Scale, took: float, note: str) -> str:
+@dataclass
+class Round:
+    """One pass over the chosen benchmarks, and how busy the machine was around it."""
+
+    number: int
+    load_before: float
+    load_after: float
+    seconds: float
+
+
+def load_now() -> float:
+    """The one-minute load average (0 where the system does not say)."""
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+
+
+def markdown(
+    rows: list[Row],
+    about: dict[str, str],
+    sizes: Scale,
+    took: float,
+    note: str,
+    rounds: list[Round] | None = None,
+) -> str:
+    rounds = rounds or []
     lines = [
         "# Benchmarks",
         "",
         "Made by `python3 dev.py bench` (or `.venv/bin/python -m bench`; `--quick` for small "
-        "sizes). Each figure is compared with a baseline measured in the same run: ratios carry "
-        "across machines, absolute times on a shared machine do not. Bars are those of issue 6.",
+        "sizes, `--runs N` for the number of runs). Every benchmark runs several times, one "
+        "round of all of them after another; each figure is the median of the runs, with the "
+        "smallest and largest beside it, and each bar is judged on the median. Bars are ratios "
+        "to a baseline measured in the same run wherever there is one (issue 17): ratios carry "
+        "across machines and busy days, absolute times on a shared machine do not.",
         "",
         "## Machine",
         "",
         *(f"- {name}: {value}" for name, value in about.items() if value),
         f"- Sizes: {'quick (small)' if sizes.quick else 'full (as in the issue)'}; "
-        f"the run took {took:.0f} s",
+        f"{len(rounds) or 1} run(s) of each benchmark; the whole run took {took:.0f} s",
+        *(
+            f"- Run {r.number}: one-minute load average {r.load_before:.1f} before, "
+            f"{r.load_after:.1f} after ({r.seconds:.0f} s)"
+            for r in rounds
+        ),
     ]
     if note:
         lines.append(f"- {note}")

@@ -21,9 +21,10 @@ from bench.common import (
     add_groups,
     fresh_bot,
     group_row,
+    judged,
     percentile,
+    seconds,
     sqlite_url,
-    verdict,
     weekly_rule,
     workdir,
 )
@@ -232,39 +233,45 @@ async def run(scale: Scale) -> list[Row]:
     section = f"4. Scheduler, {scale.groups:,} weekly groups"
     ok_late = late["posted"] == scale.due_together and late["twice"] == 0
     return [
-        Row(
+        judged(
             section,
             "rebuild at first start (writes each group's next meeting), at a quiet hour",
-            f"{first:.2f} s",
-            f"{small:,} groups: {base_first:.2f} s (x{first / base_first:.1f} for x10 groups)",
-            f"< {BAR_REBUILD:.0f} s",
-            verdict(first < BAR_REBUILD),
-            f"{held} timers held (nearest first, within a day)",
+            first,
+            seconds,
+            lambda v: v < BAR_REBUILD,
+            baseline=f"{small:,} groups: {base_first:.2f} s (x{first / base_first:.1f} for x10 "
+            "groups)",
+            bar=f"< {BAR_REBUILD:.0f} s",
+            note=f"{held} timers held (nearest first, within a day)",
         ),
-        Row(
+        judged(
             section,
             "rebuild at restart (meetings already written), at a quiet hour",
-            f"{again:.2f} s",
-            f"first start {first:.2f} s",
-            f"< {BAR_REBUILD:.0f} s",
-            verdict(again < BAR_REBUILD),
+            again,
+            seconds,
+            lambda v: v < BAR_REBUILD,
+            baseline=f"first start {first:.2f} s",
+            bar=f"< {BAR_REBUILD:.0f} s",
         ),
-        Row(
+        judged(
             section,
             "resident memory of idle `serve` (VmRSS)",
-            f"{rss:.0f} MB",
-            f"empty database {rss_empty:.0f} MB",
-            f"< {BAR_RSS_MB:.0f} MB",
-            verdict(rss < BAR_RSS_MB),
-            f"read {scale.settle:.0f} s after its clock started",
+            rss,
+            lambda v: f"{v:.0f} MB",
+            lambda v: v < BAR_RSS_MB,
+            baseline=f"empty database {rss_empty:.0f} MB",
+            bar=f"< {BAR_RSS_MB:.0f} MB",
+            note=f"read {scale.settle:.0f} s after its clock started",
         ),
-        Row(
+        judged(
             section,
             f"{scale.due_together:,} summaries due at the same second: latest",
-            f"{late['max']:.1f} s late" if late["posted"] else "none posted",
-            f"median {late['p50']:.1f} s late" if late["posted"] else "",
-            f"all within {BAR_LATE:.0f} s, each once",
-            verdict(ok_late and late["max"] <= BAR_LATE),
-            f"{late['posted']} of {scale.due_together} posted, {late['twice']} twice",
+            float(late["max"]) if late["posted"] else float("inf"),
+            lambda v: f"{v:.1f} s late",
+            lambda v: v <= BAR_LATE,
+            baseline=f"median {late['p50']:.1f} s late" if late["posted"] else "",
+            bar=f"all within {BAR_LATE:.0f} s, each once",
+            note=f"{late['posted']} of {scale.due_together} posted, {late['twice']} twice",
+            holds=ok_late,
         ),
     ]

@@ -16,10 +16,10 @@ from bench.common import (
     add_members,
     fresh_bot,
     group_row,
+    judged,
     median,
     ms,
     sqlite_url,
-    verdict,
     workdir,
 )
 from bot.app import CommonGround
@@ -175,26 +175,29 @@ async def run(scale: Scale) -> list[Row]:
     section = "3. Summary cost"
     for history, seconds in results.items():
         rows.append(
-            Row(
+            judged(
                 section,
                 f"summary, {scale.summary_members} members, {history} past meetings",
-                ms(seconds),
-                f"{seconds / base:.2f}x the {first}-meeting case" if history != first else "",
-                f"< {BAR_MS:.0f} ms",
-                verdict(seconds * 1000 < BAR_MS),
-                f"median of {scale.summary_repeats} runs of the whole job (reads, card, "
+                seconds,
+                ms,
+                lambda v: v * 1000 < BAR_MS,
+                baseline=f"{seconds / base:.2f}x the {first}-meeting case"
+                if history != first
+                else "",
+                bar=f"< {BAR_MS:.0f} ms",
+                note=f"median of {scale.summary_repeats} runs of the whole job (reads, card, "
                 f"once-only mark, commit); fastest {ms(fastest[history])}",
             )
         )
-    ratio = results[last] / base
     rows.append(
-        Row(
+        judged(
             section,
             f"{last}-meeting case / {first}-meeting case",
-            f"{ratio:.2f}x",
-            ms(base),
-            f"<= {BAR_RATIO}x",
-            verdict(ratio <= BAR_RATIO),
+            results[last] / base,
+            lambda v: f"{v:.2f}x",
+            lambda v: v <= BAR_RATIO,
+            baseline=ms(base),
+            bar=f"<= {BAR_RATIO}x",
         )
     )
     return rows

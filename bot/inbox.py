@@ -14,6 +14,10 @@ memory, never stored) run one after the other, oldest first, so `setup` typed a 
 successive requests nearly always reach the same worker; two web processes could still each take
 one of them, and then the second may be handled first.
 
+Requests that arrive together are committed together (`take_in` joins the batch being gathered
+while the previous one commits): one commit per batch rather than per request, which is what lets
+acknowledgements keep up with a burst, and rows handled together are deleted together.
+
 Work in flight is bounded: the worker holds at most `batch` rows, and `full()` tells the route to
 turn requests away (so the platform retries later) once `limit` rows are waiting. The count is an
 in-process estimate kept in step with inserts and deletes and corrected from the table each time
@@ -44,7 +48,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.store import inbox
 from bot.store.database import Database, unavailable
-from bot.store.inbox import Entry
+from bot.store.inbox import Arrival, Entry
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +56,18 @@ LEASE = timedelta(seconds=30)
 """How long a row stays with the process handling it without renewal (renewed every third)."""
 BACKOFF = timedelta(seconds=5)
 """A failed row waits this long before its second attempt, doubling after each failure."""
+
+GROUP_COMMIT = 64
+"""Most requests committed in one transaction (those arriving while the previous batch commits)."""
+
+MAKE_WAY = 3.0
+"""While requests are arriving, the worker rests this many times as long as its last batch took,
+so at least three quarters of the event loop is left for acknowledging them..."""
+ARRIVING = 0.05
+"""...where "arriving" means one came in within this many seconds..."""
+CATCH_UP = 5.0
+"""...and only for this many seconds of continuous work: past that, a sustained load is handled
+at full speed, so that people's answers are not left waiting behind a queue that keeps growing."""
 
 STOP_WAIT = 10.0
 """Seconds a stopping worker is given to finish the rows in hand."""
@@ -124,6 +140,10 @@ class Inbox:
         self._stopping = False
         self._worker: asyncio.Task[None] | None = None
         self._renewer: asyncio.Task[None] | None = None
+        self._arriving: list[tuple[Arrival, asyncio.Future[int | None]]] = []
+        self._last_arrival = 0.0
+        self._busy_since: float | None = None
+        self._committer: asyncio.Task[None] | None = None
 
     # -- the route's side ----------------------------------------------------------------------
 
@@ -139,15 +159,14 @@ class Inbox:
         `hold` leases the row to the caller, who handles it inline and calls `finish` (its lease
         is renewed with the worker's; if the process dies, a worker takes it over later)."""
         now = self.clock()
-        row = await inbox.add(
-            self.db,
-            self.platform,
-            key,
-            self._seal.encrypt(body.encode()).decode("ascii"),
-            content_type,
-            now,
-            leased_until=now + LEASE if hold else None,
-        )
+        self._last_arrival = asyncio.get_running_loop().time()
+        sealed = self._seal.encrypt(body.encode()).decode("ascii")
+        arrival = Arrival(key, sealed, content_type, now + LEASE if hold else None)
+        answer: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
+        self._arriving.append((arrival, answer))
+        if self._committer is None or self._committer.done():
+            self._committer = asyncio.create_task(self._commit(), name=f"{self.platform} intake")
+        row = await answer
         if row is None:
             return None
         self.waiting += 1
@@ -157,6 +176,27 @@ class Inbox:
             self._idle.clear()
             self._wake.set()
         return row
+
+    async def _commit(self) -> None:
+        """Commit what has arrived, batch after batch, until nothing is waiting to be committed.
+        A failed commit fails each request in its batch (they are not acknowledged)."""
+        while self._arriving:
+            batch, self._arriving = (
+                self._arriving[:GROUP_COMMIT],
+                self._arriving[GROUP_COMMIT:],
+            )
+            try:
+                rows = await inbox.add_many(
+                    self.db, self.platform, [arrival for arrival, _ in batch], self.clock()
+                )
+            except Exception as exc:
+                for _, answer in batch:
+                    if not answer.done():
+                        answer.set_exception(exc)
+                continue
+            for (_, answer), row in zip(batch, rows, strict=True):
+                if not answer.done():
+                    answer.set_result(row)
 
     def open(self, entry: Entry) -> Entry:
         """The entry with its body unsealed (`InvalidToken` if sealed with another secret)."""
@@ -241,6 +281,7 @@ class Inbox:
             if not entries:
                 if self._wake.is_set():
                     continue  # a row came in while this look was under way: look again
+                self._busy_since = None
                 self._idle.set()
                 if self._stopping:
                     return
@@ -248,26 +289,63 @@ class Inbox:
                     await asyncio.wait_for(self._wake.wait(), self.settings.poll_seconds)
                 continue
             self._idle.clear()
-            queues = self._by_sender([await self._opened(entry) for entry in entries])
-            await asyncio.gather(*(self._handle_in_turn(queue) for queue in queues))
+            loop = asyncio.get_running_loop()
+            started = loop.time()
+            if self._busy_since is None:
+                self._busy_since = started
+            opened, unreadable = self._opened(entries)
+            queues = self._by_sender(opened)
+            handled = await asyncio.gather(*(self._handle_in_turn(queue) for queue in queues))
+            await self._finish_all([*unreadable, *(row for rows in handled for row in rows)])
+            await self._make_way(loop.time() - started)
 
-    async def _opened(self, entry: Entry) -> Entry | None:
-        """The entry unsealed and held, or None (and dropped) when it cannot be opened."""
-        self._held.add(entry.id)
+    async def _make_way(self, spent: float) -> None:
+        """Acknowledgements first: during a burst of requests the worker rests between batches
+        (see `MAKE_WAY`), since a request not yet acknowledged is retried or shown as failed,
+        while one acknowledged is safe in the table and can be handled a moment later."""
+        now = asyncio.get_running_loop().time()
+        arriving = now - self._last_arrival < ARRIVING
+        started = self._busy_since if self._busy_since is not None else now
+        if arriving and now - started < CATCH_UP and not self._stopping:
+            await asyncio.sleep(min(spent * MAKE_WAY, 1.0))
+
+    async def _finish_all(self, rows: list[int]) -> None:
+        """Delete the rows of a batch that were handled, in one statement."""
         try:
-            return self.open(entry)
-        except (InvalidToken, UnicodeDecodeError):
-            # Sealed with another secret (it was changed while requests waited): nobody can open
-            # it now, so it is dropped rather than retried for ever.
-            log.warning("dropped a waiting %s request sealed with another secret", self.platform)
-            await self.finish(entry.id)
-            return None
+            await inbox.remove_many(self.db, rows)
+        except Exception as exc:  # left leased: the core drops them as repeats after the lease
+            log.warning(
+                "%d handled %s request(s) stayed in the inbox: %s",
+                len(rows),
+                self.platform,
+                type(exc).__name__,
+            )
+        finally:
+            self._held.difference_update(rows)
+        self.waiting = max(0, self.waiting - len(rows))
 
-    def _by_sender(self, entries: list[Entry | None]) -> list[list[Entry]]:
+    def _opened(self, entries: list[Entry]) -> tuple[list[Entry], list[int]]:
+        """The batch unsealed and held, and the ids of rows nobody can open (to be deleted)."""
+        opened: list[Entry] = []
+        unreadable: list[int] = []
+        for entry in entries:
+            self._held.add(entry.id)
+            try:
+                opened.append(self.open(entry))
+            except (InvalidToken, UnicodeDecodeError):
+                # Sealed with another secret (it was changed while requests waited): nobody can
+                # open it now, so it is dropped rather than retried for ever.
+                log.warning(
+                    "dropped a waiting %s request sealed with another secret", self.platform
+                )
+                unreadable.append(entry.id)
+        return opened, unreadable
+
+    def _by_sender(self, entries: list[Entry]) -> list[list[Entry]]:
         """The batch as queues: one per sender, oldest first; entries naming no one alone."""
         queues: dict[str, list[Entry]] = {}
         alone: list[list[Entry]] = []
-        for entry in sorted((e for e in entries if e is not None), key=lambda e: e.id):
+        for entry in sorted(entries, key=lambda e: e.id):
             sender = self.sender_of(entry) if self.sender_of is not None else None
             if sender is None:
                 alone.append([entry])
@@ -275,11 +353,12 @@ class Inbox:
                 queues.setdefault(sender, []).append(entry)
         return [*queues.values(), *alone]
 
-    async def _handle_in_turn(self, queue: list[Entry]) -> None:
-        for entry in queue:
-            await self._handle(entry)
+    async def _handle_in_turn(self, queue: list[Entry]) -> list[int]:
+        """Hand on one sender's rows in order; the ids of those to be deleted."""
+        return [row for entry in queue if (row := await self._handle(entry)) is not None]
 
-    async def _handle(self, entry: Entry) -> None:
+    async def _handle(self, entry: Entry) -> int | None:
+        """Hand one opened row on; its id when it is to be deleted (handled)."""
         try:
             await self.dispatch(entry)
         except asyncio.CancelledError:
@@ -287,16 +366,8 @@ class Inbox:
         except Exception as exc:
             self._held.discard(entry.id)
             await self._failed(entry, exc)
-            return
-        try:
-            await self.finish(entry.id)
-        except Exception as exc:  # left leased: the core drops it as a repeat after the lease
-            self._held.discard(entry.id)
-            log.warning(
-                "a handled %s request stayed in the inbox: %s",
-                self.kind_of(entry),
-                type(exc).__name__,
-            )
+            return None
+        return entry.id
 
     async def _failed(self, entry: Entry, exc: Exception) -> None:
         kind = self.kind_of(entry)

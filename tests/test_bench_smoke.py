@@ -7,9 +7,10 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from bench import ack, fanout, ingest, scale, summary
-from bench.common import Row, Scale, cleanup
-from bench.report import machine, markdown, plain
+from bench import ack, cold_start, fanout, ingest, mixed, scale, summary
+from bench.common import Row, Scale, cleanup, judged, ms
+from bench.repeats import combine
+from bench.report import Round, machine, markdown, plain
 
 
 async def _ingest_sqlite(sizes: Scale) -> list[Row]:
@@ -24,6 +25,8 @@ async def _ingest_sqlite(sizes: Scale) -> list[Row]:
         ("summary", summary.run),
         ("scale", scale.run),
         ("ingest", _ingest_sqlite),
+        ("mixed", mixed.run),
+        ("cold start", cold_start.run),
     ],
 )
 async def test_each_benchmark_runs_and_fills_its_rows(
@@ -44,6 +47,23 @@ async def test_each_benchmark_runs_and_fills_its_rows(
     for row in rows:
         if row.what.startswith("lost / duplicated"):
             assert row.figure == "0 / 0"
+        if row.what.startswith("lost / doubled"):
+            assert row.figure == "0 / 0, 0 / 0, 0"
     text = markdown(rows, machine(), Scale.tiny(), 1.0, "")
     assert "| What |" in text and "CPU" in text
     assert rows[0].what in plain(rows)
+
+
+def test_runs_are_combined_into_medians_judged_on_the_median() -> None:
+    def run(p99: float, lost: str) -> list[Row]:
+        return [
+            judged("1. Ack", "p99", p99, ms, lambda v: v < 0.1),
+            Row("1. Ack", "lost", lost, verdict="PASS" if lost == "0" else "MISS"),
+        ]
+
+    [p99, lost] = combine([run(0.05, "0"), run(0.5, "0"), run(0.08, "1")])
+    assert (p99.figure, p99.verdict) == ("80.0 ms", "PASS")  # one slow run does not decide
+    assert p99.spread == "50.0 ms – 500.0 ms (3 runs)"
+    assert lost.verdict == "MISS"  # but losing anything in any run does
+    text = markdown([p99, lost], machine(), Scale.tiny(), 1.0, "", [Round(1, 0.5, 1.5, 2.0)])
+    assert "load average 0.5 before, 1.5 after" in text

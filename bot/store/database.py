@@ -9,6 +9,7 @@ readers carry on while one writer works; foreign keys are on so cascades actuall
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -101,6 +102,39 @@ def _prepare_sqlite(engine: AsyncEngine) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
+class WriterTurns:
+    """A lock handed over in order of arrival, except that writers asking to go first are let in
+    before every ordinary one waiting (and in order among themselves)."""
+
+    def __init__(self) -> None:
+        self._held = False
+        self._first: deque[asyncio.Future[None]] = deque()
+        self._others: deque[asyncio.Future[None]] = deque()
+
+    async def acquire(self, first: bool = False) -> None:
+        if not self._held:  # nobody waits while it is free: release hands it straight on
+            self._held = True
+            return
+        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        (self._first if first else self._others).append(turn)
+        try:
+            await turn
+        except asyncio.CancelledError:
+            if turn.done() and not turn.cancelled():
+                self.release()  # handed over just as the wait was given up: pass it on
+            raise
+
+    def release(self) -> None:
+        """Hand the turn to the next writer still waiting, or free it."""
+        for waiting in (self._first, self._others):
+            while waiting:
+                turn = waiting.popleft()
+                if not turn.done():
+                    turn.set_result(None)
+                    return
+        self._held = False
+
+
 class Database:
     """One engine per process; `write()` and `read()` hand out a connection inside a transaction."""
 
@@ -122,13 +156,17 @@ class Database:
             _prepare_sqlite(self.engine)
         self.writer_wait = SQLITE_BUSY_TIMEOUT_MS / 1000
         """Seconds a SQLite writer waits for this process's writer before it to finish."""
-        self._lock = asyncio.Lock()
-        self._lock_loop: asyncio.AbstractEventLoop | None = None
+        self._turns = WriterTurns()
+        self._turns_loop: asyncio.AbstractEventLoop | None = None
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[AsyncConnection]:
-        """A transaction that may write; committed when the block ends without an exception."""
-        async with self._one_writer(), self.engine.connect() as conn:
+    async def write(self, *, first: bool = False) -> AsyncIterator[AsyncConnection]:
+        """A transaction that may write; committed when the block ends without an exception.
+
+        `first` puts it ahead of this process's other waiting writers (on SQLite): for a commit
+        someone is waiting on, such as the inbox's before a request is acknowledged, rather than
+        behind a queue of scheduled jobs."""
+        async with self._one_writer(first), self.engine.connect() as conn:
             conn = await conn.execution_options(write=True)
             async with conn.begin():
                 yield conn
@@ -147,31 +185,31 @@ class Database:
             yield conn
 
     @asynccontextmanager
-    async def _one_writer(self) -> AsyncIterator[None]:
+    async def _one_writer(self, first: bool = False) -> AsyncIterator[None]:
         """On SQLite, this process's writers take turns here before `BEGIN IMMEDIATE`.
 
         SQLite lets one writer in at a time anyway; waiting in its busy handler means sleeping in
-        growing steps and waking late, while an asyncio lock hands over the moment the writer
+        growing steps and waking late, while turns in the process hand over the moment the writer
         before commits: under a burst of answers, about a third more of them a second. The wait
         is bounded like the busy timeout; other processes (a backup, the command line) still meet
-        the busy timeout itself."""
+        the busy timeout itself. `first` writers are let in before the others."""
         if not self.is_sqlite:
             yield
             return
-        lock = self._writer_lock()
+        turns = self._writer_turns()
         async with asyncio.timeout(self.writer_wait):
-            await lock.acquire()
+            await turns.acquire(first)
         try:
             yield
         finally:
-            lock.release()
+            turns.release()
 
-    def _writer_lock(self) -> asyncio.Lock:
-        """The lock for the running event loop (tests run one database under several loops)."""
+    def _writer_turns(self) -> WriterTurns:
+        """The turns for the running event loop (tests run one database under several loops)."""
         loop = asyncio.get_running_loop()
-        if self._lock_loop is not loop:
-            self._lock, self._lock_loop = asyncio.Lock(), loop
-        return self._lock
+        if self._turns_loop is not loop:
+            self._turns, self._turns_loop = WriterTurns(), loop
+        return self._turns
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:

@@ -65,6 +65,49 @@ async def add(
     return int(found) if found is not None else None
 
 
+@dataclass(frozen=True)
+class Arrival:
+    """One request to store (see `add`)."""
+
+    key: str
+    body: str
+    content_type: str
+    leased_until: datetime | None = None
+
+
+async def add_many(
+    db: Database, platform: str, arrivals: Sequence[Arrival], now: datetime
+) -> list[int | None]:
+    """Store several requests in one transaction (one commit for all of them): for each, its row
+    id, or None when its key is already waiting. A commit costs far more than an insert, so
+    requests arriving together are committed together."""
+    if not arrivals:
+        return []
+    rows = [
+        {
+            "platform": platform,
+            "delivery_key": arrival.key[:200],
+            "body": arrival.body,
+            "content_type": arrival.content_type[:100],
+            "received_at": now,
+            "attempts": 1 if arrival.leased_until else 0,
+            "leased_until": arrival.leased_until,
+        }
+        for arrival in arrivals
+    ]
+    # Someone waits for this commit before being answered: it goes before queued writers. The
+    # rows go in one statement; those whose key was already waiting are not returned.
+    async with db.write(first=True) as conn:
+        result = await conn.execute(
+            insert_or_ignore(conn, inbox).returning(inbox.c.id, inbox.c.delivery_key), rows
+        )
+        stored = {str(row.delivery_key): int(row.id) for row in result}
+    found: list[int | None] = []
+    for row in rows:  # a key twice in one batch: the first is stored, the second a repeat
+        found.append(stored.pop(str(row["delivery_key"]), None))
+    return found
+
+
 async def count(db: Database, platform: str) -> int:
     """How many requests for `platform` are waiting, leased or not."""
     async with db.read() as conn:
@@ -122,6 +165,14 @@ async def remove(db: Database, row_id: int) -> None:
     """A row handled (or given up on) is deleted."""
     async with db.write() as conn:
         await conn.execute(delete(inbox).where(inbox.c.id == row_id))
+
+
+async def remove_many(db: Database, row_ids: Sequence[int]) -> None:
+    """Rows handled together are deleted in one statement."""
+    if not row_ids:
+        return
+    async with db.write() as conn:
+        await conn.execute(delete(inbox).where(inbox.c.id.in_(list(row_ids))))
 
 
 async def retry_at(db: Database, row_id: int, when: datetime) -> None:

@@ -1,19 +1,54 @@
-"""Apply Alembic migrations programmatically (used by `migrate`, start-up and the tests)."""
+"""Apply Alembic migrations programmatically (used by `migrate`, start-up and the tests).
+
+Every process brings the schema up to date as it starts, and a host that scales to zero starts
+the bot on the first request, which waits for it. Almost always the schema is current already, so
+the revisions the migration files declare are read from the files themselves (a few lines each)
+and compared with the database's first: Alembic is imported and run only when they differ (or when
+a file cannot be read that simply), which keeps its import and its run off the start-up path.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).parent / "migrations"
+_REVISION = re.compile(r"^revision(?:\s*:[^=]*)?\s*=\s*[\"']([^\"']+)[\"']\s*$", re.MULTILINE)
+_DOWN = re.compile(r"^down_revision(?:\s*:[^=]*)?\s*=\s*(.+?)\s*$", re.MULTILINE)
+
+
+def declared_heads() -> set[str] | None:
+    """The head revision(s), read from the migration files without Alembic; None when a file
+    declares its revisions in a way this simple reading does not follow (Alembic then decides)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in sorted((MIGRATIONS / "versions").glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        revision, down = _REVISION.findall(source), _DOWN.findall(source)
+        if len(revision) != 1 or len(down) != 1:
+            return None
+        revisions.add(revision[0])
+        value = down[0]
+        if value != "None":
+            found = re.findall(r"[\"']([^\"']+)[\"']", value)
+            if not found:
+                return None
+            parents.update(found)
+    heads = revisions - parents
+    return heads or None
 
 
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -21,8 +56,20 @@ def alembic_config(url: str) -> Config:
 
 
 def _upgrade(connection: Connection, cfg: Config) -> None:
+    from alembic import command
+
     cfg.attributes["connection"] = connection
     command.upgrade(cfg, "head")
+
+
+async def _current_or_nothing(conn: AsyncConnection) -> set[str]:
+    """The database's revisions; none for a database never migrated (no version table yet)."""
+    try:
+        async with conn.begin_nested():
+            rows = await conn.execute(text("SELECT version_num FROM alembic_version"))
+            return {str(row[0]) for row in rows}
+    except Exception:  # no such table: a new database
+        return set()
 
 
 async def upgrade(url: str) -> None:
@@ -37,6 +84,9 @@ async def upgrade(url: str) -> None:
     db = Database(url)  # creates the SQLite directory and applies pragmas
     try:
         async with db.schema_change() as conn:
+            heads = declared_heads()
+            if heads is not None and await _current_or_nothing(conn) == heads:
+                return  # already current: nothing for Alembic to do
             await conn.run_sync(_upgrade, alembic_config(url))
     finally:
         await db.dispose()
@@ -44,6 +94,9 @@ async def upgrade(url: str) -> None:
 
 def head_revisions() -> set[str]:
     """The revision(s) the code expects the database to be at."""
+    heads = declared_heads()
+    if heads is not None:
+        return heads
     from alembic.script import ScriptDirectory
 
     return set(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())

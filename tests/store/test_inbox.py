@@ -40,6 +40,34 @@ async def test_a_delivery_key_is_stored_once(db: Database, clock: FakeClock) -> 
     assert await inbox.count(db, "slack") == 1
 
 
+async def test_requests_arriving_together_are_committed_together_each_key_once(
+    db: Database, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    box = Inbox(db, "slack", _nothing, clock=clock, kind_of=lambda e: "command", **OPTIONS)
+    commits = 0
+    original = inbox.add_many
+
+    async def counting(*args: Any) -> list[int | None]:
+        nonlocal commits
+        commits += 1
+        return await original(*args)
+
+    monkeypatch.setattr(inbox, "add_many", counting)
+    rows = await asyncio.gather(
+        *(box.take_in(f"e:{n % 5}", WORDS, "application/json") for n in range(10))
+    )
+    assert commits <= 2  # the first request alone, then everyone who arrived meanwhile
+    assert len({row for row in rows if row is not None}) == 5
+    assert rows.count(None) == 5
+    assert await inbox.count(db, "slack") == 5
+    await inbox.remove_many(db, [row for row in rows if row is not None])
+    assert await inbox.count(db, "slack") == 0
+
+
+async def _nothing(entry: Entry) -> None:
+    return None
+
+
 async def test_a_leased_row_is_taken_over_only_after_its_lease(
     db: Database, clock: FakeClock
 ) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, inspect
@@ -86,3 +87,23 @@ def test_the_next_revision_is_numbered_after_the_newest() -> None:
     names = [path.name for path in VERSIONS.glob("*.py")]
     newest = max(int(name.split("_", 1)[0]) for name in names if name[:4].isdigit())
     assert next_revision_id() == f"{newest + 1:04d}"
+
+
+async def test_a_current_database_is_not_handed_to_alembic_and_heads_match_alembics(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from alembic.script import ScriptDirectory
+
+    from bot.store import migrate
+
+    script = ScriptDirectory.from_config(migrate.alembic_config("sqlite://"))
+    assert migrate.declared_heads() == set(script.get_heads())
+    url = f"sqlite+aiosqlite:///{tmp_path / 'm.db'}"
+    await upgrade(url)  # a new database: Alembic runs
+    ran: list[object] = []
+    monkeypatch.setattr(migrate, "_upgrade", lambda *args: ran.append(args))
+    await upgrade(url)  # already current: read from the files, nothing run
+    assert ran == []
+    monkeypatch.setattr(migrate, "declared_heads", lambda: {"a-newer-revision"})
+    await upgrade(url)  # the files say more is due: Alembic decides
+    assert len(ran) == 1

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, insert
 
-from bot.store.database import Database
+from bot.store.database import Database, WriterTurns
 from bot.store.migrate import upgrade
 from bot.store.schema import inbound_events
 from tests.dialogue import count
@@ -83,3 +83,36 @@ def test_turns_are_taken_under_each_event_loop_in_turn(tmp_path: Path) -> None:
     asyncio.run(burst("b"))
     assert asyncio.run(count(db, inbound_events)) == 20
     asyncio.run(db.dispose())
+
+
+async def test_a_writer_asking_to_go_first_goes_before_those_already_waiting() -> None:
+    turns = WriterTurns()
+    order: list[str] = []
+
+    async def write(name: str, first: bool) -> None:
+        await turns.acquire(first)
+        order.append(name)
+        await asyncio.sleep(0)
+        turns.release()
+
+    await turns.acquire()  # someone is writing; then three queue, the last asking to go first
+    waiting = [
+        asyncio.create_task(write("job 1", False)),
+        asyncio.create_task(write("job 2", False)),
+        asyncio.create_task(write("inbox", True)),
+    ]
+    await asyncio.sleep(0)
+    turns.release()
+    await asyncio.gather(*waiting)
+    assert order == ["inbox", "job 1", "job 2"]
+
+
+async def test_a_writer_that_gives_up_waiting_does_not_keep_the_turn() -> None:
+    turns = WriterTurns()
+    await turns.acquire()
+    with pytest.raises(TimeoutError):
+        async with asyncio.timeout(0.01):
+            await turns.acquire(True)
+    turns.release()
+    async with asyncio.timeout(1):
+        await turns.acquire()  # free again, not held by the writer that gave up

@@ -18,6 +18,7 @@ Each failure is one of three kinds (`outcome_of`), because the outbox treats the
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
@@ -84,8 +85,8 @@ BOLT_LOG = _quiet_logger("bot.adapters.slack.bolt")
 
 
 class PacedRateLimitHandler(AsyncRateLimitErrorRetryHandler):
-    """A 429 pauses every sender sharing `pacer` for Retry-After once; the retry then takes a
-    token like any request, so the senders come back spread out rather than all together."""
+    """A 429 slows down every sender sharing `pacer` (`Pacer.push_back`); the refused request
+    waits out its Retry-After alone, then takes a token like any request."""
 
     def __init__(self, pacer: Pacer, max_retry_count: int) -> None:
         super().__init__(max_retry_count=max_retry_count)
@@ -104,7 +105,7 @@ class PacedRateLimitHandler(AsyncRateLimitErrorRetryHandler):
                 raise error
             return
         state.next_attempt_requested = True
-        self.pacer.pause(retry_after(response))
+        await asyncio.sleep(self.pacer.push_back(retry_after(response)))
         await self.pacer.acquire()
         state.increment_current_attempt()
 
@@ -121,9 +122,10 @@ def retry_after(response: HttpResponse) -> float:
 
 
 def retry_handlers(count: int, backoff: float, pacer: Pacer) -> list[AsyncRetryHandler]:
-    """429s pause every sender for Retry-After; 500/503 and connections that could not be made
-    retry with a short backoff. A connection dropped after the request was written is not
-    retried here: Slack may have acted on it (the post would appear twice)."""
+    """429s slow every sender down (the refused request waits for its Retry-After); 500/503 and
+    connections that could not be made retry with a short backoff. A connection dropped after the
+    request was written is not retried here: Slack may have acted on it (the post would appear
+    twice)."""
     interval = BackoffRetryIntervalCalculator(backoff_factor=backoff)
     return [
         PacedRateLimitHandler(pacer, count),
@@ -175,7 +177,7 @@ class SlackDeliverer:
     Any other failure of one effect is logged (its kind and Slack's error code, never its text or
     who it was for), the rest still go out, and the failed ones are returned for the outbox to
     retry. Up to `workers` conversations are served at once, every request paced by `pacer` (the
-    same one the client's 429 handler pauses).
+    same one the client's 429 handler slows down).
     """
 
     def __init__(
