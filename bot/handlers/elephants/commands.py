@@ -426,7 +426,7 @@ def _read_see(spec: CommandSpec, rest: str) -> ParsedCommand:
     "member",
     usage="see <number>  (or: me too <number>)",
     summary="say you see an elephant too, anonymously",
-    rank=96,
+    rank=92,
     grammar=Grammar((), _read_see),
     anonymous=True,
     aliases=("me", "see-too", "me-too", "metoo"),
@@ -454,7 +454,7 @@ async def see_typed(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     "member",
     usage="elephants",
     summary="list the open elephants",
-    rank=100,
+    rank=91,
     aliases=("elephant-list",),
 )
 async def elephants_list(ctx: Context, cmd: ParsedCommand) -> list[Effect]:

@@ -159,7 +159,7 @@ def _read_perspective(spec: CommandSpec, rest: str) -> ParsedCommand:
     "member",
     usage="perspective <number> [tag:] <your view>",
     summary="add your view on a big elephant, anonymously (start it with `tag:` to add your role)",
-    rank=95,
+    rank=93,
     grammar=Grammar((), _read_perspective),
     anonymous=True,
     aliases=("view",),

@@ -105,7 +105,7 @@ ANSWER_SPEC = CommandSpec(
     "addressed <number> yes|partly|not really",
     "say, anonymously, whether something marked addressed feels addressed to you",
     Grammar((ACTION,), _read),
-    rank=102,
+    rank=94,
     anonymous=True,
 )
 """`addressed …`, and the spec that `elephant 3 feels partly` is read as."""
