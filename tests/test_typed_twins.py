@@ -12,6 +12,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime, time, timedelta
 from types import ModuleType
 from typing import Any
 
@@ -20,6 +21,10 @@ import pytest
 from bot.cards import Button
 from bot.effects import OpenForm
 from bot.handlers import ROUTES
+from bot.handlers.actions import answers as action_answers
+from bot.handlers.actions import cards as action_cards
+from bot.handlers.actions import commands as action_commands
+from bot.handlers.actions.reminders import send_due_reminders
 from bot.handlers.agenda import buttons as agenda_buttons
 from bot.handlers.agenda import cards as agenda_cards
 from bot.handlers.agenda import changes as agenda_changes
@@ -36,6 +41,8 @@ from bot.handlers.privacy import commands as privacy
 from bot.handlers.rounds import cards as round_cards
 from bot.handlers.rounds import commands as rounds
 from bot.handlers.setup import commands as setup
+from bot.handlers.verdicts import cards as verdict_cards
+from bot.handlers.verdicts import commands as verdicts
 from bot.identity import Where, Who
 from bot.routing import encode
 from bot.store import groups, meetings
@@ -215,6 +222,44 @@ def _press_last(action: str, *, by: str = "sam", label: str = "") -> Callable[[W
     return run
 
 
+async def _action_for_sam(w: World, due: str = "friday") -> None:
+    """Fay notes an action for Sam; Sam is asked privately (Accept / Not me)."""
+    said = f"action Write to the council @{w.sam.display_name} by {due}"
+    w.last = await w.say(w.fay, said)
+
+
+def _press_in_private(action: str) -> Callable[[World], Any]:
+    """A setup step: Sam presses a button of the card sent to them, in their direct messages."""
+
+    async def run(w: World) -> None:
+        w.last = await press(action, direct=True)(w)
+
+    return run
+
+
+async def _reminded(w: World) -> None:
+    """An action Sam has said yes to, due in two days; its reminder (Done / Not me) comes the
+    day before, at ten on the group's clock (London is on UTC in March)."""
+    today = w.chat.clock.now.date()
+    await _action_for_sam(w, (today + timedelta(days=2)).isoformat())
+    await _press_in_private(action_cards.ACCEPT)(w)
+    w.chat.clock.set(datetime.combine(today + timedelta(days=1), time(10, 30), tzinfo=UTC))
+    w.last = Outcome(await w.chat.core.run_job(send_due_reminders))
+
+
+async def _namesakes_asked_about(w: World) -> None:
+    """A second member goes by Sam's name, so noting an action for "@Sam …" asks which one."""
+    namesake = replace(w.sam, user_id=f"{w.sam.user_id}-namesake")
+    await w.say(namesake, "role professional")
+    await _action_for_sam(w)
+
+
+async def _addressed(w: World) -> None:
+    """An elephant marked addressed in the channel: the "does this feel addressed?" card."""
+    await elephant_posted(w)
+    await w.say(w.fay, "elephant 1 addressed we changed the rota")
+
+
 TWINS: dict[str, Twin] = {
     checkin_cards.ANSWER: Twin(
         (checkin_sent,), press(checkin_cards.ANSWER, label="3"), "checkin 3", checkin, "on_answer"
@@ -374,6 +419,60 @@ TWINS: dict[str, Twin] = {
         agenda_changes,
         "add_elephant",
         by="fay",
+    ),
+    action_cards.ACCEPT: Twin(
+        (_action_for_sam,),
+        press(action_cards.ACCEPT, direct=True),
+        "action 1 accept",
+        action_answers,
+        "_accept",
+        direct=True,
+    ),
+    action_cards.NOT_ME: Twin(
+        (_action_for_sam,),
+        press(action_cards.NOT_ME, direct=True),
+        "action 1 decline",
+        opens=action_cards.DECLINE_FORM,
+        direct=True,
+    ),
+    action_cards.DECLINE_FORM: Twin(
+        (_action_for_sam, _press_in_private(action_cards.NOT_ME)),
+        fill({"reason": "I'm away that week"}, direct=True),
+        "action 1 decline I'm away that week",
+        action_answers,
+        "_decline",
+        direct=True,
+    ),
+    action_cards.DONE: Twin(
+        (_reminded,),
+        press(action_cards.DONE, direct=True),
+        "action 1 done",
+        opens=action_cards.DONE_FORM,
+        direct=True,
+    ),
+    action_cards.DONE_FORM: Twin(
+        (_reminded, _press_in_private(action_cards.DONE)),
+        fill({"note": "Posted it on Monday"}, direct=True),
+        "action 1 done Posted it on Monday",
+        action_answers,
+        "_done",
+        direct=True,
+    ),
+    action_cards.PICK_OWNER: Twin(
+        (_namesakes_asked_about,),
+        press(action_cards.PICK_OWNER, by="fay", label="Sam"),
+        "action Write to the council <@U-sam-two-namesake> by friday",
+        action_commands,
+        "_note",
+        by="fay",
+    ),
+    verdict_cards.ANSWER: Twin(
+        (_addressed,),
+        press(verdict_cards.ANSWER, label="Partly"),
+        "addressed 1 partly",
+        verdicts,
+        "record",
+        direct=True,
     ),
 }
 
