@@ -83,7 +83,7 @@ def test_the_facilitators_forms_are_views_slack_accepts() -> None:
 
 
 def test_the_checkin_with_an_agenda_is_a_message_slack_accepts() -> None:
-    card = checkin_card(1, 2, "Anything to say?", 3, 9, checkin_section(_items()))
+    card = checkin_card(1, 2, "Anything to say?", 3, 9, checkin_section(_items(), open_actions=12))
     (message,) = card_messages(card)
     assert message_problem({"text": message.text, "blocks": message.blocks}) is None
     assert "…and 20 more." in str(message.blocks)  # 25 on the agenda (5 deferred), 5 shown
@@ -105,6 +105,6 @@ def test_the_facilitators_forms_and_the_checkin_are_cards_teams_accepts() -> Non
     for form in _forms():
         content = form_content(form)
         assert adaptive_cards.CHECKER.errors(content) == []
-    checkin = checkin_card(1, 2, "Anything to say?", 3, 9, checkin_section(_items()))
+    checkin = checkin_card(1, 2, "Anything to say?", 3, 9, checkin_section(_items(), open_actions=12))
     for part in card_parts(checkin, in_channel=True):
         assert adaptive_cards.CHECKER.errors(part) == []

@@ -113,13 +113,19 @@ def agenda_card(
     return Card(title=title, text="\n\n".join(sections), buttons=tuple(buttons), footer=footer)
 
 
-def checkin_section(items: Sequence[Item], limit: int = CHECKIN_ITEMS) -> tuple[str, ...]:
-    """The short agenda the check-in carries: the first few items, then how many more."""
+def checkin_section(
+    items: Sequence[Item], open_actions: int = 0, limit: int = CHECKIN_ITEMS
+) -> tuple[str, ...]:
+    """The short agenda the check-in carries: the open actions first (a count, so the card stays
+    short), then the first few items and how many more."""
     now = [item for item in items if not item.deferred]
-    if not now:
-        return ()
-    lines = ["On the agenda:"]
-    lines.extend(f"{n}. {short(item.text, 100)}" for n, item in enumerate(now[:limit], start=1))
+    lines: list[str] = []
+    if open_actions:
+        some = "1 action is" if open_actions == 1 else f"{open_actions} actions are"
+        lines.append(f"From last time: {some} still open. Type `actions` to see them.")
+    if now:
+        lines.append("On the agenda:")
+        lines.extend(f"{n}. {short(item.text, 100)}" for n, item in enumerate(now[:limit], start=1))
     if len(now) > limit:
         lines.append(f"…and {len(now) - limit} more. Type `agenda` for all of it.")
     return tuple(lines)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bot.context import Context
 from bot.handlers.agenda.cards import checkin_section
+from bot.store import actions
 from bot.store import agenda as store
 from bot.store.groups import Group
 from bot.store.meetings import Meeting
@@ -19,5 +20,7 @@ async def carry_over_at_end(ctx: Context, meeting: Meeting) -> int:
 
 
 async def agenda_for_checkin(ctx: Context, group: Group) -> tuple[str, ...]:
-    """The first few items on the agenda, as lines for the check-in card (none when empty)."""
-    return checkin_section(await store.agenda(ctx.conn, group.id, ctx.now))
+    """The open actions and the first few items on the agenda, as lines for the check-in card
+    (none when there are neither)."""
+    still_open = await actions.open_of_group(ctx.conn, group.id)
+    return checkin_section(await store.agenda(ctx.conn, group.id, ctx.now), len(still_open))

@@ -71,3 +71,15 @@ async def test_the_agenda_starts_with_the_open_actions(chat: Chat) -> None:
     shown = (await chat.say(PAT, "agenda")).reply
     assert "Open actions from last time\nAction #1 Write to the council · Sam" in shown
     assert "Done already" not in shown
+
+
+async def test_the_checkin_says_how_many_actions_are_still_open(chat: Chat) -> None:
+    await forum(chat)
+    await chat.say(FAY, "action Write to the council @Sam by thursday")
+    await chat.say(FAY, "action Ring the school @Pat")
+    await chat.say(FAY, "action Done already @Fay")
+    await chat.say(FAY, "action 3 done")
+    sent = await chat.say(FAY, "checkin")
+    [card] = [card for card in sent.cards() if card.title == "Check-in"][:1]
+    assert "From last time: 2 actions are still open. Type `actions` to see them." in card.text
+    assert "Write to the council" not in card.text  # a count: the card goes to everyone
