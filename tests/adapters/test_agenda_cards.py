@@ -105,6 +105,8 @@ def test_the_facilitators_forms_and_the_checkin_are_cards_teams_accepts() -> Non
     for form in _forms():
         content = form_content(form)
         assert adaptive_cards.CHECKER.errors(content) == []
-    checkin = checkin_card(1, 2, "Anything to say?", 3, 9, checkin_section(_items(), open_actions=12))
+    checkin = checkin_card(
+        1, 2, "Anything to say?", 3, 9, checkin_section(_items(), open_actions=12)
+    )
     for part in card_parts(checkin, in_channel=True):
         assert adaptive_cards.CHECKER.errors(part) == []
