@@ -7,7 +7,7 @@ a screen reader or a phone is stuck.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from bot import limits
 from bot.cards import Button, Card, Form, FormInput
@@ -59,7 +59,7 @@ def reminder_card(group_id: int, group_name: str, action: Action, today: date) -
         title=f"A reminder: action #{n}",
         text=(
             f"In {neutralise(group_name)} you took on:\n“{short(action.text, limits.ACTION)}”\n"
-            f"It's due {describe_day(action.due_on, today)}.\n\n"
+            f"It's due {_when_due(action.due_on, today)}.\n\n"
             "If it's done, press Done and add a short note if you like. If it can't happen, "
             "that's all right: press Not me and it goes back to the group."
         ),
@@ -69,6 +69,13 @@ def reminder_card(group_id: int, group_name: str, action: Action, today: date) -
         ),
         footer=f"Or type `action {n} done <a short note>`. To stop reminders: `nudges off`.",
     )
+
+
+def _when_due(due_on: date, today: date) -> str:
+    """The due day, with "today" or "tomorrow" first when it is one of them."""
+    said = describe_day(due_on, today)
+    near = {today: "today", today + timedelta(days=1): "tomorrow"}.get(due_on)
+    return f"{near}, {said}" if near else said
 
 
 def decline_form(group_id: int, action: Action) -> Form:

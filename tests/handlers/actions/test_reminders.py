@@ -42,7 +42,7 @@ async def test_the_reminder_comes_the_day_before_at_ten_local_time_once(chat: Ch
     assert reminders(await sweep(chat, "2026-03-04T09:59")) == []
     due = await sweep(chat, "2026-03-04T10:00")
     [text] = reminders(due)
-    assert "Write to the council" in text and "due Thursday 5 March" in text
+    assert "Write to the council" in text and "due tomorrow, Thursday 5 March" in text
     assert "action 1 done" in text and "nudges off" in text
     assert due.button("Done") and due.button("Not me")
     assert "late" not in text.lower()
