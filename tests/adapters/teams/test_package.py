@@ -45,6 +45,9 @@ def test_the_package_has_the_app_id_and_both_icons(tmp_path: Path) -> None:
     commands = {c["title"] for lists in bot["commandLists"] for c in lists["commands"]}
     assert {"setup", "help", "elephant", "checkin", "my-data"} <= commands
     assert all(len(lists["commands"]) <= 10 for lists in bot["commandLists"])
+    for lists in bot["commandLists"]:  # Teams' manifest schema: title 32, description 128
+        for command in lists["commands"]:
+            assert len(command["title"]) <= 32 and len(command["description"]) <= 128, command
     assert "{{" not in json.dumps(manifest)
 
 
