@@ -20,10 +20,11 @@ from typing import Any
 from sqlalchemy import insert
 
 from bot.app import CommonGround, build
+from bot.scheduling.plan import CHECKIN, REMINDER, START, firing_key
 from bot.settings import Settings
-from bot.store.database import Database
+from bot.store.database import Connection, Database
 from bot.store.migrate import upgrade
-from bot.store.schema import groups, meetings, members
+from bot.store.schema import checkins, firings, groups, meetings, members
 from testkit.throwaway_postgres import create_database, drop_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -326,3 +327,57 @@ async def add_meeting(
     async with db.write() as conn:
         result = await conn.execute(insert(meetings).returning(meetings.c.id), [row])
         return int(result.scalar_one())
+
+
+async def five_checked_in(
+    conn: Connection,
+    meeting_of: dict[int, int],
+    due: datetime,
+    *,
+    user_prefix: str,
+    roles: tuple[str, ...] = ("professional",),
+) -> None:
+    """Five members in each group of `meeting_of` (group id -> meeting id), all checked in to its
+    meeting, whose check-in, start and reminder have already fired: many meetings about to end,
+    as the summary benchmarks need them."""
+    people = (
+        await conn.execute(
+            insert(members).returning(members.c.id, members.c.group_id),
+            [
+                {
+                    "group_id": g,
+                    "user_id": f"{user_prefix}{g:06d}{n}",
+                    "display_name": f"person {n}",
+                    "role": roles[n % len(roles)],
+                    "is_facilitator": n == 0,
+                    "nudges": True,
+                    "joined_at": due - timedelta(days=30),
+                }
+                for g in meeting_of
+                for n in range(5)
+            ],
+        )
+    ).all()
+    await conn.execute(
+        insert(checkins),
+        [
+            {
+                "meeting_id": meeting_of[g],
+                "member_id": m,
+                "mood": 4,
+                "passed": False,
+                "words": None,
+                "visibility": "group",
+                "answered_at": due - timedelta(minutes=65),
+            }
+            for m, g in people
+        ],
+    )
+    await conn.execute(
+        insert(firings),
+        [
+            {"key": firing_key(i, kind), "fired_at": due - timedelta(minutes=60)}
+            for i in meeting_of.values()
+            for kind in (CHECKIN, START, REMINDER)
+        ],
+    )

@@ -30,6 +30,7 @@ from bench.common import (
     add_groups,
     add_meeting,
     add_members,
+    five_checked_in,
     fresh_bot,
     group_row,
     judged,
@@ -42,8 +43,7 @@ from bench.common import (
 )
 from bench.procs import spawn, stop, wait_http
 from bot.app import CommonGround
-from bot.scheduling.plan import CHECKIN, REMINDER, START, firing_key
-from bot.store.schema import checkins, firings, meetings, members
+from bot.store.schema import meetings
 from testkit.fake_slack import SIGNING_SECRET, TEAM, signed_headers
 from testkit.loopback import free_port
 
@@ -77,47 +77,9 @@ async def _summaries_due(bot: CommonGround, count: int, due: datetime) -> list[s
                 )
             ).scalars()
         )
-        people = (
-            await conn.execute(
-                insert(members).returning(members.c.id, members.c.group_id),
-                [
-                    {
-                        "group_id": g,
-                        "user_id": f"S{g:06d}{n}",
-                        "display_name": f"person {n}",
-                        "role": ("lived-experience", "professional")[n % 2],
-                        "is_facilitator": n == 0,
-                        "nudges": True,
-                        "joined_at": due - timedelta(days=30),
-                    }
-                    for g in ids
-                    for n in range(5)
-                ],
-            )
-        ).all()
         meeting_of = dict(zip(ids, meeting_ids, strict=True))
-        await conn.execute(
-            insert(checkins),
-            [
-                {
-                    "meeting_id": meeting_of[g],
-                    "member_id": m,
-                    "mood": 4,
-                    "passed": False,
-                    "words": None,
-                    "visibility": "group",
-                    "answered_at": due - timedelta(minutes=65),
-                }
-                for m, g in people
-            ],
-        )
-        await conn.execute(
-            insert(firings),
-            [
-                {"key": firing_key(i, kind), "fired_at": due - timedelta(minutes=60)}
-                for i in meeting_ids
-                for kind in (CHECKIN, START, REMINDER)
-            ],
+        await five_checked_in(
+            conn, meeting_of, due, user_prefix="S", roles=("lived-experience", "professional")
         )
     return [str(row["conversation_id"]) for row in rows]
 

@@ -19,6 +19,7 @@ from bench.common import (
     Row,
     Scale,
     add_groups,
+    five_checked_in,
     fresh_bot,
     group_row,
     judged,
@@ -32,8 +33,7 @@ from bench.procs import rss_mb, spawn, stop, tail, wait_http
 from bot.app import CommonGround
 from bot.effects import Effect, PostToConversation
 from bot.scheduling.clock import MeetingClock
-from bot.scheduling.plan import CHECKIN, REMINDER, START, firing_key
-from bot.store.schema import checkins, firings, meetings, members
+from bot.store.schema import meetings
 from testkit.fake_slack import SIGNING_SECRET
 from testkit.loopback import free_port
 
@@ -143,48 +143,7 @@ async def _due_together(
             .scalars()
             .all()
         )
-        people = (
-            await conn.execute(
-                insert(members).returning(members.c.id, members.c.group_id),
-                [
-                    {
-                        "group_id": g,
-                        "user_id": f"U{g:06d}{n}",
-                        "display_name": f"person {n}",
-                        "role": "professional",
-                        "is_facilitator": n == 0,
-                        "nudges": True,
-                        "joined_at": due - timedelta(days=30),
-                    }
-                    for g in chosen
-                    for n in range(5)
-                ],
-            )
-        ).all()
-        meeting_of = dict(zip(chosen, ids, strict=True))
-        await conn.execute(
-            insert(checkins),
-            [
-                {
-                    "meeting_id": meeting_of[g],
-                    "member_id": m,
-                    "mood": 4,
-                    "passed": False,
-                    "words": None,
-                    "visibility": "group",
-                    "answered_at": due - timedelta(minutes=65),
-                }
-                for m, g in people
-            ],
-        )
-        await conn.execute(
-            insert(firings),
-            [
-                {"key": firing_key(i, kind), "fired_at": due - timedelta(minutes=60)}
-                for i in ids
-                for kind in (CHECKIN, START, REMINDER)
-            ],
-        )
+        await five_checked_in(conn, dict(zip(chosen, ids, strict=True)), due, user_prefix="U")
     recorder = Recorder()
     clock = MeetingClock(bot.core, recorder)
     await clock.start()
