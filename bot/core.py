@@ -180,6 +180,7 @@ class Core:
         except (UserError, CommandError) as exc:
             if not exc.original and worth_handing_back(text):
                 exc.original = text
+            exc.original = await _names_for_mentions(ctx, exc.original)
             raise
 
     async def _run_command(
@@ -430,3 +431,25 @@ async def _first_delivery(ctx: Context, once: str) -> bool:
 
 
 __all__ = ["Card", "Core", "Services", "utc_now"]
+
+
+MENTIONED = re.compile(r"<@([A-Za-z0-9_:.\-]+)>")
+
+
+async def _names_for_mentions(ctx: Context, text: str) -> str:
+    """Text handed back with each mention of a group member as `@Name`, as the person typed it,
+    rather than the platform id the adapter turned it into (`<@U0123>`). A mention of someone
+    not in the group, or any trouble reading, leaves the text as it was."""
+    group = ctx.group
+    if group is None or "<@" not in text:
+        return text
+    try:
+        names: dict[str, str] = {}
+        for user_id in set(MENTIONED.findall(text)):
+            found = await members.get(ctx.conn, group.id, user_id)
+            if found is not None:
+                names[user_id] = found.display_name
+    except Exception:  # the transaction is being rolled back anyway; the ids will do
+        return text
+    return MENTIONED.sub(lambda m: "@" + names[m.group(1)] if m.group(1) in names else m[0], text)
+

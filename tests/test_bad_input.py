@@ -229,3 +229,17 @@ async def test_a_form_sent_back_for_long_text_says_the_words_are_kept(
     assert "Your words are kept, so you can shorten them." in message
     async with db.read() as conn:
         assert (await conn.execute(select(elephants))).all() == []
+
+
+async def test_a_mention_in_handed_back_words_reads_as_the_name_not_the_platform_id(
+    chat: Chat,
+) -> None:
+    fay, pat = person("Fay"), person("Pat")
+    await chat.say(fay, "setup Forum")
+    await chat.say(pat, "role professional")
+    outcome = await chat.say(fay, f"action Book the room <@{pat.user_id}> by someday soon")
+    assert "Your text:" in outcome.reply
+    assert f"@{WORD_JOINER}Pat by someday soon" in outcome.reply
+    assert pat.user_id not in outcome.reply
+    stranger = await chat.say(fay, "action Book the room <@U-nobody> by someday soon")
+    assert f"@{WORD_JOINER}U-nobody" in stranger.reply  # not in the group: left as it was
