@@ -21,3 +21,11 @@ AGENDA_ITEM = 300
 PAPERS_LINK = 500
 AGENDA_ITEMS = 40
 """Items waiting on one group's agenda at once: more would not fit a meeting, or one message."""
+RECOGNITION_POLICY = 1000
+"""A group's recognition policy: what is offered, to whom, how to claim, where to get advice."""
+RECOGNITION_NOTE = 200
+"""What a piece of preparation time or an expense was for: a line, not a receipt."""
+RECOGNITION_MINUTES = 24 * 60
+"""The most preparation time one entry may record; more is almost surely a slip of the keys."""
+RECOGNITION_PENCE = 100_000
+"""The most one expense may be (£1,000); a bigger sum is for the finance team, not a chat."""

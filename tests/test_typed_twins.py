@@ -38,6 +38,8 @@ from bot.handlers.elephants.commands import post_due_elephants
 from bot.handlers.nudges import cards as nudge_cards
 from bot.handlers.nudges import commands as nudges
 from bot.handlers.privacy import commands as privacy
+from bot.handlers.recognition import claims as recognition_claims
+from bot.handlers.recognition import commands as recognition
 from bot.handlers.rounds import cards as round_cards
 from bot.handlers.rounds import commands as rounds
 from bot.handlers.setup import commands as setup
@@ -260,6 +262,20 @@ async def _addressed(w: World) -> None:
     await w.say(w.fay, "elephant 1 addressed we changed the rota")
 
 
+async def _my_time(w: World) -> None:
+    """Recognition on; Sam has added an hour of reading and looks at their record privately."""
+    await w.say(w.fay, "set recognition on")
+    await w.say(w.sam, "time add 1h reading papers", direct=True)
+    w.last = await w.say(w.sam, "my-time", direct=True)
+
+
+async def _claims_listed(w: World) -> None:
+    """Sam has claimed; Fay looks at the claims not yet paid."""
+    await _my_time(w)
+    await w.say(w.sam, "claim", direct=True)
+    w.last = await w.say(w.fay, "claims")
+
+
 TWINS: dict[str, Twin] = {
     checkin_cards.ANSWER: Twin(
         (checkin_sent,), press(checkin_cards.ANSWER, label="3"), "checkin 3", checkin, "on_answer"
@@ -464,6 +480,38 @@ TWINS: dict[str, Twin] = {
         "action Write to the council <@U-sam-two-namesake> by friday",
         action_commands,
         "_note",
+        by="fay",
+    ),
+    recognition.CLAIM_BUTTON: Twin(
+        (_my_time,),
+        press(recognition.CLAIM_BUTTON, direct=True),
+        "claim",
+        recognition,
+        "choose",
+        direct=True,
+    ),
+    recognition.DECLINE_BUTTON: Twin(
+        (_my_time,),
+        press(recognition.DECLINE_BUTTON, direct=True),
+        "decline",
+        recognition,
+        "choose",
+        direct=True,
+    ),
+    recognition.DONATE_BUTTON: Twin(
+        (_my_time,),
+        press(recognition.DONATE_BUTTON, direct=True),
+        "donate",
+        recognition,
+        "choose",
+        direct=True,
+    ),
+    recognition_claims.EXPORT_BUTTON: Twin(
+        (_claims_listed,),
+        press(recognition_claims.EXPORT_BUTTON, by="fay"),
+        "claims export",
+        recognition_claims,
+        "export_claims",
         by="fay",
     ),
     verdict_cards.ANSWER: Twin(

@@ -24,6 +24,8 @@ from bot.handlers.meeting_dates import moving as meeting_moves
 from bot.handlers.meetings import commands as meeting_commands
 from bot.handlers.nudges import commands as nudge_commands
 from bot.handlers.privacy import commands as privacy_commands
+from bot.handlers.recognition import claims as recognition_claims
+from bot.handlers.recognition import commands as recognition_commands
 from bot.handlers.rounds import commands as round_commands
 from bot.handlers.setup import commands as setup_commands
 from bot.handlers.setup import schedule, settings
@@ -55,6 +57,8 @@ TABLES = (
     summary_commands.routes,
     summary_preview.routes,
     nudge_commands.routes,
+    recognition_commands.routes,
+    recognition_claims.routes,
 )
 """Every feature's table, in the order their `joined` handlers run."""
 

@@ -43,6 +43,8 @@ class Group:
     reminder_after_minutes: int
     reflection_after_minutes: int
     retention_days: int
+    recognition: bool = False
+    recognition_policy: str | None = None
 
     @classmethod
     def from_row(cls, row: RowMapping) -> Group:

@@ -87,6 +87,9 @@ groups = Table(
     Column("reminder_after_minutes", Integer, nullable=False),
     Column("reflection_after_minutes", Integer, nullable=False),
     Column("retention_days", Integer, nullable=False),
+    # Recognition of members' time (`set recognition on`) and the group's policy in its own words.
+    Column("recognition", Boolean, nullable=False, default=False, server_default=false()),
+    Column("recognition_policy", Text),
     UniqueConstraint("platform", "workspace", "conversation_id"),
 )
 
@@ -589,4 +592,43 @@ readiness_probe = Table(
     # One row, rewritten by `/readyz` (`bot.store.readiness`) to prove the database takes writes.
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("checked_at", UtcDateTime, nullable=False),
+)
+
+# Recognition of time: each person's preparation time and expenses, seen only by them and the
+# group's facilitators. An entry belongs to its owner until they choose what to do with it; then
+# it points at their choice (`recognition_claims`).
+recognition_entries = Table(
+    "recognition_entries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("group_id", ForeignKey("groups.id", ondelete="CASCADE"), nullable=False),
+    Column("member_id", ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(8), nullable=False),  # time | expense
+    Column("minutes", Integer),
+    Column("pence", Integer),
+    Column("note", Text, nullable=False),
+    Column("added_at", UtcDateTime, nullable=False),
+    Column("claim_id", ForeignKey("recognition_claims.id", ondelete="SET NULL")),
+    Index(None, "member_id", "claim_id"),
+    CheckConstraint("kind IN ('time', 'expense')", name="kind_known"),
+)
+
+# A person's choice for what they had recorded: claim it, decline it, or give it to a cause.
+# A paid claim's amount and date outlive the person (`member_id` set NULL on `forget-me`), for
+# the organisation's accounts; nothing else about them does.
+recognition_claims = Table(
+    "recognition_claims",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("group_id", ForeignKey("groups.id", ondelete="CASCADE"), nullable=False),
+    Column("member_id", ForeignKey("members.id", ondelete="SET NULL")),
+    Column("number", Integer, nullable=False),
+    Column("choice", String(8), nullable=False),  # claim | decline | donate
+    Column("meetings", Integer, nullable=False),
+    Column("minutes", Integer, nullable=False),
+    Column("pence", Integer, nullable=False),
+    Column("made_at", UtcDateTime, nullable=False),
+    Column("paid_at", UtcDateTime),
+    UniqueConstraint("group_id", "number"),
+    CheckConstraint("choice IN ('claim', 'decline', 'donate')", name="choice_known"),
 )

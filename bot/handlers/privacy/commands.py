@@ -19,6 +19,7 @@ from bot.handlers.actions import record as actions_record
 from bot.handlers.privacy.export import build_export
 from bot.handlers.privacy.personal_data import erase, erase_tokens, my_data_card
 from bot.handlers.privacy.statement import full_statement
+from bot.handlers.recognition import record as recognition_record
 from bot.replies import reply
 from bot.routing import Routes, encode
 from bot.store import groups, members, pending_files
@@ -108,7 +109,7 @@ async def forget_me(ctx: Context, command: ParsedCommand) -> list[Effect]:
     text = (
         f"This erases everything I hold about you in {neutralise(group.name)}: your membership, "
         "your role, your check-ins and your answers in sharing rounds. It can't be undone. "
-        f"{actions_record.FORGET_WORDS}\n\n"
+        f"{actions_record.FORGET_WORDS} {recognition_record.FORGET_WORDS}\n\n"
         "Anonymous things (elephants, perspectives, reflections, “I see it too”) stay, because "
         "I never knew they were yours. Summaries already posted in the channel stay too.\n\n"
         "To answer by typing: `forget-me yes` erases it, `forget-me no` keeps it."
@@ -134,7 +135,8 @@ async def forget_confirmed(ctx: Context, payload: str) -> list[Effect]:
         reply(
             f"Done. I've erased everything I held about you in {neutralise(group.name)}: your "
             "membership, role, check-ins and round answers. Your past shares and passes no "
-            f"longer count in the sharing ledger. {actions_record.FORGET_WORDS}\n\n"
+            f"longer count in the sharing ledger. {actions_record.FORGET_WORDS} "
+            f"{recognition_record.FORGET_WORDS}\n\n"
             "What stays: elephants, perspectives, reflections, the “I see it too” counts and "
             "answers to “does this feel addressed?”, which were never linked to you, and "
             "summaries already posted in the channel. "

@@ -39,6 +39,7 @@ from zoneinfo import ZoneInfo
 
 from bot.handlers.actions import record as actions_record
 from bot.handlers.privacy.crowd_rule import by_role, crowd, first_crowd, role_lines
+from bot.handlers.recognition import record as recognition_record
 from bot.handlers.verdicts import figures
 from bot.scheduling.times import rule_of
 from bot.store import agenda, checkins, elephants, meetings, members, reflections, rounds, verdicts
@@ -270,6 +271,7 @@ async def build_export(
         "rounds": round_items,
         "ledger": ledger,
         **await actions_record.export_part(conn, group),
+        **await recognition_record.export_part(conn, group),
         "notes": [
             "Anonymous items (elephants, anonymous agenda items, perspectives, reflections, "
             "“I see it too”, answers to “does this feel addressed?”) were never stored with an "

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from bot.cards import Card
 from bot.handlers.actions import record as actions_record
+from bot.handlers.recognition import record as recognition_record
 from bot.handlers.verdicts.commands import PURPOSE as VERDICT_PURPOSE
 from bot.identity import Who, anonymous_token
 from bot.store import agenda, checkins, elephants, meetings, reflections, rounds, verdicts
@@ -116,6 +117,7 @@ async def my_data_card(
         if round_lines
         else "Your answers in sharing rounds: none.",
         *await actions_record.my_data_parts(conn, member, today),
+        *await recognition_record.my_data_parts(conn, member),
         "Agenda items you added with your name (`forget-me` deletes them):\n"
         + "\n".join(agenda_lines)
         if agenda_lines
@@ -136,9 +138,11 @@ async def erase(conn: Connection, member: Member) -> None:
     Each table is cleared explicitly rather than trusting cascades, so the erasure is complete on
     any database whatever its foreign-key settings. The caller's transaction makes it all or
     nothing. Decisions and actions stay, as the group's record, with the person's name taken off
-    (`bot.handlers.actions.record`).
+    (`bot.handlers.actions.record`); so does a paid claim's amount and date, for the
+    organisation's accounts (`bot.handlers.recognition.record`).
     """
     await actions_record.forget(conn, member.id)
+    await recognition_record.forget(conn, member.id)
     await agenda.erase_member(conn, member.id)
     await member_store.delete_with_answers(conn, member.id)
 

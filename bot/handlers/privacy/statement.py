@@ -9,6 +9,7 @@ be a broken promise.
 from __future__ import annotations
 
 from bot.cards import Card
+from bot.handlers.recognition import record as recognition_record
 from bot.store.groups import (
     DEFAULT_ANONYMITY_DELAY_MINUTES,
     DEFAULT_RETENTION_DAYS,
@@ -77,6 +78,7 @@ def full_statement(group: Group | None, default_k: int) -> Card:
         "who has taken an action on. If you use `forget-me`, your name comes off them and "
         "they stay as the group's record: an action you had taken on that is still open goes "
         "back to the group with nobody on it.",
+        recognition_record.PRIVACY_WORDS,
         "Passing is an answer. You can pass on anything. Passing is never shown as "
         "“not responded”, and I never nudge someone who passed.",
         "How long: the words people write here (check-in words, round answers, elephants, "

@@ -33,7 +33,7 @@ from bot.text_safety import clean_text, neutralise
 
 routes = Routes()
 
-Kind = Literal["count", "minutes", "days", "switch", "name"]
+Kind = Literal["count", "minutes", "days", "switch", "name", "text"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +135,28 @@ SETTINGS: tuple[Setting, ...] = (
         lambda g: "how long the words people write are kept (counts stay)",
         announce=True,
     ),
+    Setting(
+        "recognition",
+        "recognition",
+        "Recognition of time",
+        "switch",
+        example="on",
+        explain=lambda g: (
+            "members can record preparation time and expenses (`my-time`) and claim, decline "
+            "or give them; facilitators see `claims`"
+            if g.recognition
+            else "no record of members' time or expenses is kept"
+        ),
+    ),
+    Setting(
+        "recognition-policy",
+        "recognition_policy",
+        "Recognition policy",
+        "text",
+        example="£25 per meeting for parent carers; claim monthly; advice from the council's "
+        "benefits team",
+        explain=lambda g: "shown to members with their record, in the group's own words",
+    ),
 )
 SETTING_BY_KEY = {setting.key: setting for setting in SETTINGS}
 ALIASES = {
@@ -148,6 +170,7 @@ ALIASES = {
     "check-in-lead": "checkin-lead",
     "reflection": "reflection-delay",
     "group-name": "name",
+    "policy": "recognition-policy",
 }
 # Settings with a command of their own: `set timezone …` works as `timezone …` does.
 OWN_COMMANDS = {
@@ -171,6 +194,8 @@ def show_value(setting: Setting, group: Group) -> str:
         return "on" if value else "off"
     if setting.kind == "name":
         return neutralise(str(value))
+    if setting.kind == "text":
+        return f"“{neutralise(str(value))}”" if value else "not written yet"
     if setting.kind == "minutes":
         return _plural(int(value), "minute")
     if setting.kind == "days":
@@ -240,6 +265,8 @@ def allowed(setting: Setting) -> str:
         return f"a whole number from {setting.low} to {setting.high}"
     if setting.kind == "name":
         return f"a name of up to {limits.GROUP_NAME} characters"
+    if setting.kind == "text":
+        return f"words of up to {limits.RECOGNITION_POLICY} characters"
     unit = "minutes" if setting.kind == "minutes" else "days"
     return f"a number of {unit} from {setting.low} to {setting.high}"
 
@@ -248,6 +275,8 @@ def parse_value(setting: Setting, text: str, original: str) -> object:
     """The value to store, or a UserError saying what is allowed (with an example)."""
     if setting.kind == "name":
         return clean_text(text, limit=limits.GROUP_NAME, what="the group name")
+    if setting.kind == "text":
+        return clean_text(text, limit=limits.RECOGNITION_POLICY, what="the policy")
     word = text.strip().lower()
     problem = UserError(
         f"{setting.label} (`{setting.key}`) takes {allowed(setting)}. "
