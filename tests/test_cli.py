@@ -463,6 +463,10 @@ def test_the_demo_runs_a_whole_meeting_and_exits_zero(tmp_path: Path) -> None:
         "(Tom presses “Accept”)",
         "== A reminder: action #1 ==",
         "== Action #1 is done ==",
+        # recognition of time: Jo claims, is reminded about benefits once, and is told when paid
+        "(Jo presses “Claim”)",
+        "payments for your time can affect some state benefits",
+        "1. Jo claims: 3 meetings, 1 hour 30 minutes of preparation, £7.80 of expenses",
         "The demo is over.",
     ):
         assert moment in out, f"the demo never showed {moment!r}"
@@ -472,6 +476,8 @@ def test_the_demo_runs_a_whole_meeting_and_exits_zero(tmp_path: Path) -> None:
     reflected = dm_recipients(out, "Did you feel heard at today's meeting")
     assert sorted(reflected) == ["Dr Ahmed", "Jo", "Marcus", "Priya", "Tom"]
     assert dm_recipients(out, "== A note on sharing ==") == ["Priya"]  # the one facilitator
+    assert dm_recipients(out, "== Your claim is paid ==") == ["Jo"]  # told privately, alone
+    assert "Marcus claims" not in out  # his decline is nobody else's business
     assert out.index("still open, if you'd like") < out.index("== Meeting summary")
     assert "Traceback" not in result.stderr
 

@@ -28,7 +28,7 @@ from typing import TextIO
 
 from bot.adapters.console.adapter import PLATFORM, ConsoleAdapter
 from bot.app import CommonGround, start
-from bot.demo import carrying_on
+from bot.demo import carrying_on, recognition
 from bot.demo.history import add_history
 from bot.effects import Effect, MessageMember, PostToConversation
 from bot.scheduling.clock import MeetingClock
@@ -165,6 +165,7 @@ class Demo:
             await self.end_of_meeting(meeting)
             await carrying_on.carried_over(self)
             await carrying_on.reminded_and_done(self)
+            await recognition.time_recognised(self)
         finally:
             await self.clock.shutdown()
         self.narrate(
