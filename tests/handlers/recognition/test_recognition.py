@@ -361,3 +361,11 @@ async def test_privacy_statement_says_what_stays(chat: Chat) -> None:
     await _group(chat)
     said = (await chat.say(SAM, "privacy")).reply
     assert "a claim already paid keeps its amount and date" in said
+
+
+async def test_help_lists_the_commands_in_plain_words_for_each_person(chat: Chat) -> None:
+    await _group(chat)
+    member_help = (await _sam(chat, "help")).reply
+    assert "my-time" in member_help and "expense add <pounds> <what for>" in member_help
+    assert "claims [YYYY-MM]" not in member_help
+    assert "claims [YYYY-MM]" in (await chat.say(FAY, "help")).reply
