@@ -64,8 +64,9 @@ def summary_section(found: LadderResult | None) -> str:
     if found.by_side is not None:
         lived, pros = found.by_side["lived-experience"], found.by_side["professional"]
         lines.append(
-            f"The middle answer of {SIDE_WORDS['lived-experience']}: {middle(lived)}; "
-            f"of {SIDE_WORDS['professional']}: {middle(pros)}."
+            f"By role: {SIDE_WORDS['lived-experience']}, {len(lived)} answers, the middle "
+            f"answer {middle(lived)}; {SIDE_WORDS['professional']}, {len(pros)} answers, "
+            f"{middle(pros)}."
         )
         if abs(median_low(lived) - median_low(pros)) >= GAP:
             lines.append(

@@ -178,7 +178,7 @@ async def test_the_next_summary_shows_whole_crowds_and_by_role_only_at_k_each(
     assert "Last meeting on the ladder" in text
     assert "3 people said where it felt: Co-production 1 · Co-design 2." in text
     assert "The middle answer: Co-design." in text
-    assert "professionals" not in text  # two professionals are no crowd: not shown, not merged
+    assert "By role" not in text  # two professionals are no crowd: not shown, not merged
     assert "Consultation" not in text and "Coercion" not in text
 
 
@@ -190,7 +190,10 @@ async def test_the_gap_between_the_two_sides_shows_when_each_has_k(
     await _answer(chat, [(w, r) for w, r in zip(PROS, (4, 4, 3), strict=True)])
     text = await _next_summary(chat)
     assert "6 people said where it felt" in text
-    assert "people with lived experience: Co-design; of professionals: Consultation." in text
+    assert (
+        "By role: people with lived experience, 3 answers, the middle answer Co-design; "
+        "professionals, 3 answers, Consultation." in text
+    )
     assert "The two sides saw the same meeting quite differently." in text
 
 
