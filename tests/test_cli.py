@@ -463,6 +463,9 @@ def test_the_demo_runs_a_whole_meeting_and_exits_zero(tmp_path: Path) -> None:
         "(Tom presses “Accept”)",
         "== A reminder: action #1 ==",
         "== Action #1 is done ==",
+        # where on the ladder the meeting felt: Jo by the form, Marcus by typing, anonymously
+        "A form for Jo: Where on the ladder?",
+        "Thank you. I don't keep who answered.",
         "The demo is over.",
     ):
         assert moment in out, f"the demo never showed {moment!r}"

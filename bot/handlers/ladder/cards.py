@@ -56,7 +56,9 @@ def ladder_form(group_id: int, meeting_id: int, k: int) -> Form:
                 "rung",
                 "The rung that fits best",
                 kind="radio",
-                options=tuple(Option(rung_line(r), str(r)) for r in reversed(RUNGS)),
+                # 1 to 7, so that an option's place, its number and `ladder <n>` always agree
+                # (the console and plain-text modes answer a list by its numbers).
+                options=tuple(Option(rung_line(r), str(r)) for r in RUNGS),
             ),
         ),
         context=routing.encode(group_id, str(meeting_id)),

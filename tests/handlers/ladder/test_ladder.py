@@ -91,7 +91,7 @@ async def test_the_button_opens_the_form_and_the_form_keeps_one_rung(
     (form,) = (await chat.press(PAT, button, where=dm(PAT))).forms
     assert form.form_id == LADDER_FORM
     [radio] = form.inputs
-    assert radio.kind == "radio" and [o.value for o in radio.options] == list("7654321")
+    assert radio.kind == "radio" and [o.value for o in radio.options] == list("1234567")
     wrong = await chat.submit(PAT, form, {"rung": "9"}, where=dm(PAT))
     assert wrong.form_errors == {"rung": "Please choose one of the seven rungs."}
     assert await _answers(db) == []
