@@ -108,7 +108,8 @@ def _read_ladder(spec: CommandSpec, rest: str) -> ParsedCommand:
     "ladder",
     "member",
     usage="ladder 1-7  /  ladder co-design",
-    summary="after a meeting: where on the ladder of co-production it felt (anonymous)",
+    summary="after a meeting: where on the ladder of co-production it felt, from 1 (coercion) "
+    "to 7 (co-production); `ladder` alone shows the rungs (anonymous)",
     rank=166,
     grammar=Grammar((), _read_ladder),
     anonymous=True,

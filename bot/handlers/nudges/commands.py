@@ -26,6 +26,10 @@ it and then shared or passed in a round took part all the same. Elephant perspec
 anonymous, so they say nothing about who was there. Members we have no sign of at the meeting are
 not asked "did you feel heard?", which would read as a remark on their absence.
 
+The same message asks, optionally, where on the ladder of co-production the meeting felt: its
+button, form and typed `ladder` live in `bot.handlers.ladder`, and its result in the next
+meeting's summary.
+
 Reflections are anonymous. The button and form routes are anonymous routes (the core neither
 adds the person as a member nor touches their row); the answer is stored with no author, a keyed
 token in `reflection_tokens` keeps it to one per person per meeting, and nothing is logged.
