@@ -1,5 +1,5 @@
 """Anonymous means anonymous: elephants, perspectives, "I see it too", anonymous agenda items and
-"does this feel addressed?" leave no trace of who.
+"does this feel addressed?" and where on the ladder a meeting felt leave no trace of who.
 
 Each test runs one anonymous action inside `anonymous_action`, which compares every table before
 and after, reads the logs at DEBUG, and counts the person's id and name in the database file
@@ -16,6 +16,7 @@ import sys
 import pytest
 
 from bot.handlers.elephants.commands import post_due_elephants
+from bot.handlers.ladder.cards import ladder_button
 from bot.store.database import Database
 from bot.store.schema import elephants
 from tests.anonymity_helpers import (
@@ -301,6 +302,27 @@ async def test_did_you_feel_heard_typed(
     async with anonymous_action(db, QUINN, caplog) as change:
         change.outcome = await chat.say(QUINN, "heard change shorter agendas", where=dm(QUINN))
     assert "The facilitators will see it, without your name" in change.outcome.reply
+
+
+@pytest.mark.parametrize("how", ["typed", "form"])
+async def test_where_on_the_ladder(
+    chat: Chat, db: Database, caplog: pytest.LogCaptureFixture, how: str
+) -> None:
+    await _group(chat)
+    await chat.say(FAY, "meeting end")
+    if how == "form":
+        button = ladder_button(1, 1)
+        async with anonymous_action(db, QUINN, caplog) as opened:
+            opened.outcome = await chat.press(QUINN, button, where=dm(QUINN))
+        (form,) = opened.outcome.forms
+        async with anonymous_action(db, QUINN, caplog) as seen:
+            seen.outcome = await chat.submit(QUINN, form, {"rung": "3"}, where=dm(QUINN))
+    else:
+        async with anonymous_action(db, QUINN, caplog) as seen:
+            seen.outcome = await chat.say(QUINN, "ladder informing", where=dm(QUINN))
+    assert "I don't keep who answered" in seen.outcome.reply
+    (row,) = seen.after["ladder_answers"].values()
+    assert (row["rung"], row["side"]) == (3, "lived-experience")  # a side, never a person
 
 
 async def test_an_elephant_sent_to_a_group_by_its_number(

@@ -467,6 +467,9 @@ def test_the_demo_runs_a_whole_meeting_and_exits_zero(tmp_path: Path) -> None:
         "(Jo presses “Claim”)",
         "payments for your time can affect some state benefits",
         "1. Jo claims: 3 meetings, 1 hour 30 minutes of preparation, £7.80 of expenses",
+        # where on the ladder the meeting felt: Jo by the form, Marcus by typing, anonymously
+        "A form for Jo: Where on the ladder?",
+        "Thank you. I don't keep who answered.",
         "The demo is over.",
     ):
         assert moment in out, f"the demo never showed {moment!r}"

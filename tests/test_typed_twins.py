@@ -35,6 +35,8 @@ from bot.handlers.elephants import cards as elephant_cards
 from bot.handlers.elephants import commands as elephants
 from bot.handlers.elephants import perspectives
 from bot.handlers.elephants.commands import post_due_elephants
+from bot.handlers.ladder import cards as ladder_cards
+from bot.handlers.ladder import commands as ladder_commands
 from bot.handlers.nudges import cards as nudge_cards
 from bot.handlers.nudges import commands as nudges
 from bot.handlers.privacy import commands as privacy
@@ -211,6 +213,11 @@ async def _open_reflection_form(w: World) -> None:
     w.last = await w.chat.press(w.sam, made, where=dm(w.sam))
 
 
+async def _open_ladder_form(w: World) -> None:
+    made = ladder_cards.ladder_button(await w.group_id(), await w.ended_meeting_id())
+    w.last = await w.chat.press(w.sam, made, where=dm(w.sam))
+
+
 async def _agenda_item(w: World) -> None:
     await w.say(w.fay, "agenda add Transport costs for parents")
 
@@ -307,6 +314,21 @@ TWINS: dict[str, Twin] = {
         "heard change Send the papers earlier",
         nudges,
         "on_change_form",
+        direct=True,
+    ),
+    ladder_cards.OPEN_LADDER: Twin(
+        (meeting_ended,),
+        press_built(ladder_cards.ladder_button),
+        "ladder",
+        opens=ladder_cards.LADDER_FORM,
+        direct=True,
+    ),
+    ladder_cards.LADDER_FORM: Twin(
+        (meeting_ended, _open_ladder_form),
+        fill({"rung": "6"}, direct=True),
+        "ladder co-design",
+        ladder_commands,
+        "on_ladder_form",
         direct=True,
     ),
     round_cards.SHARE_FORM: Twin(

@@ -28,7 +28,7 @@ from typing import TextIO
 
 from bot.adapters.console.adapter import PLATFORM, ConsoleAdapter
 from bot.app import CommonGround, start
-from bot.demo import carrying_on, recognition
+from bot.demo import carrying_on, ladder, recognition
 from bot.demo.history import add_history
 from bot.effects import Effect, MessageMember, PostToConversation
 from bot.scheduling.clock import MeetingClock
@@ -163,6 +163,7 @@ class Demo:
             await self.sharing_round()
             await carrying_on.agenda_decision_and_action(self)
             await self.end_of_meeting(meeting)
+            await ladder.where_on_the_ladder(self)
             await carrying_on.carried_over(self)
             await carrying_on.reminded_and_done(self)
             await recognition.time_recognised(self)

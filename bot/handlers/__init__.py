@@ -19,6 +19,7 @@ from bot.handlers.checkin import live_view
 from bot.handlers.elephants import commands as elephant_commands
 from bot.handlers.elephants import perspectives
 from bot.handlers.help import commands as help_commands
+from bot.handlers.ladder import commands as ladder_commands
 from bot.handlers.meeting_dates import commands as meeting_date_commands
 from bot.handlers.meeting_dates import moving as meeting_moves
 from bot.handlers.meetings import commands as meeting_commands
@@ -59,6 +60,7 @@ TABLES = (
     nudge_commands.routes,
     recognition_commands.routes,
     recognition_claims.routes,
+    ladder_commands.routes,
 )
 """Every feature's table, in the order their `joined` handlers run."""
 

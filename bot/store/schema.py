@@ -353,6 +353,25 @@ reflection_tokens = Table(
     Column("token", String(64), primary_key=True),
 )
 
+# "Where on the ladder did today feel?" (bot.store.ladder): answers with no author and no token,
+# under random ids. `side` is "lived-experience", "professional" or NULL (any other role, or none
+# given), kept only for the by-role figures; answers are counted in whole crowds of k per side.
+# Once per person is kept by a token in `reflection_tokens` (purpose "ladder").
+ladder_answers = Table(
+    "ladder_answers",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("meeting_id", ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False),
+    Column("rung", Integer, nullable=False),
+    Column("side", String(20)),
+    Column("counted", Boolean, nullable=False, default=False, server_default=false()),
+    CheckConstraint("rung BETWEEN 1 AND 7", name="rung_range"),
+    CheckConstraint(
+        "side IS NULL OR side IN ('lived-experience', 'professional')", name="side_known"
+    ),
+    Index(None, "meeting_id"),
+)
+
 # Which library prompts a group has had, so none repeats before the library is used up.
 prompt_uses = Table(
     "prompt_uses",

@@ -86,6 +86,14 @@ HEARD_SUMMARY = re.compile(r"Last time, (\d+) (?:person|people) said how heard")
 HEARD_NOTE = re.compile(
     r"^(\d+) (?:person|people) said how heard they felt at the meeting on (.+?):"
 )
+LADDER_SUMMARY = re.compile(r"^(\d+) people said where it felt: (.+)\. The middle", re.MULTILINE)
+LADDER_PART = re.compile(
+    r"(Coercion|Educating|Informing|Consultation|Engagement|Co-design|Co-production) (\d+)"
+)
+LADDER_BY_ROLE = re.compile(
+    r"^By role: people with lived experience, (\d+) answers, .*; professionals, (\d+) answers,",
+    re.MULTILINE,
+)
 CHANGES_NOTE = re.compile(r"One thing people would change:\n((?:  “.*\n?)+)")
 REVEAL_TITLE = re.compile(r"^== Perspectives on elephant #(\d+) ==$", re.MULTILINE)
 REVEAL_LINE = re.compile(r"^• .*?(?: \(([^()]*)\))?$", re.MULTILINE)
@@ -207,6 +215,7 @@ def _summary(g: int, k: int, day: str, text: str, readings: Readings) -> None:
     heard = HEARD_SUMMARY.search(text)
     if heard:
         check(int(heard.group(1)) >= k, BELOW_K, f"summary: {heard.group(1)} heard with k={k}")
+    _ladder_summary(g, k, day, text, readings)
     if "Sharing rounds" in text:
         section = text.split("Sharing rounds", 1)[1].split("\n\n", 1)[0]
         prompts = SUMMARY_ROUND.findall(section)
@@ -216,6 +225,21 @@ def _summary(g: int, k: int, day: str, text: str, readings: Readings) -> None:
             days = readings.rounds_in.setdefault((g, prompt), set())
             days.add(day)
             check(len(days) == 1, ROUND_TWICE, f"round {prompt!r} is in summaries of {days}")
+
+
+def _ladder_summary(g: int, k: int, day: str, text: str, readings: Readings) -> None:
+    """ "Last meeting on the ladder": the spread at least `k`, each side's count at least `k`,
+    and none of them fewer than `k` away from an earlier reading (summary preview, summary)."""
+    overall = LADDER_SUMMARY.search(text)
+    if overall:
+        spread = Counter({rung: int(n) for rung, n in LADDER_PART.findall(overall.group(2))})
+        check(sum(spread.values()) == int(overall.group(1)), BELOW_K, f"ladder: {text!r}")
+        readings.read(("ladder-summary", g, day), spread, k, "summary ladder")
+    sides = LADDER_BY_ROLE.search(text)
+    if sides:
+        check(overall is not None, BELOW_K, "ladder by role shown without the overall figure")
+        for side, n in zip(("lived-experience", "professional"), sides.groups(), strict=True):
+            readings.read(("ladder-summary", g, day, side), int(n), k, "summary ladder by role")
 
 
 def _ledger(text: str, k: int) -> None:
@@ -247,6 +271,14 @@ def export_record(g: int, text: str, readings: Readings) -> None:
             spread = Counter({s: int(n) for s, n in heard["felt_heard"].items() if n})
             readings.read(("heard-export", g, key), spread, k, "export reflections")
             check(heard["answers"] >= k, BELOW_K, f"export: {heard['answers']} reflections, k={k}")
+        ladder = meeting["ladder"]
+        if ladder is not None:
+            spread = Counter({rung: int(n) for rung, n in ladder["rungs"].items() if n})
+            check(sum(spread.values()) == ladder["answers"], BELOW_K, f"export ladder {ladder}")
+            readings.read(("ladder-export", g, key), spread, k, "export ladder")
+            for side, rungs in (ladder["by_role"] or {}).items():
+                figure = Counter({rung: int(n) for rung, n in rungs.items() if n})
+                readings.read(("ladder-export", g, key, side), figure, k, "export ladder by role")
     for elephant in record["elephants"]:
         if elephant["see_it_too"] is not None:
             readings.read(("see-too", g, elephant["number"]), elephant["see_it_too"], k, "export")

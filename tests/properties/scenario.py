@@ -86,6 +86,10 @@ TEMPLATES: tuple[str, ...] = (
     "addressed {n} not really",
     "elephant {n} feels partly",
     "addressed {n} take back",
+    "ladder {n}",
+    "ladder co-production",
+    "ladder",
+    "heard {n}",
 )
 """What people type. Facilitator commands are typed by anyone: a refusal is part of the game."""
 
@@ -95,7 +99,7 @@ COMMON = tuple(
         "checkin", "elephant big: {text}", "elephant {text}", "share {text}", "pass",
         "round {text}", "round reveal", "summary", "export", "meeting start", "meeting end",
         "forget-me", "elephants", "agenda add anon {text}", "agenda add {text}",
-        "elephant {n} addressed {text}", "addressed {n} not really",
+        "elephant {n} addressed {text}", "addressed {n} not really", "ladder {n}",
     )
 )  # fmt: skip
 """Templates drawn more often, so the things that add up (marks, perspectives, moods, shares)

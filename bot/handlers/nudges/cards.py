@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot import limits, routing
 from bot.cards import Button, Card, Form, FormInput
 from bot.handlers.checkin.cards import MOOD_QUESTION
+from bot.handlers.ladder.cards import LADDER_INVITE, TYPED_LADDER, ladder_button
 
 HEARD = "nudges.heard"
 OPEN_CHANGE = "nudges.change"
@@ -45,8 +46,9 @@ def anonymity_line(k: int) -> str:
 
 
 def reflection_card(group_id: int, meeting_id: int, when: str, k: int) -> Card:
-    """The reflection question. `when` names the meeting ("at the meeting on Tuesday 3 March at
-    10:00", or "at today's meeting (…)"), so two questions arriving together never read alike."""
+    """The reflection question, and the ladder question beside it. `when` names the meeting ("at
+    the meeting on Tuesday 3 March at 10:00", or "at today's meeting (…)"), so two questions
+    arriving together never read alike."""
     buttons = tuple(
         Button(label, HEARD, routing.encode(group_id, f"{meeting_id}:{score}"))
         for score, label in HEARD_LABELS.items()
@@ -57,11 +59,12 @@ def reflection_card(group_id: int, meeting_id: int, when: str, k: int) -> Card:
         text=(
             f"Did you feel heard {when}? Choose from 1 (not really) to 5 (completely).\n"
             "If there's one thing you'd change about how we meet, you can tell me that too.\n"
+            f"{LADDER_INVITE}\n"
             f"{anonymity_line(k)}"
         ),
-        buttons=(*buttons, change),
-        footer=f"There's no need to answer. By typing: `heard 1` to `heard 5`, or "
-        f"`heard change <one thing>`. {OPT_OUT}",
+        buttons=(*buttons, change, ladder_button(group_id, meeting_id)),
+        footer=f"There's no need to answer. By typing: `heard 1` to `heard 5`, "
+        f"`heard change <one thing>`, or {TYPED_LADDER}. {OPT_OUT}",
     )
 
 

@@ -26,6 +26,10 @@ it and then shared or passed in a round took part all the same. Elephant perspec
 anonymous, so they say nothing about who was there. Members we have no sign of at the meeting are
 not asked "did you feel heard?", which would read as a remark on their absence.
 
+The same message asks, optionally, where on the ladder of co-production the meeting felt: its
+button, form and typed `ladder` live in `bot.handlers.ladder`, and its result in the next
+meeting's summary.
+
 Reflections are anonymous. The button and form routes are anonymous routes (the core neither
 adds the person as a member nor touches their row); the answer is stored with no author, a keyed
 token in `reflection_tokens` keeps it to one per person per meeting, and nothing is logged.
@@ -43,6 +47,7 @@ from bot.effects import Effect, FormErrors, MessageMember, OpenForm
 from bot.errors import UserError
 from bot.grammar import CommandError, CommandSpec, Grammar, ParsedCommand, hyphenated, one_of, split
 from bot.handlers.checkin.cards import DEFAULT_QUESTION, checkin_card
+from bot.handlers.ladder.cards import LADDER_INVITE, ladder_button
 from bot.handlers.nudges.cards import (
     HEARD,
     OPEN_CHANGE,
@@ -62,7 +67,7 @@ from bot.replies import as_typed, reply, with_their_text
 from bot.routing import Routes
 from bot.scheduling.plan import RECIPROCITY, REFLECTION, firing_key
 from bot.scheduling.quiet_hours import is_quiet, next_allowed
-from bot.store import checkins, groups, meeting_records, meetings, members, reflections
+from bot.store import checkins, groups, ladder, meeting_records, meetings, members, reflections
 from bot.store.groups import Group
 from bot.store.meetings import Meeting
 from bot.text_safety import TextRejected, clean_text, neutralise
@@ -257,6 +262,11 @@ async def on_heard(ctx: Context, payload: str) -> list[Effect]:
     if not await reflections.has_token(ctx.conn, meeting.id, change_token):
         text += "\nIf there's one thing you'd change, you can tell me here."
         buttons = (change_button(group.id, meeting.id),)
+    if not await reflections.has_token(
+        ctx.conn, meeting.id, _token(ctx, ladder.TOKEN_PURPOSE, meeting.id)
+    ):
+        text += f"\n{LADDER_INVITE}"
+        buttons = (*buttons, ladder_button(group.id, meeting.id))
     return [reply(text, buttons=buttons)]
 
 

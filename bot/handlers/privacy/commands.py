@@ -110,8 +110,9 @@ async def forget_me(ctx: Context, command: ParsedCommand) -> list[Effect]:
         f"This erases everything I hold about you in {neutralise(group.name)}: your membership, "
         "your role, your check-ins and your answers in sharing rounds. It can't be undone. "
         f"{actions_record.FORGET_WORDS} {recognition_record.FORGET_WORDS}\n\n"
-        "Anonymous things (elephants, perspectives, reflections, “I see it too”) stay, because "
-        "I never knew they were yours. Summaries already posted in the channel stay too.\n\n"
+        "Anonymous things (elephants, perspectives, reflections, ladder answers, “I see it "
+        "too”) stay, because I never knew they were yours. Summaries already posted in the "
+        "channel stay too.\n\n"
         "To answer by typing: `forget-me yes` erases it, `forget-me no` keeps it."
     )
     buttons = (
@@ -137,8 +138,9 @@ async def forget_confirmed(ctx: Context, payload: str) -> list[Effect]:
             "membership, role, check-ins and round answers. Your past shares and passes no "
             f"longer count in the sharing ledger. {actions_record.FORGET_WORDS} "
             f"{recognition_record.FORGET_WORDS}\n\n"
-            "What stays: elephants, perspectives, reflections, the “I see it too” counts and "
-            "answers to “does this feel addressed?”, which were never linked to you, and "
+            "What stays: elephants, perspectives, reflections, the “I see it too” counts, "
+            "ladder answers and answers to “does this feel addressed?”, which were never "
+            "linked to you, and "
             "summaries already posted in the channel. "
             "The scrambled codes that stopped you counting twice are replaced by random ones "
             "that nobody can trace back to you, so no count changes because you left.\n\n"

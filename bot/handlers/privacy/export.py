@@ -7,7 +7,9 @@ What goes in, and why:
 - meetings with the check-in count (passes count as present), the mood spread only when at least
   `k` moods were given (and then only whole crowds of `k`, the earliest first), and check-in
   words whose owners chose "group" or "facilitators", without names, as the summary shows them;
-  reflections only as a spread of whole crowds of `k` answers;
+  reflections only as a spread of whole crowds of `k` answers; where the meeting felt on the
+  ladder of co-production only as the crowd-ruled result the summary shows
+  (`bot.handlers.ladder.results`): nothing below `k`, by role only when each side has `k`;
 - elephants once posted, as the channel saw them: a hidden one is listed (so the numbering has no
   gaps) without its text; unposted ones are left out, since not even facilitators have seen them;
   perspectives only once shown in the channel, with a breakdown by role under the crowd rule
@@ -38,11 +40,22 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.handlers.actions import record as actions_record
+from bot.handlers.ladder.results import for_export, result
 from bot.handlers.privacy.crowd_rule import by_role, crowd, first_crowd, role_lines
 from bot.handlers.recognition import record as recognition_record
 from bot.handlers.verdicts import figures
 from bot.scheduling.times import rule_of
-from bot.store import agenda, checkins, elephants, meetings, members, reflections, rounds, verdicts
+from bot.store import (
+    agenda,
+    checkins,
+    elephants,
+    ladder,
+    meetings,
+    members,
+    reflections,
+    rounds,
+    verdicts,
+)
 from bot.store.database import Connection
 from bot.store.groups import Group
 from bot.text_safety import neutralise
@@ -139,6 +152,7 @@ async def _meetings(conn: Connection, group: Group, k: int) -> list[dict[str, An
                 "source": meeting.source,
                 "checkin": await _checkin(conn, meeting.id, k),
                 "reflections": await _reflections(conn, meeting.id, k),
+                "ladder": for_export(result(await ladder.counted(conn, meeting.id), k)),
             }
         )
     return found

@@ -19,7 +19,7 @@ from bot.handlers.actions import record as actions_record
 from bot.handlers.recognition import record as recognition_record
 from bot.handlers.verdicts.commands import PURPOSE as VERDICT_PURPOSE
 from bot.identity import Who, anonymous_token
-from bot.store import agenda, checkins, elephants, meetings, reflections, rounds, verdicts
+from bot.store import agenda, checkins, elephants, ladder, meetings, reflections, rounds, verdicts
 from bot.store import members as member_store
 from bot.store.database import Connection
 from bot.store.groups import Group
@@ -40,9 +40,9 @@ ROLE_WORDS = {
 }
 ANONYMOUS_NOTE = (
     "What I can't show you: elephants, agenda items added anonymously, perspectives on big "
-    "elephants, reflections, “I see it too” and answers to “does this feel addressed?” are "
-    "anonymous. I never recorded who sent them, so I can't tell which are yours, and nobody "
-    "else can either."
+    "elephants, reflections, where on the ladder a meeting felt, “I see it too” and answers "
+    "to “does this feel addressed?” are anonymous. I never recorded who sent them, so I can't "
+    "tell which are yours, and nobody else can either."
 )
 
 
@@ -152,12 +152,12 @@ ELEPHANT_TOKEN_PURPOSES = (
     (elephants.scramble_marks, "see-too"),
     (elephants.scramble_perspective_tokens, "perspective"),
 )
-MEETING_TOKEN_PURPOSES = ("reflection", "reflection-change")
+MEETING_TOKEN_PURPOSES = ("reflection", "reflection-change", ladder.TOKEN_PURPOSE)
 
 
 async def erase_tokens(conn: Connection, group_id: int, who: Who, secret: bytes) -> int:
     """Unlink the person's once-per-person tokens ("I see it too", perspectives, reflections,
-    answers to "does this feel addressed?").
+    ladder answers, answers to "does this feel addressed?").
 
     The tokens never name anyone, but whoever holds the server's key could test a guess with
     them, so forgetting a person must break that link. Deleting them would change the "I see it

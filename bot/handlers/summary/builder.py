@@ -22,6 +22,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.cards import Card
+from bot.handlers.ladder.results import LadderResult
+from bot.handlers.ladder.results import summary_section as ladder_section
 from bot.handlers.privacy.crowd_rule import crowd, first_crowd
 from bot.handlers.rounds.reciprocity_ledger import Ledger
 from bot.handlers.verdicts.figures import feels_words
@@ -94,6 +96,8 @@ class SummaryData:
     done_actions: tuple[str, ...] = ()
     """Actions marked done since the meeting before, as short safe lines."""
     agenda: AgendaRecap = AgendaRecap()
+    last_ladder: LadderResult | None = None
+    """Where the meeting before felt on the ladder, as the crowd rule lets it show."""
 
 
 def day_words(moment: datetime, zone: ZoneInfo) -> str:
@@ -121,6 +125,7 @@ def summary_card(data: SummaryData) -> Card:
         _rounds_section(data),
         _ledger_section(data),
         _reflection_section(data),
+        ladder_section(data.last_ladder),
     ]
     next_meeting = (
         f"Next meeting: {when_words(data.next_meeting, data.zone)}"

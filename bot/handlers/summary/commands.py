@@ -24,6 +24,7 @@ from bot.context import Context
 from bot.effects import Effect, MessageMember, PostToConversation
 from bot.grammar import TRAILING_MARKS, CommandError, CommandSpec, Grammar, ParsedCommand
 from bot.handlers.actions.lines import decisions_and_actions
+from bot.handlers.ladder.results import result as ladder_result
 from bot.handlers.rounds.flow import sharers
 from bot.handlers.rounds.reciprocity_ledger import meeting_ledger
 from bot.handlers.rounds.reveal_rules import lock_met
@@ -40,7 +41,7 @@ from bot.replies import reply
 from bot.routing import Routes
 from bot.scheduling.rule import ScheduleRuleError, parse_rule
 from bot.store import agenda as agenda_store
-from bot.store import checkins, groups, meeting_records, meetings, members, verdicts
+from bot.store import checkins, groups, ladder, meeting_records, meetings, members, verdicts
 from bot.store import rounds as round_store
 from bot.store.groups import Group
 from bot.store.meetings import Meeting
@@ -182,6 +183,9 @@ async def gather(
         new_actions=noted,
         done_actions=done,
         agenda=await _agenda_recap(ctx, group, meeting, ending_now=ending_now),
+        last_ladder=ladder_result(await ladder.counted(conn, previous.id), group.k)
+        if previous
+        else None,
     )
     return data, previous
 

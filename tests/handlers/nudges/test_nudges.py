@@ -187,7 +187,15 @@ async def test_reflection_goes_to_everyone_who_took_part(
     assert "anonymous" in text
     assert "at least 3 people" in text
     labels = [b.label for b in sent.messages[0].card.buttons]
-    assert labels == ["1 Not really", "2", "3", "4", "5 Completely", "One thing to change"]
+    assert labels == [
+        "1 Not really",
+        "2",
+        "3",
+        "4",
+        "5 Completely",
+        "One thing to change",
+        "Where on the ladder?",
+    ]
     assert (await nudge(core, db, nudges.reflection_nudge)).effects == []
     assert_never_unkind(chat)
 
