@@ -114,8 +114,8 @@ async def forget_me(ctx: Context, command: ParsedCommand) -> list[Effect]:
         "To answer by typing: `forget-me yes` erases it, `forget-me no` keeps it."
     )
     buttons = (
-        Button("Yes, erase my data", FORGET_CONFIRM, value, style="danger"),
-        Button("No, keep it", FORGET_CANCEL, value),
+        Button("Yes, erase my data", FORGET_CONFIRM, value, style="danger", typed="forget-me yes"),
+        Button("No, keep it", FORGET_CANCEL, value, typed="forget-me no"),
     )
     return [reply(text, title="Erase your data?", buttons=buttons)]
 
