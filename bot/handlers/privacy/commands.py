@@ -107,7 +107,8 @@ async def forget_me(ctx: Context, command: ParsedCommand) -> list[Effect]:
     value = encode(group.id, str(member.id))
     text = (
         f"This erases everything I hold about you in {neutralise(group.name)}: your membership, "
-        "your role, your check-ins and your answers in sharing rounds. It can't be undone. "
+        "your role, your check-ins, your answers in sharing rounds and your access profile. It "
+        "can't be undone. "
         f"{actions_record.FORGET_WORDS}\n\n"
         "Anonymous things (elephants, perspectives, reflections, “I see it too”) stay, because "
         "I never knew they were yours. Summaries already posted in the channel stay too.\n\n"
@@ -133,7 +134,8 @@ async def forget_confirmed(ctx: Context, payload: str) -> list[Effect]:
     return [
         reply(
             f"Done. I've erased everything I held about you in {neutralise(group.name)}: your "
-            "membership, role, check-ins and round answers. Your past shares and passes no "
+            "membership, role, check-ins, round answers and access profile. Your past shares and "
+            "passes no "
             f"longer count in the sharing ledger. {actions_record.FORGET_WORDS}\n\n"
             "What stays: elephants, perspectives, reflections, the “I see it too” counts and "
             "answers to “does this feel addressed?”, which were never linked to you, and "
