@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import pytest
 
-from bot.adapters.slack.blocks import card_messages
-from bot.adapters.teams.cards import card_parts
+from bot import limits
+from bot.adapters.slack.blocks import card_messages, form_view
+from bot.adapters.teams.cards import card_parts, form_content
 from bot.adapters.teams.limits import ACTIVITY_BUDGET, activity_size
 from bot.cards import Card
+from bot.handlers.access.form import profile_form
 from bot.handlers.checkin.cards import checkin_card
 from bot.plain_text import as_text, form_as_text
+from bot.store.access import Profile
 from testkit import adaptive_cards
-from testkit.slack_rules import message_problem
+from testkit.slack_rules import message_problem, view_problem
 from tests.adapters.test_agenda_cards import _card, _forms
 
 
@@ -48,3 +51,14 @@ def test_plain_text_cards_are_cards_teams_accepts() -> None:
             assert activity_size({"type": "message", "attachments": [part]}) <= ACTIVITY_BUDGET
             assert adaptive_cards.CHECKER.errors(part) == []
             assert "Action.Submit" not in str(part) and "Action.Execute" not in str(part)
+
+
+def test_the_access_form_is_a_view_slack_accepts() -> None:
+    form = profile_form(1, Profile(needs="n" * limits.ACCESS_NEEDS, share="anonymous"))
+    assert view_problem(form_view(form, "sealed")) is None
+
+
+@pytest.mark.skipif(adaptive_cards.problem() is not None, reason=str(adaptive_cards.problem()))
+def test_the_access_form_is_a_card_teams_accepts() -> None:
+    form = profile_form(1, Profile(needs="n" * limits.ACCESS_NEEDS, share="anonymous"))
+    assert adaptive_cards.CHECKER.errors(form_content(form)) == []

@@ -8,12 +8,16 @@ message typed where others can see it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from bot import limits
-from bot.cards import Card
+from bot.cards import Button, Card
 from bot.context import Context
-from bot.effects import Effect, MessageMember, ReplyToActor
+from bot.effects import Effect, FormErrors, MessageMember, OpenForm, ReplyToActor
 from bot.errors import UserError
 from bot.grammar import ParsedCommand
+from bot.handlers.access.form import FORM, OPEN, PREFERENCES, open_button, profile_form
 from bot.handlers.access.grammar import ACCESS, HOW, LISTING, PLAIN_TEXT
 from bot.handlers.access.profile import FACILITATOR_INTRO, own_lines, shared_lines
 from bot.replies import reply
@@ -21,7 +25,7 @@ from bot.routing import Routes
 from bot.store import access as store
 from bot.store import members
 from bot.store.groups import Group
-from bot.text_safety import clean_text, neutralise
+from bot.text_safety import TextRejected, clean_text, neutralise
 
 routes = Routes()
 routes.declare(LISTING)
@@ -52,9 +56,10 @@ PREFERENCE_MEANS = {
 }
 
 
-def _own_card(profile: store.Profile, done: str = "") -> Card:
+def _own_card(profile: store.Profile, done: str = "", *, buttons: tuple[Button, ...] = ()) -> Card:
     text = "\n".join(own_lines(profile))
     return Card(
+        buttons=buttons,
         title="Your access profile",
         text=(done + "\n\n" if done else "") + text,
         footer=f"Only you see this. To change it: {HOW}.",
@@ -79,11 +84,45 @@ async def show(ctx: Context, command: ParsedCommand) -> list[Effect]:
                 "You can tell me about your access needs here, in your own words: large print, "
                 "breaks, papers a week ahead, BSL, step-free access, your phone on for caring "
                 "duties, anything. It stays private unless you choose to share it with the "
-                f"facilitators, with or without your name.\n\nYou can type {HOW}.",
+                f"facilitators, with or without your name.\n\nFill in the form, or type {HOW}.",
                 title="Your access profile",
+                buttons=(open_button(ctx.require_group().id),),
             )
         ]
-    return [ReplyToActor(_own_card(profile))]
+    return [ReplyToActor(_own_card(profile, buttons=(open_button(ctx.require_group().id),)))]
+
+
+async def save(ctx: Context, **changes: Any) -> store.Profile:
+    """Every change to a profile, typed or from the form, is saved here."""
+    return await store.change(ctx.conn, ctx.require_member().id, ctx.now, **changes)
+
+
+@routes.choice(OPEN)
+async def open_form(ctx: Context, payload: str) -> list[Effect]:
+    group = ctx.require_group()
+    profile = await store.get(ctx.conn, ctx.require_member().id)
+    return [OpenForm(profile_form(group.id, profile))]
+
+
+@routes.form(FORM)
+async def on_form(ctx: Context, values: Mapping[str, str], payload: str) -> list[Effect]:
+    """The whole profile from the form: checked first, so a refused form stores nothing."""
+    typed = values.get("needs") or ""
+    words = ""
+    if typed.strip():
+        try:
+            words = clean_text(typed, limit=limits.ACCESS_NEEDS, what="your access needs")
+        except TextRejected as exc:
+            return [FormErrors({"needs": exc.in_form})]
+    share = values.get("share") or "no"
+    if share not in store.SHARES:
+        return [FormErrors({"share": "Please choose who may see your needs."})]
+    flags = {name: values.get(name) == "yes" for name, _ in PREFERENCES}
+    profile = await save(ctx, needs=words, share=share, **flags)
+    done = "Saved."
+    if share == "anonymous":
+        done += " " + await _small_group_caution(ctx, ctx.require_group())
+    return [ReplyToActor(_own_card(profile, done))]
 
 
 @routes.handles("access.needs")
@@ -91,8 +130,7 @@ async def needs(ctx: Context, command: ParsedCommand) -> list[Effect]:
     if ctx.seen_by_others:
         raise UserError(IN_THE_OPEN, original=command.arg)
     words = clean_text(command.arg, limit=limits.ACCESS_NEEDS, what="your access needs")
-    member = ctx.require_member()
-    profile = await store.change(ctx.conn, member.id, ctx.now, needs=words)
+    profile = await save(ctx, needs=words)
     if profile.share == "no":
         done = (
             "Saved. For now only you can see them. To let facilitators see them before "
@@ -105,21 +143,11 @@ async def needs(ctx: Context, command: ParsedCommand) -> list[Effect]:
 
 @routes.handles("access.prefer")
 async def prefer(ctx: Context, command: ParsedCommand) -> list[Effect]:
-    member = ctx.require_member()
     if command.arg == "none":
-        profile = await store.change(
-            ctx.conn,
-            member.id,
-            ctx.now,
-            plain_text=False,
-            fewer_messages=False,
-            earlier_reminders=False,
-        )
+        profile = await save(ctx, plain_text=False, fewer_messages=False, earlier_reminders=False)
         return [ReplyToActor(_own_card(profile, "Done: back to the usual messages and buttons."))]
     on = command.value != "off"
-    profile = await store.change(
-        ctx.conn, member.id, ctx.now, **{PREFERENCE_FIELDS[command.arg]: on}
-    )
+    profile = await save(ctx, **{PREFERENCE_FIELDS[command.arg]: on})
     if on:
         done = f"Done. {PREFERENCE_MEANS[command.arg]} To stop: `access prefer {command.arg} off`."
     else:
@@ -129,11 +157,11 @@ async def prefer(ctx: Context, command: ParsedCommand) -> list[Effect]:
 
 @routes.handles("access.share")
 async def share(ctx: Context, command: ParsedCommand) -> list[Effect]:
-    member, group = ctx.require_member(), ctx.require_group()
+    group = ctx.require_group()
     chosen: store.Share = "named" if command.arg == "named" else "anonymous"
     if command.arg == "no":
         chosen = "no"
-    profile = await store.change(ctx.conn, member.id, ctx.now, share=chosen)
+    profile = await save(ctx, share=chosen)
     done = {
         "named": "Done: facilitators may see your needs, with your name.",
         "anonymous": "Done: facilitators may see your needs, without your name.",

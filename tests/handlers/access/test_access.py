@@ -162,3 +162,34 @@ async def test_forget_me_erases_the_profile(chat: Chat, db: Database) -> None:
     assert await count(db, access_profiles) == 0
     seen = (await chat.say(FAY, "access list", where=dm(FAY))).reply
     assert "BSL" not in seen
+
+
+async def test_the_form_saves_the_whole_profile(chat: Chat, db: Database) -> None:
+    await forum(chat)
+    shown = await chat.say(SAM, "access", where=dm(SAM))
+    opened = await chat.press(SAM, shown.button("Fill in the form"), where=dm(SAM))
+    (form,) = opened.forms
+    values = {
+        "needs": "Step-free access",
+        "share": "anonymous",
+        "plain_text": "no",
+        "fewer_messages": "yes",
+        "earlier_reminders": "no",
+    }
+    saved = await chat.submit(SAM, form, values, where=dm(SAM))
+    assert "Saved" in saved.reply and "without your name" in saved.reply
+    assert "fewer messages" in saved.reply
+    (again,) = (await chat.press(SAM, shown.button("Fill in the form"), where=dm(SAM))).forms
+    assert [i.initial for i in again.inputs] == ["Step-free access", "anonymous", "no", "yes", "no"]
+
+
+async def test_a_refused_form_stores_nothing(chat: Chat, db: Database) -> None:
+    await forum(chat)
+    shown = await chat.say(SAM, "access", where=dm(SAM))
+    (form,) = (await chat.press(SAM, shown.button("Fill in the form"), where=dm(SAM))).forms
+    long = "y" * (limits.ACCESS_NEEDS + 1)
+    refused = await chat.submit(SAM, form, {"needs": long, "share": "named"}, where=dm(SAM))
+    assert "too long" in refused.form_errors["needs"]
+    refused = await chat.submit(SAM, form, {"needs": "Breaks", "share": "all"}, where=dm(SAM))
+    assert "who may see" in refused.form_errors["share"]
+    assert await count(db, access_profiles) == 0
