@@ -287,7 +287,13 @@ class Core:
         seal = None if anonymous else self._seal(ctx.require_who())
         choice_id = await pending_choices.hold(ctx.conn, text, ctx.now, PICK_GROUP_LASTS, seal=seal)
         buttons = tuple(
-            Button(name, PICK_GROUP, routing.encode(group_id, choice_id), typed=str(number))
+            Button(
+                name,
+                PICK_GROUP,
+                routing.encode(group_id, choice_id),
+                # anonymous words are not kept against the person, so they are typed again
+                typed=f"{number} {text.split()[0].lower()} …" if anonymous else str(number),
+            )
             for number, (group_id, name) in enumerate(options, start=1)
         )
         listed = ", ".join(

@@ -105,7 +105,7 @@ PLAIN_TEXT = CommandSpec(
     "member",
     "group",
     "plain-text on|off",
-    "get my messages as plain text with numbered options to type, instead of buttons",
+    "get your private messages as plain text with numbered options to type, not buttons",
     Grammar((), lambda spec, rest: _read_plain(spec, rest)),
     rank=157,
 )
