@@ -3,9 +3,12 @@ them; facilitators see only what was shared, with a name only where the person c
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import select
 
 from bot import limits
+from bot.effects import SendFileToActor
 from bot.events import Command
 from bot.store.database import Database
 from bot.store.schema import access_profiles
@@ -193,3 +196,21 @@ async def test_a_refused_form_stores_nothing(chat: Chat, db: Database) -> None:
     refused = await chat.submit(SAM, form, {"needs": "Breaks", "share": "all"}, where=dm(SAM))
     assert "who may see" in refused.form_errors["share"]
     assert await count(db, access_profiles) == 0
+
+
+async def test_the_export_holds_only_shared_needs_named_only_where_chosen(chat: Chat) -> None:
+    await forum(chat)
+    await chat.say(SAM, "access needs A break every hour", where=dm(SAM))
+    await chat.say(SAM, "access share named", where=dm(SAM))
+    await chat.say(PAT, "access needs Phone on for caring duties", where=dm(PAT))
+    await chat.say(PAT, "access share anonymous", where=dm(PAT))
+    await chat.say(PAT, "access prefer earlier-reminders", where=dm(PAT))
+    await chat.say(FAY, "access needs Kept to myself", where=dm(FAY))
+    (file,) = (await chat.say(FAY, "export", where=dm(FAY))).of(SendFileToActor)
+    assert isinstance(file, SendFileToActor)
+    record = json.loads(file.content)
+    assert record["access_needs"] == [
+        {"name": "Sam", "needs": "A break every hour", "earlier_reminders": False},
+        {"name": None, "needs": "Phone on for caring duties", "earlier_reminders": True},
+    ]
+    assert "Kept to myself" not in file.content.decode()
