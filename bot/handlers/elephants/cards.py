@@ -293,7 +293,8 @@ def outcome_or_new_card(
     if record:
         buttons.append(Button(f"Elephant #{number}: {status}", AS_OUTCOME, value))
     if name:
-        buttons.append(Button(NEW_ELEPHANT_LABEL, AS_NEW, value))
+        new = f"elephant little: {neutralise(typed)}"
+        buttons.append(Button(NEW_ELEPHANT_LABEL, AS_NEW, value, typed=new))
     return Card(
         text=f"{lead}\nNothing is stored until you choose.",
         buttons=tuple(buttons),
