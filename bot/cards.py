@@ -29,6 +29,9 @@ class Button:
     action: str
     value: str = ""
     style: ButtonStyle = "default"
+    typed: str = ""
+    """What to type instead of pressing it (`checkin 3`): shown beside the option when a person
+    reads their messages as plain text (`bot.plain_text`). Every button should say it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,3 +78,5 @@ class Form:
     intro: str = ""
     context: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
+    typed: str = ""
+    """How to send the same by typing (`checkin <1-5> <your words>`), for plain-text readers."""

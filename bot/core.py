@@ -21,7 +21,7 @@ import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
-from bot import routing
+from bot import plain_text, routing
 from bot.cards import Button, Card
 from bot.context import Context, Services
 from bot.delivery import outbox
@@ -112,6 +112,8 @@ class Core:
                 log.info("dropped a repeated %s delivery", kind)
                 return []
             effects = await self._dispatch(ctx, event)
+            # Cards sent privately to someone who reads in plain text become numbered options.
+            effects = await plain_text.for_readers(conn, effects, event.who)
             # Posts, messages and updates wait in the outbox, written with the change that caused
             # them: if the process dies after the commit, the next drain still sends every one.
             await outbox.enqueue(conn, effects, ctx.now)
@@ -139,7 +141,8 @@ class Core:
             group = await groups.get(conn, group_id) if group_id is not None else None
             if group_id is not None and group is None:
                 return []
-            return await job(Context(conn, self.services, self.clock(), group=group))
+            effects = await job(Context(conn, self.services, self.clock(), group=group))
+            return await plain_text.for_readers(conn, effects, None)
 
         return await self._in_one_transaction(work, "a scheduled job")
 
@@ -284,8 +287,14 @@ class Core:
         seal = None if anonymous else self._seal(ctx.require_who())
         choice_id = await pending_choices.hold(ctx.conn, text, ctx.now, PICK_GROUP_LASTS, seal=seal)
         buttons = tuple(
-            Button(name, PICK_GROUP, routing.encode(group_id, choice_id))
-            for group_id, name in options
+            Button(
+                name,
+                PICK_GROUP,
+                routing.encode(group_id, choice_id),
+                # anonymous words are not kept against the person, so they are typed again
+                typed=f"{number} {text.split()[0].lower()} …" if anonymous else str(number),
+            )
+            for number, (group_id, name) in enumerate(options, start=1)
         )
         listed = ", ".join(
             f"{number} {neutralise(name)}" for number, (_, name) in enumerate(options, start=1)

@@ -19,6 +19,8 @@ ACTION_NOTE = 500
 AGENDA_ITEM = 300
 """An agenda item is a heading for the meeting, not a paper: papers go in its link."""
 PAPERS_LINK = 500
+ACCESS_NEEDS = 1000
+"""A member's access needs in their own words (large print, breaks, BSL, step-free, ...)."""
 AGENDA_ITEMS = 40
 """Items waiting on one group's agenda at once: more would not fit a meeting, or one message."""
 RECOGNITION_POLICY = 1000

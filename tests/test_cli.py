@@ -470,6 +470,12 @@ def test_the_demo_runs_a_whole_meeting_and_exits_zero(tmp_path: Path) -> None:
         # where on the ladder the meeting felt: Jo by the form, Marcus by typing, anonymously
         "A form for Jo: Where on the ladder?",
         "Thank you. I don't keep who answered.",
+        # access needs: the facilitator sees what was shared, named only where chosen, and
+        # plain text turns a card's buttons into numbered options to type
+        "- Jo: Papers a week ahead, in large print",
+        "- My phone stays on: I may have to step out for my son",
+        "Before this meeting. Access needs",
+        "1. Yes, erase my data: type `forget-me yes`",
         "The demo is over.",
     ):
         assert moment in out, f"the demo never showed {moment!r}"

@@ -21,6 +21,8 @@ import pytest
 from bot.cards import Button
 from bot.effects import OpenForm
 from bot.handlers import ROUTES
+from bot.handlers.access import commands as access_commands
+from bot.handlers.access import form as access_form
 from bot.handlers.actions import answers as action_answers
 from bot.handlers.actions import cards as action_cards
 from bot.handlers.actions import commands as action_commands
@@ -535,6 +537,30 @@ TWINS: dict[str, Twin] = {
         recognition_claims,
         "export_claims",
         by="fay",
+    ),
+    access_form.OPEN: Twin(
+        (opened_by("access", direct=True),),
+        press(access_form.OPEN, direct=True),
+        "access",
+        opens=access_form.FORM,
+        direct=True,
+    ),
+    access_form.FORM: Twin(
+        (opened_by("access", direct=True), _press_in_private(access_form.OPEN)),
+        fill(
+            {
+                "needs": "Large print",
+                "share": "no",
+                "plain_text": "no",
+                "fewer_messages": "no",
+                "earlier_reminders": "no",
+            },
+            direct=True,
+        ),
+        "access needs Large print",
+        access_commands,
+        "save",
+        direct=True,
     ),
     verdict_cards.ANSWER: Twin(
         (_addressed,),

@@ -20,7 +20,7 @@ def _card(card: Card) -> dict[str, Any]:
         "title": card.title,
         "text": card.text,
         "fields": [[f.label, f.value] for f in card.fields],
-        "buttons": [[b.label, b.action, b.value, b.style] for b in card.buttons],
+        "buttons": [[b.label, b.action, b.value, b.style, b.typed] for b in card.buttons],
         "footer": card.footer,
     }
 
@@ -30,9 +30,8 @@ def _card_from(data: dict[str, Any]) -> Card:
         title=data["title"],
         text=data["text"],
         fields=tuple(Field(label, value) for label, value in data["fields"]),
-        buttons=tuple(
-            Button(label, action, value, style) for label, action, value, style in data["buttons"]
-        ),
+        # rows stored before buttons said what typing them is have four parts
+        buttons=tuple(Button(*parts) for parts in data["buttons"]),
         footer=data["footer"],
     )
 

@@ -28,7 +28,7 @@ from typing import TextIO
 
 from bot.adapters.console.adapter import PLATFORM, ConsoleAdapter
 from bot.app import CommonGround, start
-from bot.demo import carrying_on, ladder, recognition
+from bot.demo import access, carrying_on, ladder, recognition
 from bot.demo.history import add_history
 from bot.effects import Effect, MessageMember, PostToConversation
 from bot.scheduling.clock import MeetingClock
@@ -156,6 +156,7 @@ class Demo:
             group_id = await self.set_up()
             await self.add_history(group_id)
             await carrying_on.agenda_before_the_meeting(self)
+            await access.access_before_the_meeting(self)
             meeting = await self.schedule_meeting(group_id)
             await self.check_in(meeting)
             await self.elephants()

@@ -9,6 +9,7 @@ needs nothing here.
 
 from __future__ import annotations
 
+from bot.handlers.access import commands as access_commands
 from bot.handlers.actions import answers as action_answers
 from bot.handlers.actions import commands as action_commands
 from bot.handlers.actions import steering as action_steering
@@ -61,6 +62,7 @@ TABLES = (
     recognition_commands.routes,
     recognition_claims.routes,
     ladder_commands.routes,
+    access_commands.routes,
 )
 """Every feature's table, in the order their `joined` handlers run."""
 

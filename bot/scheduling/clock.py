@@ -41,6 +41,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot import plain_text
 from bot.context import Context
 from bot.core import Core
 from bot.delivery import outbox as outbox_store
@@ -119,7 +120,7 @@ def _kept(job: ContextJob) -> ContextJob:
     process dies after the commit, the next drain (here or in another clock) still sends them."""
 
     async def run(ctx: Context) -> list[Effect]:
-        effects = await job(ctx)
+        effects = await plain_text.for_readers(ctx.conn, await job(ctx), None)
         await outbox_store.enqueue(ctx.conn, effects, ctx.now)
         return effects
 

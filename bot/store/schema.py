@@ -163,6 +163,20 @@ checkin_watchers = Table(
     Column("since", UtcDateTime, nullable=False),
 )
 
+# A member's own access profile: their words and preferences, and who may see them.
+access_profiles = Table(
+    "access_profiles",
+    metadata,
+    Column("member_id", ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    Column("needs", Text, nullable=False, default=""),
+    Column("plain_text", Boolean, nullable=False, default=False),
+    Column("fewer_messages", Boolean, nullable=False, default=False),
+    Column("earlier_reminders", Boolean, nullable=False, default=False),
+    Column("share", String(10), nullable=False, default="no"),  # named | anonymous | no
+    Column("updated_at", UtcDateTime, nullable=False),
+    CheckConstraint("share IN ('named', 'anonymous', 'no')", name="share_known"),
+)
+
 # No author column, by design.
 elephants = Table(
     "elephants",

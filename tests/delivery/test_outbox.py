@@ -134,3 +134,13 @@ async def test_retries_pause_longer_each_time(db: Database, clock: FakeClock) ->
     assert await drain.drain() == 0  # the pause after two failures is 30 s
     clock.advance(seconds=20)
     assert await drain.drain() == 1
+
+
+def test_a_button_keeps_its_typed_twin_and_older_rows_still_read() -> None:
+    """Rows stored before buttons said what typing them is (four parts) still decode."""
+    pressed = Button("3 Okay", "checkin.answer", "1|2:3", typed="checkin 3")
+    effect = MessageMember("console", "local", "U-sam", Card(text="Hi", buttons=(pressed,)))
+    assert decode(encode(effect)) == effect
+    old = encode(effect).replace(',"checkin 3"]', "]")
+    plain = Button("3 Okay", "checkin.answer", "1|2:3")
+    assert decode(old) == MessageMember("console", "local", "U-sam", Card("", "Hi", (), (plain,)))

@@ -44,8 +44,10 @@ def ask_card(group_id: int, group_name: str, action: Action, recorder: str, toda
             "Will you take it on? It's fine to say no."
         ),
         buttons=(
-            Button("Accept", ACCEPT, _value(group_id, action), style="primary"),
-            Button("Not me", NOT_ME, _value(group_id, action)),
+            Button(
+                "Accept", ACCEPT, _value(group_id, action), "primary", typed=f"action {n} accept"
+            ),
+            Button("Not me", NOT_ME, _value(group_id, action), typed=f"action {n} decline"),
         ),
         footer=f"Or type `action {n} accept`, or `action {n} decline` and a reason if you like.",
     )
@@ -64,8 +66,8 @@ def reminder_card(group_id: int, group_name: str, action: Action, today: date) -
             "that's all right: press Not me and it goes back to the group."
         ),
         buttons=(
-            Button("Done", DONE, _value(group_id, action), style="primary"),
-            Button("Not me", NOT_ME, _value(group_id, action)),
+            Button("Done", DONE, _value(group_id, action), "primary", typed=f"action {n} done"),
+            Button("Not me", NOT_ME, _value(group_id, action), typed=f"action {n} decline"),
         ),
         footer=f"Or type `action {n} done <a short note>`. To stop reminders: `nudges off`.",
     )
@@ -81,6 +83,7 @@ def _when_due(due_on: date, today: date) -> str:
 def decline_form(group_id: int, action: Action) -> Form:
     return Form(
         form_id=DECLINE_FORM,
+        typed=f"action {action.number} decline <a reason, if you like>",
         title="Not me",
         intro=f"Action #{action.number}: “{short(action.text, 300)}”",
         inputs=(
@@ -101,6 +104,7 @@ def decline_form(group_id: int, action: Action) -> Form:
 def done_form(group_id: int, action: Action) -> Form:
     return Form(
         form_id=DONE_FORM,
+        typed=f"action {action.number} done <a short note, if you like>",
         title="Mark it done",
         intro=f"Action #{action.number}: “{short(action.text, 300)}”",
         inputs=(

@@ -102,12 +102,20 @@ def agenda_card(
             item_line(n, item, merged.get(item.id, ())) for n, item in enumerate(later, start)
         ]
         sections.append("Deferred to the meeting after\n" + "\n".join(deferred))
-    buttons = [Button("Add an item", ADD_OPEN, routing.encode(group_id), style="primary")]
+    buttons = [
+        Button(
+            "Add an item",
+            ADD_OPEN,
+            routing.encode(group_id),
+            style="primary",
+            typed="agenda add <what to talk about>",
+        )
+    ]
     footer = "Anyone can add an item: `agenda add <what to talk about>`, or anonymously."
     if facilitator and items:
         buttons.extend(
-            Button(label, CHANGE_OPEN, routing.encode(group_id, change))
-            for change, (label, _) in CHANGES.items()
+            Button(label, CHANGE_OPEN, routing.encode(group_id, change), typed=typed)
+            for change, (label, typed) in CHANGES.items()
         )
         footer += " Facilitators: " + "; ".join(f"`{typed}`" for _, typed in CHANGES.values())
     return Card(title=title, text="\n\n".join(sections), buttons=tuple(buttons), footer=footer)
@@ -141,6 +149,7 @@ def add_form(group_id: int, delay_minutes: int, *, anonymous: bool = False) -> F
         )
     return Form(
         form_id=ADD_FORM,
+        typed="agenda add <what to talk about>  (or: agenda add anonymously <what>)",
         title="Add to the agenda",
         intro="What would you like the next meeting to talk about?",
         inputs=(

@@ -65,9 +65,19 @@ def checkin_card(
     def value(choice: str) -> str:
         return routing.encode(group_id, f"{meeting_id}:{choice}")
 
-    buttons = [Button(f"{n} {label}", ANSWER, value(str(n))) for n, label in MOODS.items()]
-    buttons.append(Button("Pass", ANSWER, value(PASS)))
-    buttons.append(Button("Add words", OPEN_FORM, routing.encode(group_id, str(meeting_id))))
+    buttons = [
+        Button(f"{n} {label}", ANSWER, value(str(n)), typed=f"checkin {n}")
+        for n, label in MOODS.items()
+    ]
+    buttons.append(Button("Pass", ANSWER, value(PASS), typed="checkin pass"))
+    buttons.append(
+        Button(
+            "Add words",
+            OPEN_FORM,
+            routing.encode(group_id, str(meeting_id)),
+            typed="checkin <1-5> <your words>",
+        )
+    )
     return Card(
         title="Check-in",
         text=(
@@ -93,6 +103,7 @@ def answer_form(group_id: int, meeting_id: int, question: str, current: Checkin 
     visibility = tuple(Option(label, value) for value, label in VISIBILITY_LABELS.items())
     return Form(
         form_id=FORM,
+        typed="checkin <1-5 or pass> [facilitators|nobody|group:] <your words>",
         title="Check-in",
         inputs=(
             FormInput(

@@ -29,6 +29,7 @@ from bot.grammar import (
     hyphenated,
     split,
 )
+from bot.handlers.access.commands import facilitator_note as access_note
 from bot.handlers.agenda.meeting_end import agenda_for_checkin
 from bot.handlers.checkin import live_view
 from bot.handlers.checkin.cards import (
@@ -101,6 +102,8 @@ async def send_checkin(ctx: Context, meeting: Meeting) -> list[Effect]:
     effects.extend(
         MessageMember(group.platform, group.workspace, member.user_id, card) for member in everyone
     )
+    # Facilitators see, privately and in time to prepare, the needs members agreed to share.
+    effects.extend(await access_note(ctx, group))
     return effects
 
 

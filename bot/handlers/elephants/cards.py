@@ -82,6 +82,7 @@ def elephant_form(group_id: int, delay_minutes: int) -> Form:
         notes.append(NO_DELAY_WARNING)
     return Form(
         form_id=FORM,
+        typed="elephant little: <what nobody says>  (or: elephant big: <…>)",
         title="Name an elephant",
         intro="Name the thing nobody is saying out loud. Nobody will know it was you.",
         inputs=(
@@ -118,18 +119,29 @@ def marks_text(marks: int, k: int) -> str:
     return str(shown)
 
 
+def _perspective_button(value: str, number: int) -> Button:
+    return Button(
+        "Add my perspective",
+        PERSPECTIVE_OPEN,
+        value,
+        style="primary",
+        typed=f"perspective {number} <your view>",
+    )
+
+
 def elephant_card(group_id: int, elephant: Elephant, marks: int, k: int) -> Card:
     """The channel post for an elephant; hidden ones show only that they were hidden."""
     title = f"Elephant #{elephant.number}"
     if elephant.is_hidden:
         return Card(title=title, text=HIDDEN_TEXT)
     value = routing.encode(group_id, str(elephant.id))
-    buttons = [Button("I see it too", SEE_TOO, value)]
+    number = elephant.number
+    buttons = [Button("I see it too", SEE_TOO, value, typed=f"see {number}")]
     lines = [f"Someone has named an elephant (#{elephant.number}, {elephant.size})", ""]
     lines.append(neutralise(elephant.text))
     if elephant.is_big:
         if elephant.perspectives_revealed_at is None:
-            buttons.append(Button("Add my perspective", PERSPECTIVE_OPEN, value, style="primary"))
+            buttons.append(_perspective_button(value, number))
             lines += [
                 "",
                 f"This one needs everyone's view. Perspectives are anonymous, and shown "
@@ -137,16 +149,16 @@ def elephant_card(group_id: int, elephant: Elephant, marks: int, k: int) -> Card
             ]
         else:
             if elephant.status == "open":
-                buttons.append(
-                    Button("Add my perspective", PERSPECTIVE_OPEN, value, style="primary")
-                )
+                buttons.append(_perspective_button(value, number))
             lines += [
                 "",
                 "The perspectives on this elephant have been shared together in the channel. "
                 f"Later ones are shown together too, {k} or more at a time.",
             ]
     if elephant.status == "open":
-        buttons.append(Button(AGENDA_LABEL, FROM_ELEPHANT, value))
+        buttons.append(
+            Button(AGENDA_LABEL, FROM_ELEPHANT, value, typed=f"agenda add elephant {number}")
+        )
     fields = [Field("I see it too", marks_text(marks, k))]
     if elephant.status != "open":
         fields.append(Field("Status", STATUS_WORDS.get(elephant.status, elephant.status)))
@@ -181,14 +193,7 @@ def invitation_card(group_id: int, group_name: str, elephant: Elephant, k: int) 
             "Would you add your perspective? It is anonymous: we store your words, never who "
             f"wrote them. Perspectives are shown together once {k} have arrived."
         ),
-        buttons=(
-            Button(
-                "Add my perspective",
-                PERSPECTIVE_OPEN,
-                routing.encode(group_id, str(elephant.id)),
-                style="primary",
-            ),
-        ),
+        buttons=(_perspective_button(routing.encode(group_id, str(elephant.id)), elephant.number),),
         footer="Nothing is expected of you: it's fine not to answer. Or type "
         f"`perspective {elephant.number} <your view>` (`tag:` before your view adds your role).",
     )
@@ -226,6 +231,7 @@ def perspective_form(group_id: int, elephant: Elephant, role: str | None, k: int
         )
     return Form(
         form_id=PERSPECTIVE_FORM,
+        typed=f"perspective {elephant.number} <your view>",
         title=f"Your view on elephant #{elephant.number}",
         intro=neutralise(elephant.text),
         inputs=tuple(inputs),
@@ -287,7 +293,8 @@ def outcome_or_new_card(
     if record:
         buttons.append(Button(f"Elephant #{number}: {status}", AS_OUTCOME, value))
     if name:
-        buttons.append(Button(NEW_ELEPHANT_LABEL, AS_NEW, value))
+        new = f"elephant little: {neutralise(typed)}"
+        buttons.append(Button(NEW_ELEPHANT_LABEL, AS_NEW, value, typed=new))
     return Card(
         text=f"{lead}\nNothing is stored until you choose.",
         buttons=tuple(buttons),

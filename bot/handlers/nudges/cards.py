@@ -50,10 +50,12 @@ def reflection_card(group_id: int, meeting_id: int, when: str, k: int) -> Card:
     the meeting on Tuesday 3 March at 10:00", or "at today's meeting (…)"), so two questions
     arriving together never read alike."""
     buttons = tuple(
-        Button(label, HEARD, routing.encode(group_id, f"{meeting_id}:{score}"))
+        Button(
+            label, HEARD, routing.encode(group_id, f"{meeting_id}:{score}"), typed=f"heard {score}"
+        )
         for score, label in HEARD_LABELS.items()
     )
-    change = Button("One thing to change", OPEN_CHANGE, routing.encode(group_id, str(meeting_id)))
+    change = change_button(group_id, meeting_id)
     return Card(
         title="After the meeting",
         text=(
@@ -69,12 +71,18 @@ def reflection_card(group_id: int, meeting_id: int, when: str, k: int) -> Card:
 
 
 def change_button(group_id: int, meeting_id: int) -> Button:
-    return Button("One thing to change", OPEN_CHANGE, routing.encode(group_id, str(meeting_id)))
+    return Button(
+        "One thing to change",
+        OPEN_CHANGE,
+        routing.encode(group_id, str(meeting_id)),
+        typed="heard change <one thing>",
+    )
 
 
 def change_form(group_id: int, meeting_id: int, k: int) -> Form:
     return Form(
         form_id=REFLECTION_FORM,
+        typed="heard change <one thing>",
         title="One thing to change",
         intro="If you could change one thing about how we meet, what would it be?",
         inputs=(

@@ -67,7 +67,16 @@ from bot.replies import as_typed, reply, with_their_text
 from bot.routing import Routes
 from bot.scheduling.plan import RECIPROCITY, REFLECTION, firing_key
 from bot.scheduling.quiet_hours import is_quiet, next_allowed
-from bot.store import checkins, groups, ladder, meeting_records, meetings, members, reflections
+from bot.store import (
+    access,
+    checkins,
+    groups,
+    ladder,
+    meeting_records,
+    meetings,
+    members,
+    reflections,
+)
 from bot.store.groups import Group
 from bot.store.meetings import Meeting
 from bot.text_safety import TextRejected, clean_text, neutralise
@@ -165,10 +174,13 @@ async def reflection_nudge(ctx: Context, meeting: Meeting) -> list[Effect]:
     same_day = day_words(meeting.ends_at, group.zone) == day_words(ctx.now, group.zone)
     when = f"at today's meeting ({named})" if same_day else f"at the meeting on {named}"
     card = reflection_card(group.id, meeting.id, when, group.k)
+    # The reflection is the message people can most easily do without: those who asked for
+    # fewer messages (`access prefer fewer-messages`) don't get it.
+    fewer = await access.wanting_fewer_messages(ctx.conn, list(present))
     return [
         MessageMember(group.platform, group.workspace, m.user_id, card)
         for m in await members.of_group(ctx.conn, group.id)
-        if m.nudges and m.id in present
+        if m.nudges and m.id in present and m.id not in fewer
     ]
 
 

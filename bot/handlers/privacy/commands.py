@@ -108,7 +108,8 @@ async def forget_me(ctx: Context, command: ParsedCommand) -> list[Effect]:
     value = encode(group.id, str(member.id))
     text = (
         f"This erases everything I hold about you in {neutralise(group.name)}: your membership, "
-        "your role, your check-ins and your answers in sharing rounds. It can't be undone. "
+        "your role, your check-ins, your answers in sharing rounds and your access profile. It "
+        "can't be undone. "
         f"{actions_record.FORGET_WORDS} {recognition_record.FORGET_WORDS}\n\n"
         "Anonymous things (elephants, perspectives, reflections, ladder answers, “I see it "
         "too”) stay, because I never knew they were yours. Summaries already posted in the "
@@ -116,8 +117,8 @@ async def forget_me(ctx: Context, command: ParsedCommand) -> list[Effect]:
         "To answer by typing: `forget-me yes` erases it, `forget-me no` keeps it."
     )
     buttons = (
-        Button("Yes, erase my data", FORGET_CONFIRM, value, style="danger"),
-        Button("No, keep it", FORGET_CANCEL, value),
+        Button("Yes, erase my data", FORGET_CONFIRM, value, style="danger", typed="forget-me yes"),
+        Button("No, keep it", FORGET_CANCEL, value, typed="forget-me no"),
     )
     return [reply(text, title="Erase your data?", buttons=buttons)]
 
@@ -135,8 +136,8 @@ async def forget_confirmed(ctx: Context, payload: str) -> list[Effect]:
     return [
         reply(
             f"Done. I've erased everything I held about you in {neutralise(group.name)}: your "
-            "membership, role, check-ins and round answers. Your past shares and passes no "
-            f"longer count in the sharing ledger. {actions_record.FORGET_WORDS} "
+            "membership, role, check-ins, round answers and access profile. Your past shares and "
+            f"passes no longer count in the sharing ledger. {actions_record.FORGET_WORDS} "
             f"{recognition_record.FORGET_WORDS}\n\n"
             "What stays: elephants, perspectives, reflections, the “I see it too” counts, "
             "ladder answers and answers to “does this feel addressed?”, which were never "

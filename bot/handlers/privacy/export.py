@@ -39,6 +39,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.handlers.access import record as access_record
 from bot.handlers.actions import record as actions_record
 from bot.handlers.ladder.results import for_export, result
 from bot.handlers.privacy.crowd_rule import by_role, crowd, first_crowd, role_lines
@@ -286,6 +287,7 @@ async def build_export(
         "ledger": ledger,
         **await actions_record.export_part(conn, group),
         **await recognition_record.export_part(conn, group),
+        "access_needs": await access_record.export_part(conn, group),
         "notes": [
             "Anonymous items (elephants, anonymous agenda items, perspectives, reflections, "
             "“I see it too”, answers to “does this feel addressed?”) were never stored with an "

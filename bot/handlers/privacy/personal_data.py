@@ -15,10 +15,12 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.cards import Card
+from bot.handlers.access import record as access_record
 from bot.handlers.actions import record as actions_record
 from bot.handlers.recognition import record as recognition_record
 from bot.handlers.verdicts.commands import PURPOSE as VERDICT_PURPOSE
 from bot.identity import Who, anonymous_token
+from bot.store import access as access_store
 from bot.store import agenda, checkins, elephants, ladder, meetings, reflections, rounds, verdicts
 from bot.store import members as member_store
 from bot.store.database import Connection
@@ -122,6 +124,7 @@ async def my_data_card(
         + "\n".join(agenda_lines)
         if agenda_lines
         else "Agenda items you added with your name: none.",
+        await access_record.my_data_part(conn, member),
         ANONYMOUS_NOTE,
     ]
     return Card(
@@ -143,6 +146,7 @@ async def erase(conn: Connection, member: Member) -> None:
     """
     await actions_record.forget(conn, member.id)
     await recognition_record.forget(conn, member.id)
+    await access_store.clear(conn, member.id)
     await agenda.erase_member(conn, member.id)
     await member_store.delete_with_answers(conn, member.id)
 

@@ -44,10 +44,11 @@ def count_line(answered: int, total: int) -> str:
 
 
 def answer_buttons(group_id: int, round_id: int, *, with_pass: bool = True) -> tuple[Button, ...]:
-    share = Button("Share", OPEN_FORM, encode(group_id, str(round_id)), style="primary")
+    value = encode(group_id, str(round_id))
+    share = Button("Share", OPEN_FORM, value, style="primary", typed="share <your answer>")
     if not with_pass:
         return (share,)
-    return (share, Button("Pass", PASS, encode(group_id, str(round_id))))
+    return (share, Button("Pass", PASS, value, typed="pass"))
 
 
 def round_card(
@@ -126,6 +127,7 @@ def share_form(round_: Round, *, text: str = "", consent: str = "") -> Form:
     """The form for sharing: the words, and whether they may appear in the meeting summary."""
     return Form(
         form_id=SHARE_FORM,
+        typed="share <your answer>",
         title="Share with the group",
         intro=f"{neutralise(round_.prompt)}\n\nYour answer is held until the round is revealed. "
         "Then the group will see it with your name.",
@@ -152,8 +154,8 @@ def share_form(round_: Round, *, text: str = "", consent: str = "") -> Form:
 
 def consent_buttons(group_id: int, round_id: int) -> tuple[Button, ...]:
     return (
-        Button(CONSENT_YES, CONSENT, encode(group_id, f"{round_id}:yes")),
-        Button(CONSENT_NO, CONSENT, encode(group_id, f"{round_id}:no")),
+        Button(CONSENT_YES, CONSENT, encode(group_id, f"{round_id}:yes"), typed="consent yes"),
+        Button(CONSENT_NO, CONSENT, encode(group_id, f"{round_id}:no"), typed="consent no"),
     )
 
 

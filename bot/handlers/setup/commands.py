@@ -50,7 +50,10 @@ WELCOME = (
 
 
 def role_buttons(group: Group) -> tuple[Button, ...]:
-    return tuple(Button(label, ROLE_CHOICE, encode(group.id, role)) for label, role in ROLE_BUTTONS)
+    return tuple(
+        Button(label, ROLE_CHOICE, encode(group.id, role), typed=f"role {role}")
+        for label, role in ROLE_BUTTONS
+    )
 
 
 def role_picker(group: Group) -> Card:

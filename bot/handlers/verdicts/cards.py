@@ -53,7 +53,13 @@ def verdict_card(group_id: int, verdict: Verdict, k: int) -> Card:
             "button."
         )
         buttons = tuple(
-            Button(text, ANSWER, routing.encode(group_id, f"{verdict.id}:{answer}"))
+            Button(
+                text,
+                ANSWER,
+                routing.encode(group_id, f"{verdict.id}:{answer}"),
+                typed=f"addressed {'' if verdict.kind == 'elephant' else verdict.kind + ' '}"
+                f"{verdict.number} {text.lower()}",
+            )
             for answer, text in BUTTONS
         )
     elif verdict.state == REOPENED:
