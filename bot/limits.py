@@ -21,3 +21,9 @@ AGENDA_ITEM = 300
 PAPERS_LINK = 500
 AGENDA_ITEMS = 40
 """Items waiting on one group's agenda at once: more would not fit a meeting, or one message."""
+GLOSSARY_WORD = 40
+"""A glossary word or term ("EHCP", "care plan"), in characters."""
+GLOSSARY_MEANING = 200
+"""A word's plain meaning: a sentence or two, so the whole glossary fits on one card."""
+GLOSSARY_ENTRIES = 60
+"""Words a group's glossary holds (asked and explained): the list stays one readable card."""

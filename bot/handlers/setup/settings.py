@@ -82,6 +82,21 @@ SETTINGS: tuple[Setting, ...] = (
         announce=True,
     ),
     Setting(
+        "signal-crowd",
+        "signal_crowd",
+        "Signals",
+        "count",
+        1,
+        20,
+        "2",
+        lambda g: (
+            "facilitators hear “slow down”, “jargon” and “break” from any one person"
+            if g.signal_crowd == 1
+            else f"facilitators hear “slow down”, “jargon” and “break” once {g.signal_crowd} "
+            "people ask for the same thing within a few minutes"
+        ),
+    ),
+    Setting(
         "reciprocity-lock",
         "reciprocity_lock",
         "Reciprocity lock",
@@ -148,6 +163,7 @@ ALIASES = {
     "check-in-lead": "checkin-lead",
     "reflection": "reflection-delay",
     "group-name": "name",
+    "signals": "signal-crowd",
 }
 # Settings with a command of their own: `set timezone …` works as `timezone …` does.
 OWN_COMMANDS = {
