@@ -452,3 +452,4 @@ async def _names_for_mentions(ctx: Context, text: str) -> str:
     except Exception:  # the transaction is being rolled back anyway; the ids will do
         return text
     return MENTIONED.sub(lambda m: "@" + names[m.group(1)] if m.group(1) in names else m[0], text)
+
