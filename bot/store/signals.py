@@ -10,6 +10,7 @@ person counting twice in a window; no row anywhere says who asked.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,11 +18,15 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.store.dialect import insert_or_ignore
+from bot.store import elephants
+from bot.store.dialect import in_chunks, insert_or_ignore
 from bot.store.schema import signal_crowds, signal_tokens
 
 SLOW, JARGON, BREAK = "slow", "jargon", "break"
 KINDS = (SLOW, JARGON, BREAK)
+TOKEN_PURPOSE = "signal"
+"""The purpose of a person's token in a crowd (`anonymous_token(secret, TOKEN_PURPOSE, crowd id,
+who)`): known here so that `forget-me` can unlink them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,3 +108,17 @@ async def delete_before(conn: AsyncConnection, before: datetime) -> int:
     """Forget the crowds (and their tokens) opened before `before`: they were for the moment."""
     result = await conn.execute(delete(signal_crowds).where(signal_crowds.c.opened_at < before))
     return result.rowcount
+
+
+async def crowd_ids(conn: AsyncConnection, meeting_ids: Sequence[int]) -> list[int]:
+    """The ids of the crowds of these meetings (for unlinking a forgotten person's tokens)."""
+    found: list[int] = []
+    for chunk in in_chunks(meeting_ids):
+        query = select(signal_crowds.c.id).where(signal_crowds.c.meeting_id.in_(chunk))
+        found.extend((await conn.execute(query)).scalars())
+    return found
+
+
+async def scramble_tokens(conn: AsyncConnection, tokens: Sequence[str]) -> int:
+    """Unlink the signal tokens among `tokens` (see `bot.store.elephants.scramble_tokens`)."""
+    return await elephants.scramble_tokens(conn, signal_tokens, tokens)

@@ -18,11 +18,21 @@ from bot.cards import Card
 from bot.handlers.actions import record as actions_record
 from bot.handlers.verdicts.commands import PURPOSE as VERDICT_PURPOSE
 from bot.identity import Who, anonymous_token
-from bot.store import agenda, checkins, elephants, meetings, reflections, rounds, verdicts
+from bot.store import (
+    agenda,
+    checkins,
+    elephants,
+    meetings,
+    reflections,
+    rounds,
+    signals,
+    verdicts,
+)
 from bot.store import members as member_store
 from bot.store.database import Connection
 from bot.store.groups import Group
 from bot.store.members import Member
+from bot.store.signals import TOKEN_PURPOSE as SIGNAL_PURPOSE
 from bot.text_safety import neutralise
 
 MOODS = {1: "Struggling", 2: "Low", 3: "Okay", 4: "Good", 5: "Great"}
@@ -153,7 +163,7 @@ MEETING_TOKEN_PURPOSES = ("reflection", "reflection-change")
 
 async def erase_tokens(conn: Connection, group_id: int, who: Who, secret: bytes) -> int:
     """Unlink the person's once-per-person tokens ("I see it too", perspectives, reflections,
-    answers to "does this feel addressed?").
+    answers to "does this feel addressed?", "slow down", "jargon" and "break" signals).
 
     The tokens never name anyone, but whoever holds the server's key could test a guess with
     them, so forgetting a person must break that link. Deleting them would change the "I see it
@@ -181,4 +191,9 @@ async def erase_tokens(conn: Connection, group_id: int, who: Who, secret: bytes)
         for item in await verdicts.ids_of_group(conn, group_id)
     ]
     replaced += await verdicts.scramble_tokens(conn, mine)
+    mine = [
+        anonymous_token(secret, SIGNAL_PURPOSE, item, who)
+        for item in await signals.crowd_ids(conn, meeting_ids)
+    ]
+    replaced += await signals.scramble_tokens(conn, mine)
     return replaced

@@ -46,12 +46,11 @@ from bot.replies import reply
 from bot.routing import Routes
 from bot.store import glossary, meetings, members
 from bot.store import signals as store
-from bot.store.signals import BREAK, JARGON, SLOW
+from bot.store.signals import BREAK, JARGON, SLOW, TOKEN_PURPOSE
 from bot.text_safety import TextRejected, clean_text, neutralise
 
 routes = Routes()
 
-PURPOSE = "signal"
 NO_MEETING = (
     "There's no meeting under way just now, so there's nobody to tell. These are for during a "
     "meeting: once it has started, send `slow down`, `jargon <word>` or `break` again."
@@ -95,7 +94,7 @@ async def signal(ctx: Context, kind: str, word: str = "") -> list[Effect]:
     key = glossary.key_of(word) if kind == JARGON else ""
     window = timedelta(minutes=WINDOW_MINUTES)
     found = await store.open_crowd(ctx.conn, meeting.id, kind, key, now=ctx.now, window=window)
-    token = anonymous_token(ctx.services.secret, PURPOSE, found.id, ctx.require_who())
+    token = anonymous_token(ctx.services.secret, TOKEN_PURPOSE, found.id, ctx.require_who())
     asked = await store.count_once(ctx.conn, found.id, token)
     if asked is None:
         return [

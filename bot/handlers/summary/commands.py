@@ -40,7 +40,7 @@ from bot.replies import reply
 from bot.routing import Routes
 from bot.scheduling.rule import ScheduleRuleError, parse_rule
 from bot.store import agenda as agenda_store
-from bot.store import checkins, groups, meeting_records, meetings, members, verdicts
+from bot.store import checkins, glossary, groups, meeting_records, meetings, members, verdicts
 from bot.store import rounds as round_store
 from bot.store.groups import Group
 from bot.store.meetings import Meeting
@@ -182,6 +182,10 @@ async def gather(
         new_actions=noted,
         done_actions=done,
         agenda=await _agenda_recap(ctx, group, meeting, ending_now=ending_now),
+        explained=tuple(
+            (entry.word, entry.meaning or "")
+            for entry in await glossary.explained_in(conn, meeting.id)
+        ),
     )
     return data, previous
 
