@@ -196,3 +196,16 @@ async def test_settings_show_the_signal_crowd(chat: Chat, db: Database) -> None:
     assert "Signals" in shown and "once 2 people ask for the same thing" in shown
     assert "1" in (await chat.say(FAY, "set signal-crowd 0")).reply
     assert "only facilitators" in (await chat.say(SAM, "set signal-crowd 1")).reply.lower()
+
+
+async def test_forget_me_unlinks_the_token_and_the_count_stays(chat: Chat, db: Database) -> None:
+    await _meeting(chat)
+    await chat.say(SAM, "slow down", dm(SAM))
+    async with db.read() as conn:
+        before = list((await conn.execute(select(signal_tokens.c.token))).scalars())
+    asked = await chat.say(SAM, "forget-me", dm(SAM))
+    await chat.press(SAM, asked.button("Yes, erase my data"), dm(SAM))
+    async with db.read() as conn:
+        after = list((await conn.execute(select(signal_tokens.c.token))).scalars())
+        asked_count = (await conn.execute(select(signal_crowds.c.asked))).scalar_one()
+    assert len(after) == 1 and after != before and asked_count == 1
