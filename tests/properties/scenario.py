@@ -86,6 +86,15 @@ TEMPLATES: tuple[str, ...] = (
     "addressed {n} not really",
     "elephant {n} feels partly",
     "addressed {n} take back",
+    "slow down",
+    "break",
+    "jargon EHCP",
+    "jargon {day}",
+    "signals",
+    "glossary",
+    "glossary add {day} {text}",
+    "glossary remove {day}",
+    "set signal-crowd {n}",
 )
 """What people type. Facilitator commands are typed by anyone: a refusal is part of the game."""
 
@@ -95,7 +104,8 @@ COMMON = tuple(
         "checkin", "elephant big: {text}", "elephant {text}", "share {text}", "pass",
         "round {text}", "round reveal", "summary", "export", "meeting start", "meeting end",
         "forget-me", "elephants", "agenda add anon {text}", "agenda add {text}",
-        "elephant {n} addressed {text}", "addressed {n} not really",
+        "elephant {n} addressed {text}", "addressed {n} not really", "slow down", "break",
+        "jargon EHCP",
     )
 )  # fmt: skip
 """Templates drawn more often, so the things that add up (marks, perspectives, moods, shares)
