@@ -9,7 +9,8 @@ from bot.store.glossary import Entry
 from bot.text_safety import neutralise
 
 ADD_HINT = (
-    "Add a word: `glossary add <word> <plain meaning>` (for a phrase: `glossary add care plan: …`)."
+    "Add a word: `glossary add <word> <plain meaning>` (a phrase goes in quotes: "
+    '`glossary add "care plan" …`).'
 )
 
 

@@ -2,11 +2,15 @@
 
 The glossary is the group's shared reference, so anyone may read it and add to it; changing or
 removing what someone wrote is the facilitators'. No entry records who wrote it. A word is typed
-first (`glossary add EHCP Education, Health and Care Plan`); a phrase is ended with a colon
-(`glossary add care plan: what support a person gets`). Words match without case or accents.
+first (`glossary add EHCP Education, Health and Care Plan`, a colon after it is fine); a phrase
+goes in quotes (`glossary add "care plan" what support a person gets`), or without them when it
+is in the glossary already (asked about with `jargon care plan`). Words match without case or
+accents. A colon inside a meaning stays part of the meaning.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from bot import limits
 from bot.context import Context
@@ -25,15 +29,36 @@ routes = Routes()
 ADD, FIX, REMOVE, LIST = "glossary.add", "glossary.fix", "glossary.remove", "glossary"
 
 
+OPENING, CLOSING = "\"“‘'", "\"”’'"
+
+
 def _word_and_rest(rest: str) -> tuple[str, str]:
-    """`care plan: what support…` as ("care plan", "what support…"); else the first word."""
-    head, colon, tail = rest.partition(":")
-    if colon and head.strip() and len(head.strip()) <= limits.GLOSSARY_WORD:
-        return head.strip(), tail.strip()
-    parts = rest.strip().split(None, 1)
+    """The word and the meaning after it: `EHCP Education…` or `EHCP: Education…` as ("EHCP",
+    "Education…"); a phrase in quotes, `"care plan" what support…`, as ("care plan", "what
+    support…"). (A phrase someone asked about is also found unquoted, by `_known_phrase`.)"""
+    text = rest.strip()
+    if text[:1] in OPENING:
+        end = next((at for at, char in enumerate(text[1:], 1) if char in CLOSING), -1)
+        if end > 1:
+            return text[1:end].strip(), text[end + 1 :].lstrip(" :").strip()
+    parts = text.split(None, 1)
     if not parts:
         return "", ""
-    return parts[0], (parts[1].strip() if len(parts) > 1 else "")
+    return parts[0].rstrip(":"), (parts[1].strip() if len(parts) > 1 else "")
+
+
+def _known_phrase(entries: list[store.Entry], word: str, meaning: str) -> tuple[str, str]:
+    """`care plan what support…` typed without quotes, when "care plan" is in the glossary:
+    the longest phrase of the glossary the words start with, and the rest as the meaning."""
+    words = f"{word} {meaning}".split()
+    best = (word, meaning)
+    longest = 1
+    for entry in entries:
+        size = len(entry.word.split())
+        if size > longest and store.key_of(" ".join(words[:size])) == entry.word_key:
+            best = (" ".join(words[:size]), " ".join(words[size:]).lstrip(":").strip())
+            longest = size
+    return best
 
 
 def _read(spec: CommandSpec, rest: str) -> ParsedCommand:
@@ -113,6 +138,13 @@ def _meaning(cmd: ParsedCommand, verb: str, word: str) -> str:
     return " ".join(meaning.split())
 
 
+async def _with_phrase(ctx: Context, cmd: ParsedCommand) -> ParsedCommand:
+    """The command with its word widened to a phrase of the glossary it starts with."""
+    entries = await store.all_of(ctx.conn, ctx.require_group().id)
+    word, meaning = _known_phrase(entries, cmd.arg, cmd.value)
+    return replace(cmd, arg=word, value=meaning)
+
+
 async def _meeting_id(ctx: Context) -> int | None:
     meeting = await meetings.current(ctx.conn, ctx.require_group().id)
     return meeting.id if meeting else None
@@ -122,6 +154,7 @@ async def _meeting_id(ctx: Context) -> int | None:
 async def add(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     """Add a word with its meaning, or explain a word someone asked about."""
     group = ctx.require_group()
+    cmd = await _with_phrase(ctx, cmd)
     word = _word(cmd, "add")
     meaning = _meaning(cmd, "add", word)
     entry = await store.find(ctx.conn, group.id, word)
@@ -159,6 +192,7 @@ def _not_there(word: str, cmd: ParsedCommand, verb: str) -> UserError:
 async def fix(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     """A facilitator corrects a meaning (or gives one to a word asked about)."""
     group = ctx.require_group()
+    cmd = await _with_phrase(ctx, cmd)
     word = _word(cmd, "fix")
     meaning = _meaning(cmd, "fix", word)
     entry = await store.find(ctx.conn, group.id, word)

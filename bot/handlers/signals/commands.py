@@ -90,7 +90,7 @@ async def signal(ctx: Context, kind: str, word: str = "") -> list[Effect]:
     effects: list[Effect] = []
     thanks = "Thank you. I've counted it, without your name."
     if kind == JARGON:
-        thanks = await _note_word(ctx, word)
+        thanks, word = await _note_word(ctx, word)
     key = glossary.key_of(word) if kind == JARGON else ""
     window = timedelta(minutes=WINDOW_MINUTES)
     found = await store.open_crowd(ctx.conn, meeting.id, kind, key, now=ctx.now, window=window)
@@ -110,21 +110,26 @@ async def signal(ctx: Context, kind: str, word: str = "") -> list[Effect]:
     return effects
 
 
-async def _note_word(ctx: Context, word: str) -> str:
-    """Put a jargon word in the glossary as asked (unless it is there): the thanks to say."""
+async def _note_word(ctx: Context, word: str) -> tuple[str, str]:
+    """Put a jargon word in the glossary as asked (unless it is there): the thanks to say, and
+    the word as the glossary spells it. Alerts use that spelling, never the asker's own, which
+    could be as telling as a name."""
     group = ctx.require_group()
     entry = await glossary.find(ctx.conn, group.id, word)
     if entry is not None and entry.meaning:
         return (
             f"Thank you. The glossary says: {neutralise(entry.word)}: "
             f"{neutralise(entry.meaning)}. I've counted it too, without your name."
-        )
-    if entry is None and await glossary.size(ctx.conn, group.id) < limits.GLOSSARY_ENTRIES:
+        ), entry.word
+    if entry is None:
+        if await glossary.size(ctx.conn, group.id) >= limits.GLOSSARY_ENTRIES:
+            return "Thank you. I've counted it, without your name.", word
         await glossary.add(ctx.conn, group.id, word, None, now=ctx.now, meeting_id=None)
+    shown = entry.word if entry else word
     return (
-        f"Thank you. “{neutralise(word)}” is in the glossary as asked, not yet explained, so "
+        f"Thank you. “{neutralise(shown)}” is in the glossary as asked, not yet explained, so "
         "anyone can add its meaning. I've counted it, without your name."
-    )
+    ), shown
 
 
 async def _alert(ctx: Context, kind: str, word: str, shown: int, key: str) -> list[Effect]:

@@ -93,8 +93,8 @@ async def test_different_kinds_and_words_are_different_crowds(chat: Chat, db: Da
     assert not (await chat.say(PAT, "jargon PfA", dm(PAT))).of(MessageMember)
     alerted = _alerts(await chat.say(LEE, "jargon éhcp", dm(LEE)))
     (text,) = alerted[FAY.user_id]
-    assert text.startswith("2 people found a word hard to follow: “éhcp”")
-    assert "`glossary add éhcp <plain meaning>`" in text
+    assert text.startswith("2 people found a word hard to follow: “EHCP”")  # the glossary's
+    assert "`glossary add EHCP <plain meaning>`" in text
 
 
 async def test_a_crowd_of_one_tells_facilitators_at_once(chat: Chat, db: Database) -> None:
