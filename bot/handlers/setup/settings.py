@@ -82,21 +82,6 @@ SETTINGS: tuple[Setting, ...] = (
         announce=True,
     ),
     Setting(
-        "signal-crowd",
-        "signal_crowd",
-        "Signals",
-        "count",
-        1,
-        20,
-        "2",
-        lambda g: (
-            "facilitators hear “slow down”, “jargon” and “break” from any one person"
-            if g.signal_crowd == 1
-            else f"facilitators hear “slow down”, “jargon” and “break” once {g.signal_crowd} "
-            "people ask for the same thing within a few minutes"
-        ),
-    ),
-    Setting(
         "reciprocity-lock",
         "reciprocity_lock",
         "Reciprocity lock",
@@ -149,6 +134,21 @@ SETTINGS: tuple[Setting, ...] = (
         "365",
         lambda g: "how long the words people write are kept (counts stay)",
         announce=True,
+    ),
+    Setting(
+        "signal-crowd",
+        "signal_crowd",
+        "Signals",
+        "count",
+        1,
+        20,
+        "2",
+        lambda g: (
+            "facilitators hear “slow down”, “jargon” and “break” from any one person"
+            if g.signal_crowd == 1
+            else f"facilitators hear “slow down”, “jargon” and “break” once {g.signal_crowd} "
+            "people ask for the same thing within a few minutes"
+        ),
     ),
 )
 SETTING_BY_KEY = {setting.key: setting for setting in SETTINGS}
