@@ -49,8 +49,9 @@ ROLE_WORDS = {
 }
 ANONYMOUS_NOTE = (
     "What I can't show you: elephants, agenda items added anonymously, perspectives on big "
-    "elephants, reflections, “I see it too” and answers to “does this feel addressed?” are "
-    "anonymous. I never recorded who sent them, so I can't tell which are yours, and nobody "
+    "elephants, reflections, “I see it too”, answers to “does this feel addressed?” and "
+    "“slow down”, “jargon” and “break” signals are anonymous. I never recorded who sent "
+    "them, so I can't tell which are yours, and nobody "
     "else can either."
 )
 

@@ -212,7 +212,7 @@ async def jargon(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     "signals",
     "member",
     usage="signals",
-    summary="the card for “slow down”, “too much jargon” and “I need a break”",
+    summary="a card with buttons for “slow down”, “too much jargon” and “I need a break”",
     rank=101,
 )
 async def signals(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
