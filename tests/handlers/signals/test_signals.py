@@ -209,3 +209,11 @@ async def test_forget_me_unlinks_the_token_and_the_count_stays(chat: Chat, db: D
         after = list((await conn.execute(select(signal_tokens.c.token))).scalars())
         asked_count = (await conn.execute(select(signal_crowds.c.asked))).scalar_one()
     assert len(after) == 1 and after != before and asked_count == 1
+
+
+async def test_the_meeting_start_post_carries_the_buttons(chat: Chat, db: Database) -> None:
+    await chat.group_of(FAY, [(SAM, "lived-experience"), (PAT, "professional")])
+    started = await chat.say(FAY, "meeting start")
+    await chat.press(SAM, started.button("I need a break"))
+    told = _alerts(await chat.press(PAT, started.button("I need a break")))
+    assert told == {FAY.user_id: ["2 people would like a break, in the last few minutes."]}
