@@ -31,3 +31,9 @@ RECOGNITION_MINUTES = 24 * 60
 """The most preparation time one entry may record; more is almost surely a slip of the keys."""
 RECOGNITION_PENCE = 100_000
 """The most one expense may be (£1,000); a bigger sum is for the finance team, not a chat."""
+GLOSSARY_WORD = 40
+"""A glossary word or term ("EHCP", "care plan"), in characters."""
+GLOSSARY_MEANING = 200
+"""A word's plain meaning: a sentence or two, so the whole glossary fits on one card."""
+GLOSSARY_ENTRIES = 60
+"""Words a group's glossary holds (asked and explained): the list stays one readable card."""

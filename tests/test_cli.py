@@ -459,6 +459,9 @@ def test_the_demo_runs_a_whole_meeting_and_exits_zero(tmp_path: Path) -> None:
         "Travel costs for parents who come by bus (added anonymously, carried over once)",
         # an elephant marked addressed, and the group's "partly" shown once a crowd answered
         'How the group sees it: "partly" (partly 3)',
+        # "slow down" told to the facilitator only once two asked; a word explained in the summary
+        "== From the meeting in Parents Forum ==\n    2 people asked to slow down",
+        "Words explained\n    EHCP: Education, Health and Care Plan",
         # an action accepted, reminded and done
         "(Tom presses “Accept”)",
         "== A reminder: action #1 ==",

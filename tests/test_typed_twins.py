@@ -47,6 +47,8 @@ from bot.handlers.recognition import commands as recognition
 from bot.handlers.rounds import cards as round_cards
 from bot.handlers.rounds import commands as rounds
 from bot.handlers.setup import commands as setup
+from bot.handlers.signals import cards as signal_cards
+from bot.handlers.signals import commands as signals
 from bot.handlers.verdicts import cards as verdict_cards
 from bot.handlers.verdicts import commands as verdicts
 from bot.identity import Where, Who
@@ -263,6 +265,12 @@ async def _namesakes_asked_about(w: World) -> None:
     namesake = replace(w.sam, user_id=f"{w.sam.user_id}-namesake")
     await w.say(namesake, "role professional")
     await _action_for_sam(w)
+
+
+async def _signals_card(w: World) -> None:
+    """A meeting under way and the signals card in the channel."""
+    await w.say(w.fay, "meeting start")
+    await w.say(w.fay, "signals")
 
 
 async def _addressed(w: World) -> None:
@@ -560,6 +568,29 @@ TWINS: dict[str, Twin] = {
         "access needs Large print",
         access_commands,
         "save",
+        direct=True,
+    ),
+    signal_cards.SEND: Twin(
+        (_signals_card,),
+        press(signal_cards.SEND, label="Slow down"),
+        "slow down",
+        signals,
+        "signal",
+        direct=True,
+    ),
+    signal_cards.ASK_WORD: Twin(
+        (_signals_card,),
+        press(signal_cards.ASK_WORD),
+        "jargon EHCP",
+        opens=signal_cards.JARGON_FORM,
+        direct=True,
+    ),
+    signal_cards.JARGON_FORM: Twin(
+        (_signals_card, opened_by("jargon", direct=True)),
+        fill({"word": "EHCP"}, direct=True),
+        "jargon EHCP",
+        signals,
+        "signal",
         direct=True,
     ),
     verdict_cards.ANSWER: Twin(

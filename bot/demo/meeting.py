@@ -28,7 +28,7 @@ from typing import TextIO
 
 from bot.adapters.console.adapter import PLATFORM, ConsoleAdapter
 from bot.app import CommonGround, start
-from bot.demo import access, carrying_on, ladder, recognition
+from bot.demo import access, carrying_on, ladder, recognition, signals
 from bot.demo.history import add_history
 from bot.effects import Effect, MessageMember, PostToConversation
 from bot.scheduling.clock import MeetingClock
@@ -162,6 +162,7 @@ class Demo:
             await self.elephants()
             await carrying_on.addressed_and_answered(self)
             await self.sharing_round()
+            await signals.slow_down_and_jargon(self)
             await carrying_on.agenda_decision_and_action(self)
             await self.end_of_meeting(meeting)
             await ladder.where_on_the_ladder(self)

@@ -19,6 +19,7 @@ from bot.handlers.checkin import commands as checkin_commands
 from bot.handlers.checkin import live_view
 from bot.handlers.elephants import commands as elephant_commands
 from bot.handlers.elephants import perspectives
+from bot.handlers.glossary import commands as glossary_commands
 from bot.handlers.help import commands as help_commands
 from bot.handlers.ladder import commands as ladder_commands
 from bot.handlers.meeting_dates import commands as meeting_date_commands
@@ -31,6 +32,7 @@ from bot.handlers.recognition import commands as recognition_commands
 from bot.handlers.rounds import commands as round_commands
 from bot.handlers.setup import commands as setup_commands
 from bot.handlers.setup import schedule, settings
+from bot.handlers.signals import commands as signal_commands
 from bot.handlers.summary import commands as summary_commands
 from bot.handlers.summary import preview as summary_preview
 from bot.handlers.verdicts import commands as verdict_commands
@@ -63,6 +65,8 @@ TABLES = (
     recognition_claims.routes,
     ladder_commands.routes,
     access_commands.routes,
+    signal_commands.routes,
+    glossary_commands.routes,
 )
 """Every feature's table, in the order their `joined` handlers run."""
 

@@ -27,6 +27,14 @@ indexed columns (`groups.retention_days` picks the groups; meetings by (group_id
 rounds by (group_id, opened_at), elephants by group_id, answers by their parent's id), and only
 touches rows still holding text, so a second run changes nothing. No text is read into Python.
 
+Two things are decided differently on purpose. The glossary (`glossary_entries`) is the group's
+shared reference, not anyone's words about themselves: it has no author, facilitators correct and
+remove entries, and erasing "EHCP: Education, Health and Care Plan" after a year would only make
+people ask again. So it is kept while the group exists (deleting the group deletes it). The
+"slow down", "jargon" and "break" signals are the opposite: they were for the moment, so their
+crowds and once-per-person tokens are deleted `SIGNAL_DAYS` after their window opened, whatever
+the group's retention period (the word asked about lives on in the glossary, with no name).
+
 Housekeeping rides along in the all-groups run: once-only firing keys older than `FIRING_DAYS`
 (they guard against repeating recent work) and platform event ids older than `INBOUND_DAYS`
 (platforms retry within minutes) are deleted. A firing key may only go once its meeting can never
@@ -43,7 +51,7 @@ from datetime import datetime, timedelta
 
 from bot.context import Context
 from bot.effects import Effect
-from bot.store import pending_choices
+from bot.store import pending_choices, signals
 from bot.store import retention as retention_store
 from bot.store.database import Connection
 from bot.store.retention import Erased
@@ -54,6 +62,8 @@ ERASED = "(erased after the group's retention period)"
 """What an elephant's or perspective's text becomes: those columns cannot be empty."""
 FIRING_DAYS = 30
 """Once-only keys are kept at least this long after they were claimed."""
+SIGNAL_DAYS = 1
+"""Signals are kept this long after their window opened: long enough for a meeting to finish."""
 INBOUND_DAYS = 7
 """Platform event ids are kept this long to drop retried deliveries."""
 KEY_MARGIN = timedelta(days=7)
@@ -81,6 +91,7 @@ async def apply_retention(ctx: Context) -> int:
         erased.firings = await prune_firings(ctx.conn, ctx.now, grace=grace)
         erased.inbound = await prune_inbound(ctx.conn, ctx.now)
         await pending_choices.prune(ctx.conn, ctx.now)
+        await signals.delete_before(ctx.conn, ctx.now - timedelta(days=SIGNAL_DAYS))
     log.info(
         "retention: erased %d check-in words, %d round answers, %d reflections, "
         "%d elephants, %d outcomes, %d perspectives, %d agenda items, %d decisions, "

@@ -20,6 +20,7 @@ DEFAULT_CHECKIN_LEAD_MINUTES = 15
 DEFAULT_REMINDER_AFTER_MINUTES = 10
 DEFAULT_REFLECTION_AFTER_MINUTES = 60
 DEFAULT_RETENTION_DAYS = 365
+DEFAULT_SIGNAL_CROWD = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,8 @@ class Group:
     retention_days: int
     recognition: bool = False
     recognition_policy: str | None = None
+    signal_crowd: int = 2
+    """How many must ask for the same thing ("slow down") before facilitators are told."""
 
     @classmethod
     def from_row(cls, row: RowMapping) -> Group:
@@ -94,6 +97,7 @@ async def create(
         "reminder_after_minutes": DEFAULT_REMINDER_AFTER_MINUTES,
         "reflection_after_minutes": DEFAULT_REFLECTION_AFTER_MINUTES,
         "retention_days": DEFAULT_RETENTION_DAYS,
+        "signal_crowd": DEFAULT_SIGNAL_CROWD,
     }
     result = await conn.execute(insert(groups).values(**values).returning(groups.c.id))
     group = await get(conn, result.scalar_one())

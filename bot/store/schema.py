@@ -90,6 +90,7 @@ groups = Table(
     # Recognition of members' time (`set recognition on`) and the group's policy in its own words.
     Column("recognition", Boolean, nullable=False, default=False, server_default=false()),
     Column("recognition_policy", Text),
+    Column("signal_crowd", Integer, nullable=False, server_default="2"),
     UniqueConstraint("platform", "workspace", "conversation_id"),
 )
 
@@ -175,6 +176,45 @@ access_profiles = Table(
     Column("share", String(10), nullable=False, default="no"),  # named | anonymous | no
     Column("updated_at", UtcDateTime, nullable=False),
     CheckConstraint("share IN ('named', 'anonymous', 'no')", name="share_known"),
+)
+
+# "Slow down", "jargon" and "break" asked during a meeting: one row per kind (and word) and
+# window of minutes, with how many asked and how many whole crowds facilitators were told of.
+# No author column, by design; `signal_tokens` only stops one person counting twice in a window.
+signal_crowds = Table(
+    "signal_crowds",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("meeting_id", ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("word_key", String(200), nullable=False, default=""),
+    Column("opened_at", UtcDateTime, nullable=False),
+    Column("asked", Integer, nullable=False, default=0),
+    Column("alerted", Integer, nullable=False, default=0),
+    Index(None, "meeting_id", "kind", "word_key", "opened_at"),
+)
+
+signal_tokens = Table(
+    "signal_tokens",
+    metadata,
+    Column("crowd_id", ForeignKey("signal_crowds.id", ondelete="CASCADE"), primary_key=True),
+    Column("token", String(64), primary_key=True),
+)
+
+# The group's glossary: its shared reference of words and plain meanings. No author column:
+# words come from anyone, and from anonymous "too much jargon" signals.
+glossary_entries = Table(
+    "glossary_entries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("group_id", ForeignKey("groups.id", ondelete="CASCADE"), nullable=False),
+    Column("word", String(40), nullable=False),
+    Column("word_key", String(200), nullable=False),
+    Column("meaning", Text),
+    Column("asked_at", UtcDateTime),
+    Column("explained_at", UtcDateTime),
+    Column("explained_in", ForeignKey("meetings.id", ondelete="SET NULL")),
+    UniqueConstraint("group_id", "word_key"),
 )
 
 # No author column, by design.

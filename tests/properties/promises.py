@@ -37,10 +37,12 @@ ROUND_TWICE = _promise("round-in-two-summaries")
 LOCK_OPENED = _promise("lock-opened-one-sided")
 NOT_DELAYED = _promise("anonymous-item-not-delayed")
 LEDGER_SMALL = _promise("ledger-role-group-below-k")
+SIGNAL_SMALL = _promise("signal-alert-below-crowd")
 
 ALL = (
     NAMES_AUTHOR, LOG_NAMES, BELOW_K, DIFFERENCING, NOT_RESPONDED, PASSER_NUDGED, TEXT_LOST,
     TYPO_STORED, MEETING_BACKWARDS, ROUND_TWICE, LOCK_OPENED, NOT_DELAYED, LEDGER_SMALL,
+    SIGNAL_SMALL,
 )  # fmt: skip
 SKIPPED = {
     name.strip() for name in os.environ.get("COMMONGROUND_PROPERTY_SKIP", "").split(",") if name
@@ -105,6 +107,12 @@ FEELS_LINE = re.compile(r"^\s+Does it feel addressed\? The group: (.+)$")
 FEELS_PART = re.compile(r"(yes|partly|not really|mixed answers) (\d+)")
 FIRST_SUBJECT = re.compile(r"(Elephant|Agenda question) #(\d+)")
 ITEM_NUMBER = re.compile(r"^#(\d+)[ (]")
+SIGNAL_ALERT = re.compile(
+    r"^(\d+) (?:person|people) (asked to slow down|would like a break|found a word hard to "
+    r"follow: “[^”]*”)",
+    re.MULTILINE,
+)
+SIGNAL_TITLE = re.compile(r"^== From the meeting in .+ ==$", re.MULTILINE)
 
 
 @dataclass
@@ -131,11 +139,15 @@ class Readings:
 
 
 def shown_texts(
-    card_texts: Iterable[tuple[int, str]], readings: Readings, ks: dict[int, int]
+    card_texts: Iterable[tuple[int, str]],
+    readings: Readings,
+    ks: dict[int, int],
+    crowds: dict[int, int] | None = None,
 ) -> None:
-    """Check every card shown, as `(group index, text)`."""
+    """Check every card shown, as `(group index, text)`; `crowds` is each group's signal crowd."""
     for g, text in card_texts:
         k = ks[g]
+        _signals(g, (crowds or {}).get(g, 2), text, readings)
         check(
             not any(
                 NOT_RESPONDING.search(line) and "never" not in line.lower()
@@ -172,6 +184,22 @@ def shown_texts(
                 check(n >= k, BELOW_K, f"reveal tags {n} perspective(s) as {tag!r} with k={k}")
         _ledger(text, k)
         _feels(g, k, text, readings)
+
+
+def _signals(g: int, crowd: int, text: str, readings: Readings) -> None:
+    """A "slow down", "jargon" or "break" alert to facilitators: only at a whole crowd (the
+    group's signal crowd), and never naming anyone (checked with every anonymous step)."""
+    if not SIGNAL_TITLE.search(text):
+        return
+    alerts = SIGNAL_ALERT.findall(text)
+    check(alerts, SIGNAL_SMALL, f"a signal alert without a count of people: {text!r}")
+    for n, what in alerts:
+        check(
+            int(n) >= crowd and int(n) % crowd == 0,
+            SIGNAL_SMALL,
+            f"signal alert says {n} {what} with a crowd of {crowd}",
+        )
+        readings.read(("signal", g, what, crowd), int(n), crowd, "signal alert")
 
 
 def _feels_figure(words: str) -> Counter[str]:

@@ -90,6 +90,15 @@ TEMPLATES: tuple[str, ...] = (
     "ladder co-production",
     "ladder",
     "heard {n}",
+    "slow down",
+    "break",
+    "jargon EHCP",
+    "jargon {day}",
+    "signals",
+    "glossary",
+    "glossary add {day} {text}",
+    "glossary remove {day}",
+    "set signal-crowd {n}",
 )
 """What people type. Facilitator commands are typed by anyone: a refusal is part of the game."""
 
@@ -100,6 +109,8 @@ COMMON = tuple(
         "round {text}", "round reveal", "summary", "export", "meeting start", "meeting end",
         "forget-me", "elephants", "agenda add anon {text}", "agenda add {text}",
         "elephant {n} addressed {text}", "addressed {n} not really", "ladder {n}",
+        "elephant {n} addressed {text}", "addressed {n} not really", "slow down", "break",
+        "jargon EHCP",
     )
 )  # fmt: skip
 """Templates drawn more often, so the things that add up (marks, perspectives, moods, shares)

@@ -307,17 +307,19 @@ class World:
     async def check_state(
         self, before: dict[str, Any], after: dict[str, Any], shown: list[tuple[int, str, Effect]]
     ) -> None:
-        ks = {}
+        ks, crowds = {}, {}
         for g in range(len(self.scenario.groups)):
             row = next(
                 (r for r in after["groups"].values() if r["conversation_id"] == f"C-group{g}"), None
             )
             ks[g] = int(row["k"]) if row else 3
+            crowds[g] = int(row["signal_crowd"]) if row else 2
         exports = [(g, e) for g, _, e in shown if isinstance(e, SendFileToActor)]
         promises.shown_texts(
             [(g, text) for g, text, e in shown if not any(e is x for _, x in exports)],
             self.readings,
             ks,
+            crowds,
         )
         for g, effect in exports:
             assert isinstance(effect, SendFileToActor)

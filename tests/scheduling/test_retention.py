@@ -24,15 +24,18 @@ from bot.store.schema import (
     checkins,
     elephants,
     firings,
+    glossary_entries,
     inbound_events,
     meetings,
     perspectives,
     reflections,
     round_answers,
     rounds,
+    signal_crowds,
+    signal_tokens,
     verdicts,
 )
-from tests.dialogue import Chat, FakeClock, Outcome, channel, count, person
+from tests.dialogue import Chat, FakeClock, Outcome, channel, count, dm, person
 
 FAY = person("Fay")
 SAM = person("Sam")
@@ -330,3 +333,25 @@ async def test_an_asking_forgets_its_copy_of_the_words_with_the_elephant(
     assert not any(text and "Papers" in text for text in await texts(db))
     listed = (await chat.say(SAM, "elephants")).text()
     assert "Papers" not in listed and "Does it feel addressed?" in listed
+
+
+async def test_signals_go_after_a_day_and_the_glossary_stays(
+    chat: Chat, core: Core, db: Database, clock: FakeClock
+) -> None:
+    """Signals were for the moment; the glossary is the group's shared reference."""
+    await setup(chat)
+    await chat.say(FAY, "meeting start")
+    await chat.say(SAM, "jargon EHCP", dm(SAM))
+    await chat.say(LEE, "break", dm(LEE))
+    await chat.say(FAY, "glossary add LA Local Authority")
+    clock.advance(hours=23)
+    await run(core)
+    assert await count(db, signal_crowds) == 2 and await count(db, signal_tokens) == 2
+    clock.advance(hours=2)
+    await run(core)
+    assert await count(db, signal_crowds) == 0 and await count(db, signal_tokens) == 0
+    clock.advance(days=400)
+    await run(core)
+    async with db.read() as conn:
+        kept = set((await conn.execute(select(glossary_entries.c.word))).scalars())
+    assert kept == {"EHCP", "LA"}

@@ -18,6 +18,7 @@ from bot.handlers.elephants.perspectives import reveal_perspectives_at_end
 from bot.handlers.meeting_dates import grammar as dates_grammar
 from bot.handlers.meetings.opening import ensure_meeting
 from bot.handlers.rounds.commands import close_rounds_at_end
+from bot.handlers.signals.cards import signals_card
 from bot.handlers.summary.commands import post_summary
 from bot.replies import reply
 from bot.routing import Routes
@@ -98,7 +99,16 @@ async def start_command(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     opening = (
         "Your scheduled meeting has started." if how == "scheduled" else "The meeting has started."
     )
-    post = PostToConversation(group.where, Card(text="The meeting has started."))
+    # The signals card rides on the start post, so nobody has to know to ask for it.
+    signals = signals_card(group.id, group.signal_crowd)
+    post = PostToConversation(
+        group.where,
+        Card(
+            text=f"The meeting has started.\n\n{signals.title} {signals.text}",
+            buttons=signals.buttons,
+            footer=signals.footer,
+        ),
+    )
     return [reply(f"{opening}\n\n{NEXT_STEPS}"), post]
 
 

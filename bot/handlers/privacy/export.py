@@ -25,6 +25,9 @@ What goes in, and why:
   lasting record that leaves the chat, like the summary, so the consent people gave for the
   summary is honoured here too; shares without it are only counted. Held answers never appear.
   Each revealed round's ledger (shared and passed, by role) is included, and the totals.
+- the glossary, the group's shared reference: each word with its plain meaning (or null for a
+  word asked about and not explained yet), and when it was explained. It never had an author.
+  The "slow down", "jargon" and "break" signals are not exported: they were for the moment.
 - decisions and actions, named as the channel was told of them (who noted each, who owns an
   action, its day, whether it is done and the owner's note): `bot.handlers.actions.record`.
 
@@ -50,6 +53,7 @@ from bot.store import (
     agenda,
     checkins,
     elephants,
+    glossary,
     ladder,
     meetings,
     members,
@@ -86,6 +90,7 @@ def _group_part(group: Group, now: datetime) -> dict[str, Any]:
         "reminder_after_minutes": group.reminder_after_minutes,
         "reflection_after_minutes": group.reflection_after_minutes,
         "retention_days": group.retention_days,
+        "signal_crowd": group.signal_crowd,
     }
 
 
@@ -268,6 +273,18 @@ async def _agenda(conn: Connection, group: Group, now: datetime) -> list[dict[st
     return found
 
 
+async def _glossary(conn: Connection, group: Group) -> list[dict[str, Any]]:
+    """Every glossary word, alphabetically, with its meaning (None: asked, not yet explained)."""
+    return [
+        {
+            "word": neutralise(entry.word),
+            "meaning": neutralise(entry.meaning) if entry.meaning else None,
+            "explained_at": _when(entry.explained_at, group.zone),
+        }
+        for entry in await glossary.all_of(conn, group.id)
+    ]
+
+
 async def build_export(
     conn: Connection, group: Group, k: int, *, now: datetime | None = None
 ) -> dict[str, Any]:
@@ -288,6 +305,7 @@ async def build_export(
         **await actions_record.export_part(conn, group),
         **await recognition_record.export_part(conn, group),
         "access_needs": await access_record.export_part(conn, group),
+        "glossary": await _glossary(conn, group),
         "notes": [
             "Anonymous items (elephants, anonymous agenda items, perspectives, reflections, "
             "“I see it too”, answers to “does this feel addressed?”) were never stored with an "

@@ -21,11 +21,22 @@ from bot.handlers.recognition import record as recognition_record
 from bot.handlers.verdicts.commands import PURPOSE as VERDICT_PURPOSE
 from bot.identity import Who, anonymous_token
 from bot.store import access as access_store
-from bot.store import agenda, checkins, elephants, ladder, meetings, reflections, rounds, verdicts
+from bot.store import (
+    agenda,
+    checkins,
+    elephants,
+    ladder,
+    meetings,
+    reflections,
+    rounds,
+    signals,
+    verdicts,
+)
 from bot.store import members as member_store
 from bot.store.database import Connection
 from bot.store.groups import Group
 from bot.store.members import Member
+from bot.store.signals import TOKEN_PURPOSE as SIGNAL_PURPOSE
 from bot.text_safety import neutralise
 
 MOODS = {1: "Struggling", 2: "Low", 3: "Okay", 4: "Good", 5: "Great"}
@@ -42,9 +53,10 @@ ROLE_WORDS = {
 }
 ANONYMOUS_NOTE = (
     "What I can't show you: elephants, agenda items added anonymously, perspectives on big "
-    "elephants, reflections, where on the ladder a meeting felt, “I see it too” and answers "
-    "to “does this feel addressed?” are anonymous. I never recorded who sent them, so I can't "
-    "tell which are yours, and nobody else can either."
+    "elephants, reflections, where on the ladder a meeting felt, “I see it too”, answers to "
+    "“does this feel addressed?” and “slow down”, “jargon” and “break” signals are "
+    "anonymous. I never recorded who sent them, so I can't tell which are yours, and nobody "
+    "else can either."
 )
 
 
@@ -161,7 +173,8 @@ MEETING_TOKEN_PURPOSES = ("reflection", "reflection-change", ladder.TOKEN_PURPOS
 
 async def erase_tokens(conn: Connection, group_id: int, who: Who, secret: bytes) -> int:
     """Unlink the person's once-per-person tokens ("I see it too", perspectives, reflections,
-    ladder answers, answers to "does this feel addressed?").
+    ladder answers, answers to "does this feel addressed?", "slow down", "jargon" and "break"
+    signals).
 
     The tokens never name anyone, but whoever holds the server's key could test a guess with
     them, so forgetting a person must break that link. Deleting them would change the "I see it
@@ -189,4 +202,9 @@ async def erase_tokens(conn: Connection, group_id: int, who: Who, secret: bytes)
         for item in await verdicts.ids_of_group(conn, group_id)
     ]
     replaced += await verdicts.scramble_tokens(conn, mine)
+    mine = [
+        anonymous_token(secret, SIGNAL_PURPOSE, item, who)
+        for item in await signals.crowd_ids(conn, meeting_ids)
+    ]
+    replaced += await signals.scramble_tokens(conn, mine)
     return replaced

@@ -65,11 +65,11 @@ def full_statement(group: Group | None, default_k: int) -> Card:
         "group sees them. Only words you agreed to share go in the meeting summary. A "
         "facilitator's export never holds more than facilitators could already see.",
         "What anonymous means here: elephants, agenda items added anonymously, perspectives on "
-        "big elephants, reflections, where on the ladder a meeting felt, “I see it too” and "
-        "answers "
-        "to “does this feel addressed?” are stored with no author at all: I never record who sent "
-        "them, and nobody in the group can find out, facilitators included. To count each person "
-        "once, I keep a scrambled code made with a secret key held by whoever runs me, apart from "
+        "big elephants, reflections, where on the ladder a meeting felt, “I see it too”, "
+        "answers to “does this feel addressed?” and “slow down”, “jargon” and “break” "
+        "signals are stored with no author at all: I never record who sent them, and nobody "
+        "in the group can find out, facilitators included. To count each person once, I keep "
+        "a scrambled code made with a secret key held by whoever runs me, apart from "
         "the words; it cannot be read back into a name, and `forget-me` replaces yours with a "
         "random one, so nothing can link it to you and no count changes (an answer to “does this "
         "feel addressed?” then stays counted as it was, and can no longer be changed). "
@@ -87,6 +87,10 @@ def full_statement(group: Group | None, default_k: int) -> Card:
         "they stay as the group's record: an action you had taken on that is still open goes "
         "back to the group with nobody on it.",
         recognition_record.PRIVACY_WORDS,
+        "“Slow down”, “jargon” and “break” reach the facilitators only once enough people "
+        "asked for the same thing within a few minutes, and are deleted a day later. The "
+        "glossary is the group's shared list of words: no entry says who added or asked about "
+        "it, and it is kept while the group exists.",
         "Passing is an answer. You can pass on anything. Passing is never shown as "
         "“not responded”, and I never nudge someone who passed.",
         "How long: the words people write here (check-in words, round answers, elephants, "

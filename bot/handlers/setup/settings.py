@@ -157,6 +157,21 @@ SETTINGS: tuple[Setting, ...] = (
         "benefits team",
         explain=lambda g: "shown to members with their record, in the group's own words",
     ),
+    Setting(
+        "signal-crowd",
+        "signal_crowd",
+        "Signals",
+        "count",
+        1,
+        20,
+        "2",
+        lambda g: (
+            "facilitators hear “slow down”, “jargon” and “break” from any one person"
+            if g.signal_crowd == 1
+            else f"facilitators hear “slow down”, “jargon” and “break” once {g.signal_crowd} "
+            "people ask for the same thing within a few minutes"
+        ),
+    ),
 )
 SETTING_BY_KEY = {setting.key: setting for setting in SETTINGS}
 ALIASES = {
@@ -171,6 +186,7 @@ ALIASES = {
     "reflection": "reflection-delay",
     "group-name": "name",
     "policy": "recognition-policy",
+    "signals": "signal-crowd",
 }
 # Settings with a command of their own: `set timezone …` works as `timezone …` does.
 OWN_COMMANDS = {

@@ -13,6 +13,11 @@ Choices made where the design leaves room, all in favour of the people in the ro
 - Passing is being present and an answer: it is counted with the check-ins and listed apart from
   silence in the ledger. Nobody is ever described as not having answered or responded.
 - Every piece of text a person wrote goes through `neutralise` here, at the last moment.
+- Words given a plain meaning in the glossary during the meeting are listed, so that those who
+  missed the moment have them. The "slow down", "jargon" and "break" signals are not shown at
+  all, not even as whole-crowd counts: they asked for something in the moment, facilitators
+  heard them then, and a count in a record that travels further than the room would only invite
+  guessing who asked. The words asked about live on in the glossary, without anyone's name.
 """
 
 from __future__ import annotations
@@ -98,6 +103,8 @@ class SummaryData:
     agenda: AgendaRecap = AgendaRecap()
     last_ladder: LadderResult | None = None
     """Where the meeting before felt on the ladder, as the crowd rule lets it show."""
+    explained: tuple[tuple[str, str], ...] = ()
+    """Glossary words given a meaning during this meeting: (word, meaning), alphabetically."""
 
 
 def day_words(moment: datetime, zone: ZoneInfo) -> str:
@@ -123,6 +130,7 @@ def summary_card(data: SummaryData) -> Card:
         _elephant_section(data),
         _decisions_and_actions_section(data),
         _rounds_section(data),
+        _glossary_section(data),
         _ledger_section(data),
         _reflection_section(data),
         ladder_section(data.last_ladder),
@@ -242,6 +250,14 @@ def _decisions_and_actions_section(data: SummaryData) -> str:
     if data.done_actions:
         parts.append("Done since last time\n" + "\n".join(data.done_actions))
     return "\n\n".join(parts)
+
+
+def _glossary_section(data: SummaryData) -> str:
+    """The words explained in this meeting, with their meanings (the whole list: `glossary`)."""
+    if not data.explained:
+        return ""
+    lines = [f"{neutralise(word)}: {neutralise(meaning)}" for word, meaning in data.explained]
+    return "Words explained\n" + "\n".join(lines)
 
 
 def _rounds_section(data: SummaryData) -> str:

@@ -41,7 +41,16 @@ from bot.replies import reply
 from bot.routing import Routes
 from bot.scheduling.rule import ScheduleRuleError, parse_rule
 from bot.store import agenda as agenda_store
-from bot.store import checkins, groups, ladder, meeting_records, meetings, members, verdicts
+from bot.store import (
+    checkins,
+    glossary,
+    groups,
+    ladder,
+    meeting_records,
+    meetings,
+    members,
+    verdicts,
+)
 from bot.store import rounds as round_store
 from bot.store.groups import Group
 from bot.store.meetings import Meeting
@@ -186,6 +195,10 @@ async def gather(
         last_ladder=ladder_result(await ladder.counted(conn, previous.id), group.k)
         if previous
         else None,
+        explained=tuple(
+            (entry.word, entry.meaning or "")
+            for entry in await glossary.explained_in(conn, meeting.id)
+        ),
     )
     return data, previous
 

@@ -69,7 +69,10 @@ async def test_meeting_start_opens_an_unscheduled_meeting_now(chat: Chat, db: Da
     outcome = await chat.say(FAY, "meeting start")
     assert "The meeting has started." in outcome.reply
     assert "`checkin`" in outcome.reply and "`round`" in outcome.reply
-    assert outcome.posts == ["The meeting has started."]
+    (post,) = outcome.posts
+    assert post.startswith("The meeting has started.\n\nNeed something during the meeting?")
+    labels = [b.label for b in outcome.cards()[-1].buttons]
+    assert labels == ["Slow down", "Too much jargon", "I need a break"]  # the signals card's
     [made] = await all_meetings(db)
     assert (made.status, made.source, made.ends_at) == ("open", "manual", None)
     assert made.starts_at == chat.clock.now
