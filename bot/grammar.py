@@ -115,6 +115,15 @@ def split(text: str) -> tuple[str, str]:
     return parts[0].lower(), (parts[1].strip() if len(parts) > 1 else "")
 
 
+def small_number(text: str) -> int | None:
+    """A number someone typed (`claims paid 3`), or None: plain ASCII digits only, and few
+    enough for the database (`"²".isdigit()` is true, and a long string of digits overflows)."""
+    text = text.strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 9:
+        return None
+    return int(text)
+
+
 def no_arguments() -> Grammar:
     """A command that takes nothing after it (`summary`, `pass`)."""
 

@@ -212,3 +212,12 @@ def test_a_misspelt_choice_is_answered_with_the_closest() -> None:
         parse("role professionl")
     assert "is not one of the roles" in str(caught.value)
     assert str(caught.value).endswith("Did you mean `role professional`?")
+
+
+def test_a_typed_number_is_plain_digits_the_database_can_hold() -> None:
+    from bot.grammar import small_number
+
+    assert small_number(" 3 ") == 3
+    assert small_number("²") is None  # "²".isdigit() is true; int("²") raises
+    assert small_number("99999999999999999999") is None
+    assert small_number("-1") is None and small_number("") is None

@@ -22,7 +22,7 @@ from bot.cards import Button, Card
 from bot.context import Context
 from bot.effects import Effect, MessageMember, PostToConversation
 from bot.errors import UserError
-from bot.grammar import CommandSpec, ParsedCommand, free_text
+from bot.grammar import CommandSpec, ParsedCommand, free_text, small_number
 from bot.handlers.actions.cards import PICK_OWNER, ask_card
 from bot.handlers.actions.lines import action_line, done_line, short
 from bot.handlers.actions.lookup import (
@@ -190,7 +190,7 @@ async def owner_picked(ctx: Context, payload: str) -> list[Effect]:
     group, member = ctx.require_group(), ctx.require_member()
     held, _, person_id = payload.partition(":")
     pending = await pending_choices.take(ctx.conn, held, ctx.now)
-    if pending is None or pending.expired or not (person_id.isdigit() and len(person_id) < 10):
+    if pending is None or pending.expired or small_number(person_id) is None:
         raise UserError(
             "That choice has expired. Please type the action again.",
             original=pending.text if pending else "",

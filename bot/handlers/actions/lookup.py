@@ -7,7 +7,7 @@ from datetime import date
 
 from bot.context import Context
 from bot.errors import UserError
-from bot.grammar import CommandSpec, ParsedCommand, mention
+from bot.grammar import CommandSpec, ParsedCommand, mention, small_number
 from bot.handlers.actions.reading import GRAMMAR, USAGE
 from bot.scheduling.spoken_dates import EXAMPLES, DayNotUnderstood, describe_day, read_day
 from bot.store import actions as store
@@ -76,8 +76,8 @@ async def numbered(ctx: Context, cmd: ParsedCommand) -> Action:
 
 
 async def by_button(ctx: Context, payload: str) -> Action:
-    known = payload.isdigit() and len(payload) <= 9
-    action = await store.get(ctx.conn, int(payload)) if known else None
+    row = small_number(payload)
+    action = await store.get(ctx.conn, row) if row is not None else None
     if action is None or action.group_id != ctx.require_group().id:
         raise UserError(STALE)
     return action

@@ -36,7 +36,12 @@ def rung_line(rung: int) -> str:
 
 
 def ladder_button(group_id: int, meeting_id: int) -> Button:
-    return Button("Where on the ladder?", OPEN_LADDER, routing.encode(group_id, str(meeting_id)))
+    return Button(
+        "Where on the ladder?",
+        OPEN_LADDER,
+        routing.encode(group_id, str(meeting_id)),
+        typed="ladder <1 to 7>",
+    )
 
 
 LADDER_INVITE = (

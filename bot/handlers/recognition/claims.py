@@ -14,7 +14,7 @@ from bot.cards import Button, Card
 from bot.context import Context
 from bot.effects import Effect, MessageMember, ReplyToActor, SendFileToActor
 from bot.errors import UserError
-from bot.grammar import CommandError, CommandSpec, Grammar, ParsedCommand, split
+from bot.grammar import CommandError, CommandSpec, Grammar, ParsedCommand, small_number, split
 from bot.handlers.recognition.amounts import say_minutes, say_pence
 from bot.handlers.recognition.commands import require_on, summary
 from bot.replies import reply
@@ -36,9 +36,10 @@ def _read_claims(spec: CommandSpec, rest: str) -> ParsedCommand:
     """`claims`, `claims 2026-11`, `claims export [2026-11]`, `claims paid 3`."""
     word, tail = split(rest)
     if word == "paid":
-        if not tail.isdigit():
+        number = small_number(tail)
+        if number is None:
             raise CommandError("Please give the claim's number, for example `claims paid 3`.")
-        return spec.parsed("claims.paid", number=int(tail))
+        return spec.parsed("claims.paid", number=number)
     if word in ("export", "csv"):
         return spec.parsed("claims.export", arg=_month_word(tail))
     return spec.parsed(arg=_month_word(rest.strip()))

@@ -14,7 +14,7 @@ from bot.cards import Button, Card
 from bot.context import Context
 from bot.effects import Effect, ReplyToActor
 from bot.errors import UserError
-from bot.grammar import CommandError, CommandSpec, Grammar, ParsedCommand, split
+from bot.grammar import CommandError, CommandSpec, Grammar, ParsedCommand, small_number, split
 from bot.handlers.recognition.amounts import (
     AmountNotUnderstood,
     read_minutes,
@@ -105,11 +105,6 @@ def _entry_line(number: int, entry: Entry) -> str:
     return f"{number}. {amount}: {neutralise(entry.note)}"
 
 
-async def _last_choice(ctx: Context) -> Claim | None:
-    choices = await store.choices_of(ctx.conn, ctx.require_member().id)
-    return choices[-1] if choices else None
-
-
 async def my_time_card(ctx: Context) -> Card:
     """The person's record since their last choice, their past choices, and the three buttons."""
     group, member = require_on(ctx), ctx.require_member()
@@ -136,9 +131,9 @@ async def my_time_card(ctx: Context) -> Card:
         title="Your time and expenses",
         text="\n\n".join(parts),
         buttons=(
-            Button("Claim", CLAIM_BUTTON, value, style="primary"),
-            Button("Decline", DECLINE_BUTTON, value),
-            Button("Give to a cause", DONATE_BUTTON, value),
+            Button("Claim", CLAIM_BUTTON, value, style="primary", typed="claim"),
+            Button("Decline", DECLINE_BUTTON, value, typed="decline"),
+            Button("Give to a cause", DONATE_BUTTON, value, typed="donate"),
         ),
         footer="Only you and the facilitators see this. Or type `claim`, `decline` or `donate`; "
         "`time remove <number>` or `expense remove <number>` takes one off.",
@@ -177,11 +172,12 @@ def _read_entry(spec: CommandSpec, rest: str) -> ParsedCommand:
             raise CommandError(f"Please say how much, for example `{example}`.")
         return spec.parsed(f"{spec.name}.add", arg=amount, value=note)
     if verb in ("remove", "delete"):
-        if not tail.isdigit():
+        number = small_number(tail)
+        if number is None:
             raise CommandError(
                 f"Please give the number from `my-time`, for example `{spec.name} remove 1`."
             )
-        return spec.parsed(f"{spec.name}.remove", number=int(tail))
+        return spec.parsed(f"{spec.name}.remove", number=number)
     raise CommandError(
         f"Type `{example}` to add one, or `{spec.name} remove <number>` to take one off "
         "(the numbers are in `my-time`)."

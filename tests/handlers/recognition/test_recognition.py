@@ -369,3 +369,14 @@ async def test_help_lists_the_commands_in_plain_words_for_each_person(chat: Chat
     assert "my-time" in member_help and "expense add <pounds> <what for>" in member_help
     assert "claims [YYYY-MM]" not in member_help
     assert "claims [YYYY-MM]" in (await chat.say(FAY, "help")).reply
+
+
+async def test_a_number_that_is_not_plain_digits_gets_a_plain_answer_not_a_failure(
+    chat: Chat,
+) -> None:
+    await _claimed(chat)
+    for typed in ("claims paid ²", "claims paid 99999999999999999999"):
+        said = (await chat.say(FAY, typed)).reply
+        assert "Please give the claim's number" in said, typed
+    said = (await _sam(chat, "time remove ³")).reply
+    assert "Please give the number from `my-time`" in said
