@@ -53,7 +53,6 @@ from bot.handlers.elephants.cards import (
     outcome_card,
     outcome_or_new_card,
     parse_id,
-    short,
 )
 from bot.handlers.elephants.perspectives import release_due
 from bot.handlers.privacy.crowd_rule import crowd
@@ -68,7 +67,7 @@ from bot.store import elephants as store
 from bot.store import groups, members, verdicts
 from bot.store.elephants import BIG, LITTLE, OUTCOME_STATUSES, Elephant
 from bot.store.groups import Group
-from bot.text_safety import TextRejected, clean_text
+from bot.text_safety import TextRejected, clean_text, shortened
 
 routes = Routes()
 
@@ -473,7 +472,7 @@ async def elephants_list(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     for elephant in shown[-LIST_LIMIT:]:
         line = (
             f"#{elephant.number} ({elephant.size}, {STATUS_WORDS.get(elephant.status, '')}): "
-            f"{short(elephant.text, 150)}  · I see it too: "
+            f"{shortened(elephant.text, 150)}  · I see it too: "
             f"{marks_text(elephant.marks_shown, group.k)}"
         )
         if elephant.is_big and elephant.perspectives_revealed_at is None:
@@ -482,7 +481,7 @@ async def elephants_list(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
         reopened = verdict is not None and verdict.state == verdicts.REOPENED
         if elephant.outcome and (elephant.status in OUTCOME_STATUSES or reopened):
             so_far = " so far" if elephant.status == "open" else ""
-            line += f"\n    What was done{so_far}: {short(elephant.outcome, 150)}"
+            line += f"\n    What was done{so_far}: {shortened(elephant.outcome, 150)}"
         if verdict is not None and verdict.title:
             line += f"\n    {feels_words(verdict.state, verdict.figures_shown, group.k)}"
         lines.append(line)
