@@ -475,6 +475,8 @@ def walk_keyboard(driver: webdriver.Chrome, limit: int = 200) -> KeyboardWalk:
         if now["radio"] is not None:
             radios.add(now["radio"])
         previous, last_look = element, now["look"]
+    if not controls and not walk.stops:
+        walk.cycled = True  # nothing to reach, so nothing to come back to
     for control in controls:
         if control.id in reached:
             continue
@@ -604,3 +606,48 @@ def assert_page_ok(
     problems = check.problems()
     assert not problems, f"{check.url} ({name}):\n" + "\n".join(problems)
     return check
+
+
+# ---------------------------------------------------------------- a whole site, from one link
+
+# Links a visit must not follow: they would end the session it is walking with.
+LEAVING = ("logout", "log-out", "sign-out", "signout")
+
+
+def visit_site(
+    driver: webdriver.Chrome,
+    link: str,
+    screenshots: Path,
+    limit: int = 20,
+    avoid: Sequence[str] = LEAVING,
+) -> dict[str, PageCheck]:
+    """Open the private `link`, then every page of the site its pages link to (at most `limit`,
+    in the order found; none whose address contains a word in `avoid`), and `check_page` each
+    HTML page; fail at the end listing every problem on every page. Returns the checks by address.
+
+    Pages after the first are opened at the addresses their links hold, so each is reached the
+    way a person could reach it; a screenshot is named after the page's path."""
+    first = open_via_link(driver, link)
+    queue, seen, checks = [first], {first}, {}
+    while queue and len(checks) < limit:
+        address = queue.pop(0)
+        if address != first:
+            driver.get(address)
+        if driver.execute_script("return document.contentType") != "text/html":
+            continue  # a PDF or a download: nothing for axe or the Tab key
+        checks[address] = check_page(driver, _shot_name(address), screenshots)
+        for found in same_site_links(driver):
+            if found not in seen and not any(word in found.lower() for word in avoid):
+                seen.add(found)
+                queue.append(found)
+    problems = [
+        f"{url}: {problem}" for url, check in checks.items() for problem in check.problems()
+    ]
+    assert not problems, f"{len(problems)} problems on {len(checks)} pages:\n" + "\n".join(problems)
+    return checks
+
+
+def _shot_name(address: str) -> str:
+    parts = urlsplit(address)
+    words = re.findall(r"[A-Za-z0-9]+", parts.path + " " + parts.query)
+    return "-".join(words)[:80] or "home"

@@ -138,7 +138,10 @@ async def site() -> AsyncIterator[str]:
     """The fixture pages on 127.0.0.1; yields the address they start with."""
     app = web.Application()
     app.router.add_get("/home", _home)
-    app.router.add_get("/other", _fixed(GOOD.replace("<h1>Elephants", "<h1>Actions")))
+    other = GOOD.replace("<h1>Elephants", "<h1>Actions").replace(
+        "</main>", '<p><a href="/bad">An unkept page</a></p></main>'
+    )
+    app.router.add_get("/other", _fixed(other))
     app.router.add_get("/bad", _fixed(BAD))
     app.router.add_get("/outside", _fixed(OUTSIDE, csp=False))
     app.router.add_get("/long", _fixed(GOOD.replace("<table>", '<div class="tall"></div><table>')))
@@ -248,6 +251,28 @@ async def test_pages_are_visited_through_their_own_links(
     assert links == [f"{site}/home", f"{site}/other"]
     assert landed == f"{site}/other"
     assert browser.find_element("tag name", "h1").text == "Actions"
+
+
+async def test_a_site_is_visited_page_by_page_from_one_link(
+    site: str, browser: webdriver.Chrome, tmp_path: Path
+) -> None:
+    checks = await asyncio.to_thread(
+        harness.visit_site, browser, f"{site}/link/{TOKEN}", tmp_path, 2
+    )
+
+    assert list(checks) == [f"{site}/home", f"{site}/other"]
+    assert sorted(path.name for check in checks.values() for path in check.screenshots) == [
+        "home-laptop.png",
+        "home-phone.png",
+        "other-laptop.png",
+        "other-phone.png",
+    ]
+    with pytest.raises(AssertionError) as failure:
+        await asyncio.to_thread(harness.visit_site, browser, f"{site}/link/{TOKEN}", tmp_path)
+    report = str(failure.value)
+    assert re.match(r"\d+ problems on 3 pages:\n", report)
+    assert "label" in report and "color-contrast" in report and "Content Security Policy" in report
+    assert all(line.startswith(f"{site}/bad: ") for line in report.splitlines()[1:])
 
 
 async def test_a_request_that_leaves_the_site_is_reported(
