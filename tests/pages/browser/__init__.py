@@ -11,7 +11,16 @@ not what the HTML promises. The rooms:
 - `site`: `check_page` (all of it at both sizes) and `visit_site` (every page from one link).
 
 Everything here blocks: a test whose web app runs on its own event loop calls it through
-`asyncio.to_thread`, so the app can answer meanwhile. The names below are the ones tests use.
+`asyncio.to_thread`, so the app can answer meanwhile. The names below are the ones tests use:
+
+    from tests.pages import browser as harness
+
+    async def test_every_page_of_a_group(web_app_on_loopback, browser, screenshots):
+        link = ...  # the private link `dashboard` sends
+        await asyncio.to_thread(harness.visit_site, browser, link, screenshots)
+
+`browser` and `screenshots` are fixtures (browser_fixtures.py): one Chromium for the run, clean
+for each test, and a temporary folder unless COMMONGROUND_SCREENSHOTS names one.
 """
 
 from tests.pages.browser.axe import (

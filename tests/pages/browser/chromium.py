@@ -41,7 +41,8 @@ SIZES = (PHONE, LAPTOP)
 
 # Chromium's own calls home, off; and no host name resolves but localhost and 127.0.0.1 (the
 # rules map IP addresses too), so a page that reaches for a CDN shows it as a failed request.
-QUIET_FLAGS = (
+# Then: /tmp instead of a container's small /dev/shm, and the same pixels on every machine.
+FLAGS = (
     "--headless=new",
     "--disable-background-networking",
     "--disable-component-update",
@@ -53,7 +54,8 @@ QUIET_FLAGS = (
     "--no-first-run",
     "--no-default-browser-check",
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
-    "--hide-scrollbars",
+    "--disable-dev-shm-usage",
+"--hide-scrollbars",
     "--force-color-profile=srgb",
     "--font-render-hinting=none",
     "--lang=en-GB",
@@ -77,7 +79,7 @@ def chromium_options() -> webdriver.ChromeOptions:
     """Headless Debian Chromium, quiet, at the laptop's size, logging requests and the console."""
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for flag in QUIET_FLAGS:
+    for flag in FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--window-size={LAPTOP.width},{LAPTOP.height}")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
