@@ -55,7 +55,7 @@ FLAGS = (
     "--no-default-browser-check",
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
     "--disable-dev-shm-usage",
-"--hide-scrollbars",
+    "--hide-scrollbars",
     "--force-color-profile=srgb",
     "--font-render-hinting=none",
     "--lang=en-GB",
@@ -98,6 +98,8 @@ def start_browser() -> webdriver.Chrome:
     driver = webdriver.Chrome(service=chromedriver_service(), options=chromium_options())
     driver.set_page_load_timeout(30)
     driver.set_script_timeout(30)
+    # A link to a download (an export, say) leaves nothing on the disk.
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "deny"})
     return driver
 
 

@@ -9,7 +9,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.wait import WebDriverWait
 
-from tests.pages.browser.chromium import network_requests
+from tests.pages.browser.chromium import console_errors, network_requests
 
 
 def _secret_parts(url: str) -> list[str]:
@@ -28,6 +28,7 @@ def open_via_link(driver: webdriver.Chrome, url: str) -> str:
     token (any long path segment or query value of the link), or the token would stay in the
     history, the address bar and any screenshot."""
     network_requests(driver)  # forget what came before
+    console_errors(driver)
     driver.get(url)
     final = str(driver.current_url)
     documents = [r for r in network_requests(driver) if r.kind == "Document"]

@@ -31,6 +31,7 @@ class PageCheck:
 
     url: str
     title: str
+    status: int  # the HTTP status the page came with (0 if the browser cannot tell)
     violations: dict[str, list[Violation]] = field(default_factory=dict)
     walks: dict[str, KeyboardWalk] = field(default_factory=dict)
     screenshots: list[Path] = field(default_factory=list)
@@ -60,7 +61,7 @@ def check_page(
     Also notes any request that left the site and any error in the browser's console since the
     last check."""
     here = urlsplit(driver.current_url)
-    check = PageCheck(url=str(driver.current_url), title=str(driver.title))
+    check = PageCheck(url=str(driver.current_url), title=str(driver.title), status=_status(driver))
     for size in sizes:
         use_size(driver, size)
         check.screenshots.append(save_screenshot(driver, screenshots, f"{name}-{size.name}"))
@@ -74,6 +75,15 @@ def check_page(
             check.outside_requests.append(request.url)
     check.console_errors = console_errors(driver)
     return check
+
+
+def _status(driver: webdriver.Chrome) -> int:
+    """The HTTP status the current page came with, 0 if the browser cannot tell."""
+    status = driver.execute_script(
+        "const [page] = performance.getEntriesByType('navigation');"
+        " return page ? page.responseStatus || 0 : 0;"
+    )
+    return int(status)
 
 
 def assert_page_ok(
@@ -96,22 +106,34 @@ def visit_site(
     screenshots: Path,
     limit: int = 20,
     avoid: Sequence[str] = LEAVING,
+    fail: bool = True,
 ) -> dict[str, PageCheck]:
     """Open the private `link`, then every page of the site its pages link to (at most `limit`,
     in the order found; none whose address contains a word in `avoid`), and `check_page` each
-    HTML page; fail at the end listing every problem on every page. Returns the checks by address.
+    HTML page; fail at the end (unless `fail` is false) listing every problem on every page, a
+    page that answers with an error status among them (a link to it is broken). Returns the
+    checks by address: downloads and error pages have none.
 
     Pages after the first are opened at the addresses their links hold, so each is reached the
     way a person could reach it; a screenshot is named after the page's path."""
     first = open_via_link(driver, link)
     queue, seen = [first], {first}
     checks: dict[str, PageCheck] = {}
-    while queue and len(checks) < limit:
+    broken: list[str] = []
+    while queue and len(checks) + len(broken) < limit:
         address = queue.pop(0)
         if address != first:
+            driver.get("about:blank")  # so that a download, which opens no page, shows
+            network_requests(driver)  # a page's check sees what that page did, no more
+            console_errors(driver)
             driver.get(address)
+            if driver.current_url == "about:blank":
+                continue  # a download: nothing for axe or the Tab key
+        if (status := _status(driver)) >= 400:
+            broken.append(f"{address}: answered {status}")
+            continue
         if driver.execute_script("return document.contentType") != "text/html":
-            continue  # a PDF or a download: nothing for axe or the Tab key
+            continue  # a PDF, say: nothing for axe or the Tab key
         checks[address] = check_page(driver, _shot_name(address), screenshots)
         for found in same_site_links(driver):
             if found not in seen and not any(word in found.lower() for word in avoid):
@@ -120,7 +142,11 @@ def visit_site(
     problems = [
         f"{url}: {problem}" for url, check in checks.items() for problem in check.problems()
     ]
-    assert not problems, f"{len(problems)} problems on {len(checks)} pages:\n" + "\n".join(problems)
+    problems += broken
+    visited = len(checks) + len(broken)
+    assert not (fail and problems), f"{len(problems)} problems on {visited} pages:\n" + "\n".join(
+        problems
+    )
     return checks
 
 
