@@ -44,6 +44,7 @@ label, input, select { display: block; margin: .25rem 0; }
 .faint { color: #c4c4c4; }
 .no-ring:focus, .no-ring:focus-visible { outline: none; }
 .tall { height: 3000px; }
+.wide { width: 600px; }
 """
 
 GOOD = """<!doctype html>
@@ -82,6 +83,7 @@ BAD = """<!doctype html>
 <main id="main">
 <h1>Unkept page</h1>
 <p class="faint">Text too pale to read.</p>
+<p class="wide">A paragraph as wide as a tablet.</p>
 <input name="mood">
 <button class="no-ring" type="button">Save</button>
 <a href="/other" tabindex="-1">Out of the keyboard's reach</a>
@@ -207,6 +209,7 @@ async def test_a_good_page_passes_every_check_on_a_phone_and_a_laptop(
     assert check.walks["laptop"].stops == walk.stops
     assert check.violations == {"phone": [], "laptop": []}
     assert check.status == 200
+    assert check.too_wide == {}
 
 
 async def test_a_bad_page_is_reported_for_each_of_its_faults(
@@ -226,6 +229,10 @@ async def test_a_bad_page_is_reported_for_each_of_its_faults(
             '(a "Elephants" (/home) is)',
             'the skip link a "Skip to the content" (#content) leads to nothing on the page',
         ]
+    assert check.too_wide == {"phone": 600 + 16 - 320}  # the margin of the body included
+    assert "phone: the page is 296px wider than the screen, so it scrolls sideways" in (
+        check.problems()
+    )
     assert len(check.console_errors) == 1
     assert "Content Security Policy" in check.console_errors[0]  # the page's own script
     assert sum("browser console" in problem for problem in check.problems()) == 1

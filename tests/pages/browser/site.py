@@ -35,6 +35,7 @@ class PageCheck:
     violations: dict[str, list[Violation]] = field(default_factory=dict)
     walks: dict[str, KeyboardWalk] = field(default_factory=dict)
     screenshots: list[Path] = field(default_factory=list)
+    too_wide: dict[str, int] = field(default_factory=dict)  # size -> pixels scrolled sideways
     outside_requests: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
 
@@ -42,6 +43,10 @@ class PageCheck:
         found = [] if self.title.strip() else ["the page has no title"]
         for size, violations in self.violations.items():
             found += [f"{size}: {v}" for v in serious(violations)]
+        found += [
+            f"{size}: the page is {pixels}px wider than the screen, so it scrolls sideways"
+            for size, pixels in self.too_wide.items()
+        ]
         for size, walk in self.walks.items():
             found += [f"{size}: {problem}" for problem in walk.problems()]
         found += [f"fetched from outside the site: {url}" for url in self.outside_requests]
@@ -57,7 +62,8 @@ def check_page(
     keyboard: bool = True,
 ) -> PageCheck:
     """Check the page the browser is on at each size: a full-page screenshot
-    (`screenshots/<name>-<size>.png`), axe-core, and (unless `keyboard` is false) a Tab walk.
+    (`screenshots/<name>-<size>.png`), axe-core, no sideways scrolling (the pages must read at
+    320 px), and (unless `keyboard` is false) a Tab walk.
     Also notes any request that left the site and any error in the browser's console since the
     last check."""
     here = urlsplit(driver.current_url)
@@ -66,6 +72,13 @@ def check_page(
         use_size(driver, size)
         check.screenshots.append(save_screenshot(driver, screenshots, f"{name}-{size.name}"))
         check.violations[size.name] = accessibility_violations(driver)
+        overflow = int(
+            driver.execute_script(
+                "const page = document.documentElement; return page.scrollWidth - page.clientWidth"
+            )
+        )
+        if overflow > 0:
+            check.too_wide[size.name] = overflow
         if keyboard:
             check.walks[size.name] = walk_keyboard(driver)
     use_size(driver, LAPTOP)
