@@ -330,6 +330,23 @@ async def test_a_screenshot_holds_the_whole_page_not_just_the_screen(
     assert int.from_bytes(png[20:24], "big") > 3000  # far below the 800 pixels on screen
 
 
+async def test_a_page_prints_on_a4_sheets_that_are_counted(
+    site: str, browser: webdriver.Chrome, tmp_path: Path
+) -> None:
+    await asyncio.to_thread(browser.get, f"{site}/bad")
+    short = await asyncio.to_thread(harness.print_a4, browser, tmp_path, "short")
+    await asyncio.to_thread(browser.get, f"{site}/long")
+    long = await asyncio.to_thread(harness.print_a4, browser, tmp_path, "long")
+
+    assert short.sheets == 1
+    assert long.sheets >= 3  # 3000 CSS pixels are more than three A4 sheets
+    assert long.path.name == "long.pdf"
+    pdf = long.path.read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    counted = re.search(rb"/Count (\d+)", pdf)  # what the PDF's page tree says
+    assert counted is not None and int(counted.group(1)) == long.sheets
+
+
 def test_screenshots_go_to_the_folder_named_by_the_setting(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -7,7 +7,8 @@ not what the HTML promises. The rooms:
   address without the token; `follow_link` clicks a real link; `same_site_links`;
 - `axe`: Deque's axe-core in the page, WCAG 2.2 AA, failing on serious or critical findings;
 - `keyboard`: a Tab walk from the top until focus comes round again;
-- `screenshots`: full-page PNGs, in a temporary folder or where COMMONGROUND_SCREENSHOTS says;
+- `screenshots`: full-page PNGs and A4 prints (`print_a4`, with the sheets counted), in a
+  temporary folder or where COMMONGROUND_SCREENSHOTS says;
 - `site`: `check_page` (all of it at both sizes) and `visit_site` (every page from one link).
 
 Everything here blocks: a test whose web app runs on its own event loop calls it through
@@ -49,7 +50,13 @@ from tests.pages.browser.chromium import (
 )
 from tests.pages.browser.keyboard import KeyboardWalk, assert_keyboard_usable, walk_keyboard
 from tests.pages.browser.links import follow_link, open_via_link, same_site_links
-from tests.pages.browser.screenshots import SCREENSHOTS_SETTING, save_screenshot, screenshot_folder
+from tests.pages.browser.screenshots import (
+    SCREENSHOTS_SETTING,
+    Printed,
+    print_a4,
+    save_screenshot,
+    screenshot_folder,
+)
 from tests.pages.browser.site import PageCheck, assert_page_ok, check_page, visit_site
 
 __all__ = [
@@ -64,6 +71,7 @@ __all__ = [
     "WCAG_22_AA",
     "KeyboardWalk",
     "PageCheck",
+    "Printed",
     "Size",
     "Violation",
     "accessibility_violations",
@@ -77,6 +85,7 @@ __all__ = [
     "follow_link",
     "network_requests",
     "open_via_link",
+    "print_a4",
     "problem",
     "same_site_links",
     "save_screenshot",

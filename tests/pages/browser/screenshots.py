@@ -1,12 +1,16 @@
-"""Full-page screenshots: in a temporary folder for the tests, or where the docs want them."""
+"""Full-page screenshots and A4 prints, in a temporary folder for the tests or where the docs
+want them."""
 
 from __future__ import annotations
 
 import base64
 import os
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from selenium import webdriver
+from selenium.webdriver.common.print_page_options import PrintOptions
 
 from tests.pages.browser.chromium import ROOT
 
@@ -36,6 +40,26 @@ def save_screenshot(driver: webdriver.Chrome, folder: Path, name: str) -> Path:
     path = folder / f"{name}.png"
     path.write_bytes(base64.b64decode(shot["data"]))
     return path
+
+
+@dataclass(frozen=True)
+class Printed:
+    """A page as the browser prints it on A4: the PDF kept, and how many sheets it took."""
+
+    path: Path
+    sheets: int
+
+
+def print_a4(driver: webdriver.Chrome, folder: Path, name: str) -> Printed:
+    """Print the current page on A4 (portrait, the browser's print styles applied), as a person
+    pressing Ctrl+P would, into `folder/name.pdf`."""
+    options = PrintOptions()  # A4 unless told otherwise
+    options.background = True
+    pdf = base64.b64decode(driver.print_page(options))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.pdf"
+    path.write_bytes(pdf)
+    return Printed(path=path, sheets=len(re.findall(rb"/Type\s*/Page(?!s)", pdf)))
 
 
 def screenshot_folder(fallback: Path) -> Path:
