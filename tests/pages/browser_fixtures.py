@@ -18,14 +18,19 @@ from selenium import webdriver
 from tests.pages import browser as harness
 
 
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[webdriver.Chrome]:
-    """The run's one headless Chromium (starting one takes about a second)."""
+def require_browser() -> None:
+    """Fail in CI, or skip saying why elsewhere, without Chromium, its driver or axe-core."""
     problem = harness.problem()
     if problem is not None:
         if os.environ.get("CI"):
             pytest.fail(f"{problem}; the browser tests need it in CI", pytrace=False)
         pytest.skip(f"SKIPPED LOUDLY: {problem}; the pages are not checked in a browser")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[webdriver.Chrome]:
+    """The run's one headless Chromium (starting one takes about a second)."""
+    require_browser()
     driver = harness.start_browser()
     try:
         yield driver

@@ -23,6 +23,8 @@ from selenium.webdriver.common.selenium_manager import SeleniumManager
 
 from testkit.loopback import free_port
 from tests.pages import browser as harness
+from tests.pages import browser_fixtures
+from tests.pages.browser import chromium
 
 CSP = (
     "default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self' data:; "
@@ -371,3 +373,19 @@ def test_selenium_manager_is_never_asked_for_a_driver(monkeypatch: pytest.Monkey
     finder = DriverFinder(harness.chromedriver_service(), harness.chromium_options())
 
     assert finder.get_driver_path() == str(harness.CHROMEDRIVER)
+
+
+def test_without_axe_core_the_browser_tests_fail_in_ci_and_skip_loudly_elsewhere(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(chromium, "AXE", Path("/nowhere/axe.min.js"))
+    chromium.problem.cache_clear()
+    try:
+        monkeypatch.setenv("CI", "true")
+        with pytest.raises(pytest.fail.Exception, match=r"axe-core is not installed.*in CI"):
+            browser_fixtures.require_browser()
+        monkeypatch.delenv("CI")
+        with pytest.raises(pytest.skip.Exception, match="SKIPPED LOUDLY: axe-core is not"):
+            browser_fixtures.require_browser()
+    finally:
+        chromium.problem.cache_clear()
