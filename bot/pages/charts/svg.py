@@ -152,7 +152,7 @@ def _series_index(element: ET.Element) -> int | None:
 
 
 def _paint(svg: ET.Element, chart_id: str, kind: str) -> None:
-    for element in svg.iter():
+    for element in list(svg.iter()):
         tag, classes = _tag(element), _classes(element)
         if tag == "rect" and "background" in classes:
             element.set("fill", "#ffffff")
@@ -187,7 +187,7 @@ def _paint_series(group: ET.Element, chart_id: str, index: int, kind: str) -> No
         elif tag == "rect":
             element.set("stroke", "#1a1a1a")
             element.set("stroke-width", "0.8")
-    for dots in group.iter():
+    for dots in list(group.iter()):
         for circle in [c for c in dots if _tag(c) == "circle"]:
             x, y = float(circle.get("cx", "0")), float(circle.get("cy", "0"))
             dots.remove(circle)

@@ -43,15 +43,24 @@ def _refuse(url: str, *args: object, **kwargs: object) -> dict[str, Any]:
     raise ValueError(f"the report's PDF fetches nothing (asked for {url[:80]!r})")
 
 
+def _fetcher(weasyprint: Any) -> Any:
+    """A URL fetcher that allows no protocol at all (WeasyPrint's own class where it has one)."""
+    urls = getattr(weasyprint, "urls", None)
+    if urls is not None and hasattr(urls, "URLFetcher"):
+        return urls.URLFetcher(allowed_protocols=(), allow_redirects=False)
+    return _refuse
+
+
 def report_pdf(html: str, css: str = "") -> bytes:
     """The report page's HTML (and optionally the page's style sheet text) as an A4 PDF."""
     weasyprint = _weasyprint()
     if weasyprint is None:
         raise PdfUnavailable(NO_PDF)
+    fetcher = _fetcher(weasyprint)
     sheets = [weasyprint.CSS(string="@page { size: A4; margin: 18mm 16mm; }")]
     if css:
-        sheets.append(weasyprint.CSS(string=css, url_fetcher=_refuse))
-    document = weasyprint.HTML(string=html, url_fetcher=_refuse, base_url=None)
+        sheets.append(weasyprint.CSS(string=css, url_fetcher=fetcher))
+    document = weasyprint.HTML(string=html, url_fetcher=fetcher, base_url=None)
     found = document.write_pdf(stylesheets=sheets)
     assert isinstance(found, bytes)
     return found
