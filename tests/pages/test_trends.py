@@ -173,3 +173,21 @@ async def test_a_period_with_nothing_in_it_has_rows_of_withheld_only(db: Databas
     assert trends.meetings == 0
     assert not trends.attendance.rows
     assert trends.elephants.empty
+
+
+async def test_overlapping_periods_share_whole_buckets_so_nothing_differences_out(
+    db: Database,
+) -> None:
+    history = await seed_history(db, weeks=WEEKS, people=PEOPLE)
+    wide = await read_trends(db, history.group_id, WHOLE, 3)
+    # A day later at the start and before the last meeting at the end: same months, fewer meetings.
+    narrow_period = Period(FIRST + timedelta(days=1), WHOLE.end - timedelta(days=8), "narrower")
+    narrow = await read_trends(db, history.group_id, narrow_period, 3)
+    assert narrow.elephants == wide.elephants
+    assert narrow.elephant_time == wide.elephant_time
+    assert narrow.actions == wide.actions
+    # Meetings are whole too: the narrower period's rows are the wider one's, less its ends.
+    assert narrow.attendance.rows == wide.attendance.rows[1:-1]
+    assert narrow.moods.rows == wide.moods.rows[1:-1]
+    assert narrow.sharing.rows == wide.sharing.rows[1:-1]
+    assert narrow.heard.rows == wide.heard.rows[1:-1]
