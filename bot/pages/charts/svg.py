@@ -9,6 +9,7 @@ named by its own `<title>` and `<desc>`, for screen readers.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from functools import lru_cache
 from typing import Any
 
 import pygal  # type: ignore[import-untyped]
@@ -22,7 +23,11 @@ ET.register_namespace("", SVG_NS)
 WIDTH, HEIGHT = 480, 330
 FONT_SIZE = 15
 """Label size in the chart's own units; a chart 480 wide shown 300 wide still reads at ~10px."""
+DRAWN_KEPT = 256
 MAX_X_LABELS = 8
+MARKERS_UP_TO = 27
+"""Lines of more points than this (half a year of weekly meetings) go without markers, which
+would run together; their dash patterns and the legend still tell them apart."""
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 DROP_TAGS = frozenset({"script", "style", "desc", "title", "a", "image", "foreignObject", "use"})
 DROP_CLASSES = frozenset({"tooltip-overlay", "tooltip", "text-overlay"})
@@ -45,8 +50,13 @@ def _chart_type(figure: Figure) -> Any:
     return {"line": pygal.Line, "stacked": pygal.StackedBar}.get(figure.kind, pygal.Bar)
 
 
+@lru_cache(maxsize=DRAWN_KEPT)
 def draw(figure: Figure, chart_id: str) -> str:
-    """The figure's drawn series as hardened SVG text."""
+    """The figure's drawn series as hardened SVG text.
+
+    Kept for the same figure (its every label and cell) and id: a facilitator coming back to a
+    page, or a colleague opening it, gets the same picture without drawing it again, and a
+    figure whose data changed is a different key, so nothing stale is ever shown."""
     labels = [row.label for row in figure.rows]
     every = max(1, -(-len(labels) // MAX_X_LABELS))
     chart = _chart_type(figure)(
@@ -70,6 +80,7 @@ def draw(figure: Figure, chart_id: str) -> str:
         range=(1, 7) if figure.unit == "rung" else None,
         allow_interruptions=True,
         dots_size=4,
+        show_dots=len(labels) <= MARKERS_UP_TO,
         margin=10,
         style=Style(
             colors=palette.OKABE_ITO,

@@ -125,11 +125,13 @@ async def read_trends(db: Database, group_id: int, period: Period, k: int) -> Tr
     now = datetime.now(UTC)
     months = tuple(_months(month_first, month_last))
     labels = {m.id: meeting_label(m.starts_at, zone) for m in meetings}
+    month = {m.id: m.starts_at.astimezone(zone).date().replace(day=1) for m in meetings}
     attendance = [
         MeetingCheckins(
             labels[m.id],
             len(checkins.get(m.id, [])),
             tuple(c.mood for c in checkins.get(m.id, []) if not c.passed and c.mood),
+            month[m.id],
         )
         for m in meetings
     ]
@@ -149,12 +151,16 @@ async def read_trends(db: Database, group_id: int, period: Period, k: int) -> Tr
                 k=k,
                 now=now,
             ),
+            month[m.id],
         )
         for m in meetings
     ]
     feelings = [
         MeetingFeelings(
-            labels[m.id], tuple(heard.get(m.id, ())), ladder_result(ladder.get(m.id, []), k)
+            labels[m.id],
+            tuple(heard.get(m.id, ())),
+            ladder_result(ladder.get(m.id, []), k),
+            month[m.id],
         )
         for m in meetings
     ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from bot.handlers.privacy.crowd_rule import by_role, first_crowd
 from bot.pages.trends.figure import Figure, Row, counted
@@ -27,10 +28,11 @@ class MeetingCheckins:
     label: str
     present: int
     moods: tuple[int, ...]
+    month: date | None = None
 
 
 def attendance_figure(meetings: Sequence[MeetingCheckins], k: int) -> Figure:
-    rows = tuple(Row(m.label, (counted(m.present, k),)) for m in meetings)
+    rows = tuple(Row(m.label, (counted(m.present, k),), m.month) for m in meetings)
     return Figure(
         key="attendance",
         title="Attendance by meeting",
@@ -46,7 +48,8 @@ def moods_figure(meetings: Sequence[MeetingCheckins], k: int) -> Figure:
     rows = []
     for m in meetings:
         lines = by_role([MOOD_OF[mood] for mood in first_crowd(m.moods, k)], k, other=MIXED) or {}
-        rows.append(Row(m.label, tuple(counted(lines.get(name, 0), k) for name in series)))
+        cells = tuple(counted(lines.get(name, 0), k) for name in series)
+        rows.append(Row(m.label, cells, m.month))
     return Figure(
         key="moods",
         title="How people arrived",

@@ -77,6 +77,7 @@ def elephants_figure(
         kind="line",
         unit="days",
         bucket="Month",
+        summed=(1,),
         drawn=1,
     )
     return opened_closed, time_open

@@ -14,7 +14,9 @@ running total is a sum of the shown rows, so it only ever moves by a step that w
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
+from statistics import median_low
 from typing import Final, Literal
 
 from bot.handlers.privacy.crowd_rule import crowd
@@ -60,6 +62,8 @@ class Row:
 
     label: str
     cells: tuple[Cell, ...]
+    month: date | None = None
+    """The first day of the bucket's month (a meeting's, in the group's time zone)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +81,8 @@ class Figure:
     """Plain sentences shown under the chart (what a withheld cell means, what counts)."""
     bucket: str = "Meeting"
     """What one row is: a meeting or a month (the table's first heading)."""
+    summed: tuple[int, ...] = ()
+    """In a figure of averages or days, the columns that are counts (added up by month)."""
     drawn: int = 0
     """How many of the first series the chart draws (0: all); the rest are in the table only,
     such as how many answers an average was taken over."""
@@ -114,3 +120,51 @@ def running(cells: Sequence[Cell]) -> tuple[Cell, ...]:
             so_far += cell
         sums.append(so_far if so_far else WITHHELD)
     return tuple(sums)
+
+
+MONTHLY_AFTER = 53
+"""More meetings than a year of weekly ones are drawn and tabled by month: 150 bars in a chart
+read as a smear, and drawing them is slow."""
+
+
+def _merged(cells: Sequence[Cell], how: str) -> Cell:
+    shown = [cell for cell in cells if not isinstance(cell, Withheld)]
+    if how == "sum":
+        return total(cells)
+    if not shown:
+        return WITHHELD
+    if how == "last":
+        return cells[-1]
+    if all(isinstance(cell, int) for cell in shown):
+        return median_low(shown)
+    return round(sum(shown) / len(shown), 1)
+
+
+def by_month(figure: Figure) -> Figure:
+    """A meeting figure regrouped by month, from its shown cells only: counts added up, running
+    totals as they stood at the month's last meeting, averages and middle answers as the middle
+    of the month's meetings. Nothing new is worked out from what the crowd rule held back."""
+    if len(figure.rows) <= MONTHLY_AFTER or any(row.month is None for row in figure.rows):
+        return figure
+    months: dict[date, list[Row]] = {}
+    for row in figure.rows:
+        assert row.month is not None
+        months.setdefault(row.month, []).append(row)
+    rows = []
+    for month, members in months.items():
+        cells = []
+        for index in range(len(figure.series)):
+            column = [row.cells[index] for row in members]
+            if figure.key == "balance":
+                how = "last"
+            elif figure.counts or index in figure.summed:
+                how = "sum"
+            else:
+                how = "middle"
+            cells.append(_merged(column, how))
+        rows.append(Row(f"{month:%B %Y}", tuple(cells), month))
+    note = (
+        "Over a long period each row is a month: counts are added up from the meetings, and "
+        "averages and middle answers are the middle of the month's meetings."
+    )
+    return replace(figure, rows=tuple(rows), bucket="Month", notes=(*figure.notes, note))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from statistics import median_low
 
 from bot.handlers.ladder.cards import RUNGS, rung_name
@@ -24,6 +25,7 @@ class MeetingFeelings:
     heard: tuple[int, ...]
     """Counted "did you feel heard?" scores, in a fixed order."""
     ladder: LadderResult | None
+    month: date | None = None
 
 
 def heard_figure(meetings: Sequence[MeetingFeelings], k: int) -> Figure:
@@ -31,7 +33,7 @@ def heard_figure(meetings: Sequence[MeetingFeelings], k: int) -> Figure:
     for m in meetings:
         scores = first_crowd(m.heard, k)
         average: Cell = round(sum(scores) / len(scores), 1) if scores else WITHHELD
-        rows.append(Row(m.label, (average, counted(len(scores), k))))
+        rows.append(Row(m.label, (average, counted(len(scores), k)), m.month))
     return Figure(
         key="heard",
         title="Did people feel heard?",
@@ -43,6 +45,7 @@ def heard_figure(meetings: Sequence[MeetingFeelings], k: int) -> Figure:
         rows=tuple(rows),
         kind="line",
         unit="score",
+        summed=(1,),
         drawn=1,
     )
 
@@ -52,7 +55,7 @@ def ladder_figure(meetings: Sequence[MeetingFeelings], k: int) -> Figure:
     for m in meetings:
         found = m.ladder
         if found is None:
-            rows.append(Row(m.label, (WITHHELD, WITHHELD, WITHHELD, WITHHELD)))
+            rows.append(Row(m.label, (WITHHELD, WITHHELD, WITHHELD, WITHHELD), m.month))
             continue
         sides = found.by_side or {}
         lived, pros = sides.get("lived-experience"), sides.get("professional")
@@ -65,6 +68,7 @@ def ladder_figure(meetings: Sequence[MeetingFeelings], k: int) -> Figure:
                     median_low(pros) if pros else WITHHELD,
                     counted(len(found.rungs), k),
                 ),
+                m.month,
             )
         )
     scale = "; ".join(f"{rung} {rung_name(rung)}" for rung in RUNGS)
@@ -80,6 +84,7 @@ def ladder_figure(meetings: Sequence[MeetingFeelings], k: int) -> Figure:
         rows=tuple(rows),
         kind="line",
         unit="rung",
+        summed=(3,),
         drawn=3,
         notes=(f"The rungs: {scale}.",),
     )

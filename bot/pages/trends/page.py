@@ -12,6 +12,7 @@ from markupsafe import Markup
 from bot.pages.charts import chart
 from bot.pages.period import PRESETS
 from bot.pages.trends import Trends
+from bot.pages.trends.figure import by_month
 
 
 def trends_context(
@@ -20,7 +21,7 @@ def trends_context(
     """The template's own variables. `trends` is None when the period could not be read."""
     charts: list[Markup] = []
     if trends is not None:
-        charts = [chart(figure, trends.k) for figure in trends.figures]
+        charts = [chart(by_month(figure), trends.k) for figure in trends.figures]
     return {
         "trends": trends,
         "charts": charts,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from bot.handlers.rounds.reciprocity_ledger import ROLE_LABELS, Ledger
 from bot.pages.trends.figure import WITHHELD, Cell, Figure, Row, counted, running
@@ -19,6 +20,7 @@ from bot.pages.trends.figure import WITHHELD, Cell, Figure, Row, counted, runnin
 class MeetingLedger:
     label: str
     ledger: Ledger | None
+    month: date | None = None
 
 
 def _labels(meetings: Sequence[MeetingLedger]) -> list[str]:
@@ -36,7 +38,9 @@ def _cells(meeting: MeetingLedger, labels: Sequence[str], k: int, late: bool) ->
 def sharing_figure(meetings: Sequence[MeetingLedger], k: int) -> Figure:
     labels = _labels(meetings)
     with_rounds = [m for m in meetings if m.ledger is not None]
-    rows = tuple(Row(m.label, tuple(_cells(m, labels, k, late=False))) for m in with_rounds)
+    rows = tuple(
+        Row(m.label, tuple(_cells(m, labels, k, late=False)), m.month) for m in with_rounds
+    )
     return Figure(
         key="sharing",
         title="Who shared, by role",
@@ -66,7 +70,8 @@ def balance_figure(meetings: Sequence[MeetingLedger], k: int) -> Figure:
         columns.append(running(late))
         series.append(f"{label}: shared after the reveal, running total")
     rows = tuple(
-        Row(m.label, tuple(column[i] for column in columns)) for i, m in enumerate(with_rounds)
+        Row(m.label, tuple(column[i] for column in columns), m.month)
+        for i, m in enumerate(with_rounds)
     )
     return Figure(
         key="balance",
