@@ -22,6 +22,7 @@ from bench.history import (
 from bot.handlers.privacy.crowd_rule import crowd
 from bot.pages.period import Period
 from bot.pages.trends import WITHHELD, GroupNotFound, Trends, Withheld, read_trends
+from bot.pages.trends.figure import by_month
 from bot.store.database import Database
 
 WEEKS, PEOPLE = 12, 10
@@ -191,3 +192,20 @@ async def test_overlapping_periods_share_whole_buckets_so_nothing_differences_ou
     assert narrow.moods.rows == wide.moods.rows[1:-1]
     assert narrow.sharing.rows == wide.sharing.rows[1:-1]
     assert narrow.heard.rows == wide.heard.rows[1:-1]
+
+
+async def test_more_than_a_year_of_meetings_is_drawn_by_month(db: Database) -> None:
+    history = await seed_history(db, weeks=60, people=PEOPLE)
+    period = Period(FIRST, FIRST + timedelta(weeks=60), "sixty weeks")
+    trends = await read_trends(db, history.group_id, period, 3)
+    assert len(trends.attendance.rows) == 60
+    monthly = by_month(trends.attendance)
+    assert monthly.bucket == "Month" and monthly.rows[0].label == "January 2023"
+    january = [row.cells[0] for row in trends.attendance.rows if row.month == date(2023, 1, 1)]
+    assert monthly.rows[0].cells[0] == sum(c for c in january if isinstance(c, int))
+    balance = by_month(trends.balance)
+    last_of_january = [row for row in trends.balance.rows if row.month == date(2023, 1, 1)][-1]
+    assert balance.rows[0].cells == last_of_january.cells
+    assert by_month(trends.elephants) is trends.elephants  # months already
+    short = await read_trends(db, history.group_id, WHOLE, 3)
+    assert by_month(short.attendance) is short.attendance

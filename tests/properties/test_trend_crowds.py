@@ -17,14 +17,15 @@ Bounded example counts in CI; `COMMONGROUND_PROPERTY_EXAMPLES` asks for more.
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.handlers.rounds.reciprocity_ledger import meeting_ledger
 from bot.pages.trends.attendance import MeetingCheckins, attendance_figure, moods_figure
-from bot.pages.trends.figure import Figure, Withheld, total
+from bot.pages.trends.figure import Figure, Withheld, by_month, total
 from bot.pages.trends.heard import MeetingFeelings, heard_figure
 from bot.pages.trends.sharing import MeetingLedger, balance_figure, sharing_figure
 from bot.store.meeting_records import MemberRole, RoundAnswerRow, RoundInfo
@@ -150,3 +151,25 @@ def test_one_more_answer_moves_a_figure_by_nothing_or_a_whole_crowd(
             i, j = before.series.index(name), after.series.index(name)
             for x, y in zip(before.column(i), after.column(j), strict=True):
                 assert _apart_by_crowds(x, y, k), (before.key, name, x, y)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(meeting, min_size=54, max_size=70), ks)
+def test_a_long_period_by_month_still_shows_only_whole_crowds(
+    meetings: list[dict[str, object]], k: int
+) -> None:
+    figures = _figures(meetings, k)
+    for figure in figures:
+        # Four weekly meetings a month, from January 2025.
+        rows = tuple(
+            replace(row, month=date(2025 + i // 48, i // 4 % 12 + 1, 1))
+            for i, row in enumerate(figure.rows)
+        )
+        monthly = by_month(replace(figure, rows=rows))
+        assert monthly.bucket == "Month" and len(monthly.rows) == -(-len(rows) // 4)
+        for row in monthly.rows:
+            for index, cell in enumerate(row.cells):
+                if figure.counts or index in figure.summed:
+                    assert _whole_crowd(cell, k), (figure.key, row)
+                if figure.key == "heard" and index == 0:
+                    assert isinstance(cell, Withheld) == isinstance(row.cells[1], Withheld)
