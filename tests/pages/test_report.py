@@ -4,6 +4,7 @@ its page, the trends page, and the PDF."""
 
 from __future__ import annotations
 
+import socket
 from datetime import timedelta
 
 import pytest
@@ -131,8 +132,19 @@ async def test_the_pdf_is_a_pdf_and_fetches_nothing(db: Database) -> None:
     group_id = await _seeded(db)
     report = await read_report(db, group_id, WHOLE, 3)
     html = render("report.html", **report_context(report))
-    html = html.replace("</main>", '<img src="http://127.0.0.1:9/x.png"></main>')
-    found = report_pdf(html, css="body { font-family: sans-serif; }")
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.setblocking(False)
+        there = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        html = html.replace(
+            "</main>",
+            f'<img src="{there}/x.png"><link rel="stylesheet" href="{there}/s.css">'
+            '<img src="file:///etc/hostname"></main>',
+        )
+        found = report_pdf(html, css=f"body {{ background: url({there}/b.png); }}")
+        with pytest.raises(BlockingIOError):
+            listener.accept()  # nobody came: the PDF fetched nothing
     assert found.startswith(b"%PDF")
 
 

@@ -5,6 +5,11 @@ Every figure comes from the trends (`bot.pages.trends`), which passed the crowd 
 bucket; the sentences here only add up or compare shown figures, so nothing in them is finer than
 what the charts show. Recognition is counted the same way, month by month, as a number of claims
 and whole hours, never who.
+
+Three numbers are given as they are: how many times the group met (its calendar, not anyone's
+answer), and how many agenda items it covered and decisions it recorded, because the report lists
+every one of those items beneath, as the group saw them; counting a list shown in full tells
+nobody anything more.
 """
 
 from __future__ import annotations
