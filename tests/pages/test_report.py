@@ -75,6 +75,9 @@ async def test_recognition_is_in_whole_crowds_and_never_a_person(db: Database) -
     assert "27 hours in all" in report.recognition[0]  # 18 claims x 90 minutes
     few = await read_report(db, group_id, WHOLE, 11)
     assert few.recognition[0].startswith("Recognition of members' time was given fewer than 11")
+    # Six "did you feel heard?" answers a meeting: none shows under k=7, said in words.
+    seven = await read_report(db, group_id, WHOLE, 7)
+    assert seven.heard[0].startswith("Fewer than seven people answered")
 
 
 async def test_the_report_page_escapes_text_and_names_nobody(db: Database) -> None:

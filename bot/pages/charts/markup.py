@@ -54,8 +54,8 @@ def chart(figure: Figure, k: int, chart_id: str | None = None) -> Markup:
     notes = list(figure.notes)
     if withheld:
         notes.append(
-            f"Where the table says “{fewer_than(k)}”, fewer than {k} people or things were "
-            "counted, so the figure is kept back to protect people's privacy."
+            f"Where the table says “{fewer_than(k)}”, that few people or things were counted, "
+            "so the figure is kept back to protect people's privacy."
         )
     if not figure.rows:
         picture = "<p>There is nothing to show for this period yet.</p>"

@@ -129,8 +129,8 @@ def heard_sentences(trends: Trends) -> tuple[str, ...]:
         )
     else:
         lines.append(
-            f"Fewer than {k} people answered “did you feel heard?” after any one meeting, so "
-            "no figure is shown."
+            f"{fewer_than(k).capitalize()} people answered “did you feel heard?” after any one "
+            "meeting, so no figure is shown."
         )
     middles = [row.cells[0] for row in trends.ladder.rows if isinstance(row.cells[0], int)]
     if middles:
