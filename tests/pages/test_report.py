@@ -157,3 +157,18 @@ def test_without_weasyprint_the_pdf_says_so_plainly(monkeypatch: pytest.MonkeyPa
     with pytest.raises(PdfUnavailable) as refused:
         pdf_module.report_pdf("<p>x</p>")
     assert str(refused.value) == NO_PDF
+
+
+async def test_the_trends_page_over_years_has_a_heading_per_chart_and_monthly_tables(
+    db: Database,
+) -> None:
+    history = await seed_history(db, weeks=60, people=PEOPLE)
+    period = Period(FIRST, FIRST + timedelta(weeks=60), "sixty weeks")
+    trends = await read_trends(db, history.group_id, period, 3)
+    html = render("facilitators/trends.html", **trends_context(trends, {"period": "all"}))
+    for figure in trends.figures:
+        assert f'<h2 id="trend-{figure.key}-heading">{figure.title}</h2>' in html
+        assert f'href="#trend-{figure.key}"' in html
+    assert '<th scope="col">Month</th><th scope="col">Checked in</th>' in html
+    assert "Over a long period each row is a month" in html
+    assert 'value="all"\n        checked' in html or 'value="all" checked' in html
