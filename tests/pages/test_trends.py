@@ -45,7 +45,7 @@ async def test_attendance_counts_passes_as_being_there_in_whole_crowds(db: Datab
 
 async def test_moods_show_only_moods_chosen_by_k_or_more(db: Database) -> None:
     trends = await _trends(db)
-    for w, row in enumerate(trends.moods.rows):
+    for w, row in enumerate(trends.mood_spread.rows):
         given = [mood(n, w) for n in range(PEOPLE) if present(n, w) and not passed(n, w)]
         shown = [c for c in row.cells if not isinstance(c, Withheld)]
         assert all(isinstance(c, int) and c >= 3 and c % 3 == 0 for c in shown)
@@ -189,7 +189,7 @@ async def test_overlapping_periods_share_whole_buckets_so_nothing_differences_ou
     assert narrow.actions == wide.actions
     # Meetings are whole too: the narrower period's rows are the wider one's, less its ends.
     assert narrow.attendance.rows == wide.attendance.rows[1:-1]
-    assert narrow.moods.rows == wide.moods.rows[1:-1]
+    assert narrow.mood_spread.rows == wide.mood_spread.rows[1:-1]
     assert narrow.sharing.rows == wide.sharing.rows[1:-1]
     assert narrow.heard.rows == wide.heard.rows[1:-1]
 

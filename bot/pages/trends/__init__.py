@@ -56,7 +56,7 @@ class Trends:
     meetings: int
     months: tuple[date, ...]
     attendance: Figure
-    moods: Figure
+    mood_spread: Figure
     sharing: Figure
     balance: Figure
     heard: Figure
@@ -72,7 +72,7 @@ class Trends:
         """Every figure, in the order the page shows them."""
         return (
             self.attendance,
-            self.moods,
+            self.mood_spread,
             self.sharing,
             self.balance,
             self.heard,
@@ -181,7 +181,7 @@ async def read_trends(db: Database, group_id: int, period: Period, k: int) -> Tr
         meetings=len(meetings),
         months=months,
         attendance=attendance_figure(attendance, k),
-        moods=moods_figure(attendance, k),
+        mood_spread=moods_figure(attendance, k),
         sharing=sharing_figure(ledgers, k),
         balance=balance_figure(ledgers, k),
         heard=heard_figure(feelings, k),
