@@ -57,11 +57,11 @@ from bot.handlers.elephants.cards import (
 )
 from bot.handlers.elephants.perspectives import release_due
 from bot.handlers.privacy.crowd_rule import crowd
+from bot.handlers.privacy.rejoined import ALREADY_LEFT, left_since
 from bot.handlers.verdicts.asking import ask_the_group, close_about, redraw_due
 from bot.handlers.verdicts.figures import feels_words
 from bot.handlers.verdicts.grammar import ANSWER_SPEC, FEELS, read_feeling
 from bot.handlers.verdicts.subjects import ELEPHANT
-from bot.handlers.privacy.rejoined import ALREADY_LEFT, left_since
 from bot.identity import anonymous_token
 from bot.replies import reply
 from bot.routing import Routes

@@ -71,9 +71,9 @@ def full_statement(group: Group | None, default_k: int) -> Card:
         "in the group can find out, facilitators included. To count each person once, I keep "
         "a scrambled code made with a secret key held by whoever runs me, apart from "
         "the words; it cannot be read back into a name, and `forget-me` replaces yours with a "
-        "random one, so nothing can link it to you and no count changes (keeping only a code that "
-        "says you left and when, so that if you come back nothing is counted twice) (an answer to “does this "
-        "feel addressed?” then stays counted as it was). "
+        "random one, so nothing can link it to you and no count changes (an answer to “does "
+        "this feel addressed?” then stays counted as it was). I keep only a code that says "
+        "you left and when, so that if you come back nothing is counted twice. "
         f"{_delay_words(delay)} Totals and any breakdown by role are shown only once at least "
         f"{k} people have taken part.",
         "Where on the ladder a meeting felt is anonymous too. So that the group can see whether "

@@ -15,11 +15,11 @@ from bot.effects import Effect
 from bot.errors import UserError
 from bot.grammar import ParsedCommand
 from bot.handlers.elephants.cards import parse_id
+from bot.handlers.privacy.rejoined import ALREADY_LEFT, left_since
 from bot.handlers.verdicts.cards import ANSWER, label
 from bot.handlers.verdicts.figures import WORDS
 from bot.handlers.verdicts.grammar import ACTION, ANSWER_SPEC, WITHDRAW
 from bot.handlers.verdicts.subjects import KINDS
-from bot.handlers.privacy.rejoined import ALREADY_LEFT, left_since
 from bot.identity import anonymous_token
 from bot.replies import reply
 from bot.routing import Routes

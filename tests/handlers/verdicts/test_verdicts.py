@@ -19,9 +19,8 @@ from bot.handlers.elephants.commands import post_due_elephants
 from bot.identity import signature
 from bot.store import verdicts as verdict_store
 from bot.store.database import Database
-from bot.store.schema import elephant_marks
+from bot.store.schema import elephant_marks, verdict_answers, verdict_tokens, verdicts
 from bot.store.schema import elephants as elephants_table
-from bot.store.schema import verdict_answers, verdict_tokens, verdicts
 from tests.dialogue import Chat, Outcome, count, dm, person
 
 FAY = person("Fay")  # facilitator
