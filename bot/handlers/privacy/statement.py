@@ -80,8 +80,9 @@ def full_statement(group: Group | None, default_k: int) -> Card:
         "people with lived experience and professionals saw the same meeting differently, "
         "each answer keeps one thing beside the rung: which of those two sides it came from "
         "(nothing for other roles). Because that narrows who it could be, answers are only "
-        f"ever added up: by role only once each side has at least {k} answers, and in steps "
-        f"of {k}, so no one answer can be picked out by comparing two readings. One answer "
+        f"ever added up, once the question has closed: a rung only when {k} or more chose it, "
+        f"by role only once each side has at least {k} answers, and in steps of {k}, so no one "
+        "answer can be picked out by comparing two readings. One answer "
         "each: a second is not kept, since changing it would mean keeping a way back to yours.",
         "Decisions and actions are named, not anonymous: the group sees who noted each one and "
         "who has taken an action on. If you use `forget-me`, your name comes off them and "
@@ -90,8 +91,9 @@ def full_statement(group: Group | None, default_k: int) -> Card:
         recognition_record.PRIVACY_WORDS,
         "“Slow down”, “jargon” and “break” reach the facilitators only once enough people "
         "asked for the same thing within a few minutes, and are deleted a day later. The "
-        "glossary is the group's shared list of words: no entry says who added or asked about "
-        "it, and it is kept while the group exists.",
+        "glossary is the group's shared list of words: a word asked about goes into it only "
+        f"once at least {k} people asked, with no time beside it; no entry says who added or "
+        "asked about it, and it is kept while the group exists.",
         "Passing is an answer. You can pass on anything. Passing is never shown as "
         "“not responded”, and I never nudge someone who passed.",
         "How long: the words people write here (check-in words, round answers, elephants, "
