@@ -436,3 +436,31 @@ async def test_forget_me_and_rejoining_does_not_see_an_elephant_twice(
     again = await chat.press(PAT, posted.button("I see it too"))
     assert "forget-me" in again.reply and "counted it" not in again.reply
     assert await count(db, elephant_marks) == 1
+
+
+async def test_figures_kept_under_a_smaller_k_are_read_under_the_k_in_force(
+    chat: Chat, db: Database
+) -> None:
+    """Figures drawn by the sweep under k 2, read after k became 3: the card, `elephants` and
+    the export all pass them through the rule again, so none shows a figure below 3."""
+    await chat.group_of(FAY, [(who, "lived-experience") for who in MEMBERS])
+    await chat.say(FAY, "set k 2")
+    await chat.say(SAM, "elephant Decisions are made before we meet", dm(SAM))
+    chat.clock.advance(minutes=10)
+    posted = await _sweep(chat)
+    for who in (PAT, LEE):
+        await chat.press(who, posted.button("I see it too"))
+    asked = await chat.say(FAY, "elephant 1 addressed Papers go out a week ahead")
+    for who in (PAT, LEE):
+        await chat.press(who, asked.button("Yes"))
+    await _sweep(chat)
+    assert "yes 2" in (await chat.say(SAM, "elephants")).text()
+    before = await _exported(chat)
+    assert before["elephants"][0]["see_it_too"] == 2
+    assert before["you_said_we_did"][0]["the_group"] == {"yes": 2}
+    await chat.say(FAY, "set k 3")
+    listed = (await chat.say(SAM, "elephants")).text()
+    assert "yes 2" not in listed and "2 people" not in listed
+    after = await _exported(chat)
+    assert after["elephants"][0]["see_it_too"] is None
+    assert after["you_said_we_did"][0]["the_group"] is None
