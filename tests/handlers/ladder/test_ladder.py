@@ -258,3 +258,19 @@ async def test_forget_me_unlinks_the_ladder_token(
     await chat.press(SAM, asked.button("Yes, erase my data"))
     assert await count(db, reflection_tokens, token=mine) == 0
     assert len(await _answers(db)) == 1  # the anonymous answer stays, unlinked
+
+
+async def test_after_forget_me_a_rejoined_member_cannot_answer_again(
+    chat: Chat, db: Database
+) -> None:
+    """Their token was made random, so only the note kept at forget-me stops a second answer
+    (which would count one person twice) to last meeting's questions."""
+    await _after_a_meeting(chat)
+    await _answer(chat, [(SAM, 6)])
+    asked = await chat.say(SAM, "forget-me")
+    await chat.press(SAM, asked.button("Yes, erase my data"))
+    await chat.say(SAM, "role lived-experience")
+    again = await chat.say(SAM, "ladder 2", where=dm(SAM))
+    assert "forget-me" in again.reply and "Thank you" not in again.reply
+    assert "forget-me" in (await chat.say(SAM, "heard 4", where=dm(SAM))).reply
+    assert len(await _answers(db)) == 1
