@@ -221,17 +221,20 @@ async def test_does_it_feel_addressed_by_button_and_by_typing(
         seen.outcome = await chat.press(QUINN, asked.button("Not really"))
     assert "I've counted your answer" in seen.outcome.reply
     assert len(seen.after["verdict_answers"]) == 1 and len(seen.after["verdict_tokens"]) == 1
-    async with anonymous_action(db, QUINN, caplog) as changed:
-        changed.outcome = await chat.press(QUINN, asked.button("Partly"), where=dm(QUINN))
-    assert "I've changed your answer" in changed.outcome.reply
-    (row,) = changed.after["verdict_answers"].values()
-    assert row["answer"] == "partly"
+    async with anonymous_action(db, QUINN, caplog) as again:
+        again.outcome = await chat.press(QUINN, asked.button("Partly"), where=dm(QUINN))
+    assert "You've already answered" in again.outcome.reply
+    (row,) = again.after["verdict_answers"].values()
+    assert row["answer"] == "not-really"
+    (token,) = again.after["verdict_tokens"].values()
+    assert set(token) == {"verdict_id", "token"}  # nothing beside it to test an answer against
     async with anonymous_action(db, QUINN, caplog) as typed:
-        typed.outcome = await chat.say(QUINN, "elephant 1 feels not really", where=dm(QUINN))
-    assert "I've changed your answer" in typed.outcome.reply
+        typed.outcome = await chat.say(QUINN, "elephant 1 feels partly", where=dm(QUINN))
+    assert "You've already answered" in typed.outcome.reply
     async with anonymous_action(db, QUINN, caplog) as taken:
         taken.outcome = await chat.say(QUINN, "addressed 1 take back", where=dm(QUINN))
-    assert not taken.after["verdict_answers"] and not taken.after["verdict_tokens"]
+    assert "can't be changed or taken back" in taken.outcome.reply
+    assert len(taken.after["verdict_answers"]) == 1 and len(taken.after["verdict_tokens"]) == 1
 
 
 async def test_the_sweep_that_reopens_does_not_point_at_anyone(

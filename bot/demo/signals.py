@@ -2,7 +2,9 @@
 
 Priya puts the signals card in the channel. Two parent carers press "Slow down"; only then, with
 a whole crowd of two, is Priya told, privately and without names. Two ask about the same word;
-Dr Ahmed explains it in the glossary, and the summary lists the words explained that meeting.
+Priya hears of it, and Dr Ahmed explains it in the glossary, and the summary lists the words
+explained that meeting. (The word itself goes into the glossary on its own only once as many
+people as the group's crowd size ask about it.)
 """
 
 from __future__ import annotations
@@ -29,8 +31,9 @@ async def slow_down_and_jargon(demo: Demo) -> None:
     await demo.press("Marcus", "Slow down", on="Need something")
     await demo.wait_for("Priya to hear", _told("Priya", "asked to slow down"), since)
     demo.narrate(
-        "Two people say, from their direct chats, that a word went over their heads. The word "
-        "goes into the group's glossary as asked, not yet explained."
+        "Two people say, from their direct chats, that a word went over their heads. Priya "
+        "hears which word, not who asked. Nobody else sees anything: a word only goes into "
+        "the group's glossary by itself once a whole crowd has asked about it."
     )
     since = demo.mark()
     await demo.say("Jo", "dm", "jargon EHCP", "channel")

@@ -33,7 +33,8 @@ remove entries, and erasing "EHCP: Education, Health and Care Plan" after a year
 people ask again. So it is kept while the group exists (deleting the group deletes it). The
 "slow down", "jargon" and "break" signals are the opposite: they were for the moment, so their
 crowds and once-per-person tokens are deleted `SIGNAL_DAYS` after their window opened, whatever
-the group's retention period (the word asked about lives on in the glossary, with no name).
+the group's retention period (a word a whole crowd asked about lives on in the glossary, with
+no name and no time).
 
 Housekeeping rides along in the all-groups run: once-only firing keys older than `FIRING_DAYS`
 (they guard against repeating recent work) and platform event ids older than `INBOUND_DAYS`

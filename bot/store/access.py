@@ -83,7 +83,8 @@ async def clear(conn: AsyncConnection, member_id: int) -> bool:
 
 async def shared_in(conn: AsyncConnection, member_ids: list[int]) -> list[SharedNeed]:
     """The needs these members agreed to share, named or not as each chose, in a stable order
-    (by name for the named, then the unnamed by their words, never by who wrote them)."""
+    (by name for the named, then the unnamed alphabetically by their words, never by who wrote
+    them or when)."""
     if not member_ids:
         return []
     query = (

@@ -1,9 +1,9 @@
 """The group's glossary: words and their plain meanings, the group's shared reference.
 
 A word is matched by its folded form (`bot.person_names.fold`: no case, no accents, single
-spaces), so `EHCP`, `ehcp` and `Éhcp` are one entry. An entry without a meaning is a word someone
-asked about ("too much jargon") that nobody has explained yet. No entry says who added, asked or
-explained it.
+spaces), so `EHCP`, `ehcp` and `Éhcp` are one entry. An entry without a meaning is a word a whole
+crowd asked about ("too much jargon") that nobody has explained yet. No entry says who added,
+asked or explained it, nor when it was asked (a time could date one person's signal).
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ class Entry:
     word: str
     word_key: str
     meaning: str | None
-    asked_at: datetime | None
     explained_at: datetime | None
     explained_in: int | None
 
@@ -75,22 +74,32 @@ async def add(
 ) -> bool:
     """Add a word, with its meaning or as asked about. False when the word is there already."""
     values: dict[str, object] = {"group_id": group_id, "word": word, "word_key": key_of(word)}
-    if meaning is None:
-        values["asked_at"] = now
-    else:
+    if meaning is not None:
         values.update(meaning=meaning, explained_at=now, explained_in=meeting_id)
     result = await conn.execute(insert_or_ignore(conn, glossary_entries).values(**values))
     return result.rowcount == 1
 
 
 async def explain(
-    conn: AsyncConnection, entry_id: int, meaning: str, *, now: datetime, meeting_id: int | None
+    conn: AsyncConnection,
+    entry_id: int,
+    meaning: str,
+    *,
+    now: datetime,
+    meeting_id: int | None,
+    word: str | None = None,
 ) -> None:
-    """Give (or change) an entry's meaning."""
+    """Give (or change) an entry's meaning; `word`, when given, is the explainer's spelling (a
+    word asked about is kept folded, in nobody's spelling, until someone explains it)."""
+    values: dict[str, object] = {
+        "meaning": meaning,
+        "explained_at": now,
+        "explained_in": meeting_id,
+    }
+    if word is not None:
+        values["word"] = word
     await conn.execute(
-        update(glossary_entries)
-        .where(glossary_entries.c.id == entry_id)
-        .values(meaning=meaning, explained_at=now, explained_in=meeting_id)
+        update(glossary_entries).where(glossary_entries.c.id == entry_id).values(**values)
     )
 
 

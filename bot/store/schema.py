@@ -202,7 +202,8 @@ signal_tokens = Table(
 )
 
 # The group's glossary: its shared reference of words and plain meanings. No author column:
-# words come from anyone, and from anonymous "too much jargon" signals.
+# words come from anyone, and from anonymous "too much jargon" signals of a whole crowd. No time a
+# word was asked about either: it could date one person's signal.
 glossary_entries = Table(
     "glossary_entries",
     metadata,
@@ -211,7 +212,6 @@ glossary_entries = Table(
     Column("word", String(40), nullable=False),
     Column("word_key", String(200), nullable=False),
     Column("meaning", Text),
-    Column("asked_at", UtcDateTime),
     Column("explained_at", UtcDateTime),
     Column("explained_in", ForeignKey("meetings.id", ondelete="SET NULL")),
     UniqueConstraint("group_id", "word_key"),
@@ -306,14 +306,26 @@ verdict_answers = Table(
     Index(None, "verdict_id", "answer"),
 )
 
-# Once per person and asking, so that pressing again changes an answer: a keyed-hash token
-# (salted with the asking) and a keyed seal of the answer, never the answer itself.
+# Once per person and asking: a keyed-hash token (salted with the asking) that says only "has
+# answered". Nothing beside it says which answer, so nobody holding the key can test it.
 verdict_tokens = Table(
     "verdict_tokens",
     metadata,
     Column("verdict_id", ForeignKey("verdicts.id", ondelete="CASCADE"), primary_key=True),
     Column("token", String(64), primary_key=True),
-    Column("seal", String(64), nullable=False),
+)
+
+# People who used `forget-me` in a group: a keyed-hash token of the person and group (nothing
+# else about them) and when, so that rejoining never answers twice what was answered before
+# (their earlier tokens were made random, so only this can tell them apart).
+forgotten_people = Table(
+    "forgotten_people",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("group_id", ForeignKey("groups.id", ondelete="CASCADE"), nullable=False),
+    Column("token", String(64), nullable=False),
+    Column("forgotten_at", UtcDateTime, nullable=False),
+    Index(None, "group_id", "token"),
 )
 
 # Agenda items. No author column, by design: a named item's author is a row in `agenda_authors`,

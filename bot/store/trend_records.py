@@ -49,6 +49,7 @@ class GroupFacts:
 class MeetingRow:
     id: int
     starts_at: datetime
+    ends_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +92,7 @@ async def ended_meetings(
 ) -> list[MeetingRow]:
     """Ended meetings starting in [first, after), oldest first (by the group/start index)."""
     query = (
-        select(meetings.c.id, meetings.c.starts_at)
+        select(meetings.c.id, meetings.c.starts_at, meetings.c.ends_at)
         .where(
             meetings.c.group_id == group_id,
             meetings.c.starts_at >= first,
@@ -100,7 +101,7 @@ async def ended_meetings(
         )
         .order_by(meetings.c.starts_at)
     )
-    return [MeetingRow(row.id, row.starts_at) for row in await conn.execute(query)]
+    return [MeetingRow(row.id, row.starts_at, row.ends_at) for row in await conn.execute(query)]
 
 
 def _span(group_id: int, first: datetime, after: datetime) -> list[object]:

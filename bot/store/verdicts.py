@@ -2,26 +2,28 @@
 
 Nothing here takes a member, a user id or a name. An answer is a row of its own (`verdict_answers`)
 with no author and no token, under a random id, so neither a column nor the order of the rows
-says who gave it. So that pressing again changes an answer, each person has one row in
-`verdict_tokens` per asking: a keyed-hash token (salted with the asking) and a keyed seal of their
-answer, never the answer itself. The handler, which holds the key, finds someone's earlier answer
-by testing the seal against the three answers; the store only moves one anonymous row from one
-answer to another.
+says who gave it. Each person has one row in `verdict_tokens` per asking, a keyed-hash token
+(salted with the asking) that says only "has answered", so each person answers once.
+
+One answer each, not a changeable one, as on the ladder (`bot.store.ladder`): changing an answer
+would need something beside the token that finds it again (a keyed seal of the answer, say), and
+anyone holding the key could test that against the three answers. So nothing beside the token
+says which answer it was, and an answer is neither changed nor taken back.
 """
 
 from __future__ import annotations
 
 import random
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.store.dialect import in_chunks
+from bot.store import elephants
+from bot.store.dialect import insert_or_ignore
 from bot.store.schema import verdict_answers, verdict_tokens, verdicts
 
 ASKING, REOPENED, CLOSED = "asking", "reopened", "closed"
@@ -165,12 +167,11 @@ async def close(conn: AsyncConnection, verdict_id: int, *, forget_words: bool) -
 # -- answers --------------------------------------------------------------------------------------
 
 
-async def seal_of(conn: AsyncConnection, verdict_id: int, token: str) -> str | None:
-    """The seal kept for this token's answer, or None when the token has not answered."""
-    query = select(verdict_tokens.c.seal).where(
+async def has_answered(conn: AsyncConnection, verdict_id: int, token: str) -> bool:
+    query = select(verdict_tokens.c.token).where(
         verdict_tokens.c.verdict_id == verdict_id, verdict_tokens.c.token == token
     )
-    return (await conn.execute(query)).scalar_one_or_none()
+    return (await conn.execute(query)).first() is not None
 
 
 async def _random_id(conn: AsyncConnection, rng: random.Random) -> int:
@@ -184,62 +185,20 @@ async def _random_id(conn: AsyncConnection, rng: random.Random) -> int:
     raise RuntimeError("could not find a free answer id")  # pragma: no cover - 20 in 2 billion
 
 
-async def _add_answer(
-    conn: AsyncConnection, verdict_id: int, answer: str, rng: random.Random
-) -> None:
-    row_id = await _random_id(conn, rng)
-    await conn.execute(
-        insert(verdict_answers).values(id=row_id, verdict_id=verdict_id, answer=answer)
-    )
-
-
-async def _remove_answer(conn: AsyncConnection, verdict_id: int, answer: str) -> None:
-    """Remove one row holding `answer` (any one: they are all alike)."""
-    one = (
-        select(verdict_answers.c.id)
-        .where(verdict_answers.c.verdict_id == verdict_id, verdict_answers.c.answer == answer)
-        .limit(1)
-    )
-    row_id = (await conn.execute(one)).scalar_one_or_none()
-    if row_id is not None:
-        await conn.execute(delete(verdict_answers).where(verdict_answers.c.id == row_id))
-
-
 async def answer(
-    conn: AsyncConnection,
-    verdict_id: int,
-    *,
-    token: str,
-    seal: str,
-    new: str,
-    old: str | None,
-    rng: random.Random,
-) -> None:
-    """Record `new` for this token, replacing its earlier answer `old` (None: a first answer)."""
-    if old is None:
-        await conn.execute(
-            insert(verdict_tokens).values(verdict_id=verdict_id, token=token, seal=seal)
-        )
-    else:
-        await _remove_answer(conn, verdict_id, old)
-        await conn.execute(
-            update(verdict_tokens)
-            .where(verdict_tokens.c.verdict_id == verdict_id, verdict_tokens.c.token == token)
-            .values(seal=seal)
-        )
-    await _add_answer(conn, verdict_id, new, rng)
-    await note_changed(conn, verdict_id)
-
-
-async def withdraw(conn: AsyncConnection, verdict_id: int, *, token: str, old: str) -> None:
-    """Take back this token's answer `old`: its row and its token go."""
-    await _remove_answer(conn, verdict_id, old)
-    await conn.execute(
-        delete(verdict_tokens).where(
-            verdict_tokens.c.verdict_id == verdict_id, verdict_tokens.c.token == token
-        )
+    conn: AsyncConnection, verdict_id: int, *, token: str, new: str, rng: random.Random
+) -> bool:
+    """Record this token's one answer `new`; False (and nothing stored) when it answered
+    already. The answer row is kept apart from the token, under a random id."""
+    claimed = await conn.execute(
+        insert_or_ignore(conn, verdict_tokens).values(verdict_id=verdict_id, token=token)
     )
+    if claimed.rowcount != 1:
+        return False
+    row_id = await _random_id(conn, rng)
+    await conn.execute(insert(verdict_answers).values(id=row_id, verdict_id=verdict_id, answer=new))
     await note_changed(conn, verdict_id)
+    return True
 
 
 async def answers_given(conn: AsyncConnection, verdict_id: int) -> list[str]:
@@ -302,21 +261,7 @@ async def of_group_all(conn: AsyncConnection, group_id: int) -> list[Verdict]:
 
 
 async def scramble_tokens(conn: AsyncConnection, tokens: Sequence[str]) -> int:
-    """Unlink the answers made with any of `tokens`: token and seal both become random values,
-    so no key can recompute either or test a guess against them. The answer rows stay, so every
-    count stays the same (and the answer can no longer be changed by anyone)."""
-    replaced = 0
-    for chunk in in_chunks(tokens):
-        found = await conn.execute(
-            select(verdict_tokens.c.verdict_id, verdict_tokens.c.token).where(
-                verdict_tokens.c.token.in_(chunk)
-            )
-        )
-        for verdict_id, token in list(found):
-            result = await conn.execute(
-                update(verdict_tokens)
-                .where(verdict_tokens.c.verdict_id == verdict_id, verdict_tokens.c.token == token)
-                .values(token=secrets.token_hex(32), seal=secrets.token_hex(32))
-            )
-            replaced += result.rowcount
-    return replaced
+    """Unlink the answers made with any of `tokens`: each token becomes a random value, so no
+    key can recompute it or test a guess against it. The answer rows stay, so every count stays
+    the same."""
+    return await elephants.scramble_tokens(conn, verdict_tokens, tokens)

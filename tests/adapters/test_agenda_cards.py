@@ -62,7 +62,7 @@ def _card() -> Card:
 
 
 def _forms() -> list[Form]:
-    return [change_form(1, change, _items()) for change in CHANGES]
+    return [change_form(1, change, _items(), lambda item: f"m{item.id:023d}") for change in CHANGES]
 
 
 def test_the_largest_agenda_is_messages_slack_accepts_with_every_item() -> None:

@@ -36,7 +36,7 @@ def _entries() -> list[Entry]:
         meaning = head[: limits.GLOSSARY_MEANING - len(tail)] + tail if n % 6 else None
         word = _word(n)
         assert len(word) == limits.GLOSSARY_WORD
-        found.append(Entry(n + 1, 1, word, word.lower(), meaning, WHEN, WHEN, None))
+        found.append(Entry(n + 1, 1, word, word.lower(), meaning, WHEN, None))
     return found
 
 

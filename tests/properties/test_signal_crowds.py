@@ -109,3 +109,60 @@ def test_facilitators_hear_only_whole_crowds_within_the_window(
 ) -> None:
     url = fresh_database()
     asyncio.run(_play(url, tmp_path_factory.getbasetemp(), size, plan))
+
+
+# -- jargon: the glossary everyone reads -----------------------------------------------------------
+
+WORDS = ("EHCP", "ehcp", "PfA")
+jargon_steps = st.lists(
+    st.tuples(st.integers(0, 4), st.sampled_from(WORDS), st.sampled_from((0, 1, 2, 6))),
+    min_size=1,
+    max_size=14,
+)
+
+
+async def _play_jargon(url: str, folder: Path, size: int, plan: list[tuple[int, str, int]]) -> None:
+    """Whoever asks about whatever word, the glossary holds a word only once a whole crowd (the
+    alert's size and the group's `k` of 3, whichever is more) asked within one window, in the
+    folded spelling: one or two askers leave nothing there, not even their spelling."""
+    clock = FakeClock()
+    core = make_core(url, folder, clock)
+    try:
+        if ON_POSTGRES:
+            async with core.db.write() as conn:
+                await conn.execute(text(RESET_POSTGRES))
+        chat = Chat(core, clock)
+        await chat.group_of(FAY, [(who, "lived-experience") for who in PEOPLE])
+        await chat.say(FAY, f"set signal-crowd {size}")
+        await chat.say(FAY, "meeting start")
+        models = {key: Model(max(size, 3)) for key in ("ehcp", "pfa")}
+        entered: set[str] = set()
+        for who, word, minutes in plan:
+            clock.advance(minutes=minutes)
+            await chat.say(PEOPLE[who], f"jargon {word}", dm(PEOPLE[who]))
+            if models[word.lower()].ask(who, clock.now) is not None:
+                entered.add(word.lower())
+            listed = (await chat.say(FAY, "glossary", dm(FAY))).text()
+            asked = re.findall(r"Asked, not yet explained: (.*)", listed)
+            shown = set(asked[0].split(", ")) if asked else set()
+            assert shown == entered, (plan, listed)
+            assert "EHCP" not in listed and "PfA" not in listed
+    finally:
+        await core.db.dispose()
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(size=st.integers(1, 4), plan=jargon_steps)
+@seed(20261208)
+def test_the_glossary_shows_a_word_only_once_a_whole_crowd_asked(
+    fresh_database: Any,  # noqa: F811
+    tmp_path_factory: pytest.TempPathFactory,
+    size: int,
+    plan: list[tuple[int, str, int]],
+) -> None:
+    url = fresh_database()
+    asyncio.run(_play_jargon(url, tmp_path_factory.getbasetemp(), size, plan))

@@ -341,12 +341,13 @@ async def test_signals_go_after_a_day_and_the_glossary_stays(
     """Signals were for the moment; the glossary is the group's shared reference."""
     await setup(chat)
     await chat.say(FAY, "meeting start")
-    await chat.say(SAM, "jargon EHCP", dm(SAM))
+    for who in (SAM, LEE, FAY):  # a whole crowd of k (3) puts the word in the glossary
+        await chat.say(who, "jargon EHCP", dm(who))
     await chat.say(LEE, "break", dm(LEE))
     await chat.say(FAY, "glossary add LA Local Authority")
     clock.advance(hours=23)
     await run(core)
-    assert await count(db, signal_crowds) == 2 and await count(db, signal_tokens) == 2
+    assert await count(db, signal_crowds) == 2 and await count(db, signal_tokens) == 4
     clock.advance(hours=2)
     await run(core)
     assert await count(db, signal_crowds) == 0 and await count(db, signal_tokens) == 0
@@ -354,4 +355,4 @@ async def test_signals_go_after_a_day_and_the_glossary_stays(
     await run(core)
     async with db.read() as conn:
         kept = set((await conn.execute(select(glossary_entries.c.word))).scalars())
-    assert kept == {"EHCP", "LA"}
+    assert kept == {"ehcp", "LA"}

@@ -1,9 +1,14 @@
 """`access …` and `plain-text on|off`: a member's own access profile, and what facilitators see.
 
 A profile is private to its owner. Facilitators see only the needs a person agreed to share,
-and the person's name only if they chose `named` (`access list`, and a private note when the
-check-in goes out: `facilitator_note`). Needs are personal words: they are never taken from a
-message typed where others can see it.
+and the person's name only if they chose `named`. Needs are personal words: they are never taken
+from a message typed where others can see it.
+
+A need shared without a name never arrives on its own: were it shown as it comes (a notice, or
+`access list` read before and after), the moment it appeared would point at whoever had just
+shared it. So nameless needs are shown only in the private note to facilitators when the
+check-in goes out before a meeting (`facilitator_note`), all together and in alphabetical order;
+`access list` and the export hold the named ones only, and never say whether nameless ones exist.
 """
 
 from __future__ import annotations
@@ -202,22 +207,32 @@ async def clear(ctx: Context, command: ParsedCommand) -> list[Effect]:
 
 @routes.handles("access.list")
 async def listing(ctx: Context, command: ParsedCommand) -> list[Effect]:
-    """Facilitators: the needs members agreed to share (named only where they chose)."""
-    card = await shared_card(ctx, ctx.require_group())
+    """Facilitators: the needs members agreed to share with their name (the nameless ones come
+    only in the note before a meeting, see the module's docstring)."""
+    card = await shared_card(ctx, ctx.require_group(), nameless=False)
     if card is None:
         return [
             reply(
-                "No member has shared access needs with facilitators yet. Anyone can, privately, "
-                "with `access`."
+                "No member has shared access needs with their name. Anyone can, privately, "
+                f"with `access`. {NAMELESS_LATER}"
             )
         ]
-    return [ReplyToActor(card)]
+    return [ReplyToActor(Card(title=card.title, text=card.text, footer=NAMELESS_LATER))]
 
 
-async def shared_card(ctx: Context, group: Group) -> Card | None:
-    """The shared needs of the group's members, or None when nobody shared any."""
+NAMELESS_LATER = (
+    "Needs shared without a name come only in the private note I send you before each "
+    "meeting, all together and in alphabetical order, so that none arrives on its own."
+)
+
+
+async def shared_card(ctx: Context, group: Group, *, nameless: bool) -> Card | None:
+    """The shared needs of the group's members (`nameless`: those shared without a name too),
+    or None when there are none to show."""
     everyone = await members.of_group(ctx.conn, group.id)
     shared = await store.shared_in(ctx.conn, [m.id for m in everyone])
+    if not nameless:
+        shared = [need for need in shared if need.name is not None]
     if not shared:
         return None
     return Card(
@@ -228,8 +243,9 @@ async def shared_card(ctx: Context, group: Group) -> Card | None:
 
 async def facilitator_note(ctx: Context, group: Group) -> list[Effect]:
     """A private message to each facilitator with the shared needs, sent with the check-in so
-    they can prepare before the meeting. Nothing when nobody shared."""
-    card = await shared_card(ctx, group)
+    they can prepare before the meeting: the one place nameless needs are shown. Nothing when
+    nobody shared."""
+    card = await shared_card(ctx, group, nameless=True)
     if card is None:
         return []
     card = Card(title=card.title, text="Before this meeting. " + card.text)

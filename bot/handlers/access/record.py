@@ -1,7 +1,8 @@
 """Access profiles in a person's own record (`my-data`) and in the group's `export`.
 
-`my-data` shows a person their whole profile. The export holds only what facilitators may see:
-needs that were shared, with a name only where the person chose `named`.
+`my-data` shows a person their whole profile. The export holds the needs shared with a name: a
+need shared without one is shown only in the note to facilitators before a meeting, never in a
+record that can be read at any moment and compared (`bot.handlers.access.commands`).
 """
 
 from __future__ import annotations
@@ -28,4 +29,5 @@ async def export_part(conn: Connection, group: Group) -> list[dict[str, Any]]:
     return [
         {"name": need.name, "needs": need.needs, "earlier_reminders": need.earlier_reminders}
         for need in await access.shared_in(conn, [m.id for m in everyone])
+        if need.name is not None
     ]

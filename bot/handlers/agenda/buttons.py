@@ -8,7 +8,7 @@ button is `agenda add elephant <number>`. The core refuses facilitators' buttons
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from bot import limits
 from bot.context import Context
@@ -36,6 +36,7 @@ from bot.handlers.agenda.cards import (
 from bot.handlers.agenda.commands import show
 from bot.handlers.agenda.papers import PapersRejected, checked_link
 from bot.handlers.elephants.cards import parse_id
+from bot.identity import signature
 from bot.replies import reply
 from bot.routing import Routes
 from bot.store import agenda as store
@@ -86,12 +87,27 @@ async def open_change_form(ctx: Context, payload: str) -> list[Effect]:
     items = await store.agenda(ctx.conn, group.id, ctx.now)
     if not items:
         return [reply("The agenda is empty, so there is nothing to change.")]
-    return [OpenForm(change_form(group.id, payload, items))]
+    return [OpenForm(change_form(group.id, payload, items, _marker(ctx)))]
 
 
-def _chosen(items: list[Item], value: str) -> Item:
-    item_id = parse_id(value.strip())
-    found = next((item for item in items if item.id == item_id), None)
+MARK_PURPOSE = "agenda-option"
+
+
+def item_mark(secret: bytes, item: Item) -> str:
+    """An item's value in a form's list: a keyed hash of its group and id, so it finds the same
+    item however the agenda is reordered, yet says nothing about when the item arrived (its row
+    id would: ids count up, so an anonymous item's id among named ones dates it)."""
+    return signature(secret, MARK_PURPOSE, str(item.group_id), str(item.id))[:24]
+
+
+def _marker(ctx: Context) -> Callable[[Item], str]:
+    secret = ctx.services.secret
+    return lambda item: item_mark(secret, item)
+
+
+def _chosen(ctx: Context, items: list[Item], value: str) -> Item:
+    mark = _marker(ctx)
+    found = next((item for item in items if mark(item) == value.strip()), None)
     if found is None:
         raise UserError(STALE)
     return found
@@ -99,15 +115,15 @@ def _chosen(items: list[Item], value: str) -> Item:
 
 @routes.form(CHANGE_FORM, audience="facilitator")
 async def change_submitted(ctx: Context, values: Mapping[str, str], payload: str) -> list[Effect]:
-    """A facilitator's change from its form; items are named by id, so a list that changed in
-    the meantime cannot make the form act on the wrong item."""
+    """A facilitator's change from its form; items are named by their mark (`item_mark`), so a
+    list that changed in the meantime cannot make the form act on the wrong item."""
     items = await store.agenda(ctx.conn, ctx.require_group().id, ctx.now)
-    item = _chosen(items, values.get("item") or "")
+    item = _chosen(ctx, items, values.get("item") or "")
     effects: list[Effect] = []
     if payload == MOVE:
         text = await changes.move(ctx, items, item, (values.get("place") or UP).strip().lower())
     elif payload == MERGE:
-        other = _chosen(items, values.get("other") or "")
+        other = _chosen(ctx, items, values.get("other") or "")
         if other.id == item.id:
             return [FormErrors({"other": "Please choose a different item to merge into it."})]
         text = await changes.merge(ctx, item, other)

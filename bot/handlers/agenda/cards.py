@@ -7,7 +7,7 @@ items' ids instead, so a press still means the item it was pressed for after the
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from bot import limits, routing
 from bot.cards import Button, Card, Form, FormInput, Option
@@ -175,17 +175,22 @@ def add_form(group_id: int, delay_minutes: int, *, anonymous: bool = False) -> F
     )
 
 
-def _item_options(items: Sequence[Item]) -> tuple[Option, ...]:
+def _item_options(items: Sequence[Item], mark: Callable[[Item], str]) -> tuple[Option, ...]:
+    """Each item by its place and words; its value is `mark(item)`, never its row id, which
+    counts up as items arrive and so would say when an anonymous item came."""
     return tuple(
-        Option(f"{n}. {shortened(item.text, OPTION_TEXT)}", str(item.id))
+        Option(f"{n}. {shortened(item.text, OPTION_TEXT)}", mark(item))
         for n, item in enumerate(items, start=1)
     )
 
 
-def change_form(group_id: int, change: str, items: Sequence[Item]) -> Form:
-    """A facilitator's change to the agenda, chosen from lists rather than typed numbers."""
+def change_form(
+    group_id: int, change: str, items: Sequence[Item], mark: Callable[[Item], str]
+) -> Form:
+    """A facilitator's change to the agenda, chosen from lists rather than typed numbers.
+    `mark` gives each item's option value (`buttons.item_mark`)."""
     label, typed = CHANGES[change]
-    options = _item_options(items)
+    options = _item_options(items, mark)
     inputs = [FormInput("item", "Which item?", kind="select", options=options)]
     if change == MOVE:
         places = [Option("Up one place", UP)]

@@ -56,6 +56,7 @@ from bot.handlers.elephants.cards import (
 from bot.handlers.elephants.entries import entry
 from bot.handlers.elephants.perspectives import release_due
 from bot.handlers.privacy.crowd_rule import crowd
+from bot.handlers.privacy.rejoined import ALREADY_LEFT, left_since
 from bot.handlers.verdicts.asking import ask_the_group, close_about, redraw_due
 from bot.handlers.verdicts.grammar import ANSWER_SPEC, FEELS, read_feeling
 from bot.handlers.verdicts.subjects import ELEPHANT
@@ -408,6 +409,8 @@ async def see_too(ctx: Context, payload: str) -> list[Effect]:
     elephant = await _posted(ctx, payload)
     if elephant.is_hidden:
         return [reply("That elephant was hidden by a facilitator, so it can't be marked.")]
+    if await left_since(ctx, elephant.posted_at):
+        return [reply(ALREADY_LEFT)]
     token = anonymous_token(ctx.services.secret, "see-too", elephant.id, ctx.require_who())
     if not await store.add_mark(ctx.conn, elephant.id, token):
         return [

@@ -40,6 +40,7 @@ from bot.handlers.elephants.cards import (
     reveal_card,
 )
 from bot.handlers.privacy.crowd_rule import crowd, shown
+from bot.handlers.privacy.rejoined import ALREADY_LEFT, left_since
 from bot.identity import anonymous_token
 from bot.replies import as_typed, reply, with_their_text
 from bot.routing import Routes
@@ -80,6 +81,8 @@ async def _big_elephant(ctx: Context, payload: str) -> Elephant | str:
         return NOT_BIG
     if elephant.perspectives_revealed_at is not None and elephant.status != "open":
         return CLOSED.format(n=elephant.number, status=STATUS_WORDS.get(elephant.status, ""))
+    if await left_since(ctx, elephant.posted_at):
+        return ALREADY_LEFT
     return elephant
 
 

@@ -167,10 +167,10 @@ async def add(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
         )
     meeting_id = await _meeting_id(ctx)
     if entry is not None:
-        await store.explain(ctx.conn, entry.id, meaning, now=ctx.now, meeting_id=meeting_id)
-        return [
-            reply(f"Thank you. “{neutralise(entry.word)}” is explained now: {neutralise(meaning)}")
-        ]
+        await store.explain(
+            ctx.conn, entry.id, meaning, now=ctx.now, meeting_id=meeting_id, word=word
+        )
+        return [reply(f"Thank you. “{shown}” is explained now: {neutralise(meaning)}")]
     if await store.size(ctx.conn, group.id) >= limits.GLOSSARY_ENTRIES:
         raise UserError(
             f"The glossary is full ({limits.GLOSSARY_ENTRIES} words). A facilitator can make "

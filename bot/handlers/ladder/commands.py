@@ -22,6 +22,7 @@ from bot.handlers.ladder.cards import (
     ladder_form,
     ladder_steps_text,
 )
+from bot.handlers.ladder.closing import question_closed
 from bot.handlers.nudges.commands import (
     CLOSED,
     _last_meeting_part,
@@ -56,7 +57,7 @@ def read_rung(text: str) -> int | None:
 async def on_open_ladder(ctx: Context, payload: str) -> list[Effect]:
     """The "Where on the ladder?" button: the form with the seven rungs, unless answered."""
     meeting = await _reflection_meeting(ctx, payload)
-    if meeting is None:
+    if meeting is None or await question_closed(ctx.conn, meeting, ctx.now):
         return [reply(CLOSED)]
     if await reflections.has_token(
         ctx.conn, meeting.id, _token(ctx, ladder.TOKEN_PURPOSE, meeting.id)
@@ -74,7 +75,7 @@ async def on_ladder_form(ctx: Context, values: Mapping[str, str], payload: str) 
     if rung is None:
         return [FormErrors({"rung": "Please choose one of the seven rungs."})]
     meeting = await _reflection_meeting(ctx, payload)
-    if meeting is None:
+    if meeting is None or await question_closed(ctx.conn, meeting, ctx.now):
         return [with_their_text(CLOSED, given)]
     if not await reflections.claim(
         ctx.conn, meeting.id, _token(ctx, ladder.TOKEN_PURPOSE, meeting.id)
@@ -90,7 +91,8 @@ async def on_ladder_form(ctx: Context, values: Mapping[str, str], payload: str) 
     return [
         reply(
             "Thank you. I don't keep who answered. The group will see the answers added up in "
-            f"the next meeting's summary, once at least {k} have come in."
+            f"the next meeting's summary, once at least {k} have come in (a rung only when {k} "
+            "or more chose it)."
         )
     ]
 

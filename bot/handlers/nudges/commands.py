@@ -60,6 +60,7 @@ from bot.handlers.nudges.cards import (
     reminder_card,
 )
 from bot.handlers.privacy.crowd_rule import first_crowd, shown
+from bot.handlers.privacy.rejoined import ALREADY_LEFT, left_since
 from bot.handlers.rounds.reciprocity_ledger import LIVED, PROFESSIONAL, share_rates
 from bot.handlers.summary.builder import day_words, when_words
 from bot.identity import anonymous_token
@@ -237,6 +238,8 @@ async def _reflection_meeting(ctx: Context, part: str) -> Meeting | None:
         raise UserError("That meeting hasn't finished yet; I'll ask how it went afterwards.")
     if ctx.now - meeting.ends_at > REFLECTION_OPEN:
         return None
+    if await left_since(ctx, meeting.ends_at):  # they could have answered before they left
+        raise UserError(ALREADY_LEFT)
     return meeting
 
 

@@ -18,6 +18,7 @@ from bot.grammar import CommandError, CommandSpec, Grammar, ParsedCommand, hyphe
 from bot.handlers.actions import record as actions_record
 from bot.handlers.privacy.export import build_export
 from bot.handlers.privacy.personal_data import erase, erase_tokens, my_data_card
+from bot.handlers.privacy.rejoined import note_forgotten
 from bot.handlers.privacy.statement import full_statement
 from bot.handlers.recognition import record as recognition_record
 from bot.replies import reply
@@ -131,6 +132,7 @@ async def forget_confirmed(ctx: Context, payload: str) -> list[Effect]:
     await _refuse_last_facilitator(ctx)
     await erase(ctx.conn, member)
     await erase_tokens(ctx.conn, group.id, ctx.require_who(), ctx.services.secret)
+    await note_forgotten(ctx)
     who = ctx.require_who()
     await pending_files.forget_person(ctx.conn, who.platform, who.workspace, who.user_id)
     return [

@@ -8,8 +8,9 @@ What goes in, and why:
   `k` moods were given (and then only whole crowds of `k`, the earliest first), and check-in
   words whose owners chose "group" or "facilitators", without names, as the summary shows them;
   reflections only as a spread of whole crowds of `k` answers; where the meeting felt on the
-  ladder of co-production only as the crowd-ruled result the summary shows
-  (`bot.handlers.ladder.results`): nothing below `k`, by role only when each side has `k`;
+  ladder of co-production only as the crowd-ruled result the summary shows, once its question
+  has closed (`bot.handlers.ladder.results`): no rung below `k`, by role only when each side has
+  `k`;
 - elephants once posted, as the channel saw them: a hidden one is listed (so the numbering has no
   gaps) without its text; unposted ones are left out, since not even facilitators have seen them;
   perspectives only once shown in the channel, with a breakdown by role under the crowd rule
@@ -44,6 +45,7 @@ from zoneinfo import ZoneInfo
 
 from bot.handlers.access import record as access_record
 from bot.handlers.actions import record as actions_record
+from bot.handlers.ladder.closing import question_closed
 from bot.handlers.ladder.results import for_export, result
 from bot.handlers.privacy.crowd_rule import by_role, crowd, first_crowd, role_lines
 from bot.handlers.recognition import record as recognition_record
@@ -147,9 +149,10 @@ async def _reflections(conn: Connection, meeting_id: int, k: int) -> dict[str, A
     return {"answers": len(heard), "felt_heard": _spread(heard)}
 
 
-async def _meetings(conn: Connection, group: Group, k: int) -> list[dict[str, Any]]:
+async def _meetings(conn: Connection, group: Group, k: int, now: datetime) -> list[dict[str, Any]]:
     found = []
     for meeting in await meetings.not_cancelled(conn, group.id):
+        closed = await question_closed(conn, meeting, now)
         found.append(
             {
                 "starts_at": _when(meeting.starts_at, group.zone),
@@ -158,7 +161,9 @@ async def _meetings(conn: Connection, group: Group, k: int) -> list[dict[str, An
                 "source": meeting.source,
                 "checkin": await _checkin(conn, meeting.id, k),
                 "reflections": await _reflections(conn, meeting.id, k),
-                "ladder": for_export(result(await ladder.counted(conn, meeting.id), k)),
+                "ladder": for_export(
+                    result(await ladder.counted(conn, meeting.id), k, closed=closed)
+                ),
             }
         )
     return found
@@ -296,7 +301,7 @@ async def build_export(
         "exported_at": _when(now, group.zone),
         "group": _group_part(group, moment),
         "members": await _members(conn, group),
-        "meetings": await _meetings(conn, group, k),
+        "meetings": await _meetings(conn, group, k, moment),
         "elephants": await _elephants(conn, group, k),
         "you_said_we_did": await _you_said_we_did(conn, group, k),
         "agenda": await _agenda(conn, group, moment),

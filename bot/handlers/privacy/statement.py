@@ -71,16 +71,18 @@ def full_statement(group: Group | None, default_k: int) -> Card:
         "in the group can find out, facilitators included. To count each person once, I keep "
         "a scrambled code made with a secret key held by whoever runs me, apart from "
         "the words; it cannot be read back into a name, and `forget-me` replaces yours with a "
-        "random one, so nothing can link it to you and no count changes (an answer to “does this "
-        "feel addressed?” then stays counted as it was, and can no longer be changed). "
+        "random one, so nothing can link it to you and no count changes (an answer to “does "
+        "this feel addressed?” then stays counted as it was). I keep only a code that says "
+        "you left and when, so that if you come back nothing is counted twice. "
         f"{_delay_words(delay)} Totals and any breakdown by role are shown only once at least "
         f"{k} people have taken part.",
         "Where on the ladder a meeting felt is anonymous too. So that the group can see whether "
         "people with lived experience and professionals saw the same meeting differently, "
         "each answer keeps one thing beside the rung: which of those two sides it came from "
         "(nothing for other roles). Because that narrows who it could be, answers are only "
-        f"ever added up: by role only once each side has at least {k} answers, and in steps "
-        f"of {k}, so no one answer can be picked out by comparing two readings. One answer "
+        f"ever added up, once the question has closed: a rung only when {k} or more chose it, "
+        f"by role only once each side has at least {k} answers, and in steps of {k}, so no one "
+        "answer can be picked out by comparing two readings. One answer "
         "each: a second is not kept, since changing it would mean keeping a way back to yours.",
         "Decisions and actions are named, not anonymous: the group sees who noted each one and "
         "who has taken an action on. If you use `forget-me`, your name comes off them and "
@@ -89,8 +91,9 @@ def full_statement(group: Group | None, default_k: int) -> Card:
         recognition_record.PRIVACY_WORDS,
         "“Slow down”, “jargon” and “break” reach the facilitators only once enough people "
         "asked for the same thing within a few minutes, and are deleted a day later. The "
-        "glossary is the group's shared list of words: no entry says who added or asked about "
-        "it, and it is kept while the group exists.",
+        "glossary is the group's shared list of words: a word asked about goes into it only "
+        f"once at least {k} people asked, with no time beside it; no entry says who added or "
+        "asked about it, and it is kept while the group exists.",
         "Passing is an answer. You can pass on anything. Passing is never shown as "
         "“not responded”, and I never nudge someone who passed.",
         "How long: the words people write here (check-in words, round answers, elephants, "

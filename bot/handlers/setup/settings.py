@@ -166,7 +166,8 @@ SETTINGS: tuple[Setting, ...] = (
         20,
         "2",
         lambda g: (
-            "facilitators hear “slow down”, “jargon” and “break” from any one person"
+            "a single person's signal reaches facilitators at once (“slow down”, “jargon”, "
+            "“break”), still without a name"
             if g.signal_crowd == 1
             else f"facilitators hear “slow down”, “jargon” and “break” once {g.signal_crowd} "
             "people ask for the same thing within a few minutes"
@@ -343,6 +344,12 @@ def warning_for(setting: Setting, value: object) -> str:
             "Please take care: with no delay, an anonymous item is posted the moment it's sent, "
             "so the time of posting can point at the author (for example, if only one person "
             "was on their phone just then). A few minutes is safer."
+        )
+    if setting.key == "signal-crowd" and value == 1:
+        return (
+            "Please note: with 1, a single person's signal reaches facilitators at once, still "
+            "without a name. In a small meeting that can be enough to guess who asked. The "
+            "glossary still waits until the group's crowd size have asked about a word."
         )
     return ""
 

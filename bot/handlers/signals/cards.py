@@ -18,7 +18,10 @@ WINDOW_MINUTES = 5
 def crowd_words(crowd_size: int) -> str:
     """When facilitators hear, in plain words."""
     if crowd_size <= 1:
-        return "Facilitators are told straight away, without your name."
+        return (
+            "The group chose to pass on every signal: facilitators are told straight away, "
+            "without your name."
+        )
     return (
         f"Facilitators are told, without any names, once {crowd_size} people ask for the same "
         f"thing within {WINDOW_MINUTES} minutes."
@@ -43,7 +46,8 @@ def signals_card(group_id: int, crowd_size: int) -> Card:
 
 
 def jargon_form(group_id: int) -> Form:
-    """Which word was hard to follow: it goes into the group's glossary to be explained."""
+    """Which word was hard to follow: facilitators hear of it in whole crowds, and the glossary
+    gets it only once enough people asked (`commands.glossary_crowd`)."""
     return Form(
         form_id=JARGON_FORM,
         title="Too much jargon",
@@ -58,7 +62,7 @@ def jargon_form(group_id: int) -> Form:
         ),
         context=routing.encode(group_id),
         notes=(
-            "It goes into the group's glossary as asked, not yet explained, so anyone can add "
-            "its plain meaning.",
+            "Nobody sees that you asked. If enough people ask about the same word, it goes into "
+            "the group's glossary to be explained, without any names.",
         ),
     )

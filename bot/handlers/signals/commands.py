@@ -11,6 +11,11 @@ at each further whole crowd, each crowd claimed once so two presses never tell t
 says how many asked (a multiple of the crowd size, `crowd_rule.crowd`), never who, so no two
 alerts differ by one person. With the setting at 1 a single signal is passed on: the group chose
 that, and the alert still carries no name.
+
+A jargon word goes into the group's glossary (which everyone reads) only with a crowd too: once
+as many asked about it in one window as the alert needs and as the group's crowd size `k`
+(`glossary_crowd`), in the folded spelling (nobody's own), with no time beside it. Until then one
+person's signal leaves nothing anyone can see.
 """
 
 from __future__ import annotations
@@ -90,7 +95,7 @@ async def signal(ctx: Context, kind: str, word: str = "") -> list[Effect]:
     effects: list[Effect] = []
     thanks = "Thank you. I've counted it, without your name."
     if kind == JARGON:
-        thanks, word = await _note_word(ctx, word)
+        thanks, word = await _look_up_word(ctx, word)
     key = glossary.key_of(word) if kind == JARGON else ""
     window = timedelta(minutes=WINDOW_MINUTES)
     found = await store.open_crowd(ctx.conn, meeting.id, kind, key, now=ctx.now, window=window)
@@ -106,30 +111,45 @@ async def signal(ctx: Context, kind: str, word: str = "") -> list[Effect]:
     shown = crowd(asked, group.signal_crowd)
     if shown and await store.claim_alert(ctx.conn, found.id, shown):
         effects.extend(await _alert(ctx, kind, word, shown, f"signal:{found.id}:{shown}"))
+    if kind == JARGON and asked >= glossary_crowd(group.signal_crowd, group.k):
+        await _into_the_glossary(ctx, word)
     effects.append(reply(f"{thanks} {crowd_words(group.signal_crowd)}"))
     return effects
 
 
-async def _note_word(ctx: Context, word: str) -> tuple[str, str]:
-    """Put a jargon word in the glossary as asked (unless it is there): the thanks to say, and
-    the word as the glossary spells it. Alerts use that spelling, never the asker's own, which
-    could be as telling as a name."""
-    group = ctx.require_group()
-    entry = await glossary.find(ctx.conn, group.id, word)
+def glossary_crowd(signal_crowd: int, k: int) -> int:
+    """How many must ask about one word (in one window) before it goes into the glossary.
+
+    The glossary is read by everyone, so a word there is a figure shown to the whole group: it
+    waits for the facilitators' alert (`signal_crowd`) and for the group's crowd size `k`,
+    whichever is larger, so one person's signal (or two, with `k` at 3) never shows there."""
+    return max(signal_crowd, k, 1)
+
+
+async def _look_up_word(ctx: Context, word: str) -> tuple[str, str]:
+    """The thanks to say, and the word as alerts and the glossary spell it: the glossary's own
+    spelling, or the folded word (no capitals, no accents). Never the asker's own spelling,
+    which could be as telling as a name."""
+    entry = await glossary.find(ctx.conn, ctx.require_group().id, word)
     if entry is not None and entry.meaning:
         return (
             f"Thank you. The glossary says: {neutralise(entry.word)}: "
             f"{neutralise(entry.meaning)}. I've counted it too, without your name."
         ), entry.word
-    if entry is None:
-        if await glossary.size(ctx.conn, group.id) >= limits.GLOSSARY_ENTRIES:
-            return "Thank you. I've counted it, without your name.", word
-        await glossary.add(ctx.conn, group.id, word, None, now=ctx.now, meeting_id=None)
-    shown = entry.word if entry else word
-    return (
-        f"Thank you. “{neutralise(shown)}” is in the glossary as asked, not yet explained, so "
-        "anyone can add its meaning. I've counted it, without your name."
-    ), shown
+    return "Thank you. I've counted it, without your name.", (
+        entry.word if entry else glossary.key_of(word)
+    )
+
+
+async def _into_the_glossary(ctx: Context, word: str) -> None:
+    """Put a word a whole crowd asked about into the glossary as asked, not yet explained (with
+    no time: nothing dates anyone's signal), unless it is there or the glossary is full."""
+    group = ctx.require_group()
+    if await glossary.find(ctx.conn, group.id, word) is not None:
+        return
+    if await glossary.size(ctx.conn, group.id) >= limits.GLOSSARY_ENTRIES:
+        return
+    await glossary.add(ctx.conn, group.id, word, None, now=ctx.now, meeting_id=None)
 
 
 async def _alert(ctx: Context, kind: str, word: str, shown: int, key: str) -> list[Effect]:

@@ -24,6 +24,7 @@ from bot.context import Context
 from bot.effects import Effect, MessageMember, PostToConversation
 from bot.grammar import TRAILING_MARKS, CommandError, CommandSpec, Grammar, ParsedCommand
 from bot.handlers.actions.lines import decisions_and_actions
+from bot.handlers.ladder.closing import question_closed
 from bot.handlers.ladder.results import result as ladder_result
 from bot.handlers.rounds.flow import sharers
 from bot.handlers.rounds.reciprocity_ledger import meeting_ledger
@@ -192,7 +193,11 @@ async def gather(
         new_actions=noted,
         done_actions=done,
         agenda=await _agenda_recap(ctx, group, meeting, ending_now=ending_now),
-        last_ladder=ladder_result(await ladder.counted(conn, previous.id), group.k)
+        last_ladder=ladder_result(
+            await ladder.counted(conn, previous.id),
+            group.k,
+            closed=await question_closed(conn, previous, ctx.now),
+        )
         if previous
         else None,
         explained=tuple(

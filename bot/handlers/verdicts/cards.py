@@ -48,8 +48,8 @@ def verdict_card(group_id: int, verdict: Verdict, k: int) -> Card:
     buttons: tuple[Button, ...] = ()
     if verdict.state == ASKING:
         lines.append(
-            f"{QUESTION} Your answer is anonymous, and you can change it by pressing another "
-            "button."
+            f"{QUESTION} Your answer is anonymous and counted once: nothing is kept that could "
+            "find it again, so it can't be changed."
         )
         buttons = tuple(
             Button(

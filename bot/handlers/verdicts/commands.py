@@ -2,10 +2,10 @@
 
 Both are anonymous routes: the core never adds the person as a member for them, and nothing here
 writes their id, name or member id, or logs anything. Once per person and asking is kept by a
-keyed-hash token salted with the asking (`anonymous_token`, purpose "verdict"); beside it only a
-keyed seal of their answer, which lets a later press find and move their one answer row. The
-answer rows themselves hold no author and no token (`bot.store.verdicts`). Nothing is redrawn
-here: the sweep (`asking.redraw_due`) does that, in whole crowds of `k`.
+keyed-hash token salted with the asking (`anonymous_token`, purpose "verdict"), which says only
+"has answered": nothing beside it says which answer, so an answer is given once and neither
+changed nor taken back (see `bot.store.verdicts`). The answer rows hold no author and no token.
+Nothing is redrawn here: the sweep (`asking.redraw_due`) does that, in whole crowds of `k`.
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ from bot.effects import Effect
 from bot.errors import UserError
 from bot.grammar import ParsedCommand
 from bot.handlers.elephants.cards import parse_id
-from bot.handlers.verdicts.cards import ANSWER, label, typed_hint
+from bot.handlers.privacy.rejoined import ALREADY_LEFT, left_since
+from bot.handlers.verdicts.cards import ANSWER, label
 from bot.handlers.verdicts.figures import WORDS
 from bot.handlers.verdicts.grammar import ACTION, ANSWER_SPEC, WITHDRAW
 from bot.handlers.verdicts.subjects import KINDS
-from bot.identity import anonymous_token, signature
+from bot.identity import anonymous_token
 from bot.replies import reply
 from bot.routing import Routes
 from bot.store import verdicts as store
@@ -29,7 +30,6 @@ routes = Routes()
 routes.declare(ANSWER_SPEC)
 
 PURPOSE = "verdict"
-SEAL = "verdict-answer"
 STALE = "That button no longer works. Type `elephants` to see where things stand."
 TYPED_IN_THE_OPEN = (
     "I haven't counted that: everyone in the channel can see what you typed, so it could not "
@@ -38,19 +38,8 @@ TYPED_IN_THE_OPEN = (
 )
 
 
-def _seal(secret: bytes, token: str, answer: str) -> str:
-    return signature(secret, SEAL, token, answer)
-
-
-def _earlier(secret: bytes, token: str, seal: str | None) -> str | None:
-    """Which answer this token gave before, found by testing the seal (None: no answer yet)."""
-    if seal is None:
-        return None
-    return next((a for a in ANSWERS if seal == _seal(secret, token, a)), None)
-
-
 async def record(ctx: Context, verdict: Verdict, answer: str) -> list[Effect]:
-    """Count, change or take back one person's answer, and say so to them alone."""
+    """Count one person's one answer, and say so to them alone."""
     name, k = label(verdict), ctx.require_group().k
     if not verdict.is_asking:
         return [
@@ -59,36 +48,33 @@ async def record(ctx: Context, verdict: Verdict, answer: str) -> list[Effect]:
                 "If it's marked addressed again, I'll ask again."
             )
         ]
-    secret = ctx.services.secret
-    token = anonymous_token(secret, PURPOSE, verdict.id, ctx.require_who())
-    old = _earlier(secret, token, await store.seal_of(ctx.conn, verdict.id, token))
-    later = f"The counts on the card are updated every little while, {k} people at a time."
+    if answer != WITHDRAW and await left_since(ctx, verdict.asked_at):
+        return [reply(ALREADY_LEFT)]
+    token = anonymous_token(ctx.services.secret, PURPOSE, verdict.id, ctx.require_who())
+    kept = (
+        "I keep nothing that could find your answer again, not even for you, so it can't be "
+        "changed or taken back."
+    )
+    answered = await store.has_answered(ctx.conn, verdict.id, token)
     if answer == WITHDRAW:
-        if old is None:
+        if not answered:
             return [reply(f"There's nothing from you about {name} to take back.")]
-        await store.withdraw(ctx.conn, verdict.id, token=token, old=old)
-        return [reply(f"I've taken back your answer about {name}. {later}")]
-    if answer == old:
+        return [reply(f"Your answer about {name} is counted, without your name. {kept}")]
+    if answered or not await store.answer(
+        ctx.conn, verdict.id, token=token, new=answer, rng=ctx.services.rng
+    ):
         return [
             reply(
-                f"Your answer about {name} is already “{WORDS[answer]}”. It's counted once, and "
-                "nobody can see who gave it."
+                f"You've already answered about {name}. It's counted once, and nobody can see "
+                f"who gave it. {kept}"
             )
         ]
-    await store.answer(
-        ctx.conn,
-        verdict.id,
-        token=token,
-        seal=_seal(secret, token, answer),
-        new=answer,
-        old=old,
-        rng=ctx.services.rng,
-    )
-    done = "changed your answer" if old else "counted your answer"
     return [
         reply(
-            f"Thank you. I've {done} about {name}: “{WORDS[answer]}”, without your name. {later} "
-            f"To change it, press another button or type {typed_hint(verdict)}."
+            f"Thank you. I've counted your answer about {name}: “{WORDS[answer]}”, without your "
+            f"name. The counts on the card are updated every little while, {k} people at a "
+            "time. It's counted once and can't be changed: I keep nothing that could find it "
+            "again."
         )
     ]
 

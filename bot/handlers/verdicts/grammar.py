@@ -2,7 +2,7 @@
 
     addressed 3 yes              addressed #3 partly          addressed 3 not really
     addressed elephant 3 no      addressed 3 feels "partly"   elephant 3 feels not really
-    addressed 3 take back        (withdraw an answer)
+    addressed 3 take back        (says why an answer can't be taken back)
 
 The kind of subject may be named before its number (`elephant` when it is left out); the
 answer may be said in the ways people say it (`yeah`, `sort of`, `nope`, `not-really`, quotes

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.handlers.ladder.results import result as ladder_result
+from bot.handlers.nudges.commands import REFLECTION_OPEN
 from bot.handlers.rounds.reciprocity_ledger import meeting_ledger
 from bot.pages.period import Period
 from bot.pages.trends.actions import ActionDates, actions_figure
@@ -103,6 +104,18 @@ def meeting_label(moment: datetime, zone: ZoneInfo) -> str:
     return f"{local:%a} {local.day} {local:%b %Y}"
 
 
+def _ladder_closed(
+    meeting: records.MeetingRow, n: int, meetings: list[records.MeetingRow], now: datetime
+) -> bool:
+    """Whether the ladder question about a meeting has closed, as `ladder.closing` decides for
+    the summary: a week after it, or once a later meeting started (a later one in the list; a
+    later one outside the period leaves the last meeting's figures withheld for now, never
+    shown early)."""
+    if meeting.ends_at is None:
+        return False
+    return n + 1 < len(meetings) or now - meeting.ends_at > REFLECTION_OPEN
+
+
 async def read_trends(db: Database, group_id: int, period: Period, k: int) -> Trends:
     """Every trend figure of a group over a period, under the crowd rule with this `k`."""
     async with db.read() as conn:
@@ -159,10 +172,10 @@ async def read_trends(db: Database, group_id: int, period: Period, k: int) -> Tr
         MeetingFeelings(
             labels[m.id],
             tuple(heard.get(m.id, ())),
-            ladder_result(ladder.get(m.id, []), k),
+            ladder_result(ladder.get(m.id, []), k, closed=_ladder_closed(m, n, meetings, now)),
             month[m.id],
         )
-        for m in meetings
+        for n, m in enumerate(meetings)
     ]
     elephant_dates = [_elephant_dates(e, zone) for e in elephant_rows]
     named_closed, time_open = elephants_figure(months, elephant_dates, k)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from statistics import median_low
 
 from bot.handlers.ladder.cards import RUNGS, rung_name
 from bot.handlers.ladder.results import LadderResult
@@ -63,10 +62,10 @@ def ladder_figure(meetings: Sequence[MeetingFeelings], k: int) -> Figure:
             Row(
                 m.label,
                 (
-                    median_low(found.rungs),
-                    median_low(lived) if lived else WITHHELD,
-                    median_low(pros) if pros else WITHHELD,
-                    counted(len(found.rungs), k),
+                    found.middle,
+                    lived.middle if lived else WITHHELD,
+                    pros.middle if pros else WITHHELD,
+                    found.answers,
                 ),
                 m.month,
             )

@@ -103,8 +103,39 @@ async def test_facilitators_see_only_what_was_shared_and_names_only_when_chosen(
     await chat.say(LEE, "access needs Papers in large print", where=dm(LEE))  # not shared
     seen = (await chat.say(FAY, "access list", where=dm(FAY))).reply
     assert "- Sam: A break every hour" in seen
-    assert "- Phone on for caring duties" in seen and "Pat" not in seen
+    assert "Phone on" not in seen and "Pat" not in seen  # without a name: only before a meeting
     assert "large print" not in seen and "Lee" not in seen
+    assert "before each meeting" in seen
+    note = "\n".join((await chat.say(FAY, "checkin")).messages_to(FAY))
+    assert "- Sam: A break every hour" in note and "- Phone on for caring duties" in note
+    assert "Pat" not in note and "large print" not in note
+
+
+async def test_a_need_shared_without_a_name_never_arrives_on_its_own(chat: Chat) -> None:
+    """Were a nameless need shown as it comes (a notice, or `access list` read before and
+    after), the moment it appeared would point at whoever just shared it."""
+    await forum(chat)
+    before = (await chat.say(FAY, "access list", where=dm(FAY))).reply
+    shared = await chat.say(PAT, "access needs Phone on for caring duties", where=dm(PAT))
+    shared_too = await chat.say(PAT, "access share anonymous", where=dm(PAT))
+    assert not shared.messages_to(FAY) and not shared_too.messages_to(FAY)
+    after = (await chat.say(FAY, "access list", where=dm(FAY))).reply
+    assert after == before  # nothing to compare
+    (file,) = (await chat.say(FAY, "export", where=dm(FAY))).of(SendFileToActor)
+    assert isinstance(file, SendFileToActor)
+    assert "Phone on" not in file.content.decode("utf-8")
+
+
+async def test_the_note_before_a_meeting_lists_nameless_needs_in_alphabetical_order(
+    chat: Chat,
+) -> None:
+    await forum(chat)
+    await chat.group_of(FAY, [(LEE, "lived-experience")])
+    for who, words in ((SAM, "Quiet room"), (PAT, "Breaks every hour"), (LEE, "Large print")):
+        await chat.say(who, f"access needs {words}", where=dm(who))
+        await chat.say(who, "access share anonymous", where=dm(who))
+    (note,) = [t for t in (await chat.say(FAY, "checkin")).messages_to(FAY) if "Access" in t]
+    assert note.index("Breaks every hour") < note.index("Large print") < note.index("Quiet room")
 
 
 async def test_only_facilitators_may_list(chat: Chat) -> None:
@@ -209,8 +240,7 @@ async def test_the_export_holds_only_shared_needs_named_only_where_chosen(chat: 
     (file,) = (await chat.say(FAY, "export", where=dm(FAY))).of(SendFileToActor)
     assert isinstance(file, SendFileToActor)
     record = json.loads(file.content)
-    assert record["access_needs"] == [
+    assert record["access_needs"] == [  # a nameless need only in the note before a meeting
         {"name": "Sam", "needs": "A break every hour", "earlier_reminders": False},
-        {"name": None, "needs": "Phone on for caring duties", "earlier_reminders": True},
     ]
     assert "Kept to myself" not in file.content.decode()

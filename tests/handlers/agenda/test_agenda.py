@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from bot import limits
 from bot.adapters.console.render import card_text
+from bot.cards import Form
 from bot.effects import SendFileToActor
 from bot.events import Command
 from bot.handlers.agenda.cards import agenda_card
@@ -360,11 +361,17 @@ async def test_members_get_no_change_buttons_and_their_presses_are_refused(chat:
     assert "Only facilitators of Parents Forum can do that." in refused.reply
 
 
+def _values(form: Form, name: str = "item") -> dict[str, str]:
+    """The option values of a form's list, by the item's words."""
+    (chosen,) = [i for i in form.inputs if i.name == name]
+    return {o.label.split(". ", 1)[1]: o.value for o in chosen.options}
+
+
 async def test_change_forms_do_what_the_commands_do(chat: Chat, db: Database) -> None:
     await _three(chat)
     shown = await chat.say(FAY, "agenda")
-    ids = {r["text"]: str(r["id"]) for r in await _items(db)}
     (move,) = (await chat.press(FAY, shown.button("Move an item"))).forms
+    ids = _values(move)
     moved = await chat.submit(FAY, move, {"item": ids["The new form"], "place": "1"})
     assert "1. The new form" in moved.reply
     (merge,) = (await chat.press(FAY, shown.button("Merge two items"))).forms
@@ -383,6 +390,26 @@ async def test_change_forms_do_what_the_commands_do(chat: Chat, db: Database) ->
     await chat.submit(FAY, remove, {"item": ids["Transport costs"]})
     stale = await chat.submit(FAY, remove, {"item": ids["Transport costs"]})
     assert "no longer on the agenda" in stale.reply
+
+
+async def test_form_options_say_nothing_about_when_an_item_arrived(
+    chat: Chat, db: Database
+) -> None:
+    """Row ids count up as items arrive, so an anonymous item's id beside named ones would say
+    when it came (and so, perhaps, who sent it). The options carry nothing of the sort, and
+    still find the right item after the agenda was reordered."""
+    await _three(chat)
+    await chat.say(PAT, "agenda add Quiet room please", where=dm(PAT))  # after the rest
+    shown = await chat.say(FAY, "agenda")
+    (remove,) = (await chat.press(FAY, shown.button("Remove an item"))).forms
+    values = _values(remove)
+    ids = {str(r["id"]) for r in await _items(db)}
+    assert not ids & set(values.values())
+    assert not any(value.isdigit() for value in values.values())
+    await chat.say(FAY, "agenda move 3 1")  # the form's places are out of date now
+    await chat.submit(FAY, remove, {"item": values["Respite hours"]})
+    left = await _agenda(chat)
+    assert "Respite hours" not in left and "Transport costs" in left and "The new form" in left
 
 
 # -- elephants ------------------------------------------------------------------------------------

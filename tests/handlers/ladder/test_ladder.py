@@ -176,7 +176,9 @@ async def test_the_next_summary_shows_whole_crowds_and_by_role_only_at_k_each(
     await _answer(chat, [(FAY, 1)])  # no role: a side of its own, which waits for k
     text = await _next_summary(chat)
     assert "Last meeting on the ladder" in text
-    assert "3 people said where it felt: Co-production 1 · Co-design 2." in text
+    # Co-production was chosen by one person, Co-design by two: neither is a crowd of k
+    assert "3 people said where it felt: other rungs 3." in text
+    assert "Co-production 1" not in text and "Co-design 2" not in text
     assert "The middle answer: Co-design." in text
     assert "By role" not in text  # two professionals are no crowd: not shown, not merged
     assert "Consultation" not in text and "Coercion" not in text
@@ -215,11 +217,34 @@ async def test_the_export_holds_the_crowd_ruled_result(chat: Chat) -> None:
     assert isinstance(file, SendFileToActor)
     data = json.loads(file.content.decode("utf-8"))
     [meeting] = data["meetings"]
+    assert meeting["ladder"] is None  # the question is still open: nothing to compare later
+    chat.clock.advance(days=8)
+    outcome = await chat.say(FAY, "export", where=dm(FAY))
+    [file] = outcome.of(SendFileToActor)
+    assert isinstance(file, SendFileToActor)
+    [meeting] = json.loads(file.content.decode("utf-8"))["meetings"]
     assert meeting["ladder"] == {
         "answers": 3,
-        "rungs": {"co-production": 1, "co-design": 2},
+        "rungs": {"other rungs": 3},
+        "middle": "co-design",
         "by_role": None,
     }
+
+
+async def test_a_rung_shows_only_with_k_and_readings_wait_for_the_close(
+    chat: Chat, db: Database
+) -> None:
+    """One more answer between two readings must not show; and once the next meeting has
+    started, the question takes no more answers."""
+    await _after_a_meeting(chat)
+    await _answer(chat, [(w, 6) for w in LIVED] + [(PROS[0], 2), (PROS[1], 6), (PROS[2], 6)])
+    chat.clock.advance(days=7)
+    await chat.say(FAY, "meeting start")
+    late = await chat.say(FAY, "ladder 1", where=dm(FAY))
+    assert "That question has closed now" in late.reply
+    text = summary_text(await end_meeting(chat))
+    assert "6 people said where it felt: Co-design 3." in text  # 5 chose it: one crowd of 3
+    assert "Informing" not in text and "Educating" not in text
 
 
 async def test_forget_me_unlinks_the_ladder_token(
@@ -233,3 +258,19 @@ async def test_forget_me_unlinks_the_ladder_token(
     await chat.press(SAM, asked.button("Yes, erase my data"))
     assert await count(db, reflection_tokens, token=mine) == 0
     assert len(await _answers(db)) == 1  # the anonymous answer stays, unlinked
+
+
+async def test_after_forget_me_a_rejoined_member_cannot_answer_again(
+    chat: Chat, db: Database
+) -> None:
+    """Their token was made random, so only the note kept at forget-me stops a second answer
+    (which would count one person twice) to last meeting's questions."""
+    await _after_a_meeting(chat)
+    await _answer(chat, [(SAM, 6)])
+    asked = await chat.say(SAM, "forget-me")
+    await chat.press(SAM, asked.button("Yes, erase my data"))
+    await chat.say(SAM, "role lived-experience")
+    again = await chat.say(SAM, "ladder 2", where=dm(SAM))
+    assert "forget-me" in again.reply and "Thank you" not in again.reply
+    assert "forget-me" in (await chat.say(SAM, "heard 4", where=dm(SAM))).reply
+    assert len(await _answers(db)) == 1

@@ -93,8 +93,8 @@ async def test_different_kinds_and_words_are_different_crowds(chat: Chat, db: Da
     assert not (await chat.say(PAT, "jargon PfA", dm(PAT))).of(MessageMember)
     alerted = _alerts(await chat.say(LEE, "jargon éhcp", dm(LEE)))
     (text,) = alerted[FAY.user_id]
-    assert text.startswith("2 people found a word hard to follow: “EHCP”")  # the glossary's
-    assert "`glossary add EHCP <plain meaning>`" in text
+    assert text.startswith("2 people found a word hard to follow: “ehcp”")  # nobody's spelling
+    assert "`glossary add ehcp <plain meaning>`" in text
 
 
 async def test_a_crowd_of_one_tells_facilitators_at_once(chat: Chat, db: Database) -> None:
@@ -115,14 +115,49 @@ async def test_a_larger_crowd_waits_for_whole_crowds(chat: Chat, db: Database) -
     assert alerts[FAY.user_id] == ["3 people would like a break, in the last few minutes."]
 
 
-async def test_jargon_puts_the_word_in_the_glossary_as_asked(chat: Chat, db: Database) -> None:
+async def test_one_jargon_asker_leaves_no_trace_anyone_can_see(chat: Chat, db: Database) -> None:
+    """One person's `jargon` must not show anywhere: not in the glossary (in their spelling or
+    any other), not as a time, not to facilitators (a crowd of 2 is the default)."""
     await _meeting(chat)
     outcome = await chat.say(SAM, "jargon  EHCP ", dm(SAM))
-    assert "“EHCP” is in the glossary as asked, not yet explained" in outcome.reply
-    await chat.say(PAT, "jargon ehcp", dm(PAT))
-    assert await count(db, glossary_entries) == 1
+    assert "counted it, without your name" in outcome.reply
+    assert "is in the glossary" not in outcome.reply
+    assert not outcome.of(MessageMember)
+    assert await count(db, glossary_entries) == 0
+    for reader in (LEE, FAY):
+        listed = (await chat.say(reader, "glossary", dm(reader))).reply
+        assert "EHCP" not in listed.upper() and "empty" in listed
+    assert "asked_at" not in glossary_entries.c
+
+
+async def test_jargon_enters_the_glossary_only_with_a_crowd_of_k(chat: Chat, db: Database) -> None:
+    """Facilitators hear at the signal crowd (2); the word goes into the glossary everyone
+    reads only once `k` (3) asked about it, in a spelling that is nobody's own."""
+    await _meeting(chat)
+    await chat.say(SAM, "jargon EHCP", dm(SAM))
+    alerted = await chat.say(PAT, "jargon ehcp", dm(PAT))
+    assert _alerts(alerted)[FAY.user_id][0].startswith("2 people found a word hard to follow")
+    assert await count(db, glossary_entries) == 0
+    await chat.say(LEE, "jargon Éhcp", dm(LEE))
+    async with db.read() as conn:
+        (row,) = (await conn.execute(select(glossary_entries))).mappings()
+    assert row["word"] == "ehcp" and row["meaning"] is None
     listed = (await chat.say(LEE, "glossary", dm(LEE))).reply
-    assert "Asked, not yet explained: EHCP" in listed
+    assert "Asked, not yet explained: ehcp" in listed
+    explained = await chat.say(FAY, "glossary add EHCP Education, Health and Care Plan")
+    assert "“EHCP” is explained now" in explained.reply
+    assert "EHCP: Education, Health and Care Plan" in (await chat.say(LEE, "glossary")).reply
+
+
+async def test_a_crowd_of_one_tells_facilitators_but_not_the_glossary(
+    chat: Chat, db: Database
+) -> None:
+    await _meeting(chat)
+    await chat.say(FAY, "set signal-crowd 1")
+    alone = await chat.say(SAM, "jargon EHCP", dm(SAM))
+    (text,) = _alerts(alone)[FAY.user_id]
+    assert "“ehcp”" in text and "EHCP" not in text.replace("`glossary add ehcp", "")
+    assert await count(db, glossary_entries) == 0
 
 
 async def test_jargon_for_an_explained_word_says_its_meaning(chat: Chat, db: Database) -> None:
@@ -178,7 +213,8 @@ async def test_the_card_buttons_and_the_jargon_form(chat: Chat, db: Database) ->
     refused = await chat.submit(SAM, form_effect.form, {"word": "  "})
     assert "word" in refused.form_errors
     done = await chat.submit(SAM, form_effect.form, {"word": "PfA"})
-    assert "“PfA” is in the glossary" in done.reply
+    assert "counted it, without your name" in done.reply
+    assert await count(db, glossary_entries) == 0
     opened_typed = await chat.say(SAM, "jargon", dm(SAM))
     assert opened_typed.of(OpenForm)
 
@@ -196,6 +232,13 @@ async def test_settings_show_the_signal_crowd(chat: Chat, db: Database) -> None:
     assert "Signals" in shown and "once 2 people ask for the same thing" in shown
     assert "1" in (await chat.say(FAY, "set signal-crowd 0")).reply
     assert "only facilitators" in (await chat.say(SAM, "set signal-crowd 1")).reply.lower()
+    one = (await chat.say(FAY, "set signal-crowd 1")).reply
+    assert "a single person's signal reaches facilitators at once" in one
+    assert "still without a name" in one
+    assert (
+        "a single person's signal reaches facilitators at once"
+        in (await chat.say(FAY, "settings")).text()
+    )
 
 
 async def test_forget_me_unlinks_the_token_and_the_count_stays(chat: Chat, db: Database) -> None:
