@@ -21,6 +21,9 @@ from bot.store import access
 from bot.store.database import Connection
 
 NO_TYPED_WORDS = "type `help` to find the command"
+TYPING_HINT = "To answer by typing:"
+"""Opens a paragraph a card may carry for people who see its buttons; in plain text the numbered
+options say the same, so the paragraph is left out rather than said twice."""
 
 
 def as_text(card: Card) -> Card:
@@ -34,7 +37,9 @@ def as_text(card: Card) -> Card:
         for number, button in enumerate(card.buttons, start=1)
     ]
     options = "To answer, type the words after your choice:\n" + "\n".join(lines)
-    text = f"{card.text}\n\n{options}" if card.text else options
+    kept = [part for part in card.text.split("\n\n") if not part.startswith(TYPING_HINT)]
+    body = "\n\n".join(kept)
+    text = f"{body}\n\n{options}" if body else options
     return replace(card, text=text, buttons=())
 
 

@@ -66,7 +66,6 @@ async def test_sixty_claims_and_a_full_record_are_cards_teams_accepts(chat: Chat
         assert all(mark.format(n=n) in shown for n in range(MEMBERS))
 
 
-
 async def _announcement(chat: Chat) -> Card:
     """The channel's notice when recognition is turned on, with the longest policy."""
     await chat.group_of(person("Fay " + "Longname" * 8), [])
