@@ -22,7 +22,8 @@ from tests.adapters.test_agenda_cards import _card, _forms
 
 def _cards() -> list[Card]:
     checkin = checkin_card(1, 2, "How are you arriving today?", 3, 9)
-    return [as_text(_card()), as_text(checkin), *(form_as_text(form) for form in _forms())]
+    numbered = as_text(checkin, by_number=True)
+    return [as_text(_card()), numbered, *(form_as_text(form) for form in _forms())]
 
 
 def test_plain_text_cards_have_no_buttons_and_every_typed_option() -> None:
@@ -33,6 +34,9 @@ def test_plain_text_cards_have_no_buttons_and_every_typed_option() -> None:
     assert "type `checkin pass`" in checkin.text
     agenda = as_text(_card())
     assert agenda.buttons == () and "type `agenda defer <number>`" in agenda.text
+    card = checkin_card(1, 2, "How are you arriving today?", 3, 9)
+    assert "Or type just its number, like `1`." in as_text(card, by_number=True).text
+    assert "just its number" not in checkin.text
 
 
 def test_plain_text_cards_are_messages_slack_accepts() -> None:

@@ -23,7 +23,7 @@ from bot.handlers.recognition import record as recognition_record
 from bot.plain_text import TYPING_HINT
 from bot.replies import reply
 from bot.routing import Routes, encode
-from bot.store import groups, members, pending_files
+from bot.store import groups, members, pending_files, plain_text_cards
 from bot.text_safety import neutralise
 
 routes = Routes()
@@ -134,6 +134,7 @@ async def forget_confirmed(ctx: Context, payload: str) -> list[Effect]:
     await erase_tokens(ctx.conn, group.id, ctx.require_who(), ctx.services.secret)
     who = ctx.require_who()
     await pending_files.forget_person(ctx.conn, who.platform, who.workspace, who.user_id)
+    await plain_text_cards.forget(ctx.conn, (who.platform, who.workspace, who.user_id))
     return [
         reply(
             f"Done. I've erased everything I held about you in {neutralise(group.name)}: your "
