@@ -294,7 +294,8 @@ async def test_privacy_says_what_is_erased_and_when(chat: Chat) -> None:
     await setup(chat)
     await chat.say(FAY, "set retention 45")
     reply = (await chat.say(SAM, "privacy")).reply
-    assert "and what your time and expenses were for) are kept for 45 days, then erased" in reply
+    assert "reflections, decisions and actions) are kept for 45 days, then erased" in reply
+    assert "time and expenses: what they were for is erased then, and the hours" in reply
     assert "Moods, passes and other counts stay" in reply
 
 

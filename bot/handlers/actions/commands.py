@@ -38,8 +38,8 @@ from bot.identity import signature
 from bot.replies import reply
 from bot.routing import Routes, encode
 from bot.scheduling.quiet_hours import is_quiet
+from bot.store import access, decisions, meetings, members, pending_choices
 from bot.store import actions as store
-from bot.store import decisions, meetings, members, pending_choices
 from bot.store.groups import Group
 from bot.store.meetings import Meeting
 from bot.store.members import Member
@@ -270,7 +270,8 @@ async def _note(
     effects: list[Effect] = [PostToConversation(group.where, post)]
     later = reminder_promise(group, action, ctx)
     if owner.id == member.id:
-        yours = reminder_promise(group, action, ctx, whom="You'll get")
+        earlier = (await access.get(ctx.conn, owner.id)).earlier_reminders
+        yours = reminder_promise(group, action, ctx, whom="You'll get", earlier=earlier)
         effects.append(reply(f"Noted action #{n}, yours.{yours}"))
         return effects
     if not asked:

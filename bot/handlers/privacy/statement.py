@@ -94,10 +94,11 @@ def full_statement(group: Group | None, default_k: int) -> Card:
         "Passing is an answer. You can pass on anything. Passing is never shown as "
         "“not responded”, and I never nudge someone who passed.",
         "How long: the words people write here (check-in words, round answers, elephants, "
-        "agenda items, perspectives, reflections, decisions and actions, and what your time and "
-        f"expenses were for) are kept for {days} days, then erased. Moods, passes and other "
-        "counts stay, so the group's totals still add up, and so do the hours and amounts of "
-        "time and expenses. Summaries already posted stay in the channel like any other message.",
+        "agenda items, perspectives, reflections, decisions and actions) are kept for "
+        f"{days} days, then erased. Moods, passes and other counts stay, so the group's totals "
+        "still add up. The same goes for time and expenses: what they were for is erased then, "
+        "and the hours and amounts stay. Summaries already posted stay in the channel like any "
+        "other message.",
         "Your rights: `my-data` shows everything I hold about you. `forget-me` erases it (I ask "
         "you to confirm first), including the agenda items you added with your name: they are "
         "deleted, not left without it. Items you added anonymously belong to the group and "
