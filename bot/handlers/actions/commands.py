@@ -67,6 +67,18 @@ routes.declare(
 )
 routes.declare(
     CommandSpec(
+        "action-pick",
+        "member",
+        "group",
+        "action pick <number>",
+        "say which of two people with the same name you meant",
+        GRAMMAR,
+        rank=145,
+        typed=False,
+    )
+)
+routes.declare(
+    CommandSpec(
         "action-steer",
         "facilitator",
         "group",

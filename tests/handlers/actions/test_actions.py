@@ -183,6 +183,7 @@ async def test_the_one_meant_is_picked_by_typing_their_number(chat: Chat) -> Non
     again = await chat.say(FAY, "action pick 2")
     assert "no question about who you meant" in again.reply
     assert await count(chat.core.db, actions) == 1
+    assert "action pick <number>" in (await chat.say(SAM, "help")).text()
 
 
 async def test_bad_and_past_days_are_refused_plainly(chat: Chat) -> None:

@@ -97,6 +97,7 @@ async def test_a_word_is_looked_up_whatever_its_case_or_accents(chat: Chat, db: 
     found = await chat.say(SAM, "glossary Care  Plan")
     assert found.reply == "care plan: what support a person gets"
     assert (await chat.say(SAM, 'glossary "care plan"')).reply == found.reply
+    assert "glossary <word>" in (await chat.say(SAM, "help")).text()
 
 
 async def test_a_word_not_there_is_answered_kindly(chat: Chat, db: Database) -> None:
