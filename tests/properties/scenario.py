@@ -115,11 +115,16 @@ TEMPLATES: tuple[str, ...] = (
     "claims paid {n}",
     "set recognition off",
     "set recognition on",
+    "plain-text on",
+    "plain-text off",
+    "{n}",
 )
 """What people type. Facilitator commands are typed by anyone: a refusal is part of the game.
 Recognition of time is turned on in every group as it is set up, so its records are kept from
 the start (`time add`, `claim` …) and the promise that only their owner and the group's
-facilitators see them is checked after every step."""
+facilitators see them is checked after every step. A number on its own, typed in a direct
+message by someone in plain-text mode, answers their last numbered card: anonymously when that
+card's choice is anonymous, which the world checks as it checks any anonymous command."""
 
 COMMON = tuple(
     TEMPLATES.index(t)

@@ -163,3 +163,36 @@ def test_the_recognition_check_catches_a_leak() -> None:
         for shown in ("1. 1 hour: budget agenda w1x", "1. Zq001 claims: 1 meeting"):
             with pytest.raises(BrokenPromise):
                 recognition_seen(viewer, shown, notes, facilitates, owners)
+
+
+NUMBERS_IN_PLAIN_TEXT = Scenario(
+    groups=(
+        GroupPlan(("lived-experience", "professional", "lived-experience"), 2, False, 0, None),
+    ),
+    steps=(
+        _say(0, 1, "plain-text on"),
+        _say(0, 2, "plain-text on"),
+        _say(0, 0, "meeting start", in_dm=False),
+        _say(0, 0, "checkin", in_dm=False),
+        _say(0, 1, "{n}", n=3),
+        _say(0, 2, "{n}", n=4),
+        _say(0, 0, "meeting end", in_dm=False),
+        ("wait", 120),
+        _say(0, 1, "{n}", n=4),
+        _say(0, 2, "{n}", n=2),
+        _say(0, 1, "{n}", n=3),
+        _say(0, 2, "{n}", n=1, in_dm=False),
+        ("wait", 1440),
+        _say(0, 1, "{n}", n=1),
+    ),
+)
+
+
+def test_a_number_answering_an_anonymous_question_leaves_no_trace(
+    fresh_database: object, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Plain-text readers answer the check-in and then "did you feel heard?" by typing a number
+    alone: the world checks the anonymous answers as it checks any anonymous command (nothing
+    written or changed that names the person), with every other promise after each step."""
+    url = fresh_database()  # type: ignore[operator]
+    asyncio.run(_run(url, tmp_path_factory.getbasetemp(), NUMBERS_IN_PLAIN_TEXT))

@@ -5,6 +5,7 @@ what came due, delivering to a recorder.
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import re
@@ -227,6 +228,9 @@ class World:
                 f"{who.display_name} says {what!r}" + (" in DM" if where.is_direct else "")
             )
             anonymous = _command_is_anonymous(self.core, what)
+            if where.is_direct and what.strip().isdigit():  # it answers their numbered card
+                option = _numbered_option(before, who, int(what))
+                anonymous = option is not None and _command_is_anonymous(self.core, option)
             if words and what.startswith(("time add", "expense add")):
                 self.notes[words] = (g, i)
             effects = await self.core.handle(Command(who, chat_where, what))
@@ -486,6 +490,16 @@ def _command_is_anonymous(core: Core, text: str) -> bool:
     except CommandError:
         return False
     return bool(spec and spec.anonymous)
+
+
+def _numbered_option(before: dict[str, Any], who: Who, number: int) -> str | None:
+    """The words a number typed alone answers with: option `number` of the person's last
+    numbered card in plain text (`plain_text_cards`), or None."""
+    for row in before["plain_text_cards"].values():
+        if row["user_id"] == who.user_id:
+            options = json.loads(row["options"])
+            return str(options[number - 1]) if 1 <= number <= len(options) else None
+    return None
 
 
 def _person_of(scenario: Scenario, user_id: str) -> tuple[int, int] | None:
