@@ -25,6 +25,7 @@ from bot.routing import Routes
 from bot.store import elephants
 from bot.store import verdicts as store
 from bot.store.verdicts import ANSWERS, Verdict
+from bot.text_safety import neutralise
 
 routes = Routes()
 routes.declare(ANSWER_SPEC)
@@ -123,7 +124,9 @@ async def answer_typed(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     if verdict is None and kind == ELEPHANT:
         elephant = await elephants.by_number(ctx.conn, group.id, number)
         if elephant is None or elephant.is_hidden:
-            raise UserError(f"There's no elephant {number} in this group. {where_numbers}")
+            raise UserError(
+                f"There's no elephant #{number} in {neutralise(group.name)}. {where_numbers}"
+            )
     if verdict is None:
         raise UserError(
             f"{subject.label(number)} hasn't been marked addressed, so there's no question to "
