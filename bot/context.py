@@ -49,6 +49,9 @@ class Context:
     """The command was typed where the others in the conversation read it."""
     routes: Routes | None = None
     """The routing table the core answers with (what `help` lists); None in scheduled jobs."""
+    anonymous: bool = False
+    """The event ran an anonymous command, button or form: nothing may be written about the
+    actor (the core then leaves their plain-text card as it was, `bot.plain_text`)."""
 
     def require_group(self) -> Group:
         assert self.group is not None, "handler registered as group-scoped got no group"

@@ -113,7 +113,14 @@ class Core:
                 return []
             effects = await self._dispatch(ctx, event)
             # Cards sent privately to someone who reads in plain text become numbered options.
-            effects = await plain_text.for_readers(conn, effects, event.who)
+            effects = await plain_text.for_readers(
+                conn,
+                effects,
+                event.who,
+                now=ctx.now,
+                group_id=ctx.group.id if ctx.group is not None else None,
+                remember=not ctx.anonymous,
+            )
             # Posts, messages and updates wait in the outbox, written with the change that caused
             # them: if the process dies after the commit, the next drain still sends every one.
             await outbox.enqueue(conn, effects, ctx.now)
@@ -141,8 +148,11 @@ class Core:
             group = await groups.get(conn, group_id) if group_id is not None else None
             if group_id is not None and group is None:
                 return []
-            effects = await job(Context(conn, self.services, self.clock(), group=group))
-            return await plain_text.for_readers(conn, effects, None)
+            ctx = Context(conn, self.services, self.clock(), group=group)
+            effects = await job(ctx)
+            return await plain_text.for_readers(
+                conn, effects, None, now=ctx.now, group_id=group_id, remember=True
+            )
 
         return await self._in_one_transaction(work, "a scheduled job")
 
@@ -193,10 +203,18 @@ class Core:
         assert where is not None and who is not None
         picked = PICK_NUMBER.fullmatch(text.strip()) if where.is_direct else None
         if picked is not None and forced_group is None:
-            return await self._pick_by_number(ctx, int(picked.group(1)), picked.group(2))
+            number, words = int(picked.group(1)), picked.group(2)
+            if words is None:  # a plain-text reader's number answers their last numbered card
+                option = await plain_text.option_for_number(ctx.conn, who, number, ctx.now)
+                if option is not None:
+                    typed, group_id = option
+                    about = await groups.get(ctx.conn, group_id) if group_id else None
+                    return await self._command(ctx, typed, forced_group=about)
+            return await self._pick_by_number(ctx, number, words)
         command = self.routes.parse(text)
         spec = command.spec
         assert spec is not None
+        ctx.anonymous = ctx.anonymous or spec.anonymous
         handler = self.routes.commands[command.action]  # tests/test_routes.py: each has one
         if spec.scope == "channel" and where.is_direct:
             raise CommandError(f"Please type `{spec.name}` in the channel you want to use.")
@@ -408,6 +426,7 @@ class Core:
         route = self.routes.choices.get(event.action)
         if route is None:
             raise UserError("That button no longer works. Please type the command instead.")
+        ctx.anonymous = route.anonymous
         payload = await self._resolve_encoded(
             ctx, event.value, anonymous=route.anonymous, audience=route.audience
         )
@@ -417,6 +436,7 @@ class Core:
         route = self.routes.forms.get(event.form_id)
         if route is None:
             raise UserError("That form no longer works. Please type the command instead.")
+        ctx.anonymous = route.anonymous
         payload = await self._resolve_encoded(
             ctx, event.context, anonymous=route.anonymous, audience=route.audience
         )

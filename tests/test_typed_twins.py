@@ -9,10 +9,12 @@ here, and then presses and types each one in two identical groups, spying on tha
 
 from __future__ import annotations
 
+import ast
 import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -378,7 +380,7 @@ TWINS: dict[str, Twin] = {
             opened_by("elephant 1 addressed we changed the rota", by="fay", direct=True),
         ),
         press(elephant_cards.AS_OUTCOME, by="fay", direct=True),
-        "elephant 1 addressed we changed the rota",
+        "elephant outcome 1 addressed we changed the rota",
         elephants,
         "elephant_status",
         by="fay",
@@ -509,7 +511,7 @@ TWINS: dict[str, Twin] = {
     action_cards.PICK_OWNER: Twin(
         (_namesakes_asked_about,),
         press(action_cards.PICK_OWNER, by="fay", label="Sam"),
-        "action Write to the council <@U-sam-two-namesake> by friday",
+        "action pick 1",
         action_commands,
         "_note",
         by="fay",
@@ -609,6 +611,22 @@ def test_every_button_and_form_has_a_typed_twin() -> None:
     assert set(TWINS) == set(ROUTES.choices) | set(ROUTES.forms)
 
 
+def test_every_button_and_form_says_what_to_type() -> None:
+    """Plain-text mode writes each button out as the words to type (`Button.typed`) and each form
+    as the command that sends it (`Form.typed`): a card without them could not be answered by
+    someone who reads in plain text. (The adapters and the outbox's codec only rebuild cards.)"""
+    missing = []
+    for path in sorted(Path("bot").rglob("*.py")):
+        if path.parts[1] in ("adapters", "delivery"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("Button", "Form"):
+                named = {keyword.arg for keyword in node.keywords}
+                if "typed" not in named and None not in named:
+                    missing.append(f"{path}:{node.lineno}")
+    assert missing == []
+
+
 def test_every_typed_twin_is_a_command_open_to_the_same_people() -> None:
     for action, twin in TWINS.items():
         parsed = ROUTES.parse(twin.typed)
@@ -673,6 +691,9 @@ async def test_typing_reaches_what_pressing_reaches(
         for name, route in list(table.items()):
             if route.handler is spy.wrapped:
                 monkeypatch.setitem(table, name, replace(route, handler=spy))  # type: ignore[arg-type]
+    for name, handler in list(ROUTES.commands.items()):
+        if handler is spy.wrapped:  # a typed twin that reaches the handler as its own command
+            monkeypatch.setitem(ROUTES.commands, name, spy)
 
     by_button = await twin.press(pressed)
     assert len(spy.results) == 1, f"pressing {action} did not reach {twin.reaches}: {by_button}"

@@ -120,7 +120,11 @@ def _kept(job: ContextJob) -> ContextJob:
     process dies after the commit, the next drain (here or in another clock) still sends them."""
 
     async def run(ctx: Context) -> list[Effect]:
-        effects = await plain_text.for_readers(ctx.conn, await job(ctx), None)
+        effects = await job(ctx)
+        group_id = ctx.group.id if ctx.group is not None else None
+        effects = await plain_text.for_readers(
+            ctx.conn, effects, None, now=ctx.now, group_id=group_id, remember=True
+        )
         await outbox_store.enqueue(ctx.conn, effects, ctx.now)
         return effects
 

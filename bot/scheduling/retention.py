@@ -14,6 +14,8 @@ erases, for each group, the text of everything older than that:
     actions        `text` -> ERASED and the owner's `done_note` -> NULL, when noted before it
     agenda items   `text` -> ERASED, `outcome` and `papers` -> NULL, when they came onto the agenda
                    before the cut-off (an anonymous item comes on after its delay, so never early)
+    time, expenses `note` -> ERASED, when added before the cut-off; the minutes and pence stay,
+                   for the person's record and the organisation's accounts
 
 The rows themselves stay, with their moods, kinds, roles, consent flags, statuses, sizes and
 numbers, so the summary's ledger, the check-in counts and the elephant numbers still add up.
@@ -52,7 +54,7 @@ from datetime import datetime, timedelta
 
 from bot.context import Context
 from bot.effects import Effect
-from bot.store import pending_choices, signals
+from bot.store import pending_choices, plain_text_cards, signals
 from bot.store import retention as retention_store
 from bot.store.database import Connection
 from bot.store.retention import Erased
@@ -92,11 +94,12 @@ async def apply_retention(ctx: Context) -> int:
         erased.firings = await prune_firings(ctx.conn, ctx.now, grace=grace)
         erased.inbound = await prune_inbound(ctx.conn, ctx.now)
         await pending_choices.prune(ctx.conn, ctx.now)
+        await plain_text_cards.prune(ctx.conn, ctx.now)
         await signals.delete_before(ctx.conn, ctx.now - timedelta(days=SIGNAL_DAYS))
     log.info(
         "retention: erased %d check-in words, %d round answers, %d reflections, "
         "%d elephants, %d outcomes, %d perspectives, %d agenda items, %d decisions, "
-        '%d action texts, %d "does it feel addressed?" askings; '
+        '%d action texts, %d "does it feel addressed?" askings, %d notes on time and expenses; '
         "pruned %d firing keys, %d event ids",
         erased.checkins,
         erased.answers,
@@ -108,6 +111,7 @@ async def apply_retention(ctx: Context) -> int:
         erased.decisions,
         erased.actions,
         erased.verdicts,
+        erased.recognition,
         erased.firings,
         erased.inbound,
     )

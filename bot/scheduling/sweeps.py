@@ -12,10 +12,11 @@ from bot.context import Context
 from bot.effects import Effect
 from bot.handlers.actions.reminders import send_due_reminders, send_held_questions
 from bot.handlers.elephants.commands import post_due_elephants
+from bot.handlers.nudges.meeting_ahead import send_meeting_ahead_notes
 
-SWEEPS = (post_due_elephants, send_held_questions, send_due_reminders)
+SWEEPS = (post_due_elephants, send_held_questions, send_due_reminders, send_meeting_ahead_notes)
 """Anonymous items due to be posted; owners' questions held over quiet hours; owners' reminders
-before an action's day."""
+before an action's day; the day-before note for members who asked for earlier reminders."""
 
 
 async def minute_sweeps(ctx: Context) -> list[Effect]:

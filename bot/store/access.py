@@ -123,6 +123,16 @@ async def wanting_fewer_messages(conn: AsyncConnection, member_ids: list[int]) -
     return {row[0] for row in (await conn.execute(query)).all()}
 
 
+async def earlier_reminder_members(conn: AsyncConnection, group_id: int) -> set[int]:
+    """The ids of the group's members who asked for earlier reminders."""
+    query = (
+        select(access_profiles.c.member_id)
+        .join(members, members.c.id == access_profiles.c.member_id)
+        .where(members.c.group_id == group_id, access_profiles.c.earlier_reminders.is_(True))
+    )
+    return set((await conn.execute(query)).scalars())
+
+
 async def plain_text_readers(
     conn: AsyncConnection, people: set[tuple[str, str, str]]
 ) -> set[tuple[str, str, str]]:

@@ -92,6 +92,20 @@ async def next_scheduled(conn: AsyncConnection, group_id: int, after: datetime) 
     return Meeting.from_row(row) if row else None
 
 
+async def scheduled_between(conn: AsyncConnection, start: datetime, end: datetime) -> list[Meeting]:
+    """Scheduled meetings of any group starting after `start` and by `end`, soonest first."""
+    query = (
+        select(meetings)
+        .where(
+            meetings.c.status == SCHEDULED,
+            meetings.c.starts_at > start,
+            meetings.c.starts_at <= end,
+        )
+        .order_by(meetings.c.starts_at, meetings.c.id)
+    )
+    return [Meeting.from_row(row) for row in (await conn.execute(query)).mappings()]
+
+
 async def next_unbegun_start(
     conn: AsyncConnection, group_id: int, after: datetime
 ) -> datetime | None:

@@ -229,6 +229,15 @@ async def claims_for_facilitators(
     return [(Claim.from_row(row), row["display_name"]) for row in rows]
 
 
+async def change_choice(conn: AsyncConnection, claim_id: int, choice: str) -> None:
+    """The owner changes an unpaid choice (claim, decline or give); a paid one stays as it is."""
+    await conn.execute(
+        update(recognition_claims)
+        .where(recognition_claims.c.id == claim_id, recognition_claims.c.paid_at.is_(None))
+        .values(choice=choice)
+    )
+
+
 async def mark_paid(conn: AsyncConnection, claim_id: int, now: datetime) -> None:
     await conn.execute(
         update(recognition_claims).where(recognition_claims.c.id == claim_id).values(paid_at=now)

@@ -30,6 +30,7 @@ from bot.store.schema import (
     inbound_events,
     meetings,
     perspectives,
+    recognition_entries,
     reflections,
     round_answers,
     rounds,
@@ -53,6 +54,8 @@ class Erased:
     agenda: int = 0
     verdicts: int = 0
     """Askings of "does this feel addressed?" whose copy of the words was erased."""
+    recognition: int = 0
+    """Notes on time and expenses ("reading papers", "bus fares"); the amounts stay."""
     firings: int = 0
     inbound: int = 0
 
@@ -69,6 +72,7 @@ class Erased:
             + self.actions
             + self.agenda
             + self.verdicts
+            + self.recognition
         )
 
 
@@ -185,6 +189,18 @@ async def erase_text(
         .values(title=placeholder, what_was_done=None),
     )
     await _erase_decisions_and_actions(conn, of_groups, cutoff, erased, placeholder=placeholder)
+    # What a person wrote about their time and expenses; the minutes and pence stay, for their
+    # record and the organisation's accounts.
+    erased.recognition += await _changed(
+        conn,
+        update(recognition_entries)
+        .where(
+            recognition_entries.c.group_id.in_(of_groups),
+            recognition_entries.c.added_at < cutoff,
+            recognition_entries.c.note != placeholder,
+        )
+        .values(note=placeholder),
+    )
 
 
 async def _erase_decisions_and_actions(

@@ -541,6 +541,22 @@ pending_choices = Table(
     Index(None, "expires_at"),
 )
 
+# The numbered options of the last card sent privately to someone who reads in plain text, so a
+# number typed alone in a direct message answers it (`bot.plain_text`). One row per person,
+# replaced by the next such card and deleted when they do anything else that is not anonymous;
+# never written by an anonymous act (that would show who took part). A day at most.
+plain_text_cards = Table(
+    "plain_text_cards",
+    metadata,
+    Column("platform", String(20), primary_key=True),
+    Column("workspace", String(100), primary_key=True),
+    Column("user_id", String(200), primary_key=True),
+    Column("group_id", ForeignKey("groups.id", ondelete="CASCADE")),
+    Column("options", Text, nullable=False),  # a JSON list of the words each option types
+    Column("sent_at", UtcDateTime, nullable=False),
+    Index(None, "sent_at"),
+)
+
 # Adapters record platform event ids here to drop retries and duplicate deliveries durably.
 inbound_events = Table(
     "inbound_events",

@@ -11,7 +11,7 @@ from bot.adapters.slack.blocks import card_messages
 from bot.adapters.teams.cards import card_parts
 from bot.adapters.teams.limits import ACTIVITY_BUDGET, activity_size
 from bot.cards import Card
-from bot.effects import ReplyToActor
+from bot.effects import PostToConversation, ReplyToActor
 from testkit import adaptive_cards
 from testkit.slack_rules import message_problem
 from tests.dialogue import Chat, Outcome, dm, person
@@ -64,3 +64,24 @@ async def test_sixty_claims_and_a_full_record_are_cards_teams_accepts(chat: Chat
             assert adaptive_cards.CHECKER.errors(part) == []
         shown = str(parts)
         assert all(mark.format(n=n) in shown for n in range(MEMBERS))
+
+
+async def _announcement(chat: Chat) -> Card:
+    """The channel's notice when recognition is turned on, with the longest policy."""
+    await chat.group_of(person("Fay " + "Longname" * 8), [])
+    facilitator = person("Fay " + "Longname" * 8)
+    await chat.say(facilitator, "set recognition-policy " + "p" * limits.RECOGNITION_POLICY)
+    (post,) = (await chat.say(facilitator, "set recognition on")).of(PostToConversation)
+    assert isinstance(post, PostToConversation)
+    return post.card
+
+
+async def test_the_recognition_notice_is_a_message_slack_and_teams_accept(chat: Chat) -> None:
+    card = await _announcement(chat)
+    for message in card_messages(card):
+        assert message_problem({"text": message.text, "blocks": message.blocks}) is None
+    assert "my-time" in str([m.blocks for m in card_messages(card)])
+    if adaptive_cards.problem() is None:
+        for part in card_parts(card, in_channel=True):
+            assert activity_size({"type": "message", "attachments": [part]}) <= ACTIVITY_BUDGET
+            assert adaptive_cards.CHECKER.errors(part) == []

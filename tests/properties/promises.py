@@ -38,11 +38,12 @@ LOCK_OPENED = _promise("lock-opened-one-sided")
 NOT_DELAYED = _promise("anonymous-item-not-delayed")
 LEDGER_SMALL = _promise("ledger-role-group-below-k")
 SIGNAL_SMALL = _promise("signal-alert-below-crowd")
+RECOGNITION_SEEN = _promise("recognition-record-seen-by-others")
 
 ALL = (
     NAMES_AUTHOR, LOG_NAMES, BELOW_K, DIFFERENCING, NOT_RESPONDED, PASSER_NUDGED, TEXT_LOST,
     TYPO_STORED, MEETING_BACKWARDS, ROUND_TWICE, LOCK_OPENED, NOT_DELAYED, LEDGER_SMALL,
-    SIGNAL_SMALL,
+    SIGNAL_SMALL, RECOGNITION_SEEN,
 )  # fmt: skip
 SKIPPED = {
     name.strip() for name in os.environ.get("COMMONGROUND_PROPERTY_SKIP", "").split(",") if name
@@ -333,3 +334,38 @@ def export_record(g: int, text: str, readings: Readings) -> None:
                 if counts["shared"] + counts["passed"] < k
             }
             check(not small, LEDGER_SMALL, f"export {what} ledger shows passes with {small}, k={k}")
+
+
+# -- recognition records --------------------------------------------------------------------------
+
+CLAIM_LINE = re.compile(r"\b(Zq\d+) (?:claims|gives it to a cause)\b")
+"""A line of the facilitators' claims list, naming whose claim it is."""
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who sees a text: one person (group, index), or everyone in a channel (`person` None)."""
+
+    person: tuple[int, int] | None
+
+
+def recognition_seen(
+    viewer: Viewer,
+    text: str,
+    notes: dict[str, tuple[int, int]],
+    facilitates: set[int],
+    owner_of_name: dict[str, tuple[int, int]],
+) -> None:
+    """Only a record's owner and their group's facilitators ever see it: no one else is shown
+    what someone's time or expenses were for (`notes`: the words, by whose they are), nor a line
+    of someone's claim. `facilitates` is the groups the viewer facilitates."""
+    owners = [owner for words, owner in notes.items() if words in text]
+    owners += [owner_of_name[name] for name in CLAIM_LINE.findall(text) if name in owner_of_name]
+    for owner in owners:
+        allowed = viewer.person is not None and (viewer.person == owner or owner[0] in facilitates)
+        check(
+            allowed,
+            RECOGNITION_SEEN,
+            f"{'everyone' if viewer.person is None else viewer.person} was shown the recognition "
+            f"record of {owner}: {text!r}",
+        )

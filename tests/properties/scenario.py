@@ -17,6 +17,7 @@ random `k`, reciprocity lock and anonymity delay) and a list of steps. A step is
   a direct message (`FEELINGS[pick]`: yes, partly, not really, or taking their answer back).
 
 Steps name people by their index in the group; `person 0` set the group up and facilitates.
+Recognition of time is on in every group from the start.
 """
 
 from __future__ import annotations
@@ -99,8 +100,31 @@ TEMPLATES: tuple[str, ...] = (
     "glossary add {day} {text}",
     "glossary remove {day}",
     "set signal-crowd {n}",
+    "time add 1h {text}",
+    "expense add 4.50 {text}",
+    "time remove {n}",
+    "my-time",
+    "claim",
+    "decline",
+    "donate",
+    "claim {n}",
+    "decline {n}",
+    "donate {n}",
+    "claims",
+    "claims export",
+    "claims paid {n}",
+    "set recognition off",
+    "set recognition on",
+    "plain-text on",
+    "plain-text off",
+    "{n}",
 )
-"""What people type. Facilitator commands are typed by anyone: a refusal is part of the game."""
+"""What people type. Facilitator commands are typed by anyone: a refusal is part of the game.
+Recognition of time is turned on in every group as it is set up, so its records are kept from
+the start (`time add`, `claim` …) and the promise that only their owner and the group's
+facilitators see them is checked after every step. A number on its own, typed in a direct
+message by someone in plain-text mode, answers their last numbered card: anonymously when that
+card's choice is anonymous, which the world checks as it checks any anonymous command."""
 
 COMMON = tuple(
     TEMPLATES.index(t)

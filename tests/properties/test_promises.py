@@ -28,7 +28,8 @@ from sqlalchemy import text
 from bot.store.migrate import upgrade
 from tests.conftest import ON_POSTGRES, RESET_POSTGRES
 from tests.dialogue import FakeClock
-from tests.properties.scenario import Scenario, scenarios
+from tests.properties.promises import BrokenPromise, Viewer, recognition_seen
+from tests.properties.scenario import TEMPLATES, GroupPlan, Scenario, scenarios
 from tests.properties.world import make_core, play
 
 EXAMPLES = int(os.environ.get("COMMONGROUND_PROPERTY_EXAMPLES", "20"))
@@ -93,3 +94,105 @@ def test_every_promise_holds_after_every_step(
 ) -> None:
     url = fresh_database()  # type: ignore[operator]
     asyncio.run(_run(url, tmp_path_factory.getbasetemp(), scenario))
+
+
+def _say(g: int, i: int, template: str, n: int = 1, in_dm: bool = True) -> tuple[object, ...]:
+    return ("say", g, i, TEMPLATES.index(template), n, in_dm)
+
+
+RECORDS_IN_TWO_GROUPS = Scenario(
+    groups=(
+        GroupPlan(("lived-experience", "professional", "lived-experience"), 2, False, 0, None),
+        GroupPlan(("both", "lived-experience", "professional"), 2, False, 0, None),
+    ),
+    steps=(
+        _say(0, 1, "time add 1h {text}"),
+        _say(0, 1, "expense add 4.50 {text}", in_dm=False),
+        _say(0, 1, "expense add 4.50 {text}"),
+        _say(0, 1, "my-time"),
+        _say(0, 1, "claim"),
+        _say(0, 2, "claims"),
+        _say(0, 2, "claims export"),
+        _say(0, 2, "claim {n}"),
+        _say(0, 2, "my-time"),
+        _say(1, 0, "claims"),
+        _say(1, 0, "claims export"),
+        _say(0, 0, "claims"),
+        _say(0, 0, "claims export", in_dm=False),
+        _say(0, 1, "decline {n}"),
+        _say(0, 1, "donate {n}"),
+        _say(0, 0, "claims paid {n}"),
+        ("press", 0, 2, 0),
+        _say(0, 0, "export"),
+        _say(0, 1, "my-data"),
+        _say(0, 1, "forget-me"),
+        ("press", 0, 1, 0),
+        ("wait", 1440),
+    ),
+)
+
+
+def test_a_record_reaches_only_its_owner_and_the_groups_facilitators(
+    fresh_database: object, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The recognition promise, played on purpose: a member's time, expenses and claim asked
+    for by another member and by the other group's facilitator, then changed, paid, exported
+    and forgotten. Any leak raises `RecognitionRecordSeenByOthers`."""
+    url = fresh_database()  # type: ignore[operator]
+    asyncio.run(_run(url, tmp_path_factory.getbasetemp(), RECORDS_IN_TWO_GROUPS))
+
+
+def test_the_recognition_check_catches_a_leak() -> None:
+    """The check itself can fail: one person's note or claim line shown to another member, to
+    another group's facilitator or in the channel."""
+    notes = {"budget agenda w1x": (0, 1)}
+    owners = {"Zq001": (0, 1), "Zq002": (0, 2)}
+    fine = [
+        (Viewer((0, 1)), set[int]()),  # the owner
+        (Viewer((0, 0)), {0}),  # the group's facilitator
+    ]
+    for viewer, facilitates in fine:
+        recognition_seen(viewer, "1. 1 hour: budget agenda w1x", notes, facilitates, owners)
+        recognition_seen(viewer, "1. Zq001 claims: 1 meeting", notes, facilitates, owners)
+    leaks = [
+        (Viewer((0, 2)), set[int]()),  # another member
+        (Viewer((1, 0)), {1}),  # the other group's facilitator
+        (Viewer(None), set[int]()),  # the channel
+    ]
+    for viewer, facilitates in leaks:
+        for shown in ("1. 1 hour: budget agenda w1x", "1. Zq001 claims: 1 meeting"):
+            with pytest.raises(BrokenPromise):
+                recognition_seen(viewer, shown, notes, facilitates, owners)
+
+
+NUMBERS_IN_PLAIN_TEXT = Scenario(
+    groups=(
+        GroupPlan(("lived-experience", "professional", "lived-experience"), 2, False, 0, None),
+    ),
+    steps=(
+        _say(0, 1, "plain-text on"),
+        _say(0, 2, "plain-text on"),
+        _say(0, 0, "meeting start", in_dm=False),
+        _say(0, 0, "checkin", in_dm=False),
+        _say(0, 1, "{n}", n=3),
+        _say(0, 2, "{n}", n=4),
+        _say(0, 0, "meeting end", in_dm=False),
+        ("wait", 120),
+        _say(0, 1, "{n}", n=4),
+        _say(0, 2, "{n}", n=2),
+        _say(0, 1, "{n}", n=3),
+        _say(0, 2, "{n}", n=1, in_dm=False),
+        ("wait", 1440),
+        _say(0, 1, "{n}", n=1),
+    ),
+)
+
+
+def test_a_number_answering_an_anonymous_question_leaves_no_trace(
+    fresh_database: object, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Plain-text readers answer the check-in and then "did you feel heard?" by typing a number
+    alone: the world checks the anonymous answers as it checks any anonymous command (nothing
+    written or changed that names the person), with every other promise after each step."""
+    url = fresh_database()  # type: ignore[operator]
+    asyncio.run(_run(url, tmp_path_factory.getbasetemp(), NUMBERS_IN_PLAIN_TEXT))

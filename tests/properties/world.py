@@ -5,6 +5,7 @@ what came due, delivering to a recorder.
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import re
@@ -118,6 +119,8 @@ class World:
     delivered: int = 0
     revealed: set[int] = field(default_factory=set)
     anonymous_words: set[str] = field(default_factory=set)
+    notes: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """What each person's time and expenses were for (their typed words), by whose they are."""
 
     @property
     def db(self) -> Database:
@@ -149,6 +152,7 @@ class World:
                 f"set k {plan.k}",
                 f"set reciprocity-lock {'on' if plan.lock else 'off'}",
                 f"set anonymity-delay {plan.delay}",
+                "set recognition on",
                 *([f"schedule {plan.schedule}"] if plan.schedule else []),
             ):
                 await self.act(g, 0, line, here)
@@ -224,6 +228,11 @@ class World:
                 f"{who.display_name} says {what!r}" + (" in DM" if where.is_direct else "")
             )
             anonymous = _command_is_anonymous(self.core, what)
+            if where.is_direct and what.strip().isdigit():  # it answers their numbered card
+                option = _numbered_option(before, who, int(what))
+                anonymous = option is not None and _command_is_anonymous(self.core, option)
+            if words and what.startswith(("time add", "expense add")):
+                self.notes[words] = (g, i)
             effects = await self.core.handle(Command(who, chat_where, what))
             if words and len(words.split()) >= SHORTEST_KEPT:
                 typed.append(words)
@@ -245,6 +254,7 @@ class World:
             typed += [v for v in values.values() if len(v.split()) >= SHORTEST_KEPT]
         after = await snapshot_tables(self.db)
         shown = self.see(g, i, effects)
+        self.check_recognition(shown, (g, i), after)
         if anonymous:
             for words in typed:
                 self.anonymous_words.add(words)
@@ -266,6 +276,7 @@ class World:
         effects = self.recorder.effects[self.delivered :]
         self.delivered = len(self.recorder.effects)
         shown = self.see(None, None, effects)
+        self.check_recognition(shown, None, after)
         self.check_reminders(after, effects)
         await self.check_state(before, after, shown)
 
@@ -314,7 +325,11 @@ class World:
             )
             ks[g] = int(row["k"]) if row else 3
             crowds[g] = int(row["signal_crowd"]) if row else 2
-        exports = [(g, e) for g, _, e in shown if isinstance(e, SendFileToActor)]
+        exports = [  # the group's `export` (JSON); a claims list (CSV) is checked as text
+            (g, e)
+            for g, _, e in shown
+            if isinstance(e, SendFileToActor) and e.filename.endswith(".json")
+        ]
         promises.shown_texts(
             [(g, text) for g, text, e in shown if not any(e is x for _, x in exports)],
             self.readings,
@@ -339,6 +354,45 @@ class World:
                 f"{row['starts_at']} to {row['ends_at']}",
             )
         self.check_lock(after)
+
+    def check_recognition(
+        self,
+        shown: list[tuple[int, str, Effect]],
+        actor: tuple[int, int] | None,
+        after: dict[str, Any],
+    ) -> None:
+        """Time, expenses and claims reach only their owner and the group's facilitators."""
+        if not self.notes and not any("claims" in text for _, text, _ in shown):
+            return
+        index = {
+            row["id"]: g
+            for g in range(len(self.scenario.groups))
+            for row in after["groups"].values()
+            if row["conversation_id"] == f"C-group{g}"
+        }
+        owners = {
+            person(g, i).display_name: (g, i)
+            for g, plan in enumerate(self.scenario.groups)
+            for i in range(len(plan.roles))
+        }
+        for _, text, effect in shown:
+            if isinstance(effect, PostToConversation | UpdatePost):
+                viewer = promises.Viewer(None)
+            elif isinstance(effect, MessageMember):
+                viewer = promises.Viewer(_person_of(self.scenario, effect.user_id))
+            else:
+                viewer = promises.Viewer(actor)
+            facilitates = set()
+            if viewer.person is not None:
+                user_id = person(*viewer.person).user_id
+                facilitates = {
+                    index[row["group_id"]]
+                    for row in after["members"].values()
+                    if row["user_id"] == user_id
+                    and row["is_facilitator"]
+                    and row["group_id"] in index
+                }
+            promises.recognition_seen(viewer, text, self.notes, facilitates, owners)
 
     def check_lock(self, after: dict[str, Any]) -> None:
         lock_on = {r["id"]: bool(r["reciprocity_lock"]) for r in after["groups"].values()}
@@ -436,6 +490,16 @@ def _command_is_anonymous(core: Core, text: str) -> bool:
     except CommandError:
         return False
     return bool(spec and spec.anonymous)
+
+
+def _numbered_option(before: dict[str, Any], who: Who, number: int) -> str | None:
+    """The words a number typed alone answers with: option `number` of the person's last
+    numbered card in plain text (`plain_text_cards`), or None."""
+    for row in before["plain_text_cards"].values():
+        if row["user_id"] == who.user_id:
+            options = json.loads(row["options"])
+            return str(options[number - 1]) if 1 <= number <= len(options) else None
+    return None
 
 
 def _person_of(scenario: Scenario, user_id: str) -> tuple[int, int] | None:

@@ -28,6 +28,8 @@ from bot.store.schema import (
     inbound_events,
     meetings,
     perspectives,
+    recognition_claims,
+    recognition_entries,
     reflections,
     round_answers,
     rounds,
@@ -293,6 +295,7 @@ async def test_privacy_says_what_is_erased_and_when(chat: Chat) -> None:
     await chat.say(FAY, "set retention 45")
     reply = (await chat.say(SAM, "privacy")).reply
     assert "reflections, decisions and actions) are kept for 45 days, then erased" in reply
+    assert "time and expenses: what they were for is erased then, and the hours" in reply
     assert "Moods, passes and other counts stay" in reply
 
 
@@ -356,3 +359,40 @@ async def test_signals_go_after_a_day_and_the_glossary_stays(
     async with db.read() as conn:
         kept = set((await conn.execute(select(glossary_entries.c.word))).scalars())
     assert kept == {"ehcp", "LA"}
+
+
+async def test_notes_on_time_and_expenses_go_and_the_amounts_stay(
+    chat: Chat, core: Core, db: Database, clock: FakeClock
+) -> None:
+    """What a person wrote their time and expenses were for is free text like any other; the
+    minutes and pence stay for their record and, once claimed, the organisation's accounts."""
+    await setup(chat)
+    await chat.say(FAY, "set retention 30")
+    await chat.say(FAY, "set recognition on")
+    await chat.say(SAM, "time add 1h30 reading the council's papers", dm(SAM))
+    await chat.say(SAM, "expense add 12.40 taxi to the hospital", dm(SAM))
+    await chat.say(SAM, "claim", dm(SAM))
+    clock.advance(days=20)
+    await chat.say(SAM, "expense add 3 bus home", dm(SAM))
+    clock.advance(days=11)
+    assert await run(core) == 2
+    async with db.read() as conn:
+        rows = (
+            await conn.execute(
+                select(
+                    recognition_entries.c.note,
+                    recognition_entries.c.minutes,
+                    recognition_entries.c.pence,
+                ).order_by(recognition_entries.c.id)
+            )
+        ).all()
+        claim = (await conn.execute(select(recognition_claims.c.pence))).scalar_one()
+    assert [tuple(row) for row in rows] == [
+        (ERASED, 90, None),
+        (ERASED, None, 1240),
+        ("bus home", None, 300),
+    ]
+    assert claim == 1240
+    record = (await chat.say(SAM, "my-time", dm(SAM))).reply
+    assert "bus home" in record and "hospital" not in record
+    assert await run(core) == 0

@@ -55,8 +55,10 @@ PREFERENCE_MEANS = {
         "come."
     ),
     "earlier-reminders": (
-        "I've noted it, and facilitators see it beside your shared needs, so they can send you "
-        "papers and reminders earlier."
+        "Earlier means: the reminder for an action you took on comes two days before it's due "
+        "instead of one, and the day before each scheduled meeting I send you a note of when "
+        "it starts and when the check-in will come. Quiet hours and `nudges off` still apply. "
+        "Facilitators also see it beside your shared needs, so they can send papers earlier."
     ),
 }
 

@@ -19,7 +19,10 @@ def preferences(profile: Profile) -> str:
         for on, words in (
             (profile.plain_text, "plain text with numbered options, no buttons"),
             (profile.fewer_messages, "fewer messages"),
-            (profile.earlier_reminders, "earlier reminders"),
+            (
+                profile.earlier_reminders,
+                "earlier reminders (actions two days before they're due, meetings the day before)",
+            ),
         )
         if on
     ]

@@ -38,8 +38,8 @@ from bot.handlers.actions.lookup import (
 from bot.handlers.actions.reminders import reminder_promise
 from bot.replies import reply
 from bot.routing import Routes
+from bot.store import access, members
 from bot.store import actions as store
-from bot.store import members
 from bot.store.actions import Action
 from bot.store.groups import Group
 from bot.text_safety import TextRejected, clean_text, neutralise, shortened
@@ -68,7 +68,8 @@ async def _accept(ctx: Context, action: Action) -> list[Effect]:
     must_own(action, member, "accept")
     if not await store.accept(ctx.conn, action.id, member.id, ctx.now):
         return [reply(f"You've already said yes to action #{action.number}. Thank you.")]
-    later = reminder_promise(group, action, ctx, whom="You'll get")
+    earlier = (await access.get(ctx.conn, member.id)).earlier_reminders
+    later = reminder_promise(group, action, ctx, whom="You'll get", earlier=earlier)
     told = Card(
         title=f"Action #{action.number}: yes",
         text=f"{neutralise(member.display_name)} said yes to action #{action.number}:\n"

@@ -34,11 +34,12 @@ from bot.handlers.actions.lookup import (
 from bot.handlers.actions.reading import EXAMPLE, GRAMMAR, USAGE, split_action
 from bot.handlers.actions.reminders import held_over, reminder_promise
 from bot.handlers.summary.builder import day_words
+from bot.identity import signature
 from bot.replies import reply
 from bot.routing import Routes, encode
 from bot.scheduling.quiet_hours import is_quiet
+from bot.store import access, decisions, meetings, members, pending_choices
 from bot.store import actions as store
-from bot.store import decisions, meetings, members, pending_choices
 from bot.store.groups import Group
 from bot.store.meetings import Meeting
 from bot.store.members import Member
@@ -49,6 +50,8 @@ routes = Routes()
 RECENTLY_DONE = timedelta(days=30)
 LIST_LIMIT = 30
 PICK_LASTS = timedelta(hours=1)
+PICK_MOST = 5
+"""At most this many people of the same name are offered to choose from."""
 
 routes.declare(
     CommandSpec(
@@ -57,6 +60,18 @@ routes.declare(
         "group",
         "action <number> accept|decline|done [a short note]",
         "say yes or no to an action, or mark it done",
+        GRAMMAR,
+        rank=145,
+        typed=False,
+    )
+)
+routes.declare(
+    CommandSpec(
+        "action-pick",
+        "member",
+        "group",
+        "action pick <number>",
+        "say which of two people with the same name you meant",
         GRAMMAR,
         rank=145,
         typed=False,
@@ -166,18 +181,36 @@ async def action_new(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     return await _note(ctx, group, member, text, found[0], due)
 
 
+def _seal(ctx: Context, group: Group) -> pending_choices.Seal:
+    """Ties the words waiting for "which one?" to who typed them, in this group, by keyed hash,
+    so `action pick <n>` finds them again while the row names nobody."""
+    who = ctx.require_who()
+    secret = ctx.services.secret
+
+    def seal(nonce: str) -> str:
+        parts = (str(group.id), nonce, who.platform, who.workspace, who.user_id)
+        return signature(secret, PICK_OWNER, *parts)
+
+    return seal
+
+
 async def _ask_which(ctx: Context, group: Group, typed: str, found: list[Member]) -> Effect:
-    """Two people share the name: a button for each (the words wait server-side), or type it
-    again with a mention."""
-    held = await pending_choices.hold(ctx.conn, typed, ctx.now, PICK_LASTS)
+    """Two people share the name: a button for each (the words wait server-side), or typed,
+    `action pick <n>`, or the action again with a mention."""
+    held = await pending_choices.hold(ctx.conn, typed, ctx.now, PICK_LASTS, seal=_seal(ctx, group))
     buttons = tuple(
-        Button(_who_label(person, group), PICK_OWNER, encode(group.id, f"{held}:{person.id}"))
-        for person in found[:5]
+        Button(
+            _who_label(person, group),
+            PICK_OWNER,
+            encode(group.id, f"{held}:{person.id}"),
+            typed=f"action pick {number}",
+        )
+        for number, person in enumerate(found[:PICK_MOST], start=1)
     )
     return reply(
         f"{len(found)} people in {neutralise(group.name)} go by that name. Which one did you "
-        "mean? Or type the action again, naming them with @ and picking them from the list "
-        "your app offers.",
+        "mean? Type `action pick` and their number from this list, or type the action again, "
+        "naming them with @ and picking them from the list your app offers.",
         buttons=buttons,
     )
 
@@ -186,6 +219,28 @@ def _who_label(person: Member, group: Group) -> str:
     joined = person.joined_at.astimezone(group.zone)
     role = " facilitator," if person.is_facilitator else ""
     return f"{neutralise(person.display_name)[:40]} ({role} joined {joined.day} {joined:%b %Y})"
+
+
+@routes.handles("action.pick")
+async def owner_picked_by_number(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
+    """`action pick 2`: the second person offered, for the words still waiting to be noted."""
+    group, member = ctx.require_group(), ctx.require_member()
+    held = await pending_choices.held_for(ctx.conn, ctx.now, _seal(ctx, group))
+    pending = await pending_choices.take(ctx.conn, held, ctx.now) if held else None
+    if pending is None:
+        raise UserError(
+            "There's no question about who you meant waiting just now (it lasts an hour). "
+            f"Please type the action again: {EXAMPLE}."
+        )
+    words, token, typed_day = split_action(pending.text)
+    found = (await resolve_person(ctx, group, token))[:PICK_MOST]
+    number = cmd.number or 0
+    if not found:
+        raise UserError("That person is no longer in the group.", original=pending.text)
+    if not 1 <= number <= len(found):
+        raise UserError(f"Please pick a number from 1 to {len(found)}, like `action pick 1`.")
+    text = clean_text(words, limit=limits.ACTION, what="the action")
+    return await _note(ctx, group, member, text, found[number - 1], due_day(ctx, group, typed_day))
 
 
 @routes.choice(PICK_OWNER)
@@ -230,7 +285,8 @@ async def _note(
     effects: list[Effect] = [PostToConversation(group.where, post)]
     later = reminder_promise(group, action, ctx)
     if owner.id == member.id:
-        yours = reminder_promise(group, action, ctx, whom="You'll get")
+        earlier = (await access.get(ctx.conn, owner.id)).earlier_reminders
+        yours = reminder_promise(group, action, ctx, whom="You'll get", earlier=earlier)
         effects.append(reply(f"Noted action #{n}, yours.{yours}"))
         return effects
     if not asked:

@@ -4,7 +4,8 @@
 platform mention (adapters turn Slack's and Teams' mentions into `<@ID>`), and `by <day>` may
 follow, read as people write days (`bot.scheduling.spoken_dates`) in the group's time zone.
 `action <number> <verb> [words]` acts on an action; a number and a word close to a verb is a
-typo, answered with what would work.
+typo, answered with what would work. `action pick <n>` answers "which of the people with that
+name?" by typing (the n-th person listed).
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ def read_action(spec: CommandSpec, rest: str) -> ParsedCommand:
     what would work; a number alone asks what to do."""
     first, after = split(rest)
     found = NUMBER.fullmatch(first)
+    picked = NUMBER.fullmatch(after.strip()) if first.lower() == "pick" else None
+    if picked is not None:
+        return spec.parsed("action.pick", number=int(picked.group(1)))
     if found is None:
         return spec.parsed("action.new", arg=rest)
     number = int(found.group(1))
@@ -71,7 +75,7 @@ def read_action(spec: CommandSpec, rest: str) -> ParsedCommand:
 
 
 GRAMMAR = Grammar(
-    ("action.new", *(f"action.{verb}" for verb in VERBS)),
+    ("action.new", "action.pick", *(f"action.{verb}" for verb in VERBS)),
     read_action,
 )
 

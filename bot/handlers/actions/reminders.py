@@ -12,6 +12,11 @@ after being asked is noise; someone given it later only gets the question). Some
 `nudges off` gets none. A reminder that could not go out before the due day had ended (the bot
 was down, quiet hours ran on) is not sent at all.
 
+Earlier, for an owner who asked for it (`access prefer earlier-reminders`): `EARLIER_DAYS_BEFORE`
+days before the due day at the same hour, or, if they were only asked after that moment, at the
+usual time, so asking for earlier never means getting none. Quiet hours and `nudges off` apply
+as for everyone, and it is the same one reminder, claimed the same way.
+
 Once: each reminder is claimed with a conditional update of the action's `reminded_at` before
 anything is sent, inside the sweep's transaction, so two clocks never send it twice. Skipping one
 (nudges off, too late) claims it as well, so the sweep does not look at it again. Quiet hours do
@@ -26,29 +31,53 @@ from bot.context import Context
 from bot.effects import Effect, MessageMember
 from bot.handlers.actions.cards import ask_card, reminder_card
 from bot.scheduling.quiet_hours import describe, is_quiet
+from bot.store import access, groups, members
 from bot.store import actions as store
-from bot.store import groups, members
 from bot.store.actions import Action
 from bot.store.groups import Group
 
 REMINDER_AT = time(10, 0)
 """A sensible local hour: after the school run, well before the evening."""
 DAYS_BEFORE = 1
+EARLIER_DAYS_BEFORE = 2
+"""For owners who asked for earlier reminders: two days before, a day more to plan around."""
 
 
-def reminder_time(group: Group, due_on: date) -> datetime:
+def reminder_time(group: Group, due_on: date, *, days_before: int = DAYS_BEFORE) -> datetime:
     """The moment (UTC) the reminder for an action due on `due_on` falls due."""
-    day = due_on - timedelta(days=DAYS_BEFORE)
+    day = due_on - timedelta(days=days_before)
     return datetime.combine(day, REMINDER_AT).replace(tzinfo=group.zone).astimezone(UTC)
 
 
+def owner_reminder_time(group: Group, action: Action, earlier: bool) -> datetime:
+    """When this owner's reminder falls due: earlier if they asked and were asked about the
+    action before that moment, else the usual day before."""
+    assert action.due_on is not None
+    usual = reminder_time(group, action.due_on)
+    if not earlier:
+        return usual
+    early = reminder_time(group, action.due_on, days_before=EARLIER_DAYS_BEFORE)
+    return early if action.asked_at is not None and action.asked_at < early else usual
+
+
 def reminder_promise(
-    group: Group, action: Action, ctx: Context, *, whom: str = "The owner gets"
+    group: Group,
+    action: Action,
+    ctx: Context,
+    *,
+    whom: str = "The owner gets",
+    earlier: bool = False,
 ) -> str:
-    """A sentence promising the reminder, when one will come; else nothing."""
-    if action.due_on is None or reminder_time(group, action.due_on) <= ctx.now:
+    """A sentence promising the reminder, when one will come; else nothing. `earlier` only for
+    the owner's own eyes: whether someone asked for earlier reminders is theirs to share."""
+    if action.due_on is None:
         return ""
-    return f" {whom} a reminder the day before it's due (unless nudges are turned off)."
+    usual = reminder_time(group, action.due_on)
+    at = owner_reminder_time(group, action, earlier)
+    if at <= ctx.now:
+        return ""
+    when = "the day" if at == usual else "two days"
+    return f" {whom} a reminder {when} before it's due (unless nudges are turned off)."
 
 
 def held_over(name: str, group: Group) -> str:
@@ -81,8 +110,10 @@ async def send_held_questions(ctx: Context) -> list[Effect]:
 
 async def send_due_reminders(ctx: Context) -> list[Effect]:
     """Remind every owner, of any group, whose reminder is due now (see the module note)."""
-    # The widest time zones are 14 hours ahead of UTC: two days covers every group's tomorrow.
-    candidates = await store.reminder_candidates(ctx.conn, ctx.now.date() + timedelta(days=2))
+    # The widest time zones are 14 hours ahead of UTC: a day more than the earliest reminder
+    # covers every group's day after tomorrow.
+    ahead = timedelta(days=EARLIER_DAYS_BEFORE + 1)
+    candidates = await store.reminder_candidates(ctx.conn, ctx.now.date() + ahead)
     found: dict[int, Group | None] = {}
     effects: list[Effect] = []
     for action in candidates:
@@ -91,7 +122,10 @@ async def send_due_reminders(ctx: Context) -> list[Effect]:
         group = found[action.group_id]
         if group is None or action.due_on is None or action.owner_id is None:
             continue
-        due_at = reminder_time(group, action.due_on)
+        if ctx.now < reminder_time(group, action.due_on, days_before=EARLIER_DAYS_BEFORE):
+            continue  # not due for anyone yet: no need to read the owner's profile
+        earlier = (await access.get(ctx.conn, action.owner_id)).earlier_reminders
+        due_at = owner_reminder_time(group, action, earlier)
         if ctx.now < due_at:
             continue
         today = ctx.now.astimezone(group.zone).date()

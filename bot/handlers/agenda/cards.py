@@ -227,4 +227,5 @@ def change_form(
         submit_label=label.split()[0],
         context=routing.encode(group_id, change),
         notes=(f"Or type `{typed}`.",),
+        typed=typed,
     )

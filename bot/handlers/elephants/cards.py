@@ -284,7 +284,8 @@ def outcome_or_new_card(
     buttons: list[Button] = []
     value = routing.encode(group_id, typed)
     if record:
-        buttons.append(Button(f"Elephant #{number}: {status}", AS_OUTCOME, value))
+        outcome = f"elephant outcome {neutralise(typed)}"
+        buttons.append(Button(f"Elephant #{number}: {status}", AS_OUTCOME, value, typed=outcome))
     if name:
         new = f"elephant little: {neutralise(typed)}"
         buttons.append(Button(NEW_ELEPHANT_LABEL, AS_NEW, value, typed=new))

@@ -153,10 +153,16 @@ def _read_elephant(spec: CommandSpec, rest: str) -> ParsedCommand:
     - a number alone (`elephant 3`) shows that elephant whole (`elephant.show`);
     - a number and a word close to a status (`elephant 1 dicussed …`), or a number and one
       other word (`elephant 3 done`), is a mistyped outcome: refused with what would work;
+    - `elephant outcome <n> <status> <words>` is always an outcome, the words its note (the
+      typed answer to the question which one was meant);
     - anything else is a new elephant (`elephant 2021 was a hard year`); starting it with
       `little:` or `big:` makes any words a new elephant."""
     first, after = split(rest)
     found = NUMBER.fullmatch(first)
+    said = _outcome_parts(after) if first.rstrip(":").lower() == "outcome" else None
+    if said is not None:
+        number, status, note = said
+        return OUTCOME.parsed("elephant.status", arg=status, number=number, value=note)
     if found is None:
         return spec.parsed("elephant.new", arg=rest)
     number = int(found.group(1))

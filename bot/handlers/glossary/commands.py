@@ -27,6 +27,7 @@ from bot.text_safety import clean_text, neutralise
 routes = Routes()
 
 ADD, FIX, REMOVE, LIST = "glossary.add", "glossary.fix", "glossary.remove", "glossary"
+LOOKUP = "glossary.lookup"
 
 
 OPENING, CLOSING = "\"“‘'", "\"”’'"
@@ -62,7 +63,8 @@ def _known_phrase(entries: list[store.Entry], word: str, meaning: str) -> tuple[
 
 
 def _read(spec: CommandSpec, rest: str) -> ParsedCommand:
-    """`glossary`, `glossary add|fix <word> <meaning>`, `glossary remove <word>`."""
+    """`glossary`, `glossary <word>`, `glossary add|fix <word> <meaning>`,
+    `glossary remove <word>`. Any other first word is a word to look up."""
     word, after = split(rest)
     if not word:
         return spec.parsed(LIST)
@@ -78,14 +80,11 @@ def _read(spec: CommandSpec, rest: str) -> ParsedCommand:
         if not after:
             raise CommandError("Please say which word: `glossary remove <word>`.")
         return REMOVE_SPEC.parsed(REMOVE, arg=after.rstrip(":").strip())
-    raise CommandError(
-        "I can show the glossary (`glossary`), add a word (`glossary add <word> <plain "
-        "meaning>`), and facilitators can `glossary fix <word> <new meaning>` or "
-        "`glossary remove <word>`."
-    )
+    looked_up = rest.strip().strip(OPENING + CLOSING + "?:").strip()
+    return spec.parsed(LOOKUP, arg=looked_up)
 
 
-GRAMMAR = Grammar((LIST, ADD, FIX, REMOVE), _read)
+GRAMMAR = Grammar((LIST, LOOKUP, ADD, FIX, REMOVE), _read)
 FIX_SPEC = routes.declare(
     CommandSpec(
         "glossary-fix",
@@ -105,8 +104,8 @@ REMOVE_SPEC = FIX_SPEC
 @routes.command(
     "glossary",
     "member",
-    usage="glossary  /  glossary add <word> <plain meaning>",
-    summary="the group's words and what they mean; add one",
+    usage="glossary  /  glossary <word>  /  glossary add <word> <plain meaning>",
+    summary="the group's words and what they mean; look one up; add one",
     rank=102,
     grammar=GRAMMAR,
     action=LIST,
@@ -114,6 +113,33 @@ REMOVE_SPEC = FIX_SPEC
 async def show(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     group = ctx.require_group()
     return [ReplyToActor(glossary_card(group.name, await store.all_of(ctx.conn, group.id)))]
+
+
+@routes.handles(LOOKUP)
+async def look_up(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
+    """One word's meaning, found whatever its case or accents (`glossary ehcp` finds "EHCP")."""
+    group = ctx.require_group()
+    word = " ".join(cmd.arg.split())
+    entry = await store.find(ctx.conn, group.id, word) if store.key_of(word) else None
+    if entry is not None and entry.meaning:
+        return [reply(f"{neutralise(entry.word)}: {neutralise(entry.meaning)}")]
+    shown = neutralise(word[: limits.GLOSSARY_WORD])
+    typed = f'"{shown}"' if " " in shown else shown
+    if entry is not None:
+        return [
+            reply(
+                f"Someone asked about “{neutralise(entry.word)}”, and nobody has explained it "
+                f"yet. If you know what it means, you can add it: `glossary add {typed} "
+                "<plain meaning>`."
+            )
+        ]
+    return [
+        reply(
+            f"“{shown}” isn't in the glossary yet, sorry. If you know what it means, you can "
+            f"add it for everyone: `glossary add {typed} <plain meaning>`. Type `glossary` to "
+            "see all the words."
+        )
+    ]
 
 
 def _typed(cmd: ParsedCommand, verb: str) -> str:

@@ -67,6 +67,7 @@ def ladder_form(group_id: int, meeting_id: int, k: int) -> Form:
             ),
         ),
         context=routing.encode(group_id, str(meeting_id)),
+        typed="ladder <1-7>",
         notes=(
             "Anonymous: I don't keep who answered. Answers are shown only added up, once at "
             f"least {k} have come in, and by role only when each side has {k} or more.",

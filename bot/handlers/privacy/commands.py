@@ -21,9 +21,10 @@ from bot.handlers.privacy.personal_data import erase, erase_tokens, my_data_card
 from bot.handlers.privacy.rejoined import note_forgotten
 from bot.handlers.privacy.statement import full_statement
 from bot.handlers.recognition import record as recognition_record
+from bot.plain_text import TYPING_HINT
 from bot.replies import reply
 from bot.routing import Routes, encode
-from bot.store import groups, members, pending_files
+from bot.store import groups, members, pending_files, plain_text_cards
 from bot.text_safety import neutralise
 
 routes = Routes()
@@ -115,7 +116,7 @@ async def forget_me(ctx: Context, command: ParsedCommand) -> list[Effect]:
         "Anonymous things (elephants, perspectives, reflections, ladder answers, “I see it "
         "too”) stay, because I never knew they were yours. Summaries already posted in the "
         "channel stay too.\n\n"
-        "To answer by typing: `forget-me yes` erases it, `forget-me no` keeps it."
+        f"{TYPING_HINT} `forget-me yes` erases it, `forget-me no` keeps it."
     )
     buttons = (
         Button("Yes, erase my data", FORGET_CONFIRM, value, style="danger", typed="forget-me yes"),
@@ -135,6 +136,7 @@ async def forget_confirmed(ctx: Context, payload: str) -> list[Effect]:
     await note_forgotten(ctx)
     who = ctx.require_who()
     await pending_files.forget_person(ctx.conn, who.platform, who.workspace, who.user_id)
+    await plain_text_cards.forget(ctx.conn, (who.platform, who.workspace, who.user_id))
     return [
         reply(
             f"Done. I've erased everything I held about you in {neutralise(group.name)}: your "

@@ -99,7 +99,9 @@ def full_statement(group: Group | None, default_k: int) -> Card:
         "How long: the words people write here (check-in words, round answers, elephants, "
         "agenda items, perspectives, reflections, decisions and actions) are kept for "
         f"{days} days, then erased. Moods, passes and other counts stay, so the group's totals "
-        "still add up. Summaries already posted stay in the channel like any other message.",
+        "still add up. The same goes for time and expenses: what they were for is erased then, "
+        "and the hours and amounts stay. Summaries already posted stay in the channel like any "
+        "other message.",
         "Your rights: `my-data` shows everything I hold about you. `forget-me` erases it (I ask "
         "you to confirm first), including the agenda items you added with your name: they are "
         "deleted, not left without it. Items you added anonymously belong to the group and "

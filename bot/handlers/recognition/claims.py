@@ -85,7 +85,14 @@ async def claims_card(ctx: Context, month: str) -> Card:
     return Card(
         title=f"Claims {words}",
         text=text,
-        buttons=(Button("Download as CSV", EXPORT_BUTTON, encode(group.id, month)),)
+        buttons=(
+            Button(
+                "Download as CSV",
+                EXPORT_BUTTON,
+                encode(group.id, month),
+                typed=f"claims export {month}".strip(),
+            ),
+        )
         if found
         else (),
         footer="`claims paid <number>` marks one paid (its owner is told privately); "

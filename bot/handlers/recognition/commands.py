@@ -45,8 +45,9 @@ CHOICE_WORDS = {CLAIM: "claimed", DECLINE: "declined", DONATE: "given to a cause
 BENEFITS = (
     "Before anything is paid, please know: payments for your time can affect some state "
     "benefits (for example Universal Credit or Carer's Allowance). {advice} You can still "
-    "change your mind by talking to a facilitator before it's paid."
+    "change your mind before it's paid: `decline <number>` or `donate <number>`."
 )
+CHANGE_ACTIONS = {CLAIM: "claim.change", DECLINE: "decline.change", DONATE: "donate.change"}
 
 
 def recognition_off(ctx: Context) -> UserError:
@@ -83,19 +84,20 @@ def advice(group: Group) -> str:
     if group.recognition_policy:
         return (
             "The group's policy says what's offered and where to get advice: "
-            f"“{neutralise(group.recognition_policy)}”"
+            f"“{neutralise(group.recognition_policy)}”."
         )
     return "Please ask a facilitator where to get advice before you claim."
 
 
 def summary(meetings: int, minutes: int, pence: int) -> str:
-    """ "2 meetings, 1 hour 30 minutes of preparation, £12.40 of expenses"."""
-    parts = [f"{meetings} meeting" + ("" if meetings == 1 else "s")]
+    """ "2 meetings, 1 hour 30 minutes of preparation, £12.40 of expenses"; what is nought is
+    left out ("1 hour of preparation", never "0 meetings, 1 hour…")."""
+    parts = [f"{meetings} meeting" + ("" if meetings == 1 else "s")] if meetings else []
     if minutes:
         parts.append(f"{say_minutes(minutes)} of preparation")
     if pence:
         parts.append(f"{say_pence(pence)} of expenses")
-    return ", ".join(parts)
+    return ", ".join(parts) or "nothing recorded"
 
 
 def _entry_line(number: int, entry: Entry) -> str:
@@ -136,7 +138,8 @@ async def my_time_card(ctx: Context) -> Card:
             Button("Give to a cause", DONATE_BUTTON, value, typed="donate"),
         ),
         footer="Only you and the facilitators see this. Or type `claim`, `decline` or `donate`; "
-        "`time remove <number>` or `expense remove <number>` takes one off.",
+        "`time remove <number>` or `expense remove <number>` takes one off. To change an "
+        "earlier choice before it's paid, type its number after the word: `decline 3`.",
     )
 
 
@@ -146,7 +149,7 @@ def _choice_line(claim: Claim) -> str:
         paid = f", paid {claim.paid_at:%d %b %Y}" if claim.paid_at else ", not paid yet"
     made = f"{claim.made_at:%d %b %Y}"
     amounts = summary(claim.meetings, claim.minutes, claim.pence)
-    return f"- {made}: {CHOICE_WORDS[claim.choice]} ({amounts}){paid}"
+    return f"- {claim.number}. {made}: {CHOICE_WORDS[claim.choice]} ({amounts}){paid}"
 
 
 @routes.command(
@@ -322,23 +325,110 @@ async def choose(ctx: Context, choice: str) -> list[Effect]:
     return [reply(text, title="Your choice")]
 
 
-@routes.command("claim", "member", usage="claim", summary="claim payment for your time", rank=153)
+def _read_choice(spec: CommandSpec, rest: str) -> ParsedCommand:
+    """`claim` chooses for everything open; `claim 3` changes earlier choice 3 to a claim."""
+    if not rest.strip():
+        return spec.parsed()
+    number = small_number(rest.lstrip("#"))
+    if number is None:
+        raise CommandError(
+            f"Type `{spec.name}` for everything in your record, or `{spec.name} <number>` to "
+            "change an earlier choice (the numbers are in `my-time`)."
+        )
+    return spec.parsed(CHANGE_ACTIONS[spec.name], number=number)
+
+
+CHOICE_GRAMMARS = {
+    choice: Grammar((choice, CHANGE_ACTIONS[choice]), _read_choice)
+    for choice in (CLAIM, DECLINE, DONATE)
+}
+
+
+@routes.command(
+    "claim",
+    "member",
+    usage="claim  /  claim <number>",
+    summary="claim payment for your time (or change an earlier choice to a claim)",
+    rank=153,
+    grammar=CHOICE_GRAMMARS[CLAIM],
+)
 async def claim(ctx: Context, command: ParsedCommand) -> list[Effect]:
     return await choose(ctx, CLAIM)
 
 
 @routes.command(
-    "decline", "member", usage="decline", summary="say no thanks to payment, privately", rank=154
+    "decline",
+    "member",
+    usage="decline  /  decline <number>",
+    summary="say no thanks to payment, privately (or change an earlier choice)",
+    rank=154,
+    grammar=CHOICE_GRAMMARS[DECLINE],
 )
 async def decline(ctx: Context, command: ParsedCommand) -> list[Effect]:
     return await choose(ctx, DECLINE)
 
 
 @routes.command(
-    "donate", "member", usage="donate", summary="give your payment to a cause", rank=155
+    "donate",
+    "member",
+    usage="donate  /  donate <number>",
+    summary="give your payment to a cause (or change an earlier choice)",
+    rank=155,
+    grammar=CHOICE_GRAMMARS[DONATE],
 )
 async def donate(ctx: Context, command: ParsedCommand) -> list[Effect]:
     return await choose(ctx, DONATE)
+
+
+async def change(ctx: Context, command: ParsedCommand, choice: str) -> list[Effect]:
+    """Change one of the person's own earlier choices, while it is not paid yet."""
+    group, member = require_on(ctx), ctx.require_member()
+    _private(ctx)
+    number = command.number or 0
+    mine = {c.number: c for c in await store.choices_of(ctx.conn, member.id)}
+    found = mine.get(number)
+    if found is None:
+        have = ", ".join(str(n) for n in sorted(mine)) if mine else "none yet"
+        raise UserError(
+            f"You have no earlier choice {number} (yours are: {have}). Type `my-time` to see "
+            f"them, or type `{choice}` on its own for what's in your record now."
+        )
+    if found.paid_at is not None:
+        raise UserError(
+            f"Choice {number} was paid on {found.paid_at:%d %b %Y}, so it can't be changed "
+            "here. Please talk to a facilitator if something isn't right."
+        )
+    amounts = summary(found.meetings, found.minutes, found.pence)
+    if found.choice == choice:
+        return [reply(f"Choice {number} ({amounts}) is {CHOICE_WORDS[choice]} already.")]
+    paying_before = any(c.choice != DECLINE for c in mine.values())
+    await store.change_choice(ctx.conn, found.id, choice)
+    text = (
+        f"Done: choice {number} ({amounts}) is {CHOICE_WORDS[choice]} now, instead of "
+        f"{CHOICE_WORDS[found.choice]}."
+    )
+    if choice == DECLINE:
+        text += " Nobody else is told; the facilitators' claims list won't show it."
+    else:
+        text += " It's with the facilitators; I'll tell you privately when it's paid."
+        if not paying_before:
+            text += "\n\n" + BENEFITS.format(advice=advice(group))
+    return [reply(text, title="Your choice")]
+
+
+@routes.handles(CHANGE_ACTIONS[CLAIM])
+async def change_to_claim(ctx: Context, command: ParsedCommand) -> list[Effect]:
+    return await change(ctx, command, CLAIM)
+
+
+@routes.handles(CHANGE_ACTIONS[DECLINE])
+async def change_to_decline(ctx: Context, command: ParsedCommand) -> list[Effect]:
+    return await change(ctx, command, DECLINE)
+
+
+@routes.handles(CHANGE_ACTIONS[DONATE])
+async def change_to_donate(ctx: Context, command: ParsedCommand) -> list[Effect]:
+    return await change(ctx, command, DONATE)
 
 
 def _own_button(ctx: Context, payload: str) -> None:

@@ -22,6 +22,7 @@ from bot.effects import Effect, PostToConversation, ReplyToActor
 from bot.errors import UserError
 from bot.grammar import CommandError, CommandSpec, Grammar, ParsedCommand, split
 from bot.handlers.meeting_dates.dates import next_meeting
+from bot.handlers.recognition.announcement import recognition_on_notice
 from bot.handlers.setup import schedule
 from bot.replies import reply
 from bot.routing import Routes
@@ -373,6 +374,9 @@ async def change_setting(ctx: Context, setting: Setting, text: str, original: st
         effects.append(
             PostToConversation(group.where, Card(text=f"{actor} renamed this group to “{shown}”."))
         )
+    elif setting.key == "recognition" and group.recognition:
+        name = ctx.require_member().display_name
+        effects.append(PostToConversation(group.where, recognition_on_notice(group, name)))
     elif setting.announce:
         effects.append(
             PostToConversation(

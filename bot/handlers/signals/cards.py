@@ -37,9 +37,9 @@ def signals_card(group_id: int, crowd_size: int) -> Card:
             f"{crowd_words(crowd_size)}"
         ),
         buttons=(
-            Button("Slow down", SEND, routing.encode(group_id, "slow")),
-            Button("Too much jargon", ASK_WORD, routing.encode(group_id)),
-            Button("I need a break", SEND, routing.encode(group_id, "break")),
+            Button("Slow down", SEND, routing.encode(group_id, "slow"), typed="slow down"),
+            Button("Too much jargon", ASK_WORD, routing.encode(group_id), typed="jargon <word>"),
+            Button("I need a break", SEND, routing.encode(group_id, "break"), typed="break"),
         ),
         footer="Or send me `slow down`, `jargon <word>` or `break` in a direct message.",
     )
@@ -61,6 +61,7 @@ def jargon_form(group_id: int) -> Form:
             ),
         ),
         context=routing.encode(group_id),
+        typed="jargon <word>",
         notes=(
             "Nobody sees that you asked. If enough people ask about the same word, it goes into "
             "the group's glossary to be explained, without any names.",

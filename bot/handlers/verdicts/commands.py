@@ -19,12 +19,14 @@ from bot.handlers.privacy.rejoined import ALREADY_LEFT, left_since
 from bot.handlers.verdicts.cards import ANSWER, label
 from bot.handlers.verdicts.figures import WORDS
 from bot.handlers.verdicts.grammar import ACTION, ANSWER_SPEC, WITHDRAW
-from bot.handlers.verdicts.subjects import KINDS
+from bot.handlers.verdicts.subjects import ELEPHANT, KINDS
 from bot.identity import anonymous_token
 from bot.replies import reply
 from bot.routing import Routes
+from bot.store import elephants
 from bot.store import verdicts as store
 from bot.store.verdicts import ANSWERS, Verdict
+from bot.text_safety import neutralise
 
 routes = Routes()
 routes.declare(ANSWER_SPEC)
@@ -105,6 +107,12 @@ async def answer_typed(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
         else "The number is on the “You said, we did” card in the channel."
     )
     verdict = await store.latest_by_number(ctx.conn, group.id, kind, number)
+    if verdict is None and kind == ELEPHANT:
+        elephant = await elephants.by_number(ctx.conn, group.id, number)
+        if elephant is None or elephant.is_hidden:
+            raise UserError(
+                f"There's no elephant #{number} in {neutralise(group.name)}. {where_numbers}"
+            )
     if verdict is None:
         raise UserError(
             f"{subject.label(number)} hasn't been marked addressed, so there's no question to "

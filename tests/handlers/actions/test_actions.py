@@ -161,6 +161,31 @@ async def test_two_people_with_one_name_are_asked_about(chat: Chat) -> None:
     assert await count(chat.core.db, actions) == 1
 
 
+async def test_the_one_meant_is_picked_by_typing_their_number(chat: Chat) -> None:
+    await forum(chat)
+    other_sam = type(SAM)(SAM.platform, SAM.workspace, "U-sam-2", "Sam")
+    await chat.say(other_sam, "role professional")
+    nothing = await chat.say(FAY, "action pick 1")
+    assert "There's no question about who you meant waiting just now" in nothing.reply
+    said = await chat.say(FAY, "action Write to the council @Sam by friday")
+    assert "Type `action pick` and their number" in said.reply
+    typed = [b.typed for card in said.cards() for b in card.buttons]
+    assert typed == ["action pick 1", "action pick 2"]
+    assert "from 1 to 2" in (await chat.say(FAY, "action pick 3")).reply
+    not_pats = await chat.say(PAT, "action pick 2")  # the question is Fay's, not Pat's
+    assert "no question about who you meant" in not_pats.reply
+    assert await count(chat.core.db, actions) == 0
+    picked = await chat.say(FAY, "action pick 2")
+    assert "Noted action #1" in picked.reply
+    assert picked.messages_to(other_sam) and not picked.messages_to(SAM)
+    (row,) = await action_rows(chat)
+    assert row["due_on"] == date(2026, 3, 6)
+    again = await chat.say(FAY, "action pick 2")
+    assert "no question about who you meant" in again.reply
+    assert await count(chat.core.db, actions) == 1
+    assert "action pick <number>" in (await chat.say(SAM, "help")).text()
+
+
 async def test_bad_and_past_days_are_refused_plainly(chat: Chat) -> None:
     await forum(chat)
     bad = await chat.say(FAY, "action Write to the council @Sam by someday")

@@ -9,7 +9,7 @@ from bot.adapters.console.render import card_text
 from bot.events import Command
 from bot.handlers.elephants.commands import post_due_elephants
 from bot.store.database import Database
-from bot.store.schema import elephant_marks, perspectives
+from bot.store.schema import elephant_marks, elephants, perspectives
 from tests.dialogue import Chat, Outcome, count, dm, person
 
 FAY, SAM, PAT, LEE = person("Fay"), person("Sam"), person("Pat"), person("Lee")
@@ -130,6 +130,35 @@ async def test_perspective_typed_where_others_read_is_not_kept(chat: Chat, db: D
     text = await _seen_by_others(chat, "perspective 1 my view")
     assert "everyone can see who typed it" in text and "my view" in text
     assert await count(db, perspectives) == 0
+
+
+async def test_the_outcome_or_new_question_is_answered_by_typing(chat: Chat, db: Database) -> None:
+    """A facilitator's `elephant 1 addressed <words>` in a direct message asks which was meant;
+    each choice says what to type, and `elephant outcome …` records the outcome outright."""
+    await _posted(chat)
+    asked = await chat.say(FAY, "elephant 1 addressed we changed the rota", where=dm(FAY))
+    typed = [b.typed for card in asked.cards() for b in card.buttons]
+    assert typed == [
+        "elephant outcome 1 addressed we changed the rota",
+        "elephant little: 1 addressed we changed the rota",
+    ]
+    done = await chat.say(FAY, typed[0], where=dm(FAY))
+    assert "Recorded: elephant #1 is addressed" in done.reply
+    listed = (await chat.say(FAY, "elephants")).text()
+    assert "we changed the rota" in listed
+    refused = await chat.say(SAM, "elephant outcome 1 parked", where=dm(SAM))
+    assert "Only facilitators can" in refused.reply
+    missing = await chat.say(FAY, "elephant outcome 9 parked", where=dm(FAY))
+    assert "There's no elephant #9" in missing.reply
+
+
+async def test_outcome_as_the_first_word_of_an_elephant_still_names_one(
+    chat: Chat, db: Database
+) -> None:
+    await _posted(chat)
+    named = await chat.say(SAM, "elephant outcome of the review was ignored", where=dm(SAM))
+    assert "Thank you for naming it" in named.reply
+    assert await count(db, elephants) == 2
 
 
 LONG = "elephant big: " + "Parents give up unpaid days to come here, " * 8 + "and nobody asks."

@@ -91,8 +91,37 @@ async def test_mistakes_are_answered_and_nothing_is_stored(chat: Chat, db: Datab
     refused = await chat.say(SAM, f"glossary add EHCP {long_meaning}")
     assert str(limits.GLOSSARY_MEANING) in refused.reply
     assert long_meaning in refused.text()
-    assert "I can show the glossary" in (await chat.say(SAM, "glossary change x y")).reply
+    assert "isn't in the glossary yet" in (await chat.say(SAM, "glossary change x y")).reply
     assert await count(db, glossary_entries) == 0
+
+
+async def test_a_word_is_looked_up_whatever_its_case_or_accents(chat: Chat, db: Database) -> None:
+    await _group(chat)
+    await chat.say(SAM, "glossary add Séance a meeting")
+    await chat.say(SAM, 'glossary add "care plan" what support a person gets')
+    assert (await chat.say(FAY, "glossary SEANCE")).reply == "Séance: a meeting"
+    assert (await chat.say(FAY, "glossary seance?", dm(FAY))).reply == "Séance: a meeting"
+    found = await chat.say(SAM, "glossary Care  Plan")
+    assert found.reply == "care plan: what support a person gets"
+    assert (await chat.say(SAM, 'glossary "care plan"')).reply == found.reply
+    assert "glossary <word>" in (await chat.say(SAM, "help")).text()
+
+
+async def test_a_word_not_there_is_answered_kindly(chat: Chat, db: Database) -> None:
+    await _group(chat)
+    missing = await chat.say(SAM, "glossary EHCP")
+    assert missing.reply.startswith("“EHCP” isn't in the glossary yet, sorry.")
+    assert "`glossary add EHCP <plain meaning>`" in missing.reply
+    phrase = await chat.say(SAM, "glossary short breaks")
+    assert '`glossary add "short breaks" <plain meaning>`' in phrase.reply
+    await chat.say(FAY, "meeting start")
+    await chat.say(SAM, "jargon PfA", dm(SAM))
+    asked = await chat.say(FAY, "glossary pfa")
+    assert "Someone asked about “PfA”, and nobody has explained it yet." in asked.reply
+    assert "`glossary add pfa <plain meaning>`" in asked.reply
+    pinged = await chat.say(SAM, "glossary @channel")
+    assert "@channel" not in pinged.reply
+    assert await count(db, glossary_entries) == 1
 
 
 async def test_no_pings_or_links_come_through(chat: Chat, db: Database) -> None:

@@ -205,6 +205,14 @@ async def test_claim_reminds_about_benefits_once_and_points_to_the_policy(chat: 
     assert BENEFITS not in (await _sam(chat, "donate")).reply
 
 
+async def test_the_reminder_quotes_the_policy_as_a_sentence(chat: Chat) -> None:
+    await _group(chat)
+    await _sam(chat, "time add 1h reading papers")
+    said = (await _sam(chat, "claim")).reply
+    assert f"“{POLICY}”. You can still change your mind before it's paid" in said
+    assert "0 meeting" not in said
+
+
 async def test_without_a_policy_the_reminder_says_to_ask_a_facilitator(chat: Chat) -> None:
     await _group(chat, policy=False)
     await _sam(chat, "time add 1h reading")
@@ -217,7 +225,7 @@ async def test_declining_is_one_word_private_and_never_in_the_claims_list(
     await _group(chat)
     await _sam(chat, "time add 1h reading papers")
     outcome = await _sam(chat, "decline")
-    assert "you've declined payment for 0 meetings, 1 hour of preparation" in outcome.reply
+    assert "you've declined payment for 1 hour of preparation." in outcome.reply
     assert BENEFITS not in outcome.reply
     assert not outcome.of(PostToConversation) and not outcome.of(MessageMember)
     assert "No claims not yet paid" in (await chat.say(FAY, "claims")).reply
@@ -238,9 +246,84 @@ async def test_buttons_in_my_time_choose_and_only_for_their_owner(chat: Chat, db
     assert "no longer works" in (await chat.press(PAT, claim, dm(PAT))).reply
     assert await count(db, recognition_claims) == 0
     assert (
-        "claim 1 for 0 meetings, 1 hour of preparation"
-        in (await chat.press(SAM, claim, dm(SAM))).reply
+        "claim 1 for 1 hour of preparation is with" in (await chat.press(SAM, claim, dm(SAM))).reply
     )
+
+
+# -- changing a choice -------------------------------------------------------------------------
+
+
+async def test_a_choice_is_changed_by_its_number_until_it_is_paid(chat: Chat, db: Database) -> None:
+    await _group(chat)
+    await _sam(chat, "time add 1h reading papers")
+    await _sam(chat, "claim")
+    assert "- 1. " in (await _sam(chat, "my-time")).reply  # the number to change it by
+    changed = await _sam(chat, "decline 1")
+    assert "choice 1 (1 hour of preparation) is declined now, instead of claimed" in changed.reply
+    assert not changed.of(PostToConversation) and not changed.of(MessageMember)
+    assert "No claims not yet paid" in (await chat.say(FAY, "claims")).reply
+    again = await _sam(chat, "decline 1")
+    assert again.reply == "Choice 1 (1 hour of preparation) is declined already."
+    donated = (await _sam(chat, "donate 1")).reply
+    assert "is given to a cause now, instead of declined" in donated
+    assert "1. Sam gives it to a cause" in (await chat.say(FAY, "claims")).reply
+    await chat.say(FAY, "claims paid 1")
+    paid = (await _sam(chat, "claim 1")).reply
+    assert "Choice 1 was paid on" in paid and "can't be changed" in paid
+    async with db.read() as conn:
+        (choice,) = (await conn.execute(select(recognition_claims.c.choice))).scalars()
+    assert choice == "donate"
+
+
+async def test_changing_a_decline_to_a_claim_reminds_about_benefits(chat: Chat) -> None:
+    await _group(chat)
+    await _sam(chat, "expense add 4 bus")
+    await _sam(chat, "decline")
+    said = (await _sam(chat, "claim 1")).reply
+    assert "is claimed now, instead of declined" in said and BENEFITS in said
+    assert "1. Sam claims" in (await chat.say(FAY, "claims")).reply
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("claim 7", "You have no earlier choice 7 (yours are: 1)"),
+        ("decline two", "or `decline <number>` to change an earlier choice"),
+        ("donate 1 please", "or `donate <number>` to change an earlier choice"),
+    ],
+)
+async def test_changing_mistakes_get_a_plain_answer_and_change_nothing(
+    chat: Chat, db: Database, typed: str, said: str
+) -> None:
+    await _group(chat)
+    await _sam(chat, "time add 1h reading papers")
+    await _sam(chat, "claim")
+    assert said in (await _sam(chat, typed)).reply
+    async with db.read() as conn:
+        (choice,) = (await conn.execute(select(recognition_claims.c.choice))).scalars()
+    assert choice == "claim"
+
+
+async def test_nobody_changes_someone_elses_choice(chat: Chat, db: Database) -> None:
+    await _group(chat)
+    await _sam(chat, "time add 1h reading papers")
+    await _sam(chat, "claim")
+    refused = (await chat.say(PAT, "decline 1", dm(PAT))).reply
+    assert "You have no earlier choice 1 (yours are: none yet)" in refused
+    seen = await chat.core.handle(Command(SAM, chat.where, "decline 1", seen_by_others=True))
+    assert any("direct message" in str(effect) for effect in seen)
+    assert "1. Sam claims" in (await chat.say(FAY, "claims")).reply
+
+
+async def test_turning_recognition_on_is_announced_in_plain_words(chat: Chat) -> None:
+    await _group(chat, on=False)
+    outcome = await chat.say(FAY, "set recognition on")
+    (post,) = outcome.posts
+    assert "Fay turned on recognition of time in this group" in post
+    assert "only you and the group's facilitators ever see it" in post
+    assert "`my-time`" in post and f"“{POLICY}”." in post
+    assert "Nothing changed" in (await chat.say(FAY, "set recognition on")).reply
+    assert not (await chat.say(FAY, "set recognition off")).posts
 
 
 # -- facilitators -----------------------------------------------------------------------------
@@ -260,8 +343,8 @@ async def test_claims_lists_what_is_not_yet_paid_and_marks_paid_telling_the_owne
 ) -> None:
     await _claimed(chat)
     said = (await chat.say(FAY, "claims")).reply
-    assert "1. Sam claims: 0 meetings, 1 hour 30 minutes of preparation, £12.40 of expenses" in said
-    assert "2. Pat gives it to a cause: 0 meetings, £5.00 of expenses" in said
+    assert "1. Sam claims: 1 hour 30 minutes of preparation, £12.40 of expenses" in said
+    assert "2. Pat gives it to a cause: £5.00 of expenses" in said
     outcome = await chat.say(FAY, "claims paid 1")
     assert "Claim 1 is marked paid" in outcome.reply
     (told,) = outcome.of(MessageMember)

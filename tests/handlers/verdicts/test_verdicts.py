@@ -203,13 +203,27 @@ async def test_typing_an_answer_in_the_channel_is_refused_and_nothing_is_stored(
             "addressed 1 we moved the meeting to the evening",
             "type `elephant 1 addressed <what was done>`",
         ),
-        ("addressed 7 yes", "Elephant #7 hasn't been marked addressed"),
+        ("addressed 7 yes", "There's no elephant #7 in Parents Forum. Type `elephants`"),
     ],
 )
 async def test_typed_mistakes_are_explained(chat: Chat, db: Database, line: str, said: str) -> None:
     await _asked(chat)
     outcome = await chat.say(SAM, line, dm(SAM))
     assert said in outcome.reply
+    assert await _answers(db) == []
+
+
+async def test_an_elephant_not_yet_addressed_is_told_apart_from_none(
+    chat: Chat, db: Database
+) -> None:
+    await _asked(chat)
+    await chat.say(SAM, "elephant Papers arrive the night before", dm(SAM))
+    pending = await chat.say(SAM, "addressed 2 partly", dm(SAM))
+    assert "There's no elephant #2 in" in pending.reply  # not posted yet: not known
+    chat.clock.advance(minutes=10)
+    await _sweep(chat)
+    waiting = await chat.say(SAM, "addressed 2 partly", dm(SAM))
+    assert "Elephant #2 hasn't been marked addressed" in waiting.reply
     assert await _answers(db) == []
 
 
