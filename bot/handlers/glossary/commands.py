@@ -128,8 +128,8 @@ async def look_up(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     if entry is not None:
         return [
             reply(
-                f"Someone asked about “{neutralise(entry.word)}”, and nobody has explained it "
-                f"yet. If you know what it means, you can add it: `glossary add {typed} "
+                f"People asked what “{neutralise(entry.word)}” means, and nobody has explained "
+                f"it yet. If you know what it means, you can add it: `glossary add {typed} "
                 "<plain meaning>`."
             )
         ]

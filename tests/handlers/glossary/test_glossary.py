@@ -116,8 +116,11 @@ async def test_a_word_not_there_is_answered_kindly(chat: Chat, db: Database) -> 
     assert '`glossary add "short breaks" <plain meaning>`' in phrase.reply
     await chat.say(FAY, "meeting start")
     await chat.say(SAM, "jargon PfA", dm(SAM))
+    alone = await chat.say(FAY, "glossary pfa")  # one asker leaves no trace
+    assert alone.reply.startswith("“pfa” isn't in the glossary yet, sorry.")
+    await _crowd_asks(chat, "PfA")
     asked = await chat.say(FAY, "glossary pfa")
-    assert "Someone asked about “PfA”, and nobody has explained it yet." in asked.reply
+    assert "People asked what “pfa” means, and nobody has explained it yet." in asked.reply
     assert "`glossary add pfa <plain meaning>`" in asked.reply
     pinged = await chat.say(SAM, "glossary @channel")
     assert "@channel" not in pinged.reply
