@@ -22,7 +22,7 @@ from bot.handlers.privacy.statement import full_statement
 from bot.handlers.recognition import record as recognition_record
 from bot.replies import reply
 from bot.routing import Routes, encode
-from bot.store import groups, members, pending_files
+from bot.store import groups, members, page_access, pending_files
 from bot.text_safety import neutralise
 
 routes = Routes()
@@ -133,6 +133,7 @@ async def forget_confirmed(ctx: Context, payload: str) -> list[Effect]:
     await erase_tokens(ctx.conn, group.id, ctx.require_who(), ctx.services.secret)
     who = ctx.require_who()
     await pending_files.forget_person(ctx.conn, who.platform, who.workspace, who.user_id)
+    await page_access.forget_person(ctx.conn, who.platform, who.workspace, who.user_id)
     return [
         reply(
             f"Done. I've erased everything I held about you in {neutralise(group.name)}: your "
