@@ -17,9 +17,16 @@ REFUSED = PageRefused(
 )
 
 
+BAD_FORM = PageRefused(400, "This form can't be read", "Nothing was changed. Please try again.")
+
+
 async def form_of(request: web.Request) -> dict[str, str]:
-    """A form's text fields (its body was read already, within the read timeout)."""
-    form = await request.post()
+    """A form's text fields (its body was read already, within the read timeout); `BAD_FORM`
+    for a body that is not a form at all."""
+    try:
+        form = await request.post()
+    except ValueError:  # undecodable text, a broken multipart body
+        raise BAD_FORM from None
     return {name: value for name, value in form.items() if isinstance(value, str)}
 
 

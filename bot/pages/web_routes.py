@@ -141,8 +141,8 @@ async def forget_me(request: web.Request) -> web.StreamResponse:
     handler, in one transaction), once the form's CSRF token matches; then end the visit."""
     state = request.app[PAGES]
     now = state.services.clock()
-    form = await form_of(request)
     try:
+        form = await form_of(request)
         group_id = group_id_of(request)
         async with state.db.write() as conn:
             who = await visitor(conn, request, state.key, now, group_id)
@@ -173,8 +173,8 @@ def _context(conn: Connection, services: Services, who: Visitor, now: datetime) 
 async def sign_out(request: web.Request) -> web.StreamResponse:
     state = request.app[PAGES]
     now = state.services.clock()
-    form = await form_of(request)
     try:
+        form = await form_of(request)
         async with state.db.write() as conn:
             found = await current_session(conn, request, state.key, now)
             if found is not None:
