@@ -11,7 +11,7 @@ from aiohttp import ClientResponse, DummyCookieJar, web
 from aiohttp.test_utils import TestClient
 
 from bot.app import CommonGround
-from bot.effects import MessageMember
+from bot.effects import ReplyToActor
 from bot.pages.sessions import COOKIE
 from tests.dialogue import Chat, Who
 
@@ -29,9 +29,8 @@ class Site:
     async def link_for(self, who: Who, where: object = None) -> str:
         """The path of the link `dashboard` sends `who` (typed in the group's channel)."""
         outcome = await self.chat.say(who, "dashboard")
-        sent = [e for e in outcome.effects if isinstance(e, MessageMember)]
-        assert len(sent) == 1, outcome.replies()
-        assert sent[0].user_id == who.user_id
+        sent = [e for e in outcome.effects if isinstance(e, ReplyToActor)]
+        assert len(sent) == 1, outcome.effects
         assert sent[0].card.link_previews is False
         found = _LINK.search(sent[0].card.text)
         assert found, sent[0].card.text

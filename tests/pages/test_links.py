@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.pages.links import OPEN_PATH
-from bot.store.schema import page_links, page_sessions
+from bot.store.schema import metadata, page_links, page_sessions
 from tests.dialogue import person
 from tests.pages.site import BROWSER, Site, cookie_of
 
@@ -38,12 +38,19 @@ async def test_a_link_opens_a_session_and_sends_the_browser_on_without_the_token
     assert "Parents Forum" in await page.text()
 
 
-async def test_dashboard_in_the_channel_says_a_private_message_is_on_its_way(site: Site) -> None:
+async def test_dashboard_answers_only_the_person_and_the_token_never_reaches_the_database(
+    site: Site,
+) -> None:
     await group(site)
     outcome = await site.chat.say(ALEX, "dashboard")
-    assert "private message" in outcome.reply
-    assert f"https://cg.example.org{OPEN_PATH}" in outcome.messages_to(ALEX)[0]
-    assert "15 minutes" in outcome.messages_to(ALEX)[0]
+    assert not outcome.posts and not outcome.messages  # nothing in the channel, nothing queued
+    assert f"https://cg.example.org{OPEN_PATH}" in outcome.reply
+    assert "15 minutes" in outcome.reply
+    token = outcome.reply.split(OPEN_PATH)[1].split()[0]
+    async with site.bot.db.read() as conn:
+        for table in metadata.sorted_tables:
+            rows = (await conn.execute(select(table))).all()
+            assert token not in repr(rows), table.name
 
 
 async def test_a_used_link_is_refused_and_shows_nothing(site: Site) -> None:
@@ -192,7 +199,7 @@ async def test_dashboard_without_a_public_address_says_so_plainly(
     with caplog.at_level(logging.WARNING):
         outcome = await site.chat.say(ALEX, "dashboard")
     assert "aren't switched on" in outcome.reply
-    assert not outcome.messages
+    assert not outcome.messages and len(outcome.replies) == 1
     assert "COMMONGROUND_PUBLIC_URL is not set" in caplog.text
 
 

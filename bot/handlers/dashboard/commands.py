@@ -1,6 +1,6 @@
-"""`dashboard` (and the home page's "Open the group's pages" button): send the person a private
-message with a single-use link to their group's pages, valid 15 minutes, bound to them and the
-group. The message goes with link previews off, so no platform fetches (and uses up) the link.
+"""`dashboard` (and the "Open the group's pages" button): answer the person privately with a
+single-use link to their group's pages, valid 15 minutes, bound to them and the group. The
+message goes with link previews off, so no platform fetches (and uses up) the link.
 
 Without `COMMONGROUND_PUBLIC_URL` there is nowhere to link to: the person gets a plain message
 and operators a log line saying what to set.
@@ -12,7 +12,7 @@ import logging
 
 from bot.cards import Button, Card
 from bot.context import Context
-from bot.effects import Effect, MessageMember
+from bot.effects import Effect, ReplyToActor
 from bot.grammar import ParsedCommand
 from bot.pages.links import LINK_MINUTES, make_link
 from bot.replies import reply
@@ -27,7 +27,6 @@ NOT_SET_UP = (
     "The group's pages aren't switched on for this bot yet, so I can't send you a link. "
     "Please let whoever runs the bot know: they need to set COMMONGROUND_PUBLIC_URL."
 )
-SENT = "I've sent you a private message with a link to the group's pages."
 
 
 def open_button(group_id: int) -> Button:
@@ -50,10 +49,13 @@ async def dashboard(ctx: Context, command: ParsedCommand) -> list[Effect]:
 @routes.choice(OPEN_PAGES)
 async def dashboard_pressed(ctx: Context, payload: str) -> list[Effect]:
     """The typed twin is `dashboard`."""
-    return await _send_link(ctx, pressed=True)
+    return await _send_link(ctx)
 
 
-async def _send_link(ctx: Context, *, pressed: bool = False) -> list[Effect]:
+async def _send_link(ctx: Context) -> list[Effect]:
+    """The link goes as an answer to the person alone (Slack: only they see it; Teams: their
+    1:1 chat; console: their terminal), never through the outbox, so the token is never
+    written to the database, where only its hash is kept."""
     group, who = ctx.require_group(), ctx.require_who()
     public_url = ctx.services.settings.public_url
     if not public_url:
@@ -75,10 +77,7 @@ async def _send_link(ctx: Context, *, pressed: bool = False) -> list[Effect]:
         footer="For a new link at any time, type `dashboard`.",
         link_previews=False,
     )
-    effects: list[Effect] = [MessageMember(who.platform, who.workspace, who.user_id, card)]
-    if not pressed and ctx.where is not None and not ctx.where.is_direct:
-        effects.append(reply(SENT))
-    return effects
+    return [ReplyToActor(card)]
 
 
 __all__ = ["OPEN_PAGES", "open_button", "routes"]
