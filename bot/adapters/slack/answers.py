@@ -191,9 +191,7 @@ class Answers:
         except ReplyRefused as exc:
             log.warning("Slack refused a reply (%s); sending it as plain text", exc.code)
             try:
-                await self._reply(
-                    plain_messages(card, "following"), request, card.link_previews
-                )
+                await self._reply(plain_messages(card, "following"), request, card.link_previews)
             except ReplyRefused as again:
                 await report_refused(
                     self.deliverer.db, ReplyToActor(card), again.code, self.deliverer.clock()
@@ -203,7 +201,7 @@ class Answers:
         self, messages: list[SlackMessage], request: Request, previews: bool = True
     ) -> None:
         """Without `previews`, Slack is told not to unfurl the links (a private link)."""
-        unfurl = {} if previews else {"unfurl_links": False, "unfurl_media": False}
+        unfurl = None if previews else False
         if request.response_url and len(messages) <= RESPONSE_URL_USES:
             webhook = AsyncWebhookClient(request.response_url, logger=SDK_LOG)
             for message in messages:
@@ -212,7 +210,8 @@ class Answers:
                     blocks=message.blocks or None,
                     response_type="ephemeral",
                     replace_original=False,
-                    **unfurl,
+                    unfurl_links=unfurl,
+                    unfurl_media=unfurl,
                 )
                 if answer.status_code == 400:
                     raise ReplyRefused(answer.body[:40])
