@@ -137,3 +137,18 @@ async def delete_expired(conn: Connection, now: datetime) -> int:
         result = await conn.execute(delete(table).where(table.c.expires_at <= now))
         gone += result.rowcount or 0
     return gone
+
+
+async def open_sessions(conn: Connection, person: Person, now: datetime) -> list[datetime]:
+    """When each of this person's open visits ends, soonest first (for `my-data`)."""
+    query = (
+        select(page_sessions.c.expires_at)
+        .where(
+            page_sessions.c.platform == person.platform,
+            page_sessions.c.workspace == person.workspace,
+            page_sessions.c.user_id == person.user_id,
+            page_sessions.c.expires_at > now,
+        )
+        .order_by(page_sessions.c.expires_at)
+    )
+    return [row.expires_at for row in await conn.execute(query)]

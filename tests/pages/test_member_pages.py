@@ -133,8 +133,11 @@ async def test_the_sharing_balance_shows_only_role_lines_of_k_or_more(site: Site
 
 async def test_my_data_shows_what_my_data_shows_in_chat(site: Site) -> None:
     await site.chat.group_of(FAY, ROLES)
-    in_chat = (await site.chat.say(PAT, "my-data", dm(PAT))).reply
+    none_open = (await site.chat.say(PAT, "my-data", dm(PAT))).reply
+    assert "Your visits to the group's pages (`dashboard`): none open." in none_open
     cookie = await site.sign_in(PAT)
+    in_chat = (await site.chat.say(PAT, "my-data", dm(PAT))).reply
+    assert "Your visits to the group's pages (`dashboard`): 1 open, until" in in_chat
     page = await text_of(site, "/groups/1/my-data", cookie)
     for line in in_chat.split("\n"):
         if line.strip() and "forget-me" not in line and not line.startswith("=="):

@@ -109,7 +109,7 @@ async def forget_me(ctx: Context, command: ParsedCommand) -> list[Effect]:
     text = (
         f"This erases everything I hold about you in {neutralise(group.name)}: your membership, "
         "your role, your check-ins, your answers in sharing rounds and your access profile. It "
-        "can't be undone. "
+        "can't be undone. Any link to the group's pages and any open visit to them end too. "
         f"{actions_record.FORGET_WORDS} {recognition_record.FORGET_WORDS}\n\n"
         "Anonymous things (elephants, perspectives, reflections, ladder answers, “I see it "
         "too”) stay, because I never knew they were yours. Summaries already posted in the "
