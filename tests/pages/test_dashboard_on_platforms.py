@@ -195,3 +195,25 @@ async def test_slack_app_home_button_sends_the_link_to_the_dm_without_unfurling(
     found = LINK.search(_texts(sent[0]))
     assert found is not None
     assert await opens(pages_bot, found.group(1)) == 303
+
+
+# -- console -------------------------------------------------------------------------------------
+
+
+async def test_the_console_prints_the_link_and_it_opens_the_pages(
+    pages_bot: CommonGround,
+) -> None:
+    import io
+
+    from bot.adapters.console.adapter import ConsoleAdapter
+
+    out = io.StringIO()
+    script = "as Fay\nsetup Parents Forum\ndashboard\n"
+    adapter = ConsoleAdapter(pages_bot.core, stdin=io.StringIO(script), stdout=out)
+    await adapter.run()
+    printed = out.getvalue()
+    found = LINK.findall(printed)
+    assert len(found) == 1, printed
+    assert "15 minutes" in printed
+    assert await opens(pages_bot, found[0]) == 303
+    assert await opens(pages_bot, found[0]) == 403  # once only

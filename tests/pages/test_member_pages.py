@@ -66,6 +66,7 @@ async def test_the_elephants_board_shows_outcomes_and_figures_only_in_crowds(sit
     board = await text_of(site, "/groups/1/elephants", cookie)
     assert "Decisions are made before we meet" in board
     assert "I see it too: the number shows from 3" in board
+    assert "Sam" not in board  # Sam named both: no author is stored, so none can show
     for who in (PAT, LEE):
         await site.chat.say(who, "see 1", dm(who))
     site.chat.clock.advance(minutes=1)
