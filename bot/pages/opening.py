@@ -37,7 +37,8 @@ def refused() -> web.Response:
 
 async def open_link(request: web.Request) -> web.StreamResponse:
     state = request.app[PAGES]
-    if is_preview_fetcher(request.headers.get("User-Agent", ""), request.method):
+    purpose = request.headers.get("Sec-Purpose", "") + request.headers.get("Purpose", "")
+    if is_preview_fetcher(request.headers.get("User-Agent", ""), request.method, purpose):
         return plain_page("Common Ground", PREVIEW, status=200)
     if not state.limit.allow(request.remote or "unknown"):
         response = plain_page("Please wait a minute", TOO_MANY, status=429)

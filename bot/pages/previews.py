@@ -2,7 +2,7 @@
 
 Ours are sent with previews off, but a fetcher that comes anyway, and says who it is, gets a
 plain page and does not use up the link (`opening`). So does any HEAD request, which a person's
-browser never sends to open a link.
+browser never sends to open a link, and a browser's prefetch (the person has not clicked yet).
 """
 
 from __future__ import annotations
@@ -25,6 +25,10 @@ FETCHERS = (
 )
 
 
-def is_preview_fetcher(user_agent: str, method: str = "GET") -> bool:
+def is_preview_fetcher(user_agent: str, method: str = "GET", purpose: str = "") -> bool:
+    """Whether a request for a link is a preview, a HEAD, or a browser's prefetch (`Purpose` or
+    `Sec-Purpose: prefetch`): none of them is the person opening it."""
     agent = user_agent.lower()
-    return method.upper() == "HEAD" or any(name in agent for name in FETCHERS)
+    if method.upper() == "HEAD" or "prefetch" in purpose.lower():
+        return True
+    return any(name in agent for name in FETCHERS)

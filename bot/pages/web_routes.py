@@ -9,7 +9,7 @@ handlers are added beside these by `attach`'s caller when they exist.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from importlib import resources
 from typing import Any
@@ -46,7 +46,9 @@ from bot.pages.state import PAGES, PagesState
 from bot.store import page_access
 from bot.store.database import Connection, Database
 
-Build = Callable[[Connection, Visitor, datetime], Awaitable[dict[str, Any]]]
+Build = Callable[[Connection, Visitor, datetime, Mapping[str, str]], Awaitable[dict[str, Any]]]
+"""What a page shows: from the store, who is asking, the time, and the address's query (a
+period for the trends, say); a template's context, added to `base_context`."""
 MAX_GROUP_ID = 2**31 - 1
 STYLESHEET = "/pages/static/pages.css"
 SIGN_OUT = "/pages/sign-out"
@@ -65,8 +67,6 @@ def base_context(who: Visitor, current: str) -> dict[str, Any]:
             {"id": gid, "name": name, "href": page_address(gid, ""), "current": gid == group.id}
             for gid, name in who.groups
         ],
-        "stylesheet": STYLESHEET,
-        "sign_out": SIGN_OUT,
     }
 
 
@@ -95,7 +95,7 @@ def group_page(
                 who = await visitor(
                     conn, request, state.key, now, group_id, facilitators=facilitators
                 )
-                content = await build(conn, who, now)
+                content = await build(conn, who, now, request.query)
         except PageRefused as refusal:
             return as_refusal(refusal)
         return page(template, {**base_context(who, current), **content})
@@ -103,36 +103,52 @@ def group_page(
     return handler
 
 
-async def _overview(conn: Connection, who: Visitor, now: datetime) -> dict[str, Any]:
+async def _overview(
+    conn: Connection, who: Visitor, now: datetime, query: Mapping[str, str]
+) -> dict[str, Any]:
     agenda = await next_agenda(conn, who.group, now)
     return {"when": agenda["when"], "under_way": agenda["under_way"]}
 
 
-async def _elephants(conn: Connection, who: Visitor, now: datetime) -> dict[str, Any]:
+async def _elephants(
+    conn: Connection, who: Visitor, now: datetime, query: Mapping[str, str]
+) -> dict[str, Any]:
     return await elephants_board(conn, who.group)
 
 
-async def _decisions(conn: Connection, who: Visitor, now: datetime) -> dict[str, Any]:
+async def _decisions(
+    conn: Connection, who: Visitor, now: datetime, query: Mapping[str, str]
+) -> dict[str, Any]:
     return await decisions_and_actions(conn, who.group, now)
 
 
-async def _agenda(conn: Connection, who: Visitor, now: datetime) -> dict[str, Any]:
+async def _agenda(
+    conn: Connection, who: Visitor, now: datetime, query: Mapping[str, str]
+) -> dict[str, Any]:
     return await next_agenda(conn, who.group, now)
 
 
-async def _sharing(conn: Connection, who: Visitor, now: datetime) -> dict[str, Any]:
+async def _sharing(
+    conn: Connection, who: Visitor, now: datetime, query: Mapping[str, str]
+) -> dict[str, Any]:
     return await sharing_balance(conn, who.group, now)
 
 
-async def _my_data(conn: Connection, who: Visitor, now: datetime) -> dict[str, Any]:
+async def _my_data(
+    conn: Connection, who: Visitor, now: datetime, query: Mapping[str, str]
+) -> dict[str, Any]:
     return await my_data(conn, who.group, who.member, now)
 
 
-async def _nothing(conn: Connection, who: Visitor, now: datetime) -> dict[str, Any]:
+async def _nothing(
+    conn: Connection, who: Visitor, now: datetime, query: Mapping[str, str]
+) -> dict[str, Any]:
     return {}
 
 
-async def _facilitators(conn: Connection, who: Visitor, now: datetime) -> dict[str, Any]:
+async def _facilitators(
+    conn: Connection, who: Visitor, now: datetime, query: Mapping[str, str]
+) -> dict[str, Any]:
     return await facilitators_overview(conn, who.group)
 
 
@@ -211,7 +227,10 @@ PAGES_TABLE: tuple[tuple[str, str, str, Build, bool], ...] = (
     ("forget-me", "my-data", "members/forget_me.html", _nothing, False),
     ("facilitators", "facilitators", "facilitators/overview.html", _facilitators, True),
 )
-"""(address under the group, nav entry, template, builder, facilitators only)."""
+"""(address under the group, nav entry, template, builder, facilitators only). A new page is
+one row here: the facilitators' "trends" and "report" (linked from every facilitator's page by
+`navigation`) are added as rows like `("trends", "trends", "facilitators/trends.html", build,
+True)`, their `build` taking what `Build` says."""
 
 
 def attach(app: web.Application, db: Database, services: Services) -> None:

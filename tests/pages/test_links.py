@@ -134,6 +134,17 @@ async def test_preview_fetchers_get_a_plain_page_and_do_not_use_up_the_link(
     assert (await site.open(path)).status == 303
 
 
+@pytest.mark.parametrize("header", ["Sec-Purpose", "Purpose"])
+async def test_a_browsers_prefetch_does_not_use_up_the_link(site: Site, header: str) -> None:
+    await group(site)
+    path = await site.link_for(ALEX)
+    prefetch = await site.client.get(
+        path, headers={"User-Agent": BROWSER, header: "prefetch"}, allow_redirects=False
+    )
+    assert prefetch.status == 200 and "Set-Cookie" not in prefetch.headers
+    assert (await site.open(path)).status == 303
+
+
 async def test_link_use_is_rate_limited_per_address_with_a_plain_429(site: Site) -> None:
     await group(site)
     path = await site.link_for(ALEX)

@@ -157,3 +157,17 @@ async def test_a_person_in_two_groups_switches_between_them(site: Site) -> None:
     assert "<h1>Carers Circle</h1>" in second
     assert "For facilitators" in second  # Sam set it up: a facilitator there, not here
     assert "For facilitators" not in first
+
+
+async def test_words_from_chat_are_shown_as_text_never_as_markup(site: Site) -> None:
+    await site.chat.group_of(FAY, ROLES, name="<script>alert(1)</script> Forum")
+    await named(site, '<img src=x onerror="alert(2)"> is never said')
+    await site.chat.say(PAT, "agenda add <b>Bold</b> <a href='https://evil.example'>plan</a>")
+    cookie = await site.sign_in(SAM)
+    for path in ("/groups/1/", "/groups/1/elephants", "/groups/1/agenda"):
+        response = await site.get(path, cookie)
+        raw = await response.text()
+        assert response.status == 200
+        assert "<script>alert" not in raw and "<img src" not in raw
+        assert "<b>Bold" not in raw and "href='https://evil" not in raw
+        assert "alert(1)" in raw  # the words are there, as text
