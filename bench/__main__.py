@@ -1,6 +1,6 @@
 """`python -m bench [--quick] [--runs N] [--only N ...] [--no-write]`: run the benchmarks of
-issues 6 and 17 several times, print the table and write it to docs/benchmarks.md with the machine
-it ran on and how busy it was.
+issues 6, 16 and 17 several times, print the table and write it to docs/benchmarks.md with the
+machine it ran on and how busy it was.
 
 Every figure is printed beside a baseline measured in the same run, since ratios hold across
 machines while absolute times on a shared machine do not. Each benchmark runs `--runs` times (one
@@ -16,7 +16,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 
-from bench import ack, cold_start, fanout, ingest, mixed, scale, summary
+from bench import ack, cold_start, fanout, ingest, mixed, pages, scale, summary
 from bench.common import ROOT, Row, Scale, cleanup
 from bench.repeats import combine
 from bench.report import Round, load_now, machine, markdown, plain
@@ -29,6 +29,7 @@ BENCHMARKS: dict[int, tuple[str, Callable[[Scale], Awaitable[list[Row]]]]] = {
     5: ("ingest", ingest.run),
     6: ("mixed load: fan-out, summaries and people answering at once", mixed.run),
     7: ("cold start", cold_start.run),
+    8: ("facilitators' pages against three years of history", pages.run),
 }
 
 
@@ -73,7 +74,7 @@ async def run_round(sizes: Scale, chosen: list[int]) -> list[Row]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench",
-        description="Run the benchmarks of issues 6 and 17 and write docs/benchmarks.md.",
+        description="Run the benchmarks of issues 6, 16 and 17 and write docs/benchmarks.md.",
     )
     parser.add_argument("--quick", action="store_true", help="small sizes (a minute or two)")
     parser.add_argument(

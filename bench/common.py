@@ -85,6 +85,9 @@ class Scale:
     ingest_concurrency: int = 20
     mixed_summaries: int = 200
     mixed_lead: float = 15.0
+    pages_weeks: int = 156
+    pages_members: int = 40
+    pages_repeats: int = 30
     """Seconds from seeding the mixed load to its due moment (the server starts meanwhile)."""
 
     @classmethod
@@ -109,6 +112,9 @@ class Scale:
             ingest_concurrency=5,
             mixed_summaries=20,
             mixed_lead=12.0,
+            pages_weeks=52,
+            pages_members=20,
+            pages_repeats=5,
         )
 
     @classmethod
@@ -131,6 +137,9 @@ class Scale:
             ingest_concurrency=3,
             mixed_summaries=3,
             mixed_lead=8.0,
+            pages_weeks=6,
+            pages_members=8,
+            pages_repeats=1,
         )
 
 

@@ -186,7 +186,9 @@ def mention(token: str, spec: CommandSpec) -> str:
 
 
 def closest(word: str, names: Iterable[str]) -> str | None:
-    matches = difflib.get_close_matches(word, list(names), n=1, cutoff=0.6)
+    """The known name a typo most likely meant, if one is close enough: `sumary` is `summary`,
+    but `join` is not `jargon` (a guess that far off sends a tired reader somewhere odd)."""
+    matches = difflib.get_close_matches(word, list(names), n=1, cutoff=0.7)
     return matches[0] if matches else None
 
 

@@ -172,6 +172,19 @@ def neutralise(text: str) -> str:
     return _INLINE.sub(_inline, text)
 
 
+def shortened(text: str, limit: int = 200) -> str:
+    """Stored text for a list line or a recap: on one line, cut at a word near `limit`
+    characters with an ellipsis, then neutralised.
+
+    It is cut before `neutralise`, so a cut can never split what neutralising adds (a word joiner
+    after an `@`, a link's address written out) and the result is checked whole.
+    """
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = (text[:limit].rsplit(" ", 1)[0].rstrip() or text[:limit]) + "…"
+    return neutralise(text)
+
+
 def quote(text: str, limit: int, *, what: str = "your text") -> str:
     """`clean_text` then `neutralise`: fresh input made ready to show. Raises `TextRejected`."""
     return neutralise(clean_text(text, limit=limit, what=what))

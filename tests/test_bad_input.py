@@ -171,8 +171,8 @@ async def test_hidden_characters_are_removed_before_storing(chat: Chat, db: Data
     ("line", "phrase"),
     [
         ("checkin now", "I didn't understand “now”. Type `checkin 1` to `checkin 5`"),
-        ("elephants 3", "`elephants` takes nothing after it"),
-        ("elephant 3", "Please say what happened to elephant 3"),
+        ("elephants three", "`elephants` and a number to read one whole"),
+        ("elephant 3", "There's no elephant #3 showing"),
         ("elephant 3 fixed", "Please say what happened to elephant 3"),
         ("elephant 0 addressed", "There's no elephant #0"),
     ],

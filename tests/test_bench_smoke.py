@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from bench import ack, cold_start, fanout, ingest, mixed, scale, summary
+from bench import ack, cold_start, fanout, ingest, mixed, pages, scale, summary
 from bench.common import Row, Scale, cleanup, judged, ms
 from bench.repeats import combine
 from bench.report import Round, machine, markdown, plain
@@ -27,6 +27,7 @@ async def _ingest_sqlite(sizes: Scale) -> list[Row]:
         ("ingest", _ingest_sqlite),
         ("mixed", mixed.run),
         ("cold start", cold_start.run),
+        ("pages", pages.run),
     ],
 )
 async def test_each_benchmark_runs_and_fills_its_rows(

@@ -141,7 +141,8 @@ def test_set_keeps_setting_and_value_apart() -> None:
         ("meeting skip", "Please say which date"),
         ("meeting moev 25 Dec", "Did you mean `meeting move`?"),
         ("meeting move 22 Dec to", "Please say where the meeting goes"),
-        ("elephant 3", "Please say what happened to elephant 3"),
+        ("elephant 3 done", "Please say what happened to elephant 3"),
+        ("elephants all", "`elephants` and a number"),
         ("elephant 3 solved", "discussed|addressed|parked|hidden"),
         ("nudges", "`nudges on` or `nudges off`"),
         ("nudges maybe", "`nudges on` or `nudges off`"),
@@ -221,3 +222,10 @@ def test_a_typed_number_is_plain_digits_the_database_can_hold() -> None:
     assert small_number("²") is None  # "²".isdigit() is true; int("²") raises
     assert small_number("99999999999999999999") is None
     assert small_number("-1") is None and small_number("") is None
+
+
+@pytest.mark.parametrize("text", ["join", "jion", "start me"])
+def test_a_word_far_from_every_command_gets_no_odd_guess(text: str) -> None:
+    with pytest.raises(CommandError) as caught:
+        parse(text)
+    assert "Did you mean" not in str(caught.value) and "Type `help`" in str(caught.value)

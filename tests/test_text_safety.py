@@ -17,6 +17,7 @@ from bot.text_safety import (
     clean_text,
     neutralise,
     quote,
+    shortened,
 )
 
 WJ = WORD_JOINER
@@ -408,3 +409,16 @@ def test_quote_applies_the_limit_before_neutralising() -> None:
 def test_quote_refuses_empty() -> None:
     with pytest.raises(TextRejected, match="is empty"):
         quote("\u200b \n", 10)
+
+
+def test_shortened_puts_text_on_one_line_and_cuts_it_at_a_word() -> None:
+    assert shortened("Parking at\nthe   hospital", 200) == "Parking at the hospital"
+    assert shortened("one two three four", 12) == "one two…"
+    assert shortened("x" * 30, 10) == "x" * 10 + "…"
+
+
+def test_shortened_neutralises_after_cutting_so_a_cut_cannot_undo_it() -> None:
+    cut = shortened("please tell @channel about *this* and much more besides", 30)
+    assert cut.endswith("…")
+    assert "@channel" not in cut and "@\u2060channel" in cut
+    assert "*" not in cut

@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 from bot.delivery.codec import Storable, decode, encode, storable
 from bot.delivery.receipts import ambiguous, receiving
 from bot.delivery.router import Deliverer, platform_of
-from bot.effects import Effect
+from bot.effects import Effect, UpdatePost
 from bot.store import outbox
 from bot.store.database import Connection, Database
 
@@ -74,6 +74,23 @@ async def pending(db: Database) -> int:
         return await outbox.count(conn)
 
 
+def superseded(rows: Sequence[Row]) -> set[int]:
+    """The rows whose update a later row of the same batch redraws whole: only the last update of
+    a post is sent, and the others are settled unsent. Every update carries the whole card, so
+    the post ends the same, with fewer calls: a check-in card redrawn after each of 60 answers
+    arriving together is edited once, not 60 times against the platform's rate limit."""
+    last: dict[tuple[object, str], int] = {}
+    for row in rows:
+        if isinstance(row.effect, UpdatePost):
+            last[(row.effect.where, row.effect.key)] = row.row_id
+    return {
+        row.row_id
+        for row in rows
+        if isinstance(row.effect, UpdatePost)
+        and last[(row.effect.where, row.effect.key)] != row.row_id
+    }
+
+
 class Outbox:
     """Drains the outbox through a deliverer. One drain at a time per process."""
 
@@ -108,15 +125,18 @@ class Outbox:
         settled when it returns: deleted if it went out, tried again later if it failed.
 
         A row still marked as being sent is not handed over: its drain died mid-call, so it
-        may have gone out; it is counted as an ambiguous send and deleted."""
+        may have gone out; it is counted as an ambiguous send and deleted. An update that a later
+        one in the batch redraws is not handed over either (`superseded`), and is deleted with
+        the rows that went out."""
         batch = Batch(self, [Row(row.row_id, row.attempts, decode(row.effect)) for row in leased])
         marked = {row.row_id for row in leased if row.marked}
         with receiving(batch):
             for row in batch.rows:
                 if row.row_id in marked:
                     await ambiguous(row.effect, "its drain stopped before the platform answered")
-        effects = [row.effect for row in batch.rows if row.row_id not in marked]
-        if not effects:
+        redrawn = superseded([row for row in batch.rows if row.row_id not in marked])
+        effects = [row.effect for row in batch.rows if row.row_id not in marked | redrawn]
+        if not effects:  # the last update of a post is never superseded: nothing is left unsettled
             return 0
         keeping = asyncio.create_task(batch.keep_leased())
         try:
@@ -136,7 +156,7 @@ class Outbox:
             for row in open_rows:
                 if id(row.effect) in refused:
                     await self.not_delivered(conn, row)
-        return batch.sent + len(delivered)
+        return batch.sent + len(set(delivered) - redrawn)
 
     async def not_delivered(self, conn: Connection, row: Row) -> None:
         """A row that failed for now: tried again after a pause (unmarked), or given up on."""

@@ -10,7 +10,7 @@ Grammar (case-insensitive, any amount of space between words):
     fortnightly <day> <time> <duration> [from YYYY-MM-DD]
     monthly     <which> <day> <time> <duration>
 
-- day: `monday` … `sunday`, or the first three letters (`tues`, `thur`, `thurs` also work)
+- day: `monday` … `sunday`, or the first three letters (`tues`, `weds`, `thur`, `thurs` also work)
 - which: `1st` `2nd` `3rd` `4th` `last`, or `first` `second` `third` `fourth`; there is no
   `5th`, because most months do not have a fifth of any weekday and a meeting that silently
   vanishes is worse than a clear refusal
@@ -32,6 +32,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from bot.scheduling.day_words import DAY_NAMES, WEEKDAYS
+
 Frequency = Literal["weekly", "fortnightly", "monthly"]
 
 EXAMPLES: tuple[str, ...] = (
@@ -48,20 +50,6 @@ MAX_RULE_LENGTH = 120
 
 _FREQUENCIES: tuple[Frequency, ...] = ("weekly", "fortnightly", "monthly")
 
-_DAY_NAMES = (
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-)
-_WEEKDAYS: dict[str, int] = {}
-for _number, _name in enumerate(_DAY_NAMES):
-    _WEEKDAYS[_name.lower()] = _number
-    _WEEKDAYS[_name.lower()[:3]] = _number
-_WEEKDAYS.update({"tues": 1, "thur": 3, "thurs": 3})
 
 _ORDINALS: dict[str, int] = {
     "1st": 1,
@@ -147,7 +135,7 @@ class ScheduleRule:
 
     def canonical(self) -> str:
         """The rule as text that `parse_rule` reads back to an equal rule; good for storing."""
-        day = _DAY_NAMES[self.weekday][:3].lower()
+        day = DAY_NAMES[self.weekday][:3].lower()
         when = f"{self.start:%H:%M} {_format_duration(self.duration)}"
         if self.frequency == "weekly":
             return f"weekly {day} {when}"
@@ -159,7 +147,7 @@ class ScheduleRule:
 
     def describe(self) -> str:
         """The rule in plain English, for confirmations and the summary's "next meeting"."""
-        day = _DAY_NAMES[self.weekday]
+        day = DAY_NAMES[self.weekday]
         tail = f"at {self.start:%H:%M} for {_describe_duration(self.duration)}"
         if self.frequency == "weekly":
             return f"every {day} {tail}"
@@ -282,7 +270,7 @@ class _Parser:
         for frequency in _FREQUENCIES:
             if word == frequency:
                 return frequency
-        if word in _WEEKDAYS:
+        if word in WEEKDAYS:
             raise self.fail("Please start with how often: weekly, fortnightly or monthly.")
         raise self.fail(
             f"{_show(word, 'The first word').capitalize()} isn't a frequency I know; "
@@ -298,7 +286,7 @@ class _Parser:
                 "Not every month has a fifth one of each day, so please use "
                 "1st, 2nd, 3rd, 4th or last."
             )
-        if word in _WEEKDAYS:
+        if word in WEEKDAYS:
             raise self.fail(
                 "Monthly meetings need to say which week: 1st, 2nd, 3rd, 4th or last, "
                 "as in “monthly 2nd wed 14:00 2h”."
@@ -310,8 +298,8 @@ class _Parser:
 
     def weekday(self) -> int:
         word = self.next_word("the day of the week")
-        if word in _WEEKDAYS:
-            return _WEEKDAYS[word]
+        if word in WEEKDAYS:
+            return WEEKDAYS[word]
         raise self.fail(
             f"{_show(word, 'The day you gave').capitalize()} isn't a day of the week I know; "
             "please use a day such as mon, tue or wednesday."
@@ -383,7 +371,7 @@ class _Parser:
         if anchor.weekday() != weekday:
             raise self.fail(
                 f"{anchor.day} {calendar.month_name[anchor.month]} {anchor.year} is a "
-                f"{_DAY_NAMES[anchor.weekday()]}, not a {_DAY_NAMES[weekday]}."
+                f"{DAY_NAMES[anchor.weekday()]}, not a {DAY_NAMES[weekday]}."
             )
         return anchor
 

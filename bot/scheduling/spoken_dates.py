@@ -26,27 +26,7 @@ import difflib
 import re
 from datetime import date, timedelta
 
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-_WEEKDAYS: dict[str, int] = {}
-for _number, _name in enumerate(DAY_NAMES):
-    _WEEKDAYS[_name.lower()] = _number
-    _WEEKDAYS[_name.lower()[:3]] = _number
-_WEEKDAYS.update({"tues": 1, "weds": 2, "thur": 3, "thurs": 3})
+from bot.scheduling.day_words import DAY_NAMES, MONTH_NAMES, WEEKDAYS
 
 _MONTHS: dict[str, int] = {}
 for _number, _name in enumerate(MONTH_NAMES, start=1):
@@ -110,9 +90,9 @@ def _weekday(words: str, today: date) -> date | None:
     first, _, rest = words.partition(" ")
     this = first == "this"
     name = rest if first in {"this", "next"} else words
-    if name not in _WEEKDAYS:
+    if name not in WEEKDAYS:
         return None
-    ahead = (_WEEKDAYS[name] - today.weekday()) % 7
+    ahead = (WEEKDAYS[name] - today.weekday()) % 7
     if ahead == 0 and not this:
         ahead = 7
     return today + timedelta(days=ahead)

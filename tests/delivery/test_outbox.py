@@ -144,3 +144,37 @@ def test_a_button_keeps_its_typed_twin_and_older_rows_still_read() -> None:
     old = encode(effect).replace(',"checkin 3"]', "]")
     plain = Button("3 Okay", "checkin.answer", "1|2:3")
     assert decode(old) == MessageMember("console", "local", "U-sam", Card("", "Hi", (), (plain,)))
+
+
+def _counted(n: int) -> Card:
+    return Card("Check-in", f"{n} of 60 checked in")
+
+
+async def test_only_the_last_update_of_a_post_in_a_batch_goes_out(
+    db: Database, clock: FakeClock
+) -> None:
+    post = PostToConversation(HERE, _counted(0), key="checkin:4")
+    other = UpdatePost(HERE, "elephant:1", CARD)
+    updates = [UpdatePost(HERE, "checkin:4", _counted(n)) for n in range(1, 61)]
+    note = MessageMember("slack", "T1", "U1", CARD)
+    async with db.write() as conn:
+        await enqueue(conn, [post, *updates[:30], other, note, *updates[30:]], clock.now)
+    platform = Platform()
+    assert await Outbox(db, platform, clock).drain() == 4
+    assert platform.accepted == [post, other, note, updates[-1]]
+    assert await pending(db) == 0
+
+
+async def test_a_later_update_that_is_refused_is_kept_and_the_post_ends_right(
+    db: Database, clock: FakeClock
+) -> None:
+    async with db.write() as conn:
+        await enqueue(conn, [UpdatePost(HERE, "checkin:4", _counted(n)) for n in (1, 2)], clock.now)
+    platform = Platform()
+    platform.down = True
+    assert await Outbox(db, platform, clock).drain() == 0
+    assert await pending(db) == 1  # the redrawn one is settled, the last one waits
+    platform.down = False
+    clock.advance(minutes=1)
+    assert await Outbox(db, platform, clock).drain() == 1
+    assert platform.accepted == [UpdatePost(HERE, "checkin:4", _counted(2))]

@@ -1,5 +1,5 @@
 """Fixtures for the pages: the real web app (`bot.app.web_app`) on loopback, built from the same
-settings, database and clock as the chat."""
+settings, database and clock as the chat; the browser fixtures live in browser_fixtures.py."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from bot import app as composition
 from bot.settings import Settings
 from bot.store.database import Database
 from tests.dialogue import Chat, FakeClock
+from tests.pages.browser_fixtures import browser, chromium, screenshots  # noqa: F401
 from tests.pages.site import PUBLIC_URL, Site
 
 

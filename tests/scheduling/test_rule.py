@@ -91,6 +91,7 @@ def test_ordinal_words(word: str, ordinal: int) -> None:
         ("tues", 1),
         ("wed", 2),
         ("WEDNESDAY", 2),
+        ("weds", 2),
         ("thu", 3),
         ("thurs", 3),
         ("Thursday", 3),

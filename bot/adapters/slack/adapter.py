@@ -46,6 +46,7 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.base import BotParts, Handler
+from bot.adapters.inline_answers import InlineAnswers, NotKept
 from bot.adapters.slack import records
 from bot.adapters.slack.answers import Answers, Request
 from bot.adapters.slack.blocks import forged_view_answer, our_action, view_metadata, view_values
@@ -190,7 +191,9 @@ class SlackAdapter:
             sender_of=_entry_sender,
             settings=inbox,
         )
-        self._inline_views: set[asyncio.Task[None]] = set()
+        self.views: InlineAnswers[str] = InlineAnswers(
+            self.inbox, deadline=VIEW_DEADLINE, at_once=INLINE_VIEWS, what="Slack view submission"
+        )
         self._notices: set[asyncio.Task[None]] = set()
         self.app.error(self._on_listener_error)
         self._listen()
@@ -206,11 +209,11 @@ class SlackAdapter:
         inbox's worker finds nothing left to take, and what they stored in the outbox has been
         drained (tests use this instead of sleeping)."""
         while True:
-            if self._inline_views or self._notices:
-                await asyncio.wait(self._inline_views | self._notices)
+            if self.views.running or self._notices:
+                await asyncio.wait(self.views.running | self._notices)
             await self._settled.wait()
             await self.inbox.settled()
-            quiet = not self._inline_views and not self._notices
+            quiet = not self.views.running and not self._notices
             if quiet and self._settled.is_set() and self.inbox.idle:
                 break
         await self.drainer.settled()
@@ -323,29 +326,18 @@ class SlackAdapter:
         seconds. Its errors (or an empty acknowledgement) are the answer when they come in time;
         otherwise the modal closes now and the handling finishes afterwards (a late error goes
         to the person privately). A form that is kept is never answered with an error."""
-        deadline = asyncio.get_running_loop().time() + VIEW_DEADLINE  # from arrival
-        inline = len(self._inline_views) < INLINE_VIEWS
+
+        async def turn(answer: asyncio.Future[str], row: int) -> None:
+            bolt_request.context[VIEW_ANSWER] = answer
+            bolt_request.context[MAY_RETRY] = True  # from the inbox, if the database was away
+            await self._handle_held(bolt_request, row)
+
         try:
-            row = await self.inbox.take_in(key, body, content_type, hold=inline)
-        except Exception as exc:  # nothing kept: Slack shows the person an error, rightly
-            log.warning("could not take a Slack view submission in: %s", type(exc).__name__)
+            found = await self.views.answer(key, body, content_type, turn)
+        except NotKept:  # nothing kept: Slack shows the person an error, rightly
             return BoltResponse(status=503, body="")
-        if row is None or not inline:
-            return BoltResponse(status=200, body="")  # a repeat, or the worker will see to it
-        answer: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
-        bolt_request.context[VIEW_ANSWER] = answer
-        bolt_request.context[MAY_RETRY] = True  # from the inbox, if the database was away
-        task = asyncio.create_task(self._handle_held(bolt_request, row))
-        self._inline_views.add(task)
-        task.add_done_callback(self._inline_views.discard)
-        either: set[asyncio.Future[Any]] = {answer, task}
-        left = deadline - asyncio.get_running_loop().time()
-        await asyncio.wait(either, timeout=max(0.0, left))
-        if answer.done() and not answer.cancelled():
-            # The form's errors, a plain sentence in its place, or nothing: the form closes.
-            return BoltResponse(status=200, body=answer.result() or "")
-        answer.cancel()  # the listener now knows it is late
-        return BoltResponse(status=200, body="")
+        # The form's errors, a plain sentence in its place, or nothing: the form closes.
+        return BoltResponse(status=200, body=found or "")
 
     async def _handle_held(self, bolt_request: AsyncBoltRequest, row: int) -> None:
         """Run an inline request through Bolt; its row is deleted when handled, or given back
@@ -393,8 +385,8 @@ class SlackAdapter:
             await self.socket.close_async()  # type: ignore[no-untyped-call]
             self.socket = None
         await self.inbox.stop()
-        if self._inline_views:
-            await asyncio.wait(set(self._inline_views))
+        if self.views.running:
+            await asyncio.wait(set(self.views.running))
         await self._settled.wait()
         if self._own_drainer:
             await self.drainer.close()

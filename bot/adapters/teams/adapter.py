@@ -64,6 +64,7 @@ from botbuilder.schema import (
 from botframework.connector.auth import AuthenticateRequestResult
 
 from bot.adapters.base import BotParts, Handler
+from bot.adapters.inline_answers import InlineAnswers, NotKept
 from bot.adapters.teams import records
 from bot.adapters.teams.answers import TEAMS_CHANNEL, Turn, TurnAnswers
 from bot.adapters.teams.cards import (
@@ -198,7 +199,9 @@ class TeamsAdapter:
             sender_of=_entry_sender,
             settings=inbox,
         )
-        self._inline: set[asyncio.Task[Any]] = set()
+        self.invokes: InlineAnswers[Any] = InlineAnswers(
+            self.inbox, deadline=INVOKE_DEADLINE, at_once=INLINE_INVOKES, what="Teams invoke"
+        )
         quiet_sdk_loggers()
         use_threaded_key_fetching()
 
@@ -227,11 +230,11 @@ class TeamsAdapter:
         """Wait until the inbox's worker finds nothing to take, inline turns have ended and what
         turns stored in the outbox has been drained (tests use this instead of sleeping)."""
         while True:
-            if self._inline:
-                await asyncio.wait(set(self._inline))
+            if self.invokes.running:
+                await asyncio.wait(set(self.invokes.running))
             await self.inbox.settled()
             await self.drainer.settled()
-            if not self._inline and self.inbox.idle:
+            if not self.invokes.running and self.inbox.idle:
                 return
 
     async def close(self, wait: float = CLOSE_WAIT) -> None:
@@ -240,8 +243,8 @@ class TeamsAdapter:
         cancelled (when the drain is our own); what it had not sent stays in the outbox for the
         next drain."""
         await self.inbox.stop()
-        if self._inline:
-            await asyncio.wait(set(self._inline), timeout=wait)
+        if self.invokes.running:
+            await asyncio.wait(set(self.invokes.running), timeout=wait)
         if self._own_drainer:  # the app's drain is closed by the app, which outlives us
             await self.drainer.close(wait)
 
@@ -325,31 +328,16 @@ class TeamsAdapter:
         """An invoke: commit it, then run its turn inline for up to `INVOKE_DEADLINE` seconds.
         Its answer is the response when it comes in time; otherwise Teams gets an empty answer
         (a dialog closes) and the turn, finishing later, brings the answer to the 1:1 chat."""
-        deadline = asyncio.get_running_loop().time() + INVOKE_DEADLINE  # from arrival
-        inline = len(self._inline) < INLINE_INVOKES
+
+        async def turn(answer: asyncio.Future[Any], row: int) -> None:
+            _ANSWER.set(answer)  # this task's own copy of the context
+            await self._run_held(authenticated, activity, row)
+
         try:
-            row = await self.inbox.take_in(key, body, "application/json", hold=inline)
-        except Exception as exc:  # nothing kept: Teams shows the person an error, rightly
-            log.warning("could not take a Teams invoke in: %s", type(exc).__name__)
+            found = await self.invokes.answer(key, body, "application/json", turn)
+        except NotKept:  # nothing kept: Teams shows the person an error, rightly
             return web.Response(status=503, text="busy, please retry")
-        if row is None or not inline:
-            return web.Response(status=200)  # a redelivery, or the worker will see to it
-        answer: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        token = _ANSWER.set(answer)  # the task below starts with a copy of this context
-        try:
-            task = asyncio.create_task(self._run_held(authenticated, activity, row))
-        finally:
-            _ANSWER.reset(token)
-        self._inline.add(task)
-        task.add_done_callback(self._inline.discard)
-        either: set[asyncio.Future[Any]] = {answer, task}
-        left = deadline - asyncio.get_running_loop().time()
-        await asyncio.wait(either, timeout=max(0.0, left))
-        if answer.done() and not answer.cancelled():
-            found = answer.result()
-            return web.Response(status=200) if found is None else web.json_response(found)
-        answer.cancel()  # the turn now knows it is late
-        return web.Response(status=200)
+        return web.Response(status=200) if found is None else web.json_response(found)
 
     async def _run_held(
         self, authenticated: AuthenticateRequestResult, activity: Activity, row: int

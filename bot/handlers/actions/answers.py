@@ -26,7 +26,7 @@ from bot.handlers.actions.cards import (
     decline_form,
     done_form,
 )
-from bot.handlers.actions.lines import done_line, short
+from bot.handlers.actions.lines import SHORT, done_line
 from bot.handlers.actions.lookup import (
     STALE,
     by_button,
@@ -42,7 +42,7 @@ from bot.store import actions as store
 from bot.store import members
 from bot.store.actions import Action
 from bot.store.groups import Group
-from bot.text_safety import TextRejected, clean_text, neutralise
+from bot.text_safety import TextRejected, clean_text, neutralise, shortened
 
 routes = Routes()
 
@@ -72,7 +72,7 @@ async def _accept(ctx: Context, action: Action) -> list[Effect]:
     told = Card(
         title=f"Action #{action.number}: yes",
         text=f"{neutralise(member.display_name)} said yes to action #{action.number}:\n"
-        f"“{short(action.text)}”",
+        f"“{shortened(action.text, SHORT)}”",
     )
     return [
         *await _tell_recorder(ctx, group, action, told, skip=member.id),
@@ -90,7 +90,7 @@ async def _decline(ctx: Context, action: Action, reason: str) -> list[Effect]:
     n = action.number
     lines = [
         f"{neutralise(member.display_name)} said “not me” to action #{n}:",
-        f"“{short(action.text)}”",
+        f"“{shortened(action.text, SHORT)}”",
     ]
     if why:
         lines.append(f"Their reason: “{neutralise(why)}”")

@@ -11,11 +11,10 @@ from datetime import date, timedelta
 
 from bot import limits
 from bot.cards import Button, Card, Form, FormInput
-from bot.handlers.actions.lines import short
 from bot.routing import encode
 from bot.scheduling.spoken_dates import describe_day
 from bot.store.actions import Action
-from bot.text_safety import neutralise
+from bot.text_safety import neutralise, shortened
 
 ACCEPT = "actions.accept"
 NOT_ME = "actions.not-me"
@@ -40,7 +39,7 @@ def ask_card(group_id: int, group_name: str, action: Action, recorder: str, toda
         title=f"Action #{n} for you",
         text=(
             f"{neutralise(recorder)} noted an action for you in {neutralise(group_name)}:\n"
-            f"“{short(action.text, limits.ACTION)}”\n{_due(action, today)}\n\n"
+            f"“{shortened(action.text, limits.ACTION)}”\n{_due(action, today)}\n\n"
             "Will you take it on? It's fine to say no."
         ),
         buttons=(
@@ -60,7 +59,7 @@ def reminder_card(group_id: int, group_name: str, action: Action, today: date) -
     return Card(
         title=f"A reminder: action #{n}",
         text=(
-            f"In {neutralise(group_name)} you took on:\n“{short(action.text, limits.ACTION)}”\n"
+            f"In {neutralise(group_name)} you took on:\n“{shortened(action.text, limits.ACTION)}”\n"
             f"It's due {_when_due(action.due_on, today)}.\n\n"
             "If it's done, press Done and add a short note if you like. If it can't happen, "
             "that's all right: press Not me and it goes back to the group."
@@ -85,7 +84,7 @@ def decline_form(group_id: int, action: Action) -> Form:
         form_id=DECLINE_FORM,
         typed=f"action {action.number} decline <a reason, if you like>",
         title="Not me",
-        intro=f"Action #{action.number}: “{short(action.text, 300)}”",
+        intro=f"Action #{action.number}: “{shortened(action.text, 300)}”",
         inputs=(
             FormInput(
                 "reason",
@@ -106,7 +105,7 @@ def done_form(group_id: int, action: Action) -> Form:
         form_id=DONE_FORM,
         typed=f"action {action.number} done <a short note, if you like>",
         title="Mark it done",
-        intro=f"Action #{action.number}: “{short(action.text, 300)}”",
+        intro=f"Action #{action.number}: “{shortened(action.text, 300)}”",
         inputs=(
             FormInput(
                 "note",

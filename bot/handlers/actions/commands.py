@@ -24,7 +24,7 @@ from bot.effects import Effect, MessageMember, PostToConversation
 from bot.errors import UserError
 from bot.grammar import CommandSpec, ParsedCommand, free_text, small_number
 from bot.handlers.actions.cards import PICK_OWNER, ask_card
-from bot.handlers.actions.lines import action_line, done_line, short
+from bot.handlers.actions.lines import action_line, done_line
 from bot.handlers.actions.lookup import (
     due_day,
     local_today,
@@ -42,7 +42,7 @@ from bot.store import decisions, meetings, members, pending_choices
 from bot.store.groups import Group
 from bot.store.meetings import Meeting
 from bot.store.members import Member
-from bot.text_safety import clean_text, neutralise
+from bot.text_safety import clean_text, neutralise, shortened
 
 routes = Routes()
 
@@ -128,7 +128,10 @@ async def decision(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     )
     post = Card(
         title=f"Decision #{made.number}",
-        text=f"“{short(made.text, limits.DECISION)}”\nNoted by {neutralise(member.display_name)}.",
+        text=(
+            f"“{shortened(made.text, limits.DECISION)}”\n"
+            f"Noted by {neutralise(member.display_name)}."
+        ),
     )
     return [
         PostToConversation(group.where, post),

@@ -17,22 +17,13 @@ from bot.store.database import Connection
 from bot.store.decisions import Decision
 from bot.store.groups import Group
 from bot.store.meetings import Meeting
-from bot.text_safety import neutralise
+from bot.text_safety import neutralise, shortened
 
 SHORT = 150
 """Characters of an action's words shown in a list line; the rest is an ellipsis."""
 AGENDA_LIMIT = 10
 """Open actions shown at the top of an agenda; the rest are a count and `actions`."""
 UNASSIGNED = "unassigned"
-
-
-def short(text: str, limit: int = SHORT) -> str:
-    """The words made safe, cut at a word near `limit` with an ellipsis."""
-    safe = neutralise(" ".join(text.split()))
-    if len(safe) <= limit:
-        return safe
-    cut = safe[:limit].rsplit(" ", 1)[0] or safe[:limit]
-    return cut + "…"
 
 
 def owner_words(action: Action) -> str:
@@ -51,7 +42,7 @@ def due_words(action: Action, today: date) -> str:
 
 def action_line(action: Action, today: date, *, limit: int = SHORT) -> str:
     """ "#4 Write to the council · Sam · by Friday 25 December" and how it stands."""
-    parts = [f"#{action.number} {short(action.text, limit)}", owner_words(action)]
+    parts = [f"#{action.number} {shortened(action.text, limit)}", owner_words(action)]
     due = due_words(action, today)
     if due:
         parts.append(due)
@@ -63,15 +54,15 @@ def action_line(action: Action, today: date, *, limit: int = SHORT) -> str:
 def done_line(action: Action, today: date) -> str:
     """ "#2 Book the room · done by Pat: “booked for May”"."""
     who = f" by {neutralise(action.owner_name)}" if action.owner_name else ""
-    line = f"#{action.number} {short(action.text)} · done{who}"
+    line = f"#{action.number} {shortened(action.text, SHORT)} · done{who}"
     if action.done_note:
-        line += f": “{short(action.done_note)}”"
+        line += f": “{shortened(action.done_note, SHORT)}”"
     return line
 
 
 def decision_line(decision: Decision) -> str:
     """ "Decision #3: “We meet at the library from May”"."""
-    return f"#{decision.number} “{short(decision.text, 300)}”"
+    return f"#{decision.number} “{shortened(decision.text, 300)}”"
 
 
 async def open_action_lines(conn: Connection, group: Group, today: date) -> list[str]:

@@ -11,7 +11,7 @@ from bot.effects import Effect, MessageMember
 from bot.errors import UserError
 from bot.grammar import ParsedCommand
 from bot.handlers.actions.cards import ask_card
-from bot.handlers.actions.lines import short
+from bot.handlers.actions.lines import SHORT
 from bot.handlers.actions.lookup import (
     local_today,
     numbered,
@@ -26,7 +26,7 @@ from bot.scheduling.quiet_hours import is_quiet
 from bot.store import actions as store
 from bot.store.actions import Action
 from bot.store.members import Member
-from bot.text_safety import neutralise
+from bot.text_safety import neutralise, shortened
 
 routes = Routes()
 
@@ -71,7 +71,7 @@ async def reassign(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     if action.owner_user_id and action.owner_id not in (member.id, owner.id):
         note = Card(
             title=f"Action #{n} has moved",
-            text=f"Action #{n} (“{short(action.text)}”) is now with {name}. "
+            text=f"Action #{n} (“{shortened(action.text, SHORT)}”) is now with {name}. "
             "Nothing more to do on it. Thank you.",
         )
         effects.append(MessageMember(group.platform, group.workspace, action.owner_user_id, note))
@@ -97,8 +97,8 @@ async def drop(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     if action.owner_user_id and action.owner_id != member.id:
         note = Card(
             title=f"Action #{n} is dropped",
-            text=f"Action #{n} (“{short(action.text)}”) has been dropped, so there's nothing "
-            "more to do on it. Thank you.",
+            text=f"Action #{n} (“{shortened(action.text, SHORT)}”) has been dropped, so "
+            "there's nothing more to do on it. Thank you.",
         )
         effects.append(MessageMember(group.platform, group.workspace, action.owner_user_id, note))
     return [*effects, reply(f"Dropped action #{n}. It's off the list.")]

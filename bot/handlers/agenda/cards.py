@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from bot import limits, routing
 from bot.cards import Button, Card, Form, FormInput, Option
 from bot.store.agenda import ADDRESSED, DISCUSSED, Item
-from bot.text_safety import neutralise
+from bot.text_safety import neutralise, shortened
 
 ADD_OPEN = "agenda.add-open"
 ADD_FORM = "agenda.add"
@@ -41,13 +41,6 @@ ANONYMOUS_NOTE = (
 )
 
 
-def short(text: str, limit: int = 200) -> str:
-    """Neutralised text, cut at a word near `limit` characters."""
-    if len(text) > limit:
-        text = text[:limit].rsplit(" ", 1)[0].rstrip() + "…"
-    return neutralise(text)
-
-
 def times(n: int) -> str:
     """ "once", "twice", "3 times"."""
     return {1: "once", 2: "twice"}.get(n, f"{n} times")
@@ -69,7 +62,7 @@ def item_line(number: int, item: Item, merged: Sequence[Item] = ()) -> str:
         notes.append(f"carried over {times(item.carried)}")
     lines = [f"{number}. {neutralise(item.text)} ({', '.join(notes)})"]
     for other in merged:
-        lines.append(f"    With: {short(other.text, 150)} ({_who(other)})")
+        lines.append(f"    With: {shortened(other.text, 150)} ({_who(other)})")
     if item.papers:
         lines.append(f"    Papers: {item.papers}")
     return "\n".join(lines)
@@ -133,7 +126,9 @@ def checkin_section(
         lines.append(f"From last time: {some} still open. Type `actions` to see them.")
     if now:
         lines.append("On the agenda:")
-        lines.extend(f"{n}. {short(item.text, 100)}" for n, item in enumerate(now[:limit], start=1))
+        lines.extend(
+            f"{n}. {shortened(item.text, 100)}" for n, item in enumerate(now[:limit], start=1)
+        )
     if len(now) > limit:
         lines.append(f"…and {len(now) - limit} more. Type `agenda` for all of it.")
     return tuple(lines)
@@ -182,7 +177,7 @@ def add_form(group_id: int, delay_minutes: int, *, anonymous: bool = False) -> F
 
 def _item_options(items: Sequence[Item]) -> tuple[Option, ...]:
     return tuple(
-        Option(f"{n}. {short(item.text, OPTION_TEXT)}", str(item.id))
+        Option(f"{n}. {shortened(item.text, OPTION_TEXT)}", str(item.id))
         for n, item in enumerate(items, start=1)
     )
 

@@ -17,14 +17,14 @@ from bot.context import Context
 from bot.effects import Effect, PostToConversation
 from bot.errors import UserError
 from bot.handlers.agenda.addressed import item_addressed
-from bot.handlers.agenda.cards import UP, short
+from bot.handlers.agenda.cards import UP
 from bot.handlers.agenda.papers import PapersRejected, checked_link
 from bot.handlers.summary.builder import when_words
 from bot.store import agenda as store
 from bot.store import elephants, meetings
 from bot.store.agenda import ADDRESSED, Item
 from bot.store.groups import Group
-from bot.text_safety import clean_text
+from bot.text_safety import clean_text, shortened
 
 FULL = (
     f"The agenda already has {limits.AGENDA_ITEMS} items waiting, which is as many as I keep. "
@@ -153,29 +153,29 @@ async def move(ctx: Context, items: Sequence[Item], item: Item, place: str) -> s
     now.insert(index, item)
     await store.set_order(ctx.conn, [found.id for found in (*now, *later)])
     back = " It is back on the next agenda." if item.deferred else ""
-    return f"Moved “{short(item.text, 60)}” to place {index + 1}.{back}"
+    return f"Moved “{shortened(item.text, 60)}” to place {index + 1}.{back}"
 
 
 async def merge(ctx: Context, keep: Item, gone: Item) -> str:
     if keep.id == gone.id:
         raise UserError("Please choose two different items to merge.")
     await store.merge(ctx.conn, keep, gone)
-    return f"Merged “{short(gone.text, 60)}” into “{short(keep.text, 60)}”."
+    return f"Merged “{shortened(gone.text, 60)}” into “{shortened(keep.text, 60)}”."
 
 
 async def defer(ctx: Context, item: Item) -> str:
     if item.deferred:
         return (
-            f"“{short(item.text, 60)}” is already deferred to the meeting after. To bring it "
+            f"“{shortened(item.text, 60)}” is already deferred to the meeting after. To bring it "
             "back, move it: `agenda move <number> 1`."
         )
     await store.set_skip(ctx.conn, item.id, 1)
-    return f"Deferred “{short(item.text, 60)}” to the meeting after the next one."
+    return f"Deferred “{shortened(item.text, 60)}” to the meeting after the next one."
 
 
 async def remove(ctx: Context, item: Item) -> str:
     await store.remove(ctx.conn, item.id)
-    return f"Removed “{short(item.text, 60)}” from the agenda."
+    return f"Removed “{shortened(item.text, 60)}” from the agenda."
 
 
 async def mark(ctx: Context, item: Item, status: str, note: str) -> tuple[str, list[Effect]]:
@@ -192,13 +192,13 @@ async def mark(ctx: Context, item: Item, status: str, note: str) -> tuple[str, l
         meeting_id=current.id if current else None,
         now=ctx.now,
     )
-    text = f"Recorded: “{short(item.text, 60)}” is {status}."
+    text = f"Recorded: “{shortened(item.text, 60)}” is {status}."
     if status != ADDRESSED:
         return text, []
-    fields = [Field("What was done", short(closed.outcome, 500))] if closed.outcome else []
+    fields = [Field("What was done", shortened(closed.outcome, 500))] if closed.outcome else []
     card = Card(
         title="You said, we did",
-        text=f"On the agenda: {short(closed.text, 200)}",
+        text=f"On the agenda: {shortened(closed.text, 200)}",
         fields=tuple(fields),
     )
     # The question's card says what was done too; the plain card only when no question is asked.

@@ -14,7 +14,7 @@ from bot.cards import Button, Card, Field, Form, FormInput, Option
 from bot.handlers.agenda.cards import FROM_ELEPHANT
 from bot.handlers.privacy.crowd_rule import crowd
 from bot.store.elephants import BIG, LITTLE, Elephant, Perspective
-from bot.text_safety import neutralise
+from bot.text_safety import neutralise, shortened
 
 FORM = "elephant.form"
 SEE_TOO = "elephant.see-too"
@@ -66,13 +66,6 @@ def parse_id(text: str) -> int | None:
 
 def elephant_key(elephant_id: int) -> str:
     return f"elephant:{elephant_id}"
-
-
-def short(text: str, limit: int = 200) -> str:
-    """Neutralised text, cut at a word near `limit` characters for lists and recaps."""
-    if len(text) > limit:
-        text = text[:limit].rsplit(" ", 1)[0].rstrip() + "…"
-    return neutralise(text)
 
 
 def elephant_form(group_id: int, delay_minutes: int) -> Form:
@@ -254,7 +247,7 @@ def reveal_card(
     """A crowd of perspectives on a big elephant, in one post, in the order given (shuffled);
     `more` for a later crowd after the first reveal."""
     tagged = show_tags(perspectives, k)
-    lines = [short(elephant.text), ""]
+    lines = [shortened(elephant.text), ""]
     for p in perspectives:
         tag = f" ({ROLE_WORDS.get(p.role_tag, p.role_tag)})" if tagged and p.role_tag else ""
         lines.append(f"• {neutralise(p.text)}{tag}")
@@ -275,7 +268,7 @@ def outcome_card(elephant: Elephant) -> Card:
         fields.append(Field("What was done", neutralise(elephant.outcome)))
     return Card(
         title="You said, we did",
-        text=f"Elephant #{elephant.number}: {short(elephant.text)}",
+        text=f"Elephant #{elephant.number}: {shortened(elephant.text)}",
         fields=tuple(fields),
     )
 

@@ -49,16 +49,14 @@ from bot.handlers.elephants.cards import (
     elephant_form,
     elephant_key,
     invitation_card,
-    marks_text,
     outcome_card,
     outcome_or_new_card,
     parse_id,
-    short,
 )
+from bot.handlers.elephants.entries import entry
 from bot.handlers.elephants.perspectives import release_due
 from bot.handlers.privacy.crowd_rule import crowd
 from bot.handlers.verdicts.asking import ask_the_group, close_about, redraw_due
-from bot.handlers.verdicts.figures import feels_words
 from bot.handlers.verdicts.grammar import ANSWER_SPEC, FEELS, read_feeling
 from bot.handlers.verdicts.subjects import ELEPHANT
 from bot.identity import anonymous_token
@@ -151,8 +149,9 @@ def _read_elephant(spec: CommandSpec, rest: str) -> ParsedCommand:
     - `elephant <n> <status>` alone is an outcome (a facilitator's command);
     - `elephant <n> <status> <words>` may be either (`elephant 1 hidden agendas: …`), so its
       handler decides or asks (`elephant_outcome_or_new`);
-    - a number and a word close to a status (`elephant 1 dicussed …`), or a number and at most
-      one other word (`elephant 3`), is a mistyped outcome: refused with what would work;
+    - a number alone (`elephant 3`) shows that elephant whole (`elephant.show`);
+    - a number and a word close to a status (`elephant 1 dicussed …`), or a number and one
+      other word (`elephant 3 done`), is a mistyped outcome: refused with what would work;
     - anything else is a new elephant (`elephant 2021 was a hard year`); starting it with
       `little:` or `big:` makes any words a new elephant."""
     first, after = split(rest)
@@ -160,6 +159,8 @@ def _read_elephant(spec: CommandSpec, rest: str) -> ParsedCommand:
     if found is None:
         return spec.parsed("elephant.new", arg=rest)
     number = int(found.group(1))
+    if not after:
+        return spec.parsed("elephant.show", number=number)
     word, note = split(after)
     if word.rstrip(TRAILING_MARKS) in FEELS[:2]:  # `elephant 3 feels partly`
         return read_feeling(ANSWER_SPEC, ELEPHANT, number, note)
@@ -188,8 +189,24 @@ def _read_elephant(spec: CommandSpec, rest: str) -> ParsedCommand:
 
 
 GRAMMAR = Grammar(
-    ("elephant.new", "elephant.status", "elephant.either", "verdict.answer"), _read_elephant
+    ("elephant.new", "elephant.status", "elephant.either", "verdict.answer", "elephant.show"),
+    _read_elephant,
 )
+
+
+def _read_elephants(spec: CommandSpec, rest: str) -> ParsedCommand:
+    """`elephants` lists them; `elephants 3` (or `#3`) shows one whole, as `elephant 3` does."""
+    if not rest.strip():
+        return spec.parsed()
+    found = NUMBER.fullmatch(rest.strip())
+    if found is None:
+        raise CommandError(
+            "Type `elephants` for the list, or `elephants` and a number to read one whole, "
+            "for example `elephants 3`."
+        )
+    return spec.parsed("elephant.show", number=int(found.group(1)))
+
+
 OUTCOME = routes.declare(
     CommandSpec(
         "elephant-outcome",
@@ -452,9 +469,10 @@ async def see_typed(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
 @routes.command(
     "elephants",
     "member",
-    usage="elephants",
-    summary="list the open elephants",
+    usage="elephants [number]",
+    summary="list the open elephants, or read one whole",
     rank=91,
+    grammar=Grammar(("elephants", "elephant.show"), _read_elephants),
     aliases=("elephant-list",),
 )
 async def elephants_list(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
@@ -471,21 +489,7 @@ async def elephants_list(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
     lines: list[str] = []
     asked = await verdicts.latest_of_kind(ctx.conn, group.id, ELEPHANT)
     for elephant in shown[-LIST_LIMIT:]:
-        line = (
-            f"#{elephant.number} ({elephant.size}, {STATUS_WORDS.get(elephant.status, '')}): "
-            f"{short(elephant.text, 150)}  · I see it too: "
-            f"{marks_text(elephant.marks_shown, group.k)}"
-        )
-        if elephant.is_big and elephant.perspectives_revealed_at is None:
-            line += f" · perspectives: shown together once {group.k} have arrived"
-        verdict = asked.get(elephant.id)
-        reopened = verdict is not None and verdict.state == verdicts.REOPENED
-        if elephant.outcome and (elephant.status in OUTCOME_STATUSES or reopened):
-            so_far = " so far" if elephant.status == "open" else ""
-            line += f"\n    What was done{so_far}: {short(elephant.outcome, 150)}"
-        if verdict is not None and verdict.title:
-            line += f"\n    {feels_words(verdict.state, verdict.figures_shown, group.k)}"
-        lines.append(line)
+        lines.append(entry(elephant, asked.get(elephant.id), group.k, whole=False))
     if len(shown) > LIST_LIMIT:
         lines.insert(0, f"The latest {LIST_LIMIT} of {len(shown)}:")
     return [
@@ -494,6 +498,29 @@ async def elephants_list(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
             title=f"Elephants in {group.name}",
         )
     ]
+
+
+@routes.handles("elephant.show")
+async def elephant_show(ctx: Context, cmd: ParsedCommand) -> list[Effect]:
+    """One elephant whole, privately: the list's long words are shortened. A hidden or not yet
+    posted elephant is not there to read (its delay keeps the moment it was named unknown)."""
+    group = ctx.require_group()
+    number = cmd.number or 0
+    known = 0 < number < 2**31
+    elephant = await store.by_number(ctx.conn, group.id, number) if known else None
+    if elephant is None or elephant.is_hidden:
+        raise UserError(
+            f"There's no elephant #{number} showing in {group.name}. "
+            "Type `elephants` to see the numbers."
+        )
+    asked = await verdicts.latest_of_kind(ctx.conn, group.id, ELEPHANT)
+    text = entry(elephant, asked.get(elephant.id), group.k, whole=True)
+    if ctx.require_member().is_facilitator:
+        text += (
+            f"\nTo record what happened: `elephant {number} discussed|addressed|parked "
+            "[what was done]`."
+        )
+    return [reply(text, title=f"Elephant #{number} in {group.name}")]
 
 
 @routes.handles("elephant.status")

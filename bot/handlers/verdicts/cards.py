@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from bot import routing
 from bot.cards import Button, Card, Field
-from bot.handlers.elephants.cards import short
 from bot.handlers.verdicts.figures import group_view
 from bot.handlers.verdicts.subjects import KINDS
 from bot.store.verdicts import ASKING, NOT_REALLY, PARTLY, REOPENED, YES, Verdict
-from bot.text_safety import neutralise
+from bot.text_safety import neutralise, shortened
 
 ANSWER = "verdict.answer"
 BUTTONS = ((YES, "Yes"), (PARTLY, "Partly"), (NOT_REALLY, "Not really"))
@@ -45,7 +44,7 @@ def verdict_card(group_id: int, verdict: Verdict, k: int) -> Card:
     if verdict.what_was_done:
         fields.append(Field("What was done", neutralise(verdict.what_was_done)))
     fields.append(Field("How the group sees it", group_view(verdict.figures_shown, k)))
-    lines = [f"{name}: {short(verdict.title)}", ""]
+    lines = [f"{name}: {shortened(verdict.title)}", ""]
     buttons: tuple[Button, ...] = ()
     if verdict.state == ASKING:
         lines.append(
@@ -90,7 +89,7 @@ def reopened_card(group_name: str, verdict: Verdict, k: int) -> Card:
     lines = [
         f"{name} in {neutralise(group_name)} is open again: when the group was asked whether it "
         f'feels addressed, {k} or more people said "not really".',
-        f"It was: {short(verdict.title)}",
+        f"It was: {shortened(verdict.title)}",
     ]
     if verdict.what_was_done:
         lines.append(f"What was done: {neutralise(verdict.what_was_done)}")

@@ -130,3 +130,33 @@ async def test_perspective_typed_where_others_read_is_not_kept(chat: Chat, db: D
     text = await _seen_by_others(chat, "perspective 1 my view")
     assert "everyone can see who typed it" in text and "my view" in text
     assert await count(db, perspectives) == 0
+
+
+LONG = "elephant big: " + "Parents give up unpaid days to come here, " * 8 + "and nobody asks."
+
+
+async def test_one_elephant_is_shown_whole_where_the_list_shortens_it(chat: Chat) -> None:
+    await _posted(chat, LONG)
+    listed = (await chat.say(PAT, "elephants")).reply
+    assert "and nobody asks." not in listed and "…" in listed
+    for line in ("elephant 1", "elephants 1", "elephants #1"):
+        whole = (await chat.say(PAT, line)).reply
+        assert "and nobody asks." in whole
+        assert "#1 (big, open)" in whole and "I see it too: the number shows from 3" in whole
+        assert "Perspectives: shown together once 3 have arrived." in whole
+        assert "To record what happened" not in whole
+
+
+async def test_facilitators_reading_one_are_told_how_to_record_it(chat: Chat) -> None:
+    await _posted(chat)
+    assert "`elephant 1 discussed|addressed|parked" in (await chat.say(FAY, "elephant 1")).reply
+
+
+async def test_an_elephant_not_yet_posted_or_hidden_cannot_be_read(chat: Chat) -> None:
+    await _posted(chat)
+    await chat.say(SAM, "elephant still waiting for its delay", where=dm(SAM))
+    waiting = (await chat.say(PAT, "elephant 2")).reply
+    assert "There's no elephant #2 showing" in waiting and "still waiting" not in waiting
+    await chat.say(FAY, "elephant 1 hidden")
+    hidden = (await chat.say(PAT, "elephants 1")).reply
+    assert "There's no elephant #1 showing" in hidden and "Who sets the agenda" not in hidden
