@@ -2,9 +2,8 @@
 
 Every address names its group (`/groups/<id>/…`); each request reads the session and the
 person's membership and role afresh (`sessions.visitor`). Members' pages are open to every
-member; the facilitators' to facilitators only (403 for a member). "Trends" and "Impact report"
-(`/groups/<id>/trends`, `/groups/<id>/report`) are linked from every facilitator's page; each
-becomes a row of `PAGES_TABLE` once it exists (until then, a plain 404).
+member; the facilitators' (their overview, the trends and the impact report, with its PDF) to
+facilitators only (403 for a member).
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.context import Services
+from bot.pages.facilitators import looking_back
 from bot.pages.facilitators.overview import facilitators_overview
 from bot.pages.group_pages import Build, group_page
 from bot.pages.leaving import forget_me, sign_out
@@ -105,11 +105,11 @@ PAGES_TABLE: tuple[tuple[str, str, str, Build, bool], ...] = (
     ("my-data", "my-data", "members/my_data.html", _my_data, False),
     ("forget-me", "my-data", "members/forget_me.html", _nothing, False),
     ("facilitators", "facilitators", "facilitators/overview.html", _facilitators, True),
+    ("trends", "trends", "facilitators/trends.html", looking_back.trends, True),
+    ("report", "report", "report.html", looking_back.impact_report, True),
 )
 """(address under the group, nav entry, template, builder, facilitators only). A new page is
-one row here: the facilitators' "trends" and "report" (linked from every facilitator's page by
-`navigation`) are added as rows like `("trends", "trends", "facilitators/trends.html", build,
-True)`, their `build` taking what `Build` says."""
+one row here, its builder taking what `Build` says; `navigation` lists the nav entries."""
 
 
 def attach(app: web.Application, db: Database, services: Services) -> None:
@@ -124,6 +124,7 @@ def attach(app: web.Application, db: Database, services: Services) -> None:
         path = "/groups/{group_id:[0-9]{1,12}}/" + address
         app.router.add_get(path, group_page(current, template, build, facilitators=facilitators))
     app.router.add_post("/groups/{group_id:[0-9]{1,12}}/forget-me", forget_me)
+    app.router.add_get("/groups/{group_id:[0-9]{1,12}}/report.pdf", looking_back.report_pdf)
 
 
 __all__ = ["PAGES_TABLE", "PagesState", "attach"]

@@ -74,6 +74,7 @@ PAGES = (
     "/pages/static/pages.css",
     "/pages/sign-out",
     "/groups/{group_id}/forget-me",
+    "/groups/{group_id}/report.pdf",
     *(f"/groups/{{group_id}}/{page[0]}" for page in PAGES_TABLE),
 )
 """The group's pages (`bot.pages`): with no session, every one refuses and changes nothing."""
@@ -85,6 +86,9 @@ PAGE_PATHS = (
     "/groups/1/",
     "/groups/1/forget-me",
     "/groups/1/facilitators",
+    "/groups/1/trends?period=all",
+    "/groups/1/report?from=2026-01-01&to=x",
+    "/groups/1/report.pdf",
     "/groups/99999999999/elephants",
 )
 FUZZED = {SLACK, TEAMS, *READ_ONLY, *OAUTH, *PAGES}

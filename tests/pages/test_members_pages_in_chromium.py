@@ -2,8 +2,11 @@
 them: `dashboard` in chat, the private link, then every page through its own links. Each page
 is checked by the browser harness (`tests.pages.browser`): axe-core with no serious or critical
 violation (WCAG 2.2 AA), the keyboard alone, no sideways scrolling at a phone's width, nothing
-fetched from another site, no console errors. The trends and the impact report are left out
-here: their own tests check them."""
+fetched from another site, no console errors. The facilitators' trends and impact report are
+among them, and the report is printed on A4 as a facilitator would print it.
+
+Screenshots go to a temporary folder, or to COMMONGROUND_SCREENSHOTS (docs/screenshots makes
+the README's pictures)."""
 
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ from tests.pages.browser.site import LEAVING
 from tests.pages.site import Site
 
 FAY, SAM, PAT, LEE, ANA = (person(n) for n in ("Fay", "Sam", "Pat", "Lee", "Ana"))
-NOT_HERE = (*LEAVING, "/trends", "/report")
+NOT_HERE = LEAVING
 
 
 async def a_lived_in_group(site: Site) -> None:
@@ -51,12 +54,14 @@ async def a_lived_in_group(site: Site) -> None:
 
 
 async def test_every_page_passes_the_browser_checks(
-    site: Site, browser: webdriver.Chrome, tmp_path: Path
+    site: Site, browser: webdriver.Chrome, screenshots: Path
 ) -> None:
     await a_lived_in_group(site)
     origin = str(site.client.make_url("")).rstrip("/")
     link = origin + await site.link_for(FAY)
-    checks = await asyncio.to_thread(harness.visit_site, browser, link, tmp_path, avoid=NOT_HERE)
+    checks = await asyncio.to_thread(
+        harness.visit_site, browser, link, screenshots, avoid=NOT_HERE
+    )
     visited = {address.removeprefix(origin) for address in checks}
     assert visited >= {
         "/groups/1/",
@@ -67,4 +72,9 @@ async def test_every_page_passes_the_browser_checks(
         "/groups/1/my-data",
         "/groups/1/forget-me",
         "/groups/1/facilitators",
+        "/groups/1/trends",
+        "/groups/1/report",
     }
+    await asyncio.to_thread(browser.get, f"{origin}/groups/1/report")
+    printed = await asyncio.to_thread(harness.print_a4, browser, screenshots, "impact-report")
+    assert 1 <= printed.sheets <= 6
