@@ -37,6 +37,8 @@ from bot.ops.observability import (
     readiness,
 )
 from bot.ops.slow_clients import READ_TIMEOUT, READ_TIMEOUT_KEY, read_body_in_time, server_options
+from bot.pages.security_headers import page_headers
+from bot.pages.web_routes import attach as attach_pages
 from bot.prompts import load_library
 from bot.scheduling.clock import MeetingClock
 from bot.settings import Settings
@@ -158,6 +160,16 @@ def adapter_report(environ: Mapping[str, str] | None = None) -> str:
     return " ".join(lines)
 
 
+def pages_report(settings: Settings) -> str:
+    """One sentence for operators: where the group's pages are linked from, or why not."""
+    if settings.public_url:
+        return f"The group's pages are linked under {settings.public_url}/pages/open/."
+    return (
+        "COMMONGROUND_PUBLIC_URL is not set, so `dashboard` cannot send links to the group's "
+        "pages: set it to the https address people reach this app at (see README, Pages)."
+    )
+
+
 def settings_problems() -> list[str]:
     """What stops `serve`, `web` and `clock` before they start: one plain line per platform whose
     settings cannot work."""
@@ -193,14 +205,18 @@ async def readyz(request: web.Request) -> web.Response:
 
 
 def web_app(bot: CommonGround) -> web.Application:
-    """The aiohttp application: health, readiness and metrics, and the routes of every platform
-    its settings connect (each adapter mounts its own). A request body must arrive within
-    `READ_TIMEOUT` seconds, or the app's own `READ_TIMEOUT_KEY` (`bot.ops.slow_clients`)."""
-    app = web.Application(middlewares=[count_requests, database_unavailable, read_body_in_time])
+    """The aiohttp application: health, readiness and metrics, the group's pages (`bot.pages`),
+    and the routes of every platform its settings connect (each adapter mounts its own). A
+    request body must arrive within `READ_TIMEOUT` seconds, or the app's own
+    `READ_TIMEOUT_KEY` (`bot.ops.slow_clients`)."""
+    app = web.Application(
+        middlewares=[page_headers, count_requests, database_unavailable, read_body_in_time]
+    )
     app[APP_KEY] = bot
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
+    attach_pages(app, bot.db, bot.services)
     attach_adapters(app, bot)
     return app
 
@@ -250,6 +266,7 @@ async def serve(
             clock = MeetingClock(bot.core, bot.drainer.outbox.deliverer, drainer=bot.drainer)
             await clock.start()
         log.info("%s", adapter_report())
+        log.info("%s", pages_report(settings))
         for adapter in ADAPTERS:
             warning = adapter.warning()
             if warning:

@@ -65,6 +65,9 @@ class Card:
     fields: tuple[Field, ...] = ()
     buttons: tuple[Button, ...] = ()
     footer: str = ""
+    link_previews: bool = True
+    """False for a message carrying a private link (`dashboard`): the platform must not fetch
+    it to draw a preview (Slack's `unfurl_links`/`unfurl_media`)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     default_timezone: str = Field(default="Europe/London", alias="COMMONGROUND_TIMEZONE")
     default_k: int = Field(default=3, alias="COMMONGROUND_K", ge=2, le=20)
     secret_key: str = Field(default="", alias="COMMONGROUND_SECRET_KEY")
+    public_url: str = Field(default="", alias="COMMONGROUND_PUBLIC_URL")
+    """Where people reach this app from their browser (`https://bot.example.org`): the group's
+    pages are linked under it. Without it, `dashboard` says the pages are not set up."""
     catch_up_grace_hours: float = Field(default=12.0, alias="COMMONGROUND_CATCH_UP_HOURS", ge=0)
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
     log_format: str = Field(default="text", alias="LOG_FORMAT", pattern="^(?i:text|json)$")
@@ -37,6 +40,17 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("public_url")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value and not value.lower().startswith(("https://", "http://")):
+            raise ValueError(
+                f"COMMONGROUND_PUBLIC_URL {value!r} must start with https:// "
+                "(e.g. https://bot.example.org)"
+            )
+        return value
 
     @field_validator("default_timezone")
     @classmethod

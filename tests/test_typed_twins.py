@@ -35,6 +35,7 @@ from bot.handlers.agenda import changes as agenda_changes
 from bot.handlers.agenda import commands as agenda_commands
 from bot.handlers.checkin import cards as checkin_cards
 from bot.handlers.checkin import commands as checkin
+from bot.handlers.dashboard import commands as dashboard
 from bot.handlers.elephants import cards as elephant_cards
 from bot.handlers.elephants import commands as elephants
 from bot.handlers.elephants import perspectives
@@ -359,6 +360,14 @@ TWINS: dict[str, Twin] = {
     ),
     setup.ROLE_CHOICE: Twin(
         (opened_by("role"),), press(setup.ROLE_CHOICE), "role both", setup, "_record_role"
+    ),
+    dashboard.OPEN_PAGES: Twin(
+        (opened_by("help", direct=True),),
+        press(dashboard.OPEN_PAGES, direct=True),
+        "dashboard",
+        dashboard,
+        "_send_link",
+        direct=True,
     ),
     privacy.FORGET_CONFIRM: Twin(
         (opened_by("forget-me"),),

@@ -22,6 +22,7 @@ def _card(card: Card) -> dict[str, Any]:
         "fields": [[f.label, f.value] for f in card.fields],
         "buttons": [[b.label, b.action, b.value, b.style, b.typed] for b in card.buttons],
         "footer": card.footer,
+        **({} if card.link_previews else {"link_previews": False}),
     }
 
 
@@ -33,6 +34,7 @@ def _card_from(data: dict[str, Any]) -> Card:
         # rows stored before buttons said what typing them is have four parts
         buttons=tuple(Button(*parts) for parts in data["buttons"]),
         footer=data["footer"],
+        link_previews=data.get("link_previews", True) is not False,
     )
 
 

@@ -17,6 +17,7 @@ from bot.handlers.agenda import buttons as agenda_buttons
 from bot.handlers.agenda import commands as agenda_commands
 from bot.handlers.checkin import commands as checkin_commands
 from bot.handlers.checkin import live_view
+from bot.handlers.dashboard import commands as dashboard_commands
 from bot.handlers.elephants import commands as elephant_commands
 from bot.handlers.elephants import perspectives
 from bot.handlers.glossary import commands as glossary_commands
@@ -67,6 +68,7 @@ TABLES = (
     access_commands.routes,
     signal_commands.routes,
     glossary_commands.routes,
+    dashboard_commands.routes,
 )
 """Every feature's table, in the order their `joined` handlers run."""
 

@@ -54,7 +54,7 @@ from datetime import datetime, timedelta
 
 from bot.context import Context
 from bot.effects import Effect
-from bot.store import pending_choices, plain_text_cards, signals
+from bot.store import page_access, pending_choices, plain_text_cards, signals
 from bot.store import retention as retention_store
 from bot.store.database import Connection
 from bot.store.retention import Erased
@@ -95,6 +95,7 @@ async def apply_retention(ctx: Context) -> int:
         erased.inbound = await prune_inbound(ctx.conn, ctx.now)
         await pending_choices.prune(ctx.conn, ctx.now)
         await plain_text_cards.prune(ctx.conn, ctx.now)
+        await page_access.delete_expired(ctx.conn, ctx.now)
         await signals.delete_before(ctx.conn, ctx.now - timedelta(days=SIGNAL_DAYS))
     log.info(
         "retention: erased %d check-in words, %d round answers, %d reflections, "

@@ -733,3 +733,31 @@ recognition_claims = Table(
     UniqueConstraint("group_id", "number"),
     CheckConstraint("choice IN ('claim', 'decline', 'donate')", name="choice_known"),
 )
+
+# The group's own pages (`bot.pages`): single-use links sent by `dashboard`, and the sessions they
+# open. Only a keyed hash of each secret is kept, so a copy of the database opens nothing. A link
+# is bound to one person and group; a session to one person (who may switch between their
+# groups). Membership and role are checked again on every request; retention deletes the expired.
+page_links = Table(
+    "page_links",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("group_id", ForeignKey("groups.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("platform", String(20), nullable=False),
+    Column("workspace", String(100), nullable=False),
+    Column("user_id", String(200), nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False, index=True),
+    Column("used_at", UtcDateTime),
+)
+
+page_sessions = Table(
+    "page_sessions",
+    metadata,
+    Column("session_hash", String(64), primary_key=True),
+    Column("platform", String(20), nullable=False),
+    Column("workspace", String(100), nullable=False),
+    Column("user_id", String(200), nullable=False),
+    Column("csrf_token", String(64), nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False, index=True),
+    Index(None, "platform", "workspace", "user_id"),
+)

@@ -36,6 +36,7 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from bot.app import build, web_app
+from bot.pages.web_routes import PAGES_TABLE
 from bot.settings import Settings
 from bot.store.database import Database
 from testkit.bot_framework_keys import ISSUER, KID, serving_keys, signed_token
@@ -68,7 +69,29 @@ SLACK = "/slack/events"
 TEAMS = "/api/messages"
 READ_ONLY = ("/healthz", "/readyz", "/metrics")
 OAUTH = ("/slack/install", "/slack/oauth_redirect")
-FUZZED = {SLACK, TEAMS, *READ_ONLY, *OAUTH}
+PAGES = (
+    "/pages/open/{token}",
+    "/pages/static/pages.css",
+    "/pages/sign-out",
+    "/groups/{group_id}/forget-me",
+    "/groups/{group_id}/report.pdf",
+    *(f"/groups/{{group_id}}/{page[0]}" for page in PAGES_TABLE),
+)
+"""The group's pages (`bot.pages`): with no session, every one refuses and changes nothing."""
+PAGE_PATHS = (
+    "/pages/open/" + "A" * 43,
+    "/pages/open/x",
+    "/pages/sign-out",
+    "/pages/static/pages.css",
+    "/groups/1/",
+    "/groups/1/forget-me",
+    "/groups/1/facilitators",
+    "/groups/1/trends?period=all",
+    "/groups/1/report?from=2026-01-01&to=x",
+    "/groups/1/report.pdf",
+    "/groups/99999999999/elephants",
+)
+FUZZED = {SLACK, TEAMS, *READ_ONLY, *OAUTH, *PAGES}
 
 
 class Body(bytes):
@@ -562,7 +585,9 @@ async def test_a_teams_request_without_a_valid_token_is_refused_and_stores_nothi
     assert not changed, "an unauthenticated request stored something"
 
 
-paths = st.sampled_from([*READ_ONLY, SLACK, TEAMS, "/", "/nope", "/slack/events/x", "/metrics/"])
+paths = st.sampled_from(
+    [*READ_ONLY, SLACK, TEAMS, "/", "/nope", "/slack/events/x", "/metrics/", *PAGE_PATHS]
+)
 methods = st.sampled_from(["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH"])
 queries = st.dictionaries(words, words, max_size=3).map(urlencode)
 

@@ -1,5 +1,6 @@
 """The pages' real templates with a minimal stand-in for the shared `base.html` (the real one
-belongs to the pages' foundation): enough to render a page and read what it says."""
+belongs to the pages' foundation, and is what the app renders them with): enough to render a
+page and read what it says. The stand-in comes first, so these tests read the page's own part."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ STAND_IN_BASE = """<!doctype html>
 def environment() -> Environment:
     return Environment(
         loader=ChoiceLoader(
-            [FileSystemLoader(TEMPLATES), DictLoader({"base.html": STAND_IN_BASE})]
+            [DictLoader({"base.html": STAND_IN_BASE}), FileSystemLoader(TEMPLATES)]
         ),
         autoescape=True,
         undefined=StrictUndefined,

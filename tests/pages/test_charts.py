@@ -96,3 +96,18 @@ def test_a_figure_with_nothing_to_show_says_so_without_a_picture() -> None:
 def test_chart_ids_are_checked() -> None:
     with pytest.raises(ValueError):
         chart(_figure(), 3, 'x" onload="alert(1)')
+
+
+@pytest.mark.parametrize("kind", ["line", "bar", "stacked"])
+def test_charts_keep_plain_svg_tags_whatever_other_libraries_register(
+    kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ElementTree's namespace prefixes are the whole process's: a library that names the SVG
+    namespace (or takes the default prefix) must not turn the tags into `svg:svg` or `ns0:svg`,
+    which a browser does not draw inside HTML."""
+    taken = {"http://www.w3.org/2000/svg": "svg", "http://www.w3.org/1999/xhtml": ""}
+    monkeypatch.setattr(ET, "_namespace_map", {**ET._namespace_map, **taken})
+    svg = _svg(chart(_figure(kind), 3))
+    assert svg.startswith("<svg ") and 'xmlns="http://www.w3.org/2000/svg"' in svg.split(">")[0]
+    assert "svg:" not in svg and "ns0" not in svg
+    assert "<pattern" in svg or kind == "line"

@@ -187,17 +187,21 @@ class Answers:
         ephemeral messages instead; in a direct message it is a post continued in its thread.
         A reply Slack refuses for good is sent once more as plain text, then reported."""
         try:
-            await self._reply(card_messages(card, "following"), request)
+            await self._reply(card_messages(card, "following"), request, card.link_previews)
         except ReplyRefused as exc:
             log.warning("Slack refused a reply (%s); sending it as plain text", exc.code)
             try:
-                await self._reply(plain_messages(card, "following"), request)
+                await self._reply(plain_messages(card, "following"), request, card.link_previews)
             except ReplyRefused as again:
                 await report_refused(
                     self.deliverer.db, ReplyToActor(card), again.code, self.deliverer.clock()
                 )
 
-    async def _reply(self, messages: list[SlackMessage], request: Request) -> None:
+    async def _reply(
+        self, messages: list[SlackMessage], request: Request, previews: bool = True
+    ) -> None:
+        """Without `previews`, Slack is told not to unfurl the links (a private link)."""
+        unfurl = None if previews else False
         if request.response_url and len(messages) <= RESPONSE_URL_USES:
             webhook = AsyncWebhookClient(request.response_url, logger=SDK_LOG)
             for message in messages:
@@ -206,6 +210,8 @@ class Answers:
                     blocks=message.blocks or None,
                     response_type="ephemeral",
                     replace_original=False,
+                    unfurl_links=unfurl,
+                    unfurl_media=unfurl,
                 )
                 if answer.status_code == 400:
                     raise ReplyRefused(answer.body[:40])
@@ -230,7 +236,7 @@ class Answers:
                 log.info("an ephemeral reply failed (%s); sending it privately", error_code(exc))
         try:
             await self.deliverer.post_messages(
-                request.who.workspace, user, _in_thread(messages), None
+                request.who.workspace, user, _in_thread(messages), None, previews=previews
             )
         except SlackApiError as exc:
             if refused(exc):

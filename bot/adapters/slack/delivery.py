@@ -253,7 +253,12 @@ class SlackDeliverer:
         if isinstance(effect, PostToConversation):
             where = effect.where
             await self.post_messages(
-                where.workspace, where.conversation_id, render(effect.card), effect.key, plain
+                where.workspace,
+                where.conversation_id,
+                render(effect.card),
+                effect.key,
+                plain,
+                previews=effect.card.link_previews,
             )
         elif isinstance(effect, MessageMember):
             head = None
@@ -266,7 +271,12 @@ class SlackDeliverer:
                 )
             else:
                 await self.post_messages(
-                    effect.workspace, effect.user_id, render(effect.card), effect.key, plain
+                    effect.workspace,
+                    effect.user_id,
+                    render(effect.card),
+                    effect.key,
+                    plain,
+                    previews=effect.card.link_previews,
                 )
         elif isinstance(effect, UpdatePost):
             await self._update(effect, render(effect.card), plain)
@@ -287,12 +297,16 @@ class SlackDeliverer:
         messages: list[SlackMessage],
         key: str | None,
         plain: bool = False,
+        *,
+        previews: bool = True,
     ) -> None:
-        """The first message as a post, the rest as replies in its thread."""
+        """The first message as a post, the rest as replies in its thread; without `previews`,
+        Slack is told not to unfurl the links in them (a private link must not be fetched)."""
+        unfurl = {} if previews else {"unfurl_links": False, "unfurl_media": False}
         head = await records.find_post(self.db, channel, key) if key else None
         if head is None:
             answer = await self._send(
-                "chat_postMessage", workspace, channel=channel, **_payload(messages[0])
+                "chat_postMessage", workspace, channel=channel, **_payload(messages[0]), **unfurl
             )
             head = (str(answer.get("channel") or channel), str(answer.get("ts")))
             if key:
@@ -311,6 +325,7 @@ class SlackDeliverer:
                 channel=posted_in,
                 thread_ts=thread,
                 **_payload(message),
+                **unfurl,
             )
             if part:
                 await records.remember_post(

@@ -6,10 +6,13 @@ it makes the group feel like a hierarchy. Outside a group, help explains how to 
 
 from __future__ import annotations
 
-from bot.cards import Card
+from dataclasses import replace
+
+from bot.cards import Button, Card
 from bot.context import Context
 from bot.effects import Effect, ReplyToActor
 from bot.grammar import CommandSpec, ParsedCommand, free_text
+from bot.handlers.dashboard.commands import open_button
 from bot.replies import reply
 from bot.routing import Routes
 from bot.store import members
@@ -75,6 +78,14 @@ def _about(found: Routes, word: str) -> ReplyToActor:
     return reply(f"`{spec.usage}`: {spec.summary}. For {who}.")
 
 
+def pages_button(group_id: int, name: str, groups: int) -> Button:
+    """In a private chat, a button per group that sends a link to its pages (`dashboard`)."""
+    button = open_button(group_id)
+    if groups > 1:
+        button = replace(button, label=f"Pages of {neutralise(name)}"[:75])
+    return button
+
+
 @routes.command(
     "help",
     "anyone",
@@ -108,9 +119,15 @@ async def help_command(ctx: Context, command: ParsedCommand) -> list[Effect]:
             leads = leads or bool(found and found.is_facilitator)
         audience = "facilitator" if leads else "member"
         text = commands_for(listed, audience, in_group=True)
+        pages = tuple(pages_button(group_id, name, len(mine)) for group_id, name in mine[:5])
         return [
             ReplyToActor(
-                Card(title="What you can do", text=text, footer=f"{ELEPHANT_TIP}\n{TYPING_TIP}")
+                Card(
+                    title="What you can do",
+                    text=text,
+                    footer=f"{ELEPHANT_TIP}\n{TYPING_TIP}",
+                    buttons=pages,
+                )
             )
         ]
     if member is None:

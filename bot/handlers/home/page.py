@@ -15,6 +15,7 @@ from datetime import datetime
 
 from bot.cards import Card, Field
 from bot.handlers.checkin.cards import MOODS, checkin_card
+from bot.handlers.dashboard.commands import open_button
 from bot.handlers.rounds.cards import invitation
 from bot.handlers.rounds.reciprocity_ledger import meeting_ledger
 from bot.handlers.summary.builder import ledger_text
@@ -67,7 +68,12 @@ async def _membership(conn: Connection, group: Group, member: Member) -> Card:
         fields.append(Field("You are", "A facilitator"))
     under_way = await meetings.current(conn, group.id)
     text = "A meeting is under way." if under_way is not None else "No meeting just now."
-    return Card(title=neutralise(group.name), text=text, fields=tuple(fields))
+    return Card(
+        title=neutralise(group.name),
+        text=text,
+        fields=tuple(fields),
+        buttons=(open_button(group.id),),
+    )
 
 
 async def _to_answer(conn: Connection, group: Group, member: Member) -> list[Card]:

@@ -24,7 +24,7 @@ from bot.handlers.recognition import record as recognition_record
 from bot.plain_text import TYPING_HINT
 from bot.replies import reply
 from bot.routing import Routes, encode
-from bot.store import groups, members, pending_files, plain_text_cards
+from bot.store import groups, members, page_access, pending_files, plain_text_cards
 from bot.text_safety import neutralise
 
 routes = Routes()
@@ -111,7 +111,7 @@ async def forget_me(ctx: Context, command: ParsedCommand) -> list[Effect]:
     text = (
         f"This erases everything I hold about you in {neutralise(group.name)}: your membership, "
         "your role, your check-ins, your answers in sharing rounds and your access profile. It "
-        "can't be undone. "
+        "can't be undone. Any link to the group's pages and any open visit to them end too. "
         f"{actions_record.FORGET_WORDS} {recognition_record.FORGET_WORDS}\n\n"
         "Anonymous things (elephants, perspectives, reflections, ladder answers, “I see it "
         "too”) stay, because I never knew they were yours. Summaries already posted in the "
@@ -137,6 +137,7 @@ async def forget_confirmed(ctx: Context, payload: str) -> list[Effect]:
     who = ctx.require_who()
     await pending_files.forget_person(ctx.conn, who.platform, who.workspace, who.user_id)
     await plain_text_cards.forget(ctx.conn, (who.platform, who.workspace, who.user_id))
+    await page_access.forget_person(ctx.conn, who.platform, who.workspace, who.user_id)
     return [
         reply(
             f"Done. I've erased everything I held about you in {neutralise(group.name)}: your "

@@ -27,6 +27,7 @@ from bot.store import (
     elephants,
     ladder,
     meetings,
+    page_access,
     reflections,
     rounds,
     signals,
@@ -105,6 +106,19 @@ async def _agenda_lines(conn: Connection, member: Member, zone: ZoneInfo) -> lis
     return lines
 
 
+async def _pages_part(conn: Connection, group: Group, member: Member, now: datetime) -> str:
+    """Open visits to the group's pages: a scrambled code of each is kept until it ends."""
+    person = page_access.Person(group.platform, group.workspace, member.user_id)
+    ends = await page_access.open_sessions(conn, person, now)
+    if not ends:
+        return "Your visits to the group's pages (`dashboard`): none open."
+    last = ends[-1].astimezone(group.zone).strftime("%a %d %b %H:%M")
+    return (
+        f"Your visits to the group's pages (`dashboard`): {len(ends)} open, until {last}. Only a "
+        "scrambled code of each is kept, and it is deleted when the visit ends."
+    )
+
+
 async def my_data_card(
     conn: Connection, group: Group, member: Member, *, now: datetime | None = None
 ) -> Card:
@@ -137,6 +151,7 @@ async def my_data_card(
         if agenda_lines
         else "Agenda items you added with your name: none.",
         await access_record.my_data_part(conn, member),
+        await _pages_part(conn, group, member, now or member.joined_at),
         ANONYMOUS_NOTE,
     ]
     return Card(

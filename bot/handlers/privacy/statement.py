@@ -94,6 +94,11 @@ def full_statement(group: Group | None, default_k: int) -> Card:
         "glossary is the group's shared list of words: a word asked about goes into it only "
         f"once at least {k} people asked, with no time beside it; no entry says who added or "
         "asked about it, and it is kept while the group exists.",
+        "The group's pages (`dashboard`) show what the group already sees in chat, and your "
+        "own data. The link I send works once, for 15 minutes, and only for you; opening it "
+        "keeps your browser signed in for 12 hours. I keep only a scrambled code of each link "
+        "and each visit, never the link itself; both are deleted once they run out, when you "
+        "leave, and by `forget-me`.",
         "Passing is an answer. You can pass on anything. Passing is never shown as "
         "“not responded”, and I never nudge someone who passed.",
         "How long: the words people write here (check-in words, round answers, elephants, "

@@ -19,10 +19,9 @@ from bot.pages.charts import palette
 from bot.pages.trends.figure import Cell, Figure, Withheld
 
 SVG_NS = "http://www.w3.org/2000/svg"
-ET.register_namespace("", SVG_NS)
-WIDTH, HEIGHT = 480, 330
+WIDTH, HEIGHT = 600, 360
 FONT_SIZE = 15
-"""Label size in the chart's own units; a chart 480 wide shown 300 wide still reads at ~10px."""
+"""Label size in the chart's own units; a chart 600 wide shown 300 wide still reads at ~8px."""
 DRAWN_KEPT = 256
 MAX_X_LABELS = 8
 MARKERS_UP_TO = 27
@@ -68,7 +67,7 @@ def draw(figure: Figure, chart_id: str) -> str:
         height=HEIGHT,
         show_legend=True,
         legend_at_bottom=True,
-        legend_at_bottom_columns=2,
+        legend_at_bottom_columns=1,
         legend_box_size=16,
         truncate_legend=-1,
         x_label_rotation=30,
@@ -96,6 +95,10 @@ def draw(figure: Figure, chart_id: str) -> str:
         chart.add(name, [_value(cell) for cell in figure.column(index)])
     tree = chart.render_tree()
     harden(tree, chart_id, figure)
+    # pygal's tree is in no namespace, its root carrying `xmlns` as a plain attribute, and what
+    # `harden` adds is made the same way: no tag depends on ElementTree's namespace registry,
+    # which is the whole process's and which other libraries change (a tag would come out as
+    # `ns0:svg`, which HTML does not draw).
     return ET.tostring(tree, encoding="unicode", short_empty_elements=True)
 
 
@@ -108,15 +111,16 @@ def harden(svg: ET.Element, chart_id: str, figure: Figure) -> None:
     svg.set("id", chart_id)
     svg.set("role", "img")
     svg.set("aria-labelledby", f"{chart_id}-title {chart_id}-desc")
+    svg.set("xmlns", SVG_NS)  # a plain attribute, as pygal writes it (see `draw`)
     svg.set("width", "100%")
     svg.set("font-family", FONT)
     svg.set("fill", palette.TEXT)
     svg.set("focusable", "false")
-    title = ET.Element(f"{{{SVG_NS}}}title", {"id": f"{chart_id}-title"})
+    title = ET.Element("title", {"id": f"{chart_id}-title"})
     title.text = figure.title
-    desc = ET.Element(f"{{{SVG_NS}}}desc", {"id": f"{chart_id}-desc"})
+    desc = ET.Element("desc", {"id": f"{chart_id}-desc"})
     desc.text = f"{figure.description} The table below the chart gives every figure."
-    defs = ET.Element(f"{{{SVG_NS}}}defs")
+    defs = ET.Element("defs")
     for index in range(len(figure.drawn_series)):
         defs.append(_pattern(chart_id, index))
     for position, element in enumerate((title, desc, defs)):
@@ -142,14 +146,14 @@ def _strip(parent: ET.Element) -> None:
 
 def _pattern(chart_id: str, index: int) -> ET.Element:
     tile = {"id": f"{chart_id}-p{index}", "patternUnits": "userSpaceOnUse"}
-    pattern = ET.Element(f"{{{SVG_NS}}}pattern", {**tile, "width": "8", "height": "8"})
+    pattern = ET.Element("pattern", {**tile, "width": "8", "height": "8"})
     ET.SubElement(
-        pattern, f"{{{SVG_NS}}}rect", {"width": "8", "height": "8", "fill": palette.colour(index)}
+        pattern, "rect", {"width": "8", "height": "8", "fill": palette.colour(index)}
     )
     if palette.hatch(index):
         ET.SubElement(
             pattern,
-            f"{{{SVG_NS}}}path",
+            "path",
             {"d": palette.hatch(index), "stroke": "#ffffff", "stroke-width": "1.6"},
         )
     return pattern
@@ -204,7 +208,7 @@ def _paint_series(group: ET.Element, chart_id: str, index: int, kind: str) -> No
             dots.remove(circle)
             ET.SubElement(
                 dots,
-                f"{{{SVG_NS}}}path",
+                "path",
                 {"d": palette.marker(index, x, y), "fill": colour, "stroke": colour},
             )
 
@@ -218,7 +222,7 @@ def _paint_legend(box: ET.Element, chart_id: str, index: int, kind: str) -> None
     # A line's legend shows the line itself: its dash and its marker, not just a colour.
     x, y = float(box.get("x", "0")), float(box.get("y", "0"))
     size = float(box.get("width", "16"))
-    box.tag = f"{{{SVG_NS}}}path"
+    box.tag = "path"
     for attribute in ("x", "y", "width", "height"):
         box.attrib.pop(attribute, None)
     middle = y + size / 2

@@ -12,6 +12,7 @@ or read a file.
 
 from __future__ import annotations
 
+import logging
 from functools import cache
 from typing import Any
 
@@ -31,6 +32,10 @@ def _weasyprint() -> Any | None:
         import weasyprint  # type: ignore[import-untyped]
     except (ImportError, OSError):  # not installed, or its system libraries are missing
         return None
+    # It logs, as errors, every address it is refused (the page's style sheet link, which is
+    # passed in as text instead) and every screen-only rule of the style sheet: noise for an
+    # operator, and a log line per PDF.
+    logging.getLogger("weasyprint").setLevel(logging.CRITICAL)
     return weasyprint
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from statistics import median_low
 from zoneinfo import ZoneInfo
 
@@ -25,12 +25,12 @@ from bot.handlers.privacy.crowd_rule import crowd, first_crowd
 from bot.handlers.verdicts.figures import feels_words
 from bot.handlers.verdicts.subjects import AGENDA, ELEPHANT
 from bot.pages.period import Period
-from bot.pages.trends import Trends, read_trends
+from bot.pages.trends import Trends, trends_in
 from bot.pages.trends.elephants import CLOSED, month_label
 from bot.pages.trends.figure import Cell, Figure, Withheld, fewer_than, total
 from bot.store import trend_records as records
 from bot.store import verdicts as verdict_store
-from bot.store.database import Database
+from bot.store.database import Connection, Database
 
 STATUS_WORDS = {
     "discussed": "Discussed",
@@ -162,24 +162,33 @@ def recognition_sentences(
     )
 
 
-async def read_report(db: Database, group_id: int, period: Period, k: int) -> ImpactReport:
+async def read_report(
+    db: Database, group_id: int, period: Period, k: int, now: datetime | None = None
+) -> ImpactReport:
     """The impact report of a group over a period, under the crowd rule with this `k`."""
-    trends = await read_trends(db, group_id, period, k)
+    async with db.read() as conn:
+        return await report_in(conn, group_id, period, k, now or datetime.now(UTC))
+
+
+async def report_in(
+    conn: Connection, group_id: int, period: Period, k: int, now: datetime
+) -> ImpactReport:
+    """`read_report` on a connection the caller holds (a page reads its visitor on it too)."""
+    trends = await trends_in(conn, group_id, period, k, now)
     zone: ZoneInfo = trends.zone
     first, after = period.bounds(zone)
     month_first, month_last = trends.months[0], trends.months[-1]
     span_first, _ = Period(month_first, month_last, "").bounds(zone)
     _, span_after = Period(month_first, _last_day(month_last), "").bounds(zone)
-    async with db.read() as conn:
-        agenda = await records.agenda_closed_in(conn, group_id, first, after)
-        decided = await records.decisions_in(conn, group_id, first, after)
-        elephant_verdicts = await verdict_store.latest_of_kind(conn, group_id, ELEPHANT)
-        agenda_verdicts = await verdict_store.latest_of_kind(conn, group_id, AGENDA)
-        recognised = (
-            await records.recognition_minutes_in(conn, group_id, span_first, span_after)
-            if trends.recognition
-            else []
-        )
+    agenda = await records.agenda_closed_in(conn, group_id, first, after)
+    decided = await records.decisions_in(conn, group_id, first, after)
+    elephant_verdicts = await verdict_store.latest_of_kind(conn, group_id, ELEPHANT)
+    agenda_verdicts = await verdict_store.latest_of_kind(conn, group_id, AGENDA)
+    recognised = (
+        await records.recognition_minutes_in(conn, group_id, span_first, span_after)
+        if trends.recognition
+        else []
+    )
     worked_on = tuple(
         SaidDid(
             "Agenda item",

@@ -24,7 +24,7 @@ from bot.pages.trends.figure import WITHHELD, Cell, Figure, Row, Withheld, fewer
 from bot.pages.trends.heard import MeetingFeelings, heard_figure, ladder_figure
 from bot.pages.trends.sharing import MeetingLedger, balance_figure, sharing_figure
 from bot.store import trend_records as records
-from bot.store.database import Database
+from bot.store.database import Connection, Database
 from bot.store.meeting_records import RoundAnswerRow, RoundInfo
 from bot.store.trend_records import ElephantRow
 
@@ -38,6 +38,7 @@ __all__ = [
     "Withheld",
     "fewer_than",
     "read_trends",
+    "trends_in",
 ]
 
 
@@ -116,26 +117,34 @@ def _ladder_closed(
     return n + 1 < len(meetings) or now - meeting.ends_at > REFLECTION_OPEN
 
 
-async def read_trends(db: Database, group_id: int, period: Period, k: int) -> Trends:
+async def read_trends(
+    db: Database, group_id: int, period: Period, k: int, now: datetime | None = None
+) -> Trends:
     """Every trend figure of a group over a period, under the crowd rule with this `k`."""
     async with db.read() as conn:
-        facts = await records.group_facts(conn, group_id)
-        if facts is None:
-            raise GroupNotFound(group_id)
-        zone = ZoneInfo(facts.timezone)
-        first, after = period.bounds(zone)
-        month_first, month_last = month_span(period)
-        month_period = Period(month_first, month_last, period.label)
-        span_first, span_after = month_period.bounds(zone)
-        meetings = await records.ended_meetings(conn, group_id, first, after)
-        checkins = records.by_meeting(await records.checkins_in(conn, group_id, first, after))
-        infos, answers = await records.rounds_in(conn, group_id, first, after)
-        roles = await records.member_roles(conn, group_id)
-        heard = await records.heard_scores_in(conn, group_id, first, after)
-        ladder = await records.ladder_in(conn, group_id, first, after)
-        elephant_rows = await records.elephants_in(conn, group_id, span_first, span_after)
-        action_rows = await records.actions_due(conn, group_id, month_first, month_last)
-    now = datetime.now(UTC)
+        return await trends_in(conn, group_id, period, k, now or datetime.now(UTC))
+
+
+async def trends_in(
+    conn: Connection, group_id: int, period: Period, k: int, now: datetime
+) -> Trends:
+    """`read_trends` on a connection the caller holds (a page reads its visitor on it too)."""
+    facts = await records.group_facts(conn, group_id)
+    if facts is None:
+        raise GroupNotFound(group_id)
+    zone = ZoneInfo(facts.timezone)
+    first, after = period.bounds(zone)
+    month_first, month_last = month_span(period)
+    month_period = Period(month_first, month_last, period.label)
+    span_first, span_after = month_period.bounds(zone)
+    meetings = await records.ended_meetings(conn, group_id, first, after)
+    checkins = records.by_meeting(await records.checkins_in(conn, group_id, first, after))
+    infos, answers = await records.rounds_in(conn, group_id, first, after)
+    roles = await records.member_roles(conn, group_id)
+    heard = await records.heard_scores_in(conn, group_id, first, after)
+    ladder = await records.ladder_in(conn, group_id, first, after)
+    elephant_rows = await records.elephants_in(conn, group_id, span_first, span_after)
+    action_rows = await records.actions_due(conn, group_id, month_first, month_last)
     months = tuple(_months(month_first, month_last))
     labels = {m.id: meeting_label(m.starts_at, zone) for m in meetings}
     month = {m.id: m.starts_at.astimezone(zone).date().replace(day=1) for m in meetings}

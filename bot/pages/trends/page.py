@@ -16,9 +16,13 @@ from bot.pages.trends.figure import by_month
 
 
 def trends_context(
-    trends: Trends | None, query: Mapping[str, str], error: str | None = None
+    trends: Trends | None,
+    query: Mapping[str, str],
+    error: str | None = None,
+    report_url: str | None = None,
 ) -> dict[str, object]:
-    """The template's own variables. `trends` is None when the period could not be read."""
+    """The template's own variables. `trends` is None when the period could not be read;
+    `report_url` is the impact report of the same period, linked from the page."""
     charts: list[Markup] = []
     if trends is not None:
         charts = [chart(by_month(figure), trends.k) for figure in trends.figures]
@@ -26,6 +30,7 @@ def trends_context(
         "trends": trends,
         "charts": charts,
         "period_error": error,
+        "report_url": report_url,
         "presets": PRESETS,
         "chosen": {
             "period": query.get("period", "")[:10],

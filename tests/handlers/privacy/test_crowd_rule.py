@@ -221,13 +221,16 @@ HANDED_TO = {
     "bot.handlers.summary.commands": "bot.handlers.summary.builder",
     "bot.handlers.verdicts.cards": "bot.handlers.verdicts.figures",
     "bot.handlers.verdicts.subjects": "bot.handlers.elephants.cards",
+    "bot.pages.members.elephants_board": "bot.handlers.elephants.cards",
 }
 """The summary's reading is done in `commands`, its words (and the rule) in `builder`. The
 ledger (`meeting_ledger`) applies the rule inside `bot.handlers.rounds.reciprocity_ledger`.
 "Does this feel addressed?" figures are drawn on cards by `verdicts.cards` in the words of
 `verdicts.figures`, and an elephant reopened by `verdicts.subjects` is drawn by the elephant's
 card, which shows its "I see it too" figure through the rule, as do an elephant's lines in the
-list and on its own (`elephants.entries`, with the card's words)."""
+list and on its own (`elephants.entries`, with the card's words). The elephants board page shows
+the same two figures in the same words (`marks_text` of `elephants.cards`, `feels_words` of
+`verdicts.figures`), each applying the rule."""
 RULE = "bot.handlers.privacy.crowd_rule"
 
 

@@ -55,6 +55,7 @@ from tests.pages.browser.screenshots import (
     Printed,
     print_a4,
     save_screenshot,
+    save_view,
     screenshot_folder,
 )
 from tests.pages.browser.site import PageCheck, assert_page_ok, check_page, visit_site
@@ -89,6 +90,7 @@ __all__ = [
     "problem",
     "same_site_links",
     "save_screenshot",
+    "save_view",
     "screenshot_folder",
     "serious",
     "start_browser",

@@ -171,6 +171,8 @@ def walk_keyboard(driver: webdriver.Chrome, limit: int = 200) -> KeyboardWalk:
     for _ in range(limit):
         _press_tab(driver)
         now = driver.execute_script(_FOCUS_NOW, previous, list(_STYLE_KEYS))
+        if previous is not None and now["element"] is not None and now["element"].id == previous.id:
+            continue  # Tab moved inside one control (a date box's day, month and year): one stop
         if previous is not None and walk.stops:
             last = walk.stops[-1]
             last.focus_seen = now["before"] != last_look

@@ -12,7 +12,7 @@ from pathlib import Path
 from selenium import webdriver
 from selenium.webdriver.common.print_page_options import PrintOptions
 
-from tests.pages.browser.chromium import ROOT
+from tests.pages.browser.chromium import LAPTOP, ROOT, Size, use_size
 
 # Where the `screenshots` fixture writes when set, e.g. docs/screenshots.
 SCREENSHOTS_SETTING = "COMMONGROUND_SCREENSHOTS"
@@ -39,6 +39,21 @@ def save_screenshot(driver: webdriver.Chrome, folder: Path, name: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.png"
     path.write_bytes(base64.b64decode(shot["data"]))
+    return path
+
+
+def save_view(
+    driver: webdriver.Chrome, folder: Path, name: str, css: str, size: Size = LAPTOP
+) -> Path:
+    """What a person sees at `size` with the first element matching `css` at the top of the
+    screen, as `folder/name.png`: a picture for the docs, where a whole long page is too tall."""
+    use_size(driver, size)
+    driver.execute_script(
+        "const el = document.querySelector(arguments[0]); if (el) el.scrollIntoView(true);", css
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    path.write_bytes(driver.get_screenshot_as_png())
     return path
 
 
