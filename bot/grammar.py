@@ -154,6 +154,9 @@ def one_of(words: Iterable[str], problem: str, *, optional: bool = False) -> Gra
     """A command followed by one of a few words (`nudges on|off`), read in lower case, with
     spaces read as hyphens (`role lived experience`, as its button says it).
 
+    The start of one word, three letters or more, is that word when no other starts the same
+    way (`role lived`, `role pro`): people shorten the long ones.
+
     `problem` is the reply to anything else; `{given}` in it is what they typed."""
     allowed = tuple(words)
 
@@ -161,6 +164,9 @@ def one_of(words: Iterable[str], problem: str, *, optional: bool = False) -> Gra
         word = hyphenated(rest)
         if (optional and not word) or word in allowed:
             return spec.parsed(arg=word)
+        starting = [known for known in allowed if len(word) >= 3 and known.startswith(word)]
+        if len(starting) == 1:
+            return spec.parsed(arg=starting[0])
         guess = closest(word, allowed) if word else None
         hint = f" Did you mean `{spec.name} {guess}`?" if guess else ""
         raise CommandError(problem.replace("{given}", rest[:40]) + hint)

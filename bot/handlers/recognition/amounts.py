@@ -49,9 +49,11 @@ def read_minutes(text: str) -> int:
 
 
 def read_pence(text: str) -> int:
-    """Pence from `12.40`, `£12.40` or `12`; refused if negative, zero, finer than a penny or
-    absurdly large."""
-    word = text.strip().replace(",", "").lstrip("£").strip()
+    """Pence from `12.40`, `£12.40`, `12,40` or `12`; refused if negative, zero, finer than a
+    penny or absurdly large."""
+    word = text.strip().lstrip("£").strip()
+    # `12,40` is how much of Europe writes £12.40; `1,240` is a thousands separator.
+    word = word.replace(",", ".") if re.fullmatch(r"\d+,\d{2}", word) else word.replace(",", "")
     if word.startswith("-"):
         raise AmountNotUnderstood(
             "An expense can't be less than nothing. Type what you spent, for example "

@@ -84,7 +84,8 @@ def advice(group: Group) -> str:
     if group.recognition_policy:
         return (
             "The group's policy says what's offered and where to get advice: "
-            f"“{neutralise(group.recognition_policy)}”."
+            f"“{neutralise(group.recognition_policy)}”"
+            + ("" if group.recognition_policy.rstrip()[-1:] in ".!?" else ".")
         )
     return "Please ask a facilitator where to get advice before you claim."
 
@@ -311,8 +312,8 @@ async def choose(ctx: Context, choice: str) -> list[Effect]:
         )
     elif choice == CLAIM:
         text = (
-            f"Done: claim {made.number} for {amounts} is with the facilitators. I'll tell you "
-            "privately when it's paid."
+            f"Done: your claim for {amounts} is with the facilitators (it's number "
+            f"{made.number}). I'll tell you privately when it's paid."
         )
     else:
         text = (

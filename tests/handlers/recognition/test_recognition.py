@@ -145,9 +145,11 @@ async def test_expenses_in_pounds_and_pence(chat: Chat, db: Database) -> None:
         in (await _sam(chat, "expense add 12.40 bus fares")).reply
     )
     assert "Added £3.00 of expense" in (await _sam(chat, "expense add £3 parking")).reply
+    assert "Added £2.50 of expense" in (await _sam(chat, "expense add 2,50 tea")).reply
+    assert "Added £1,240.00" not in (await _sam(chat, "expense add 1,240 laptop")).reply
     async with db.read() as conn:
         pence = sorted((await conn.execute(select(recognition_entries.c.pence))).scalars())
-    assert pence == [300, 1240]
+    assert pence == [250, 300, 1240]
 
 
 async def test_my_time_shows_only_your_record_numbered_with_the_policy(chat: Chat) -> None:
@@ -192,7 +194,7 @@ async def test_meetings_taken_part_in_come_from_checkins(chat: Chat) -> None:
     await chat.say(SAM, "checkin 4")
     assert "Meetings you took part in: 1" in (await _sam(chat, "my-time")).reply
     said = (await _sam(chat, "claim")).reply
-    assert "claim 1 for 1 meeting is with the facilitators" in said
+    assert "your claim for 1 meeting is with the facilitators (it's number 1)" in said
     assert "since your last choice: 0" in (await _sam(chat, "my-time")).reply
 
 
@@ -211,6 +213,10 @@ async def test_the_reminder_quotes_the_policy_as_a_sentence(chat: Chat) -> None:
     said = (await _sam(chat, "claim")).reply
     assert f"“{POLICY}”. You can still change your mind before it's paid" in said
     assert "0 meeting" not in said
+    await chat.say(FAY, f"set recognition-policy {POLICY}.")  # one that ends a sentence itself
+    await chat.say(PAT, "time add 1h reading papers", dm(PAT))
+    ended = (await chat.say(PAT, "claim", dm(PAT))).reply
+    assert f"“{POLICY}.” You can still" in ended and "”." not in ended
 
 
 async def test_without_a_policy_the_reminder_says_to_ask_a_facilitator(chat: Chat) -> None:
@@ -246,7 +252,7 @@ async def test_buttons_in_my_time_choose_and_only_for_their_owner(chat: Chat, db
     assert "no longer works" in (await chat.press(PAT, claim, dm(PAT))).reply
     assert await count(db, recognition_claims) == 0
     assert (
-        "claim 1 for 1 hour of preparation is with" in (await chat.press(SAM, claim, dm(SAM))).reply
+        "your claim for 1 hour of preparation is with" in (await chat.press(SAM, claim, dm(SAM))).reply
     )
 
 

@@ -681,6 +681,9 @@ async def test_greeting_is_a_private_message_on_the_groups_workspace(chat: Chat)
         ("role  prefer not to say", "prefer-not-to-say"),
         ("role Prefer not to say.", "prefer-not-to-say"),
         ("role lived_experience", "lived-experience"),
+        ("role lived", "lived-experience"),
+        ("role Pro", "professional"),
+        ("role prefer", "prefer-not-to-say"),
     ],
 )
 async def test_a_role_may_be_typed_as_its_button_says_it(
@@ -694,3 +697,9 @@ async def test_a_role_may_be_typed_as_its_button_says_it(
         assert group is not None
         ben = await members.get(conn, group.id, BEN.user_id)
     assert ben is not None and ben.role == role
+
+
+@pytest.mark.parametrize("typed", ["role li", "role p", "role lived-exp-erience"])
+async def test_a_role_too_short_to_tell_is_refused(chat: Chat, db: Database, typed: str) -> None:
+    await chat.say(ANA, "setup Parents Forum")
+    assert "is not one of the roles" in (await chat.say(BEN, typed)).reply
