@@ -252,7 +252,8 @@ async def test_buttons_in_my_time_choose_and_only_for_their_owner(chat: Chat, db
     assert "no longer works" in (await chat.press(PAT, claim, dm(PAT))).reply
     assert await count(db, recognition_claims) == 0
     assert (
-        "your claim for 1 hour of preparation is with" in (await chat.press(SAM, claim, dm(SAM))).reply
+        "your claim for 1 hour of preparation is with"
+        in (await chat.press(SAM, claim, dm(SAM))).reply
     )
 
 
