@@ -293,7 +293,7 @@ async def on_answer(ctx: Context, payload: str) -> list[Effect]:
     )
     text = thanks(mood, replaced=replaced, visibility=visibility if words else None)
     if not words:
-        text += "\nYou can add a few words with the Add words button, or type `checkin`."
+        text += "\nTo add a few words, type `checkin` (or use Add words on the card)."
     answered = found.answered_after(replaced=replaced)
     live = await live_view.refreshed(ctx, group, meeting)
     redrawn = await card_update(ctx, group, meeting, answered, found.members)
