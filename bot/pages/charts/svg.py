@@ -78,13 +78,30 @@ def _chart_type(figure: Figure) -> Any:
     return {"line": Line, "stacked": StackedBar}.get(figure.kind, Bar)
 
 
-@lru_cache(maxsize=DRAWN_KEPT)
-def draw(figure: Figure, chart_id: str) -> str:
-    """The figure's drawn series as hardened SVG text.
+ID_TO_COME = "chart-id-to-come"
+"""The id a kept drawing carries until `draw` gives it the page's own (ids are checked to be
+short lower-case names, `markup.CHART_ID`, so this text is never anything else in a chart)."""
 
-    Kept for the same figure (its every label and cell) and id: a facilitator coming back to a
-    page, or a colleague opening it, gets the same picture without drawing it again, and a
-    figure whose data changed is a different key, so nothing stale is ever shown."""
+
+def draw(figure: Figure, chart_id: str) -> str:
+    """The figure's drawn series as hardened SVG text, with `chart_id` as its id.
+
+    Drawings are kept for the same figure (its every label and cell), whatever id it is shown
+    under: a facilitator coming back to a page, a colleague opening it, or the impact report
+    opened from the trends of the same period (its charts are the trends' own figures) gets the
+    same picture without drawing it again, and a figure whose data changed is a different key,
+    so nothing stale is ever shown."""
+    return _drawn(figure).replace(ID_TO_COME, chart_id)
+
+
+def forget_drawings() -> None:
+    """Drop every kept drawing (as a new meeting does to a group's figures)."""
+    _drawn.cache_clear()
+
+
+@lru_cache(maxsize=DRAWN_KEPT)
+def _drawn(figure: Figure) -> str:
+    chart_id = ID_TO_COME
     labels = [row.label for row in figure.rows]
     every = max(1, -(-len(labels) // MAX_X_LABELS))
     chart = _chart_type(figure)(
