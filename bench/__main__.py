@@ -29,7 +29,7 @@ BENCHMARKS: dict[int, tuple[str, Callable[[Scale], Awaitable[list[Row]]]]] = {
     5: ("ingest", ingest.run),
     6: ("mixed load: fan-out, summaries and people answering at once", mixed.run),
     7: ("cold start", cold_start.run),
-    8: ("facilitators' pages against three years of history", pages.run),
+    8: ("the group's pages against three years of history", pages.run),
 }
 
 

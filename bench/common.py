@@ -88,6 +88,7 @@ class Scale:
     pages_weeks: int = 156
     pages_members: int = 40
     pages_repeats: int = 30
+    pages_pdf_repeats: int = 3
     """Seconds from seeding the mixed load to its due moment (the server starts meanwhile)."""
 
     @classmethod
@@ -115,6 +116,7 @@ class Scale:
             pages_weeks=52,
             pages_members=20,
             pages_repeats=5,
+            pages_pdf_repeats=1,
         )
 
     @classmethod
@@ -140,6 +142,7 @@ class Scale:
             pages_weeks=6,
             pages_members=8,
             pages_repeats=1,
+            pages_pdf_repeats=0,
         )
 
 

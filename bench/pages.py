@@ -1,60 +1,103 @@
-"""8. The facilitators' pages against three years of history: a group with weekly meetings for
-three years and 40 members; the trends (read and rendered with every chart) over the whole
-history and over the default twelve months, and the impact report over the whole history, each
+"""8. The group's pages against three years of history: a group with weekly meetings for three
+years and 40 members; every page as a person gets it, over HTTP from the bot's real web app on
+loopback (`bot.app.web_app`, signed in as a facilitator through the link `dashboard` sends), each
 timed as p95, beside the summary job of the group's latest meeting timed in the same run.
 
-Pages are rendered with the real templates and a minimal stand-in for the shared `base.html`
-(layout only; the charts, tables and report are the real ones).
+The members' pages, the facilitators' overview, the trends over the default twelve months and
+over all three years, and the impact report over all three years are held to the issue's bar
+(under 200 ms at p95). The report's PDF is timed on its own row without that bar: laying out
+pages of A4 is seconds of WeasyPrint's work by nature, done off the event loop (other requests are
+answered meanwhile), and asked for once to print, not on every visit.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
-from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader
+from aiohttp import DummyCookieJar
+from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import update
 
-import bot.pages
 from bench.common import (
     Row,
     Scale,
-    fresh_bot,
     judged,
     ms,
     percentile,
+    seconds,
+    settings_for,
     sqlite_url,
     workdir,
 )
-from bench.history import START, seed_history
+from bench.history import seed_history
+from bot import app as composition
 from bot.app import CommonGround
 from bot.context import Context
-from bot.effects import Effect
+from bot.effects import Effect, ReplyToActor
+from bot.events import Command
 from bot.handlers.summary.commands import post_summary
-from bot.pages.charts.svg import draw
-from bot.pages.period import Period
-from bot.pages.report import read_report
-from bot.pages.report.page import report_context
-from bot.pages.trends import read_trends
-from bot.pages.trends.page import trends_context
+from bot.identity import Where, Who
+from bot.pages.charts.svg import forget_drawings
+from bot.pages.report import pdf
+from bot.pages.sessions import COOKIE
 from bot.store import meetings as meeting_store
+from bot.store.migrate import upgrade
 from bot.store.schema import meetings
 
 BAR_MS = 200.0
-SECTION = "8. Facilitators' pages"
-STAND_IN_BASE = (
-    "<!doctype html><html lang=en><head><title>{% block title %}{% endblock %}</title></head>"
-    "<body><main>{% block main %}{% endblock %}</main></body></html>"
-)
-PAGE = {"group": {"id": 1, "name": "Bench group"}, "person": None, "csrf_token": "", "nav": []}
+SECTION = "8. The group's pages"
+PUBLIC_URL = "https://pages.bench.example"
+FACILITATOR = Who("slack", "T0HIST", "UPar00000", "Person 0")
+CHANNEL = Where("slack", "T0HIST", "C-Parents and Partners")
 
 
-def _environment() -> Environment:
-    folder = FileSystemLoader(str(bot.pages.__path__[0] + "/templates"))
-    return Environment(
-        loader=ChoiceLoader([folder, DictLoader({"base.html": STAND_IN_BASE})]), autoescape=True
-    )
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One page: its address under the group, what the table calls it, whether every chart is
+    drawn afresh before each request (as after a new meeting), and a page opened just before
+    it, untimed (the trends a facilitator comes to the report from)."""
+
+    address: str
+    what: str
+    cold: bool = False
+    after: str = ""
+
+
+def cases(weeks: int, people: int) -> dict[str, Case]:
+    history = f"{weeks} weekly meetings, {people} members"
+    return {
+        "overview": Case("", "members' overview"),
+        "elephants": Case("elephants", f"elephants board ({weeks} elephants)"),
+        "decisions": Case("decisions", f"decisions and actions ({history})"),
+        "agenda": Case("agenda", "next meeting's agenda"),
+        "sharing": Case("sharing", f"sharing balance ({history})"),
+        "my-data": Case("my-data", "my data"),
+        "forget-me": Case("forget-me", "forget me"),
+        "facilitators": Case("facilitators", "facilitators' overview"),
+        "trends 12m": Case("trends?period=12m", "trends, last 12 months, charts drawn", True),
+        "trends 12m again": Case("trends?period=12m", "trends, last 12 months, seen again"),
+        "trends all": Case(
+            "trends?period=all", f"trends, all {weeks} meetings, charts drawn", True
+        ),
+        "report all": Case("report?period=all", f"impact report, all {weeks} meetings", True),
+        "report from trends": Case(
+            "report?period=all",
+            f"impact report, all {weeks} meetings, opened from the trends of the same period",
+            True,
+            "trends?period=all",
+        ),
+    }
+
+
+async def _link(bot: CommonGround) -> str:
+    """The path of the link `dashboard` sends the facilitator (typed in the group's channel)."""
+    effects = await bot.core.handle(Command(FACILITATOR, CHANNEL, "dashboard"))
+    [sent] = [e for e in effects if isinstance(e, ReplyToActor)]
+    start = sent.card.text.index(PUBLIC_URL + "/pages/open/") + len(PUBLIC_URL)
+    return sent.card.text[start:].split()[0].rstrip(").>")
 
 
 async def _summary(bot: CommonGround, group_id: int, meeting_id: int) -> None:
@@ -72,85 +115,114 @@ async def _summary(bot: CommonGround, group_id: int, meeting_id: int) -> None:
 
 async def run(scale: Scale) -> list[Row]:
     directory = workdir("pages")
-    bot = await fresh_bot(sqlite_url(directory), directory)
+    url = sqlite_url(directory)
+    await upgrade(url)
+    settings = settings_for(url, directory).model_copy(update={"public_url": PUBLIC_URL})
+    bot = composition.build(settings)
+    weeks, people, repeats = scale.pages_weeks, scale.pages_members, scale.pages_repeats
+    pages = cases(weeks, people)
+    samples: dict[str, list[float]] = {name: [] for name in [*pages, "summary", "pdf"]}
+    cpu: dict[str, list[float]] = {name: [] for name in samples}
     try:
-        history = await seed_history(bot.db, weeks=scale.pages_weeks, people=scale.pages_members)
-        group_id, k = history.group_id, 3
-        last = (START + timedelta(weeks=scale.pages_weeks)).date()
-        everything = Period(START.date(), last, "three years")
-        year = Period(last - timedelta(days=364), last, "the last 12 months")
-        environment = _environment()
-        trends_page = environment.get_template("facilitators/trends.html")
-        report_page = environment.get_template("report.html")
+        # The history ends this week, so "the last 12 months" is a full year of it.
+        start = datetime.now(UTC) - timedelta(weeks=weeks, days=1)
+        history = await seed_history(bot.db, weeks=weeks, people=people, start=start)
+        group = f"/groups/{history.group_id}/"
+        async with TestClient(
+            TestServer(composition.web_app(bot)), cookie_jar=DummyCookieJar()
+        ) as client:
+            opened = await client.get(await _link(bot), allow_redirects=False)
+            assert opened.status == 303, await opened.text()
+            cookie = opened.cookies[COOKIE].value
+            headers = {"Cookie": f"{COOKIE}={cookie}", "User-Agent": "bench"}
 
-        def trends_over(period: Period) -> Callable[[], Awaitable[object]]:
-            async def work() -> object:
-                trends = await read_trends(bot.db, group_id, period, k)
-                return trends_page.render(**PAGE, **trends_context(trends, {}))
+            async def get(address: str) -> bytes:
+                response = await client.get(group + address, headers=headers)
+                body = await response.read()
+                assert response.status == 200, (address, response.status, body[:300])
+                return body
 
-            return work
+            def request(case: Case) -> Callable[[], Awaitable[object]]:
+                async def work() -> object:
+                    return await get(case.address)
 
-        async def report() -> object:
-            found = await read_report(bot.db, group_id, everything, k)
-            return report_page.render(**PAGE, **report_context(found))
+                return work
 
-        async def summary() -> object:
-            await _summary(bot, group_id, history.meeting_ids[-1])
-            return None
+            async def ready(case: Case) -> None:
+                if case.cold:
+                    forget_drawings()  # every chart drawn afresh, as after a new meeting
+                if case.after:
+                    await get(case.after)
 
-        repeats = scale.pages_repeats
+            async def summary() -> object:
+                await _summary(bot, history.group_id, history.meeting_ids[-1])
+                return None
 
-        # Round-robin, so a busy moment of a shared machine falls on every case alike.
-        def cold(job: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[object]]:
-            async def work() -> object:
-                draw.cache_clear()  # every chart drawn afresh, as after each new meeting
-                return await job()
-
-            return work
-
-        work = {
-            "all": cold(trends_over(everything)),
-            "year": cold(trends_over(year)),
-            "year, seen again": trends_over(year),
-            "report": cold(report),
-            "summary": summary,
-        }
-        samples: dict[str, list[float]] = {name: [] for name in work}
-        cpu: dict[str, list[float]] = {name: [] for name in work}
-        for job in work.values():
-            await job()  # warm-ups
-        for _ in range(repeats):
-            for name, job in work.items():
-                took, used = await _time_once(job)
-                samples[name].append(took)
-                cpu[name].append(used)
+            work = {name: request(case) for name, case in pages.items()}
+            work["summary"] = summary
+            for job in work.values():
+                await job()  # warm-ups
+            # Round-robin, so a busy moment of a shared machine falls on every case alike.
+            for _ in range(repeats):
+                for name, job in work.items():
+                    if name in pages:
+                        await ready(pages[name])
+                    took, used = await _time_once(job)
+                    samples[name].append(took)
+                    cpu[name].append(used)
+            if pdf.pdf_available():
+                printed = request(Case("report.pdf?period=all", "PDF"))
+                for _ in range(scale.pages_pdf_repeats):
+                    took, used = await _time_once(printed)
+                    samples["pdf"].append(took)
+                    cpu["pdf"].append(used)
     finally:
         await bot.close()
+    return _rows(pages, samples, cpu, weeks)
+
+
+def _rows(
+    pages: dict[str, Case], samples: dict[str, list[float]], cpu: dict[str, list[float]], weeks: int
+) -> list[Row]:
     p95 = {name: percentile(times, 95) for name, times in samples.items()}
     base = p95["summary"]
-    weeks, people = scale.pages_weeks, scale.pages_members
     baseline = f"summary job p95 {ms(base)}"
-    what = {
-        "all": f"trends page, all {weeks} weekly meetings ({people} members), read and drawn",
-        "year": "trends page, the last 12 months (the default), read and drawn",
-        "year, seen again": "trends page, the last 12 months, seen again (charts kept)",
-        "report": f"impact report, all {weeks} meetings, read and drawn",
-    }
+
+    def note(name: str) -> str:
+        return (
+            f"{len(samples[name])} requests; median {ms(percentile(samples[name], 50))}; CPU "
+            f"time (this process: server, client and the database thread) median "
+            f"{ms(percentile(cpu[name], 50))}, which a busy machine inflates far less"
+        )
+
     rows = [
         judged(
             SECTION,
-            f"{what[name]}: p95",
+            f"{case.what}: p95",
             p95[name],
             ms,
             lambda v: v * 1000 < BAR_MS,
             baseline=f"{baseline}; page {p95[name] / base:.1f}x" if base else baseline,
             bar=f"< {BAR_MS:.0f} ms",
-            note=f"{repeats} runs; median {ms(percentile(samples[name], 50))}; CPU time "
-            f"(this process, the database thread included) median "
-            f"{ms(percentile(cpu[name], 50))}, which a busy machine inflates far less",
+            note=note(name),
         )
-        for name in what
+        for name, case in pages.items()
     ]
+    if samples["pdf"]:
+        rows.append(
+            Row(
+                SECTION,
+                f"impact report's PDF, all {weeks} meetings (A4 layout): median",
+                seconds(percentile(samples["pdf"], 50)),
+                baseline,
+                "",
+                "",
+                note("pdf") + "; no bar: WeasyPrint's layout of many A4 pages, off the event "
+                "loop, asked for once to print",
+                value=percentile(samples["pdf"], 50),
+                show=seconds,
+            )
+        )
     return rows
 
 

@@ -21,7 +21,10 @@ ENV = Environment(
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    auto_reload=False,
 )
+"""Each template is compiled once per process and kept (Jinja's cache): the templates are the
+package's own and do not change while it runs, so no request checks their files again."""
 
 
 def render_html(template: str, context: Mapping[str, Any]) -> str:

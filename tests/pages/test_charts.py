@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from bot.pages.charts import chart, figure_table
 from bot.pages.charts.palette import OKABE_ITO
+from bot.pages.charts.svg import ID_TO_COME, _drawn, forget_drawings
 from bot.pages.trends.figure import WITHHELD, Figure, Row
 
 NASTY = '<script>alert("x")</script> @channel <https://evil.example|click> & "q"'
@@ -111,3 +112,23 @@ def test_charts_keep_plain_svg_tags_whatever_other_libraries_register(
     assert svg.startswith("<svg ") and 'xmlns="http://www.w3.org/2000/svg"' in svg.split(">")[0]
     assert "svg:" not in svg and "ns0" not in svg
     assert "<pattern" in svg or kind == "line"
+
+
+def test_a_figure_shown_under_two_ids_is_drawn_once_each_copy_with_its_own_ids() -> None:
+    """The impact report shows the trends' own figures under its own ids: the drawing is kept
+    for the figure, and each page's copy names only its own id (its title, patterns, labels)."""
+    figure = _figure("bar", label="Shown twice")
+    forget_drawings()
+    on_trends = _svg(chart(figure, 3, "chart-twice"))
+    on_report = _svg(chart(figure, 3, "report-twice"))
+    assert _drawn.cache_info().misses == 1 and _drawn.cache_info().hits == 1
+    assert on_report == on_trends.replace("chart-twice", "report-twice")
+    for svg, mine, other in (
+        (on_trends, "chart-twice", "report-twice"),
+        (on_report, "report-twice", "chart-twice"),
+    ):
+        root = ET.fromstring(svg)
+        assert root.get("id") == mine
+        assert root.get("aria-labelledby") == f"{mine}-title {mine}-desc"
+        assert f"url(#{mine}-p0)" in svg
+        assert other not in svg and ID_TO_COME not in svg

@@ -11,7 +11,7 @@ from bot.handlers.rounds.reciprocity_ledger import meeting_ledger
 from bot.store import meeting_records, meetings
 from bot.store.database import Connection
 from bot.store.groups import Group
-from bot.store.meeting_records import RoundInfo
+from bot.store.meeting_records import RoundAnswerRow, RoundInfo
 
 MOST_MEETINGS = 60
 """The latest meetings shown (more than a year of weekly meetings)."""
@@ -27,12 +27,14 @@ async def sharing_balance(conn: Connection, group: Group, now: datetime) -> dict
     for info in infos:
         if info.meeting_id is not None:
             rounds_by_meeting.setdefault(info.meeting_id, []).append(info)
+    answers_by_round: dict[int, list[RoundAnswerRow]] = {}
+    for answer in answers:  # once, not once for every meeting shown
+        answers_by_round.setdefault(answer.round_id, []).append(answer)
     rows: list[dict[str, Any]] = []
     left_out = False
     for meeting in reversed(latest):
         theirs = rounds_by_meeting.get(meeting.id, [])
-        ids = {r.id for r in theirs}
-        mine = [a for a in answers if a.round_id in ids]
+        mine = [a for r in theirs for a in answers_by_round.get(r.id, [])]
         ledger = meeting_ledger(theirs, mine, roster, k=group.k, now=meeting.ends_at or now)
         if ledger is None:
             continue

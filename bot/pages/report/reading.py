@@ -27,7 +27,7 @@ from bot.handlers.verdicts.subjects import AGENDA, ELEPHANT
 from bot.pages.period import Period
 from bot.pages.trends import Trends, trends_in
 from bot.pages.trends.elephants import CLOSED, month_label
-from bot.pages.trends.figure import Cell, Figure, Withheld, fewer_than, total
+from bot.pages.trends.figure import Cell, Figure, Withheld, fewer_than, in_months, total
 from bot.store import trend_records as records
 from bot.store import verdicts as verdict_store
 from bot.store.database import Connection, Database
@@ -146,8 +146,9 @@ def recognition_sentences(
 ) -> tuple[str, ...]:
     """Claims and gifts of recognised time, month by month under the crowd rule, added up."""
     claims = minutes = 0
+    made_in = in_months(made, lambda claim: claim[0])
     for month in months:
-        in_month = [m for day, m in made if day.replace(day=1) == month]
+        in_month = [m for _, m in made_in.get(month, [])]
         counted = first_crowd(in_month, k)
         claims += crowd(len(counted), k)
         minutes += sum(counted)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.pages.trends.elephants import month_label
-from bot.pages.trends.figure import Figure, Row, counted
+from bot.pages.trends.figure import Figure, Row, counted, in_months
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,8 +24,9 @@ class ActionDates:
 
 def actions_figure(months: Sequence[date], items: Sequence[ActionDates], k: int) -> Figure:
     rows = []
+    due_in = in_months(items, lambda a: a.due_on)
     for month in months:
-        due = [a for a in items if a.due_on.replace(day=1) == month]
+        due = due_in.get(month, [])
         on_time = [a for a in due if a.done_on is not None and a.done_on <= a.due_on]
         late = [a for a in due if a.done_on is not None and a.done_on > a.due_on]
         rows.append(

@@ -16,7 +16,7 @@ from datetime import date
 from statistics import median_low
 
 from bot.handlers.privacy.crowd_rule import first_crowd
-from bot.pages.trends.figure import WITHHELD, Cell, Figure, Row, counted
+from bot.pages.trends.figure import WITHHELD, Cell, Figure, Row, counted, in_months
 
 CLOSED = frozenset({"discussed", "addressed", "parked"})
 
@@ -39,12 +39,11 @@ def elephants_figure(
 ) -> tuple[Figure, Figure]:
     """(named and closed, time open), one row per month."""
     counts_rows, time_rows = [], []
+    named_in = in_months(items, lambda e: e.named_on)
+    closed_in = in_months(items, lambda e: e.closed_on)
     for month in months:
-        named = [e for e in items if e.named_on.replace(day=1) == month]
-        closed = sorted(
-            (e for e in items if e.closed_on and e.closed_on.replace(day=1) == month),
-            key=lambda e: (e.closed_on, e.named_on),
-        )
+        named = named_in.get(month, [])
+        closed = sorted(closed_in.get(month, []), key=lambda e: (e.closed_on, e.named_on))
         label = month_label(month)
         counts_rows.append(Row(label, (counted(len(named), k), counted(len(closed), k))))
         crowd_closed = first_crowd(closed, k)

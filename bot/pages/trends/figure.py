@@ -13,13 +13,15 @@ running total is a sum of the shown rows, so it only ever moves by a step that w
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from statistics import median_low
-from typing import Final, Literal
+from typing import Final, Literal, TypeVar
 
 from bot.handlers.privacy.crowd_rule import crowd
+
+T = TypeVar("T")
 
 
 class Withheld:
@@ -42,6 +44,18 @@ ChartKind = Literal["bar", "stacked", "line"]
 COUNT_UNITS = frozenset({"people", "elephants", "actions", "shares"})
 
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def in_months(items: Iterable[T], day_of: Callable[[T], date | None]) -> dict[date, list[T]]:
+    """Items by the first day of the month of their day (those without one left out), each
+    month's in the order given: one pass, where filtering the items again for every month of
+    three years made a figure's cost grow with months times items."""
+    found: dict[date, list[T]] = {}
+    for item in items:
+        day = day_of(item)
+        if day is not None:
+            found.setdefault(day.replace(day=1), []).append(item)
+    return found
 
 
 def fewer_than(k: int) -> str:
