@@ -59,9 +59,7 @@ async def test_every_page_passes_the_browser_checks(
     await a_lived_in_group(site)
     origin = str(site.client.make_url("")).rstrip("/")
     link = origin + await site.link_for(FAY)
-    checks = await asyncio.to_thread(
-        harness.visit_site, browser, link, screenshots, avoid=NOT_HERE
-    )
+    checks = await asyncio.to_thread(harness.visit_site, browser, link, screenshots, avoid=NOT_HERE)
     visited = {address.removeprefix(origin) for address in checks}
     assert visited >= {
         "/groups/1/",
