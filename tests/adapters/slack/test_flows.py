@@ -149,6 +149,9 @@ async def _home(slack: SlackHarness, fake: FakeSlack, who_id: str, n: int) -> di
     return view
 
 
+PAGES = "Open the group's pages"
+
+
 def _buttons(view: dict[str, Any]) -> list[str]:
     return [
         e["text"]["text"] for b in view["blocks"] if b["type"] == "actions" for e in b["elements"]
@@ -160,7 +163,7 @@ async def test_the_home_tab_offers_the_open_checkin_and_round_and_a_press_there_
 ) -> None:
     await _group(slack, fake)
     view = await _home(slack, fake, PAT.user_id, 1)
-    assert _buttons(view) == []  # nothing open yet
+    assert _buttons(view) == [PAGES]  # nothing open yet: only the link to the group's pages
     assert "Reciprocity" not in texts(view["blocks"])
 
     await slack.command(FAY, "checkin")
@@ -170,6 +173,7 @@ async def test_the_home_tab_offers_the_open_checkin_and_round_and_a_press_there_
     shown = texts(view["blocks"])
     assert "Check-in" in shown and "What would make this easier?" in shown
     assert _buttons(view) == [
+        PAGES,
         "1 Struggling",
         "2 Low",
         "3 Okay",
@@ -180,7 +184,11 @@ async def test_the_home_tab_offers_the_open_checkin_and_round_and_a_press_there_
         "Share",
         "Pass",
     ]
-    checkin = next(b for b in view["blocks"] if b["type"] == "actions")
+    checkin = next(
+        b
+        for b in view["blocks"]
+        if b["type"] == "actions" and b["elements"][0]["text"]["text"] == "1 Struggling"
+    )
     fake.clear()
 
     # Pressed on the home tab (no channel, no response URL): answered in a direct message.
