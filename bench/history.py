@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import insert
 
+from bench import common
 from bot.store.database import Database
 from bot.store.schema import (
     actions,
@@ -73,21 +74,13 @@ def elephant_closed(week: int) -> bool:
 
 
 def group_row(name: str = "Parents and Partners", *, recognition: bool = True) -> dict[str, Any]:
+    """The benchmarks' usual group (`bench.common.group_row`), named, with recognition on."""
     return {
-        "platform": "slack",
+        **common.group_row(0, rule=None),
         "workspace": "T0HIST",
         "conversation_id": f"C-{name}"[:200],
         "name": name,
         "created_at": START - timedelta(days=30),
-        "schedule_rule": None,
-        "timezone": "Europe/London",
-        "k": 3,
-        "anonymity_delay_minutes": 5,
-        "reciprocity_lock": False,
-        "checkin_lead_minutes": 15,
-        "reminder_after_minutes": 10,
-        "reflection_after_minutes": 60,
-        "retention_days": 3650,
         "recognition": recognition,
     }
 
