@@ -1,27 +1,28 @@
-"""The pages' addresses on the bot's web app, and what each answers.
+"""What each of the pages' addresses answers (`web_routes` lists the addresses).
 
 Every address names its group (`/groups/<id>/…`); each request reads the session and the
 person's membership and role afresh (`sessions.visitor`). Members' pages are open to every
 member; the facilitators' (their overview, the trends and the impact report, with its PDF) to
 facilitators only (403 for a member).
+
+This module, with the templates, charts and figures it brings in, is loaded at the first page
+request, not when the process starts: a host that starts the bot on a chat request should not
+wait for the pages' code.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from importlib import resources
 from typing import Any
 
 from aiohttp import web
 
-from bot.context import Services
 from bot.pages.facilitators import looking_back
 from bot.pages.facilitators.overview import facilitators_overview
 from bot.pages.group_pages import Build, group_page
 from bot.pages.leaving import forget_me, sign_out
-from bot.pages.links import OPEN_PATH
-from bot.pages.log_safety import scrub_page_tokens
 from bot.pages.members.decisions_and_actions import decisions_and_actions
 from bot.pages.members.elephants_board import elephants_board
 from bot.pages.members.my_data import my_data
@@ -30,11 +31,7 @@ from bot.pages.members.sharing_balance import sharing_balance
 from bot.pages.opening import open_link
 from bot.pages.security_headers import protect
 from bot.pages.sessions import Visitor
-from bot.pages.state import PAGES, PagesState
-from bot.store.database import Connection, Database
-
-STYLESHEET = "/pages/static/pages.css"
-SIGN_OUT = "/pages/sign-out"
+from bot.store.database import Connection
 
 
 async def _overview(
@@ -112,19 +109,15 @@ PAGES_TABLE: tuple[tuple[str, str, str, Build, bool], ...] = (
 one row here, its builder taking what `Build` says; `navigation` lists the nav entries."""
 
 
-def attach(app: web.Application, db: Database, services: Services) -> None:
-    """Add the pages' routes to `app` (the headers' middleware is the app's own, in
-    `bot.app.web_app`), and keep tokens out of aiohttp's logs."""
-    scrub_page_tokens()
-    app[PAGES] = PagesState(db, services)
-    app.router.add_get(OPEN_PATH + "{token}", open_link)
-    app.router.add_get(STYLESHEET, stylesheet)
-    app.router.add_post(SIGN_OUT, sign_out)
-    for address, current, template, build, facilitators in PAGES_TABLE:
-        path = "/groups/{group_id:[0-9]{1,12}}/" + address
-        app.router.add_get(path, group_page(current, template, build, facilitators=facilitators))
-    app.router.add_post("/groups/{group_id:[0-9]{1,12}}/forget-me", forget_me)
-    app.router.add_get("/groups/{group_id:[0-9]{1,12}}/report.pdf", looking_back.report_pdf)
-
-
-__all__ = ["PAGES_TABLE", "PagesState", "attach"]
+HANDLERS: dict[str, Callable[[web.Request], Awaitable[web.StreamResponse]]] = {
+    "open": open_link,
+    "stylesheet": stylesheet,
+    "sign-out": sign_out,
+    "forget-me:confirmed": forget_me,
+    "report.pdf": looking_back.report_pdf,
+    **{
+        address: group_page(current, template, build, facilitators=facilitators)
+        for address, current, template, build, facilitators in PAGES_TABLE
+    },
+}
+"""Each route's handler, by the name `web_routes.ROUTES` gives it."""

@@ -36,7 +36,7 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from bot.app import build, web_app
-from bot.pages.web_routes import PAGES_TABLE
+from bot.pages.page_handlers import PAGES_TABLE
 from bot.settings import Settings
 from bot.store.database import Database
 from testkit.bot_framework_keys import ISSUER, KID, serving_keys, signed_token
