@@ -102,6 +102,11 @@ def read_period(query: Mapping[str, str], *, today: date, first_day: date | None
             raise PeriodError("The “from” date is after the “to” date. Please swap them.")
         if start > today:
             raise PeriodError("The “from” date is in the future, so there is nothing to show yet.")
+        # Nothing has happened after today, and a far "to" (9999-12-31) would make tens of
+        # thousands of empty months: a period ends today at the latest, and starts no earlier
+        # than the group did.
+        end = min(end, today)
+        start = max(start, first_day) if first_day and first_day <= end else start
         return Period(start, end, describe(start, end))
     preset = preset or DEFAULT_PRESET
     if preset not in PRESETS:

@@ -92,3 +92,11 @@ async def test_the_report_comes_as_a_pdf_to_download(site: Site) -> None:
     assert response.headers["Content-Type"] == "application/pdf"
     assert "attachment" in response.headers["Content-Disposition"]
     assert response.headers["Cache-Control"] == "no-store"
+
+
+async def test_a_far_future_end_is_read_as_today(site: Site) -> None:
+    await _a_meeting(site)
+    cookie = await site.sign_in(FAY)
+    for path in ("trends", "report"):
+        page = await _page(site, f"/groups/1/{path}?from=2026-01-01&to=9999-12-31", cookie)
+        assert "1 January 2026 to 3 March 2026" in page or "3 March 2026" in page

@@ -31,6 +31,15 @@ def test_own_dates_are_both_included() -> None:
     assert found.label == "1 March 2026 to 31 March 2026"
 
 
+def test_a_period_runs_from_the_group_s_first_day_to_today_at_most() -> None:
+    """A far "to" date would otherwise make tens of thousands of empty months to draw."""
+    found = read_period(
+        {"from": "2000-01-01", "to": "9999-12-31"}, today=TODAY, first_day=date(2024, 2, 1)
+    )
+    assert (found.start, found.end) == (date(2024, 2, 1), TODAY)
+    assert found.label == "1 February 2024 to 31 May 2026"
+
+
 @pytest.mark.parametrize(
     ("query", "words"),
     [

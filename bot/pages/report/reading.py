@@ -14,20 +14,19 @@ nobody anything more.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from statistics import median_low
 from zoneinfo import ZoneInfo
 
 from bot.handlers.ladder.cards import rung_name
-from bot.handlers.privacy.crowd_rule import crowd, first_crowd
 from bot.handlers.verdicts.figures import feels_words
 from bot.handlers.verdicts.subjects import AGENDA, ELEPHANT
 from bot.pages.period import Period
 from bot.pages.trends import Trends, trends_in
 from bot.pages.trends.elephants import CLOSED, month_label
-from bot.pages.trends.figure import Cell, Figure, Withheld, fewer_than, in_months, total
+from bot.pages.trends.figure import Cell, Figure, Withheld, fewer_than, total
+from bot.store import groups
 from bot.store import trend_records as records
 from bot.store import verdicts as verdict_store
 from bot.store.database import Connection, Database
@@ -141,25 +140,16 @@ def heard_sentences(trends: Trends) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def recognition_sentences(
-    made: Sequence[tuple[date, int]], months: Sequence[date], k: int
-) -> tuple[str, ...]:
-    """Claims and gifts of recognised time, month by month under the crowd rule, added up."""
-    claims = minutes = 0
-    made_in = in_months(made, lambda claim: claim[0])
-    for month in months:
-        in_month = [m for _, m in made_in.get(month, [])]
-        counted = first_crowd(in_month, k)
-        claims += crowd(len(counted), k)
-        minutes += sum(counted)
-    if not claims:
-        return (
-            f"Recognition of members' time was given {fewer_than(k)} times in any one month, so "
-            "no figure is shown.",
-        )
+def recognition_sentences(policy: str | None) -> tuple[str, ...]:
+    """What the report says about recognition of members' time: that the group offers it, in its
+    own words. No figures: each person's record (meetings, time, claims) is theirs and the
+    facilitators' alone, members see no total anywhere, and the report holds nothing a member
+    could not see."""
+    offered = f" Its policy: “{policy.strip()}”" if policy and policy.strip() else ""
     return (
-        f"Members' time was recognised {claims} times (paid, or given to a cause), "
-        f"{minutes // 60} hours in all.",
+        f"The group recognises the time its members with lived experience give.{offered}",
+        "Each person's record of time and claims is private to them and the facilitators, so "
+        "this report gives no figures.",
     )
 
 
@@ -179,17 +169,11 @@ async def report_in(
     zone: ZoneInfo = trends.zone
     first, after = period.bounds(zone)
     month_first, month_last = trends.months[0], trends.months[-1]
-    span_first, _ = Period(month_first, month_last, "").bounds(zone)
-    _, span_after = Period(month_first, _last_day(month_last), "").bounds(zone)
     agenda = await records.agenda_closed_in(conn, group_id, first, after)
     decided = await records.decisions_in(conn, group_id, first, after)
     elephant_verdicts = await verdict_store.latest_of_kind(conn, group_id, ELEPHANT)
     agenda_verdicts = await verdict_store.latest_of_kind(conn, group_id, AGENDA)
-    recognised = (
-        await records.recognition_minutes_in(conn, group_id, span_first, span_after)
-        if trends.recognition
-        else []
-    )
+    group = await groups.get(conn, group_id)
     worked_on = tuple(
         SaidDid(
             "Agenda item",
@@ -229,8 +213,7 @@ async def report_in(
         summary.append(f"Of {due} actions due, {say(on_time, k, 'were')} done on time.")
     recognition: tuple[str, ...] = ()
     if trends.recognition:
-        made = [(moment.astimezone(zone).date(), minutes) for moment, minutes in recognised]
-        recognition = recognition_sentences(made, trends.months, k)
+        recognition = recognition_sentences(group.recognition_policy if group else None)
     return ImpactReport(
         group_name=trends.group_name,
         period=period,
