@@ -557,6 +557,17 @@ plain_text_cards = Table(
     Index(None, "sent_at"),
 )
 
+# A meeting's sharing ledger as its summary showed it, kept when the summary is posted: the
+# members' pages read this, never a fresh count, which would change when someone later leaves,
+# changes role or uses `forget-me`, and so tell by comparison what that one person did.
+sharing_ledgers = Table(
+    "sharing_ledgers",
+    metadata,
+    Column("meeting_id", ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
+    Column("lines", Text, nullable=False),  # JSON: the ledger's role lines, each of k or more
+    Column("left_out", Boolean, nullable=False),
+)
+
 # Adapters record platform event ids here to drop retries and duplicate deliveries durably.
 inbound_events = Table(
     "inbound_events",

@@ -171,3 +171,29 @@ async def test_words_from_chat_are_shown_as_text_never_as_markup(site: Site) -> 
         assert "<script>alert" not in raw and "<img src" not in raw
         assert "<b>Bold" not in raw and "href='https://evil" not in raw
         assert "alert(1)" in raw  # the words are there, as text
+
+
+async def test_a_past_meeting_s_balance_never_moves_so_nobody_can_be_found_by_comparing(
+    site: Site,
+) -> None:
+    """Ana passed and Kim stayed quiet. After Ana uses forget-me and Kim changes role, the page
+    shows that meeting exactly as its summary did: a fresh count would drop Ana's pass or move
+    Kim, and comparing the two would tell the group what each of them did."""
+    kim = person("Kim")
+    await site.chat.group_of(FAY, [*ROLES, (kim, "lived-experience")])
+    await site.chat.say(FAY, "meeting start")
+    await site.chat.say(FAY, "round What keeps you going?")
+    for who in (SAM, LEE):
+        await site.chat.say(who, "share My garden", dm(who))
+    await site.chat.say(ANA, "pass", dm(ANA))
+    await site.chat.say(FAY, "round reveal")
+    during = await text_of(site, "/groups/1/sharing", await site.sign_in(PAT))
+    assert "No sharing rounds yet." in during  # nothing while the meeting is under way
+    await site.chat.say(FAY, "meeting end")
+    cookie = await site.sign_in(PAT)
+    before = await text_of(site, "/groups/1/sharing", cookie)
+    assert "Lived experience</td><td>4</td><td>2</td><td>1</td><td>1</td>" in before
+    await site.chat.say(ANA, "forget-me yes", dm(ANA))
+    await site.chat.say(kim, "role professional", dm(kim))
+    after = await text_of(site, "/groups/1/sharing", cookie)
+    assert after.split("<tbody>")[1] == before.split("<tbody>")[1]

@@ -16,7 +16,7 @@ is in `bot.store.meeting_records` and `bot.store.rounds`, all narrowed to this m
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import datetime
 
 from bot.cards import Card
@@ -50,6 +50,7 @@ from bot.store import (
     meeting_records,
     meetings,
     members,
+    sharing_ledgers,
     verdicts,
 )
 from bot.store import rounds as round_store
@@ -84,6 +85,9 @@ async def post_summary(ctx: Context, meeting: Meeting) -> list[Effect]:
     if group is None or not await meetings.mark_summary_posted(ctx.conn, meeting.id, ctx.now):
         return []
     data, previous = await gather(ctx, group, meeting)
+    if data.ledger is not None:  # as posted, for the members' pages (never counted afresh)
+        lines = [asdict(role) for role in data.ledger.roles]
+        await sharing_ledgers.keep(ctx.conn, meeting.id, lines, data.ledger.left_out)
     effects: list[Effect] = [
         PostToConversation(group.where, summary_card(data), key=summary_key(meeting.id))
     ]

@@ -1,44 +1,43 @@
-"""The sharing balance over time: for each meeting with sharing rounds, who shared, passed or
-stayed quiet, by role: the summary's own ledger (`reciprocity_ledger.meeting_ledger`), so each
-line has at least `k` people and small role groups are merged or left out, as in chat."""
+"""The sharing balance over time: for each ended meeting with sharing rounds, who shared, passed
+or stayed quiet, by role, exactly as that meeting's summary showed it (`sharing_ledgers`, kept
+when the summary was posted), so each line has at least `k` people and small role groups are
+merged or left out, as in chat.
+
+It is never counted afresh: today's members are not that meeting's, and someone who left,
+changed role or used `forget-me` since would change a past meeting's lines; comparing them with
+the summary, or with an earlier visit, would tell what that one person did. A meeting still under
+way is not shown (a late pass would change it between two visits), nor one summarised before
+ledgers were kept.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from bot.handlers.rounds.reciprocity_ledger import meeting_ledger
-from bot.store import meeting_records, meetings
+from bot.store import meetings, sharing_ledgers
 from bot.store.database import Connection
 from bot.store.groups import Group
-from bot.store.meeting_records import RoundAnswerRow, RoundInfo
 
 MOST_MEETINGS = 60
 """The latest meetings shown (more than a year of weekly meetings)."""
 
 
 async def sharing_balance(conn: Connection, group: Group, now: datetime) -> dict[str, Any]:
-    roster = await meeting_records.member_roles(conn, group.id)
-    held = [m for m in await meetings.not_cancelled(conn, group.id) if m.starts_at <= now]
-    latest = held[-MOST_MEETINGS:]
-    infos = await meeting_records.rounds_of(conn, [m.id for m in latest])
-    answers = await meeting_records.answers_of(conn, [r.id for r in infos])
-    rounds_by_meeting: dict[int, list[RoundInfo]] = {}
-    for info in infos:
-        if info.meeting_id is not None:
-            rounds_by_meeting.setdefault(info.meeting_id, []).append(info)
-    answers_by_round: dict[int, list[RoundAnswerRow]] = {}
-    for answer in answers:  # once, not once for every meeting shown
-        answers_by_round.setdefault(answer.round_id, []).append(answer)
+    ended = [
+        m
+        for m in await meetings.not_cancelled(conn, group.id)
+        if m.status == meetings.ENDED and m.starts_at <= now
+    ]
+    latest = ended[-MOST_MEETINGS:]
+    kept = await sharing_ledgers.kept(conn, [m.id for m in latest])
     rows: list[dict[str, Any]] = []
     left_out = False
     for meeting in reversed(latest):
-        theirs = rounds_by_meeting.get(meeting.id, [])
-        mine = [a for r in theirs for a in answers_by_round.get(r.id, [])]
-        ledger = meeting_ledger(theirs, mine, roster, k=group.k, now=meeting.ends_at or now)
+        ledger = kept.get(meeting.id)
         if ledger is None:
             continue
         left_out = left_out or ledger.left_out
         day = meeting.starts_at.astimezone(group.zone).strftime("%a %d %b %Y")
-        rows.append({"day": day, "roles": ledger.roles, "left_out": ledger.left_out})
+        rows.append({"day": day, "roles": list(ledger.lines), "left_out": ledger.left_out})
     return {"meetings": rows, "left_out": left_out, "k": group.k}

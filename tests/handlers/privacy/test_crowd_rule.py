@@ -219,6 +219,7 @@ uses one must apply the crowd rule itself, or hand what it read to a module that
 HANDED_TO = {
     "bot.handlers.elephants.entries": "bot.handlers.elephants.cards",
     "bot.handlers.summary.commands": "bot.handlers.summary.builder",
+    "bot.pages.report.reading": "bot.handlers.verdicts.figures",
     "bot.handlers.verdicts.cards": "bot.handlers.verdicts.figures",
     "bot.handlers.verdicts.subjects": "bot.handlers.elephants.cards",
     "bot.pages.members.elephants_board": "bot.handlers.elephants.cards",
