@@ -40,13 +40,13 @@ async def open_link(request: web.Request) -> web.StreamResponse:
     purpose = request.headers.get("Sec-Purpose", "") + request.headers.get("Purpose", "")
     if is_preview_fetcher(request.headers.get("User-Agent", ""), request.method, purpose):
         return plain_page("Common Ground", PREVIEW, status=200)
+    token = request.match_info.get("token", "")
+    if not well_formed(token):  # refused before it counts: junk can't use up others' openings
+        return refused()
     if not state.limit.allow(request.remote or "unknown"):
         response = plain_page("Please wait a minute", TOO_MANY, status=429)
         response.headers["Retry-After"] = "60"
         return response
-    token = request.match_info.get("token", "")
-    if not well_formed(token):
-        return refused()
     now = state.services.clock()
     async with state.db.write() as conn:
         owner = await page_access.usable_link(conn, hashed(token, state.key), now)

@@ -6,6 +6,8 @@ import pytest
 
 from bot.pages import rate_limits
 from bot.pages.rate_limits import LinkRateLimit
+from tests.dialogue import person
+from tests.pages.site import Site
 
 
 class Ticks:
@@ -50,3 +52,17 @@ def test_memory_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     for n in range(100):
         limit.allow(f"10.0.0.{n}")
     assert len(limit._by_address) <= 10
+
+
+async def test_junk_addresses_do_not_use_up_the_openings_of_real_links(site: Site) -> None:
+    await site.chat.group_of(person("Fay"), [(person("Sam"), "lived-experience")])
+    for n in range(40):
+        assert (await site.open(f"/pages/open/x{n}")).status == 403
+    response = await site.open(await site.link_for(person("Sam")))
+    assert response.status == 303
+
+
+async def test_too_many_tries_from_one_address_wait_a_minute(site: Site) -> None:
+    await site.chat.group_of(person("Fay"), [(person("Sam"), "lived-experience")])
+    answers = [(await site.open("/pages/open/" + "A" * 43)).status for _ in range(12)]
+    assert answers[0] == 403 and answers[-1] == 429
