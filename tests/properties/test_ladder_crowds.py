@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from bot.handlers.ladder.results import LadderResult, result
 from bot.handlers.privacy.crowd_rule import first_crowd
 from bot.store.ladder import Counted
+from tests.property_budget import examples
 
 SIDES = ("lived-experience", "professional", None)
 answers = st.lists(st.tuples(st.sampled_from(SIDES), st.integers(1, 7)), max_size=40)
@@ -55,7 +56,7 @@ def _keeps_the_rule(shown: LadderResult, k: int) -> None:
         assert all(s.answers >= k and s.answers % k == 0 for s in shown.by_side.values())
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(arrivals=answers, k=st.integers(1, 5), seed=st.integers(0, 2**16))
 def test_no_rung_below_k_and_nothing_to_difference(
     arrivals: list[tuple[str | None, int]], k: int, seed: int

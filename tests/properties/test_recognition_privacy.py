@@ -38,6 +38,7 @@ from bot.store.migrate import upgrade
 from tests.conftest import ON_POSTGRES, RESET_POSTGRES
 from tests.dialogue import FakeClock, channel, dm, person
 from tests.properties.world import make_core
+from tests.property_budget import examples
 
 PEOPLE = (person("Fay"), person("Sam"), person("Pat"), person("Lee"))
 FACILITATOR = PEOPLE[0]
@@ -161,7 +162,7 @@ STEPS = st.lists(
 
 
 @settings(
-    max_examples=15,
+    max_examples=examples(15),
     deadline=None,
     database=None,
     derandomize=True,

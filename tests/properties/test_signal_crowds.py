@@ -27,6 +27,7 @@ from tests.conftest import ON_POSTGRES, RESET_POSTGRES
 from tests.dialogue import Chat, FakeClock, Outcome, dm, person
 from tests.properties.test_promises import fresh_database  # noqa: F401
 from tests.properties.world import make_core
+from tests.property_budget import examples
 
 FAY = person("Fay")
 PEOPLE = tuple(person(f"Zq{n}") for n in range(5))
@@ -63,17 +64,23 @@ class Model:
         return None
 
 
-async def _play(url: str, folder: Path, size: int, plan: list[tuple[int, str, int]]) -> None:
+async def _meeting(url: str, folder: Path, size: int) -> tuple[Chat, FakeClock]:
+    """A fresh group of `PEOPLE` with Fay facilitating, alerts at `size`, its meeting begun."""
     clock = FakeClock()
     core = make_core(url, folder, clock)
+    if ON_POSTGRES:
+        async with core.db.write() as conn:
+            await conn.execute(text(RESET_POSTGRES))
+    chat = Chat(core, clock)
+    await chat.group_of(FAY, [(who, "lived-experience") for who in PEOPLE])
+    await chat.say(FAY, f"set signal-crowd {size}")
+    await chat.say(FAY, "meeting start")
+    return chat, clock
+
+
+async def _play(url: str, folder: Path, size: int, plan: list[tuple[int, str, int]]) -> None:
+    chat, clock = await _meeting(url, folder, size)
     try:
-        if ON_POSTGRES:
-            async with core.db.write() as conn:
-                await conn.execute(text(RESET_POSTGRES))
-        chat = Chat(core, clock)
-        await chat.group_of(FAY, [(who, "lived-experience") for who in PEOPLE])
-        await chat.say(FAY, f"set signal-crowd {size}")
-        await chat.say(FAY, "meeting start")
         models = {kind: Model(size) for kind in KINDS}
         for who, kind, minutes in plan:
             clock.advance(minutes=minutes)
@@ -91,11 +98,11 @@ async def _play(url: str, folder: Path, size: int, plan: list[tuple[int, str, in
             for other in (*PEOPLE, FAY):
                 assert other.display_name not in alert and other.user_id not in alert
     finally:
-        await core.db.dispose()
+        await chat.core.db.dispose()
 
 
 @settings(
-    max_examples=12,
+    max_examples=examples(12),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
@@ -125,16 +132,8 @@ async def _play_jargon(url: str, folder: Path, size: int, plan: list[tuple[int, 
     """Whoever asks about whatever word, the glossary holds a word only once a whole crowd (the
     alert's size and the group's `k` of 3, whichever is more) asked within one window, in the
     folded spelling: one or two askers leave nothing there, not even their spelling."""
-    clock = FakeClock()
-    core = make_core(url, folder, clock)
+    chat, clock = await _meeting(url, folder, size)
     try:
-        if ON_POSTGRES:
-            async with core.db.write() as conn:
-                await conn.execute(text(RESET_POSTGRES))
-        chat = Chat(core, clock)
-        await chat.group_of(FAY, [(who, "lived-experience") for who in PEOPLE])
-        await chat.say(FAY, f"set signal-crowd {size}")
-        await chat.say(FAY, "meeting start")
         models = {key: Model(max(size, 3)) for key in ("ehcp", "pfa")}
         entered: set[str] = set()
         for who, word, minutes in plan:
@@ -148,11 +147,11 @@ async def _play_jargon(url: str, folder: Path, size: int, plan: list[tuple[int, 
             assert shown == entered, (plan, listed)
             assert "EHCP" not in listed and "PfA" not in listed
     finally:
-        await core.db.dispose()
+        await chat.core.db.dispose()
 
 
 @settings(
-    max_examples=10,
+    max_examples=examples(10),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )

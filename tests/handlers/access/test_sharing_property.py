@@ -11,13 +11,16 @@ from hypothesis import strategies as st
 
 from bot.store.database import Database
 from tests.dialogue import Chat, channel, person
+from tests.property_budget import examples
 
 CHOICES = st.lists(st.sampled_from(["named", "anonymous", "no", None]), min_size=1, max_size=6)
 GROUPS = itertools.count()
 
 
 @settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(15),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(choices=CHOICES)
 async def test_facilitators_never_see_what_was_not_shared(
