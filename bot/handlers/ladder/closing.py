@@ -16,15 +16,23 @@ from bot.store.database import Connection
 from bot.store.meetings import Meeting
 
 
+def closed(ends_at: datetime | None, *, later_started: bool, now: datetime) -> bool:
+    """The rule itself, for a meeting that ended at `ends_at` (None: not yet)."""
+    if ends_at is None:
+        return False
+    return later_started or now - ends_at > REFLECTION_OPEN
+
+
 async def question_closed(conn: Connection, meeting: Meeting, now: datetime) -> bool:
+    if closed(meeting.ends_at, later_started=False, now=now):
+        return True  # a week on: no need to look for a later meeting
     if meeting.ends_at is None:
         return False
-    if now - meeting.ends_at > REFLECTION_OPEN:
-        return True
-    for later in (
-        await meetings.current(conn, meeting.group_id),
-        await meetings.latest_ended(conn, meeting.group_id),
-    ):
-        if later is not None and later.starts_at > meeting.starts_at:
-            return True
-    return False
+    later_started = any(
+        later is not None and later.starts_at > meeting.starts_at
+        for later in (
+            await meetings.current(conn, meeting.group_id),
+            await meetings.latest_ended(conn, meeting.group_id),
+        )
+    )
+    return closed(meeting.ends_at, later_started=later_started, now=now)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from bot.handlers.ladder.closing import closed
 from bot.handlers.ladder.results import result as ladder_result
-from bot.handlers.nudges.commands import REFLECTION_OPEN
 from bot.handlers.rounds.reciprocity_ledger import meeting_ledger
 from bot.pages.period import Period
 from bot.pages.trends.actions import ActionDates, actions_figure
@@ -112,9 +112,7 @@ def _ladder_closed(
     the summary: a week after it, or once a later meeting started (a later one in the list; a
     later one outside the period leaves the last meeting's figures withheld for now, never
     shown early)."""
-    if meeting.ends_at is None:
-        return False
-    return n + 1 < len(meetings) or now - meeting.ends_at > REFLECTION_OPEN
+    return closed(meeting.ends_at, later_started=n + 1 < len(meetings), now=now)
 
 
 async def read_trends(
